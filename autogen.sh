@@ -1,0 +1,5 @@
+#!/bin/sh
+# Regenerate the build system from a git checkout (tarballs ship it already).
+set -e
+cd "$(dirname "$0")"
+autoreconf -fi

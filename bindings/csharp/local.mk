@@ -1,0 +1,1 @@
+# C# binding (filled in by the C# issue).

@@ -1,0 +1,1 @@
+# PowerShell module (filled in by the PowerShell issue).

@@ -1,0 +1,1 @@
+# Python binding (filled in by the Python issue).

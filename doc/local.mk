@@ -1,0 +1,1 @@
+# Manual pages (filled in by the CLI issue).

@@ -1,0 +1,19 @@
+/*
+ * dropwatch.h - libdropwatch umbrella header.
+ *
+ * libdropwatch resolves and validates Exchange-style Foreign connector drop directories, writes message
+ * files into them so that each lands completely or not at all, classifies every I/O failure, and formats
+ * Event 8004 alert records. See libdropwatch(3).
+ */
+#ifndef DROPWATCH_H
+#define DROPWATCH_H
+
+#include <dropwatch/common.h>
+#include <dropwatch/version.h>
+#include <dropwatch/name.h>
+#include <dropwatch/path.h>
+#include <dropwatch/classify.h>
+#include <dropwatch/guard.h>
+#include <dropwatch/alert.h>
+
+#endif /* DROPWATCH_H */

@@ -1,0 +1,133 @@
+/*
+ * dropwatch/classify.h - classified I/O exceptions.
+ *
+ * Event 8004 names three causes of the I/O exception (physical disk, logical disk structure, transient
+ * software errors); production writers meet four more (capacity, access, configuration, remote). Every
+ * failure of a file-system call is reported as a dw_io_error: its class, the failing operation, the raw
+ * errno and/or Win32 code, the path involved, whether a retry may help and what the operator should do.
+ * Classification is a pure function of errno values and of Win32 codes, so tools on any platform can
+ * classify what Exchange logged.
+ */
+#ifndef DROPWATCH_CLASSIFY_H
+#define DROPWATCH_CLASSIFY_H
+
+#include <dropwatch/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** I/O failure class. Values are only ever appended. */
+typedef enum dw_class {
+    DW_CLASS_NONE = 0,          /**< no failure */
+    DW_CLASS_PHYSICAL = 1,      /**< the device or controller failed (also the default for unknown codes) */
+    DW_CLASS_LOGICAL = 2,       /**< file-system structure damaged or forced read-only */
+    DW_CLASS_TRANSIENT = 3,     /**< temporary contention or interruption; retried with backoff */
+    DW_CLASS_CAPACITY = 4,      /**< no room: disk full, user quota, file size, DropDirectoryQuota */
+    DW_CLASS_ACCESS = 5,        /**< the service account may not write there */
+    DW_CLASS_CONFIGURATION = 6, /**< drop directory missing, not a directory, symlink refused, bad setting */
+    DW_CLASS_REMOTE = 7         /**< network file system (UNC/NFS/CIFS) failure */
+} dw_class;
+
+#define DW_CLASS_COUNT 8
+
+/** The operation that failed. Values are only ever appended. */
+typedef enum dw_op {
+    DW_OP_NONE = 0,
+    DW_OP_OPEN_DIR = 1,    /**< opening the drop directory */
+    DW_OP_CREATE = 2,      /**< creating the temporary file */
+    DW_OP_WRITE = 3,       /**< writing message bytes (including short writes that made no progress) */
+    DW_OP_READ = 4,        /**< reading the source (dw_drop_write_fd) */
+    DW_OP_FSYNC = 5,       /**< fsync of the temporary file */
+    DW_OP_CLOSE = 6,       /**< close of the temporary file */
+    DW_OP_RENAME = 7,      /**< publishing the final name */
+    DW_OP_DIR_FSYNC = 8,   /**< fsync of the drop directory after the rename */
+    DW_OP_QUOTA = 9,       /**< DropDirectoryQuota accounting or check */
+    DW_OP_UNLINK = 10,     /**< removing a temporary or stale file */
+    DW_OP_SCAN = 11,       /**< listing the directory (sweep, usage, health) */
+    DW_OP_STAT = 12,       /**< stat/statfs of the directory */
+    DW_OP_MKDIR = 13,      /**< explicit creation of the drop directory */
+    DW_OP_LOCK = 14,       /**< locking the quota ledger */
+    DW_OP_VALIDATE = 15,   /**< the configuration itself (invalid DropDirectory or root) */
+    DW_OP_RESOLVE = 16     /**< resolving the drop path */
+} dw_op;
+
+#define DW_OP_COUNT 17
+
+/** Capacity of dw_io_error.path in bytes, including the NUL (longer paths are truncated). */
+#define DW_IO_PATH_MAX 4096
+/** Capacity of dw_io_error.detail in bytes, including the NUL. */
+#define DW_IO_DETAIL_MAX 256
+
+/**
+ * A classified I/O exception. Filled by every call that touches the file system; zeroed (class
+ * DW_CLASS_NONE) on success. Plain data: copy it freely, no free function.
+ */
+typedef struct dw_io_error {
+    dw_class io_class;   /**< the class */
+    dw_op op;            /**< the failing operation */
+    int sys_errno;       /**< errno value (0 when the failure has none, e.g. DropDirectoryQuota) */
+    uint32_t win32;      /**< Win32 error code (the native code on Windows; the closest equivalent on POSIX, or 0) */
+    int retryable;       /**< 1 when a retry (later, or after the action) may succeed */
+    unsigned attempts;   /**< how many attempts were made (transient retries included) */
+    char path[DW_IO_PATH_MAX];     /**< the path involved (drop directory or file), possibly truncated */
+    char detail[DW_IO_DETAIL_MAX]; /**< extra detail ("quota 1048576 bytes, used 1040000, message 9000"; "unclassified errno 1234") */
+} dw_io_error;
+
+/** Set every field of `err` to "no error". NULL is ignored. */
+DW_API void dw_io_error_clear(dw_io_error *err);
+
+/** Class of an errno value. Unknown values give DW_CLASS_PHYSICAL (conservative); 0 gives DW_CLASS_NONE. */
+DW_API dw_class dw_class_from_errno(int errnum);
+
+/** Class of a Win32 error code (winerror.h). Unknown codes give DW_CLASS_PHYSICAL; 0 gives DW_CLASS_NONE. */
+DW_API dw_class dw_class_from_win32(uint32_t code);
+
+/** 1 when `errnum` is in the classification table, 0 when it fell back to the default. */
+DW_API int dw_errno_is_known(int errnum);
+
+/** 1 when `code` is in the Win32 classification table, 0 when it fell back to the default. */
+DW_API int dw_win32_is_known(uint32_t code);
+
+/** Short lower-case class name ("physical", "logical", ...; "none"; "unknown" out of range). Static. */
+DW_API const char *dw_class_name(dw_class cls);
+
+/** One-line description of a class ("the device or controller failed the request"). Static, never NULL. */
+DW_API const char *dw_class_str(dw_class cls);
+
+/** The operator's next action for a class ("Run CHKDSK <drive>: /F /R ..."). Static, never NULL. */
+DW_API const char *dw_class_action(dw_class cls);
+
+/** 1 when retrying may help for this class (transient, remote; capacity after space is freed), else 0. */
+DW_API int dw_class_retryable(dw_class cls);
+
+/** Short operation name ("open-dir", "create", "write", "fsync", "rename", "dir-fsync", "quota", ...). Static. */
+DW_API const char *dw_op_name(dw_op op);
+
+/** Symbolic errno name ("ENOSPC"), or NULL when unknown. Static. */
+DW_API const char *dw_errno_name(int errnum);
+
+/** Symbolic Win32 name ("ERROR_DISK_FULL"), or NULL when unknown. Static. */
+DW_API const char *dw_win32_name(uint32_t code);
+
+/**
+ * Description of an errno value, written into buf (thread-safe strerror_r wrapper; unknown values give
+ * "Unknown error N"). Same buffer rules as the rest of the API.
+ */
+DW_API dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed);
+
+/** The closest Win32 code for an errno value (ENOSPC -> ERROR_DISK_FULL 112), or 0 when none fits. */
+DW_API uint32_t dw_win32_from_errno(int errnum);
+
+/**
+ * Fill `err` for a failure: class from errnum (or from win32 when errnum is 0), retryable from the class,
+ * win32 from errnum when 0 is passed, path copied (truncated safely). Used by the library and by callers
+ * that detect failures themselves. Returns DW_E_INVAL when err is NULL, else DW_OK.
+ */
+DW_API dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DROPWATCH_CLASSIFY_H */

@@ -1,0 +1,227 @@
+/*
+ * dropwatch/guard.h - guarded writes into a drop directory.
+ *
+ * A message lands in the drop directory completely or not at all: it is written to a temporary name the
+ * gateway ignores (".dwtmp-*.tmp": dot-prefixed and not ending in ".eml"), flushed with fsync, published
+ * under a unique final "*.eml" name by an atomic rename that never replaces an existing file, and the
+ * directory is fsynced; only then does the call report success. The drop directory is opened once as a
+ * handle and every later operation is relative to it, so renaming or replacing the path with a symlink
+ * afterwards cannot redirect writes. The drop directory is never created implicitly (Exchange does not);
+ * dw_drop_create_dir() exists for admin tools that want to create it explicitly.
+ *
+ * Every failure returns DW_E_IO (or another dw_status) and fills a dw_io_error (dropwatch/classify.h).
+ * Transient failures are retried with bounded exponential backoff; after a failed fsync the temporary file
+ * is removed and the failure reported (a failed fsync is never retried: the kernel may have dropped the data).
+ */
+#ifndef DROPWATCH_GUARD_H
+#define DROPWATCH_GUARD_H
+
+#include <dropwatch/common.h>
+#include <dropwatch/classify.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An open drop directory. Create with dw_drop_open(), release with dw_drop_close(). */
+typedef struct dw_drop dw_drop;
+
+/** A message being written (streaming). Create with dw_msg_begin(), end with dw_msg_commit() or dw_msg_abort(). */
+typedef struct dw_msg dw_msg;
+
+/** An X-Sender / X-Receiver envelope for drop files (see dw_envelope_new()). */
+typedef struct dw_envelope dw_envelope;
+
+/** Durability of a published message. */
+typedef enum dw_durability {
+    DW_DURABLE_FULL = 0,   /**< fsync the file, rename, fsync the directory (default) */
+    DW_DURABLE_NONE = 1    /**< no fsync at all: still atomic (never partial under a final name), not crash-durable */
+} dw_durability;
+
+/** How final names are made. */
+typedef enum dw_naming {
+    DW_NAMING_UNIQUE = 0,   /**< "<prefix><UTC yyyymmddTHHMMSS>-<pid>-<seq>-<random>.eml" (default) */
+    DW_NAMING_EXCHANGE = 1  /**< Exchange's "{Machine}-{RecordId}-{UTC yyyyMMddHHmmss}Z.{Priority}.eml" */
+} dw_naming;
+
+/** Message priority, used by DW_NAMING_EXCHANGE. */
+typedef enum dw_priority {
+    DW_PRIORITY_NORMAL = 0,
+    DW_PRIORITY_HIGH = 1,
+    DW_PRIORITY_LOW = 2
+} dw_priority;
+
+/** Options for dw_drop_open(). Initialise with dw_drop_options_init(), then change what you need. */
+typedef struct dw_drop_options {
+    uint64_t quota_bytes;       /**< DropDirectoryQuota in bytes; 0 = unlimited (default) */
+    unsigned retry_max;         /**< transient retries per operation (default 4; 0 = no retry) */
+    unsigned retry_base_ms;     /**< first backoff delay (default 10 ms), doubled each retry */
+    unsigned retry_cap_ms;      /**< maximum single delay (default 1000 ms) */
+    dw_durability durability;   /**< DW_DURABLE_FULL by default */
+    dw_naming naming;           /**< DW_NAMING_UNIQUE by default */
+    const char *name_prefix;    /**< optional prefix for unique names (validated: a simple name part); copied */
+    const char *machine_name;   /**< for DW_NAMING_EXCHANGE; NULL = the host name; copied */
+    unsigned file_mode;         /**< permission bits of message files (default 0640) */
+    /* Fault injection for testing gateways and bindings (per handle, no global state): when inject_op is
+     * not DW_OP_NONE, the next inject_count calls of that operation fail with inject_errno, and
+     * inject_short_write makes writes transfer at most that many bytes per call (0 = off). */
+    dw_op inject_op;
+    int inject_errno;
+    unsigned inject_count;
+    unsigned inject_short_write;
+} dw_drop_options;
+
+/** Per-message options for dw_msg_begin(). Initialise with dw_msg_options_init(). */
+typedef struct dw_msg_options {
+    uint64_t expected_size;          /**< message size when known (quota check before any byte is written); 0 = unknown */
+    const dw_envelope *envelope;     /**< optional envelope written before the message; not copied, must outlive the call */
+    dw_priority priority;            /**< for DW_NAMING_EXCHANGE */
+    uint64_t record_id;              /**< for DW_NAMING_EXCHANGE; 0 = generated */
+} dw_msg_options;
+
+/** Fill `opts` with the defaults. NULL is ignored. */
+DW_API void dw_drop_options_init(dw_drop_options *opts);
+
+/** Fill `opts` with the defaults. NULL is ignored. */
+DW_API void dw_msg_options_init(dw_msg_options *opts);
+
+/**
+ * Open a drop directory that must already exist (a missing one is a configuration failure: it is never
+ * created). The final path component must not be a symlink.
+ * @param out   receives the handle (set to NULL on failure).
+ * @param path  the resolved drop directory (see dw_path_resolve()) in the platform's form.
+ * @param opts  options or NULL for the defaults; copied.
+ * @param err   receives the classified failure (may be NULL).
+ * @return DW_OK, DW_E_INVAL, DW_E_NOMEM, DW_E_IO.
+ */
+DW_API dw_status dw_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts, dw_io_error *err);
+
+/** Close a drop directory handle. Messages still open on it must be committed or aborted first. NULL is ignored. */
+DW_API void dw_drop_close(dw_drop *drop);
+
+/** The path the handle was opened with. Valid until dw_drop_close(). */
+DW_API const char *dw_drop_path(const dw_drop *drop);
+
+/**
+ * Explicitly create a drop directory (admin tools only; writes never do this). The parent must exist.
+ * An existing directory is not an error. mode 0 means 0750.
+ */
+DW_API dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err);
+
+/**
+ * Start a streamed message: creates the temporary file. With a quota and a known expected_size, fails
+ * with class capacity (op DW_OP_QUOTA) before anything is written when the message would not fit.
+ * @param opts  per-message options or NULL.
+ */
+DW_API dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err);
+
+/** Append bytes to a streamed message (short writes and EINTR are handled). On failure the message is
+ * aborted (temporary file removed) and must still be released with dw_msg_abort(). */
+DW_API dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *err);
+
+/**
+ * Publish a streamed message: fsync, atomic no-replace rename to a unique final name, directory fsync.
+ * Always releases `msg`, success or not (on failure nothing is left under any name).
+ * @param name_out  receives the final file name (not the full path); may be NULL when size is 0.
+ * @param needed    receives the size needed for name_out (with NUL); names are at most DW_FILE_NAME_MAX.
+ */
+DW_API dw_status dw_msg_commit(dw_msg *msg, char *name_out, size_t size, size_t *needed, dw_io_error *err);
+
+/** Abandon a streamed message: removes its temporary file and releases `msg`. NULL is ignored. */
+DW_API void dw_msg_abort(dw_msg *msg);
+
+/** Bytes written to a streamed message so far (envelope included). */
+DW_API uint64_t dw_msg_size(const dw_msg *msg);
+
+/** Longest final file name the library generates, including the NUL. */
+#define DW_FILE_NAME_MAX 128
+
+/** One-shot guarded write of a buffer (begin + write + commit). opts may be NULL. */
+DW_API dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts,
+                               char *name_out, size_t size, size_t *needed, dw_io_error *err);
+
+/** One-shot guarded write of everything readable from a file descriptor (read until EOF; never held in memory whole). */
+DW_API dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts,
+                                  char *name_out, size_t size, size_t *needed, dw_io_error *err);
+
+/**
+ * Remove temporary files (".dwtmp-*.tmp") older than max_age_seconds left by crashed writers. Never
+ * touches any other file. `removed` (may be NULL) receives how many were removed.
+ */
+DW_API dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *removed, dw_io_error *err);
+
+/** Usage of the drop directory as the quota counts it: bytes and number of top-level regular files. */
+DW_API dw_status dw_drop_usage(dw_drop *drop, uint64_t *bytes, uint64_t *files, dw_io_error *err);
+
+/** Result of dw_drop_health(). */
+typedef struct dw_health {
+    int exists;                 /**< the path exists */
+    int is_directory;           /**< and is a directory (not a symlink) */
+    int writable;               /**< a canary guarded write succeeded and was removed */
+    uint64_t free_bytes;        /**< free space for the service account (statvfs f_bavail) */
+    uint64_t total_bytes;       /**< size of the file system */
+    uint64_t used_bytes;        /**< bytes in top-level files (quota accounting) */
+    uint64_t file_count;        /**< top-level regular files */
+    uint64_t quota_bytes;       /**< configured quota (0 = unlimited) */
+    uint64_t stale_temp_files;  /**< temporary files older than the stale age */
+    uint64_t canary_micros;     /**< duration of the canary write in microseconds */
+} dw_health;
+
+/**
+ * Health probe of a drop directory: existence, type, free space, quota use, stale temporary files and a
+ * canary guarded write that is removed afterwards. Returns DW_OK when healthy; otherwise the first failure
+ * (classified in err) with the fields gathered so far in *out.
+ */
+DW_API dw_status dw_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
+                                dw_health *out, dw_io_error *err);
+
+/* ---- Envelope (Exchange drop-file format) ---------------------------------------------------------- */
+
+/** What X-EndOfInjectedXHeaders carries. The sources disagree; see doc/libdropwatch.3. */
+typedef enum dw_eoh_mode {
+    DW_EOH_MIME_LENGTH = 0,    /**< length of the MIME message in bytes (what Exchange's code writes; default) */
+    DW_EOH_HEADER_LENGTH = 1   /**< length of the injected X-headers in bytes (what the documentation says) */
+} dw_eoh_mode;
+
+/** Create an empty envelope. */
+DW_API dw_status dw_envelope_new(dw_envelope **out);
+
+/** Free an envelope. NULL is ignored. */
+DW_API void dw_envelope_free(dw_envelope *env);
+
+/**
+ * Set the X-Sender address and optional MAIL FROM parameters (NULL or ""). Address and parameters must be
+ * printable ASCII without CR, LF or NUL, else DW_E_ENVELOPE (header injection is impossible).
+ */
+DW_API dw_status dw_envelope_set_sender(dw_envelope *env, const char *address, const char *params);
+
+/** Add an X-Receiver with optional RCPT TO parameters. Same character rules as the sender. */
+DW_API dw_status dw_envelope_add_recipient(dw_envelope *env, const char *address, const char *params);
+
+/** Choose what X-EndOfInjectedXHeaders holds (default DW_EOH_MIME_LENGTH). */
+DW_API dw_status dw_envelope_set_eoh_mode(dw_envelope *env, dw_eoh_mode mode);
+
+/**
+ * Format the injected headers for a MIME message of mime_length bytes into buf (CRLF line ends, ends with
+ * the X-EndOfInjectedXHeaders line). Needs a sender and at least one recipient (else DW_E_ENVELOPE).
+ */
+DW_API dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char *buf, size_t size, size_t *needed);
+
+/* ---- Quota values --------------------------------------------------------------------------------- */
+
+/**
+ * Parse a DropDirectoryQuota as Exchange writes it: "unlimited", bare bytes ("1048576"), a number with a
+ * B/KB/MB/GB/TB suffix (binary multiples, "10MB", "1.5 GB"), or the Get-ForeignConnector form
+ * "10 MB (10,485,760 bytes)" (the exact byte count wins). *bytes receives the value, 0 for unlimited.
+ * @return DW_OK, DW_E_INVAL (NULL), DW_E_PARSE (malformed, negative, zero, or above 2^63).
+ */
+DW_API dw_status dw_quota_parse(const char *text, uint64_t *bytes);
+
+/** Format a quota the way Get-ForeignConnector prints it: "unlimited" or "10 MB (10,485,760 bytes)". */
+DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DROPWATCH_GUARD_H */

@@ -1,0 +1,136 @@
+/*
+ * dropwatch/path.h - resolving a Foreign connector's drop directory.
+ *
+ * The drop directory is RootDropDirectoryPath joined with the connector's DropDirectory. A blank root
+ * means the Exchange installation folder (by default C:\Program Files\Microsoft\Exchange Server\ for
+ * Exchange 2007). dw_path_resolve() is the strict resolver: it validates both inputs and joins them with
+ * exactly one separator. dw_path_explain() reproduces what Exchange itself would do (.NET Path.Combine),
+ * so an administrator can see where files really go. Neither allocates memory.
+ */
+#ifndef DROPWATCH_PATH_H
+#define DROPWATCH_PATH_H
+
+#include <dropwatch/common.h>
+#include <dropwatch/name.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Windows MAX_PATH, including the terminating NUL. */
+#define DW_WIN_MAX_PATH 260
+
+/** Room (UTF-16 units) the strict resolver keeps free under MAX_PATH for a message file name. */
+#define DW_FILE_NAME_RESERVE 64
+
+/** Path syntax of a root and of the resolved result. */
+typedef enum dw_path_style {
+    DW_STYLE_AUTO = 0,     /**< deduce from the root: "/..." is POSIX, anything else Windows */
+    DW_STYLE_WINDOWS = 1,  /**< backslashes, drive or UNC roots, MAX_PATH checks */
+    DW_STYLE_POSIX = 2     /**< forward slashes, "/" roots, no MAX_PATH check */
+} dw_path_style;
+
+/** Exchange version whose default installation folder stands in for a blank root. */
+typedef enum dw_exchange_version {
+    DW_EXCHANGE_2007 = 0,  /**< C:\Program Files\Microsoft\Exchange Server\ (the default) */
+    DW_EXCHANGE_2010 = 1,  /**< C:\Program Files\Microsoft\Exchange Server\V14\ */
+    DW_EXCHANGE_2013 = 2   /**< C:\Program Files\Microsoft\Exchange Server\V15\ (2013, 2016, 2019, SE) */
+} dw_exchange_version;
+
+/** Options for dw_path_resolve() / dw_path_explain(). Initialise with dw_resolve_options_init(). */
+typedef struct dw_resolve_options {
+    const char *install_dir;              /**< folder used for a blank root; NULL = the version's default */
+    dw_exchange_version exchange_version; /**< picks the default install folder; DW_EXCHANGE_2007 by default */
+    dw_path_style style;                  /**< DW_STYLE_AUTO by default */
+} dw_resolve_options;
+
+/** Which input a resolution problem was found in. */
+typedef enum dw_input {
+    DW_INPUT_NONE = 0,
+    DW_INPUT_ROOT = 1,         /**< RootDropDirectoryPath (or the install folder standing in for it) */
+    DW_INPUT_DROP_DIR = 2,     /**< DropDirectory */
+    DW_INPUT_RESULT = 3        /**< the joined path (length limits) */
+} dw_input;
+
+/** Details of a resolution, filled on success and on failure. */
+typedef struct dw_resolve_info {
+    dw_reason reason;        /**< DW_REASON_OK on success, else why it failed */
+    dw_input input;          /**< which input the reason refers to */
+    size_t offset;           /**< byte offset of the problem in that input */
+    uint32_t codepoint;      /**< offending code point, or 0 */
+    dw_path_style style;     /**< style of the result */
+    int root_defaulted;      /**< 1 when a blank root was replaced by the install folder */
+    int long_path;           /**< 1 when the root uses the \\?\ long-path form (no MAX_PATH limit) */
+    size_t length;           /**< length of the resolved path in bytes, without NUL */
+    size_t utf16_length;     /**< length of the resolved path in UTF-16 units */
+    size_t file_name_room;   /**< UTF-16 units left for "\file.eml" under MAX_PATH (Windows, not long-path); 0 otherwise */
+} dw_resolve_info;
+
+/** Fill `opts` with the defaults (NULL install_dir, Exchange 2007, DW_STYLE_AUTO). NULL is ignored. */
+DW_API void dw_resolve_options_init(dw_resolve_options *opts);
+
+/**
+ * Default installation folder of an Exchange version, with its trailing backslash. Static string;
+ * NULL for an unknown version.
+ */
+DW_API const char *dw_exchange_install_dir(dw_exchange_version version);
+
+/**
+ * Strictly resolve a connector's drop directory.
+ * @param root      RootDropDirectoryPath: NULL, "" or blank means the install folder; otherwise an absolute
+ *                  Windows path ("D:\Exchange\", "\\server\share\drops", "\\?\D:\x") or a POSIX path
+ *                  ("/var/spool/exchange"). Forward slashes in a Windows root become backslashes and
+ *                  repeated separators collapse (except the leading "\\" of UNC); "." and ".." components
+ *                  are an error, never resolved.
+ * @param drop_dir  DropDirectory, validated with dw_name_validate().
+ * @param opts      options, or NULL for the defaults.
+ * @param buf       receives the resolved path (Windows: backslashes, no trailing separator; POSIX: slashes).
+ * @param size      size of buf in bytes. buf may be NULL when size is 0 (to ask for the size).
+ * @param needed    if not NULL, receives the bytes needed including NUL (also on DW_E_BUFFER).
+ * @param info      if not NULL, receives the details (reason, input, offset, lengths).
+ * @return DW_OK; DW_E_INVAL (drop_dir NULL, buf NULL with size > 0); DW_E_ROOT; DW_E_NAME; DW_E_TOOLONG
+ *         (Windows result of 260 or more UTF-16 units with the NUL, or less than DW_FILE_NAME_RESERVE left
+ *         for a file name: the path is still written when it fits the buffer); DW_E_BUFFER.
+ * No heap allocation; thread-safe.
+ */
+DW_API dw_status dw_path_resolve(const char *root, const char *drop_dir, const dw_resolve_options *opts,
+                                 char *buf, size_t size, size_t *needed, dw_resolve_info *info);
+
+/** Bits of dw_explain_info.warnings: how Exchange's real join differs from the strict one. */
+typedef enum dw_explain_warning {
+    DW_WARN_NONE = 0,
+    DW_WARN_ROOT_REPLACED = 1 << 0,   /**< DropDirectory is absolute or rooted and silently replaces the root */
+    DW_WARN_SUBDIRECTORY = 1 << 1,    /**< DropDirectory contains separators: files go to a nested folder */
+    DW_WARN_PARENT_ESCAPE = 1 << 2,   /**< ".." components lead outside the root */
+    DW_WARN_INVALID_NAME = 1 << 3,    /**< DropDirectory breaks a naming rule (see strict_reason) */
+    DW_WARN_DIFFERS = 1 << 4,         /**< Exchange's path differs from the strict result (or strict failed) */
+    DW_WARN_PATH_TOO_LONG = 1 << 5,   /**< Exchange's path exceeds MAX_PATH (Exchange would log 8007) */
+    DW_WARN_DRIVE_RELATIVE = 1 << 6   /**< "C:x" form: relative to the current directory of drive C */
+} dw_explain_warning;
+
+/** Result of dw_path_explain(). */
+typedef struct dw_explain_info {
+    unsigned warnings;        /**< OR of dw_explain_warning bits */
+    dw_status strict_status;  /**< what dw_path_resolve() returned for the same inputs */
+    dw_reason strict_reason;  /**< and its reason */
+    size_t exchange_length;   /**< length of Exchange's path (bytes, no NUL) */
+} dw_explain_info;
+
+/**
+ * Where Exchange would really write: Path.Combine(root, drop_dir) semantics (a rooted or absolute
+ * drop_dir replaces the root; "a\b" and ".." pass through unresolved; one separator inserted only when the
+ * root does not end in one). Writes Exchange's path into buf (same buffer rules as dw_path_resolve()) and
+ * compares it with the strict result, setting warning bits with their reasons in *info.
+ * @return DW_OK when Exchange's path was produced (even with warnings); DW_E_INVAL; DW_E_BUFFER.
+ */
+DW_API dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resolve_options *opts,
+                                 char *buf, size_t size, size_t *needed, dw_explain_info *info);
+
+/** Text for one warning bit (a single dw_explain_warning value). Static string, never NULL. */
+DW_API const char *dw_explain_warning_str(unsigned warning);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DROPWATCH_PATH_H */

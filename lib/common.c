@@ -1,0 +1,117 @@
+/* Status codes, version and memory helpers shared by every part of the library. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dropwatch/common.h"
+#include "dropwatch/version.h"
+#include "internal.h"
+
+static const struct {
+    const char *name;
+    const char *text;
+} status_table[DW_STATUS_COUNT] = {
+    [DW_OK] = {"DW_OK", "success"},
+    [DW_E_INVAL] = {"DW_E_INVAL", "invalid argument"},
+    [DW_E_BUFFER] = {"DW_E_BUFFER", "buffer too small"},
+    [DW_E_NOMEM] = {"DW_E_NOMEM", "out of memory"},
+    [DW_E_ROOT] = {"DW_E_ROOT", "invalid RootDropDirectoryPath"},
+    [DW_E_NAME] = {"DW_E_NAME", "invalid DropDirectory value"},
+    [DW_E_TOOLONG] = {"DW_E_TOOLONG", "drop path exceeds the Windows path length limit"},
+    [DW_E_IO] = {"DW_E_IO", "I/O exception writing to the drop directory"},
+    [DW_E_STATE] = {"DW_E_STATE", "call out of sequence"},
+    [DW_E_UNSUPPORTED] = {"DW_E_UNSUPPORTED", "not supported on this platform or build"},
+    [DW_E_PARSE] = {"DW_E_PARSE", "malformed value"},
+    [DW_E_ENVELOPE] = {"DW_E_ENVELOPE", "invalid envelope address or parameter"},
+};
+
+const char *dw_status_str(dw_status status)
+{
+    if ((unsigned)status >= DW_STATUS_COUNT)
+        return "unknown status";
+    return status_table[status].text;
+}
+
+const char *dw_status_name(dw_status status)
+{
+    if ((unsigned)status >= DW_STATUS_COUNT)
+        return "DW_E_UNKNOWN";
+    return status_table[status].name;
+}
+
+void dw_free(void *ptr)
+{
+    free(ptr);
+}
+
+const char *dw_version_string(void)
+{
+    return DW_VERSION_STRING;
+}
+
+int dw_version_number(void)
+{
+    return DW_VERSION_NUMBER;
+}
+
+/* ---- caller-buffer output (lib/internal.h) ---- */
+
+void dwi_out_init(dwi_out *o, char *buf, size_t size)
+{
+    o->buf = size ? buf : NULL;
+    o->size = buf ? size : 0;
+    o->len = 0;
+}
+
+void dwi_out_bytes(dwi_out *o, const char *s, size_t n)
+{
+    if (o->len < o->size) {
+        size_t room = o->size - 1 - o->len; /* keep one byte for the NUL */
+        size_t k = n < room ? n : room;
+        if (k)
+            memcpy(o->buf + o->len, s, k);
+    }
+    o->len += n;
+}
+
+void dwi_out_str(dwi_out *o, const char *s)
+{
+    dwi_out_bytes(o, s, strlen(s));
+}
+
+void dwi_out_char(dwi_out *o, char c)
+{
+    dwi_out_bytes(o, &c, 1);
+}
+
+void dwi_out_u64(dwi_out *o, unsigned long long v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    dwi_out_bytes(o, tmp + i, sizeof tmp - i);
+}
+
+dw_status dwi_out_finish(dwi_out *o, size_t *needed)
+{
+    if (needed)
+        *needed = o->len + 1;
+    if (o->size == 0)
+        return DW_E_BUFFER;
+    if (o->len + 1 > o->size) {
+        o->buf[o->size - 1] = '\0';
+        return DW_E_BUFFER;
+    }
+    o->buf[o->len] = '\0';
+    return DW_OK;
+}
+
+dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed)
+{
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    dwi_out_bytes(&o, src, len);
+    return dwi_out_finish(&o, needed);
+}

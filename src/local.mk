@@ -1,0 +1,1 @@
+# The dropwatch command-line tool (filled in by the CLI issue).

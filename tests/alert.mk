@@ -1,0 +1,1 @@
+# Tests for the alert work (filled in by that issue).

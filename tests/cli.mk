@@ -1,0 +1,1 @@
+# Tests for the cli work (filled in by that issue).

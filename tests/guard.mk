@@ -1,0 +1,1 @@
+# Tests for the guard work (filled in by that issue).

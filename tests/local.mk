@@ -1,0 +1,16 @@
+# Check suites mirror lib/: tests/check_<concern>.c tests lib/<concern>.c. Each area adds its own
+# fragment (tests/<area>.mk) below.
+TESTS_CHECK_LDADD = $(top_builddir)/lib/libdropwatch_core.la @CHECK_LIBS@
+TESTS_CHECK_CFLAGS = $(AM_CFLAGS) @CHECK_CFLAGS@
+
+check_PROGRAMS += tests/check_common
+tests_check_common_SOURCES = tests/check_common.c
+tests_check_common_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_common_LDADD = $(TESTS_CHECK_LDADD)
+TESTS += tests/check_common
+
+include tests/path.mk
+include tests/guard.mk
+include tests/alert.mk
+include tests/cli.mk
+include tests/reliability.mk

@@ -1,0 +1,1 @@
+# Tests for the path work (filled in by that issue).

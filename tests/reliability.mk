@@ -1,0 +1,1 @@
+# Tests for the reliability work (filled in by that issue).
