@@ -1,0 +1,114 @@
+#!/bin/bash
+# Build libdropwatch from scratch and run every test: C (Check), CLI, Python, C#, PowerShell, the
+# libfiu fault-injection tests, then the C suite again under ASan+UBSan and under valgrind, and a
+# short fuzz smoke run. This is the README's test command; .ci/run runs it with DW_WERROR=1.
+#
+# Environment knobs: DW_WERROR=1 (compile with -Werror), DW_JOBS (default 2),
+# DW_SKIP_SANITIZERS=1, DW_SKIP_VALGRIND=1, DW_SKIP_FUZZ=1, DW_FUZZ_SECONDS (default 20 per target),
+# DW_SKIP_DISTCHECK=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+jobs=${DW_JOBS:-2}
+werror=()
+[ "${DW_WERROR:-0}" = 1 ] && werror=(--enable-werror)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+log "installing missing Debian packages"
+bash tools/deps.sh
+
+log "installing PowerShell 7.6 and Pester (dotnet tool, NuGet mirror)"
+bash bindings/powershell/install-pwsh.sh
+
+# Debian's interpreter has both the headers and pytest; a pyenv python3 earlier on PATH may lack pytest.
+python=${PYTHON:-/usr/bin/python3}
+
+log "generating the build system"
+./autogen.sh >/dev/null
+
+# Collect the pass/fail counts of every automake test-suite run for one closing line.
+total_pass=0 total_fail=0 total_skip=0
+tally() {
+    local dir=$1 p f s
+    p=$(find "$dir" -name '*.trs' -exec grep -h '^:test-result: PASS' {} + 2>/dev/null | wc -l)
+    f=$(find "$dir" -name '*.trs' -exec grep -h -E '^:test-result: (FAIL|ERROR|XPASS)' {} + 2>/dev/null | wc -l)
+    s=$(find "$dir" -name '*.trs' -exec grep -h '^:test-result: SKIP' {} + 2>/dev/null | wc -l)
+    total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+}
+show_failures() {
+    local dir=$1
+    find "$dir" -name '*.trs' -exec grep -l -E '^:test-result: (FAIL|ERROR|XPASS)' {} + 2>/dev/null |
+        while read -r trs; do
+            printf '\n---- %s ----\n' "${trs%.trs}.log"
+            tail -n 60 "${trs%.trs}.log"
+        done
+}
+# Check prints its per-suite summary ("100%: Checks: N, Failures: 0, Errors: 0") into the test logs.
+show_check_summaries() {
+    grep -h -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$1"/tests/*.log 2>/dev/null || true
+}
+
+status=0
+run_suite() { # name builddir configure-args...
+    local name=$1 dir=$2
+    shift 2
+    log "$name: configure"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    (cd "$dir" && "$top/configure" --enable-fiu-tests "${werror[@]}" PYTHON="$python" "$@" >configure.out) ||
+        { cat "$dir/config.log" | tail -40; return 1; }
+    log "$name: build"
+    make -C "$dir" -j"$jobs" >"$dir/build.out" 2>&1 || { tail -60 "$dir/build.out"; return 1; }
+    log "$name: make check"
+    local rc=0
+    make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1 || rc=$?
+    grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$dir/check.out" || true
+    show_check_summaries "$dir"
+    tally "$dir"
+    if [ $rc -ne 0 ]; then
+        show_failures "$dir"
+        tail -20 "$dir/check.out"
+        return 1
+    fi
+}
+
+run_suite "full build (C, CLI, Python, C#, PowerShell)" _build/full \
+    --enable-python --enable-csharp || status=1
+
+if [ "${DW_SKIP_SANITIZERS:-0}" != 1 ]; then
+    # The bindings load the library into interpreters that were not built with ASan; the C and CLI
+    # suites carry the sanitizer run.
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        run_suite "ASan+UBSan build (C and CLI suites)" _build/asan \
+        --enable-sanitizers --disable-python --disable-csharp || status=1
+fi
+
+if [ "${DW_SKIP_VALGRIND:-0}" != 1 ] && [ -f tests/valgrind.sh ]; then
+    log "valgrind: every Check program with --leak-check=full --error-exitcode=1"
+    bash tests/valgrind.sh _build/full || status=1
+fi
+
+if [ "${DW_SKIP_FUZZ:-0}" != 1 ] && [ -f tests/reliability.mk ] && grep -q '^fuzz:' tests/reliability.mk; then
+    log "fuzz smoke: each libFuzzer target for ${DW_FUZZ_SECONDS:-20} s"
+    rm -rf _build/fuzz && mkdir -p _build/fuzz
+    (cd _build/fuzz && "$top/configure" CC=clang --enable-fuzzing --disable-python --disable-csharp \
+        "${werror[@]}" >configure.out && make -j"$jobs" >build.out 2>&1 &&
+        make fuzz FUZZ_SECONDS="${DW_FUZZ_SECONDS:-20}") || status=1
+fi
+
+if [ "${DW_SKIP_DISTCHECK:-0}" != 1 ]; then
+    log "make distcheck"
+    make -C _build/full -j"$jobs" distcheck \
+        DISTCHECK_CONFIGURE_FLAGS="--enable-fiu-tests --disable-csharp PYTHON=$python ${werror[*]}" \
+        >_build/distcheck.out 2>&1 || { tail -60 _build/distcheck.out; status=1; }
+    grep -E 'archives ready|^=+$' _build/distcheck.out | head -3 || true
+fi
+
+log "summary"
+echo "make-check: $total_pass passed, $total_fail failed, $total_skip skipped"
+if [ $status -ne 0 ] || [ $total_fail -ne 0 ]; then
+    echo "FAILED"
+    exit 1
+fi
+echo "all tests passed"
