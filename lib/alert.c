@@ -218,7 +218,6 @@ static void esc_xml(dwi_out *o, uint32_t cp)
     case '<': dwi_out_str(o, "&lt;"); return;
     case '>': dwi_out_str(o, "&gt;"); return;
     case '"': dwi_out_str(o, "&quot;"); return;
-    case '\'': dwi_out_str(o, "&apos;"); return;
     /* References, not raw characters: parsers normalise raw CR/LF/TAB (attributes, line ends). */
     case '\t': dwi_out_str(o, "&#x9;"); return;
     case '\n': dwi_out_str(o, "&#xA;"); return;
@@ -721,10 +720,13 @@ static void format_text(dwi_out *o, const record *r)
     dwi_out_char(o, '\n');
     text_line(o, "Operation", r->op_name);
     text_label(o, "Errno");
-    put_int(o, r->errnum);
     if (r->errno_name) {
-        dwi_out_char(o, ' ');
         put_esc(o, esc_text, r->errno_name);
+        dwi_out_str(o, " (");
+        put_int(o, r->errnum);
+        dwi_out_char(o, ')');
+    } else {
+        put_int(o, r->errnum);
     }
     if (r->errnum) {
         dwi_out_str(o, ": ");
@@ -732,10 +734,13 @@ static void format_text(dwi_out *o, const record *r)
     }
     dwi_out_char(o, '\n');
     text_label(o, "Win32 Code");
-    dwi_out_u64(o, r->win32);
     if (r->win32_name) {
-        dwi_out_char(o, ' ');
         put_esc(o, esc_text, r->win32_name);
+        dwi_out_str(o, " (");
+        dwi_out_u64(o, r->win32);
+        dwi_out_char(o, ')');
+    } else {
+        dwi_out_u64(o, r->win32);
     }
     dwi_out_char(o, '\n');
     text_line(o, "Retryable", e->retryable ? "yes" : "no");
@@ -1105,6 +1110,7 @@ static void format_syslog(dwi_out *o, const record *r)
         dwi_out_u64(o, a->record_id);
         dwi_out_char(o, '"');
     }
+    sd_field(o, "computer", &r->computer); /* HOSTNAME is sanitised; this is the value as given */
     sd_field(o, "connector", &r->connector);
     sd_field(o, "dropPath", &r->drop_path);
     sd_field(o, "root", &r->root);
