@@ -463,12 +463,8 @@ static void derive_exception(record *r)
     dwi_out_init(&o, r->exc, sizeof r->exc);
     dwi_out_str(&o, exception_type(e, r->win32));
     dwi_out_str(&o, ": ");
-    if (r->errnum)
-        dwi_out_str(&o, r->errtext);
-    else if (r->win32)
-        dwi_out_str(&o, r->win32_name ? r->win32_name : "Win32 error");
-    else
-        dwi_out_str(&o, r->class_desc);
+    /* Without an errno there is no system text: the class description says what kind of failure it was. */
+    dwi_out_str(&o, r->errnum ? r->errtext : r->class_desc);
     if (r->errnum || r->win32) {
         dwi_out_str(&o, " (");
         if (r->errnum) {

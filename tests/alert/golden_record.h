@@ -38,9 +38,8 @@ static inline void golden_record(dw_alert *a, int variant)
     a->event_mode = variant == GOLDEN_8004 ? DW_EVENT_8004 : DW_EVENT_AUTO;
     switch (variant) {
     case GOLDEN_8005:
-        dw_io_error_set(&a->error, DW_OP_QUOTA, 0, 0, drop);
-        a->error.io_class = DW_CLASS_CAPACITY;
-        a->error.retryable = 1;
+        /* As the guarded writer reports a DropDirectoryQuota refusal: ERROR_DISK_QUOTA_EXCEEDED (1295). */
+        dw_io_error_set(&a->error, DW_OP_QUOTA, 0, 1295, drop);
         snprintf(a->error.detail, sizeof a->error.detail, "quota 10485760 bytes, used 10480000, message 9000");
         break;
     case GOLDEN_8007:
