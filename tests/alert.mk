@@ -15,3 +15,5 @@ ALERT_GOLDEN = \
 	tests/alert/golden/8007.text tests/alert/golden/8007.xml tests/alert/golden/8007.json tests/alert/golden/8007.syslog \
 	tests/alert/golden/8008.text tests/alert/golden/8008.xml tests/alert/golden/8008.json tests/alert/golden/8008.syslog \
 	tests/alert/golden/8009.text tests/alert/golden/8009.xml tests/alert/golden/8009.json tests/alert/golden/8009.syslog
+# The formats' documentation (doc/local.mk belongs to the manual pages).
+EXTRA_DIST += doc/alerts.md

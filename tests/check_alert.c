@@ -819,6 +819,14 @@ START_TEST(test_long_strings_truncated_and_bounded)
         ck_assert_msg(strstr(out, flag[f]) != NULL, "%s", dw_format_name(all_formats[f]));
         dw_free(out);
     }
+    /* Worst case: every byte needs the longest escape. */
+    memset(s, '\x01', big);
+    memset(a.error.path, '\x01', sizeof a.error.path);
+    for (int f = 0; f < DW_FORMAT_COUNT; f++) {
+        size_t needed = 0;
+        ck_assert_int_eq(dw_alert_format(&a, all_formats[f], NULL, 0, &needed), DW_E_BUFFER);
+        ck_assert_uint_lt(needed, 1u << 20);
+    }
     free(s);
 }
 END_TEST
