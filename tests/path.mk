@@ -17,3 +17,6 @@ tests_check_quota_text_LDADD = $(TESTS_CHECK_LDADD)
 tests_check_envelope_SOURCES = tests/check_envelope.c
 tests_check_envelope_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_envelope_LDADD = $(TESTS_CHECK_LDADD)
+
+# The manual section for this area ships with the tarball (doc/local.mk belongs to the CLI work).
+EXTRA_DIST += doc/names-and-paths.md
