@@ -32,6 +32,7 @@
 #define W32_PATH_NOT_FOUND 3u
 #define W32_ACCESS_DENIED 5u
 #define W32_FILENAME_EXCED_RANGE 206u
+#define W32_DIRECTORY 267u
 
 typedef struct event_info {
     unsigned id;
@@ -336,7 +337,9 @@ static unsigned auto_event(const dw_io_error *e)
     int en = e->sys_errno;
     uint32_t w = effective_win32(e);
     int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT;
-    if (dir_check && (en == ENOENT || (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND))))
+    /* .NET's DirectoryInfo.Exists is false for a missing path and for a file: both are 8008. */
+    if (dir_check && (en == ENOENT || en == ENOTDIR ||
+                      (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND || w == W32_DIRECTORY))))
         return 8008;
     if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY)
         return 8005;

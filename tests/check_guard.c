@@ -104,6 +104,7 @@ static unsigned char *read_file(const char *d, const char *name, size_t *len)
     unsigned char *buf = malloc((size_t)n + 1);
     ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
     fclose(f);
+    buf[n] = '\0'; /* so tests may parse it as text */
     *len = (size_t)n;
     return buf;
 }
@@ -1042,7 +1043,7 @@ START_TEST(test_quota_streaming_overflow)
     dw_msg *m;
     dw_io_error e;
     ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
-    char *chunk = calloc(1, 60000);
+    char *chunk = calloc(1, 100000);
     ck_assert_int_eq(dw_msg_write(m, chunk, 60000, &e), DW_OK);
     ck_assert_int_eq(dw_msg_write(m, chunk, 40000, &e), DW_OK); /* exactly the quota */
     ck_assert_int_eq(dw_msg_write(m, chunk, 1, &e), DW_E_IO);
@@ -1254,6 +1255,7 @@ START_TEST(test_forked_writers_share_quota)
         if (pids[i] == 0) {
             worker w = {d, i, 0};
             thread_writer(&w);
+            dw_drop_close(d); /* the child's copy: the parent's descriptors stay open */
             _exit(w.ok);
         }
     }
