@@ -11,6 +11,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fiu.h>
 #include <fiu-control.h>
 #include <ftw.h>
 #include <stdint.h>
