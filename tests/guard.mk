@@ -21,4 +21,4 @@ tests_check_guard_fiu_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_guard_fiu_LDADD = $(TESTS_CHECK_LDADD) -lfiu
 TESTS += tests/check_guard_fiu.sh
 endif
-EXTRA_DIST += tests/check_guard_fiu.sh
+EXTRA_DIST += tests/check_guard_fiu.sh doc/guarded-writes.md
