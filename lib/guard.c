@@ -567,6 +567,58 @@ static dw_status write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_
     return DW_OK;
 }
 
+/* Format the envelope for a MIME message of mime_len bytes into a new buffer (*len without the NUL). */
+static dw_status format_envelope(const dw_envelope *env, uint64_t mime_len, char **out, size_t *len)
+{
+    size_t needed = 0;
+    dw_status st = dw_envelope_format(env, mime_len, NULL, 0, &needed);
+    if (st != DW_E_BUFFER)
+        return st == DW_OK ? DW_E_ENVELOPE : st;
+    char *buf = malloc(needed);
+    if (!buf)
+        return DW_E_NOMEM;
+    st = dw_envelope_format(env, mime_len, buf, needed, NULL);
+    if (st != DW_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *len = needed - 1;
+    return DW_OK;
+}
+
+/* Create the temp file of `m` (quota reserved for the known size) and write the envelope first. With an
+ * envelope whose X-EndOfInjectedXHeaders holds the MIME length, that length must be known now:
+ * opts->expected_size (the MIME bytes the caller will write; checked at commit). */
+static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, uint64_t record_id, dw_io_error *err)
+{
+    m->drop = d;
+    m->fd = -1;
+    m->priority = opts->priority;
+    m->record_id = record_id ? record_id : atomic_fetch_add(&d->record_next, 1);
+    char *hdr = NULL;
+    size_t hdr_len = 0;
+    if (opts->envelope) {
+        if (!dwi_envelope_complete(opts->envelope))
+            return DW_E_ENVELOPE;
+        m->check_mime = dwi_envelope_eoh_mode(opts->envelope) == DW_EOH_MIME_LENGTH;
+        m->mime_expected = opts->expected_size;
+        dw_status st = format_envelope(opts->envelope, opts->expected_size, &hdr, &hdr_len);
+        if (st != DW_OK)
+            return st;
+    }
+    uint64_t reserve = opts->expected_size ? opts->expected_size + hdr_len : hdr_len;
+    dw_status st = create_temp(m, reserve, err);
+    if (st == DW_OK && hdr_len) {
+        st = write_all(m, (const unsigned char *)hdr, hdr_len, err);
+        m->header_size = hdr_len;
+        if (st != DW_OK)
+            discard_temp(m);
+    }
+    free(hdr);
+    return st;
+}
+
 static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err)
 {
     dw_msg_options defaults;
@@ -578,17 +630,10 @@ static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *op
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
         return DW_E_INVAL;
     }
-    /* The envelope is formatted by lib/envelope.c, which is not part of this build yet. */
-    if (opts->envelope)
-        return DW_E_UNSUPPORTED;
     dw_msg *m = calloc(1, sizeof *m);
     if (!m)
         return DW_E_NOMEM;
-    m->drop = drop;
-    m->fd = -1;
-    m->priority = opts->priority;
-    m->record_id = opts->record_id ? opts->record_id : atomic_fetch_add(&drop->record_next, 1);
-    dw_status st = create_temp(m, opts->expected_size, err);
+    dw_status st = start_msg(m, drop, opts, opts->record_id, err);
     if (st != DW_OK) {
         msg_free(m);
         return st;
@@ -771,6 +816,11 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         st = DW_E_BUFFER;
     } else if (msg->failed || msg->fd < 0) {
         st = DW_E_STATE;
+    } else if (msg->check_mime && msg->size - msg->header_size != msg->mime_expected) {
+        /* X-EndOfInjectedXHeaders already announced another MIME length: publishing would lie. */
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, d->path);
+        dwi_io_error_detail(err, "the MIME bytes written differ from expected_size announced in the envelope");
+        st = DW_E_STATE;
     }
     if (st != DW_OK) {
         dw_msg_abort(msg);
@@ -847,11 +897,26 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
             *needed = DW_FILE_NAME_MAX;
         return DW_E_BUFFER;
     }
+    dw_msg_options o;
+    if (opts)
+        o = *opts;
+    else
+        dw_msg_options_init(&o);
+    if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
+        /* The envelope announces the MIME length: take it from a regular file (read from its start). */
+        dwi_stat sb;
+        if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg) {
+            dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+            dwi_io_error_detail(err, "an envelope with the MIME length needs expected_size for this source");
+            return DW_E_INVAL;
+        }
+        o.expected_size = sb.size;
+    }
     unsigned char *buf = malloc(COPY_BUF);
     if (!buf)
         return DW_E_NOMEM;
     dw_msg *m;
-    dw_status st = msg_begin(drop, &m, opts, err);
+    dw_status st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
         return st;
@@ -929,11 +994,9 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     /* 1. every message into its own temp file (quota reserved per message before it is created) */
     for (; opened < n && st == DW_OK; opened++) {
         dw_msg *m = &items[opened].m;
-        m->drop = d;
-        m->fd = -1;
-        m->priority = opts->priority;
-        m->record_id = opts->record_id ? opts->record_id + opened : atomic_fetch_add(&d->record_next, 1);
-        st = create_temp(m, lens[opened], err);
+        dw_msg_options mo = *opts;
+        mo.expected_size = lens[opened];
+        st = start_msg(m, d, &mo, opts->record_id ? opts->record_id + opened : 0, err);
         if (st == DW_OK)
             st = write_all(m, bufs[opened], lens[opened], err);
         else
@@ -1004,8 +1067,6 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
         return DW_E_INVAL;
     }
-    if (o.envelope)
-        return DW_E_UNSUPPORTED;
     size_t published = 0;
     dw_status st = DW_OK;
     for (size_t at = 0; at < count && st == DW_OK; at += BATCH_GROUP) {

@@ -1588,6 +1588,144 @@ START_TEST(test_batch_failures_leave_only_whole_published_prefix)
 }
 END_TEST
 
+
+/* ---- envelope ---------------------------------------------------------------------------------------- */
+
+static dw_envelope *make_envelope(dw_eoh_mode mode)
+{
+    dw_envelope *env = NULL;
+    ck_assert_int_eq(dw_envelope_new(&env), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(env, "sender@example.com", "SIZE=42"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "fax+1555@example.com", NULL), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "<two@example.com>", "ORCPT=rfc822;two@example.com"), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_eoh_mode(env, mode), DW_OK);
+    return env;
+}
+
+/* The file is the formatted envelope followed by the MIME bytes, unchanged. */
+static void assert_enveloped(const char *name, const dw_envelope *env, const char *mime, size_t mime_len)
+{
+    char hdr[1024];
+    size_t hlen = 0;
+    ck_assert_int_eq(dw_envelope_format(env, mime_len, hdr, sizeof hdr, &hlen), DW_OK);
+    hlen--;
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, hlen + mime_len);
+    ck_assert_int_eq(memcmp(b, hdr, hlen), 0);
+    ck_assert_int_eq(memcmp(b + hlen, mime, mime_len), 0);
+    ck_assert_int_eq(memcmp(b, "X-Sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
+    free(b);
+}
+
+START_TEST(test_envelope_written_before_message)
+{
+    static const char mime[] = "From: a@example.com\r\nSubject: fax\r\n\r\npage 1\r\n";
+    const size_t mlen = sizeof mime - 1;
+    dw_envelope *env = make_envelope(DW_EOH_MIME_LENGTH);
+    dw_drop *d = open_real(NULL);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, mime, mlen, &mo, name, sizeof name, NULL, &e), DW_OK);
+    assert_enveloped(name, env, mime, mlen);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    char want[64];
+    snprintf(want, sizeof want, "X-EndOfInjectedXHeaders: %zu\r\n", mlen);
+    ck_assert_ptr_nonnull(strstr((char *)b, want));
+    free(b);
+
+    /* Streaming with the announced MIME length. */
+    dw_msg *m;
+    mo.expected_size = mlen;
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, mime, 10, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, mime + 10, mlen - 10, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+    assert_enveloped(name, env, mime, mlen);
+
+    /* Fewer MIME bytes than announced: refused at commit, nothing published. */
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, mime, mlen - 1, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_E_STATE);
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+
+    /* From a regular file: the MIME length comes from its size. From a pipe it must be announced. */
+    char p[2048];
+    snprintf(p, sizeof p, "%s/mime.eml", tmp_root);
+    FILE *f = fopen(p, "wb");
+    fwrite(mime, 1, mlen, f);
+    fclose(f);
+    int fd = open(p, O_RDONLY);
+    mo.expected_size = 0;
+    ck_assert_int_eq(dw_drop_write_fd(d, fd, &mo, name, sizeof name, NULL, &e), DW_OK);
+    close(fd);
+    assert_enveloped(name, env, mime, mlen);
+    int pfd[2];
+    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_int_eq(dw_drop_write_fd(d, pfd[0], &mo, name, sizeof name, NULL, &e), DW_E_INVAL);
+    close(pfd[0]);
+    close(pfd[1]);
+
+    /* Batch: every message gets its own envelope with its own length. */
+    const void *bufs[2] = {mime, mime};
+    size_t lens[2] = {mlen, 5};
+    char names[2][DW_FILE_NAME_MAX];
+    size_t done;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 2, &mo, names[0], DW_FILE_NAME_MAX, &done, &e), DW_OK);
+    assert_enveloped(names[0], env, mime, mlen);
+    assert_enveloped(names[1], env, mime, 5);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+
+    /* An envelope without recipients is refused before anything exists. */
+    dw_envelope *bad = NULL;
+    ck_assert_int_eq(dw_envelope_new(&bad), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(bad, "a@example.com", NULL), DW_OK);
+    mo.envelope = bad;
+    ck_assert_int_eq(dw_drop_write(d, mime, mlen, &mo, name, sizeof name, NULL, &e), DW_E_ENVELOPE);
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_E_ENVELOPE);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_envelope_free(bad);
+    dw_envelope_free(env);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_envelope_header_length_mode_and_quota)
+{
+    static const char mime[] = "Subject: x\r\n\r\nbody\r\n";
+    const size_t mlen = sizeof mime - 1;
+    dw_envelope *env = make_envelope(DW_EOH_HEADER_LENGTH);
+    char hdr[1024];
+    size_t hlen;
+    ck_assert_int_eq(dw_envelope_format(env, 0, hdr, sizeof hdr, &hlen), DW_OK);
+    hlen--;
+    /* The quota counts the envelope too: exactly header + message fits, one byte less does not. */
+    dw_drop *d = open_quota(hlen + mlen, 0);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    dw_msg *m;
+    dw_io_error e;
+    char name[DW_FILE_NAME_MAX];
+    /* Header-length mode needs no size up front. */
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    ck_assert_uint_eq(dw_msg_size(m), hlen);
+    ck_assert_int_eq(dw_msg_write(m, mime, mlen, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+    assert_enveloped(name, env, mime, mlen);
+    ck_assert_int_eq(dw_drop_write(d, "", 0, &mo, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    dw_drop_close(d);
+    dw_envelope_free(env);
+}
+END_TEST
+
 /* ---- bad arguments ----------------------------------------------------------------------------------- */
 
 START_TEST(test_bad_arguments)
@@ -1714,6 +1852,12 @@ static Suite *guard_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("envelope");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_envelope_written_before_message);
+    tcase_add_test(tc, test_envelope_header_length_mode_and_quota);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("maintenance");
