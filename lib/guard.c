@@ -449,23 +449,14 @@ static void discard_temp(dw_msg *m)
     m->tmp[0] = '\0';
 }
 
-static void msg_free(dw_msg *m)
-{
-    free(m);
-}
-
 /* Grow the quota reservation so that `size` bytes fit (streaming, or the size announced up front). The
  * temp file is extended to the reservation so that a rescan by any process counts it. */
-static dw_status reserve_to(dw_msg *m, uint64_t size, int exact, dw_io_error *err)
+static dw_status reserve_to(dw_msg *m, uint64_t size, dw_io_error *err)
 {
     dw_drop *d = m->drop;
     if (!d->quota || size <= m->reserved)
         return DW_OK;
-    uint64_t want = size;
-    if (!exact) {
-        uint64_t step = size - m->reserved < RESERVE_STEP ? RESERVE_STEP : size - m->reserved;
-        want = m->reserved + step;
-    }
+    uint64_t want = m->reserved + (size - m->reserved < RESERVE_STEP ? RESERVE_STEP : size - m->reserved);
     dw_status st = dwi_dirop_begin(d, err);
     if (st != DW_OK)
         return st;
@@ -488,6 +479,8 @@ static dw_status reserve_to(dw_msg *m, uint64_t size, int exact, dw_io_error *er
 static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
 {
     dw_drop *d = m->drop;
+    if (!d->quota)
+        reserve = 0; /* nothing to account: no reservation, no extension of the temp file */
     dw_status st = dwi_dirop_begin(d, err);
     if (st != DW_OK)
         return st;
@@ -635,7 +628,7 @@ static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *op
         return DW_E_NOMEM;
     dw_status st = start_msg(m, drop, opts, opts->record_id, err);
     if (st != DW_OK) {
-        msg_free(m);
+        free(m);
         return st;
     }
     *out = m;
@@ -669,7 +662,7 @@ dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *e
         dw_io_error_set(err, DW_OP_VALIDATE, EFBIG, 0, msg->drop->path);
         return DW_E_INVAL;
     }
-    dw_status st = reserve_to(msg, msg->size + len, 0, err);
+    dw_status st = reserve_to(msg, msg->size + len, err);
     if (st == DW_OK)
         st = write_all(msg, data, len, err);
     if (st != DW_OK) {
@@ -689,7 +682,7 @@ void dw_msg_abort(dw_msg *msg)
     if (!msg)
         return;
     discard_temp(msg);
-    msg_free(msg);
+    free(msg);
 }
 
 /* fsync + close the temp file. On failure the temp file is removed: a failed fsync is never retried
@@ -834,10 +827,10 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         st = sync_dir(d, final, msg->size, err);
     if (st != DW_OK) {
         discard_temp(msg); /* no-op when publish already consumed the temp */
-        msg_free(msg);
+        free(msg);
         return st;
     }
-    msg_free(msg);
+    free(msg);
     if (size)
         return dwi_copy_out(final, strlen(final), name_out, size, needed);
     if (needed)

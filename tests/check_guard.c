@@ -368,6 +368,7 @@ START_TEST(test_write_is_byte_identical_and_fully_synced)
     ck_assert_int_eq(T.calls[T_RENAME], 3);
     ck_assert_int_eq(T.calls[T_DIR_FSYNC], 3);
     ck_assert_int_eq(T.calls[T_UNLINK], 0);
+    ck_assert_int_eq(T.calls[T_FTRUNCATE], 0); /* only quota reservations extend temp files */
     listing *l = list_dir(dir);
     ck_assert_int_eq(l->eml, 3);
     ck_assert_int_eq(l->temps, 0);
@@ -1010,6 +1011,8 @@ START_TEST(test_quota_exact_fit_and_overflow)
     memset(buf, 'm', sizeof buf);
     ck_assert_int_eq(dw_drop_write(d, buf, 40, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_write(d, buf, 20, NULL, name, sizeof name, NULL, &e), DW_OK); /* exactly 100 */
+    /* Each temp file was extended once to its reservation (so other processes' rescans count it). */
+    ck_assert_int_eq(T.calls[T_FTRUNCATE], 2);
     int creates = T.calls[T_CREATE];
     ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
@@ -1139,6 +1142,18 @@ START_TEST(test_quota_lock_and_scan_failures)
     ck_assert_int_eq(list_dir(dir)->eml, 1);
     ck_assert_int_eq(list_dir(dir)->temps, 0);
     ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    /* Extending the temp file to its reservation fails: no temp left, reservation given back. */
+    T.fail_at[T_FTRUNCATE] = T.calls[T_FTRUNCATE] + 1;
+    T.fail_errno[T_FTRUNCATE] = EFBIG;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    uint64_t bytes;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 2); /* foreign.eml and "x" */
+    static char rest[998];
+    ck_assert_int_eq(dw_drop_write(d, rest, sizeof rest, NULL, name, sizeof name, NULL, &e), DW_OK); /* exact fit */
     dw_drop_close(d);
 
     /* Injection of the quota step itself through the options. */
