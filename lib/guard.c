@@ -704,6 +704,13 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
         if (rc < 0)
             return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
     }
+    /* Remember which file we wrote: publish() checks that the name it renames still refers to it. */
+    dwi_stat sb;
+    rc = d->ops->stat(d->ctx, m->fd, NULL, &sb);
+    if (rc < 0)
+        return dwi_fail(d, err, DW_OP_STAT, rc, m->tmp, 1);
+    m->dev = sb.dev;
+    m->ino = sb.ino;
     int fd = m->fd;
     m->fd = -1;
     rc = dwi_inject(d, DW_OP_CLOSE);
@@ -745,13 +752,25 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         if (rc >= 0 || !should_retry(d, rc, attempt))
             break;
     }
-    if (rc < 0) {
+    if (rc >= 0) {
+        /* The rename works on a name. If someone with write access to the directory swapped our temp
+         * name for a symlink (to /etc/passwd, say) or another file, we just published that under a
+         * ".eml" name for the gateway to read: take it back and refuse. */
+        dwi_stat sb;
+        if (d->ops->stat(d->ctx, d->dirfd, final, &sb) < 0 || sb.is_link || sb.dev != m->dev || sb.ino != m->ino) {
+            d->ops->unlink(d->ctx, d->dirfd, final);
+            st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
+            dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");
+            rc = -ELOOP;
+        }
+    } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
         d->ops->unlink(d->ctx, d->dirfd, m->tmp);
-        dwi_quota_release(d, m->reserved);
-    } else {
-        dwi_quota_publish(d, m->reserved, m->size);
     }
+    if (rc < 0)
+        dwi_quota_release(d, m->reserved);
+    else
+        dwi_quota_publish(d, m->reserved, m->size);
     m->reserved = 0;
     m->tmp[0] = '\0';
     dwi_dirop_end(d);

@@ -768,6 +768,54 @@ START_TEST(test_rename_never_replaces)
 }
 END_TEST
 
+
+/* Someone swaps the temp name for a symlink (or another file) just before the rename: the library must
+ * not publish it under a final name. */
+static int swap_mode; /* 1: symlink to /etc/passwd, 2: another regular file */
+
+static int swapping_rename(void *ctx, int dirfd, const char *from, const char *to)
+{
+    int fd = openat(dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
+    if (fd >= 0)
+        close(fd);
+    if (swap_mode == 1) {
+        unlinkat(dirfd, "planted", 0);
+        symlinkat("/etc/passwd", dirfd, "planted");
+    }
+    renameat(dirfd, "planted", dirfd, from); /* replaces our temp name */
+    return t_rename(ctx, dirfd, from, to);
+}
+
+START_TEST(test_swapped_temp_is_not_published)
+{
+    struct stat before, after;
+    ck_assert_int_eq(stat("/etc/passwd", &before), 0);
+    for (swap_mode = 1; swap_mode <= 2; swap_mode++) {
+        ops = test_ops();
+        ops.rename_noreplace = swapping_rename;
+        memset(&T, 0, sizeof T);
+        T.dirfd = -1;
+        dw_drop *d = NULL;
+        dw_io_error e;
+        ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &ops, &T, &e), DW_OK);
+        char name[DW_FILE_NAME_MAX];
+        ck_assert_int_eq(dw_drop_write(d, "secret-free", 11, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+        ck_assert_int_eq(e.op, DW_OP_RENAME);
+        ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+        ck_assert_int_eq(e.sys_errno, ELOOP);
+        ck_assert_ptr_nonnull(strstr(e.detail, "replaced"));
+        listing *l = list_dir(dir);
+        ck_assert_int_eq(l->eml, 0);
+        ck_assert_int_eq(l->temps, 0);
+        ck_assert_int_eq(l->total, 0);
+        dw_drop_close(d);
+    }
+    ck_assert_int_eq(stat("/etc/passwd", &after), 0);
+    ck_assert_int_eq(after.st_size, before.st_size);
+    ck_assert_int_eq(after.st_mtime, before.st_mtime);
+}
+END_TEST
+
 /* ---- the directory ----------------------------------------------------------------------------------- */
 
 START_TEST(test_missing_dir_is_configuration)
@@ -1830,6 +1878,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_short_writes_are_completed);
     tcase_add_test(tc, test_write_without_progress_fails);
     tcase_add_test(tc, test_name_collisions_are_retried);
+    tcase_add_test(tc, test_swapped_temp_is_not_published);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("directory");
