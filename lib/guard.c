@@ -864,11 +864,13 @@ dw_status dw_msg_commit(dw_msg *msg, char *name_out, size_t size, size_t *needed
 
 /* ---- one-shot ---------------------------------------------------------------------------------------- */
 
-dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts, char *name_out,
-                        size_t size, size_t *needed, dw_io_error *err)
+/* Common checks of the one-shot calls (the name buffer is checked before anything is written), and the
+ * message options to use. */
+static dw_status one_shot_args(dw_drop *drop, int bad_source, const dw_msg_options *opts, const char *name_out,
+                               size_t size, size_t *needed, dw_msg_options *o, dw_io_error *err)
 {
     dw_io_error_clear(err);
-    if (!drop || (!data && len) || (!name_out && size)) {
+    if (!drop || bad_source || (!name_out && size)) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
         return DW_E_INVAL;
     }
@@ -877,15 +879,24 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
             *needed = DW_FILE_NAME_MAX;
         return DW_E_BUFFER;
     }
-    dw_msg_options o;
     if (opts)
-        o = *opts;
+        *o = *opts;
     else
-        dw_msg_options_init(&o);
+        dw_msg_options_init(o);
+    return DW_OK;
+}
+
+dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts, char *name_out,
+                        size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, !data && len, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
     /* The size is known: the quota is checked before the temp file exists. */
     o.expected_size = len;
     dw_msg *m;
-    dw_status st = msg_begin(drop, &m, &o, err);
+    st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK)
         return st;
     st = dw_msg_write(m, data, len, err);
@@ -899,21 +910,10 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
 dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
                            size_t *needed, dw_io_error *err)
 {
-    dw_io_error_clear(err);
-    if (!drop || fd < 0 || (!name_out && size)) {
-        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
-        return DW_E_INVAL;
-    }
-    if (size && size < DW_FILE_NAME_MAX) {
-        if (needed)
-            *needed = DW_FILE_NAME_MAX;
-        return DW_E_BUFFER;
-    }
     dw_msg_options o;
-    if (opts)
-        o = *opts;
-    else
-        dw_msg_options_init(&o);
+    dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
     if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
         /* The envelope announces the MIME length: take it from a regular file (read from its start). */
         dwi_stat sb;
@@ -928,7 +928,7 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     if (!buf)
         return DW_E_NOMEM;
     dw_msg *m;
-    dw_status st = msg_begin(drop, &m, &o, err);
+    st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
         return st;
