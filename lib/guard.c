@@ -600,7 +600,12 @@ static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, ui
         if (st != DW_OK)
             return st;
     }
-    uint64_t reserve = opts->expected_size ? opts->expected_size + hdr_len : hdr_len;
+    if (opts->expected_size > UINT64_MAX - hdr_len) {
+        free(hdr);
+        dw_io_error_set(err, DW_OP_VALIDATE, EFBIG, 0, d->path);
+        return DW_E_INVAL;
+    }
+    uint64_t reserve = opts->expected_size + hdr_len;
     dw_status st = create_temp(m, reserve, err);
     if (st == DW_OK && hdr_len) {
         st = write_all(m, (const unsigned char *)hdr, hdr_len, err);
@@ -757,7 +762,10 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
          * name for a symlink (to /etc/passwd, say) or another file, we just published that under a
          * ".eml" name for the gateway to read: take it back and refuse. */
         dwi_stat sb;
-        if (d->ops->stat(d->ctx, d->dirfd, final, &sb) < 0 || sb.is_link || sb.dev != m->dev || sb.ino != m->ino) {
+        int src = d->ops->stat(d->ctx, d->dirfd, final, &sb);
+        /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
+        if ((src < 0 && src != -ENOENT) ||
+            (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
             d->ops->unlink(d->ctx, d->dirfd, final);
             st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
             dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");

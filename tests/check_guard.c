@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1370,6 +1371,105 @@ START_TEST(test_forked_writers_without_quota)
 }
 END_TEST
 
+
+/* A consumer deletes files while forked writers fill the directory up to the quota: at no moment do the
+ * finished files exceed the quota, and every message a writer reported is delivered exactly once and
+ * complete. (The consumer's own listing is not concurrent with its deletions, and writers only add
+ * files, so the sum it sees is at most the real sum at the end of the listing.) */
+#define CW_WRITERS 3
+#define CW_PER 60
+#define CW_SIZE 100
+
+START_TEST(test_quota_with_deleting_consumer)
+{
+    const uint64_t quota = 1000;
+    pid_t pids[CW_WRITERS];
+    for (int w = 0; w < CW_WRITERS; w++) {
+        pids[w] = fork();
+        ck_assert_int_ge(pids[w], 0);
+        if (pids[w] == 0) {
+            dw_drop_options o;
+            dw_drop_options_init(&o);
+            o.quota_bytes = quota;
+            o.durability = DW_DURABLE_NONE;
+            dw_drop *d = NULL;
+            if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
+                _exit(255);
+            int ok = 0;
+            for (int i = 0; i < CW_PER * 20 && ok < CW_PER; i++) {
+                char body[CW_SIZE];
+                memset(body, '.', sizeof body);
+                snprintf(body, sizeof body, "w%d m%d ", w, ok);
+                dw_io_error e;
+                dw_status st = dw_drop_write(d, body, sizeof body, NULL, NULL, 0, NULL, &e);
+                if (st == DW_OK)
+                    ok++;
+                else if (e.op != DW_OP_QUOTA)
+                    _exit(254);
+                else
+                    sched_yield(); /* full: let the consumer run */
+            }
+            dw_drop_close(d);
+            _exit(ok);
+        }
+    }
+    static char seen[CW_WRITERS][CW_PER];
+    memset(seen, 0, sizeof seen);
+    int consumed = 0, running = CW_WRITERS, status, total_ok = 0, rounds = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    for (;;) {
+        /* Look, check the invariant, then take every finished file. */
+        DIR *dd = opendir(dir);
+        char names[64][DW_FILE_NAME_MAX];
+        int n = 0;
+        uint64_t sum = 0;
+        struct dirent *de;
+        while ((de = readdir(dd))) {
+            size_t len = strlen(de->d_name);
+            if (len < 5 || strcmp(de->d_name + len - 4, ".eml"))
+                continue;
+            struct stat sb;
+            if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            sum += (uint64_t)sb.st_size;
+            if (n < 64)
+                snprintf(names[n++], DW_FILE_NAME_MAX, "%s", de->d_name);
+        }
+        closedir(dd);
+        ck_assert_msg(sum <= quota, "directory holds %llu bytes, quota %llu", (unsigned long long)sum,
+                      (unsigned long long)quota);
+        for (int i = 0; i < n; i++) {
+            size_t len;
+            unsigned char *b = read_file(dir, names[i], &len);
+            int w = -1, k = -1;
+            ck_assert_uint_eq(len, CW_SIZE);
+            ck_assert_int_eq(sscanf((char *)b, "w%d m%d ", &w, &k), 2);
+            ck_assert(w >= 0 && w < CW_WRITERS && k >= 0 && k < CW_PER);
+            ck_assert_int_eq(seen[w][k], 0);
+            seen[w][k] = 1;
+            free(b);
+            ck_assert_int_eq(unlinkat(dfd, names[i], 0), 0);
+            consumed++;
+        }
+        rounds++;
+        if (running == 0 && n == 0)
+            break;
+        pid_t r;
+        while (running && (r = waitpid(-1, &status, WNOHANG)) > 0) {
+            ck_assert(WIFEXITED(status));
+            ck_assert_int_lt(WEXITSTATUS(status), 254);
+            total_ok += WEXITSTATUS(status);
+            running--;
+        }
+    }
+    close(dfd);
+    ck_assert_int_eq(total_ok, CW_WRITERS * CW_PER);
+    ck_assert_int_eq(consumed, total_ok);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    ck_assert_int_gt(rounds, 1);
+}
+END_TEST
+
 /* ---- sweep, usage, health ---------------------------------------------------------------------------- */
 
 START_TEST(test_sweep_removes_only_old_temps)
@@ -1911,6 +2011,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_threads_with_own_handles);
     tcase_add_test(tc, test_forked_writers_share_quota);
     tcase_add_test(tc, test_forked_writers_without_quota);
+    tcase_add_test(tc, test_quota_with_deleting_consumer);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("batch");
