@@ -85,6 +85,6 @@ endif
 
 clean-local: dw-csharp-clean-local
 dw-csharp-clean-local:
-	-rm -rf bindings/csharp/generated bindings/csharp/out bindings/csharp/obj bindings/csharp/bin
+	-rm -rf bindings/csharp/generated bindings/csharp/out dotnet tests/csharp/results
 
 .PHONY: dw-csharp-clean-local dw-csharp-install-data-hook dw-csharp-uninstall-hook
