@@ -33,6 +33,7 @@ AS_IF([test "x$enable_csharp" != xno], [
 AM_CONDITIONAL([ENABLE_CSHARP], [test "x$dw_csharp_enabled" = xyes])
 AC_SUBST([DW_CSHARP_ENABLED], [$dw_csharp_enabled])
 AC_SUBST([DW_CSHARP_REQUIRED], [$dw_csharp_required])
+AC_SUBST([DW_CSHARP_STATUS])
 dnl pwsh is looked up again at test time (tests/powershell/run-pester.sh): $PWSH, <srcdir>/.tools/pwsh/pwsh
 dnl (bindings/powershell/install-pwsh.sh puts it there), then PATH. Remember an absolute one found now.
 AS_IF([test -z "$PWSH"], [
@@ -43,3 +44,4 @@ AS_IF([test -z "$PWSH"], [
 AS_IF([test -z "$PWSH"], [AC_PATH_PROG([PWSH], [pwsh], [])])
 AS_IF([test "x$dw_csharp_enabled" = xyes],
   [dw_csharp_status="$dw_csharp_status, pwsh: ${PWSH:-not found (run bindings/powershell/install-pwsh.sh)}"])
+DW_CSHARP_STATUS=$dw_csharp_status

@@ -88,3 +88,30 @@ dw-csharp-clean-local:
 	-rm -rf bindings/csharp/generated bindings/csharp/out dotnet tests/csharp/results
 
 .PHONY: dw-csharp-clean-local dw-csharp-install-data-hook dw-csharp-uninstall-hook
+
+# ---- tests: xunit (tests/csharp/), run by make check through run-xunit.sh --------------------------------
+DW_CSHARP_TEST_FILES = \
+	tests/csharp/AlertTests.cs \
+	tests/csharp/ClassifierTests.cs \
+	tests/csharp/DropTests.cs \
+	tests/csharp/FaultTests.cs \
+	tests/csharp/NameAndPathTests.cs \
+	tests/csharp/TestSupport.cs \
+	tests/csharp/DropWatch.Tests.csproj \
+	tests/csharp/Directory.Build.props \
+	tests/csharp/xunit.runner.json
+EXTRA_DIST += $(DW_CSHARP_TEST_FILES) tests/csharp/run-xunit.sh
+# Listed whether or not the binding is built: the driver skips (77), or fails under --enable-csharp.
+TESTS += tests/csharp/run-xunit.sh
+check_SCRIPTS += tests/csharp/dotnet-env.sh
+CLEANFILES += tests/csharp/dotnet-env.sh
+
+# What configure found, for the C# and PowerShell test drivers.
+tests/csharp/dotnet-env.sh: Makefile
+	$(AM_V_GEN)$(MKDIR_P) tests/csharp && { \
+	  echo "DW_CSHARP_ENABLED='$(DW_CSHARP_ENABLED)'"; \
+	  echo "DW_CSHARP_REQUIRED='$(DW_CSHARP_REQUIRED)'"; \
+	  echo "DW_CSHARP_STATUS='$(DW_CSHARP_STATUS)'"; \
+	  echo "DOTNET='$(DOTNET)'"; \
+	  echo "PWSH_CONFIGURED='$(PWSH)'"; \
+	} > $@-t && mv -f $@-t $@
