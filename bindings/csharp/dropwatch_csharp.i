@@ -29,6 +29,7 @@
 /* Caller buffers and message bytes cross as byte arrays (UTF-8 decoded/encoded by the managed layer). */
 %apply unsigned char OUTPUT[] { unsigned char *out_buf };
 %apply unsigned char INPUT[] { const unsigned char *in_bytes };
+%apply unsigned long long INPUT[] { const unsigned long long *in_lens };
 %apply unsigned long long *OUTPUT { unsigned long long *needed, unsigned long long *out_u64,
                                     unsigned long long *out_u64b };
 %apply int *OUTPUT { int *out_status };
@@ -36,6 +37,7 @@
 %{
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <dropwatch.h>
@@ -88,6 +90,7 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_msg_commit;
 %ignore dw_drop_write;
 %ignore dw_drop_write_fd;
+%ignore dw_drop_write_batch;
 %ignore dw_drop_sweep;
 %ignore dw_drop_usage;
 %ignore dw_drop_health;
@@ -272,6 +275,40 @@ static dw_status dwcs_drop_write_file(dw_drop *drop, const char *source, const d
     st = dw_drop_write_fd(drop, fd, &o, (char *)out_buf, (size_t)size, &n, err);
     close(fd);
     *needed = n;
+    return st;
+}
+
+/* dw_drop_write_batch from one concatenated byte array and its lengths; the names come back in out_buf,
+ * DW_FILE_NAME_MAX bytes each. *out_u64 receives how many messages were published. */
+static dw_status dwcs_drop_write_batch(dw_drop *drop, const unsigned char *in_bytes, const unsigned long long *in_lens,
+                                       unsigned long long count, const dw_msg_options *opts, const dw_envelope *env,
+                                       unsigned char *out_buf, unsigned long long size, unsigned long long *out_u64,
+                                       dw_io_error *err) {
+    dw_msg_options o;
+    const void **bufs;
+    size_t *lens, i, done = 0, off = 0;
+    dw_status st;
+    *out_u64 = 0;
+    if (drop == NULL || (count > 0 && in_lens == NULL) || count > SIZE_MAX / sizeof(void *)) return DW_E_INVAL;
+    if (size < count * DW_FILE_NAME_MAX) return DW_E_BUFFER;
+    bufs = calloc(count ? count : 1, sizeof *bufs);
+    lens = calloc(count ? count : 1, sizeof *lens);
+    if (bufs == NULL || lens == NULL) {
+        free(bufs);
+        free(lens);
+        return DW_E_NOMEM;
+    }
+    for (i = 0; i < count; i++) {
+        bufs[i] = in_bytes == NULL ? NULL : in_bytes + off;
+        lens[i] = (size_t)in_lens[i];
+        off += lens[i];
+    }
+    if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
+    o.envelope = env;
+    st = dw_drop_write_batch(drop, bufs, lens, (size_t)count, &o, (char *)out_buf, DW_FILE_NAME_MAX, &done, err);
+    free(bufs);
+    free(lens);
+    *out_u64 = done;
     return st;
 }
 

@@ -43,17 +43,17 @@ bindings_csharp_dropwatch_csharp_la_CPPFLAGS = $(AM_CPPFLAGS) -D_GNU_SOURCE
 # SWIG's wrappers are exported functions without prototypes; everything else stays warning-clean.
 bindings_csharp_dropwatch_csharp_la_CFLAGS = $(AM_CFLAGS) -Wno-missing-prototypes -Wno-strict-prototypes \
 	-fno-strict-aliasing
-bindings_csharp_dropwatch_csharp_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -no-undefined \
+bindings_csharp_dropwatch_csharp_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -no-undefined -Wl,-z,defs \
 	-Wl,-rpath,'$$ORIGIN'
 bindings_csharp_dropwatch_csharp_la_LIBADD = lib/libdropwatch.la
 
 DW_CS_SWIG_DEPS = $(include_HEADERS:%=$(top_srcdir)/%) $(dropwatchinclude_HEADERS:%=$(top_srcdir)/%) \
 	include/dropwatch/version.h
 
-# One SWIG run writes the C glue and every generated .cs; the directory is rebuilt whole so a type
-# removed from the interface leaves no stale .cs behind.
+# One SWIG run writes the C glue and every generated .cs; old .cs files go first so a type removed from
+# the interface leaves none behind (the directory itself stays: it holds automake's .deps).
 $(DW_CS_GEN)/dropwatch_csharp_wrap.c: $(srcdir)/bindings/csharp/dropwatch_csharp.i $(DW_CS_SWIG_DEPS)
-	$(AM_V_GEN)rm -rf $(DW_CS_GEN) && $(MKDIR_P) $(DW_CS_GEN) && \
+	$(AM_V_GEN)$(MKDIR_P) $(DW_CS_GEN) && rm -f $(DW_CS_GEN)/*.cs && \
 	$(SWIG) -csharp -namespace DropWatch.Native -dllimport dropwatch_csharp \
 		-I$(top_srcdir)/include -I$(top_builddir)/include \
 		-outdir $(DW_CS_GEN) -o $@ $(srcdir)/bindings/csharp/dropwatch_csharp.i
@@ -85,7 +85,8 @@ endif
 
 clean-local: dw-csharp-clean-local
 dw-csharp-clean-local:
-	-rm -rf bindings/csharp/generated bindings/csharp/out dotnet tests/csharp/results
+	-rm -rf bindings/csharp/out dotnet tests/csharp/results
+	-rm -f bindings/csharp/generated/*.cs bindings/csharp/generated/*.c
 
 .PHONY: dw-csharp-clean-local dw-csharp-install-data-hook dw-csharp-uninstall-hook
 

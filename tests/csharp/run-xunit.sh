@@ -41,6 +41,8 @@ if [ -f "$trx" ]; then
     get() { printf '%s\n' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
     passed=$(get passed); failed=$(get failed); total=$(get total)
     skipped=$(( ${total:-0} - ${passed:-0} - ${failed:-0} ))
+    # A crashed test host leaves tests unrun: never report that as a clean run.
+    if [ $rc -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
     echo "xunit: ${passed:-0} passed, ${failed:-0} failed, $skipped skipped"
     [ "${total:-0}" -gt 0 ] || { echo "FAIL: no test ran" >&2; exit 1; }
 else

@@ -314,6 +314,65 @@ namespace DropWatch
             }
         }
 
+        /// <summary>
+        /// Guarded write of several messages with one durability barrier (one file-system flush and one
+        /// directory fsync for the lot). Returns the final names in order. On failure the exception's
+        /// Data["PublishedCount"] (ulong) and Data["PublishedNames"] (string[]) tell which leading messages
+        /// were published; none of the others exists under any name.
+        /// </summary>
+        public string[] WriteBatch(System.Collections.Generic.IList<byte[]> messages, MessageOptions options = null)
+        {
+            if (messages == null) throw new ArgumentNullException(nameof(messages));
+            int count = messages.Count;
+            var lens = new ulong[count];
+            long total = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (messages[i] == null) throw new ArgumentNullException(nameof(messages), "message " + i + " is null");
+                lens[i] = (ulong)messages[i].Length;
+                total += messages[i].Length;
+            }
+            var all = new byte[total];
+            long off = 0;
+            foreach (var m in messages)
+            {
+                Buffer.BlockCopy(m, 0, all, (int)off, m.Length);
+                off += m.Length;
+            }
+            int stride = DropWatchNative.DW_FILE_NAME_MAX;
+            var names = new byte[Math.Max(1, count) * stride];
+            lock (Sync)
+            {
+                var h = Handle;
+                using (var o = options?.ToNative())
+                using (var err = new dw_io_error())
+                {
+                    var env = options?.Envelope?.Handle;
+                    dw_status st = DropWatchNative.dwcs_drop_write_batch(h.Native, all, lens, (ulong)count, o, env, names,
+                                                                        (ulong)names.Length, out ulong done, err);
+                    GC.KeepAlive(h);
+                    GC.KeepAlive(options?.Envelope);
+                    var published = new string[(int)Math.Min(done, (ulong)count)];
+                    for (int i = 0; i < published.Length; i++)
+                    {
+                        var one = new byte[stride];
+                        Buffer.BlockCopy(names, i * stride, one, 0, stride);
+                        published[i] = Interop.Utf8(one);
+                    }
+                    if (st != dw_status.DW_OK)
+                    {
+                        Exception e = st == dw_status.DW_E_IO
+                            ? DropIOException.Create(new IOErrorInfo(err), "Batch write to '" + Path + "'")
+                            : Interop.StatusException(st, "Batch write to '" + Path + "'", nameof(messages));
+                        e.Data["PublishedCount"] = done;
+                        e.Data["PublishedNames"] = published;
+                        throw e;
+                    }
+                    return published;
+                }
+            }
+        }
+
         /// <summary>Start a streamed message (creates its temporary file).</summary>
         public DropMessage BeginMessage(MessageOptions options = null)
         {
