@@ -106,6 +106,39 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void WriteBatchPublishesEveryMessageInOrder()
+        {
+            using (var dir = new TempDrop())
+            using (var drop = Drop.Open(dir.Path))
+            {
+                var msgs = Enumerable.Range(0, 5).Select(i => Encoding.ASCII.GetBytes("batch " + i)).ToList();
+                msgs.Add(new byte[0]);
+                string[] names = drop.WriteBatch(msgs);
+                Assert.Equal(6, names.Length);
+                Assert.Equal(6, names.Distinct().Count());
+                for (int i = 0; i < msgs.Count; i++)
+                    Assert.Equal(msgs[i], File.ReadAllBytes(Path.Combine(dir.Path, names[i])));
+                Assert.Empty(drop.WriteBatch(new byte[0][]));
+                Assert.Throws<ArgumentNullException>(() => drop.WriteBatch(null));
+                Assert.Throws<ArgumentNullException>(() => drop.WriteBatch(new byte[][] { null }));
+            }
+        }
+
+        [Fact]
+        public void WriteBatchFailureSaysWhatWasPublished()
+        {
+            using (var dir = new TempDrop())
+            using (var drop = Drop.Open(dir.Path, new DropOptions { InjectOperation = IOOperation.Create, InjectErrno = Errno.EACCES, InjectCount = 1 }))
+            {
+                var e = Assert.Throws<DropAccessException>(() => drop.WriteBatch(new[] { new byte[3], new byte[4] }));
+                Assert.Equal(0UL, (ulong)e.Data["PublishedCount"]);
+                Assert.Empty((string[])e.Data["PublishedNames"]);
+                Assert.Empty(dir.Messages());
+                Assert.Empty(dir.TempFiles());
+            }
+        }
+
+        [Fact]
         public void StreamedMessage()
         {
             using (var dir = new TempDrop())
