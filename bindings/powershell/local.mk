@@ -34,3 +34,13 @@ dw-powershell-clean-local:
 	    bindings/powershell/DropWatch/*.so bindings/powershell/DropWatch/*.so.*; fi
 
 .PHONY: dw-powershell-clean-local
+
+# ---- tests: Pester suites (tests/powershell/), each in a new pwsh process, through run-pester.sh ---------
+DW_PS_TEST_FILES = \
+	tests/powershell/Alert.Tests.ps1 \
+	tests/powershell/Module.Tests.ps1 \
+	tests/powershell/Path.Tests.ps1 \
+	tests/powershell/Write.Tests.ps1 \
+	tests/powershell/run-suite.ps1
+EXTRA_DIST += $(DW_PS_TEST_FILES) tests/powershell/run-pester.sh
+TESTS += tests/powershell/run-pester.sh

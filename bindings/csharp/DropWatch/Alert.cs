@@ -71,6 +71,10 @@ namespace DropWatch
             }
         }
 
+        /// <summary>Format without throwing: false with the exception Format would throw in error.</summary>
+        public bool TryFormat(AlertFormat format, out string text, out Exception error)
+            => Interop.Attempt(() => Format(format), out text, out error);
+
         /// <summary>Format by name ("text", "xml", "json", "syslog", case-insensitive).</summary>
         public string Format(string format) => Format(ParseFormat(format));
 

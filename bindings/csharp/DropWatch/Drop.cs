@@ -211,6 +211,22 @@ namespace DropWatch
         /// <summary>Open a drop directory (same as the constructor).</summary>
         public static Drop Open(string path, DropOptions options = null) => new Drop(path, options);
 
+        /// <summary>Open without throwing: false with the classified exception in error.</summary>
+        public static bool TryOpen(string path, DropOptions options, out Drop drop, out Exception error)
+            => Interop.Attempt(() => new Drop(path, options), out drop, out error);
+
+        /// <summary>Write without throwing: false with the classified exception in error.</summary>
+        public bool TryWrite(byte[] data, MessageOptions options, out string name, out Exception error)
+            => Interop.Attempt(() => Write(data, options), out name, out error);
+
+        /// <summary>WriteFile without throwing: false with the classified exception in error.</summary>
+        public bool TryWriteFile(string sourcePath, MessageOptions options, out string name, out Exception error)
+            => Interop.Attempt(() => WriteFile(sourcePath, options), out name, out error);
+
+        /// <summary>Sweep without throwing: false with the classified exception in error.</summary>
+        public bool TrySweep(TimeSpan maxAge, out ulong removed, out Exception error)
+            => Interop.Attempt(() => Sweep(maxAge), out removed, out error);
+
         /// <summary>Explicitly create a drop directory (admin tools only; the parent must exist). mode 0 = 0750.</summary>
         public static void CreateDirectory(string path, uint mode = 0)
         {

@@ -107,6 +107,16 @@ namespace DropWatch
             }
         }
 
+        /// <summary>Resolve without throwing: false with the exception Resolve would throw in error.</summary>
+        public static bool TryResolve(string root, string dropDirectory, ResolveOptions options,
+                                      out ResolvedDropPath result, out Exception error)
+            => Interop.Attempt(() => Resolve(root, dropDirectory, options), out result, out error);
+
+        /// <summary>Explain without throwing: false with the exception Explain would throw in error.</summary>
+        public static bool TryExplain(string root, string dropDirectory, ResolveOptions options,
+                                      out DropPathExplanation result, out Exception error)
+            => Interop.Attempt(() => Explain(root, dropDirectory, options), out result, out error);
+
         /// <summary>
         /// Where Exchange would really write for these inputs (.NET Path.Combine semantics: an absolute
         /// DropDirectory silently replaces the root, "a\b" and ".." pass through), with warnings.

@@ -24,6 +24,24 @@ namespace DropWatch
             foreach (var r in recipients ?? Array.Empty<string>()) AddRecipient(r);
         }
 
+        /// <summary>Create an envelope without throwing: false with the exception in error.</summary>
+        public static bool TryCreate(string sender, string[] recipients, out Envelope envelope, out Exception error)
+            => Interop.Attempt(() =>
+            {
+                var e = new Envelope();
+                try
+                {
+                    if (sender != null) e.SetSender(sender);
+                    foreach (var r in recipients ?? Array.Empty<string>()) e.AddRecipient(r);
+                    return e;
+                }
+                catch
+                {
+                    e.Dispose();
+                    throw;
+                }
+            }, out envelope, out error);
+
         internal SWIGTYPE_p_dw_envelope Handle =>
             handle ?? throw new ObjectDisposedException(nameof(Envelope));
 

@@ -72,6 +72,26 @@ namespace DropWatch
             return st;
         }
 
+        /// <summary>
+        /// The Try pattern for callers that must not see exceptions thrown at them (PowerShell records every
+        /// exception a script catches in -ErrorVariable and $Error): run f, hand back the exception instead.
+        /// </summary>
+        internal static bool Attempt<T>(Func<T> f, out T result, out Exception error)
+        {
+            try
+            {
+                result = f();
+                error = null;
+                return true;
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is System.Threading.ThreadAbortException))
+            {
+                result = default(T);
+                error = e;
+                return false;
+            }
+        }
+
         internal static string StatusText(dw_status st) => DropWatchNative.dw_status_str(st);
 
         /// <summary>The exception for a non-OK status that is not an I/O failure or a path problem.</summary>

@@ -41,6 +41,7 @@ function Get-DropErrorCategory {
     if ($Exception -is [DropWatch.DropPathTooLongException]) { return [System.Management.Automation.ErrorCategory]::LimitsExceeded }
     if ($Exception -is [System.ArgumentException]) { return [System.Management.Automation.ErrorCategory]::InvalidArgument }
     if ($Exception -is [System.FormatException]) { return [System.Management.Automation.ErrorCategory]::InvalidData }
+    if ($Exception -is [System.NotSupportedException] -or $Exception -is [System.PlatformNotSupportedException]) { return [System.Management.Automation.ErrorCategory]::NotImplemented }
     if ($Exception -is [System.InvalidOperationException]) { return [System.Management.Automation.ErrorCategory]::InvalidOperation }
     if ($Exception -is [System.IO.IOException]) { return [System.Management.Automation.ErrorCategory]::WriteError }
     return [System.Management.Automation.ErrorCategory]::NotSpecified
@@ -63,11 +64,24 @@ function New-DropErrorRecord {
     return $record
 }
 
+# Options from -Options and -Quota. Returns an exception instead of throwing: PowerShell would record a
+# caught exception in the caller's -ErrorVariable and $Error, next to the ErrorRecord we write.
 function Get-DropOptions {
-    param($Options, $Quota)
+    param($Options, $Quota, [ref] $Failure)
     if ($Options) { $o = $Options } else { $o = [DropWatch.DropOptions]::new() }
     if ($null -ne $Quota -and "$Quota" -ne '') {
-        if ($Quota -is [string]) { $o.QuotaBytes = [DropWatch.Quota]::Parse($Quota) } else { $o.QuotaBytes = [uint64]$Quota }
+        $bytes = [uint64]0
+        if ($Quota -is [string]) {
+            if (-not [DropWatch.Quota]::TryParse($Quota, [ref]$bytes)) {
+                $Failure.Value = [System.ArgumentException]::new("'$Quota' is not a DropDirectoryQuota value (bytes, '10MB', '1.5 GB' or 'unlimited')", 'Quota')
+                return $null
+            }
+        }
+        elseif (-not [uint64]::TryParse("$Quota", [ref]$bytes)) {
+            $Failure.Value = [System.ArgumentException]::new("'$Quota' is not a DropDirectoryQuota value", 'Quota')
+            return $null
+        }
+        $o.QuotaBytes = $bytes
     }
     return $o
 }
@@ -153,13 +167,12 @@ function Resolve-DropPath {
         if ($InstallDirectory) { $options.InstallDirectory = $InstallDirectory }
         $options.ExchangeVersion = $ExchangeVersion
         $options.Style = $Style
-        try {
-            if ($Explain) { [DropWatch.DropPath]::Explain($Root, $DropDirectory, $options) }
-            else { [DropWatch.DropPath]::Resolve($Root, $DropDirectory, $options) }
-        }
-        catch {
-            $PSCmdlet.WriteError((New-DropErrorRecord $_.Exception $DropDirectory 'Resolve-DropPath'))
-        }
+        $result = $null
+        $failure = $null
+        if ($Explain) { $ok = [DropWatch.DropPath]::TryExplain($Root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
+        else { $ok = [DropWatch.DropPath]::TryResolve($Root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
+        if ($ok) { $result }
+        else { $PSCmdlet.WriteError((New-DropErrorRecord $failure $DropDirectory 'Resolve-DropPath')) }
     }
 }
 
@@ -208,13 +221,9 @@ function Test-DropDirectory {
     )
     process {
         foreach ($n in $Name) {
-            try {
-                $check = [DropWatch.DropDirectoryName]::Validate($n)
-                if ($Quiet) { $check.IsValid } else { $check }
-            }
-            catch {
-                $PSCmdlet.WriteError((New-DropErrorRecord $_.Exception $n 'Test-DropDirectory'))
-            }
+            # [string] binding turns $null into '': Validate never throws here.
+            $check = [DropWatch.DropDirectoryName]::Validate([string]$n)
+            if ($Quiet) { $check.IsValid } else { $check }
         }
     }
 }
@@ -307,55 +316,49 @@ function Write-DropMessage {
         [string[]] $Recipient
     )
     begin {
-        try {
-            $dropOptions = Get-DropOptions $Options $Quota
-            $drop = [DropWatch.Drop]::new($Path, $dropOptions)
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $_.Exception $Path 'Write-DropMessage'))
-        }
+        $failure = $null
+        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure)
+        if ($failure) { $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Quota 'Write-DropMessage')) }
         $envelope = $null
         if ($Sender -or $Recipient) {
-            try {
-                $envelope = [DropWatch.Envelope]::new()
-                if ($Sender) { $envelope.SetSender($Sender) }
-                foreach ($r in $Recipient) { $envelope.AddRecipient($r) }
+            if (-not [DropWatch.Envelope]::TryCreate($Sender, [string[]]$Recipient, [ref]$envelope, [ref]$failure)) {
+                $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Sender 'Write-DropMessage'))
             }
-            catch {
-                $drop.Dispose()
-                $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $_.Exception $Sender 'Write-DropMessage'))
-            }
+        }
+        $drop = $null
+        if (-not [DropWatch.Drop]::TryOpen($Path, $dropOptions, [ref]$drop, [ref]$failure)) {
+            if ($envelope) { $envelope.Dispose() }
+            $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Path 'Write-DropMessage'))
         }
         $bytes = [System.Collections.Generic.List[byte]]::new()
 
         function Send-One([object] $item, [object] $target) {
             $mo = [DropWatch.MessageOptions]::new()
             $mo.Envelope = $envelope
-            try {
-                if ($item -is [System.IO.FileInfo]) {
-                    $mo.ExpectedSize = [uint64]$item.Length
-                    $name = $drop.WriteFile($item.FullName, $mo)
-                }
-                elseif ($item -is [byte[]]) {
-                    $mo.ExpectedSize = [uint64]$item.Length
-                    $name = $drop.Write([byte[]]$item, $mo)
-                }
-                else {
-                    $data = [System.Text.UTF8Encoding]::new($false).GetBytes([string]$item)
-                    $mo.ExpectedSize = [uint64]$data.Length
-                    $name = $drop.Write($data, $mo)
-                }
-                $full = [System.IO.Path]::Combine($drop.Path, $name)
-                [pscustomobject]@{
-                    PSTypeName    = 'DropWatch.WrittenMessage'
-                    Name          = $name
-                    FullName      = $full
-                    Length        = (Get-Item -LiteralPath $full).Length
-                    DropDirectory = $drop.Path
-                }
+            $name = $null
+            $failure = $null
+            if ($item -is [System.IO.FileInfo]) {
+                # The library reads the file itself: a missing or unreadable one is a classified failure.
+                if ($item.Exists) { $mo.ExpectedSize = [uint64]$item.Length }
+                $ok = $drop.TryWriteFile($item.FullName, $mo, [ref]$name, [ref]$failure)
             }
-            catch {
-                $PSCmdlet.WriteError((New-DropErrorRecord $_.Exception $target 'Write-DropMessage'))
+            else {
+                if ($item -is [byte[]]) { $data = [byte[]]$item }
+                else { $data = [System.Text.UTF8Encoding]::new($false).GetBytes([string]$item) }
+                $mo.ExpectedSize = [uint64]$data.Length
+                $ok = $drop.TryWrite($data, $mo, [ref]$name, [ref]$failure)
+            }
+            if (-not $ok) {
+                $PSCmdlet.WriteError((New-DropErrorRecord $failure $target 'Write-DropMessage'))
+                return
+            }
+            $full = [System.IO.Path]::Combine($drop.Path, $name)
+            [pscustomobject]@{
+                PSTypeName    = 'DropWatch.WrittenMessage'
+                Name          = $name
+                FullName      = $full
+                Length        = ([System.IO.FileInfo]::new($full)).Length
+                DropDirectory = $drop.Path
             }
         }
     }
@@ -504,9 +507,8 @@ function Format-DropAlert {
         [string] $AppName
     )
     process {
-        try {
-            $info = $null
-            switch ($PSCmdlet.ParameterSetName) {
+        $info = $null
+        switch ($PSCmdlet.ParameterSetName) {
                 'Input' {
                     $o = $InputObject
                     if ($null -ne $o) { $o = $o.psobject.BaseObject }
@@ -515,7 +517,9 @@ function Format-DropAlert {
                     if ($o -is [DropWatch.DropIOException]) { $info = $o.Error }
                     elseif ($o -is [DropWatch.IOErrorInfo]) { $info = $o }
                     else {
-                        throw [System.ArgumentException]::new("Format-DropAlert needs a DropWatch failure (ErrorRecord, DropIOException or IOErrorInfo), not '$($InputObject.GetType().FullName)'", 'InputObject')
+                        $e = [System.ArgumentException]::new("Format-DropAlert needs a DropWatch failure (ErrorRecord, DropIOException or IOErrorInfo), not '$($InputObject.GetType().FullName)'", 'InputObject')
+                        $PSCmdlet.WriteError((New-DropErrorRecord $e $InputObject 'Format-DropAlert'))
+                        return
                     }
                 }
                 'Win32' { $info = [DropWatch.IOErrorInfo]::FromWin32($Win32Code, $Operation, $Path) }
@@ -536,11 +540,10 @@ function Format-DropAlert {
             if ($AutoEventId) { $alert.EventMode = [DropWatch.AlertEventMode]::Auto }
             $alert.SyslogFacility = $SyslogFacility
             if ($AppName) { $alert.AppName = $AppName }
-            $alert.Format([DropWatch.AlertFormat]$Format)
-        }
-        catch {
-            $PSCmdlet.WriteError((New-DropErrorRecord $_.Exception $InputObject 'Format-DropAlert'))
-        }
+            $text = $null
+            $failure = $null
+            if ($alert.TryFormat([DropWatch.AlertFormat]$Format, [ref]$text, [ref]$failure)) { $text }
+            else { $PSCmdlet.WriteError((New-DropErrorRecord $failure $InputObject 'Format-DropAlert')) }
     }
 }
 
@@ -653,14 +656,15 @@ function Test-DropHealth {
     )
     process {
         foreach ($p in $Path) {
-            try {
-                $options = Get-DropOptions $null $Quota
-                $health = [DropWatch.Drop]::Health($p, $options, $StaleAgeSeconds)
-                if ($Quiet) { $health.IsHealthy } else { $health }
+            $failure = $null
+            $options = Get-DropOptions $null $Quota ([ref]$failure)
+            if ($failure) {
+                $PSCmdlet.WriteError((New-DropErrorRecord $failure $Quota 'Test-DropHealth'))
+                continue
             }
-            catch {
-                $PSCmdlet.WriteError((New-DropErrorRecord $_.Exception $p 'Test-DropHealth'))
-            }
+            # Health never throws for I/O: failures are in the result.
+            $health = [DropWatch.Drop]::Health($p, $options, $StaleAgeSeconds)
+            if ($Quiet) { $health.IsHealthy } else { $health }
         }
     }
 }
@@ -704,17 +708,19 @@ function Remove-DropStaleFile {
         foreach ($p in $Path) {
             if (-not $PSCmdlet.ShouldProcess($p, "Remove temporary files older than $OlderThan")) { continue }
             $drop = $null
+            $failure = $null
+            $removed = [uint64]0
+            if (-not [DropWatch.Drop]::TryOpen($p, $null, [ref]$drop, [ref]$failure)) {
+                $PSCmdlet.WriteError((New-DropErrorRecord $failure $p 'Remove-DropStaleFile'))
+                continue
+            }
             try {
-                $drop = [DropWatch.Drop]::new($p)
-                $removed = $drop.Sweep($OlderThan)
-                [pscustomobject]@{ PSTypeName = 'DropWatch.SweepResult'; Path = $drop.Path; Removed = $removed }
+                if ($drop.TrySweep($OlderThan, [ref]$removed, [ref]$failure)) {
+                    [pscustomobject]@{ PSTypeName = 'DropWatch.SweepResult'; Path = $drop.Path; Removed = $removed }
+                }
+                else { $PSCmdlet.WriteError((New-DropErrorRecord $failure $p 'Remove-DropStaleFile')) }
             }
-            catch {
-                $PSCmdlet.WriteError((New-DropErrorRecord $_.Exception $p 'Remove-DropStaleFile'))
-            }
-            finally {
-                if ($drop) { $drop.Dispose() }
-            }
+            finally { $drop.Dispose() }
         }
     }
 }
