@@ -98,6 +98,7 @@ DW_CSHARP_TEST_FILES = \
 	tests/csharp/FaultTests.cs \
 	tests/csharp/NameAndPathTests.cs \
 	tests/csharp/TestSupport.cs \
+	tests/csharp/TryTests.cs \
 	tests/csharp/DropWatch.Tests.csproj \
 	tests/csharp/Directory.Build.props \
 	tests/csharp/xunit.runner.json
