@@ -8,7 +8,7 @@ DW_PS_MODULE_FILES = \
 	bindings/powershell/DropWatch/DropWatch.psd1 \
 	bindings/powershell/DropWatch/DropWatch.psm1
 
-EXTRA_DIST += $(DW_PS_MODULE_FILES) bindings/powershell/install-pwsh.sh
+EXTRA_DIST += $(DW_PS_MODULE_FILES) bindings/powershell/install-pwsh.sh doc/csharp-powershell.md
 
 if ENABLE_CSHARP
 DW_PS_OUT = bindings/powershell/DropWatch
