@@ -44,3 +44,5 @@ DW_PS_TEST_FILES = \
 	tests/powershell/run-suite.ps1
 EXTRA_DIST += $(DW_PS_TEST_FILES) tests/powershell/run-pester.sh
 TESTS += tests/powershell/run-pester.sh
+# One .NET test run at a time (two shared cores): Pester after xunit, even under make -j.
+tests/powershell/run-pester.log: tests/csharp/run-xunit.log

@@ -20,6 +20,16 @@ missing() {
 [ -n "$DOTNET" ] && command -v "$DOTNET" >/dev/null 2>&1 || missing "dotnet not found"
 [ -f "$top_builddir/bindings/csharp/out/DropWatch.dll" ] || missing "DropWatch.dll was not built"
 
+# The SWIG glue is its own library: libdropwatch must export nothing of it.
+lib="$top_builddir/lib/.libs/libdropwatch.so"
+if [ -f "$lib" ] && command -v nm >/dev/null 2>&1; then
+    leaked=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -v '^dw_' | grep -v '^LIBDROPWATCH_')
+    if [ -n "$leaked" ]; then
+        echo "FAIL: libdropwatch exports symbols outside dw_*: $leaked" >&2
+        exit 1
+    fi
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
 results="$top_builddir/tests/csharp/results"

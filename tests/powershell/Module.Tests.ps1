@@ -66,3 +66,25 @@ Describe 'Function conventions: <_>' -ForEach @('Format-DropAlert', 'Get-DropIOC
         }
     }
 }
+
+Describe 'A module folder without its native glue' {
+    It 'fails to import with a message naming the glue (not a bare TypeInitializationException)' {
+        $root = if ($env:DW_TEST_TMPDIR) { $env:DW_TEST_TMPDIR } else { [System.IO.Path]::GetTempPath() }
+        $dir = Join-Path $root ('noglue-' + [guid]::NewGuid().ToString('N'))
+        $mod = New-Item -ItemType Directory -Path (Join-Path $dir 'DropWatch')
+        $src = Split-Path -Parent $env:DW_MODULE
+        foreach ($f in 'DropWatch.psd1', 'DropWatch.psm1', 'DropWatch.dll') { Copy-Item -LiteralPath (Join-Path $src $f) -Destination $mod }
+        try {
+            $pwsh = (Get-Process -Id $PID).Path
+            $cmd = "try { Import-Module '$($mod.FullName)' -ErrorAction Stop; 'imported' } catch { `$_.Exception.Message }"
+            if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') {
+                # pwsh as a .NET tool runs as 'dotnet pwsh.dll': start it the same way.
+                $out = & $pwsh ([System.Environment]::GetCommandLineArgs()[0]) -NoProfile -NonInteractive -Command $cmd 2>&1
+            }
+            else { $out = & $pwsh -NoProfile -NonInteractive -Command $cmd 2>&1 }
+            ($out | Out-String) | Should -Match 'dropwatch_csharp'
+            ($out | Out-String) | Should -Not -Match 'imported'
+        }
+        finally { Remove-Item -LiteralPath $dir -Recurse -Force }
+    }
+}
