@@ -1,1 +1,48 @@
-# PowerShell module (filled in by the PowerShell issue).
+# PowerShell module: bindings/powershell/DropWatch/ (manifest + script module) plus, assembled in the build
+# dir, DropWatch.dll, its native glue and a copy of libdropwatch: `Import-Module <builddir>/bindings/powershell/DropWatch`
+# works straight from the build. `make install` puts the module in $(datadir)/powershell/Modules/DropWatch,
+# which is on pwsh's default PSModulePath when prefix is /usr/local (else add $(datadir)/powershell/Modules
+# to PSModulePath, or Import-Module the folder).
+
+DW_PS_MODULE_FILES = \
+	bindings/powershell/DropWatch/DropWatch.psd1 \
+	bindings/powershell/DropWatch/DropWatch.psm1
+
+EXTRA_DIST += $(DW_PS_MODULE_FILES) bindings/powershell/install-pwsh.sh doc/csharp-powershell.md
+
+if ENABLE_CSHARP
+DW_PS_OUT = bindings/powershell/DropWatch
+
+dist_psmodule_DATA = $(DW_PS_MODULE_FILES)
+nodist_psmodule_DATA = bindings/csharp/out/DropWatch.dll
+
+$(DW_PS_OUT)/.stamp: $(DW_PS_MODULE_FILES:%=$(srcdir)/%) $(DW_CS_OUT)/DropWatch.dll $(DW_CS_OUT)/dropwatch_csharp.so \
+		$(DW_CS_OUT)/libdropwatch.stamp
+	$(AM_V_GEN)$(MKDIR_P) $(DW_PS_OUT) && \
+	{ test "$(srcdir)" = . || for f in $(DW_PS_MODULE_FILES); do cp -f $(srcdir)/$$f $(DW_PS_OUT)/ || exit 1; done; } && \
+	cp -f $(DW_CS_OUT)/DropWatch.dll $(DW_CS_OUT)/dropwatch_csharp.so $(DW_PS_OUT)/ && \
+	dlname= && . ./lib/libdropwatch.la && cp -f lib/.libs/$$dlname $(DW_PS_OUT)/$$dlname && \
+	touch $@
+
+noinst_DATA += $(DW_PS_OUT)/.stamp
+endif
+
+clean-local: dw-powershell-clean-local
+dw-powershell-clean-local:
+	-if test "$(srcdir)" != "."; then rm -rf bindings/powershell/DropWatch; else \
+	  rm -f bindings/powershell/DropWatch/.stamp bindings/powershell/DropWatch/*.dll \
+	    bindings/powershell/DropWatch/*.so bindings/powershell/DropWatch/*.so.*; fi
+
+.PHONY: dw-powershell-clean-local
+
+# ---- tests: Pester suites (tests/powershell/), each in a new pwsh process, through run-pester.sh ---------
+DW_PS_TEST_FILES = \
+	tests/powershell/Alert.Tests.ps1 \
+	tests/powershell/Module.Tests.ps1 \
+	tests/powershell/Path.Tests.ps1 \
+	tests/powershell/Write.Tests.ps1 \
+	tests/powershell/run-suite.ps1
+EXTRA_DIST += $(DW_PS_TEST_FILES) tests/powershell/run-pester.sh
+TESTS += tests/powershell/run-pester.sh
+# One .NET test run at a time (two shared cores): Pester after xunit, even under make -j.
+tests/powershell/run-pester.log: tests/csharp/run-xunit.log

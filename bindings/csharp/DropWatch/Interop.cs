@@ -1,0 +1,125 @@
+// Internal helpers around the SWIG plumbing: caller-buffer calls, UTF-8, and status -> exception mapping.
+// Exceptions are always created and thrown here in managed code, after the native call has returned.
+using System;
+using System.Text;
+using DropWatch.Native;
+
+namespace DropWatch
+{
+    internal static class Interop
+    {
+        internal delegate dw_status BufferCall(byte[] buffer, ulong size, out ulong needed);
+
+        private static volatile bool loaded;
+
+        /// <summary>Load the native glue now, turning the runtime's wrapped failure into a clear one.</summary>
+        internal static void EnsureLoaded()
+        {
+            if (loaded) return;
+            try
+            {
+                DropWatchNative.dw_version_number();
+                loaded = true;
+            }
+            catch (TypeInitializationException e) when (e.InnerException != null)
+            {
+                throw Unwrap(e);
+            }
+            catch (DllNotFoundException e)
+            {
+                throw Unwrap(e);
+            }
+        }
+
+        private static Exception Unwrap(Exception e)
+        {
+            Exception inner = e;
+            while (inner is TypeInitializationException && inner.InnerException != null) inner = inner.InnerException;
+            return new DllNotFoundException(
+                "libdropwatch's .NET glue (dropwatch_csharp.so, with libdropwatch.so beside it or on the loader path) " +
+                "could not be loaded: " + inner.Message, inner);
+        }
+
+        /// <summary>UTF-8 text of a NUL-terminated buffer.</summary>
+        internal static string Utf8(byte[] buffer)
+        {
+            int n = Array.IndexOf(buffer, (byte)0);
+            if (n < 0) n = buffer.Length;
+            return Encoding.UTF8.GetString(buffer, 0, n);
+        }
+
+        /// <summary>Run a caller-buffer call, growing the buffer once to the size the library asked for.</summary>
+        internal static dw_status CallText(BufferCall call, out string text, int initial = 512)
+        {
+            byte[] buffer = new byte[initial];
+            dw_status st = call(buffer, (ulong)buffer.Length, out ulong needed);
+            if (st == dw_status.DW_E_BUFFER && needed > (ulong)buffer.Length && needed < int.MaxValue)
+            {
+                buffer = new byte[(int)needed];
+                st = call(buffer, (ulong)buffer.Length, out needed);
+            }
+            text = st == dw_status.DW_OK || st == dw_status.DW_E_TOOLONG ? Utf8(buffer) : null;
+            return st;
+        }
+
+        /// <summary>Run a caller-buffer call exactly once (for calls with side effects, such as writes): the
+        /// buffer is sized for the library's longest file name, so it never needs a second call.</summary>
+        internal static dw_status CallOnce(BufferCall call, out string text, int size = 256)
+        {
+            byte[] buffer = new byte[size];
+            dw_status st = call(buffer, (ulong)buffer.Length, out ulong _);
+            text = st == dw_status.DW_OK ? Utf8(buffer) : null;
+            return st;
+        }
+
+        /// <summary>
+        /// The Try pattern for callers that must not see exceptions thrown at them (PowerShell records every
+        /// exception a script catches in -ErrorVariable and $Error): run f, hand back the exception instead.
+        /// </summary>
+        internal static bool Attempt<T>(Func<T> f, out T result, out Exception error)
+        {
+            try
+            {
+                result = f();
+                error = null;
+                return true;
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException) && !(e is System.Threading.ThreadAbortException))
+            {
+                result = default(T);
+                error = e;
+                return false;
+            }
+        }
+
+        internal static string StatusText(dw_status st) => DropWatchNative.dw_status_str(st);
+
+        /// <summary>The exception for a non-OK status that is not an I/O failure or a path problem.</summary>
+        internal static Exception StatusException(dw_status st, string what, string paramName = null)
+        {
+            string message = what + ": " + StatusText(st);
+            switch (st)
+            {
+                case dw_status.DW_E_INVAL: return new ArgumentException(message, paramName);
+                case dw_status.DW_E_NOMEM: return new OutOfMemoryException(message);
+                case dw_status.DW_E_STATE: return new InvalidOperationException(message);
+                case dw_status.DW_E_UNSUPPORTED: return new PlatformNotSupportedException(message);
+                case dw_status.DW_E_PARSE: return new FormatException(message);
+                case dw_status.DW_E_ENVELOPE: return new DropEnvelopeException(message, paramName);
+                case dw_status.DW_E_NAME:
+                case dw_status.DW_E_ROOT:
+                case dw_status.DW_E_TOOLONG: return new ArgumentException(message, paramName);
+                default: return new InvalidOperationException(message + " (" + DropWatchNative.dw_status_name(st) + ")");
+            }
+        }
+
+        /// <summary>Throw for a failed call that filled a dw_io_error.</summary>
+        internal static void Check(dw_status st, dw_io_error err, string what, string paramName = null)
+        {
+            if (st == dw_status.DW_OK) return;
+            if (st == dw_status.DW_E_IO && err != null)
+                throw DropIOException.Create(new IOErrorInfo(err), what);
+            throw StatusException(st, what, paramName);
+        }
+    }
+}

@@ -1,0 +1,397 @@
+/*
+ * dropwatch_csharp.i - SWIG interface for the C# binding of libdropwatch.
+ *
+ *   swig -csharp -namespace DropWatch.Native -dllimport dropwatch_csharp dropwatch_csharp.i
+ *
+ * The generated classes are internal plumbing: the hand-written layer (DropWatch/*.cs) is the public .NET
+ * API. Everything crosses the boundary as plain values (status codes, structs, byte arrays) and the managed
+ * layer throws after the native call returns: an exception thrown inside a native->managed callback kills
+ * the process on .NET for Linux, so the glue sets no pending exceptions at all.
+ */
+%module DropWatchNative
+
+%include <stdint.i>
+%include <typemaps.i>
+%include <arrays_csharp.i>
+
+/* SWIG 4.1 maps size_t, long and unsigned long to 32-bit C# types (fixed only in 4.2): sizes, quotas and
+ * byte counts must stay 64-bit end to end. */
+%apply unsigned long long { size_t, unsigned long };
+%apply long long { long, ssize_t };
+
+/* Generated types are the binding's internals; DropWatch.dll exposes its own idiomatic types. */
+%pragma(csharp) moduleclassmodifiers="internal class"
+%pragma(csharp) imclassclassmodifiers="internal class"
+%typemap(csclassmodifiers) SWIGTYPE "internal class"
+%typemap(csclassmodifiers) enum SWIGTYPE "internal enum"
+%typemap(csclassmodifiers) SWIGTYPE *, SWIGTYPE &, SWIGTYPE [] "internal class"
+
+/* Caller buffers and message bytes cross as byte arrays (UTF-8 decoded/encoded by the managed layer). */
+%apply unsigned char OUTPUT[] { unsigned char *out_buf };
+%apply unsigned char INPUT[] { const unsigned char *in_bytes };
+%apply unsigned long long INPUT[] { const unsigned long long *in_lens };
+%apply unsigned long long *OUTPUT { unsigned long long *needed, unsigned long long *out_u64,
+                                    unsigned long long *out_u64b };
+%apply int *OUTPUT { int *out_status };
+
+%{
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <dropwatch.h>
+
+/* An alert record assembled from plain values; the strings are borrowed for the call only. */
+static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *drop_path, const char *root,
+                             const char *drop_dir, const char *computer, const char *exception_text,
+                             const dw_io_error *err, long long time_ms, unsigned long long record_id,
+                             int has_record_id, int event_mode, int syslog_facility, const char *app_name) {
+    dw_alert_init(a);
+    a->connector = connector;
+    a->drop_path = drop_path;
+    a->root = root;
+    a->drop_dir = drop_dir;
+    a->computer = computer;
+    a->exception_text = exception_text;
+    if (err != NULL) a->error = *err;
+    a->time_ms = time_ms;
+    a->record_id = record_id;
+    a->has_record_id = has_record_id;
+    a->event_mode = (dw_event_mode)event_mode;
+    a->syslog_facility = syslog_facility;
+    a->app_name = app_name;
+}
+%}
+
+/* Structs holding borrowed const char * members are filled by the helpers below instead (a SWIG setter
+ * would copy the string and leak it); their numeric fields stay reachable through the proxies. */
+%ignore dw_resolve_options;
+%ignore dw_resolve_options_init;
+%ignore dw_drop_options::name_prefix;
+%ignore dw_drop_options::machine_name;
+%ignore dw_msg_options::envelope;
+%ignore dw_alert;
+%ignore dw_alert_init;
+%ignore dw_alert_format;
+%ignore dw_alert_format_alloc;
+%ignore dw_alert_event_id;
+/* Functions whose buffer or out-pointer shapes are replaced by the dwcs_* helpers. */
+%ignore dw_free;
+%ignore dw_errno_str;
+%ignore dw_path_resolve;
+%ignore dw_path_explain;
+%ignore dw_name_validate;
+%ignore dw_name_validate_n;
+%ignore dw_drop_open;
+%ignore dw_drop_create_dir;
+%ignore dw_msg_begin;
+%ignore dw_msg_write;
+%ignore dw_msg_commit;
+%ignore dw_drop_write;
+%ignore dw_drop_write_fd;
+%ignore dw_drop_write_batch;
+%ignore dw_drop_sweep;
+%ignore dw_drop_usage;
+%ignore dw_drop_health;
+%ignore dw_envelope_new;
+%ignore dw_envelope_format;
+%ignore dw_quota_parse;
+%ignore dw_quota_format;
+%ignore dw_format_from_name;
+%ignore dw_io_error::path;
+%ignore dw_io_error::detail;
+
+%include <dropwatch/common.h>
+%include <dropwatch/version.h>
+%include <dropwatch/name.h>
+%include <dropwatch/path.h>
+%include <dropwatch/classify.h>
+%include <dropwatch/guard.h>
+%include <dropwatch/alert.h>
+
+%inline %{
+/* ---- helpers: C shapes that marshal as plain values ---------------------------------------------- */
+
+/* dw_io_error's char arrays, read as UTF-8 bytes by the managed layer. */
+static dw_status dwcs_io_error_path(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
+                                    unsigned long long *needed) {
+    size_t n;
+    if (err == NULL) return DW_E_INVAL;
+    n = strnlen(err->path, sizeof err->path) + 1;
+    *needed = n;
+    if (size < n || out_buf == NULL) return DW_E_BUFFER;
+    memcpy(out_buf, err->path, n - 1);
+    out_buf[n - 1] = 0;
+    return DW_OK;
+}
+
+static dw_status dwcs_io_error_detail(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
+                                      unsigned long long *needed) {
+    size_t n;
+    if (err == NULL) return DW_E_INVAL;
+    n = strnlen(err->detail, sizeof err->detail) + 1;
+    *needed = n;
+    if (size < n || out_buf == NULL) return DW_E_BUFFER;
+    memcpy(out_buf, err->detail, n - 1);
+    out_buf[n - 1] = 0;
+    return DW_OK;
+}
+
+/* Set the fields the managed layer knows (used to hand an alert a classification). */
+static void dwcs_io_error_fill(dw_io_error *err, int io_class, int op, int sys_errno, unsigned int win32,
+                               int retryable, unsigned int attempts, const char *path, const char *detail) {
+    if (err == NULL) return;
+    dw_io_error_clear(err);
+    err->io_class = (dw_class)io_class;
+    err->op = (dw_op)op;
+    err->sys_errno = sys_errno;
+    err->win32 = win32;
+    err->retryable = retryable;
+    err->attempts = attempts;
+    if (path != NULL) {
+        strncpy(err->path, path, sizeof err->path - 1);
+        err->path[sizeof err->path - 1] = 0;
+    }
+    if (detail != NULL) {
+        strncpy(err->detail, detail, sizeof err->detail - 1);
+        err->detail[sizeof err->detail - 1] = 0;
+    }
+}
+
+static dw_status dwcs_errno_str(int errnum, unsigned char *out_buf, unsigned long long size,
+                                unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_errno_str(errnum, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
+static dw_status dwcs_name_validate(const unsigned char *in_bytes, unsigned long long len, dw_name_check *out) {
+    return dw_name_validate_n((const char *)in_bytes, (size_t)len, out);
+}
+
+static dw_status dwcs_path_resolve(const char *root, const char *drop_dir, const char *install_dir, int version,
+                                   int style, unsigned char *out_buf, unsigned long long size,
+                                   unsigned long long *needed, dw_resolve_info *info) {
+    dw_resolve_options o;
+    size_t n = 0;
+    dw_status st;
+    dw_resolve_options_init(&o);
+    o.install_dir = install_dir;
+    o.exchange_version = (dw_exchange_version)version;
+    o.style = (dw_path_style)style;
+    st = dw_path_resolve(root, drop_dir, &o, (char *)out_buf, (size_t)size, &n, info);
+    *needed = n;
+    return st;
+}
+
+static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const char *install_dir, int version,
+                                   int style, unsigned char *out_buf, unsigned long long size,
+                                   unsigned long long *needed, dw_explain_info *info) {
+    dw_resolve_options o;
+    size_t n = 0;
+    dw_status st;
+    dw_resolve_options_init(&o);
+    o.install_dir = install_dir;
+    o.exchange_version = (dw_exchange_version)version;
+    o.style = (dw_path_style)style;
+    st = dw_path_explain(root, drop_dir, &o, (char *)out_buf, (size_t)size, &n, info);
+    *needed = n;
+    return st;
+}
+
+/* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them). */
+static dw_drop *dwcs_drop_open(const char *path, const dw_drop_options *opts, const char *name_prefix,
+                               const char *machine_name, dw_io_error *err, int *out_status) {
+    dw_drop_options o;
+    dw_drop *drop = NULL;
+    if (opts != NULL) o = *opts; else dw_drop_options_init(&o);
+    o.name_prefix = name_prefix;
+    o.machine_name = machine_name;
+    *out_status = (int)dw_drop_open(&drop, path, &o, err);
+    return drop;
+}
+
+static dw_status dwcs_drop_create_dir(const char *path, unsigned int mode, dw_io_error *err) {
+    return dw_drop_create_dir(path, mode, err);
+}
+
+static dw_msg *dwcs_msg_begin(dw_drop *drop, const dw_msg_options *opts, const dw_envelope *env,
+                              dw_io_error *err, int *out_status) {
+    dw_msg_options o;
+    dw_msg *msg = NULL;
+    if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
+    o.envelope = env;
+    *out_status = (int)dw_msg_begin(drop, &msg, &o, err);
+    return msg;
+}
+
+static dw_status dwcs_msg_write(dw_msg *msg, const unsigned char *in_bytes, unsigned long long offset,
+                                unsigned long long len, dw_io_error *err) {
+    if (in_bytes == NULL && len > 0) return DW_E_INVAL;
+    return dw_msg_write(msg, in_bytes == NULL ? NULL : in_bytes + offset, (size_t)len, err);
+}
+
+static dw_status dwcs_msg_commit(dw_msg *msg, unsigned char *out_buf, unsigned long long size,
+                                 unsigned long long *needed, dw_io_error *err) {
+    size_t n = 0;
+    dw_status st = dw_msg_commit(msg, (char *)out_buf, (size_t)size, &n, err);
+    *needed = n;
+    return st;
+}
+
+static dw_status dwcs_drop_write(dw_drop *drop, const unsigned char *in_bytes, unsigned long long len,
+                                 const dw_msg_options *opts, const dw_envelope *env, unsigned char *out_buf,
+                                 unsigned long long size, unsigned long long *needed, dw_io_error *err) {
+    dw_msg_options o;
+    size_t n = 0;
+    dw_status st;
+    if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
+    o.envelope = env;
+    st = dw_drop_write(drop, in_bytes, (size_t)len, &o, (char *)out_buf, (size_t)size, &n, err);
+    *needed = n;
+    return st;
+}
+
+/* Guarded write of a file's content through dw_drop_write_fd: the source is opened here, so a source
+ * that cannot be read is classified like every other failure (operation "read"). */
+static dw_status dwcs_drop_write_file(dw_drop *drop, const char *source, const dw_msg_options *opts,
+                                      const dw_envelope *env, unsigned char *out_buf, unsigned long long size,
+                                      unsigned long long *needed, dw_io_error *err) {
+    dw_msg_options o;
+    size_t n = 0;
+    dw_status st;
+    int fd;
+    *needed = 0;
+    if (drop == NULL || source == NULL) return DW_E_INVAL;
+    fd = open(source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        dw_io_error_set(err, DW_OP_READ, errno, 0, source);
+        return DW_E_IO;
+    }
+    if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
+    o.envelope = env;
+    st = dw_drop_write_fd(drop, fd, &o, (char *)out_buf, (size_t)size, &n, err);
+    close(fd);
+    *needed = n;
+    return st;
+}
+
+/* dw_drop_write_batch from one concatenated byte array and its lengths; the names come back in out_buf,
+ * DW_FILE_NAME_MAX bytes each. *out_u64 receives how many messages were published. */
+static dw_status dwcs_drop_write_batch(dw_drop *drop, const unsigned char *in_bytes, const unsigned long long *in_lens,
+                                       unsigned long long count, const dw_msg_options *opts, const dw_envelope *env,
+                                       unsigned char *out_buf, unsigned long long size, unsigned long long *out_u64,
+                                       dw_io_error *err) {
+    dw_msg_options o;
+    const void **bufs;
+    size_t *lens, i, done = 0, off = 0;
+    dw_status st;
+    *out_u64 = 0;
+    if (drop == NULL || (count > 0 && in_lens == NULL) || count > SIZE_MAX / sizeof(void *)) return DW_E_INVAL;
+    if (size < count * DW_FILE_NAME_MAX) return DW_E_BUFFER;
+    bufs = calloc(count ? count : 1, sizeof *bufs);
+    lens = calloc(count ? count : 1, sizeof *lens);
+    if (bufs == NULL || lens == NULL) {
+        free(bufs);
+        free(lens);
+        return DW_E_NOMEM;
+    }
+    for (i = 0; i < count; i++) {
+        bufs[i] = in_bytes == NULL ? NULL : in_bytes + off;
+        lens[i] = (size_t)in_lens[i];
+        off += lens[i];
+    }
+    if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
+    o.envelope = env;
+    st = dw_drop_write_batch(drop, bufs, lens, (size_t)count, &o, (char *)out_buf, DW_FILE_NAME_MAX, &done, err);
+    free(bufs);
+    free(lens);
+    *out_u64 = done;
+    return st;
+}
+
+static dw_status dwcs_drop_sweep(dw_drop *drop, unsigned int max_age_seconds, unsigned long long *out_u64,
+                                 dw_io_error *err) {
+    uint64_t removed = 0;
+    dw_status st = dw_drop_sweep(drop, max_age_seconds, &removed, err);
+    *out_u64 = removed;
+    return st;
+}
+
+static dw_status dwcs_drop_usage(dw_drop *drop, unsigned long long *out_u64, unsigned long long *out_u64b,
+                                 dw_io_error *err) {
+    uint64_t bytes = 0, files = 0;
+    dw_status st = dw_drop_usage(drop, &bytes, &files, err);
+    *out_u64 = bytes;
+    *out_u64b = files;
+    return st;
+}
+
+static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, unsigned int stale_age_seconds,
+                                  dw_health *out, dw_io_error *err) {
+    return dw_drop_health(path, opts, stale_age_seconds, out, err);
+}
+
+static dw_envelope *dwcs_envelope_new(int *out_status) {
+    dw_envelope *env = NULL;
+    *out_status = (int)dw_envelope_new(&env);
+    return env;
+}
+
+static dw_status dwcs_envelope_format(const dw_envelope *env, unsigned long long mime_length,
+                                      unsigned char *out_buf, unsigned long long size,
+                                      unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_envelope_format(env, mime_length, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
+static dw_status dwcs_quota_parse(const char *text, unsigned long long *out_u64) {
+    uint64_t v = 0;
+    dw_status st = dw_quota_parse(text, &v);
+    *out_u64 = v;
+    return st;
+}
+
+static dw_status dwcs_quota_format(unsigned long long bytes, unsigned char *out_buf, unsigned long long size,
+                                   unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_quota_format(bytes, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
+static dw_status dwcs_format_from_name(const char *name, int *out_status) {
+    dw_format f = DW_FORMAT_TEXT;
+    dw_status st = dw_format_from_name(name, &f);
+    *out_status = (int)f;
+    return st;
+}
+
+static dw_status dwcs_alert_format(const char *connector, const char *drop_path, const char *root,
+                                   const char *drop_dir, const char *computer, const char *exception_text,
+                                   const dw_io_error *err, long long time_ms, unsigned long long record_id,
+                                   int has_record_id, int event_mode, int syslog_facility, const char *app_name,
+                                   int format, unsigned char *out_buf, unsigned long long size,
+                                   unsigned long long *needed) {
+    dw_alert a;
+    size_t n = 0;
+    dw_status st;
+    dwcs_alert_setup(&a, connector, drop_path, root, drop_dir, computer, exception_text, err, time_ms,
+                     record_id, has_record_id, event_mode, syslog_facility, app_name);
+    st = dw_alert_format(&a, (dw_format)format, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
+static unsigned int dwcs_alert_event_id(int event_mode, const dw_io_error *err) {
+    dw_alert a;
+    dw_alert_init(&a);
+    a.event_mode = (dw_event_mode)event_mode;
+    if (err != NULL) a.error = *err;
+    return dw_alert_event_id(&a);
+}
+%}

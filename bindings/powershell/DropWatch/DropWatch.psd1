@@ -1,0 +1,32 @@
+# Module manifest for DropWatch: libdropwatch for PowerShell (drop directories of Exchange Foreign connectors).
+@{
+    RootModule           = 'DropWatch.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f4f7e-3a8e-4c47-9d55-6f0d8e0c2a91'
+    Author               = 'libdropwatch contributors'
+    CompanyName          = 'libdropwatch'
+    Copyright            = '(c) libdropwatch contributors'
+    Description          = 'Resolve and validate Exchange Foreign connector drop directories, write message files into them atomically (guarded writes) with classified I/O errors, and format Event 8004 alerts. Uses libdropwatch through its .NET binding.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    # DropWatch.dll finds its native glue (dropwatch_csharp.so) beside itself in this folder.
+    RequiredAssemblies   = @('DropWatch.dll')
+    FunctionsToExport    = @(
+        'Resolve-DropPath',
+        'Test-DropDirectory',
+        'Write-DropMessage',
+        'Format-DropAlert',
+        'Get-DropIOClass',
+        'Test-DropHealth',
+        'Remove-DropStaleFile'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Exchange', 'ForeignConnector', 'DropDirectory', 'Event8004', 'Linux')
+            ProjectUri = 'https://example.invalid/libdropwatch'
+        }
+    }
+}
