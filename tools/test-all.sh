@@ -20,6 +20,7 @@ bash tools/deps.sh
 
 log "installing PowerShell 7.6 and Pester (dotnet tool, NuGet mirror)"
 bash bindings/powershell/install-pwsh.sh
+export PWSH="$PWD/.tools/pwsh/pwsh"
 
 # Debian's interpreter has both the headers and pytest; a pyenv python3 earlier on PATH may lack pytest.
 python=${PYTHON:-/usr/bin/python3}
