@@ -145,8 +145,10 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         dw_drop_options o = a->dopts;
         o.quota_bytes = t->conn->quota;
         st = dw_drop_health(t->path, &o, (unsigned)a->stale_age, &h, err);
-        if (st != DW_OK && err->io_class == DW_CLASS_NONE)
-            dw_io_error_set(err, DW_OP_STAT, st == DW_E_NOMEM ? ENOMEM : EINVAL, 0, t->path);
+        if (st != DW_OK && st != DW_E_IO) {
+            cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
+            return cli_exit_for_status(st, NULL);
+        }
     }
     int ok = st == DW_OK;
     if (report) {
@@ -344,8 +346,12 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
             rec_end(&r);
             continue;
         }
-        if (err.io_class == DW_CLASS_NONE)
-            dw_io_error_set(&err, DW_OP_SCAN, EINVAL, 0, ts[i].path);
+        if (st != DW_E_IO) {
+            cli_err(ctx, "connector '%s': sweep refused: %s", ts[i].conn->name, dw_status_str(st));
+            if (!rc)
+                rc = cli_exit_for_status(st, NULL);
+            continue;
+        }
         cli_err(ctx, "connector '%s': %s failure during %s", ts[i].conn->name, dw_class_name(err.io_class),
                 dw_op_name(err.op));
         int prc = cli_print_alert(ctx, &cfg, &ts[i], &err);

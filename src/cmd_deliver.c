@@ -251,10 +251,19 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
     if (t.status != DW_OK) {
         cli_target_explain_failure(ctx, &t);
         cli_target_error(&t, &err);
-    } else if (dw_drop_open(&drop, t.path, &dopts, &err) != DW_OK) {
-        drop = NULL;
-        if (err.io_class == DW_CLASS_NONE) /* not an I/O failure: bad option, out of memory */
-            dw_io_error_set(&err, DW_OP_OPEN_DIR, EINVAL, 0, t.path);
+    } else {
+        dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
+        if (st != DW_OK && st != DW_E_IO) {
+            /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
+            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name, dw_status_str(st));
+            rc = st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
+            cli_target_free(&t);
+            cli_config_free(&cfg);
+            dw_envelope_free(env);
+            return rc;
+        }
+        if (st != DW_OK)
+            drop = NULL;
     }
     if (!drop) {
         cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t.conn->name,
@@ -350,16 +359,19 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
             cli_err(ctx, "%s: read error: %s", src, strerror(err.sys_errno));
             if (!first_rc)
                 first_rc = EX_IOERR;
+        } else if (st != DW_E_IO) {
+            /* The library refused the request itself (envelope, options): an error, not a drop failure. */
+            cli_err(ctx, "%s: cannot deliver: %s", src, dw_status_str(st));
+            if (!first_rc)
+                first_rc = cli_exit_for_status(st, NULL);
         } else {
-            if (st != DW_E_IO && err.io_class == DW_CLASS_NONE)
-                dw_io_error_set(&err, DW_OP_WRITE, st == DW_E_NOMEM ? ENOMEM : EINVAL, 0, t.path);
             char estr[128];
             dw_errno_str(err.sys_errno, estr, sizeof estr, NULL);
-            cli_err(ctx, "%s: %s failure during %s%s%s: %s", src, dw_class_name(err.io_class), dw_op_name(err.op),
-                    err.detail[0] ? ": " : "", err.detail, err.sys_errno ? estr : dw_status_str(st));
+            cli_err(ctx, "%s: %s failure during %s: %s%s%s", src, dw_class_name(err.io_class), dw_op_name(err.op),
+                    err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "", err.detail);
             int prc = cli_print_alert(ctx, &cfg, &t, &err);
             if (!first_rc)
-                first_rc = prc ? prc : st == DW_E_IO ? cli_exit_for_class(err.io_class) : cli_exit_for_status(st, &err);
+                first_rc = prc ? prc : cli_exit_for_class(err.io_class);
         }
         if (!keep_going)
             break;

@@ -162,8 +162,11 @@ static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err)
         mo.record_id = 1000 + (uint64_t)i;
         char name[DW_FILE_NAME_MAX];
         dw_status st = dw_drop_write(drop, msg, (size_t)len, &mo, name, sizeof name, NULL, err);
-        if (st != DW_OK)
+        if (st != DW_OK) {
+            printf("delivery failed: %s, class %s during %s\n", dw_status_name(st), dw_class_name(err->io_class),
+                   dw_op_name(err->op));
             break;
+        }
         printf("delivered  %s  (%d bytes of MIME after the X-Sender/X-Receiver envelope)\n", name, len);
         done++;
     }

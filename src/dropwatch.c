@@ -150,10 +150,8 @@ int main(int argc, char **argv)
             return cli_getopt_error(&ctx, argv);
         }
     }
-    if (optind >= argc) {
-        fputs(usage_text, stderr);
-        return EX_USAGE;
-    }
+    if (optind >= argc)
+        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert or demo)");
     const char *name = argv[optind];
     if (strcmp(name, "help") == 0) {
         if (optind + 1 >= argc) {

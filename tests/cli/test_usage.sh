@@ -3,7 +3,7 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
 run; expect_usage "no command"
-expect_err "Usage: dropwatch" "no command prints the usage"
+expect_err "no command given" "no command explained"
 run frobnicate; expect_usage "unknown command"
 expect_err "unknown command 'frobnicate'" "unknown command named"
 run --bogus validate x; expect_usage "unknown global option"

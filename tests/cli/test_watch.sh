@@ -32,6 +32,7 @@ wait_for() {
 
 # Recovery: the directory appears while watch runs.
 checks=$((checks + 1))
+rm -f "$OUT" "$ERR" # wait_for must not see an earlier run's output
 "$DW" -v --format json watch --root "$root" --drop-dir Late --interval 1 >"$OUT" 2>"$ERR" &
 pid=$!
 wait_for "$ERR" "round 1:" || fail "watch started"
@@ -45,8 +46,10 @@ expect_json "recovery json" '
 rec = [r for r in recs if r.get("record") == "recovery"]
 assert len(rec) == 1 and rec[0]["connector"] == "Late" and rec[0]["failed_probes"] >= 1, rec'
 
-# SIGINT during a long pause ends the run promptly and cleanly.
+# SIGINT during a long pause ends the run promptly and cleanly. (The program installs its own handler:
+# a background job of a non-interactive shell starts with SIGINT ignored.)
 checks=$((checks + 1))
+rm -f "$OUT" "$ERR"
 "$DW" -v watch --root "$root" --drop-dir Fax --interval 3600 >"$OUT" 2>"$ERR" &
 pid=$!
 wait_for "$ERR" "round 1:" || fail "watch started"
