@@ -39,7 +39,7 @@ enum {
     {"help", no_argument, NULL, 'h'}
 int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc);
 /* Reports an unknown option or a missing argument from getopt_long (opt is '?' or ':'). */
-int cli_getopt_error(const cli_ctx *ctx, char **argv);
+int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt);
 
 /* ---- parsing helpers (src/cli_util.c) ---- */
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);

@@ -107,7 +107,7 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
             break;
         case O_APP: a.app_name = optarg; break;
         default:
-            rc = cli_getopt_error(ctx, argv);
+            rc = cli_getopt_error(ctx, argv, opt);
         }
     }
     if (rc)

@@ -91,7 +91,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
                       (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
                       (which == 2 && opt == OPT_MAX_AGE);
         if (!allowed)
-            return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv)
+            return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv, opt)
                                             : cli_usage_error(ctx, "option '%s' does not apply here", argv[optind - 1]);
         switch (opt) {
         case 'h':

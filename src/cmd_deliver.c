@@ -191,7 +191,7 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 dopts.inject_short_write = (unsigned)v;
             break;
         default:
-            rc = cli_getopt_error(ctx, argv);
+            rc = cli_getopt_error(ctx, argv, opt);
         }
     }
     if (!rc && (sender || sender_params) && (!sender || n_rcpts == 0))

@@ -136,7 +136,23 @@ static void show_explain(const char *root, const char *dd)
     expect(ei.warnings != 0 && ei.strict_status != DW_OK, "the bad DropDirectory is flagged by --explain");
 }
 
-static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err)
+/* Shows the first lines of a published message: the envelope a foreign gateway reads first. */
+static void show_head(const char *dir, const char *name, int lines)
+{
+    char *p = join(dir, name);
+    FILE *f = fopen(p, "rb");
+    free(p);
+    if (!f)
+        return;
+    char buf[256];
+    while (lines-- > 0 && fgets(buf, sizeof buf, f)) {
+        size_t n = strcspn(buf, "\r\n");
+        printf("  | %.*s\n", (int)n, buf);
+    }
+    fclose(f);
+}
+
+static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err, char *first_name)
 {
     static const dw_priority prio[] = {DW_PRIORITY_NORMAL, DW_PRIORITY_HIGH, DW_PRIORITY_LOW};
     dw_envelope *env = NULL;
@@ -168,6 +184,8 @@ static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err)
             break;
         }
         printf("delivered  %s  (%d bytes of MIME after the X-Sender/X-Receiver envelope)\n", name, len);
+        if (done == 0 && first_name)
+            memcpy(first_name, name, sizeof name);
         done++;
     }
     dw_envelope_free(env);
@@ -195,7 +213,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
             keep = 1;
             break;
         default:
-            return cli_getopt_error(ctx, argv);
+            return cli_getopt_error(ctx, argv, opt);
         }
     }
     if (optind < argc)
@@ -301,7 +319,12 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
         rc = EX_SOFTWARE;
         goto out;
     }
-    int n = deliver_samples(drop, 3, 1, &err);
+    char first_name[DW_FILE_NAME_MAX] = "";
+    int n = deliver_samples(drop, 3, 1, &err, first_name);
+    if (first_name[0]) {
+        printf("%s begins with the envelope Exchange writes:\n", first_name);
+        show_head(t.path, first_name, 5);
+    }
     int tmpc, eml = count_files(t.path, &tmpc);
     printf("drop directory now holds %d message file(s), %d temporary file(s)\n", eml, tmpc);
     expect(n == 3 && eml == 3 && tmpc == 0, "three complete messages and no temporary file");
@@ -338,7 +361,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     st = dw_drop_open(&drop, t.path, &bad, &err);
     expect(st == DW_OK, "the drop directory opens for the fault run");
     if (st == DW_OK) {
-        st = deliver_samples(drop, 1, 4, &err) == 1 ? DW_OK : DW_E_IO;
+        st = deliver_samples(drop, 1, 4, &err, NULL) == 1 ? DW_OK : DW_E_IO;
         dw_drop_close(drop);
         drop = NULL;
         expect(st == DW_E_IO && err.io_class == DW_CLASS_PHYSICAL && err.op == DW_OP_FSYNC,

@@ -167,7 +167,7 @@ int cmd_resolve(cli_ctx *ctx, int argc, char **argv)
             explain = 1;
             break;
         default:
-            return cli_getopt_error(ctx, argv);
+            return cli_getopt_error(ctx, argv, opt);
         }
     }
     if (optind < argc) {

@@ -85,7 +85,7 @@ int cmd_validate(cli_ctx *ctx, int argc, char **argv)
             from_stdin = 1;
             break;
         default:
-            return cli_getopt_error(ctx, argv);
+            return cli_getopt_error(ctx, argv, opt);
         }
     }
     if (from_stdin && optind < argc)

@@ -95,12 +95,18 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
     return 0;
 }
 
-int cli_getopt_error(const cli_ctx *ctx, char **argv)
+int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
 {
     const char *bad = argv[optind - 1];
-    if (optopt && optopt < 256)
-        return cli_usage_error(ctx, "invalid option or missing argument: '-%c'", optopt);
-    return cli_usage_error(ctx, "invalid option or missing argument: '%s'", bad ? bad : "?");
+    if (opt == ':') {
+        if (optopt && optopt < 256)
+            return cli_usage_error(ctx, "option '-%c' needs an argument", optopt);
+        return cli_usage_error(ctx, "option '%s' needs an argument", bad);
+    }
+    if (strncmp(bad, "--", 2) == 0)
+        return optopt ? cli_usage_error(ctx, "option '%s' takes no argument", bad)
+                      : cli_usage_error(ctx, "unknown option '%s'", bad);
+    return cli_usage_error(ctx, "unknown option '-%c'", optopt);
 }
 
 static const struct {
@@ -147,7 +153,7 @@ int main(int argc, char **argv)
             printf("dropwatch (libdropwatch) %s\nlibrary %s\n", DW_VERSION_STRING, dw_version_string());
             return finish_stdout(0);
         default:
-            return cli_getopt_error(&ctx, argv);
+            return cli_getopt_error(&ctx, argv, opt);
         }
     }
     if (optind >= argc)

@@ -31,8 +31,18 @@ for cmd in resolve validate deliver check watch sweep alert demo; do
     expect_err "no-such-option" "$cmd names the unknown option"
 done
 
+# Each kind of bad option gets its own message.
+run resolve --bogus; expect_usage "unknown long option"
+expect_err "unknown option '--bogus'" "unknown long option named"
+run resolve -Z; expect_usage "unknown short option"
+expect_err "unknown option '-Z'" "unknown short option named"
+run resolve --explain=yes --drop-dir x; expect_usage "argument to a flag"
+expect_err "option '--explain=yes' takes no argument" "flag with an argument named"
+run resolve --drop-dir x -f; expect_usage "short option without its argument"
+expect_err "option '-f' needs an argument" "missing argument named"
 # Options that need an argument, given without one.
 run resolve --root; expect_usage "resolve --root without argument"
+expect_err "option '--root' needs an argument" "missing argument of a long option named"
 run deliver --drop-dir; expect_usage "deliver --drop-dir without argument"
 run alert --errno; expect_usage "alert --errno without argument"
 # Options that do not belong to a command.
