@@ -10,3 +10,7 @@ src_dropwatch_SOURCES = \
 	lib/utf8.c lib/utf8.h
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 src_dropwatch_LDADD = lib/libdropwatch.la
+
+# The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
+# ship in the tarball too.
+EXTRA_DIST += tools/demo.sh tools/deps.sh
