@@ -44,8 +44,10 @@ int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
     cli_config_init(cfg);
     if (ctx->config_path) {
         int rc = cli_config_load(cfg, ctx->config_path);
-        if (rc)
+        if (rc) {
+            cli_config_free(cfg); /* connectors parsed before the error */
             return rc;
+        }
     }
     if (sel->have_root) {
         free(cfg->root);
