@@ -114,6 +114,8 @@ typedef struct cli_target {
     dw_resolve_info info;
 } cli_target;
 
+/* Resolution options (install folder, version, style) of a configuration. */
+void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro);
 void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connector *conn);
 void cli_target_free(cli_target *t);
 /* Fills err with a configuration-class failure describing why the target did not resolve. */

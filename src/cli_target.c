@@ -117,7 +117,7 @@ int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
     return 0;
 }
 
-static void opts_from(const cli_config *cfg, dw_resolve_options *ro)
+void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro)
 {
     dw_resolve_options_init(ro);
     ro->install_dir = cfg->install_dir;
@@ -162,7 +162,7 @@ void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connecto
     dw_explain_info ei;
     memset(t, 0, sizeof *t);
     t->conn = conn;
-    opts_from(cfg, &ro);
+    cli_resolve_options(cfg, &ro);
     t->path = resolve_alloc(resolve_fn, cfg->root, conn->drop_dir, &ro, &t->info, &t->status);
     if (t->status != DW_OK) {
         /* DW_E_TOOLONG still writes the path; an unusable path is never handed to the writer. */

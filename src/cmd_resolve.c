@@ -71,10 +71,7 @@ static int resolve_one(const cli_ctx *ctx, const cli_config *cfg, const cli_conn
     }
 
     dw_resolve_options ro;
-    dw_resolve_options_init(&ro);
-    ro.install_dir = cfg->install_dir;
-    ro.exchange_version = cfg->version;
-    ro.style = cfg->style;
+    cli_resolve_options(cfg, &ro);
     dw_explain_info ei = {0};
     char *xpath = NULL;
     if (explain) {

@@ -23,8 +23,11 @@ expect_out "<EventRecordID>77</EventRecordID>" "xml record id"
 
 run --format json alert "$@" --win32 ERROR_DISK_FULL; expect_rc 0 "json with a Win32 name"
 expect_json "json record" '
-s = json.dumps(recs[0])
-assert len(recs) == 1 and "8004" in s and "HUB01" in s and "Fax Connector" in s'
+a = recs[0]
+assert len(recs) == 1 and a["winlog"]["event_id"] == "8004" and a["host"]["name"] == "HUB01"
+assert a["winlog"]["event_data"]["param1"] == "Fax Connector"
+assert a["winlog"]["event_data"]["param2"] == "D:\\Drops\\Fax Connector"
+assert a["dropwatch"]["class"] == "capacity" and a["@timestamp"] == "2026-11-25T04:30:00.123Z"'
 run --format json alert "$@" --win32 0x70; expect_rc 0 "Win32 in hex"
 cp "$OUT" "$T/hex"
 run --format json alert "$@" --win32 112; expect_rc 0 "Win32 in decimal"

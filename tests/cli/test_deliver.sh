@@ -94,7 +94,11 @@ run --format xml deliver --root "$root" --drop-dir Fax --inject fsync:EIO "$T/m1
 expect_xml "xml alert"
 expect_out "<EventID[^>]*>8004</EventID>" "xml EventID"
 run --format json deliver --root "$root" --drop-dir Fax --inject fsync:EIO "$T/m1.eml"; expect_rc 74 "json alert"
-expect_json "json alert" 'assert "8004" in json.dumps(recs[0])'
+expect_json "json alert" '
+a = recs[0]
+assert a["winlog"]["event_id"] == "8004" and a["winlog"]["event_data"]["param1"] == "Fax", a["winlog"]
+assert a["winlog"]["event_data"]["param2"].endswith("/root/Fax")
+assert a["dropwatch"]["class"] == "physical" and a["dropwatch"]["operation"] == "fsync"'
 run --format syslog deliver --root "$root" --drop-dir Fax --inject fsync:EIO "$T/m1.eml"; expect_rc 74 "syslog alert"
 expect_syslog "syslog alert"
 
@@ -114,6 +118,8 @@ mkdir -p "$root/Small"
 run deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 73 "over quota"
 expect_out "8004" "quota alert"
 [ "$(count_eml "$root/Small")" -eq 0 ] || fail "nothing written over quota"
+run --event auto deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 73 "over quota, auto event"
+expect_out "8005" "quota exceeded is event 8005 in auto mode"
 run --event auto deliver --root "$root" --drop-dir Small --quota '1 KB (1,024 bytes)' "$T/m1.eml"; expect_rc 0 "Get-ForeignConnector quota form"
 run deliver --root "$root" --drop-dir Small --quota 'lots' "$T/m1.eml"; expect_usage "malformed quota"
 
