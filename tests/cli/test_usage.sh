@@ -52,4 +52,12 @@ run sweep --stale-age 5 --drop-dir x --root /tmp; expect_usage "sweep does not t
 run validate --format json Fax; expect_rc 0 "global option after the command"
 expect_json "global --format after the command"
 
+# A full disk on standard output is an error (74), never a silent success.
+if [ -w /dev/full ]; then
+    checks=$((checks + 1))
+    "$DW" validate Fax >/dev/full 2>"$ERR"; rc=$?
+    expect_rc 74 "stdout on a full device"
+    expect_err "write error on standard output" "write error reported"
+fi
+
 finish
