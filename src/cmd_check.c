@@ -190,15 +190,19 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     return prc ? prc : cli_exit_for_class(err->io_class);
 }
 
-static int targets_begin(const cli_ctx *ctx, const probe_args *a, cli_config *cfg, cli_target **ts)
+/* Options, configuration and resolved targets of check (which = 0), watch (1) or sweep (2). Returns -1 to
+ * go on, else the exit code (0 after --help). */
+static int setup(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a, cli_config *cfg, cli_target **ts)
 {
-    int rc = cli_sel_build(ctx, &a->sel, cfg);
-    if (rc)
+    int rc = parse(ctx, argc, argv, which, a);
+    if (rc >= 0)
+        return rc;
+    if ((rc = cli_sel_build(ctx, &a->sel, cfg)) != 0)
         return rc;
     *ts = cli_xmalloc(cfg->n_connectors * sizeof **ts);
     for (size_t i = 0; i < cfg->n_connectors; i++)
         cli_target_resolve(&(*ts)[i], cfg, &cfg->connectors[i]);
-    return 0;
+    return -1;
 }
 
 static void targets_end(cli_config *cfg, cli_target *ts)
@@ -212,13 +216,12 @@ static void targets_end(cli_config *cfg, cli_target *ts)
 int cmd_check(cli_ctx *ctx, int argc, char **argv)
 {
     probe_args a;
-    int rc = parse(ctx, argc, argv, 0, &a);
-    if (rc >= 0)
-        return rc;
     cli_config cfg;
     cli_target *ts;
-    if ((rc = targets_begin(ctx, &a, &cfg, &ts)) != 0)
+    int rc = setup(ctx, argc, argv, 0, &a, &cfg, &ts);
+    if (rc >= 0)
         return rc;
+    rc = 0;
     size_t failing = 0;
     for (size_t i = 0; i < cfg.n_connectors; i++) {
         dw_io_error err;
@@ -246,13 +249,12 @@ static void on_signal(int sig)
 int cmd_watch(cli_ctx *ctx, int argc, char **argv)
 {
     probe_args a;
-    int rc = parse(ctx, argc, argv, 1, &a);
-    if (rc >= 0)
-        return rc;
     cli_config cfg;
     cli_target *ts;
-    if ((rc = targets_begin(ctx, &a, &cfg, &ts)) != 0)
+    int rc = setup(ctx, argc, argv, 1, &a, &cfg, &ts);
+    if (rc >= 0)
         return rc;
+    rc = 0;
 
     /* No SA_RESTART: a signal must cut the pause short so the service stops promptly. */
     struct sigaction sa, old_int, old_term;
@@ -317,13 +319,12 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
 int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
 {
     probe_args a;
-    int rc = parse(ctx, argc, argv, 2, &a);
-    if (rc >= 0)
-        return rc;
     cli_config cfg;
     cli_target *ts;
-    if ((rc = targets_begin(ctx, &a, &cfg, &ts)) != 0)
+    int rc = setup(ctx, argc, argv, 2, &a, &cfg, &ts);
+    if (rc >= 0)
         return rc;
+    rc = 0;
     for (size_t i = 0; i < cfg.n_connectors; i++) {
         dw_io_error err;
         dw_io_error_clear(&err);
