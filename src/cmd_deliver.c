@@ -266,8 +266,10 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
             drop = NULL;
     }
     if (!drop) {
-        cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t.conn->name,
-                dw_class_name(err.io_class), dw_op_name(err.op), err.detail[0] ? err.detail : strerror(err.sys_errno));
+        if (t.status == DW_OK) /* an invalid setting was explained above */
+            cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t.conn->name,
+                    dw_class_name(err.io_class), dw_op_name(err.op),
+                    err.detail[0] ? err.detail : strerror(err.sys_errno));
         int prc = cli_print_alert(ctx, &cfg, &t, &err);
         rc = prc ? prc : cli_exit_for_class(err.io_class);
         cli_target_free(&t);
