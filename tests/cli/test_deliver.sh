@@ -130,6 +130,17 @@ run deliver --root "$root" --drop-dir Fax --keep-going "$T/nope.eml" "$T/m1.eml"
 expect_out "^delivered${tab}" "--keep-going delivers the rest"
 run -v deliver --root "$root" --drop-dir Fax "$T/m1.eml" "$T/m2.eml"; expect_rc 0 "summary"
 expect_err "2 delivered" "summary line with -v"
+run deliver --root "$root" --drop-dir Fax "$T/m1.eml"; expect_rc 0 "no summary into a pipe"
+[ -s "$ERR" ] && fail "no summary line when stdout is not a terminal"
+# With stdout on a terminal (script(1) provides one) the summary line appears without -v; -q silences it.
+if command -v script >/dev/null 2>&1; then
+    checks=$((checks + 1))
+    script -qec "'$DW' deliver --root '$root' --drop-dir Fax '$T/m1.eml'" /dev/null >"$OUT" 2>&1
+    grep -q "1 delivered (" "$OUT" || fail "summary line on a terminal"
+    checks=$((checks + 1))
+    script -qec "'$DW' -q deliver --root '$root' --drop-dir Fax '$T/m1.eml'" /dev/null >"$OUT" 2>&1
+    grep -q "delivered (" "$OUT" && fail "-q silences the summary line"
+fi
 
 # Usage errors.
 run deliver "$T/m1.eml"; expect_usage "no connector"
