@@ -1,1 +1,16 @@
-# The dropwatch command-line tool (filled in by the CLI issue).
+# The dropwatch command-line tool, linked against the installed (shared) libdropwatch. It also compiles
+# lib/utf8.c, the project's strict UTF-8 decoder, for escaping output: that helper is internal to the
+# library and not exported.
+bin_PROGRAMS += src/dropwatch
+src_dropwatch_SOURCES = \
+	src/dropwatch.c src/cli.h \
+	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
+	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
+	src/cmd_demo.c \
+	lib/utf8.c lib/utf8.h
+src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+src_dropwatch_LDADD = lib/libdropwatch.la
+
+# The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
+# ship in the tarball too.
+EXTRA_DIST += tools/demo.sh tools/deps.sh

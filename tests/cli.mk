@@ -1,1 +1,16 @@
-# Tests for the cli work (filled in by that issue).
+# Tests of the dropwatch program: POSIX sh scripts driving the freshly built src/dropwatch through the
+# parallel harness (SH_LOG_COMPILER = $(SHELL)); tests/cli/lib.sh holds their shared helpers.
+CLI_TESTS = \
+	tests/cli/test_usage.sh \
+	tests/cli/test_validate.sh \
+	tests/cli/test_resolve.sh \
+	tests/cli/test_config.sh \
+	tests/cli/test_deliver.sh \
+	tests/cli/test_check.sh \
+	tests/cli/test_watch.sh \
+	tests/cli/test_alert.sh \
+	tests/cli/test_demo.sh \
+	tests/cli/test_man.sh \
+	tests/cli/test_valgrind.sh
+TESTS += $(CLI_TESTS)
+EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh

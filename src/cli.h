@@ -1,0 +1,163 @@
+/* Shared declarations of the dropwatch command-line tool (src/). Not part of the library. */
+#ifndef DW_CLI_H
+#define DW_CLI_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include <sysexits.h>
+
+#include <dropwatch.h>
+
+/* Settings every sub-command sees (global options and the config file). */
+typedef struct cli_ctx {
+    const char *cmd;          /* sub-command name, for messages */
+    dw_format format;         /* --format */
+    dw_event_mode event_mode; /* --event */
+    const char *config_path;  /* --config */
+    int verbose;              /* 1 = summary lines even when stdout is not a terminal; -1 = never */
+} cli_ctx;
+
+/* ---- messages (src/dropwatch.c) ---- */
+void cli_err(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a usage error with the "Try ... --help" hint and returns EX_USAGE. */
+int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether summary/progress lines go to stderr (stdout is a terminal, or -v). */
+int cli_summary_wanted(const cli_ctx *ctx);
+
+/* Global options every sub-command also accepts after its name. Returns 1 when `opt` was one of them,
+ * 0 when not, and sets *rc (EX_USAGE) when its argument was bad. */
+enum {
+    OPT_FORMAT = 1000, OPT_CONFIG, OPT_EVENT, OPT_VERBOSE, OPT_QUIET,
+    OPT_FIRST_COMMAND_OPTION = 1100
+};
+#define CLI_GLOBAL_LONGOPTS \
+    {"format", required_argument, NULL, OPT_FORMAT}, \
+    {"config", required_argument, NULL, OPT_CONFIG}, \
+    {"event", required_argument, NULL, OPT_EVENT}, \
+    {"verbose", no_argument, NULL, OPT_VERBOSE}, \
+    {"quiet", no_argument, NULL, OPT_QUIET}, \
+    {"help", no_argument, NULL, 'h'}
+int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc);
+/* Reports an unknown option or a missing argument from getopt_long (opt is '?' or ':'). */
+int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt);
+
+/* ---- parsing helpers (src/cli_util.c) ---- */
+int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int cli_parse_errno(const char *s, int *out);          /* "5", "EIO" */
+int cli_parse_win32(const char *s, uint32_t *out);     /* "112", "0x70", "ERROR_DISK_FULL" */
+int cli_parse_op(const char *s, dw_op *out);           /* "fsync" */
+int cli_parse_time(const char *s, int64_t *ms);        /* "2026-11-25T04:30:00.123Z", "@1764045000123" (ms) */
+int cli_parse_version(const char *s, dw_exchange_version *out); /* 2007 | 2010 | 2013 (and later) */
+int cli_parse_style(const char *s, dw_path_style *out);         /* auto | windows | posix */
+int cli_parse_event(const char *s, dw_event_mode *out);         /* 8004 | auto */
+int cli_parse_inject(const char *s, dw_drop_options *opts);     /* OP:ERRNO[:COUNT] */
+
+/* sysexits code for a failure class and for a non-I/O library status. */
+int cli_exit_for_class(dw_class cls);
+int cli_exit_for_status(dw_status st, const dw_io_error *err);
+
+/* malloc that never returns NULL (the tool exits with EX_OSERR instead). */
+void *cli_xmalloc(size_t n);
+char *cli_xstrdup(const char *s);
+char *cli_hostname(void); /* allocated */
+
+/* ---- records on stdout (src/cli_out.c) ---- */
+/* One record of fields: "key: value" lines (text), a one-line JSON object, a one-line XML element, or an
+ * RFC 5424 line with the fields as structured data. Keys are fixed identifiers; values may be anything
+ * (escaped per format, invalid UTF-8 replaced). */
+typedef struct cli_rec {
+    FILE *f;
+    dw_format format;
+    int nfields;
+} cli_rec;
+void rec_begin(cli_rec *r, const cli_ctx *ctx, const char *kind, int ok);
+void rec_str(cli_rec *r, const char *key, const char *val);
+void rec_strn(cli_rec *r, const char *key, const char *val, size_t len);
+void rec_u64(cli_rec *r, const char *key, uint64_t v);
+void rec_bool(cli_rec *r, const char *key, int v);
+void rec_end(cli_rec *r);
+/* Writes s (len bytes) for a human: control characters and invalid UTF-8 as C escapes. */
+void cli_put_escaped(FILE *f, const char *s, size_t len);
+
+/* ---- configuration (src/cli_config.c) ---- */
+typedef struct cli_connector {
+    char *name;
+    char *drop_dir;      /* DropDirectory (defaults to the name, as in Exchange) */
+    uint64_t quota;      /* 0 = unlimited */
+    unsigned line;       /* where it was defined (0 = command line) */
+} cli_connector;
+
+typedef struct cli_config {
+    char *root;          /* RootDropDirectoryPath; NULL or "" = install folder */
+    char *install_dir;
+    dw_exchange_version version;
+    dw_path_style style;
+    char *computer;      /* NULL = host name */
+    cli_connector *connectors;
+    size_t n_connectors;
+} cli_config;
+
+void cli_config_init(cli_config *cfg);
+void cli_config_free(cli_config *cfg);
+/* Parse a config file. Returns 0, or an exit code after printing "FILE:LINE: message" errors. */
+int cli_config_load(cli_config *cfg, const char *path);
+/* Same from a string (the demo's embedded configuration); name is used in messages. */
+int cli_config_parse(cli_config *cfg, const char *name, const char *text, size_t len);
+cli_connector *cli_config_add_connector(cli_config *cfg, const char *name, unsigned line);
+
+/* ---- targets: a connector with its resolved drop path (src/cli_target.c) ---- */
+typedef struct cli_target {
+    const cli_connector *conn;
+    char *path;              /* strictly resolved drop directory, or NULL when resolution failed */
+    char *exchange_path;     /* where Exchange would write (for messages about invalid settings) */
+    dw_status status;        /* of dw_path_resolve() */
+    dw_resolve_info info;
+} cli_target;
+
+/* Resolution options (install folder, version, style) of a configuration. */
+void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro);
+void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connector *conn);
+void cli_target_free(cli_target *t);
+/* Fills err with a configuration-class failure describing why the target did not resolve. */
+void cli_target_error(const cli_target *t, dw_io_error *err);
+/* Prints an alert record for a failure on a target to stdout in ctx->format. Returns 0 or EX_SOFTWARE. */
+int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const dw_io_error *err);
+/* Prints a "resolve failed" explanation to stderr. */
+void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t);
+
+/* Options selecting connectors, shared by resolve, deliver, check, watch and sweep. */
+typedef struct cli_sel {
+    const char *connector, *root, *drop_dir, *install_dir, *quota_text, *computer;
+    int have_root, have_version, have_style;
+    dw_exchange_version version;
+    dw_path_style style;
+} cli_sel;
+enum {
+    OPT_CONNECTOR = 1050, OPT_ROOT, OPT_DROP_DIR, OPT_INSTALL_DIR, OPT_EXCHANGE_VERSION, OPT_STYLE,
+    OPT_QUOTA, OPT_COMPUTER
+};
+#define CLI_SEL_LONGOPTS \
+    {"connector", required_argument, NULL, OPT_CONNECTOR}, \
+    {"root", required_argument, NULL, OPT_ROOT}, \
+    {"drop-dir", required_argument, NULL, OPT_DROP_DIR}, \
+    {"install-dir", required_argument, NULL, OPT_INSTALL_DIR}, \
+    {"exchange-version", required_argument, NULL, OPT_EXCHANGE_VERSION}, \
+    {"style", required_argument, NULL, OPT_STYLE}, \
+    {"quota", required_argument, NULL, OPT_QUOTA}, \
+    {"computer", required_argument, NULL, OPT_COMPUTER}
+/* Returns 1 when opt was a selection option (stored), 0 when not; sets *rc on a bad value. */
+int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, int *rc);
+/* Builds the configuration the selection describes (config file + overrides). Returns 0 or an exit code. */
+int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg);
+
+/* ---- sub-commands ---- */
+int cmd_resolve(cli_ctx *ctx, int argc, char **argv);
+int cmd_validate(cli_ctx *ctx, int argc, char **argv);
+int cmd_deliver(cli_ctx *ctx, int argc, char **argv);
+int cmd_check(cli_ctx *ctx, int argc, char **argv);
+int cmd_watch(cli_ctx *ctx, int argc, char **argv);
+int cmd_sweep(cli_ctx *ctx, int argc, char **argv);
+int cmd_alert(cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+
+#endif /* DW_CLI_H */

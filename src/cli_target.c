@@ -1,0 +1,238 @@
+/* Connector selection (config file + command-line overrides), resolution of each connector's drop path,
+ * and alert printing shared by the sub-commands that touch drop directories. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, int *rc)
+{
+    switch (opt) {
+    case OPT_CONNECTOR: sel->connector = arg; return 1;
+    case OPT_ROOT: sel->root = arg; sel->have_root = 1; return 1;
+    case OPT_DROP_DIR: sel->drop_dir = arg; return 1;
+    case OPT_INSTALL_DIR: sel->install_dir = arg; return 1;
+    case OPT_COMPUTER: sel->computer = arg; return 1;
+    case OPT_QUOTA: {
+        uint64_t q;
+        if (dw_quota_parse(arg, &q) != DW_OK)
+            *rc = cli_usage_error(ctx, "invalid --quota '%s' (expected 'unlimited', bytes, a B/KB/MB/GB/TB "
+                                       "value or '10 MB (10,485,760 bytes)')", arg);
+        sel->quota_text = arg;
+        return 1;
+    }
+    case OPT_EXCHANGE_VERSION:
+        if (cli_parse_version(arg, &sel->version) != 0)
+            *rc = cli_usage_error(ctx, "invalid --exchange-version '%s' (expected 2007, 2010 or 2013)", arg);
+        sel->have_version = 1;
+        return 1;
+    case OPT_STYLE:
+        if (cli_parse_style(arg, &sel->style) != 0)
+            *rc = cli_usage_error(ctx, "invalid --style '%s' (expected auto, windows or posix)", arg);
+        sel->have_style = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
+{
+    cli_config_init(cfg);
+    if (ctx->config_path) {
+        int rc = cli_config_load(cfg, ctx->config_path);
+        if (rc) {
+            cli_config_free(cfg); /* connectors parsed before the error */
+            return rc;
+        }
+    }
+    if (sel->have_root) {
+        free(cfg->root);
+        cfg->root = cli_xstrdup(sel->root);
+    }
+    if (sel->install_dir) {
+        free(cfg->install_dir);
+        cfg->install_dir = cli_xstrdup(sel->install_dir);
+    }
+    if (sel->have_version)
+        cfg->version = sel->version;
+    if (sel->have_style)
+        cfg->style = sel->style;
+    if (sel->computer) {
+        free(cfg->computer);
+        cfg->computer = cli_xstrdup(sel->computer);
+    }
+
+    if (sel->drop_dir) {
+        /* An explicit DropDirectory describes one ad-hoc connector; the file still supplies the server. */
+        cli_config adhoc = *cfg;
+        for (size_t i = 0; i < cfg->n_connectors; i++) {
+            free(cfg->connectors[i].name);
+            free(cfg->connectors[i].drop_dir);
+        }
+        free(cfg->connectors);
+        adhoc.connectors = NULL;
+        adhoc.n_connectors = 0;
+        *cfg = adhoc;
+        cli_connector *c = cli_config_add_connector(cfg, sel->connector ? sel->connector : sel->drop_dir, 0);
+        free(c->drop_dir);
+        c->drop_dir = cli_xstrdup(sel->drop_dir);
+    } else if (!ctx->config_path) {
+        cli_config_free(cfg);
+        return cli_usage_error(ctx, "no connector given: use --drop-dir DIR (with --root ROOT) or --config FILE");
+    } else if (sel->connector) {
+        size_t keep = cfg->n_connectors;
+        for (size_t i = 0; i < cfg->n_connectors; i++) {
+            if (strcasecmp(cfg->connectors[i].name, sel->connector) == 0)
+                keep = i;
+        }
+        if (keep == cfg->n_connectors) {
+            cli_err(ctx, "no connector '%s' in %s", sel->connector, ctx->config_path);
+            cli_config_free(cfg);
+            return EX_CONFIG;
+        }
+        for (size_t i = 0; i < cfg->n_connectors; i++) {
+            if (i != keep) {
+                free(cfg->connectors[i].name);
+                free(cfg->connectors[i].drop_dir);
+            }
+        }
+        cfg->connectors[0] = cfg->connectors[keep];
+        cfg->n_connectors = 1;
+    } else if (cfg->n_connectors == 0) {
+        cli_err(ctx, "%s describes no connector (add a [connector NAME] section)", ctx->config_path);
+        cli_config_free(cfg);
+        return EX_CONFIG;
+    }
+
+    if (sel->quota_text) {
+        uint64_t q = 0;
+        (void)dw_quota_parse(sel->quota_text, &q); /* validated when the option was read */
+        for (size_t i = 0; i < cfg->n_connectors; i++)
+            cfg->connectors[i].quota = q;
+    }
+    return 0;
+}
+
+void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro)
+{
+    dw_resolve_options_init(ro);
+    ro->install_dir = cfg->install_dir;
+    ro->exchange_version = cfg->version;
+    ro->style = cfg->style;
+}
+
+/* Asks for the size first so any path the library accepts fits, however long. */
+static char *resolve_alloc(dw_status (*fn)(const char *, const char *, const dw_resolve_options *, char *,
+                                           size_t, size_t *, void *),
+                           const char *root, const char *dd, const dw_resolve_options *ro, void *info,
+                           dw_status *st)
+{
+    size_t need = 0;
+    *st = fn(root, dd, ro, NULL, 0, &need, info);
+    if (need == 0)
+        return NULL;
+    char *buf = cli_xmalloc(need);
+    *st = fn(root, dd, ro, buf, need, &need, info);
+    if (*st == DW_E_BUFFER || *st == DW_E_INVAL) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static dw_status resolve_fn(const char *r, const char *d, const dw_resolve_options *o, char *b, size_t s,
+                            size_t *n, void *info)
+{
+    return dw_path_resolve(r, d, o, b, s, n, info);
+}
+
+static dw_status explain_fn(const char *r, const char *d, const dw_resolve_options *o, char *b, size_t s,
+                            size_t *n, void *info)
+{
+    return dw_path_explain(r, d, o, b, s, n, info);
+}
+
+void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connector *conn)
+{
+    dw_resolve_options ro;
+    dw_explain_info ei;
+    memset(t, 0, sizeof *t);
+    t->conn = conn;
+    cli_resolve_options(cfg, &ro);
+    t->path = resolve_alloc(resolve_fn, cfg->root, conn->drop_dir, &ro, &t->info, &t->status);
+    if (t->status != DW_OK) {
+        /* DW_E_TOOLONG still writes the path; an unusable path is never handed to the writer. */
+        free(t->path);
+        t->path = NULL;
+        dw_status est;
+        t->exchange_path = resolve_alloc(explain_fn, cfg->root, conn->drop_dir, &ro, &ei, &est);
+    }
+}
+
+void cli_target_free(cli_target *t)
+{
+    free(t->path);
+    free(t->exchange_path);
+    memset(t, 0, sizeof *t);
+}
+
+static const char *input_name(dw_input in)
+{
+    switch (in) {
+    case DW_INPUT_ROOT: return "RootDropDirectoryPath";
+    case DW_INPUT_DROP_DIR: return "DropDirectory";
+    case DW_INPUT_RESULT: return "resolved drop path";
+    default: return "setting";
+    }
+}
+
+void cli_target_error(const cli_target *t, dw_io_error *err)
+{
+    /* An invalid setting is a configuration failure of the connector: the same class Exchange's own
+     * failures of that kind get, so the alert and exit code (EX_CONFIG) follow from it. */
+    int too_long = t->status == DW_E_TOOLONG || t->info.reason == DW_REASON_PATH_TOO_LONG ||
+                   t->info.reason == DW_REASON_ROOT_TOO_LONG;
+    dw_io_error_set(err, DW_OP_VALIDATE, too_long ? ENAMETOOLONG : EINVAL, too_long ? 206u : 123u,
+                    t->exchange_path ? t->exchange_path : t->conn->drop_dir);
+    err->io_class = DW_CLASS_CONFIGURATION;
+    err->retryable = 0;
+    snprintf(err->detail, sizeof err->detail, "%s rejected: %s (%s)", input_name(t->info.input),
+             dw_reason_str(t->info.reason), dw_reason_name(t->info.reason));
+}
+
+void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t)
+{
+    fprintf(stderr, "dropwatch %s: connector '", ctx->cmd);
+    cli_put_escaped(stderr, t->conn->name, strlen(t->conn->name));
+    fprintf(stderr, "': %s: %s (%s, byte %zu)\n", input_name(t->info.input), dw_reason_str(t->info.reason),
+            dw_reason_name(t->info.reason), t->info.offset);
+}
+
+int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const dw_io_error *err)
+{
+    dw_alert a;
+    dw_alert_init(&a);
+    char *host = cfg->computer ? NULL : cli_hostname();
+    a.connector = t->conn->name;
+    a.drop_path = t->path ? t->path : t->exchange_path;
+    a.root = cfg->root;
+    a.drop_dir = t->conn->drop_dir;
+    a.computer = cfg->computer ? cfg->computer : host;
+    a.error = *err;
+    a.event_mode = ctx->event_mode;
+    char *out = NULL;
+    size_t len = 0;
+    dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);
+    free(host);
+    if (st != DW_OK) {
+        cli_err(ctx, "cannot format the alert: %s", dw_status_str(st));
+        return EX_SOFTWARE;
+    }
+    fwrite(out, 1, len, stdout);
+    dw_free(out);
+    return 0;
+}

@@ -1,0 +1,292 @@
+/* Parsing helpers, exit-code mapping and allocation helpers of the dropwatch tool. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void *cli_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("dropwatch: out of memory\n", stderr);
+        exit(EX_OSERR);
+    }
+    return p;
+}
+
+char *cli_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(cli_xmalloc(n), s, n);
+}
+
+char *cli_hostname(void)
+{
+    char buf[256];
+    if (gethostname(buf, sizeof buf) != 0 || buf[0] == '\0')
+        return cli_xstrdup("localhost");
+    buf[sizeof buf - 1] = '\0';
+    return cli_xstrdup(buf);
+}
+
+/* Strict unsigned decimal: digits only (no sign, no spaces, no trailing text). */
+int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    uint64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    if (v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Errno values are small on every platform the tool targets; names are looked up through the library so
+ * the tool and the classifier agree on spelling. */
+#define CLI_ERRNO_MAX 4095
+#define CLI_WIN32_MAX 16000
+
+int cli_parse_errno(const char *s, int *out)
+{
+    uint64_t v;
+    if (cli_parse_u64(s, 1, CLI_ERRNO_MAX, &v) == 0) {
+        *out = (int)v;
+        return 0;
+    }
+    if (!s || toupper((unsigned char)s[0]) != 'E')
+        return -1;
+    for (int e = 1; e <= CLI_ERRNO_MAX; e++) {
+        const char *name = dw_errno_name(e);
+        if (name && strcasecmp(name, s) == 0) {
+            *out = e;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int cli_parse_win32(const char *s, uint32_t *out)
+{
+    uint64_t v;
+    if (!s || !*s)
+        return -1;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
+        v = 0;
+        for (const char *p = s + 2; *p; p++) {
+            if (!isxdigit((unsigned char)*p) || v > 0xFFFFFFFu)
+                return -1;
+            v = v * 16 + (uint64_t)(isdigit((unsigned char)*p) ? *p - '0' : toupper((unsigned char)*p) - 'A' + 10);
+        }
+        *out = (uint32_t)v;
+        return 0;
+    }
+    if (cli_parse_u64(s, 0, UINT32_MAX, &v) == 0) {
+        *out = (uint32_t)v;
+        return 0;
+    }
+    for (uint32_t c = 0; c <= CLI_WIN32_MAX; c++) {
+        const char *name = dw_win32_name(c);
+        if (name && strcasecmp(name, s) == 0) {
+            *out = c;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int cli_parse_op(const char *s, dw_op *out)
+{
+    for (int i = 0; i < DW_OP_COUNT; i++) {
+        if (strcasecmp(dw_op_name((dw_op)i), s) == 0) {
+            *out = (dw_op)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return -1;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *out = v;
+    return 0;
+}
+
+/* ISO 8601 UTC only ("...Z"): an alert's time must be unambiguous; local-time forms are refused. */
+int cli_parse_time(const char *s, int64_t *ms)
+{
+    if (!s || !*s)
+        return -1;
+    if (strcmp(s, "now") == 0) {
+        *ms = -1;
+        return 0;
+    }
+    if (s[0] == '@') {
+        uint64_t v;
+        if (cli_parse_u64(s + 1, 0, (uint64_t)INT64_MAX, &v) != 0)
+            return -1;
+        *ms = (int64_t)v;
+        return 0;
+    }
+    const char *p = s;
+    int Y, M, D, h, m, sec, frac = 0;
+    if (digits(&p, 4, &Y) || *p++ != '-' || digits(&p, 2, &M) || *p++ != '-' || digits(&p, 2, &D))
+        return -1;
+    if ((*p != 'T' && *p != 't') || (p++, digits(&p, 2, &h)) || *p++ != ':' || digits(&p, 2, &m) ||
+        *p++ != ':' || digits(&p, 2, &sec))
+        return -1;
+    if (*p == '.') {
+        p++;
+        int n = 0, scale = 100;
+        while (isdigit((unsigned char)*p)) {
+            if (n < 3)
+                frac += (*p - '0') * scale;
+            scale /= 10;
+            n++;
+            p++;
+        }
+        if (n == 0)
+            return -1;
+    }
+    if ((*p != 'Z' && *p != 'z') || p[1] != '\0')
+        return -1;
+    if (Y < 1970 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
+        return -1;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+    if (D > mdays[M - 1] || (M == 2 && D == 29 && !leap))
+        return -1;
+    struct tm tm = {0};
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec > 59 ? 59 : sec;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1)
+        return -1;
+    *ms = (int64_t)t * 1000 + frac;
+    return 0;
+}
+
+int cli_parse_version(const char *s, dw_exchange_version *out)
+{
+    static const struct { const char *name; dw_exchange_version v; } tab[] = {
+        {"2007", DW_EXCHANGE_2007}, {"2010", DW_EXCHANGE_2010}, {"2013", DW_EXCHANGE_2013},
+        {"2016", DW_EXCHANGE_2013}, {"2019", DW_EXCHANGE_2013}, {"SE", DW_EXCHANGE_2013},
+    };
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
+        if (strcasecmp(s, tab[i].name) == 0) {
+            *out = tab[i].v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int cli_parse_style(const char *s, dw_path_style *out)
+{
+    if (strcasecmp(s, "auto") == 0)
+        *out = DW_STYLE_AUTO;
+    else if (strcasecmp(s, "windows") == 0)
+        *out = DW_STYLE_WINDOWS;
+    else if (strcasecmp(s, "posix") == 0)
+        *out = DW_STYLE_POSIX;
+    else
+        return -1;
+    return 0;
+}
+
+int cli_parse_event(const char *s, dw_event_mode *out)
+{
+    if (strcmp(s, "8004") == 0)
+        *out = DW_EVENT_8004;
+    else if (strcasecmp(s, "auto") == 0)
+        *out = DW_EVENT_AUTO;
+    else
+        return -1;
+    return 0;
+}
+
+int cli_parse_inject(const char *s, dw_drop_options *opts)
+{
+    char buf[64];
+    if (strlen(s) >= sizeof buf)
+        return -1;
+    strcpy(buf, s);
+    char *op = buf, *en = strchr(buf, ':');
+    if (!en)
+        return -1;
+    *en++ = '\0';
+    char *cnt = strchr(en, ':');
+    if (cnt)
+        *cnt++ = '\0';
+    dw_op o;
+    int e;
+    uint64_t c = 1;
+    if (cli_parse_op(op, &o) != 0 || o == DW_OP_NONE || cli_parse_errno(en, &e) != 0)
+        return -1;
+    if (cnt && cli_parse_u64(cnt, 1, 1000000, &c) != 0)
+        return -1;
+    opts->inject_op = o;
+    opts->inject_errno = e;
+    opts->inject_count = (unsigned)c;
+    return 0;
+}
+
+/* The exit code a failure class maps to (documented in dropwatch(1), EXIT STATUS). Remote failures map to
+ * EX_TEMPFAIL like transient ones: a mail system calling the tool then defers and retries rather than
+ * bouncing, which is what Exchange does with its queue. */
+int cli_exit_for_class(dw_class cls)
+{
+    switch (cls) {
+    case DW_CLASS_NONE: return EX_OK;
+    case DW_CLASS_TRANSIENT: return EX_TEMPFAIL;
+    case DW_CLASS_REMOTE: return EX_TEMPFAIL;
+    case DW_CLASS_PHYSICAL: return EX_IOERR;
+    case DW_CLASS_LOGICAL: return EX_IOERR;
+    case DW_CLASS_CAPACITY: return EX_CANTCREAT;
+    case DW_CLASS_ACCESS: return EX_NOPERM;
+    case DW_CLASS_CONFIGURATION: return EX_CONFIG;
+    }
+    return EX_IOERR;
+}
+
+int cli_exit_for_status(dw_status st, const dw_io_error *err)
+{
+    switch (st) {
+    case DW_OK: return EX_OK;
+    case DW_E_IO: return err ? cli_exit_for_class(err->io_class) : EX_IOERR;
+    case DW_E_ROOT:
+    case DW_E_NAME:
+    case DW_E_TOOLONG: return EX_CONFIG;
+    case DW_E_NOMEM: return EX_OSERR;
+    case DW_E_UNSUPPORTED: return EX_UNAVAILABLE;
+    case DW_E_PARSE:
+    case DW_E_ENVELOPE: return EX_DATAERR;
+    default: return EX_SOFTWARE;
+    }
+}

@@ -1,0 +1,364 @@
+/* dropwatch check, watch and sweep: health probes of every selected connector's drop directory, repeated
+ * as a service by watch, and removal of stale temporary files. */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char check_help[] =
+    "Usage: dropwatch check [OPTIONS] --drop-dir NAME [--root ROOT]\n"
+    "       dropwatch check [OPTIONS] --config FILE [--connector NAME]\n"
+    "\n"
+    "Health probe of each connector's drop directory (every connector of --config unless --connector\n"
+    "picks one): exists, is a directory, free space, quota use, stale temporary files, and a canary\n"
+    "guarded write that is removed again. Prints a report per connector; for a failing one also the\n"
+    "Event 8004 alert record.\n"
+    "\n"
+    "  --root, --drop-dir, --connector, --install-dir, --exchange-version, --style, --computer\n"
+    "                           as for 'dropwatch resolve'\n"
+    "  --quota QUOTA            DropDirectoryQuota (overrides the configuration)\n"
+    "  --stale-age SECONDS      temporary files older than this count as stale (default 3600)\n"
+    "  --inject OP:ERRNO[:N]    test aid: make the canary write fail (see dropwatch(1))\n"
+    "  -f, --format FMT         text (default), xml, json, syslog\n"
+    "\n"
+    "Exit status: 0 when every connector is healthy, else the code of the first failing one's class\n"
+    "(73 capacity, 74 physical/logical, 75 transient/remote, 77 access, 78 configuration).\n";
+
+static const char watch_help[] =
+    "Usage: dropwatch watch [OPTIONS] [--interval SECONDS] [--count N] (--drop-dir NAME | --config FILE)\n"
+    "\n"
+    "Repeat 'check' for every selected connector each --interval seconds (default 60) until --count\n"
+    "rounds have run (default: forever) or SIGINT/SIGTERM arrives. Each failed probe prints an alert\n"
+    "record; when a failing connector is healthy again one recovery record is printed. Reports of\n"
+    "healthy probes are not printed. A summary line per round goes to stderr when stdout is a terminal\n"
+    "(or with -v).\n"
+    "\n"
+    "  --interval SECONDS       pause between rounds (0 to 86400, default 60)\n"
+    "  --count N                stop after N rounds (default 0: run until a signal)\n"
+    "  --stale-age SECONDS, --quota QUOTA, --inject OP:ERRNO[:N] and the connector options of 'check'\n"
+    "\n"
+    "Exit status: the status of the last round, as for 'check' (0 when all connectors were healthy).\n";
+
+static const char sweep_help[] =
+    "Usage: dropwatch sweep [OPTIONS] [--max-age SECONDS] (--drop-dir NAME | --config FILE)\n"
+    "\n"
+    "Remove temporary files (.dwtmp-*.tmp) older than --max-age seconds (default 3600) that crashed\n"
+    "writers left in each connector's drop directory. No other file is ever touched.\n"
+    "\n"
+    "  --max-age SECONDS        minimum age of a removed temporary file (default 3600)\n"
+    "  connector options as for 'dropwatch check'\n"
+    "\n"
+    "Exit status: 0, or the failure class's code as for 'check'.\n";
+
+enum { OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE };
+
+typedef struct probe_args {
+    cli_sel sel;
+    uint64_t stale_age, interval, count, max_age;
+    dw_drop_options dopts;
+} probe_args;
+
+/* Parses the options of check (which = 0), watch (1) or sweep (2). Returns -1 to go on, else an exit code. */
+static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
+{
+    static const struct option longopts[] = {
+        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
+        {"stale-age", required_argument, NULL, OPT_STALE_AGE}, {"inject", required_argument, NULL, OPT_INJECT},
+        {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
+        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {NULL, 0, NULL, 0},
+    };
+    static const char *const helps[] = {check_help, watch_help, sweep_help};
+    memset(a, 0, sizeof *a);
+    a->stale_age = 3600;
+    a->interval = 60;
+    a->max_age = 3600;
+    dw_drop_options_init(&a->dopts);
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        /* Each command takes only the options its help names. */
+        int allowed = opt == 'h' || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
+                      (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
+                      (which == 2 && opt == OPT_MAX_AGE);
+        if (!allowed)
+            return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv, opt)
+                                            : cli_usage_error(ctx, "option '%s' does not apply here", argv[optind - 1]);
+        switch (opt) {
+        case 'h':
+            fputs(helps[which], stdout);
+            return 0;
+        case OPT_STALE_AGE:
+            if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->stale_age) != 0)
+                return cli_usage_error(ctx, "invalid --stale-age '%s' (expected seconds)", optarg);
+            break;
+        case OPT_MAX_AGE:
+            if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->max_age) != 0)
+                return cli_usage_error(ctx, "invalid --max-age '%s' (expected seconds)", optarg);
+            break;
+        case OPT_INTERVAL:
+            if (cli_parse_u64(optarg, 0, 86400, &a->interval) != 0)
+                return cli_usage_error(ctx, "invalid --interval '%s' (expected 0 to 86400 seconds)", optarg);
+            break;
+        case OPT_COUNT:
+            if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->count) != 0)
+                return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
+            break;
+        case OPT_INJECT:
+            if (cli_parse_inject(optarg, &a->dopts) != 0)
+                return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
+            break;
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+static void fmt_quota(uint64_t q, char *buf, size_t size)
+{
+    if (dw_quota_format(q, buf, size, NULL) != DW_OK)
+        snprintf(buf, size, "%llu", (unsigned long long)q);
+}
+
+/* One probe. report: print the health record. Returns 0 or the class's exit code; *err gets the failure. */
+static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const probe_args *a, int report,
+                 dw_io_error *err)
+{
+    dw_health h;
+    memset(&h, 0, sizeof h);
+    dw_io_error_clear(err);
+    dw_status st;
+    if (t->status != DW_OK) {
+        cli_target_error(t, err);
+        st = DW_E_IO;
+    } else {
+        dw_drop_options o = a->dopts;
+        o.quota_bytes = t->conn->quota;
+        st = dw_drop_health(t->path, &o, (unsigned)a->stale_age, &h, err);
+        if (st != DW_OK && st != DW_E_IO) {
+            cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
+            return cli_exit_for_status(st, NULL);
+        }
+    }
+    int ok = st == DW_OK;
+    if (report) {
+        char q[64];
+        cli_rec r;
+        rec_begin(&r, ctx, "health", ok);
+        rec_str(&r, "connector", t->conn->name);
+        rec_str(&r, "drop_path", t->path ? t->path : t->exchange_path);
+        rec_str(&r, "status", ok ? "healthy" : "failed");
+        rec_bool(&r, "exists", h.exists);
+        rec_bool(&r, "is_directory", h.is_directory);
+        rec_bool(&r, "writable", h.writable);
+        rec_u64(&r, "free_bytes", h.free_bytes);
+        rec_u64(&r, "total_bytes", h.total_bytes);
+        rec_u64(&r, "used_bytes", h.used_bytes);
+        rec_u64(&r, "file_count", h.file_count);
+        fmt_quota(t->conn->quota, q, sizeof q);
+        rec_str(&r, "quota", q);
+        rec_u64(&r, "stale_temp_files", h.stale_temp_files);
+        rec_u64(&r, "canary_micros", h.canary_micros);
+        if (!ok) {
+            rec_str(&r, "class", dw_class_name(err->io_class));
+            rec_str(&r, "operation", dw_op_name(err->op));
+            const char *en = dw_errno_name(err->sys_errno);
+            rec_str(&r, "errno", en ? en : "");
+            rec_str(&r, "detail", err->detail);
+            rec_str(&r, "action", dw_class_action(err->io_class));
+        }
+        rec_end(&r);
+    }
+    if (ok)
+        return 0;
+    if (t->status != DW_OK)
+        cli_target_explain_failure(ctx, t);
+    else
+        cli_err(ctx, "connector '%s': %s failure during %s", t->conn->name, dw_class_name(err->io_class),
+                dw_op_name(err->op));
+    int prc = cli_print_alert(ctx, cfg, t, err);
+    return prc ? prc : cli_exit_for_class(err->io_class);
+}
+
+/* Options, configuration and resolved targets of check (which = 0), watch (1) or sweep (2). Returns -1 to
+ * go on, else the exit code (0 after --help). */
+static int setup(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a, cli_config *cfg, cli_target **ts)
+{
+    int rc = parse(ctx, argc, argv, which, a);
+    if (rc >= 0)
+        return rc;
+    if ((rc = cli_sel_build(ctx, &a->sel, cfg)) != 0)
+        return rc;
+    *ts = cli_xmalloc(cfg->n_connectors * sizeof **ts);
+    for (size_t i = 0; i < cfg->n_connectors; i++)
+        cli_target_resolve(&(*ts)[i], cfg, &cfg->connectors[i]);
+    return -1;
+}
+
+static void targets_end(cli_config *cfg, cli_target *ts)
+{
+    for (size_t i = 0; i < cfg->n_connectors; i++)
+        cli_target_free(&ts[i]);
+    free(ts);
+    cli_config_free(cfg);
+}
+
+int cmd_check(cli_ctx *ctx, int argc, char **argv)
+{
+    probe_args a;
+    cli_config cfg;
+    cli_target *ts;
+    int rc = setup(ctx, argc, argv, 0, &a, &cfg, &ts);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
+    size_t failing = 0;
+    for (size_t i = 0; i < cfg.n_connectors; i++) {
+        dw_io_error err;
+        int r1 = probe(ctx, &cfg, &ts[i], &a, 1, &err);
+        if (r1) {
+            failing++;
+            if (!rc)
+                rc = r1;
+        }
+    }
+    if (cli_summary_wanted(ctx))
+        fprintf(stderr, "dropwatch check: %zu connector(s), %zu healthy, %zu failing\n", cfg.n_connectors,
+                cfg.n_connectors - failing, failing);
+    targets_end(&cfg, ts);
+    return rc;
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+int cmd_watch(cli_ctx *ctx, int argc, char **argv)
+{
+    probe_args a;
+    cli_config cfg;
+    cli_target *ts;
+    int rc = setup(ctx, argc, argv, 1, &a, &cfg, &ts);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
+
+    /* No SA_RESTART: a signal must cut the pause short so the service stops promptly. */
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    unsigned *fails = calloc(cfg.n_connectors, sizeof *fails);
+    if (!fails) {
+        targets_end(&cfg, ts);
+        cli_err(ctx, "out of memory");
+        return EX_OSERR;
+    }
+    uint64_t round = 0;
+    int last = 0;
+    while (!stop_signal && (a.count == 0 || round < a.count)) {
+        round++;
+        last = 0;
+        size_t failing = 0;
+        for (size_t i = 0; i < cfg.n_connectors && !stop_signal; i++) {
+            dw_io_error err;
+            int r1 = probe(ctx, &cfg, &ts[i], &a, 0, &err);
+            if (r1) {
+                failing++;
+                fails[i]++;
+                if (!last)
+                    last = r1;
+            } else if (fails[i]) {
+                cli_rec r;
+                rec_begin(&r, ctx, "recovery", 1);
+                rec_str(&r, "connector", ts[i].conn->name);
+                rec_str(&r, "drop_path", ts[i].path);
+                rec_str(&r, "status", "recovered");
+                rec_u64(&r, "failed_probes", fails[i]);
+                rec_end(&r);
+                fails[i] = 0;
+            }
+        }
+        if (cli_summary_wanted(ctx))
+            fprintf(stderr, "dropwatch watch: round %llu: %zu connector(s), %zu failing\n",
+                    (unsigned long long)round, cfg.n_connectors, failing);
+        fflush(stdout); /* a service's log must see records as they happen */
+        if (a.count && round >= a.count)
+            break;
+        struct timespec pause = {(time_t)a.interval, 0};
+        while (!stop_signal && nanosleep(&pause, &pause) != 0 && errno == EINTR)
+            ;
+    }
+    if (stop_signal && cli_summary_wanted(ctx))
+        fprintf(stderr, "dropwatch watch: stopped by %s after %llu round(s)\n",
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)round);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    free(fails);
+    targets_end(&cfg, ts);
+    return last;
+}
+
+int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
+{
+    probe_args a;
+    cli_config cfg;
+    cli_target *ts;
+    int rc = setup(ctx, argc, argv, 2, &a, &cfg, &ts);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
+    for (size_t i = 0; i < cfg.n_connectors; i++) {
+        dw_io_error err;
+        dw_io_error_clear(&err);
+        dw_drop *drop = NULL;
+        uint64_t removed = 0;
+        dw_status st = DW_E_IO;
+        if (ts[i].status != DW_OK) {
+            cli_target_explain_failure(ctx, &ts[i]);
+            cli_target_error(&ts[i], &err);
+        } else if ((st = dw_drop_open(&drop, ts[i].path, &a.dopts, &err)) == DW_OK) {
+            st = dw_drop_sweep(drop, (unsigned)a.max_age, &removed, &err);
+            dw_drop_close(drop);
+        }
+        if (st == DW_OK) {
+            cli_rec r;
+            rec_begin(&r, ctx, "sweep", 1);
+            rec_str(&r, "connector", ts[i].conn->name);
+            rec_str(&r, "drop_path", ts[i].path);
+            rec_u64(&r, "removed", removed);
+            rec_end(&r);
+            continue;
+        }
+        if (st != DW_E_IO) {
+            cli_err(ctx, "connector '%s': sweep refused: %s", ts[i].conn->name, dw_status_str(st));
+            if (!rc)
+                rc = cli_exit_for_status(st, NULL);
+            continue;
+        }
+        cli_err(ctx, "connector '%s': %s failure during %s", ts[i].conn->name, dw_class_name(err.io_class),
+                dw_op_name(err.op));
+        int prc = cli_print_alert(ctx, &cfg, &ts[i], &err);
+        if (!rc)
+            rc = prc ? prc : cli_exit_for_class(err.io_class);
+    }
+    targets_end(&cfg, ts);
+    return rc;
+}

@@ -1,0 +1,391 @@
+/* dropwatch deliver: guarded write of each file (or standard input) as one message into a connector's
+ * drop directory; on failure the alert record and the class's exit code. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: dropwatch deliver [OPTIONS] --drop-dir NAME [--root ROOT] [FILE...]\n"
+    "       dropwatch deliver [OPTIONS] --config FILE --connector NAME [FILE...]\n"
+    "\n"
+    "Write each FILE (standard input when none or '-') into the connector's drop directory as one\n"
+    "message: a temporary file, fsync, then an atomic rename to a unique *.eml name, so the gateway never\n"
+    "sees a partial file. The drop directory must exist (it is never created). Prints one line per\n"
+    "message: delivered<TAB>SOURCE<TAB>FILE<TAB>BYTES. The first failure stops the run, prints the\n"
+    "Event 8004 alert record on stdout and exits with its class's code.\n"
+    "\n"
+    "Connector:\n"
+    "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
+    "  --style STYLE, --computer NAME   as for 'dropwatch resolve'\n"
+    "  --quota QUOTA            DropDirectoryQuota: unlimited, 1048576, 10MB, \"10 MB (10,485,760 bytes)\"\n"
+    "Message:\n"
+    "  --sender ADDR            X-Sender envelope header (needs --recipient)\n"
+    "  --sender-params P        MAIL FROM parameters after the sender address\n"
+    "  --recipient ADDR         X-Receiver header; repeat for more recipients\n"
+    "  --eoh mime|header        X-EndOfInjectedXHeaders value: MIME length (default) or header length\n"
+    "  --naming unique|exchange file names: unique (default) or {Machine}-{RecordId}-{UTC}Z.{Priority}.eml\n"
+    "  --machine NAME           machine name for exchange naming (default: ComputerName, host name)\n"
+    "  --priority P             high, normal (default), low (exchange naming)\n"
+    "  --record-id N            record id of the first message, incremented per message (exchange naming)\n"
+    "  --prefix P               prefix of unique file names\n"
+    "  --durability full|none   full (default): fsync file and directory; none: atomic but not durable\n"
+    "  --retry-max N            transient retries per operation (default 4)\n"
+    "  --keep-going             after a failure, go on with the next file (exit code of the first failure)\n"
+    "Test aids (fault injection, documented in dropwatch(1)):\n"
+    "  --inject OP:ERRNO[:N]    the next N (default 1) OP calls fail with ERRNO, e.g. fsync:EIO, write:ENOSPC\n"
+    "  --short-write BYTES      each write transfers at most BYTES bytes\n"
+    "  -f, --format FMT         alert format: text (default), xml, json, syslog\n"
+    "\n"
+    "Exit status: 0 delivered; 73 capacity, 74 physical/logical, 75 transient/remote, 77 access,\n"
+    "78 configuration (missing drop directory, invalid setting); 66 unreadable input; 64 usage.\n";
+
+enum {
+    OPT_SENDER = OPT_FIRST_COMMAND_OPTION, OPT_SENDER_PARAMS, OPT_RECIPIENT, OPT_EOH, OPT_NAMING, OPT_MACHINE,
+    OPT_PRIORITY, OPT_RECORD_ID, OPT_PREFIX, OPT_DURABILITY, OPT_RETRY_MAX, OPT_KEEP_GOING, OPT_INJECT,
+    OPT_SHORT_WRITE
+};
+
+/* Reads all of fd into memory (standard input and other non-regular sources, so the size is known
+ * before the first byte goes to the drop directory: quota checks and the envelope need it). */
+static int slurp(int fd, char **out, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = cli_xmalloc(cap);
+    for (;;) {
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                errno = ENOMEM;
+                return -1;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, buf + n, cap - n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            errno = e;
+            return -1;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
+        {"sender", required_argument, NULL, OPT_SENDER}, {"sender-params", required_argument, NULL, OPT_SENDER_PARAMS},
+        {"recipient", required_argument, NULL, OPT_RECIPIENT}, {"eoh", required_argument, NULL, OPT_EOH},
+        {"naming", required_argument, NULL, OPT_NAMING}, {"machine", required_argument, NULL, OPT_MACHINE},
+        {"priority", required_argument, NULL, OPT_PRIORITY}, {"record-id", required_argument, NULL, OPT_RECORD_ID},
+        {"prefix", required_argument, NULL, OPT_PREFIX}, {"durability", required_argument, NULL, OPT_DURABILITY},
+        {"retry-max", required_argument, NULL, OPT_RETRY_MAX}, {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
+        {"inject", required_argument, NULL, OPT_INJECT}, {"short-write", required_argument, NULL, OPT_SHORT_WRITE},
+        {NULL, 0, NULL, 0},
+    };
+    cli_sel sel = {0};
+    dw_drop_options dopts;
+    dw_drop_options_init(&dopts);
+    dw_msg_options mopts;
+    dw_msg_options_init(&mopts);
+    const char *sender = NULL, *sender_params = NULL;
+    const char **rcpts = cli_xmalloc((size_t)argc * sizeof *rcpts);
+    size_t n_rcpts = 0;
+    dw_eoh_mode eoh = DW_EOH_MIME_LENGTH;
+    uint64_t record_id = 0, v;
+    int keep_going = 0, opt, rc = 0;
+
+    while (!rc && (opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &sel, opt, optarg, &rc))
+            continue;
+        switch (opt) {
+        case 'h':
+            fputs(help, stdout);
+            free(rcpts);
+            return 0;
+        case OPT_SENDER: sender = optarg; break;
+        case OPT_SENDER_PARAMS: sender_params = optarg; break;
+        case OPT_RECIPIENT: rcpts[n_rcpts++] = optarg; break;
+        case OPT_EOH:
+            if (strcasecmp(optarg, "mime") == 0)
+                eoh = DW_EOH_MIME_LENGTH;
+            else if (strcasecmp(optarg, "header") == 0)
+                eoh = DW_EOH_HEADER_LENGTH;
+            else
+                rc = cli_usage_error(ctx, "invalid --eoh '%s' (expected mime or header)", optarg);
+            break;
+        case OPT_NAMING:
+            if (strcasecmp(optarg, "unique") == 0)
+                dopts.naming = DW_NAMING_UNIQUE;
+            else if (strcasecmp(optarg, "exchange") == 0)
+                dopts.naming = DW_NAMING_EXCHANGE;
+            else
+                rc = cli_usage_error(ctx, "invalid --naming '%s' (expected unique or exchange)", optarg);
+            break;
+        case OPT_MACHINE: dopts.machine_name = optarg; break;
+        case OPT_PRIORITY:
+            if (strcasecmp(optarg, "normal") == 0)
+                mopts.priority = DW_PRIORITY_NORMAL;
+            else if (strcasecmp(optarg, "high") == 0)
+                mopts.priority = DW_PRIORITY_HIGH;
+            else if (strcasecmp(optarg, "low") == 0)
+                mopts.priority = DW_PRIORITY_LOW;
+            else
+                rc = cli_usage_error(ctx, "invalid --priority '%s' (expected high, normal or low)", optarg);
+            break;
+        case OPT_RECORD_ID:
+            if (cli_parse_u64(optarg, 1, UINT64_MAX / 2, &record_id) != 0)
+                rc = cli_usage_error(ctx, "invalid --record-id '%s' (expected a positive number)", optarg);
+            break;
+        case OPT_PREFIX: dopts.name_prefix = optarg; break;
+        case OPT_DURABILITY:
+            if (strcasecmp(optarg, "full") == 0)
+                dopts.durability = DW_DURABLE_FULL;
+            else if (strcasecmp(optarg, "none") == 0)
+                dopts.durability = DW_DURABLE_NONE;
+            else
+                rc = cli_usage_error(ctx, "invalid --durability '%s' (expected full or none)", optarg);
+            break;
+        case OPT_RETRY_MAX:
+            if (cli_parse_u64(optarg, 0, 100, &v) != 0)
+                rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to 100)", optarg);
+            else
+                dopts.retry_max = (unsigned)v;
+            break;
+        case OPT_KEEP_GOING: keep_going = 1; break;
+        case OPT_INJECT:
+            if (cli_parse_inject(optarg, &dopts) != 0)
+                rc = cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
+            break;
+        case OPT_SHORT_WRITE:
+            if (cli_parse_u64(optarg, 1, 1u << 30, &v) != 0)
+                rc = cli_usage_error(ctx, "invalid --short-write '%s' (expected a byte count)", optarg);
+            else
+                dopts.inject_short_write = (unsigned)v;
+            break;
+        default:
+            rc = cli_getopt_error(ctx, argv, opt);
+        }
+    }
+    if (!rc && (sender || sender_params) && (!sender || n_rcpts == 0))
+        rc = cli_usage_error(ctx, "an envelope needs --sender and at least one --recipient");
+    if (!rc && !sender && n_rcpts)
+        rc = cli_usage_error(ctx, "--recipient needs --sender");
+    if (rc) {
+        free(rcpts);
+        return rc;
+    }
+
+    dw_envelope *env = NULL;
+    if (sender) {
+        dw_status st = dw_envelope_new(&env);
+        if (st == DW_OK && (st = dw_envelope_set_sender(env, sender, sender_params)) != DW_OK)
+            rc = cli_usage_error(ctx, "invalid --sender or --sender-params: %s (printable ASCII only, no CR/LF)",
+                                 dw_status_str(st));
+        for (size_t i = 0; st == DW_OK && i < n_rcpts; i++) {
+            if ((st = dw_envelope_add_recipient(env, rcpts[i], NULL)) != DW_OK)
+                rc = cli_usage_error(ctx, "invalid --recipient '%s': %s (printable ASCII only, no CR/LF)",
+                                     rcpts[i], dw_status_str(st));
+        }
+        if (st == DW_OK)
+            st = dw_envelope_set_eoh_mode(env, eoh);
+        if (st != DW_OK && !rc) {
+            cli_err(ctx, "cannot build the envelope: %s", dw_status_str(st));
+            rc = cli_exit_for_status(st, NULL);
+        }
+        mopts.envelope = env;
+    }
+    free(rcpts);
+    if (rc) {
+        dw_envelope_free(env);
+        return rc;
+    }
+
+    cli_config cfg;
+    rc = cli_sel_build(ctx, &sel, &cfg);
+    if (rc) {
+        dw_envelope_free(env);
+        return rc;
+    }
+    if (cfg.n_connectors != 1) {
+        cli_config_free(&cfg);
+        dw_envelope_free(env);
+        return cli_usage_error(ctx, "deliver writes to one connector: select it with --connector NAME");
+    }
+    if (!dopts.machine_name)
+        dopts.machine_name = cfg.computer;
+    dopts.quota_bytes = cfg.connectors[0].quota;
+
+    cli_target t;
+    cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
+    dw_io_error err;
+    dw_io_error_clear(&err);
+    dw_drop *drop = NULL;
+    if (t.status != DW_OK) {
+        cli_target_explain_failure(ctx, &t);
+        cli_target_error(&t, &err);
+    } else {
+        dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
+        if (st != DW_OK && st != DW_E_IO) {
+            /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
+            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name, dw_status_str(st));
+            rc = st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
+            cli_target_free(&t);
+            cli_config_free(&cfg);
+            dw_envelope_free(env);
+            return rc;
+        }
+        if (st != DW_OK)
+            drop = NULL;
+    }
+    if (!drop) {
+        if (t.status == DW_OK) /* an invalid setting was explained above */
+            cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t.conn->name,
+                    dw_class_name(err.io_class), dw_op_name(err.op),
+                    err.detail[0] ? err.detail : strerror(err.sys_errno));
+        int prc = cli_print_alert(ctx, &cfg, &t, &err);
+        rc = prc ? prc : cli_exit_for_class(err.io_class);
+        cli_target_free(&t);
+        cli_config_free(&cfg);
+        dw_envelope_free(env);
+        return rc;
+    }
+
+    int nfiles = argc - optind;
+    char *stdin_only[] = {"-"};
+    char **files = nfiles > 0 ? argv + optind : stdin_only;
+    if (nfiles == 0)
+        nfiles = 1;
+    unsigned delivered = 0, failed = 0;
+    uint64_t total = 0;
+    double t0 = now_s();
+    int first_rc = 0, i;
+    for (i = 0; i < nfiles; i++) {
+        const char *src = files[i];
+        int is_stdin = strcmp(src, "-") == 0;
+        int fd = is_stdin ? STDIN_FILENO : open(src, O_RDONLY | O_CLOEXEC);
+        struct stat sb;
+        if (fd < 0 || fstat(fd, &sb) != 0) {
+            cli_err(ctx, "%s: %s", src, strerror(errno));
+            if (fd >= 0 && !is_stdin)
+                close(fd);
+            failed++;
+            if (!first_rc)
+                first_rc = EX_NOINPUT;
+            if (!keep_going)
+                break;
+            continue;
+        }
+        if (record_id)
+            mopts.record_id = record_id + (uint64_t)i;
+        char name[DW_FILE_NAME_MAX];
+        size_t need = 0;
+        dw_status st;
+        uint64_t bytes;
+        if (S_ISREG(sb.st_mode)) {
+            mopts.expected_size = (uint64_t)sb.st_size;
+            bytes = (uint64_t)sb.st_size;
+            st = dw_drop_write_fd(drop, fd, &mopts, name, sizeof name, &need, &err);
+        } else {
+            char *data;
+            size_t len;
+            if (slurp(fd, &data, &len) != 0) {
+                cli_err(ctx, "%s: %s", is_stdin ? "standard input" : src, strerror(errno));
+                if (!is_stdin)
+                    close(fd);
+                failed++;
+                if (!first_rc)
+                    first_rc = EX_IOERR;
+                if (!keep_going)
+                    break;
+                continue;
+            }
+            mopts.expected_size = len;
+            bytes = len;
+            st = dw_drop_write(drop, data, len, &mopts, name, sizeof name, &need, &err);
+            free(data);
+        }
+        if (!is_stdin)
+            close(fd);
+        if (st == DW_OK) {
+            delivered++;
+            total += bytes;
+            if (ctx->format == DW_FORMAT_TEXT) {
+                fputs("delivered\t", stdout);
+                cli_put_escaped(stdout, src, strlen(src));
+                fputc('\t', stdout);
+                cli_put_escaped(stdout, t.path, strlen(t.path));
+                printf("/%s\t%llu\n", name, (unsigned long long)bytes);
+            } else {
+                cli_rec r;
+                rec_begin(&r, ctx, "delivered", 1);
+                rec_str(&r, "connector", t.conn->name);
+                rec_str(&r, "source", src);
+                rec_str(&r, "drop_path", t.path);
+                rec_str(&r, "file", name);
+                rec_u64(&r, "bytes", bytes);
+                rec_end(&r);
+            }
+            continue;
+        }
+        failed++;
+        if (st == DW_E_IO && err.op == DW_OP_READ) {
+            /* The source failed, not the drop directory: no alert for the connector. */
+            cli_err(ctx, "%s: read error: %s", src, strerror(err.sys_errno));
+            if (!first_rc)
+                first_rc = EX_IOERR;
+        } else if (st != DW_E_IO) {
+            /* The library refused the request itself (envelope, options): an error, not a drop failure. */
+            cli_err(ctx, "%s: cannot deliver: %s", src, dw_status_str(st));
+            if (!first_rc)
+                first_rc = cli_exit_for_status(st, NULL);
+        } else {
+            char estr[128];
+            dw_errno_str(err.sys_errno, estr, sizeof estr, NULL);
+            cli_err(ctx, "%s: %s failure during %s: %s%s%s", src, dw_class_name(err.io_class), dw_op_name(err.op),
+                    err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "", err.detail);
+            int prc = cli_print_alert(ctx, &cfg, &t, &err);
+            if (!first_rc)
+                first_rc = prc ? prc : cli_exit_for_class(err.io_class);
+        }
+        if (!keep_going)
+            break;
+    }
+    if (cli_summary_wanted(ctx)) {
+        unsigned skipped = (unsigned)(nfiles - i - (i < nfiles ? 1 : 0));
+        fprintf(stderr, "dropwatch deliver: %u delivered (%llu bytes), %u failed, %u not attempted, %.3f s\n",
+                delivered, (unsigned long long)total, failed, skipped, now_s() - t0);
+    }
+    dw_drop_close(drop);
+    cli_target_free(&t);
+    cli_config_free(&cfg);
+    dw_envelope_free(env);
+    return first_rc;
+}

@@ -1,0 +1,438 @@
+/* dropwatch demo: the whole story in one command, against a demo drop root created under a temporary
+ * folder: resolve, validate, create the drop directory, deliver, check health, then provoke real
+ * failures and show the alerts. Every step checks what it expects; the exit status is 0 only when the
+ * story ran as expected, so the demo doubles as an end-to-end test. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: dropwatch demo [--keep] [--format FMT] [--event 8004|auto]\n"
+    "\n"
+    "Run the whole story against a demo drop root created under a temporary folder ($TMPDIR or /tmp):\n"
+    "resolve the demo connector's drop path (Windows form and this machine's POSIX form, and where\n"
+    "Exchange would really write for a bad value), validate good and bad DropDirectory values, create\n"
+    "the drop directory explicitly, deliver sample messages, probe its health, then provoke real\n"
+    "failures (an injected EIO during fsync; the drop directory removed) and print the Event 8004\n"
+    "alerts. Everything is removed afterwards unless --keep is given.\n"
+    "\n"
+    "  --keep             keep the demo folder (with its demo.conf) and print its path\n"
+    "  -f, --format FMT   format of the records and alerts: text (default), xml, json, syslog\n"
+    "\n"
+    "Exit status: 0 when every step behaved as expected, 70 (EX_SOFTWARE) when one did not.\n";
+
+static const char demo_conf[] =
+    "# dropwatch demo configuration (see dropwatch(1), CONFIGURATION)\n"
+    "[server]\n"
+    "RootDropDirectoryPath = %s\n"
+    "ComputerName = HUB01\n"
+    "ExchangeVersion = 2007\n"
+    "\n"
+    "[connector Fax Connector]\n"
+    "DropDirectory = Fax Connector\n"
+    "DropDirectoryQuota = 10 MB (10,485,760 bytes)\n";
+
+static int unexpected;
+
+static void expect(int cond, const char *what)
+{
+    if (!cond) {
+        fprintf(stderr, "dropwatch demo: UNEXPECTED: %s\n", what);
+        unexpected++;
+    }
+}
+
+static void heading(const char *title)
+{
+    fflush(stdout);
+    printf("\n== %s ==\n", title);
+}
+
+/* Counts final messages and temporary files in the drop directory (-1 when it cannot be read). */
+static int count_files(const char *dir, int *tmp)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int eml = 0;
+    *tmp = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".eml") == 0 && e->d_name[0] != '.')
+            eml++;
+        else if (strncmp(e->d_name, ".dwtmp-", 7) == 0)
+            (*tmp)++;
+    }
+    closedir(d);
+    return eml;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    return (type == FTW_DP ? rmdir(p) : unlink(p)) == 0 ? 0 : -1;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = cli_xmalloc(n);
+    snprintf(s, n, "%s/%s", a, b);
+    return s;
+}
+
+static void show_resolve(const char *label, const char *root, const char *dd, dw_exchange_version ver,
+                         dw_path_style style, dw_status want)
+{
+    dw_resolve_options ro;
+    dw_resolve_options_init(&ro);
+    ro.exchange_version = ver;
+    ro.style = style;
+    char buf[4096];
+    dw_resolve_info info;
+    dw_status st = dw_path_resolve(root, dd, &ro, buf, sizeof buf, NULL, &info);
+    printf("%-30s ", label);
+    if (st == DW_OK) {
+        cli_put_escaped(stdout, buf, strlen(buf));
+        fputc('\n', stdout);
+    } else {
+        printf("rejected: %s (%s)\n", dw_reason_str(info.reason), dw_reason_name(info.reason));
+    }
+    expect(st == want, label);
+}
+
+static void show_explain(const char *root, const char *dd)
+{
+    dw_resolve_options ro;
+    dw_resolve_options_init(&ro);
+    char buf[4096];
+    dw_explain_info ei;
+    dw_status st = dw_path_explain(root, dd, &ro, buf, sizeof buf, NULL, &ei);
+    printf("RootDropDirectoryPath %s, DropDirectory %s\n", root, dd);
+    if (st != DW_OK) {
+        expect(0, "dw_path_explain produced Exchange's path");
+        return;
+    }
+    printf("  Exchange writes to:  %s\n", buf);
+    if (ei.strict_status == DW_OK)
+        printf("  strict resolution:   the same\n");
+    else
+        printf("  strict resolution:   rejected: %s (%s)\n", dw_reason_str(ei.strict_reason),
+               dw_reason_name(ei.strict_reason));
+    for (unsigned bit = 1; bit <= DW_WARN_DRIVE_RELATIVE; bit <<= 1)
+        if (ei.warnings & bit)
+            printf("  warning:             %s\n", dw_explain_warning_str(bit));
+    expect(ei.warnings != 0 && ei.strict_status != DW_OK, "the bad DropDirectory is flagged by --explain");
+}
+
+/* Shows the first lines of a published message: the envelope a foreign gateway reads first. */
+static void show_head(const char *dir, const char *name, int lines)
+{
+    char *p = join(dir, name);
+    FILE *f = fopen(p, "rb");
+    free(p);
+    if (!f)
+        return;
+    char buf[256];
+    while (lines-- > 0 && fgets(buf, sizeof buf, f)) {
+        size_t n = strcspn(buf, "\r\n");
+        printf("  | %.*s\n", (int)n, buf);
+    }
+    fclose(f);
+}
+
+static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err, char *first_name)
+{
+    static const dw_priority prio[] = {DW_PRIORITY_NORMAL, DW_PRIORITY_HIGH, DW_PRIORITY_LOW};
+    dw_envelope *env = NULL;
+    if (dw_envelope_new(&env) != DW_OK || dw_envelope_set_sender(env, "alice@contoso.com", NULL) != DW_OK ||
+        dw_envelope_add_recipient(env, "fax=+15551234@fax.contoso.com", NULL) != DW_OK) {
+        dw_envelope_free(env);
+        expect(0, "the demo envelope is accepted");
+        return -1;
+    }
+    int done = 0;
+    for (int i = first; i < first + n; i++) {
+        char msg[512];
+        int len = snprintf(msg, sizeof msg,
+                           "From: alice@contoso.com\r\nTo: fax=+15551234@fax.contoso.com\r\n"
+                           "Subject: dropwatch demo message %d\r\nMessage-ID: <demo-%d@contoso.com>\r\n"
+                           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+                           "Hello from the dropwatch demo, message %d.\r\n", i, i, i);
+        dw_msg_options mo;
+        dw_msg_options_init(&mo);
+        mo.envelope = env;
+        mo.expected_size = (uint64_t)len;
+        mo.priority = prio[i % 3];
+        mo.record_id = 1000 + (uint64_t)i;
+        char name[DW_FILE_NAME_MAX];
+        dw_status st = dw_drop_write(drop, msg, (size_t)len, &mo, name, sizeof name, NULL, err);
+        if (st != DW_OK) {
+            printf("delivery failed: %s, class %s during %s\n", dw_status_name(st), dw_class_name(err->io_class),
+                   dw_op_name(err->op));
+            break;
+        }
+        printf("delivered  %s  (%d bytes of MIME after the X-Sender/X-Receiver envelope)\n", name, len);
+        if (done == 0 && first_name)
+            memcpy(first_name, name, sizeof name);
+        done++;
+    }
+    dw_envelope_free(env);
+    return done;
+}
+
+int cmd_demo(cli_ctx *ctx, int argc, char **argv)
+{
+    enum { OPT_KEEP = OPT_FIRST_COMMAND_OPTION };
+    static const struct option longopts[] = {
+        CLI_GLOBAL_LONGOPTS, {"keep", no_argument, NULL, OPT_KEEP}, {NULL, 0, NULL, 0},
+    };
+    int keep = 0, opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        switch (opt) {
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        case OPT_KEEP:
+            keep = 1;
+            break;
+        default:
+            return cli_getopt_error(ctx, argv, opt);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+    if (ctx->config_path)
+        return cli_usage_error(ctx, "the demo brings its own configuration; --config does not apply");
+
+    const char *tmp = getenv("TMPDIR");
+    char *base = join(tmp && *tmp ? tmp : "/tmp", "dropwatch-demo.XXXXXX");
+    if (!mkdtemp(base)) {
+        cli_err(ctx, "cannot create the demo folder %s: %s", base, strerror(errno));
+        free(base);
+        return EX_CANTCREAT;
+    }
+    unexpected = 0;
+    char *root = join(base, "Exchange");
+    char *conf_path = join(base, "demo.conf");
+    size_t conf_len = sizeof demo_conf + strlen(root);
+    char *conf = cli_xmalloc(conf_len);
+    snprintf(conf, conf_len, demo_conf, root);
+    conf_len = strlen(conf);
+    cli_config cfg;
+    cli_config_init(&cfg);
+    cli_target t = {0};
+    dw_drop *drop = NULL;
+    dw_io_error err;
+    dw_io_error_clear(&err);
+
+    printf("dropwatch demo: a Foreign connector \"Fax Connector\" on transport server HUB01.\n"
+           "Demo folder: %s\n", base);
+    if (mkdir(root, 0750) != 0) {
+        cli_err(ctx, "cannot create %s: %s", root, strerror(errno));
+        rc = EX_CANTCREAT;
+        goto out;
+    }
+    FILE *cf = fopen(conf_path, "w");
+    if (cf) {
+        fputs(conf, cf);
+        fclose(cf);
+    }
+    heading("0. The configuration (demo.conf)");
+    fputs(conf, stdout);
+    expect(cli_config_parse(&cfg, "demo.conf", conf, conf_len) == 0 && cfg.n_connectors == 1,
+           "the demo configuration parses");
+    if (cfg.n_connectors != 1) {
+        rc = EX_SOFTWARE;
+        goto out;
+    }
+
+    heading("1. Resolve the drop path");
+    show_resolve("Exchange 2007, blank root:", "", "Fax Connector", DW_EXCHANGE_2007, DW_STYLE_AUTO, DW_OK);
+    show_resolve("Exchange 2013, blank root:", "", "Fax Connector", DW_EXCHANGE_2013, DW_STYLE_AUTO, DW_OK);
+    show_resolve("Root D:\\Exchange Drops:", "D:\\Exchange Drops", "Fax Connector", DW_EXCHANGE_2007,
+                 DW_STYLE_AUTO, DW_OK);
+    cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
+    printf("%-30s %s\n", "This machine (POSIX root):", t.path ? t.path : "(rejected)");
+    expect(t.status == DW_OK && t.path != NULL, "the demo connector resolves under the demo root");
+    if (!t.path) {
+        rc = EX_SOFTWARE;
+        goto out;
+    }
+    printf("\nWhere would Exchange really write? (dropwatch resolve --explain)\n");
+    show_explain("D:\\Exchange Drops", "E:\\Elsewhere");
+
+    heading("2. Validate DropDirectory values (dropwatch validate)");
+    static const struct { const char *v; int good; } values[] = {
+        {"Fax Connector", 1}, {"X400-Gateway_2", 1}, {"Télécopie", 1}, {"..", 0}, {"CON", 0}, {"Fax\\Out", 0},
+        {"C:\\Drops", 0}, {"Fax.", 0}, {"name:stream", 0}, {"", 0},
+    };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        dw_name_check chk;
+        dw_status st = dw_name_validate(values[i].v, &chk);
+        printf("%-8s %-28s \"%s\"", st == DW_OK ? "valid" : "invalid", dw_reason_name(chk.reason), values[i].v);
+        if (st != DW_OK)
+            printf("  %s", dw_reason_str(chk.reason));
+        fputc('\n', stdout);
+        expect((st == DW_OK) == values[i].good, values[i].v[0] ? values[i].v : "(empty value)");
+    }
+
+    heading("3. Open the drop directory before it exists");
+    dw_drop_options dopts;
+    dw_drop_options_init(&dopts);
+    dopts.naming = DW_NAMING_EXCHANGE;
+    dopts.machine_name = cfg.computer;
+    dopts.quota_bytes = cfg.connectors[0].quota;
+    dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
+    printf("dw_drop_open: %s, class %s, %s (Exchange never creates it; neither does a guarded write)\n",
+           dw_status_name(st), dw_class_name(err.io_class), dw_errno_name(err.sys_errno) ? dw_errno_name(err.sys_errno) : "-");
+    expect(st == DW_E_IO && err.io_class == DW_CLASS_CONFIGURATION, "a missing drop directory is a configuration failure");
+    if (st == DW_OK) {
+        dw_drop_close(drop);
+        drop = NULL;
+    }
+
+    heading("4. Create it explicitly and deliver three messages (dropwatch deliver)");
+    st = dw_drop_create_dir(t.path, 0750, &err);
+    printf("dw_drop_create_dir: %s\n", dw_status_name(st));
+    expect(st == DW_OK, "the drop directory is created");
+    st = dw_drop_open(&drop, t.path, &dopts, &err);
+    expect(st == DW_OK, "the drop directory opens");
+    if (st != DW_OK) {
+        drop = NULL;
+        rc = EX_SOFTWARE;
+        goto out;
+    }
+    char first_name[DW_FILE_NAME_MAX] = "";
+    int n = deliver_samples(drop, 3, 1, &err, first_name);
+    if (first_name[0]) {
+        printf("%s begins with the envelope Exchange writes:\n", first_name);
+        show_head(t.path, first_name, 5);
+    }
+    int tmpc, eml = count_files(t.path, &tmpc);
+    printf("drop directory now holds %d message file(s), %d temporary file(s)\n", eml, tmpc);
+    expect(n == 3 && eml == 3 && tmpc == 0, "three complete messages and no temporary file");
+    dw_drop_close(drop);
+    drop = NULL;
+
+    heading("5. Health probe (dropwatch check)");
+    dw_health h;
+    st = dw_drop_health(t.path, &dopts, 3600, &h, &err);
+    {
+        char q[64] = "";
+        dw_quota_format(dopts.quota_bytes, q, sizeof q, NULL);
+        cli_rec r;
+        rec_begin(&r, ctx, "health", st == DW_OK);
+        rec_str(&r, "connector", t.conn->name);
+        rec_str(&r, "drop_path", t.path);
+        rec_str(&r, "status", st == DW_OK ? "healthy" : "failed");
+        rec_bool(&r, "writable", h.writable);
+        rec_u64(&r, "free_bytes", h.free_bytes);
+        rec_u64(&r, "used_bytes", h.used_bytes);
+        rec_u64(&r, "file_count", h.file_count);
+        rec_str(&r, "quota", q);
+        rec_u64(&r, "stale_temp_files", h.stale_temp_files);
+        rec_u64(&r, "canary_micros", h.canary_micros);
+        rec_end(&r);
+    }
+    expect(st == DW_OK && h.writable && h.file_count == 3, "the drop directory is healthy with three files");
+
+    heading("6. A disk failure: EIO during fsync (injected, as 'deliver --inject fsync:EIO' does)");
+    dw_drop_options bad = dopts;
+    bad.inject_op = DW_OP_FSYNC;
+    bad.inject_errno = EIO;
+    bad.inject_count = 1;
+    st = dw_drop_open(&drop, t.path, &bad, &err);
+    expect(st == DW_OK, "the drop directory opens for the fault run");
+    if (st == DW_OK) {
+        st = deliver_samples(drop, 1, 4, &err, NULL) == 1 ? DW_OK : DW_E_IO;
+        dw_drop_close(drop);
+        drop = NULL;
+        expect(st == DW_E_IO && err.io_class == DW_CLASS_PHYSICAL && err.op == DW_OP_FSYNC,
+               "an fsync EIO is a physical failure of the fsync operation");
+        eml = count_files(t.path, &tmpc);
+        printf("after the failure: %d message file(s), %d temporary file(s): nothing partial was published\n\n",
+               eml, tmpc);
+        expect(eml == 3 && tmpc == 0, "the failed message left nothing behind");
+        cli_ctx c8004 = *ctx;
+        c8004.event_mode = DW_EVENT_8004;
+        if (cli_print_alert(&c8004, &cfg, &t, &err) != 0)
+            expect(0, "the 8004 alert is formatted");
+    }
+
+    heading("7. The gateway's admin removes the drop directory (dropwatch deliver --event auto)");
+    {
+        /* The gateway picks the messages up first, as it would. */
+        DIR *d = opendir(t.path);
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                char *p = join(t.path, e->d_name);
+                unlink(p);
+                free(p);
+            }
+        }
+        if (d)
+            closedir(d);
+    }
+    expect(rmdir(t.path) == 0, "the drop directory is removed");
+    st = dw_drop_open(&drop, t.path, &dopts, &err);
+    if (st == DW_OK) {
+        dw_drop_close(drop);
+        drop = NULL;
+    }
+    expect(st == DW_E_IO && err.io_class == DW_CLASS_CONFIGURATION, "the missing directory is a configuration failure");
+    printf("exit status 'dropwatch deliver' would return: %d (EX_CONFIG)\n\n", cli_exit_for_class(err.io_class));
+    {
+        cli_ctx cauto = *ctx;
+        cauto.event_mode = DW_EVENT_AUTO;
+        dw_alert probe;
+        dw_alert_init(&probe);
+        probe.error = err;
+        probe.event_mode = DW_EVENT_AUTO;
+        unsigned id = dw_alert_event_id(&probe);
+        printf("event ID Exchange would log: %u (%s)\n", id, dw_event_name(id) ? dw_event_name(id) : "?");
+        expect(id == 8008, "a missing drop directory maps to event 8008 in auto mode");
+        if (cli_print_alert(&cauto, &cfg, &t, &err) != 0)
+            expect(0, "the auto-mode alert is formatted");
+    }
+
+out:
+    heading(unexpected ? "Done, with unexpected results" : "Done: every step behaved as expected");
+    if (keep) {
+        printf("kept %s (try: dropwatch check --config %s)\n", base, conf_path);
+    } else if (nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+        cli_err(ctx, "could not remove the demo folder %s completely", base);
+        if (!rc)
+            rc = EX_IOERR;
+    } else {
+        printf("removed %s\n", base);
+    }
+    if (drop)
+        dw_drop_close(drop);
+    cli_target_free(&t);
+    cli_config_free(&cfg);
+    free(conf);
+    free(conf_path);
+    free(root);
+    free(base);
+    if (!rc && unexpected)
+        rc = EX_SOFTWARE;
+    return rc;
+}

@@ -1,0 +1,122 @@
+/* dropwatch validate: one verdict, reason code and message per DropDirectory value. */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: dropwatch validate [OPTIONS] VALUE...\n"
+    "       dropwatch validate [OPTIONS] --stdin\n"
+    "\n"
+    "Judge DropDirectory values by the Windows naming rules Exchange requires (a simple directory name,\n"
+    "no absolute path information). Text output is one line per value, tab-separated:\n"
+    "  VERDICT  REASON  VALUE  MESSAGE\n"
+    "with VERDICT 'valid' or 'invalid', REASON a DW_REASON_* code, VALUE with control characters and\n"
+    "invalid UTF-8 escaped, and MESSAGE the reason's explanation with the byte offset and code point.\n"
+    "\n"
+    "  --stdin            read the values from standard input, one per line (the newline is not part\n"
+    "                     of the value; a carriage return is, and is reported)\n"
+    "  -f, --format FMT   text (default), xml, json, syslog: one record per value\n"
+    "\n"
+    "Exit status: 0 when every value is valid, 65 (EX_DATAERR) when any is invalid, 64 on usage errors.\n";
+
+static int validate_one(const cli_ctx *ctx, const char *v, size_t len)
+{
+    dw_name_check chk = {0};
+    dw_status st = dw_name_validate_n(v, len, &chk);
+    if (st != DW_OK && st != DW_E_NAME) {
+        cli_err(ctx, "validation failed: %s", dw_status_str(st));
+        return EX_SOFTWARE;
+    }
+    int ok = st == DW_OK;
+    char where[64] = "";
+    if (!ok) {
+        if (chk.codepoint)
+            snprintf(where, sizeof where, " (byte %zu, U+%04X)", chk.offset, (unsigned)chk.codepoint);
+        else
+            snprintf(where, sizeof where, " (byte %zu)", chk.offset);
+    }
+    if (ctx->format == DW_FORMAT_TEXT) {
+        printf("%s\t%s\t", ok ? "valid" : "invalid", dw_reason_name(chk.reason));
+        cli_put_escaped(stdout, v, len);
+        printf("\t%s%s\n", ok ? "valid DropDirectory" : dw_reason_str(chk.reason), where);
+    } else {
+        cli_rec r;
+        rec_begin(&r, ctx, "validate", ok);
+        rec_strn(&r, "value", v, len);
+        rec_str(&r, "verdict", ok ? "valid" : "invalid");
+        rec_str(&r, "reason", dw_reason_name(chk.reason));
+        rec_str(&r, "message", ok ? "valid DropDirectory" : dw_reason_str(chk.reason));
+        if (!ok) {
+            rec_u64(&r, "offset", chk.offset);
+            if (chk.codepoint) {
+                char cp[16];
+                snprintf(cp, sizeof cp, "U+%04X", (unsigned)chk.codepoint);
+                rec_str(&r, "codepoint", cp);
+            }
+        }
+        rec_u64(&r, "utf16_units", chk.utf16_units);
+        rec_end(&r);
+    }
+    return ok ? 0 : EX_DATAERR;
+}
+
+int cmd_validate(cli_ctx *ctx, int argc, char **argv)
+{
+    enum { OPT_STDIN = OPT_FIRST_COMMAND_OPTION };
+    static const struct option longopts[] = {
+        CLI_GLOBAL_LONGOPTS, {"stdin", no_argument, NULL, OPT_STDIN}, {NULL, 0, NULL, 0},
+    };
+    int from_stdin = 0, opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        switch (opt) {
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        case OPT_STDIN:
+            from_stdin = 1;
+            break;
+        default:
+            return cli_getopt_error(ctx, argv, opt);
+        }
+    }
+    if (from_stdin && optind < argc)
+        return cli_usage_error(ctx, "give values as arguments or with --stdin, not both");
+    if (!from_stdin && optind >= argc)
+        return cli_usage_error(ctx, "no value to validate");
+
+    int worst = 0;
+    if (from_stdin) {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, stdin)) >= 0) {
+            if (n > 0 && line[n - 1] == '\n')
+                n--;
+            int r1 = validate_one(ctx, line, (size_t)n);
+            if (r1 && worst != EX_SOFTWARE)
+                worst = r1;
+        }
+        int bad = ferror(stdin);
+        free(line);
+        if (bad) {
+            cli_err(ctx, "error reading standard input");
+            return EX_IOERR;
+        }
+    } else {
+        for (int i = optind; i < argc; i++) {
+            int r1 = validate_one(ctx, argv[i], strlen(argv[i]));
+            if (r1 && worst != EX_SOFTWARE)
+                worst = r1;
+        }
+    }
+    return worst;
+}

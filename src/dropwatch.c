@@ -1,0 +1,188 @@
+/* dropwatch: command-line front end of libdropwatch. Global options, sub-command dispatch, messages and
+ * the final check that stdout was really written. See dropwatch(1). */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "Usage: dropwatch [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Resolve, validate, write into and watch Exchange Foreign connector drop directories.\n"
+    "\n"
+    "Commands:\n"
+    "  resolve    print a connector's drop path (--explain: where Exchange would really write)\n"
+    "  validate   judge DropDirectory values: one verdict and reason per value\n"
+    "  deliver    guarded write of files (or standard input) as messages into a drop directory\n"
+    "  check      health probe of drop directories; an Event 8004 alert on failure\n"
+    "  watch      repeat check every --interval seconds; alerts and recovery lines\n"
+    "  sweep      remove stale temporary files left by crashed writers\n"
+    "  alert      format an Event 8004 record from given fields\n"
+    "  demo       the whole story against a temporary demo drop root\n"
+    "\n"
+    "Global options (also accepted after the command):\n"
+    "  -f, --format FMT   output format of records: text (default), xml, json, syslog\n"
+    "  -c, --config FILE  transport server and connectors (see dropwatch(1), CONFIGURATION)\n"
+    "      --event MODE   event ID of alerts: 8004 (default) or auto (8005/8007/8008/8009)\n"
+    "  -v, --verbose      summary lines on stderr even when stdout is not a terminal\n"
+    "  -q, --quiet        no summary lines\n"
+    "  -h, --help         this help; COMMAND --help for a command's options\n"
+    "  -V, --version      print the version\n"
+    "\n"
+    "Exit status follows sysexits.h: 0 ok, 64 usage, 65 invalid data, 66 missing input, 73 capacity,\n"
+    "74 physical/logical I/O failure, 75 transient/remote failure, 77 access denied, 78 configuration.\n";
+
+void cli_err(const cli_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "dropwatch%s%s: ", ctx && ctx->cmd ? " " : "", ctx && ctx->cmd ? ctx->cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    const char *cmd = ctx && ctx->cmd ? ctx->cmd : NULL;
+    fprintf(stderr, "dropwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'dropwatch%s%s --help' for more information.\n", cmd ? " " : "", cmd ? cmd : "");
+    return EX_USAGE;
+}
+
+int cli_summary_wanted(const cli_ctx *ctx)
+{
+    if (ctx->verbose < 0)
+        return 0;
+    return ctx->verbose > 0 || isatty(STDOUT_FILENO);
+}
+
+int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
+{
+    switch (opt) {
+    case OPT_FORMAT:
+    case 'f':
+        if (dw_format_from_name(arg, &ctx->format) != DW_OK)
+            *rc = cli_usage_error(ctx, "unknown format '%s' (expected text, xml, json or syslog)", arg);
+        return 1;
+    case OPT_CONFIG:
+    case 'c':
+        ctx->config_path = arg;
+        return 1;
+    case OPT_EVENT:
+        if (cli_parse_event(arg, &ctx->event_mode) != 0)
+            *rc = cli_usage_error(ctx, "unknown event mode '%s' (expected 8004 or auto)", arg);
+        return 1;
+    case OPT_VERBOSE:
+    case 'v':
+        ctx->verbose = 1;
+        return 1;
+    case OPT_QUIET:
+    case 'q':
+        ctx->verbose = -1;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
+{
+    const char *bad = argv[optind - 1];
+    if (opt == ':') {
+        if (optopt && optopt < 256)
+            return cli_usage_error(ctx, "option '-%c' needs an argument", optopt);
+        return cli_usage_error(ctx, "option '%s' needs an argument", bad);
+    }
+    if (strncmp(bad, "--", 2) == 0)
+        return optopt ? cli_usage_error(ctx, "option '%s' takes no argument", bad)
+                      : cli_usage_error(ctx, "unknown option '%s'", bad);
+    return cli_usage_error(ctx, "unknown option '-%c'", optopt);
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(cli_ctx *, int, char **);
+} commands[] = {
+    {"resolve", cmd_resolve}, {"validate", cmd_validate}, {"deliver", cmd_deliver}, {"check", cmd_check},
+    {"watch", cmd_watch},     {"sweep", cmd_sweep},       {"alert", cmd_alert},     {"demo", cmd_demo},
+};
+
+/* Like gnulib's close_stdout: a full disk or closed pipe on stdout must not end in a silent success. */
+static int finish_stdout(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        if (errno != EPIPE)
+            fprintf(stderr, "dropwatch: write error on standard output: %s\n", strerror(errno));
+        return rc ? rc : EX_IOERR;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0};
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
+        {"event", required_argument, NULL, OPT_EVENT}, {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
+    };
+    int rc = 0, opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+:f:c:vqhV", longopts, NULL)) != -1) {
+        if (cli_global_option(&ctx, opt, optarg, &rc)) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        switch (opt) {
+        case 'h':
+            fputs(usage_text, stdout);
+            return finish_stdout(0);
+        case 'V':
+            printf("dropwatch (libdropwatch) %s\nlibrary %s\n", DW_VERSION_STRING, dw_version_string());
+            return finish_stdout(0);
+        default:
+            return cli_getopt_error(&ctx, argv, opt);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert or demo)");
+    const char *name = argv[optind];
+    if (strcmp(name, "help") == 0) {
+        if (optind + 1 >= argc) {
+            fputs(usage_text, stdout);
+            return finish_stdout(0);
+        }
+        /* "dropwatch help CMD" is "dropwatch CMD --help". */
+        char *hv[] = {argv[optind + 1], "--help", NULL};
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            if (strcmp(commands[i].name, argv[optind + 1]) == 0) {
+                ctx.cmd = commands[i].name;
+                optind = 0;
+                return finish_stdout(commands[i].fn(&ctx, 2, hv));
+            }
+        }
+        return cli_usage_error(&ctx, "unknown command '%s'", argv[optind + 1]);
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            ctx.cmd = commands[i].name;
+            int sub_argc = argc - optind;
+            char **sub_argv = argv + optind;
+            optind = 0; /* GNU getopt: full re-initialisation for the sub-command's argument vector */
+            return finish_stdout(commands[i].fn(&ctx, sub_argc, sub_argv));
+        }
+    }
+    return cli_usage_error(&ctx, "unknown command '%s'", name);
+}

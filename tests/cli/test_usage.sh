@@ -1,0 +1,63 @@
+#!/bin/sh
+# Global options, help, version and usage errors (exit 64, message and hint on stderr, nothing on stdout).
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+
+run; expect_usage "no command"
+expect_err "no command given" "no command explained"
+run frobnicate; expect_usage "unknown command"
+expect_err "unknown command 'frobnicate'" "unknown command named"
+run --bogus validate x; expect_usage "unknown global option"
+run --format; expect_usage "global option without its argument"
+run --format yaml validate Fax; expect_usage "unknown format"
+expect_err "unknown format 'yaml'" "unknown format named"
+run --event 8006 validate Fax; expect_usage "unknown event mode"
+
+run --help; expect_rc 0 "--help"
+expect_out "^Usage: dropwatch" "--help prints the usage on stdout"
+expect_empty_err "--help"
+run -h; expect_rc 0 "-h"
+run --version; expect_rc 0 "--version"
+expect_out "^dropwatch \(libdropwatch\) [0-9]+\.[0-9]+\.[0-9]+" "--version names the version"
+run help deliver; expect_rc 0 "help CMD"
+expect_out "^Usage: dropwatch deliver" "help CMD shows that command's help"
+run help nothing; expect_usage "help for an unknown command"
+
+for cmd in resolve validate deliver check watch sweep alert demo; do
+    run "$cmd" --help; expect_rc 0 "$cmd --help"
+    expect_out "^Usage: dropwatch $cmd" "$cmd --help shows its usage"
+    expect_out "Exit status" "$cmd --help documents its exit status"
+    expect_empty_err "$cmd --help"
+    run "$cmd" --no-such-option; expect_usage "$cmd with an unknown option"
+    expect_err "no-such-option" "$cmd names the unknown option"
+done
+
+# Each kind of bad option gets its own message.
+run resolve --bogus; expect_usage "unknown long option"
+expect_err "unknown option '--bogus'" "unknown long option named"
+run resolve -Z; expect_usage "unknown short option"
+expect_err "unknown option '-Z'" "unknown short option named"
+run resolve --explain=yes --drop-dir x; expect_usage "argument to a flag"
+expect_err "option '--explain=yes' takes no argument" "flag with an argument named"
+run resolve --drop-dir x -f; expect_usage "short option without its argument"
+expect_err "option '-f' needs an argument" "missing argument named"
+# Options that need an argument, given without one.
+run resolve --root; expect_usage "resolve --root without argument"
+expect_err "option '--root' needs an argument" "missing argument of a long option named"
+run deliver --drop-dir; expect_usage "deliver --drop-dir without argument"
+run alert --errno; expect_usage "alert --errno without argument"
+# Options that do not belong to a command.
+run check --interval 5 --drop-dir x --root /tmp; expect_usage "check does not take --interval"
+run sweep --stale-age 5 --drop-dir x --root /tmp; expect_usage "sweep does not take --stale-age"
+# Global options are also accepted after the command.
+run validate --format json Fax; expect_rc 0 "global option after the command"
+expect_json "global --format after the command"
+
+# A full disk on standard output is an error (74), never a silent success.
+if [ -w /dev/full ]; then
+    checks=$((checks + 1))
+    "$DW" validate Fax >/dev/full 2>"$ERR"; rc=$?
+    expect_rc 74 "stdout on a full device"
+    expect_err "write error on standard output" "write error reported"
+fi
+
+finish

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Install the Debian packages libdropwatch needs to build and test, and only those that are missing, so
+# running it again is cheap and harmless. Extra package names may be given as arguments (or in
+# DW_EXTRA_PACKAGES). Needs root only when something is missing. Debian 12 is the reference system.
+#   tools/deps.sh            install what is missing
+#   tools/deps.sh --list     print the package list and exit
+set -eu
+
+PACKAGES="autoconf automake libtool pkg-config check swig python3-dev python3-pytest libfiu-dev fiu-utils
+libxml2-utils valgrind clang libclang-rt-14-dev"
+
+if [ "${1:-}" = "--list" ]; then
+    echo $PACKAGES ${DW_EXTRA_PACKAGES:-}
+    exit 0
+fi
+
+missing=""
+for p in $PACKAGES ${DW_EXTRA_PACKAGES:-} "$@"; do
+    # "dpkg -s" also succeeds for removed-but-configured packages; look at the status line.
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "deps: all packages present"
+    exit 0
+fi
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=sudo
+    else
+        echo "deps: not root and no sudo; run as root: apt-get install$missing" >&2
+        exit 1
+    fi
+else
+    SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+$SUDO apt-get install -y -q --no-install-recommends $missing
