@@ -6,8 +6,8 @@
 #   tools/deps.sh --list     print the package list and exit
 set -eu
 
-PACKAGES="autoconf automake libtool pkg-config check swig python3-dev python3-pytest libfiu-dev fiu-utils
-libxml2-utils valgrind clang libclang-rt-14-dev"
+PACKAGES="make gcc autoconf automake libtool pkg-config check swig python3 python3-dev python3-pytest
+libfiu-dev fiu-utils libxml2-utils libxml2-dev valgrind clang libclang-rt-14-dev gcovr man-db groff-base"
 
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES ${DW_EXTRA_PACKAGES:-}
