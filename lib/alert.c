@@ -1206,19 +1206,17 @@ static dw_status check_alert(const dw_alert *alert, dw_format format)
 
 static dw_status format_into(const dw_alert *alert, dw_format format, char *buf, size_t size, size_t *needed)
 {
-    record *r = malloc(sizeof *r);
-    if (!r)
-        return DW_E_NOMEM;
-    record_build(r, alert);
+    /* About 6 KiB on the stack: the caller-buffer path never allocates. */
+    record r;
+    record_build(&r, alert);
     dwi_out o;
     dwi_out_init(&o, buf, size);
     switch (format) {
-    case DW_FORMAT_TEXT: format_text(&o, r); break;
-    case DW_FORMAT_XML: format_xml(&o, r); break;
-    case DW_FORMAT_JSON: format_json(&o, r); break;
-    case DW_FORMAT_SYSLOG: format_syslog(&o, r); break;
+    case DW_FORMAT_TEXT: format_text(&o, &r); break;
+    case DW_FORMAT_XML: format_xml(&o, &r); break;
+    case DW_FORMAT_JSON: format_json(&o, &r); break;
+    case DW_FORMAT_SYSLOG: format_syslog(&o, &r); break;
     }
-    free(r);
     return dwi_out_finish(&o, needed);
 }
 

@@ -6,7 +6,7 @@
  *   gen_alerts nasty [COUNT [SEED]]   print COUNT records built from adversarial inputs, each as five
  *                                     NUL-terminated parts: the connector in hex, then text, xml, json, syslog
  *
- * The nasty records feed real parsers (xmllint, Python's json, an RFC 5424 parser) in real_parsers.py.
+ * The nasty records feed real parsers (xmllint, Python's json, an RFC 5424 parser) in parse_records.py.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -8,7 +8,7 @@ UTF-8, XML-forbidden characters, bidi controls and over-long strings. Every reco
   - syslog: exactly one line, a strict RFC 5424 parser written from the ABNF below;
   - text:   one header line, every other line a known label, an indented block or blank.
 The connector survives each format losslessly (where the format allows; see doc/alerts.md).
-usage: real_parsers.py GEN_ALERTS [COUNT]
+usage: parse_records.py GEN_ALERTS [COUNT]
 """
 import json
 import os
