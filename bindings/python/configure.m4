@@ -25,7 +25,7 @@ m4_define([DW_PYTHON_PROBE], [
   dw_py_headers=no
   dw_py_pytest=no
   AS_IF([$1 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)' >/dev/null 2>&1], [
-    dw_py_inc=`$1 -c 'import sysconfig; print(sysconfig.get_paths()[["include"]])' 2>/dev/null`
+    dw_py_inc=`$1 -c 'import sysconfig; print(sysconfig.get_paths().get("include"))' 2>/dev/null`
     AS_IF([test -n "$dw_py_inc" && test -f "$dw_py_inc/Python.h"], [dw_py_headers=yes])
     AS_IF([$1 -c 'import pytest' >/dev/null 2>&1], [dw_py_pytest=yes])
   ])
@@ -75,7 +75,9 @@ AS_IF([test "x$enable_python" = xno], [
   PYTHON=$dw_python_found
   PYTHON_CFLAGS=`$PYTHON -c 'import sysconfig
 p = sysconfig.get_paths()
-dirs = [[p[["include"]]]] + ([[p[["platinclude"]]]] if p.get("platinclude") not in (None, p[["include"]]) else [[]])
+dirs = list((p.get("include"),))
+if p.get("platinclude") and p.get("platinclude") != p.get("include"):
+    dirs.append(p.get("platinclude"))
 print(" ".join("-I" + d for d in dirs))'`
   PYTHON_EXT_SUFFIX=`$PYTHON -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX") or ".so")'`
   dnl Install under ${prefix} (so make install / distcheck never leave it): the interpreter's own
@@ -85,22 +87,18 @@ print(" ".join("-I" + d for d in dirs))'`
   test "x$dw_py_prefix" = xNONE && dw_py_prefix=$ac_default_prefix
   AC_MSG_CHECKING([where to install the Python package])
   dw_py_rel=`$PYTHON -c 'import os, site, sys, sysconfig
-prefix = os.path.normpath(sys.argv[[1]])
-cands = []
-try:
-    cands += site.getsitepackages()
-except AttributeError:
-    pass
+prefix = os.path.normpath(sys.argv.pop())
+cands = list()
+if hasattr(site, "getsitepackages"):
+    cands.extend(site.getsitepackages())
 cands.append(sysconfig.get_path("platlib"))
-libdirs = {"lib", "lib64", getattr(sys, "platlibdir", "lib")}
-for c in cands:
-    c = os.path.normpath(c)
-    if c.startswith(prefix + os.sep):
-        rel = os.path.relpath(c, prefix)
-        if rel.split(os.sep)[[0]] in libdirs:
-            print(rel)
-            sys.exit(0)
-v = {"base": prefix, "platbase": prefix, "installed_base": prefix, "installed_platbase": prefix}
+libdirs = set(("lib", "lib64", getattr(sys, "platlibdir", "lib")))
+for c in map(os.path.normpath, cands):
+    rel = os.path.relpath(c, prefix)
+    if c.startswith(prefix + os.sep) and rel.split(os.sep).pop(0) in libdirs:
+        print(rel)
+        sys.exit(0)
+v = dict(base=prefix, platbase=prefix, installed_base=prefix, installed_platbase=prefix)
 print(os.path.relpath(sysconfig.get_path("platlib", "posix_prefix", vars=v), prefix))' "$dw_py_prefix"`
   AS_IF([test -n "$with_python_sitedir"], [pythondir=$with_python_sitedir],
         [test -n "$dw_py_rel"], [pythondir='${prefix}/'$dw_py_rel])

@@ -59,26 +59,29 @@ bindings/python/inplace.stamp: bindings/python/_native.la $(DW_PY_PACKAGE)
 	cp bindings/python/.libs/_native.so $(DW_PY_INPLACE)/dropwatch/_native$(PYTHON_EXT_SUFFIX) && \
 	touch $@
 
-# Installed under the interpreter's extension name; libtool's .la has no use in site-packages.
-install-exec-hook: dw-python-install-exec-hook
-dw-python-install-exec-hook:
-	cd "$(DESTDIR)$(dwpythondir)" && \
-	mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la
-uninstall-hook: dw-python-uninstall-hook
-dw-python-uninstall-hook:
-	rm -f "$(DESTDIR)$(dwpythondir)/_native$(PYTHON_EXT_SUFFIX)"
-	-rmdir "$(DESTDIR)$(dwpythondir)" 2>/dev/null
-.PHONY: dw-python-install-exec-hook dw-python-uninstall-hook
 else
 DW_PY_ENABLED = no
 endif
+
+# Installed under the interpreter's extension name; libtool's .la has no use in site-packages.
+install-exec-hook: dw-python-install-exec-hook
+dw-python-install-exec-hook:
+	@if test "$(DW_PY_ENABLED)" = yes; then \
+		cd "$(DESTDIR)$(dwpythondir)" && \
+		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la; \
+	fi
+uninstall-hook: dw-python-uninstall-hook
+dw-python-uninstall-hook:
+	@if test "$(DW_PY_ENABLED)" = yes; then \
+		rm -f "$(DESTDIR)$(dwpythondir)/_native$(PYTHON_EXT_SUFFIX)"; \
+		rmdir "$(DESTDIR)$(dwpythondir)" 2>/dev/null || :; \
+	fi
 
 CLEANFILES += bindings/python/dropwatch_wrap.c bindings/python/native.py bindings/python/inplace.stamp \
 	tests/python/run-pytest.sh
 clean-local: dw-python-clean-local
 dw-python-clean-local:
 	rm -rf $(DW_PY_INPLACE)
-.PHONY: dw-python-clean-local
 
 # make check: the pytest suite against the build tree. It fails (not skips) when --enable-python was
 # given and the binding or pytest is missing; otherwise a missing binding is a skip (exit 77).
