@@ -1,5 +1,6 @@
 /* Tests for lib/alert.c: every format and field, golden files, sibling events, adversarial input,
  * caller buffers, determinism and thread safety. */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r under -std=c11 */
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
@@ -505,6 +506,14 @@ START_TEST(test_time_negative_means_now)
     ck_assert_msg(strcmp(before, got) <= 0 && strcmp(got, after) <= 0, "%s not in [%s, %s]", got, before, after);
     time_of(INT64_MIN, got);
     ck_assert_int_ge(strcmp(got, before), 0);
+    /* The caller-buffer path resolves "now" itself. */
+    dw_alert a;
+    base_record(&a);
+    a.time_ms = -1;
+    char buf[16384];
+    ck_assert_int_eq(dw_alert_format(&a, DW_FORMAT_JSON, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_int_eq(strncmp(buf, "{\"@timestamp\":\"", 15), 0);
+    ck_assert_int_ge(strncmp(buf + 15, before, 19), 0);
 }
 END_TEST
 
@@ -522,6 +531,8 @@ START_TEST(test_auto_event_selection)
         {DW_OP_OPEN_DIR, ENOENT, 0, -1, 8008},
         {DW_OP_STAT, ENOENT, 0, -1, 8008},
         {DW_OP_OPEN_DIR, 0, 3, -1, 8008},   /* ERROR_PATH_NOT_FOUND */
+        {DW_OP_OPEN_DIR, ENOTDIR, 0, -1, 8008}, /* a file where the directory should be */
+        {DW_OP_OPEN_DIR, 0, 267, -1, 8008}, /* ERROR_DIRECTORY */
         {DW_OP_CREATE, ENOENT, 0, -1, 8004}, /* Exchange: DirectoryNotFoundException while writing is an IOException */
         {DW_OP_QUOTA, 0, 0, DW_CLASS_CAPACITY, 8005},
         {DW_OP_WRITE, EDQUOT, 0, -1, 8004},  /* a file-system quota is not DropDirectoryQuota */
@@ -818,6 +829,14 @@ START_TEST(test_long_strings_truncated_and_bounded)
                               "\"truncated\":true", "truncated=\"true\""};
         ck_assert_msg(strstr(out, flag[f]) != NULL, "%s", dw_format_name(all_formats[f]));
         dw_free(out);
+    }
+    /* Worst case: every byte needs the longest escape. */
+    memset(s, '\x01', big);
+    memset(a.error.path, '\x01', sizeof a.error.path);
+    for (int f = 0; f < DW_FORMAT_COUNT; f++) {
+        size_t needed = 0;
+        ck_assert_int_eq(dw_alert_format(&a, all_formats[f], NULL, 0, &needed), DW_E_BUFFER);
+        ck_assert_uint_lt(needed, 1u << 20);
     }
     free(s);
 }
