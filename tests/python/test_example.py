@@ -50,7 +50,7 @@ def test_snippet_runs(tmp_path):
     name = out.stdout.strip()
     assert name.endswith(".eml")
     (root,) = [p for p in tmp_path.iterdir() if p.is_dir()]
-    assert os.listdir(root / "Drop") == [name]
+    assert [n for n in os.listdir(root / "Drop") if not n.startswith(".")] == [name]  # .dwquota: the ledger
     assert (root / "Drop" / name).read_bytes() == b"Subject: Hello\r\n\r\nHi from Python\r\n"
 
 
