@@ -63,9 +63,10 @@ else
 DW_PY_ENABLED = no
 endif
 
-# Installed under the interpreter's extension name; libtool's .la has no use in site-packages.
-install-exec-hook: dw-python-install-exec-hook
-dw-python-install-exec-hook:
+# Installed under the interpreter's extension name; libtool's .la has no use in site-packages. (dwpythondir
+# has no "exec" in its name, so automake installs the module with the data: hence the data hook.)
+install-data-hook: dw-python-install-data-hook
+dw-python-install-data-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		cd "$(DESTDIR)$(dwpythondir)" && \
 		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la; \
