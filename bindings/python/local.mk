@@ -22,7 +22,8 @@ DW_PY_TESTS = \
 	tests/python/test_alert.py \
 	tests/python/test_envelope.py \
 	tests/python/test_threads.py \
-	tests/python/test_example.py
+	tests/python/test_example.py \
+	tests/python/test_robustness.py
 
 EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) \
 	tests/python/run-pytest.sh.in doc/python.md
