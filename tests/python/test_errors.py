@@ -134,6 +134,7 @@ def test_quota_exceeded_is_capacity_error_without_errno(drop_dir):
     assert e.retryable is True
     assert "quota" in e.detail
     assert e.strerror
+    assert "Errno" not in str(e) and "quota" in str(e) and "capacity" in str(e)
     assert len(assert_clean(drop_dir)) == 1
 
 
