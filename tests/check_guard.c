@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +369,7 @@ START_TEST(test_write_is_byte_identical_and_fully_synced)
     ck_assert_int_eq(T.calls[T_RENAME], 3);
     ck_assert_int_eq(T.calls[T_DIR_FSYNC], 3);
     ck_assert_int_eq(T.calls[T_UNLINK], 0);
+    ck_assert_int_eq(T.calls[T_FTRUNCATE], 0); /* only quota reservations extend temp files */
     listing *l = list_dir(dir);
     ck_assert_int_eq(l->eml, 3);
     ck_assert_int_eq(l->temps, 0);
@@ -767,6 +769,54 @@ START_TEST(test_rename_never_replaces)
 }
 END_TEST
 
+
+/* Someone swaps the temp name for a symlink (or another file) just before the rename: the library must
+ * not publish it under a final name. */
+static int swap_mode; /* 1: symlink to /etc/passwd, 2: another regular file */
+
+static int swapping_rename(void *ctx, int dirfd, const char *from, const char *to)
+{
+    int fd = openat(dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
+    if (fd >= 0)
+        close(fd);
+    if (swap_mode == 1) {
+        unlinkat(dirfd, "planted", 0);
+        symlinkat("/etc/passwd", dirfd, "planted");
+    }
+    renameat(dirfd, "planted", dirfd, from); /* replaces our temp name */
+    return t_rename(ctx, dirfd, from, to);
+}
+
+START_TEST(test_swapped_temp_is_not_published)
+{
+    struct stat before, after;
+    ck_assert_int_eq(stat("/etc/passwd", &before), 0);
+    for (swap_mode = 1; swap_mode <= 2; swap_mode++) {
+        ops = test_ops();
+        ops.rename_noreplace = swapping_rename;
+        memset(&T, 0, sizeof T);
+        T.dirfd = -1;
+        dw_drop *d = NULL;
+        dw_io_error e;
+        ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &ops, &T, &e), DW_OK);
+        char name[DW_FILE_NAME_MAX];
+        ck_assert_int_eq(dw_drop_write(d, "secret-free", 11, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+        ck_assert_int_eq(e.op, DW_OP_RENAME);
+        ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+        ck_assert_int_eq(e.sys_errno, ELOOP);
+        ck_assert_ptr_nonnull(strstr(e.detail, "replaced"));
+        listing *l = list_dir(dir);
+        ck_assert_int_eq(l->eml, 0);
+        ck_assert_int_eq(l->temps, 0);
+        ck_assert_int_eq(l->total, 0);
+        dw_drop_close(d);
+    }
+    ck_assert_int_eq(stat("/etc/passwd", &after), 0);
+    ck_assert_int_eq(after.st_size, before.st_size);
+    ck_assert_int_eq(after.st_mtime, before.st_mtime);
+}
+END_TEST
+
 /* ---- the directory ----------------------------------------------------------------------------------- */
 
 START_TEST(test_missing_dir_is_configuration)
@@ -796,7 +846,8 @@ START_TEST(test_missing_dir_is_configuration)
     ck_assert_int_eq(symlink(dir, p), 0);
     ck_assert_int_eq(dw_drop_open(&d, p, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
-    ck_assert(e.sys_errno == ELOOP || e.sys_errno == ENOTDIR);
+    ck_assert_int_eq(e.sys_errno, ELOOP);
+    ck_assert_ptr_nonnull(strstr(e.detail, "symlink"));
 
     /* Injected failures of the open itself. */
     dw_drop_options o;
@@ -1010,6 +1061,8 @@ START_TEST(test_quota_exact_fit_and_overflow)
     memset(buf, 'm', sizeof buf);
     ck_assert_int_eq(dw_drop_write(d, buf, 40, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_write(d, buf, 20, NULL, name, sizeof name, NULL, &e), DW_OK); /* exactly 100 */
+    /* Each temp file was extended once to its reservation (so other processes' rescans count it). */
+    ck_assert_int_eq(T.calls[T_FTRUNCATE], 2);
     int creates = T.calls[T_CREATE];
     ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
@@ -1139,6 +1192,18 @@ START_TEST(test_quota_lock_and_scan_failures)
     ck_assert_int_eq(list_dir(dir)->eml, 1);
     ck_assert_int_eq(list_dir(dir)->temps, 0);
     ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    /* Extending the temp file to its reservation fails: no temp left, reservation given back. */
+    T.fail_at[T_FTRUNCATE] = T.calls[T_FTRUNCATE] + 1;
+    T.fail_errno[T_FTRUNCATE] = EFBIG;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    uint64_t bytes;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 2); /* foreign.eml and "x" */
+    static char rest[998];
+    ck_assert_int_eq(dw_drop_write(d, rest, sizeof rest, NULL, name, sizeof name, NULL, &e), DW_OK); /* exact fit */
     dw_drop_close(d);
 
     /* Injection of the quota step itself through the options. */
@@ -1303,6 +1368,105 @@ START_TEST(test_forked_writers_without_quota)
         ck_assert_int_eq(WEXITSTATUS(status), PER_THREAD);
     }
     check_all_distinct_and_complete(THREADS * PER_THREAD);
+}
+END_TEST
+
+
+/* A consumer deletes files while forked writers fill the directory up to the quota: at no moment do the
+ * finished files exceed the quota, and every message a writer reported is delivered exactly once and
+ * complete. (The consumer's own listing is not concurrent with its deletions, and writers only add
+ * files, so the sum it sees is at most the real sum at the end of the listing.) */
+#define CW_WRITERS 3
+#define CW_PER 60
+#define CW_SIZE 100
+
+START_TEST(test_quota_with_deleting_consumer)
+{
+    const uint64_t quota = 1000;
+    pid_t pids[CW_WRITERS];
+    for (int w = 0; w < CW_WRITERS; w++) {
+        pids[w] = fork();
+        ck_assert_int_ge(pids[w], 0);
+        if (pids[w] == 0) {
+            dw_drop_options o;
+            dw_drop_options_init(&o);
+            o.quota_bytes = quota;
+            o.durability = DW_DURABLE_NONE;
+            dw_drop *d = NULL;
+            if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
+                _exit(255);
+            int ok = 0;
+            for (int i = 0; i < CW_PER * 20 && ok < CW_PER; i++) {
+                char body[CW_SIZE];
+                memset(body, '.', sizeof body);
+                snprintf(body, sizeof body, "w%d m%d ", w, ok);
+                dw_io_error e;
+                dw_status st = dw_drop_write(d, body, sizeof body, NULL, NULL, 0, NULL, &e);
+                if (st == DW_OK)
+                    ok++;
+                else if (e.op != DW_OP_QUOTA)
+                    _exit(254);
+                else
+                    sched_yield(); /* full: let the consumer run */
+            }
+            dw_drop_close(d);
+            _exit(ok);
+        }
+    }
+    static char seen[CW_WRITERS][CW_PER];
+    memset(seen, 0, sizeof seen);
+    int consumed = 0, running = CW_WRITERS, status, total_ok = 0, rounds = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    for (;;) {
+        /* Look, check the invariant, then take every finished file. */
+        DIR *dd = opendir(dir);
+        char names[64][DW_FILE_NAME_MAX];
+        int n = 0;
+        uint64_t sum = 0;
+        struct dirent *de;
+        while ((de = readdir(dd))) {
+            size_t len = strlen(de->d_name);
+            if (len < 5 || strcmp(de->d_name + len - 4, ".eml"))
+                continue;
+            struct stat sb;
+            if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            sum += (uint64_t)sb.st_size;
+            if (n < 64)
+                snprintf(names[n++], DW_FILE_NAME_MAX, "%s", de->d_name);
+        }
+        closedir(dd);
+        ck_assert_msg(sum <= quota, "directory holds %llu bytes, quota %llu", (unsigned long long)sum,
+                      (unsigned long long)quota);
+        for (int i = 0; i < n; i++) {
+            size_t len;
+            unsigned char *b = read_file(dir, names[i], &len);
+            int w = -1, k = -1;
+            ck_assert_uint_eq(len, CW_SIZE);
+            ck_assert_int_eq(sscanf((char *)b, "w%d m%d ", &w, &k), 2);
+            ck_assert(w >= 0 && w < CW_WRITERS && k >= 0 && k < CW_PER);
+            ck_assert_int_eq(seen[w][k], 0);
+            seen[w][k] = 1;
+            free(b);
+            ck_assert_int_eq(unlinkat(dfd, names[i], 0), 0);
+            consumed++;
+        }
+        rounds++;
+        if (running == 0 && n == 0)
+            break;
+        pid_t r;
+        while (running && (r = waitpid(-1, &status, WNOHANG)) > 0) {
+            ck_assert(WIFEXITED(status));
+            ck_assert_int_lt(WEXITSTATUS(status), 254);
+            total_ok += WEXITSTATUS(status);
+            running--;
+        }
+    }
+    close(dfd);
+    ck_assert_int_eq(total_ok, CW_WRITERS * CW_PER);
+    ck_assert_int_eq(consumed, total_ok);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    ck_assert_int_gt(rounds, 1);
 }
 END_TEST
 
@@ -1815,6 +1979,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_short_writes_are_completed);
     tcase_add_test(tc, test_write_without_progress_fails);
     tcase_add_test(tc, test_name_collisions_are_retried);
+    tcase_add_test(tc, test_swapped_temp_is_not_published);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("directory");
@@ -1846,6 +2011,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_threads_with_own_handles);
     tcase_add_test(tc, test_forked_writers_share_quota);
     tcase_add_test(tc, test_forked_writers_without_quota);
+    tcase_add_test(tc, test_quota_with_deleting_consumer);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("batch");
