@@ -40,7 +40,7 @@ dwpython_LTLIBRARIES = bindings/python/_native.la
 nodist_bindings_python__native_la_SOURCES = bindings/python/dropwatch_wrap.c
 bindings_python__native_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_CFLAGS)
 # Generated code: the project's warning set (and -Werror) is for our C, not SWIG's.
-bindings_python__native_la_CFLAGS = -fno-strict-aliasing
+bindings_python__native_la_CFLAGS = -fno-strict-aliasing -Wall -Wno-unused-parameter
 bindings_python__native_la_LDFLAGS = -module -avoid-version -shared
 bindings_python__native_la_LIBADD = lib/libdropwatch.la
 
