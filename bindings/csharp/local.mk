@@ -75,15 +75,15 @@ $(DW_CS_OUT)/libdropwatch.stamp: lib/libdropwatch.la
 noinst_DATA += $(DW_CS_OUT)/DropWatch.dll $(DW_CS_OUT)/dropwatch_csharp.so $(DW_CS_OUT)/libdropwatch.stamp
 
 # The .la is useless inside a PowerShell module folder.
-install-data-hook: dw-csharp-install-data-hook
+DW_INSTALL_DATA_HOOKS += dw-csharp-install-data-hook
 dw-csharp-install-data-hook:
 	rm -f $(DESTDIR)$(psmoduledir)/dropwatch_csharp.la
-uninstall-hook: dw-csharp-uninstall-hook
+DW_UNINSTALL_HOOKS += dw-csharp-uninstall-hook
 dw-csharp-uninstall-hook:
 	rm -f $(DESTDIR)$(psmoduledir)/dropwatch_csharp.so
 endif
 
-clean-local: dw-csharp-clean-local
+DW_CLEAN_LOCAL += dw-csharp-clean-local
 dw-csharp-clean-local:
 	-rm -rf bindings/csharp/out dotnet tests/csharp/results
 	-rm -f bindings/csharp/generated/*.cs bindings/csharp/generated/*.c

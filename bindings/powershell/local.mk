@@ -27,7 +27,7 @@ $(DW_PS_OUT)/.stamp: $(DW_PS_MODULE_FILES:%=$(srcdir)/%) $(DW_CS_OUT)/DropWatch.
 noinst_DATA += $(DW_PS_OUT)/.stamp
 endif
 
-clean-local: dw-powershell-clean-local
+DW_CLEAN_LOCAL += dw-powershell-clean-local
 dw-powershell-clean-local:
 	-if test "$(srcdir)" != "."; then rm -rf bindings/powershell/DropWatch; else \
 	  rm -f bindings/powershell/DropWatch/.stamp bindings/powershell/DropWatch/*.dll \

@@ -66,13 +66,13 @@ endif
 
 # Installed under the interpreter's extension name; libtool's .la has no use in site-packages. (dwpythondir
 # has no "exec" in its name, so automake installs the module with the data: hence the data hook.)
-install-data-hook: dw-python-install-data-hook
+DW_INSTALL_DATA_HOOKS += dw-python-install-data-hook
 dw-python-install-data-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		cd "$(DESTDIR)$(dwpythondir)" && \
 		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la; \
 	fi
-uninstall-hook: dw-python-uninstall-hook
+DW_UNINSTALL_HOOKS += dw-python-uninstall-hook
 dw-python-uninstall-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		rm -f "$(DESTDIR)$(dwpythondir)/_native$(PYTHON_EXT_SUFFIX)"; \
@@ -81,7 +81,7 @@ dw-python-uninstall-hook:
 
 CLEANFILES += bindings/python/dropwatch_wrap.c bindings/python/native.py bindings/python/inplace.stamp \
 	tests/python/run-pytest.sh
-clean-local: dw-python-clean-local
+DW_CLEAN_LOCAL += dw-python-clean-local
 dw-python-clean-local:
 	rm -rf $(DW_PY_INPLACE)
 
