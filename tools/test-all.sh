@@ -46,8 +46,11 @@ show_failures() {
         done
 }
 # Check prints its per-suite summary ("100%: Checks: N, Failures: 0, Errors: 0") into the test logs.
+# Each runner's own closing line: Check's per-suite summary, pytest's, xunit's and Pester's totals.
 show_check_summaries() {
-    grep -h -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$1"/tests/*.log 2>/dev/null || true
+    find "$1/tests" -name '*.log' -exec grep -H -E \
+        '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+|^[0-9]+ passed.* in [0-9.]+s|^(xunit|pester): [0-9]+ passed' \
+        {} + 2>/dev/null | sed "s|^$1/||" || true
 }
 
 status=0
