@@ -296,6 +296,7 @@ typedef struct record {
     uint32_t win32;
     const char *class_name, *class_desc, *op_name, *errno_name, *win32_name;
     const char *actions[ACTION_COUNT];
+    int action_count;
     int replaced;   /* invalid UTF-8 somewhere */
     int xml_bad;    /* a character XML 1.0 cannot carry somewhere */
     int truncated;
@@ -545,8 +546,14 @@ static void record_build(record *r, const dw_alert *a)
                                : e->io_class == DW_CLASS_CAPACITY ? capacity_order
                                                                   : page_order;
     r->actions[0] = nz(dw_class_action(e->io_class), "");
+    r->action_count = 1;
+    /* Physical and logical class actions already say what the page's first action for them says. */
+    const char *covered = e->io_class == DW_CLASS_PHYSICAL  ? ACT_DRIVERS
+                          : e->io_class == DW_CLASS_LOGICAL ? ACT_CHKDSK
+                                                            : NULL;
     for (int i = 0; i < 3; i++)
-        r->actions[i + 1] = order[i];
+        if (order[i] != covered)
+            r->actions[r->action_count++] = order[i];
 
     format_time(a->time_ms, r->time, sizeof r->time);
     if (a->exception_text) {
@@ -760,7 +767,7 @@ static void format_text(dwi_out *o, const record *r)
     dwi_out_str(o, "\nExplanation:\n");
     put_wrapped(o, "  ", r->ev->explanation, 100);
     dwi_out_str(o, "\nUser Action:\n");
-    for (int i = 0; i < ACTION_COUNT; i++) {
+    for (int i = 0; i < r->action_count; i++) {
         dwi_out_str(o, "  ");
         dwi_out_u64(o, (unsigned long long)i + 1);
         dwi_out_str(o, ". ");
@@ -852,7 +859,7 @@ static void format_xml(dwi_out *o, const record *r)
     xml_data_field(o, "Detail", &r->detail);
     xml_data_field(o, "Exception", &r->exception);
     static const char *const action_names[ACTION_COUNT] = {"Action1", "Action2", "Action3", "Action4"};
-    for (int i = 0; i < ACTION_COUNT; i++)
+    for (int i = 0; i < r->action_count; i++)
         xml_data(o, action_names[i], r->actions[i]);
     xml_data(o, "Replaced", bool_str(r->replaced || r->xml_bad));
     xml_data(o, "Truncated", bool_str(r->truncated));
@@ -1004,7 +1011,7 @@ static void format_json(dwi_out *o, const record *r)
     json_field(o, "exception", &r->exception, &f2);
     json_key(o, "actions", &f2);
     dwi_out_char(o, '[');
-    for (int i = 0; i < ACTION_COUNT; i++) {
+    for (int i = 0; i < r->action_count; i++) {
         if (i)
             dwi_out_char(o, ',');
         dwi_out_char(o, '"');
@@ -1127,7 +1134,7 @@ static void format_syslog(dwi_out *o, const record *r)
     sd_field(o, "detail", &r->detail);
     sd_field(o, "exception", &r->exception);
     static const char *const action_names[ACTION_COUNT] = {"action1", "action2", "action3", "action4"};
-    for (int i = 0; i < ACTION_COUNT; i++)
+    for (int i = 0; i < r->action_count; i++)
         sd_param(o, action_names[i], r->actions[i]);
     sd_param(o, "replaced", bool_str(r->replaced));
     sd_param(o, "truncated", bool_str(r->truncated));

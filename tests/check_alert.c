@@ -422,17 +422,19 @@ START_TEST(test_text_layout)
 }
 END_TEST
 
-/* The user actions: the class action first, then the event page's three ordered by the class. */
+/* The user actions: the class action first, then the event page's three ordered by the class, leaving
+ * out the page action that the class action already states (physical: drivers; logical: CHKDSK). */
 START_TEST(test_action_order_by_class)
 {
     static const struct {
         int err;
         const char *second;
+        int count;
     } cases[] = {
-        {EIO, "Verify that the disk drivers"},      /* physical: drivers/firmware first */
-        {EUCLEAN, "Run CHKDSK"},                    /* logical: CHKDSK first */
-        {ENOSPC, "Change the location"},            /* capacity: move the drop directory first */
-        {EAGAIN, "Verify that the disk drivers"},   /* others: the event page's order */
+        {EIO, "Run CHKDSK", 3},                     /* physical: its action is the drivers/firmware one */
+        {EUCLEAN, "Verify that the disk drivers", 3}, /* logical: its action is CHKDSK */
+        {ENOSPC, "Change the location", 4},         /* capacity: move the drop directory first */
+        {EAGAIN, "Verify that the disk drivers", 4}, /* others: the event page's order */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         dw_alert a;
@@ -448,7 +450,18 @@ START_TEST(test_action_order_by_class)
         char want2[200];
         snprintf(want2, sizeof want2, "<Data Name=\"Action2\">%s", cases[i].second);
         ck_assert_msg(strstr(out, want2) != NULL, "errno %d: %s", cases[i].err, want2);
-        ck_assert_ptr_nonnull(strstr(out, "Data Name=\"Action4\">"));
+        ck_assert_ptr_nonnull(strstr(out, "Data Name=\"Action3\">"));
+        if (cases[i].count == 4)
+            ck_assert_ptr_nonnull(strstr(out, "Data Name=\"Action4\">"));
+        else
+            ck_assert_ptr_null(strstr(out, "Data Name=\"Action4\">"));
+        /* No action is listed twice. */
+        char *text = fmt(&a, DW_FORMAT_TEXT);
+        const char *ua = strstr(text, "User Action:");
+        ck_assert_ptr_nonnull(ua);
+        ck_assert_ptr_null(strstr(ua, "  5. "));
+        ck_assert_ptr_nonnull(strstr(ua, cases[i].count == 4 ? "  4. " : "  3. "));
+        dw_free(text);
         dw_free(out);
     }
 }
