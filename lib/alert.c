@@ -138,19 +138,13 @@ static int xml_forbidden(uint32_t cp)
 /* Pre-pass: does the field hold invalid UTF-8 / characters XML must replace? */
 static void field_scan(const field *f, int *invalid, int *xml_bad)
 {
-    const unsigned char *p = (const unsigned char *)f->s;
     size_t i = 0;
     while (i < f->len) {
         uint32_t cp;
-        size_t k = dwi_utf8_decode(p + i, f->len - i, &cp);
-        if (k == 0) {
+        if (!dwi_utf8_next(f->s, f->len, &i, &cp))
             *invalid = 1;
-            i++;
-            continue;
-        }
-        if (xml_forbidden(cp))
+        else if (xml_forbidden(cp))
             *xml_bad = 1;
-        i += k;
     }
 }
 
@@ -256,17 +250,11 @@ static void esc_json(dwi_out *o, uint32_t cp)
 /* Emit bytes through an escaper, replacing invalid UTF-8 by U+FFFD. */
 static void put_esc_n(dwi_out *o, escaper esc, const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t k = dwi_utf8_decode(p + i, len - i, &cp);
-        if (k == 0) {
-            cp = DWI_UTF8_REPLACEMENT;
-            k = 1;
-        }
+        dwi_utf8_next(s, len, &i, &cp);
         esc(o, cp);
-        i += k;
     }
 }
 
@@ -1030,17 +1018,11 @@ static void format_json(dwi_out *o, const record *r)
  * invalid byte); empty becomes the NILVALUE "-". */
 static void put_printusascii(dwi_out *o, const field *f, size_t max)
 {
-    const unsigned char *p = (const unsigned char *)f->s;
     size_t i = 0, n = 0;
     while (i < f->len && n < max) {
-        uint32_t cp;
-        size_t k = dwi_utf8_decode(p + i, f->len - i, &cp);
-        if (k == 0) {
-            k = 1;
-            cp = '_';
-        }
+        uint32_t cp; /* an invalid byte arrives as U+FFFD and becomes '_' like any non-PRINTUSASCII */
+        dwi_utf8_next(f->s, f->len, &i, &cp);
         dwi_out_char(o, cp >= 33 && cp <= 126 ? (char)cp : '_');
-        i += k;
         n++;
     }
     if (n == 0)

@@ -42,18 +42,11 @@ static int is_blank(const char *s)
 /* UTF-16 units of a byte string; invalid bytes count one unit each (what a replacement would cost). */
 static size_t utf16_len_lenient(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, n = 0;
     while (i < len) {
         uint32_t cp;
-        size_t k = dwi_utf8_decode(p + i, len - i, &cp);
-        if (k == 0) {
-            n++;
-            i++;
-        } else {
-            n += dwi_utf16_units(cp);
-            i += k;
-        }
+        dwi_utf8_next(s, len, &i, &cp); /* an invalid byte becomes U+FFFD: one unit */
+        n += dwi_utf16_units(cp);
     }
     return n;
 }

@@ -33,6 +33,18 @@ size_t dwi_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return need;
 }
 
+int dwi_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp)
+{
+    size_t k = dwi_utf8_decode((const unsigned char *)s + *pos, len - *pos, cp);
+    if (k == 0) {
+        *cp = DWI_UTF8_REPLACEMENT;
+        *pos += 1;
+        return 0;
+    }
+    *pos += k;
+    return 1;
+}
+
 int dwi_utf8_utf16_length(const char *s, size_t len, size_t *units, size_t *bad_offset)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -17,6 +17,13 @@
  */
 size_t dwi_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
+/*
+ * Lenient walk for output and length counting: decode the code point at s[*pos] and advance *pos past it.
+ * An invalid byte yields U+FFFD and advances one byte; returns 0 then, 1 for a valid code point.
+ * *pos must be < len.
+ */
+int dwi_utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp);
+
 /* Number of UTF-16 code units of a code point (2 above the BMP). */
 static inline size_t dwi_utf16_units(uint32_t cp) { return cp > 0xFFFFu ? 2 : 1; }
 

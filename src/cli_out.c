@@ -14,18 +14,12 @@ typedef void (*cp_fn)(FILE *f, const char *raw, size_t n, uint32_t cp, int bad);
 
 static void walk(FILE *f, const char *s, size_t len, cp_fn put)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        size_t start = i;
         uint32_t cp;
-        size_t k = dwi_utf8_decode(p + i, len - i, &cp);
-        if (k == 0) {
-            put(f, s + i, 1, DWI_UTF8_REPLACEMENT, 1);
-            i++;
-        } else {
-            put(f, s + i, k, cp, 0);
-            i += k;
-        }
+        int ok = dwi_utf8_next(s, len, &i, &cp);
+        put(f, s + start, i - start, cp, !ok);
     }
 }
 

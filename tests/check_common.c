@@ -75,6 +75,18 @@ START_TEST(test_utf8_decoder_is_strict)
     ck_assert_uint_eq(units, 3);
     ck_assert_int_eq(dwi_utf8_utf16_length("ab\xFF", 3, &units, &bad), 0);
     ck_assert_uint_eq(bad, 2);
+    /* the lenient walk: valid code points advance by their length, an invalid byte by one as U+FFFD */
+    const char *mixed = "a\xFF\xC3\xA9";
+    size_t pos = 0;
+    ck_assert_int_eq(dwi_utf8_next(mixed, 4, &pos, &cp), 1);
+    ck_assert_uint_eq(cp, 'a');
+    ck_assert_uint_eq(pos, 1);
+    ck_assert_int_eq(dwi_utf8_next(mixed, 4, &pos, &cp), 0);
+    ck_assert_uint_eq(cp, DWI_UTF8_REPLACEMENT);
+    ck_assert_uint_eq(pos, 2);
+    ck_assert_int_eq(dwi_utf8_next(mixed, 4, &pos, &cp), 1);
+    ck_assert_uint_eq(cp, 0xE9);
+    ck_assert_uint_eq(pos, 4);
     char enc[4];
     ck_assert_uint_eq(dwi_utf8_encode(0xFFFD, enc), 3);
     ck_assert_int_eq(memcmp(enc, "\xEF\xBF\xBD", 3), 0);
