@@ -1,1 +1,111 @@
-# Tests for the reliability work (filled in by that issue).
+# Reliability and security suite (doc/reliability.md): fuzz targets, crash consistency, hostile
+# directories, load, plus the make targets for the long runs (fuzz, valgrind, coverage).
+#
+#   make check            replays the fuzz corpora (any compiler) and runs short crash/hostile/load rounds
+#   make fuzz             builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS
+#   make fuzz-merge       merges new coverage-increasing inputs from the last `make fuzz` into the corpora
+#   make check-valgrind   runs every Check program and fuzz replay under valgrind (tests/valgrind.sh)
+#   make coverage         (configure --enable-coverage) line and branch coverage of lib/ into coverage/
+
+RELIABILITY_LDADD = $(top_builddir)/lib/libdropwatch_core.la
+
+# ---- fuzz targets, replayed over the committed corpus in make check --------------------------------
+FUZZ_TARGETS = fuzz_name fuzz_path fuzz_alert
+FUZZ_COMMON = tests/fuzz/fuzz_common.h tests/fuzz/replay_main.c
+
+check_PROGRAMS += tests/fuzz/replay_name tests/fuzz/replay_path
+TESTS += tests/fuzz/replay_name tests/fuzz/replay_path
+tests_fuzz_replay_name_SOURCES = tests/fuzz/fuzz_name.c $(FUZZ_COMMON)
+tests_fuzz_replay_name_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET_NAME='"fuzz_name"'
+tests_fuzz_replay_name_LDADD = $(RELIABILITY_LDADD)
+tests_fuzz_replay_path_SOURCES = tests/fuzz/fuzz_path.c $(FUZZ_COMMON)
+tests_fuzz_replay_path_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET_NAME='"fuzz_path"'
+tests_fuzz_replay_path_LDADD = $(RELIABILITY_LDADD)
+if HAVE_LIBXML2
+check_PROGRAMS += tests/fuzz/replay_alert
+TESTS += tests/fuzz/replay_alert
+endif
+tests_fuzz_replay_alert_SOURCES = tests/fuzz/fuzz_alert.c tests/fuzz/json_check.c tests/fuzz/json_check.h $(FUZZ_COMMON)
+tests_fuzz_replay_alert_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET_NAME='"fuzz_alert"'
+tests_fuzz_replay_alert_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
+tests_fuzz_replay_alert_LDADD = $(RELIABILITY_LDADD) $(LIBXML2_LIBS)
+
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/make_seeds.py tests/valgrind.sh
+
+# ---- libFuzzer builds: clang, independent of the configured compiler --------------------------------
+# The library sources are compiled straight into each target with the fuzzer instrumentation, so
+# `make fuzz` works from any build tree (gcc-configured included). --enable-fuzzing builds them as
+# part of `make all` as well.
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_MAX_LEN = 4096
+FUZZ_CFLAGS = -g -O1 -std=c11 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+
+fuzz-build:
+	@$(MKDIR_P) tests/fuzz/bin
+	@srcs=; for f in $(lib_libdropwatch_core_la_SOURCES); do \
+	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; \
+	done; \
+	for t in $(FUZZ_TARGETS); do \
+	  extra=; libs=; \
+	  if test $$t = fuzz_alert; then extra="$(top_srcdir)/tests/fuzz/json_check.c $(LIBXML2_CFLAGS)"; libs="$(LIBXML2_LIBS)"; fi; \
+	  echo "  FUZZCC   tests/fuzz/bin/$$t"; \
+	  $(FUZZ_CC) $(FUZZ_CFLAGS) -DHAVE_CONFIG_H -I$(top_builddir) -I$(top_srcdir)/include -I$(top_builddir)/include \
+	    -I$(top_srcdir)/lib $$srcs $(top_srcdir)/tests/fuzz/$$t.c $$extra -o tests/fuzz/bin/$$t $$libs || exit 1; \
+	done
+
+# Each target runs FUZZ_SECONDS over a scratch corpus seeded from the committed one; a crash leaves its
+# input in tests/fuzz/work/<target>/crash-* and fails the target. Statistics go to tests/fuzz/<target>.log.
+fuzz: fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+	  $(MKDIR_P) tests/fuzz/work/$$t/corpus; \
+	  echo "  FUZZ     $$t for $(FUZZ_SECONDS) s"; \
+	  if tests/fuzz/bin/$$t $(FUZZ_RUN_FLAGS) -artifact_prefix=tests/fuzz/work/$$t/ \
+	       tests/fuzz/work/$$t/corpus $(top_srcdir)/tests/fuzz/corpus/$$t > tests/fuzz/$$t.log 2>&1; then \
+	    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^Done' tests/fuzz/$$t.log | sed "s/^/    $$t: /"; \
+	  else \
+	    fail=1; tail -n 40 tests/fuzz/$$t.log; echo "FAIL: $$t (input saved in tests/fuzz/work/$$t/)"; \
+	  fi; \
+	done; exit $$fail
+
+# Keep only inputs that add coverage: merges the last run's corpus into the committed one.
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  tests/fuzz/bin/$$t -merge=1 -max_len=$(FUZZ_MAX_LEN) $(top_srcdir)/tests/fuzz/corpus/$$t tests/fuzz/work/$$t/corpus || exit 1; \
+	done
+
+if ENABLE_FUZZING
+noinst_DATA += fuzz-build
+endif
+
+clean-local: clean-reliability
+clean-reliability:
+	-rm -rf tests/fuzz/bin tests/fuzz/work tests/fuzz/*.log coverage
+
+# ---- valgrind -----------------------------------------------------------------------------------------
+check-valgrind: $(check_PROGRAMS)
+	$(SHELL) $(top_srcdir)/tests/valgrind.sh $(check_PROGRAMS)
+
+# ---- coverage of lib/ -----------------------------------------------------------------------------------
+GCOVR = gcovr
+if ENABLE_COVERAGE
+coverage:
+	-find $(top_builddir) -name '*.gcda' -delete
+	-$(MAKE) $(AM_MAKEFLAGS) check
+	$(MKDIR_P) coverage
+	$(GCOVR) --root $(abs_top_srcdir) --filter '$(abs_top_srcdir)/lib/' --exclude-unreachable-branches \
+	  --html-details coverage/index.html --txt coverage/summary.txt --print-summary $(abs_top_builddir)
+	@cat coverage/summary.txt | tail -n 6; echo "report: coverage/index.html"
+else
+coverage:
+	@echo "make coverage needs a build configured with --enable-coverage" >&2; exit 1
+endif
+
+.PHONY: fuzz fuzz-build fuzz-merge check-valgrind coverage clean-reliability
+
+# ---- crash consistency (quick in make check; DW_CRASH_SECONDS / DW_CRASH_ROUNDS for longer runs) -------
+check_PROGRAMS += tests/crash/crash_test
+TESTS += tests/crash/crash_test
+tests_crash_crash_test_SOURCES = tests/crash/crash_test.c tests/rel_common.h
+tests_crash_crash_test_LDADD = $(RELIABILITY_LDADD)
