@@ -18,18 +18,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REL_FAIL(...)                                                                              \
+#define REL_REPORT(what, ...)                                                                      \
     do {                                                                                           \
-        fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                       \
+        fprintf(stderr, "FAIL %s:%d: %s", __FILE__, __LINE__, what);                               \
         fprintf(stderr, __VA_ARGS__);                                                              \
         fputc('\n', stderr);                                                                       \
         exit(1);                                                                                   \
     } while (0)
 
+#define REL_FAIL(...) REL_REPORT("", __VA_ARGS__)
+
 #define REL_CHECK(cond, ...)                                                                       \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            REL_FAIL("%s: " __VA_ARGS__, #cond);                                                   \
+            REL_REPORT("(" #cond ") ", __VA_ARGS__);                                               \
     } while (0)
 
 static inline uint64_t rel_splitmix(uint64_t *s)
@@ -179,9 +181,13 @@ static inline void rel_rm_rf(const char *path)
             while ((e = readdir(d)) != NULL) {
                 if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                     continue;
-                char sub[4096];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                size_t n = strlen(path) + strlen(e->d_name) + 2;
+                char *sub = malloc(n);
+                if (!sub)
+                    continue;
+                snprintf(sub, n, "%s/%s", path, e->d_name);
                 rel_rm_rf(sub);
+                free(sub);
             }
             closedir(d);
         }

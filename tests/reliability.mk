@@ -109,3 +109,7 @@ check_PROGRAMS += tests/crash/crash_test
 TESTS += tests/crash/crash_test
 tests_crash_crash_test_SOURCES = tests/crash/crash_test.c tests/rel_common.h
 tests_crash_crash_test_LDADD = $(RELIABILITY_LDADD)
+check_PROGRAMS += tests/crash/sweep_age0
+TESTS += tests/crash/sweep_age0
+tests_crash_sweep_age0_SOURCES = tests/crash/sweep_age0.c tests/rel_common.h
+tests_crash_sweep_age0_LDADD = $(RELIABILITY_LDADD)

@@ -7,6 +7,9 @@
  * per an independent check), at most 255 UTF-16 units. Rejections carry a name reason and an in-range
  * offset, and the NUL-terminated and length-delimited entry points agree.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h> /* feature macros before any system header */
+#endif
 #include <string.h>
 
 #include "dropwatch.h"

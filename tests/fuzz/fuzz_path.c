@@ -7,6 +7,9 @@
  * results within MAX_PATH are DW_OK and beyond it DW_E_TOOLONG. dw_path_explain reports the same strict
  * verdict.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h> /* feature macros before any system header */
+#endif
 #include <ctype.h>
 #include <string.h>
 

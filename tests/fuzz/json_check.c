@@ -1,5 +1,8 @@
 /* Strict recursive-descent JSON validator (see json_check.h). Written for the fuzz properties: no
  * allocation beyond a bounded member-name table per object, no recursion deeper than MAX_DEPTH. */
+#ifdef HAVE_CONFIG_H
+#include <config.h> /* feature macros before any system header */
+#endif
 #include "json_check.h"
 
 #include <stdint.h>

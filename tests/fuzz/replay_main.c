@@ -4,6 +4,9 @@
  * corpus $top_srcdir/tests/fuzz/corpus/<FUZZ_TARGET_NAME>, so `make check` checks the properties with
  * any compiler. A property violation aborts, naming the input file first.
  */
+#ifdef HAVE_CONFIG_H
+#include <config.h> /* feature macros before any system header */
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
