@@ -113,3 +113,13 @@ check_PROGRAMS += tests/crash/sweep_age0
 TESTS += tests/crash/sweep_age0
 tests_crash_sweep_age0_SOURCES = tests/crash/sweep_age0.c tests/rel_common.h
 tests_crash_sweep_age0_LDADD = $(RELIABILITY_LDADD)
+
+# ---- hostile directories (root-only parts skip themselves) --------------------------------------------------
+check_PROGRAMS += tests/hostile/hostile_test
+TESTS += tests/hostile/hostile_test
+tests_hostile_hostile_test_SOURCES = tests/hostile/hostile_test.c tests/rel_common.h
+tests_hostile_hostile_test_LDADD = $(RELIABILITY_LDADD)
+# Stand-alone reproducer of the temporary-file symlink finding (doc/reliability.md); hostile_test covers it.
+check_PROGRAMS += tests/hostile/repro_temp_symlink
+tests_hostile_repro_temp_symlink_SOURCES = tests/hostile/repro_temp_symlink.c tests/rel_common.h
+tests_hostile_repro_temp_symlink_LDADD = $(RELIABILITY_LDADD)
