@@ -123,3 +123,9 @@ tests_hostile_hostile_test_LDADD = $(RELIABILITY_LDADD)
 check_PROGRAMS += tests/hostile/repro_temp_symlink
 tests_hostile_repro_temp_symlink_SOURCES = tests/hostile/repro_temp_symlink.c tests/rel_common.h
 tests_hostile_repro_temp_symlink_LDADD = $(RELIABILITY_LDADD)
+
+# ---- load: 8 processes x 2,000 deliveries with a quota (DW_LOAD_PROCS / DW_LOAD_MSGS scale it) ---------------
+check_PROGRAMS += tests/load/load_test
+TESTS += tests/load/load_test
+tests_load_load_test_SOURCES = tests/load/load_test.c tests/rel_common.h
+tests_load_load_test_LDADD = $(RELIABILITY_LDADD)
