@@ -131,8 +131,10 @@ static void check_result(const char *root, const char *name, const dw_resolve_op
     const char *eff_root = root;
     if (info->root_defaulted) {
         FUZZ_CHECK(root == NULL || is_blank(root), "root '%s' replaced by the install folder", root);
-        eff_root = (opts && opts->install_dir) ? opts->install_dir
-                                                : dw_exchange_install_dir(opts ? opts->exchange_version : DW_EXCHANGE_2007);
+        /* A blank install folder is treated like NULL: the version's default. */
+        eff_root = (opts && opts->install_dir && !is_blank(opts->install_dir))
+                       ? opts->install_dir
+                       : dw_exchange_install_dir(opts ? opts->exchange_version : DW_EXCHANGE_2007);
         FUZZ_CHECK(eff_root != NULL, "no install folder");
     } else {
         FUZZ_CHECK(root != NULL && !is_blank(root), "blank root not reported as defaulted");
