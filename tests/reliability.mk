@@ -30,7 +30,7 @@ tests_fuzz_replay_alert_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET_NAME='"fuzz_aler
 tests_fuzz_replay_alert_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
 tests_fuzz_replay_alert_LDADD = $(RELIABILITY_LDADD) $(LIBXML2_LIBS)
 
-EXTRA_DIST += tests/fuzz/corpus tests/fuzz/make_seeds.py tests/valgrind.sh
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/make_seeds.py tests/valgrind.sh doc/reliability.md
 
 # ---- libFuzzer builds: clang, independent of the configured compiler --------------------------------
 # The library sources are compiled straight into each target with the fuzzer instrumentation, so
@@ -94,8 +94,9 @@ coverage:
 	-find $(top_builddir) -name '*.gcda' -delete
 	-$(MAKE) $(AM_MAKEFLAGS) check
 	$(MKDIR_P) coverage
-	$(GCOVR) --root $(abs_top_srcdir) --filter '$(abs_top_srcdir)/lib/' --exclude-unreachable-branches \
-	  --html-details coverage/index.html --txt coverage/summary.txt --print-summary $(abs_top_builddir)
+	src=`cd $(top_srcdir) && pwd`; \
+	$(GCOVR) --root "$$src" --filter "$$src/lib/" --exclude-unreachable-branches \
+	  --html-details coverage/index.html --txt coverage/summary.txt --print-summary .
 	@cat coverage/summary.txt | tail -n 6; echo "report: coverage/index.html"
 else
 coverage:
