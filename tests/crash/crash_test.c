@@ -1,50 +1,93 @@
 /*
  * Crash consistency: a writer process delivers messages with known content (derived from a seed and an
- * index) and reports each delivery on a pipe after dw_drop_write()/dw_msg_commit() has returned; the
- * driver kills it with SIGKILL at a random moment, then checks the drop directory:
- *   - every "*.eml" is complete and byte-identical to the message its header names, and no message was
- *     published twice;
+ * index) and reports each delivery on a pipe after dw_drop_write() / dw_msg_commit() /
+ * dw_drop_write_fd() has returned; the driver kills it with SIGKILL at a random moment, then checks the
+ * drop directory:
+ *   - every "*.eml" is complete and byte-identical to the message its header names, no message was
+ *     published twice, and files published in earlier rounds are untouched;
  *   - every delivery the writer reported is present under the reported name;
- *   - only "*.eml" and ".dwtmp-*.tmp" names exist, and dw_drop_sweep() with age 0 removes every
- *     temporary file and touches no "*.eml".
+ *   - only "*.eml", ".dwtmp-*.tmp" and the quota ledger exist, and dw_drop_sweep() with age 0 removes the
+ *     temporary files and touches no "*.eml".
+ * Odd rounds run the writer with a DropDirectoryQuota (DW_CRASH_QUOTA bytes, default 16 MiB; 0 disables)
+ * and the driver then consumes the round's files like the gateway: a reservation or ledger left behind by
+ * a killed writer must not shrink the quota for the next writer once the sweep has run (the writer exits
+ * on any failure, which fails the round).
  * Rounds continue on the same directory until DW_CRASH_ROUNDS (default 300) or DW_CRASH_SECONDS (default
- * 20) is reached; at the end every file is verified again. DW_CRASH_SEED fixes the seed (printed),
- * DW_CRASH_DURABLE=0 uses DW_DURABLE_NONE, DW_CRASH_KEEP=1 keeps the directory.
+ * 20) is reached. DW_CRASH_SEED fixes the seed (printed), DW_CRASH_DURABLE=0 uses DW_DURABLE_NONE,
+ * DW_CRASH_KEEP=1 keeps the directory.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h> /* feature macros before any system header */
 #endif
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "dropwatch.h"
 #include "../rel_common.h"
 
 #define MAX_LARGE (512 * 1024)
+#define LEDGER ".dwquota"
 
+/* ---- every index ever published (open addressing; index + 1 stored so 0 means empty) ---------------- */
+static uint64_t *idx_set;
+static size_t idx_cap, idx_count;
+
+static int idx_insert(uint64_t idx)
+{
+    if ((idx_count + 1) * 2 > idx_cap) {
+        size_t ncap = idx_cap ? idx_cap * 2 : 4096;
+        uint64_t *n = calloc(ncap, sizeof *n);
+        REL_CHECK(n != NULL, "out of memory");
+        for (size_t i = 0; i < idx_cap; i++)
+            if (idx_set[i])
+                for (size_t h = (size_t)(idx_set[i] * 0x9E3779B97F4A7C15ull) & (ncap - 1);; h = (h + 1) & (ncap - 1))
+                    if (!n[h]) {
+                        n[h] = idx_set[i];
+                        break;
+                    }
+        free(idx_set);
+        idx_set = n;
+        idx_cap = ncap;
+    }
+    for (size_t h = (size_t)((idx + 1) * 0x9E3779B97F4A7C15ull) & (idx_cap - 1);; h = (h + 1) & (idx_cap - 1)) {
+        if (idx_set[h] == idx + 1)
+            return 0; /* already there */
+        if (!idx_set[h]) {
+            idx_set[h] = idx + 1;
+            idx_count++;
+            return 1;
+        }
+    }
+}
+
+/* ---- files currently in the directory ------------------------------------------------------------------ */
 typedef struct {
     char name[DW_FILE_NAME_MAX];
     uint64_t index;
     off_t size;
-} seen_file;
+    int seen; /* listed in the current scan */
+} present_file;
 
-static seen_file *seen;
-static size_t nseen, capseen;
+static present_file *present;
+static size_t npresent, cappresent;
 
-static seen_file *find_seen(const char *name)
+static present_file *find_present(const char *name)
 {
-    for (size_t i = 0; i < nseen; i++)
-        if (strcmp(seen[i].name, name) == 0)
-            return &seen[i];
+    for (size_t i = 0; i < npresent; i++)
+        if (strcmp(present[i].name, name) == 0)
+            return &present[i];
     return NULL;
 }
 
-/* The writer: runs in the child until killed. Odd indexes use the streamed API in three pieces. */
-static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, int report_fd)
+/* The writer: runs in the child until killed. Index mod 3 picks one-shot, streamed (three pieces) or
+ * file-descriptor delivery. */
+static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, uint64_t quota, int report_fd)
 {
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.durability = durable ? DW_DURABLE_FULL : DW_DURABLE_NONE;
+    o.quota_bytes = quota;
     dw_drop *drop = NULL;
     dw_io_error err;
     if (dw_drop_open(&drop, dir, &o, &err) != DW_OK) {
@@ -55,10 +98,13 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
         size_t len;
         char *msg = rel_msg(seed, idx, MAX_LARGE, &len);
         char name[DW_FILE_NAME_MAX];
+        dw_msg_options mo;
+        dw_msg_options_init(&mo);
+        mo.expected_size = (idx & 4) ? len : 0; /* known size: quota checked before the first byte */
         dw_status st;
-        if (idx & 1) {
+        if (idx % 3 == 1) {
             dw_msg *m = NULL;
-            st = dw_msg_begin(drop, &m, NULL, &err);
+            st = dw_msg_begin(drop, &m, &mo, &err);
             size_t a = len / 3, b = 2 * len / 3;
             if (st == DW_OK)
                 st = dw_msg_write(m, msg, a, &err);
@@ -70,13 +116,19 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
                 st = dw_msg_commit(m, name, sizeof name, NULL, &err);
             else if (m)
                 dw_msg_abort(m);
+        } else if (idx % 3 == 2) {
+            int fd = memfd_create("dw-crash", MFD_CLOEXEC);
+            if (fd < 0 || write(fd, msg, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
+                _exit(7);
+            st = dw_drop_write_fd(drop, fd, &mo, name, sizeof name, NULL, &err);
+            close(fd);
         } else {
-            st = dw_drop_write(drop, msg, len, NULL, name, sizeof name, NULL, &err);
+            st = dw_drop_write(drop, msg, len, &mo, name, sizeof name, NULL, &err);
         }
         free(msg);
         if (st != DW_OK) {
-            fprintf(stderr, "writer: delivery %" PRIu64 ": %s, class %s op %s errno %d\n", idx, dw_status_name(st),
-                    dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno);
+            fprintf(stderr, "writer: delivery %" PRIu64 ": %s, class %s op %s errno %d (%s)\n", idx, dw_status_name(st),
+                    dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno, err.detail);
             _exit(4);
         }
         char line[DW_FILE_NAME_MAX + 32];
@@ -91,13 +143,16 @@ int main(void)
     unsigned long max_rounds = rel_env_ulong("DW_CRASH_ROUNDS", 300);
     double max_seconds = (double)rel_env_ulong("DW_CRASH_SECONDS", 20);
     int durable = (int)rel_env_ulong("DW_CRASH_DURABLE", 1);
+    uint64_t quota = rel_env_ulong("DW_CRASH_QUOTA", 16u << 20);
     uint64_t seed = rel_env_ulong("DW_CRASH_SEED", 0);
     if (!seed) {
         struct timeval tv;
         gettimeofday(&tv, NULL);
         seed = ((uint64_t)tv.tv_sec << 20) ^ (uint64_t)tv.tv_usec ^ ((uint64_t)getpid() << 40);
     }
-    printf("crash: seed %016" PRIx64 " (DW_CRASH_SEED=0x%" PRIx64 " repeats it), durable=%d\n", seed, seed, durable);
+    printf("crash: seed %016" PRIx64 " (DW_CRASH_SEED=0x%" PRIx64 " repeats it), durable=%d, quota %" PRIu64
+           " on odd rounds\n",
+           seed, seed, durable, quota);
     uint64_t rng = seed;
 
     char dir[] = "crash-XXXXXX";
@@ -111,8 +166,10 @@ int main(void)
 
     double t0 = rel_now();
     unsigned long rounds = 0, reported_total = 0, unreported = 0, temps_swept = 0, killed_mid = 0, deferred = 0,
-                  deferred_max = 0;
+                  deferred_max = 0, verified = 0, consumed = 0, quota_rounds = 0;
     for (; rounds < max_rounds && rel_now() - t0 < max_seconds; rounds++) {
+        int with_quota = quota && (rounds & 1);
+        quota_rounds += with_quota;
         int pfd[2];
         REL_CHECK(pipe(pfd) == 0, "pipe");
         uint64_t first = (uint64_t)rounds * 1000000;
@@ -121,7 +178,7 @@ int main(void)
         REL_CHECK(pid >= 0, "fork");
         if (pid == 0) {
             close(pfd[0]);
-            writer(dir, seed, first, durable, pfd[1]);
+            writer(dir, seed, first, durable, with_quota ? quota : 0, pfd[1]);
             _exit(6);
         }
         close(pfd[1]);
@@ -146,12 +203,14 @@ int main(void)
 
         /* Scan: verify new *.eml files, re-check old ones, count temporaries. */
         unsigned long temps = 0, new_files = 0;
+        for (size_t i = 0; i < npresent; i++)
+            present[i].seen = 0;
         DIR *d = fdopendir(dup(dirfd));
         REL_CHECK(d != NULL, "fdopendir");
         rewinddir(d);
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, LEDGER))
                 continue;
             if (rel_is_temp(e->d_name)) {
                 temps++;
@@ -161,30 +220,33 @@ int main(void)
             struct stat st;
             REL_CHECK(fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode),
                       "'%s' is not a regular file", e->d_name);
-            seen_file *sf = find_seen(e->d_name);
-            if (sf) {
-                REL_CHECK(sf->size == st.st_size, "'%s' changed size after publication", e->d_name);
+            present_file *pf = find_present(e->d_name);
+            if (pf) {
+                REL_CHECK(pf->size == st.st_size, "'%s' changed size after publication", e->d_name);
+                pf->seen = 1;
                 continue;
             }
             char why[256];
             uint64_t idx = 0;
             REL_CHECK(rel_verify_file(dirfd, e->d_name, seed, MAX_LARGE, &idx, why, sizeof why) == 0,
                       "round %lu: '%s': %s", rounds, e->d_name, why);
-            for (size_t i = 0; i < nseen; i++)
-                REL_CHECK(seen[i].index != idx, "index %" PRIu64 " published twice ('%s' and '%s')", idx, seen[i].name,
-                          e->d_name);
-            if (nseen == capseen) {
-                capseen = capseen ? capseen * 2 : 256;
-                seen = realloc(seen, capseen * sizeof *seen);
-                REL_CHECK(seen != NULL, "out of memory");
+            REL_CHECK(idx_insert(idx), "index %" PRIu64 " published twice (again as '%s')", idx, e->d_name);
+            if (npresent == cappresent) {
+                cappresent = cappresent ? cappresent * 2 : 256;
+                present = realloc(present, cappresent * sizeof *present);
+                REL_CHECK(present != NULL, "out of memory");
             }
-            snprintf(seen[nseen].name, sizeof seen[nseen].name, "%s", e->d_name);
-            seen[nseen].index = idx;
-            seen[nseen].size = st.st_size;
-            nseen++;
+            present_file *nf = &present[npresent++];
+            snprintf(nf->name, sizeof nf->name, "%s", e->d_name);
+            nf->index = idx;
+            nf->size = st.st_size;
+            nf->seen = 1;
             new_files++;
         }
         closedir(d);
+        for (size_t i = 0; i < npresent; i++)
+            REL_CHECK(present[i].seen, "published '%s' disappeared", present[i].name);
+        verified += new_files;
 
         /* Every reported delivery is present under its name with the right index. */
         unsigned long reported = 0;
@@ -193,9 +255,9 @@ int main(void)
             uint64_t idx;
             char name[DW_FILE_NAME_MAX];
             REL_CHECK(sscanf(line, "%" SCNu64 " %127s", &idx, name) == 2, "bad report line '%s'", line);
-            seen_file *sf = find_seen(name);
-            REL_CHECK(sf != NULL, "round %lu: reported delivery %" PRIu64 " '%s' is missing", rounds, idx, name);
-            REL_CHECK(sf->index == idx, "'%s' holds index %" PRIu64 ", reported %" PRIu64, name, sf->index, idx);
+            present_file *pf = find_present(name);
+            REL_CHECK(pf != NULL, "round %lu: reported delivery %" PRIu64 " '%s' is missing", rounds, idx, name);
+            REL_CHECK(pf->index == idx, "'%s' holds index %" PRIu64 ", reported %" PRIu64, name, pf->index, idx);
             reported++;
         }
         REL_CHECK(new_files >= reported, "more reports than new files");
@@ -211,8 +273,7 @@ int main(void)
         dw_status st = dw_drop_sweep(drop, 0, &removed, &err);
         REL_CHECK(st == DW_OK, "dw_drop_sweep: %s class %s errno %d", dw_status_name(st), dw_class_name(err.io_class),
                   err.sys_errno);
-        REL_CHECK(removed <= temps, "round %lu: sweep removed %" PRIu64 " of %lu temporary files", rounds,
-                  removed, temps);
+        REL_CHECK(removed <= temps, "round %lu: sweep removed %" PRIu64 " of %lu temporary files", rounds, removed, temps);
         temps_swept += removed;
         size_t emls = 0;
         unsigned long left = 0;
@@ -220,7 +281,7 @@ int main(void)
         REL_CHECK(d != NULL, "fdopendir");
         rewinddir(d);
         while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, LEDGER))
                 continue;
             if (rel_is_temp(e->d_name)) {
                 struct stat ts;
@@ -229,40 +290,52 @@ int main(void)
                 left++;
                 continue;
             }
-            REL_CHECK(find_seen(e->d_name) != NULL, "unknown file '%s' after sweep", e->d_name);
+            REL_CHECK(find_present(e->d_name) != NULL, "unknown file '%s' after sweep", e->d_name);
             emls++;
         }
         closedir(d);
-        REL_CHECK(emls == nseen, "sweep removed a published file: %zu of %zu left", emls, nseen);
+        REL_CHECK(emls == npresent, "sweep removed a published file: %zu of %zu left", emls, npresent);
         REL_CHECK(removed + left == temps, "temporary files unaccounted for");
         deferred = left;
         deferred_max = left > deferred_max ? left : deferred_max;
+
+        /* After a quota round the gateway takes everything: the next quota writer must find the room. */
+        if (with_quota) {
+            for (size_t i = 0; i < npresent; i++)
+                REL_CHECK(unlinkat(dirfd, present[i].name, 0) == 0, "consume '%s'", present[i].name);
+            consumed += npresent;
+            npresent = 0;
+        }
     }
 
     /* Whatever the age-0 sweeps deferred is at least a second old now and must go. */
-    sleep(deferred ? 2 : 0);
+    if (deferred)
+        sleep(2);
     uint64_t removed = 0;
-    REL_CHECK(dw_drop_sweep(drop, 0, &removed, &err) == DW_OK && removed == deferred, "final sweep removed %" PRIu64
-              " of %lu", removed, deferred);
+    REL_CHECK(dw_drop_sweep(drop, 0, &removed, &err) == DW_OK && removed == deferred,
+              "final sweep removed %" PRIu64 " of %lu", removed, deferred);
     temps_swept += removed;
 
-    /* Final pass: every published file verified again in full. */
-    for (size_t i = 0; i < nseen; i++) {
+    /* Final pass: every file still present verified again in full. */
+    for (size_t i = 0; i < npresent; i++) {
         char why[256];
         uint64_t idx = 0;
-        REL_CHECK(rel_verify_file(dirfd, seen[i].name, seed, MAX_LARGE, &idx, why, sizeof why) == 0 && idx == seen[i].index,
-                  "final check '%s': %s", seen[i].name, why);
+        REL_CHECK(rel_verify_file(dirfd, present[i].name, seed, MAX_LARGE, &idx, why, sizeof why) == 0 &&
+                      idx == present[i].index,
+                  "final check '%s': %s", present[i].name, why);
     }
     dw_drop_close(drop);
     close(dirfd);
-    printf("crash: %lu rounds survived in %.1f s: %zu files verified byte-identical (%lu reported + %lu completed "
-           "but unreported), %lu rounds left temporaries (%lu swept; at most %lu deferred by the whole-second age-0 "
-           "sweep)\n",
-           rounds, rel_now() - t0, nseen, reported_total, unreported, killed_mid, temps_swept, deferred_max);
+    printf("crash: %lu rounds survived (%lu with a quota) in %.1f s: %lu files verified byte-identical (%lu reported + "
+           "%lu completed but unreported; %lu consumed after quota rounds, %zu re-verified at the end), %lu rounds left "
+           "temporaries (%lu swept; at most %lu deferred by the whole-second age-0 sweep)\n",
+           rounds, quota_rounds, rel_now() - t0, verified, reported_total, unreported, consumed, npresent, killed_mid,
+           temps_swept, deferred_max);
     REL_CHECK(rounds >= 10, "only %lu rounds ran", rounds);
-    REL_CHECK(nseen > 0, "no delivery completed in any round");
+    REL_CHECK(verified > 0, "no delivery completed in any round");
     if (!rel_env_ulong("DW_CRASH_KEEP", 0))
         rel_rm_rf(dir);
-    free(seen);
+    free(present);
+    free(idx_set);
     return 0;
 }
