@@ -32,6 +32,7 @@
 #define W32_PATH_NOT_FOUND 3u
 #define W32_ACCESS_DENIED 5u
 #define W32_FILENAME_EXCED_RANGE 206u
+#define W32_DIRECTORY 267u
 
 typedef struct event_info {
     unsigned id;
@@ -218,7 +219,6 @@ static void esc_xml(dwi_out *o, uint32_t cp)
     case '<': dwi_out_str(o, "&lt;"); return;
     case '>': dwi_out_str(o, "&gt;"); return;
     case '"': dwi_out_str(o, "&quot;"); return;
-    case '\'': dwi_out_str(o, "&apos;"); return;
     /* References, not raw characters: parsers normalise raw CR/LF/TAB (attributes, line ends). */
     case '\t': dwi_out_str(o, "&#x9;"); return;
     case '\n': dwi_out_str(o, "&#xA;"); return;
@@ -227,9 +227,10 @@ static void esc_xml(dwi_out *o, uint32_t cp)
     }
     if (xml_forbidden(cp))
         put_utf8(o, DWI_UTF8_REPLACEMENT); /* not representable in XML 1.0, even as a reference */
-    else if (cp == 0x7F || invisible_or_breaking(cp))
-        put_hex(o, "&#x", cp, 4), dwi_out_char(o, ';');
-    else
+    else if (cp == 0x7F || invisible_or_breaking(cp)) {
+        put_hex(o, "&#x", cp, 4);
+        dwi_out_char(o, ';');
+    } else
         put_utf8(o, cp);
 }
 
@@ -336,7 +337,9 @@ static unsigned auto_event(const dw_io_error *e)
     int en = e->sys_errno;
     uint32_t w = effective_win32(e);
     int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT;
-    if (dir_check && (en == ENOENT || (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND))))
+    /* .NET's DirectoryInfo.Exists is false for a missing path and for a file: both are 8008. */
+    if (dir_check && (en == ENOENT || en == ENOTDIR ||
+                      (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND || w == W32_DIRECTORY))))
         return 8008;
     if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY)
         return 8005;
@@ -464,12 +467,8 @@ static void derive_exception(record *r)
     dwi_out_init(&o, r->exc, sizeof r->exc);
     dwi_out_str(&o, exception_type(e, r->win32));
     dwi_out_str(&o, ": ");
-    if (r->errnum)
-        dwi_out_str(&o, r->errtext);
-    else if (r->win32)
-        dwi_out_str(&o, r->win32_name ? r->win32_name : "Win32 error");
-    else
-        dwi_out_str(&o, r->class_desc);
+    /* Without an errno there is no system text: the class description says what kind of failure it was. */
+    dwi_out_str(&o, r->errnum ? r->errtext : r->class_desc);
     if (r->errnum || r->win32) {
         dwi_out_str(&o, " (");
         if (r->errnum) {
@@ -539,18 +538,15 @@ static void record_build(record *r, const dw_alert *a)
 
     /* The class action first (the most specific), then the event page's three in the order the class
      * makes most likely to help. */
+    static const char *const page_order[3] = {ACT_DRIVERS, ACT_CHKDSK, ACT_MOVE};
+    static const char *const logical_order[3] = {ACT_CHKDSK, ACT_DRIVERS, ACT_MOVE};
+    static const char *const capacity_order[3] = {ACT_MOVE, ACT_DRIVERS, ACT_CHKDSK};
+    const char *const *order = e->io_class == DW_CLASS_LOGICAL    ? logical_order
+                               : e->io_class == DW_CLASS_CAPACITY ? capacity_order
+                                                                  : page_order;
     r->actions[0] = nz(dw_class_action(e->io_class), "");
-    switch (e->io_class) {
-    case DW_CLASS_LOGICAL:
-        r->actions[1] = ACT_CHKDSK, r->actions[2] = ACT_DRIVERS, r->actions[3] = ACT_MOVE;
-        break;
-    case DW_CLASS_CAPACITY:
-        r->actions[1] = ACT_MOVE, r->actions[2] = ACT_DRIVERS, r->actions[3] = ACT_CHKDSK;
-        break;
-    default:
-        r->actions[1] = ACT_DRIVERS, r->actions[2] = ACT_CHKDSK, r->actions[3] = ACT_MOVE;
-        break;
-    }
+    for (int i = 0; i < 3; i++)
+        r->actions[i + 1] = order[i];
 
     format_time(a->time_ms, r->time, sizeof r->time);
     if (a->exception_text) {
@@ -721,10 +717,13 @@ static void format_text(dwi_out *o, const record *r)
     dwi_out_char(o, '\n');
     text_line(o, "Operation", r->op_name);
     text_label(o, "Errno");
-    put_int(o, r->errnum);
     if (r->errno_name) {
-        dwi_out_char(o, ' ');
         put_esc(o, esc_text, r->errno_name);
+        dwi_out_str(o, " (");
+        put_int(o, r->errnum);
+        dwi_out_char(o, ')');
+    } else {
+        put_int(o, r->errnum);
     }
     if (r->errnum) {
         dwi_out_str(o, ": ");
@@ -732,10 +731,13 @@ static void format_text(dwi_out *o, const record *r)
     }
     dwi_out_char(o, '\n');
     text_label(o, "Win32 Code");
-    dwi_out_u64(o, r->win32);
     if (r->win32_name) {
-        dwi_out_char(o, ' ');
         put_esc(o, esc_text, r->win32_name);
+        dwi_out_str(o, " (");
+        dwi_out_u64(o, r->win32);
+        dwi_out_char(o, ')');
+    } else {
+        dwi_out_u64(o, r->win32);
     }
     dwi_out_char(o, '\n');
     text_line(o, "Retryable", e->retryable ? "yes" : "no");
@@ -1026,8 +1028,10 @@ static void put_printusascii(dwi_out *o, const field *f, size_t max)
     while (i < f->len && n < max) {
         uint32_t cp;
         size_t k = dwi_utf8_decode(p + i, f->len - i, &cp);
-        if (k == 0)
-            k = 1, cp = '_';
+        if (k == 0) {
+            k = 1;
+            cp = '_';
+        }
         dwi_out_char(o, cp >= 33 && cp <= 126 ? (char)cp : '_');
         i += k;
         n++;
@@ -1105,6 +1109,7 @@ static void format_syslog(dwi_out *o, const record *r)
         dwi_out_u64(o, a->record_id);
         dwi_out_char(o, '"');
     }
+    sd_field(o, "computer", &r->computer); /* HOSTNAME is sanitised; this is the value as given */
     sd_field(o, "connector", &r->connector);
     sd_field(o, "dropPath", &r->drop_path);
     sd_field(o, "root", &r->root);
@@ -1204,19 +1209,17 @@ static dw_status check_alert(const dw_alert *alert, dw_format format)
 
 static dw_status format_into(const dw_alert *alert, dw_format format, char *buf, size_t size, size_t *needed)
 {
-    record *r = malloc(sizeof *r);
-    if (!r)
-        return DW_E_NOMEM;
-    record_build(r, alert);
+    /* About 6 KiB on the stack: the caller-buffer path never allocates. */
+    record r;
+    record_build(&r, alert);
     dwi_out o;
     dwi_out_init(&o, buf, size);
     switch (format) {
-    case DW_FORMAT_TEXT: format_text(&o, r); break;
-    case DW_FORMAT_XML: format_xml(&o, r); break;
-    case DW_FORMAT_JSON: format_json(&o, r); break;
-    case DW_FORMAT_SYSLOG: format_syslog(&o, r); break;
+    case DW_FORMAT_TEXT: format_text(&o, &r); break;
+    case DW_FORMAT_XML: format_xml(&o, &r); break;
+    case DW_FORMAT_JSON: format_json(&o, &r); break;
+    case DW_FORMAT_SYSLOG: format_syslog(&o, &r); break;
     }
-    free(r);
     return dwi_out_finish(&o, needed);
 }
 

@@ -33,7 +33,14 @@ static int px_open_dir(void *ctx, const char *path)
 {
     (void)ctx;
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    return fd < 0 ? NEG_ERRNO() : fd;
+    if (fd >= 0)
+        return fd;
+    int e = NEG_ERRNO();
+    /* Linux says ENOTDIR for a symlink under O_DIRECTORY|O_NOFOLLOW; report it as the refused symlink. */
+    struct stat sb;
+    if (e == -ENOTDIR && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+        return -ELOOP;
+    return e;
 }
 
 /* openat beneath dirfd without following any symlink. openat2 refuses symlinks in every component and
@@ -147,11 +154,13 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
         return NEG_ERRNO();
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
-     * is then removed. A crash in between leaves a temp file that dw_drop_sweep() removes. */
+     * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
     if (linkat(dirfd, from, dirfd, to, 0) < 0)
         return NEG_ERRNO();
-    if (unlinkat(dirfd, from, 0) < 0 && errno != ENOENT)
-        return NEG_ERRNO();
+    /* The message is published once the link exists. If the temporary name cannot be removed it is only
+     * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
+     * failure now would leave a published message that the caller believes was not delivered. */
+    (void)unlinkat(dirfd, from, 0);
     return 0;
 }
 
