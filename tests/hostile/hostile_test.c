@@ -7,7 +7,8 @@
  *   drop path is a file / FIFO / device -> DW_E_IO, configuration, ENOTDIR, op open-dir (never blocks)
  *   missing drop directory              -> DW_E_IO, configuration, ENOENT (never created)
  *   no write permission (uid 65534)     -> DW_E_IO, access, EACCES (op create, or open-dir for mode 000)
- *   temporary file swapped for a symlink -> the commit must fail or publish the real file: never a symlink
+ *   temporary file swapped for a symlink -> DW_E_IO, configuration, op rename (ELOOP), nothing published;
+ *                                          never a "*.eml" symlink, never a reported delivery that is missing
  *   names planted as FIFOs/device nodes -> the next free name is used; special files never opened,
  *                                          counted or swept
  *   traversal in names/roots/options    -> DW_E_NAME / DW_E_ROOT / DW_E_INVAL, nothing created
@@ -348,7 +349,9 @@ static void case_temp_replaced_by_symlink(void)
         if (st == DW_OK)
             expect_delivered(dirfd, name, 10 + (uint64_t)i, "temp swapped for a symlink");
         else
-            EXPECT(st == DW_E_IO && err.io_class != DW_CLASS_NONE, "unclassified failure");
+            EXPECT(st == DW_E_IO && err.io_class == DW_CLASS_CONFIGURATION && err.op == DW_OP_RENAME,
+                   "swapped temporary refused with %s class %s op %s", dw_status_name(st), dw_class_name(err.io_class),
+                   dw_op_name(err.op));
         free(msg);
         /* Whatever happened, no "*.eml" may be a symlink. */
         DIR *d = fdopendir(dup(dirfd));
@@ -451,6 +454,10 @@ static void race(int temps, unsigned rounds)
         else {
             names[i][0] = '\0';
             other++;
+            /* The documented refusal of a swapped temporary: configuration, at the rename. */
+            EXPECT(temps && st == DW_E_IO && err.io_class == DW_CLASS_CONFIGURATION && err.op == DW_OP_RENAME,
+                   "delivery %u failed with %s class %s op %s", i, dw_status_name(st), dw_class_name(err.io_class),
+                   dw_op_name(err.op));
             printf("#   delivery %u during the race: %s class %s op %s errno %d\n", i, dw_status_name(st),
                    dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno);
         }
