@@ -1,7 +1,7 @@
 /*
  * Crash consistency: a writer process delivers messages with known content (derived from a seed and an
  * index) and reports each delivery on a pipe after dw_drop_write() / dw_msg_commit() /
- * dw_drop_write_fd() has returned; the driver kills it with SIGKILL at a random moment, then checks the
+ * dw_drop_write_fd() / dw_drop_write_batch() has returned; the driver kills it with SIGKILL at a random moment, then checks the
  * drop directory:
  *   - every "*.eml" is complete and byte-identical to the message its header names, no message was
  *     published twice, and files published in earlier rounds are untouched;
@@ -80,8 +80,16 @@ static present_file *find_present(const char *name)
     return NULL;
 }
 
-/* The writer: runs in the child until killed. Index mod 3 picks one-shot, streamed (three pieces) or
- * file-descriptor delivery. */
+static void report(int fd, uint64_t idx, const char *name)
+{
+    char line[DW_FILE_NAME_MAX + 32];
+    int n = snprintf(line, sizeof line, "%" PRIu64 " %s\n", idx, name);
+    if (write(fd, line, (size_t)n) != n) /* one write < PIPE_BUF: atomic */
+        _exit(5);
+}
+
+/* The writer: runs in the child until killed. It cycles through one-shot, streamed (three pieces),
+ * file-descriptor and batch (three messages, one barrier) deliveries. */
 static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, uint64_t quota, int report_fd)
 {
     dw_drop_options o;
@@ -94,15 +102,18 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
         fprintf(stderr, "writer: dw_drop_open: %s (%s)\n", dw_class_name(err.io_class), err.detail);
         _exit(3);
     }
-    for (uint64_t idx = first;; idx++) {
+    uint64_t idx = first;
+    for (unsigned k = 0;; k++) {
         size_t len;
         char *msg = rel_msg(seed, idx, MAX_LARGE, &len);
         char name[DW_FILE_NAME_MAX];
         dw_msg_options mo;
         dw_msg_options_init(&mo);
-        mo.expected_size = (idx & 4) ? len : 0; /* known size: quota checked before the first byte */
+        mo.expected_size = (k & 4) ? len : 0; /* known size: quota checked before the first byte */
         dw_status st;
-        if (idx % 3 == 1) {
+        unsigned count = 1;
+        switch (k % 4) {
+        case 1: {
             dw_msg *m = NULL;
             st = dw_msg_begin(drop, &m, &mo, &err);
             size_t a = len / 3, b = 2 * len / 3;
@@ -116,25 +127,47 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
                 st = dw_msg_commit(m, name, sizeof name, NULL, &err);
             else if (m)
                 dw_msg_abort(m);
-        } else if (idx % 3 == 2) {
+            break;
+        }
+        case 2: {
             int fd = memfd_create("dw-crash", MFD_CLOEXEC);
             if (fd < 0 || write(fd, msg, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
                 _exit(7);
             st = dw_drop_write_fd(drop, fd, &mo, name, sizeof name, NULL, &err);
             close(fd);
-        } else {
+            break;
+        }
+        case 3: {
+            count = 3;
+            const void *bufs[3];
+            size_t lens[3], done = 0;
+            char *msgs[3] = {msg, NULL, NULL};
+            char names[3][DW_FILE_NAME_MAX];
+            lens[0] = len;
+            for (unsigned j = 1; j < 3; j++)
+                msgs[j] = rel_msg(seed, idx + j, MAX_LARGE, &lens[j]);
+            for (unsigned j = 0; j < 3; j++)
+                bufs[j] = msgs[j];
+            st = dw_drop_write_batch(drop, bufs, lens, 3, NULL, &names[0][0], DW_FILE_NAME_MAX, &done, &err);
+            for (unsigned j = 1; j < 3; j++)
+                free(msgs[j]);
+            if (st == DW_OK)
+                for (unsigned j = 0; j < 3; j++)
+                    report(report_fd, idx + j, names[j]);
+            break;
+        }
+        default:
             st = dw_drop_write(drop, msg, len, &mo, name, sizeof name, NULL, &err);
         }
         free(msg);
         if (st != DW_OK) {
-            fprintf(stderr, "writer: delivery %" PRIu64 ": %s, class %s op %s errno %d (%s)\n", idx, dw_status_name(st),
-                    dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno, err.detail);
+            fprintf(stderr, "writer: delivery %" PRIu64 " (mode %u): %s, class %s op %s errno %d (%s)\n", idx, k % 4,
+                    dw_status_name(st), dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno, err.detail);
             _exit(4);
         }
-        char line[DW_FILE_NAME_MAX + 32];
-        int n = snprintf(line, sizeof line, "%" PRIu64 " %s\n", idx, name);
-        if (write(report_fd, line, (size_t)n) != n) /* one write < PIPE_BUF: atomic */
-            _exit(5);
+        if (count == 1)
+            report(report_fd, idx, name);
+        idx += count;
     }
 }
 
