@@ -84,8 +84,13 @@ clean-reliability:
 	-rm -rf tests/fuzz/bin tests/fuzz/work tests/fuzz/*.log coverage
 
 # ---- valgrind -----------------------------------------------------------------------------------------
+# Programs that are tests by themselves (in TESTS and check_PROGRAMS); helpers driven by scripts (the
+# libfiu preload tests, generators) are left to their scripts.
 check-valgrind: $(check_PROGRAMS)
-	$(SHELL) $(top_srcdir)/tests/valgrind.sh $(check_PROGRAMS)
+	@list=; for t in $(TESTS); do \
+	  case " $(check_PROGRAMS) " in *" $$t "*) list="$$list $$t";; esac; \
+	done; \
+	$(SHELL) $(top_srcdir)/tests/valgrind.sh $$list
 
 # ---- coverage of lib/ -----------------------------------------------------------------------------------
 GCOVR = gcovr

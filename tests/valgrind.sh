@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run every Check program and fuzz replay under valgrind (memcheck): any error or definite/possible leak
-# fails. Usage: tests/valgrind.sh PROGRAM... (make check-valgrind passes $(check_PROGRAMS)), from the
+# fails. Usage: tests/valgrind.sh PROGRAM... (make check-valgrind passes the programs listed in TESTS), from the
 # build directory. Check runs each test in-process (CK_FORK=no) so valgrind sees everything; children a
 # test forks itself (writer processes that _exit by design) are not judged (--child-silent-after-fork). The crash,
 # hostile and load programs fork and kill children by design and are skipped here; they run under the
