@@ -81,7 +81,7 @@ endif
 
 clean-local: clean-reliability
 clean-reliability:
-	-rm -rf tests/fuzz/bin tests/fuzz/work tests/fuzz/*.log coverage
+	-rm -rf tests/fuzz/bin tests/fuzz/work tests/fuzz/*.log coverage valgrind-logs
 
 # ---- valgrind -----------------------------------------------------------------------------------------
 # Programs that are tests by themselves (in TESTS and check_PROGRAMS); helpers driven by scripts (the
