@@ -5,8 +5,9 @@
  * exceed the quota by more than one in-flight message, verifies every "*.eml" byte for byte and deletes
  * it. A writer refused for capacity (class capacity, op quota) waits a millisecond and retries, as
  * Exchange's queue would. At the end every message of every writer was seen exactly once, complete, under
- * a unique name. Durability is DW_DURABLE_NONE for speed (atomicity and the quota do not depend on it;
- * DW_LOAD_DURABLE=1 switches to full durability). Bounded by DW_LOAD_SECONDS (default 150).
+ * a unique name. Full durability by default (about 11 s for 16,000 deliveries on the project machine);
+ * DW_LOAD_DURABLE=0 uses DW_DURABLE_NONE (about 3 s), which changes neither atomicity nor the quota.
+ * Bounded by DW_LOAD_SECONDS (default 150).
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -72,7 +73,7 @@ int main(void)
     unsigned procs = (unsigned)rel_env_ulong("DW_LOAD_PROCS", 8);
     unsigned msgs = (unsigned)rel_env_ulong("DW_LOAD_MSGS", 2000);
     uint64_t quota = rel_env_ulong("DW_LOAD_QUOTA", 1u << 20);
-    int durable = (int)rel_env_ulong("DW_LOAD_DURABLE", 0);
+    int durable = (int)rel_env_ulong("DW_LOAD_DURABLE", 1);
     double limit = (double)rel_env_ulong("DW_LOAD_SECONDS", 150);
     uint64_t seed = 0x4c6f6164ull ^ (uint64_t)time(NULL);
     REL_CHECK(procs >= 1 && procs < 1000 && msgs >= 1 && msgs < STRIDE, "bad scale");
