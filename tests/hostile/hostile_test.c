@@ -11,7 +11,8 @@
  *                                          never a "*.eml" symlink, never a reported delivery that is missing
  *   names planted as FIFOs/device nodes -> the next free name is used; special files never opened,
  *                                          counted or swept
- *   traversal in names/roots/options    -> DW_E_NAME / DW_E_ROOT / DW_E_INVAL, nothing created
+ *   traversal in names/roots/options    -> DW_E_NAME / DW_E_ROOT / DW_E_INVAL, nothing created;
+ *                                          dw_path_explain warns about each name
  * Cases print "ok"/"not ok" lines; a case that needs root skips with a message when not root. The
  * program exits 1 when any case failed, 77 when every case skipped.
  */
@@ -727,6 +728,13 @@ static void case_traversal_corpus(void)
         for (int k = 0; k < 3; k++)
             allowed |= names[i].allowed[k] != DW_REASON_OK && chk.reason == names[i].allowed[k];
         EXPECT(st == DW_E_NAME && allowed, "name #%zu: %s, reason %s", i, dw_status_name(st), dw_reason_name(chk.reason));
+        /* Exchange's own join must at least warn about every one of them. */
+        dw_explain_info ex;
+        st = dw_path_explain("C:\\Exchange", names[i].name, NULL, buf, sizeof buf, NULL, &ex);
+        EXPECT(st == DW_OK && ex.strict_status == DW_E_NAME && (ex.warnings & DW_WARN_DIFFERS) &&
+                   (ex.warnings & (DW_WARN_INVALID_NAME | DW_WARN_PARENT_ESCAPE | DW_WARN_ROOT_REPLACED |
+                                   DW_WARN_SUBDIRECTORY | DW_WARN_DRIVE_RELATIVE)),
+               "explain(name #%zu): %s, warnings 0x%x", i, dw_status_name(st), ex.warnings);
         const char *roots[] = {"C:\\Exchange", "/var/spool/exchange", NULL, "\\\\srv\\share\\drops"};
         for (int r = 0; r < 4; r++) {
             dw_resolve_info info;
