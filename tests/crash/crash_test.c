@@ -10,8 +10,10 @@
  *     temporary files and touches no "*.eml".
  * Odd rounds run the writer with a DropDirectoryQuota (DW_CRASH_QUOTA bytes, default 16 MiB; 0 disables)
  * and the driver then consumes the round's files like the gateway: a reservation or ledger left behind by
- * a killed writer must not shrink the quota for the next writer once the sweep has run (the writer exits
- * on any failure, which fails the round).
+ * a killed writer must not shrink the quota for the next writer once the sweep has run: a writer refused
+ * for capacity reports the size it needed and waits to be killed, and the driver checks that the
+ * directory (published files plus the reservations of temporaries) really left no room; any other
+ * failure ends the writer and fails the round.
  * Rounds continue on the same directory until DW_CRASH_ROUNDS (default 300) or DW_CRASH_SECONDS (default
  * 20) is reached. DW_CRASH_SEED fixes the seed (printed), DW_CRASH_DURABLE=0 uses DW_DURABLE_NONE,
  * DW_CRASH_KEEP=1 keeps the directory.
@@ -112,6 +114,7 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
         mo.expected_size = (k & 4) ? len : 0; /* known size: quota checked before the first byte */
         dw_status st;
         unsigned count = 1;
+        size_t bound = len; /* bytes this call may hold at once (for judging a quota refusal) */
         switch (k % 4) {
         case 1: {
             dw_msg *m = NULL;
@@ -144,8 +147,10 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
             char *msgs[3] = {msg, NULL, NULL};
             char names[3][DW_FILE_NAME_MAX];
             lens[0] = len;
-            for (unsigned j = 1; j < 3; j++)
+            for (unsigned j = 1; j < 3; j++) {
                 msgs[j] = rel_msg(seed, idx + j, MAX_LARGE, &lens[j]);
+                bound += lens[j];
+            }
             for (unsigned j = 0; j < 3; j++)
                 bufs[j] = msgs[j];
             st = dw_drop_write_batch(drop, bufs, lens, 3, NULL, &names[0][0], DW_FILE_NAME_MAX, &done, &err);
@@ -160,6 +165,15 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
             st = dw_drop_write(drop, msg, len, &mo, name, sizeof name, NULL, &err);
         }
         free(msg);
+        if (st != DW_OK && quota && st == DW_E_IO && err.io_class == DW_CLASS_CAPACITY && err.op == DW_OP_QUOTA) {
+            /* The quota is full: say so, and wait to be killed; the driver judges whether it really was. */
+            char line[64];
+            int n = snprintf(line, sizeof line, "F %zu\n", bound);
+            if (write(report_fd, line, (size_t)n) != n)
+                _exit(5);
+            for (;;)
+                pause();
+        }
         if (st != DW_OK) {
             fprintf(stderr, "writer: delivery %" PRIu64 " (mode %u): %s, class %s op %s errno %d (%s)\n", idx, k % 4,
                     dw_status_name(st), dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno, err.detail);
@@ -199,7 +213,7 @@ int main(void)
 
     double t0 = rel_now();
     unsigned long rounds = 0, reported_total = 0, unreported = 0, temps_swept = 0, killed_mid = 0, deferred = 0,
-                  deferred_max = 0, verified = 0, consumed = 0, quota_rounds = 0;
+                  deferred_max = 0, verified = 0, consumed = 0, quota_rounds = 0, quota_full = 0;
     for (; rounds < max_rounds && rel_now() - t0 < max_seconds; rounds++) {
         int with_quota = quota && (rounds & 1);
         quota_rounds += with_quota;
@@ -236,6 +250,7 @@ int main(void)
 
         /* Scan: verify new *.eml files, re-check old ones, count temporaries. */
         unsigned long temps = 0, new_files = 0;
+        uint64_t used = 0; /* what the quota counts: published files and temporaries (their reservations) */
         for (size_t i = 0; i < npresent; i++)
             present[i].seen = 0;
         DIR *d = fdopendir(dup(dirfd));
@@ -245,14 +260,15 @@ int main(void)
         while ((e = readdir(d)) != NULL) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, LEDGER))
                 continue;
+            struct stat st;
+            REL_CHECK(fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode),
+                      "'%s' is not a regular file", e->d_name);
+            used += (uint64_t)st.st_size;
             if (rel_is_temp(e->d_name)) {
                 temps++;
                 continue;
             }
             REL_CHECK(rel_has_suffix(e->d_name, ".eml"), "round %lu: unexpected file '%s'", rounds, e->d_name);
-            struct stat st;
-            REL_CHECK(fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode),
-                      "'%s' is not a regular file", e->d_name);
             present_file *pf = find_present(e->d_name);
             if (pf) {
                 REL_CHECK(pf->size == st.st_size, "'%s' changed size after publication", e->d_name);
@@ -287,6 +303,15 @@ int main(void)
             *nl = '\0';
             uint64_t idx;
             char name[DW_FILE_NAME_MAX];
+            size_t bound;
+            if (sscanf(line, "F %zu", &bound) == 1) {
+                /* A refusal for capacity is right only when the message really did not fit. */
+                REL_CHECK(with_quota && used + bound > quota,
+                          "round %lu: quota refusal with %" PRIu64 " bytes used, message <= %zu, quota %" PRIu64, rounds,
+                          used, bound, quota);
+                quota_full++;
+                continue;
+            }
             REL_CHECK(sscanf(line, "%" SCNu64 " %127s", &idx, name) == 2, "bad report line '%s'", line);
             present_file *pf = find_present(name);
             REL_CHECK(pf != NULL, "round %lu: reported delivery %" PRIu64 " '%s' is missing", rounds, idx, name);
@@ -361,9 +386,9 @@ int main(void)
     close(dirfd);
     printf("crash: %lu rounds survived (%lu with a quota) in %.1f s: %lu files verified byte-identical (%lu reported + "
            "%lu completed but unreported; %lu consumed after quota rounds, %zu re-verified at the end), %lu rounds left "
-           "temporaries (%lu swept; at most %lu deferred by the whole-second age-0 sweep)\n",
+           "temporaries (%lu swept; at most %lu deferred by the whole-second age-0 sweep); %lu justified quota refusals\n",
            rounds, quota_rounds, rel_now() - t0, verified, reported_total, unreported, consumed, npresent, killed_mid,
-           temps_swept, deferred_max);
+           temps_swept, deferred_max, quota_full);
     REL_CHECK(rounds >= 10, "only %lu rounds ran", rounds);
     REL_CHECK(verified > 0, "no delivery completed in any round");
     if (!rel_env_ulong("DW_CRASH_KEEP", 0))
