@@ -42,7 +42,10 @@ FUZZ_MAX_LEN = 4096
 FUZZ_CFLAGS = -g -O1 -std=c11 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_RUN_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
-fuzz-build:
+FUZZ_TARGET_FILES = tests/fuzz/fuzz_name.c tests/fuzz/fuzz_path.c tests/fuzz/fuzz_alert.c tests/fuzz/json_check.c \
+	tests/fuzz/json_check.h tests/fuzz/fuzz_common.h
+fuzz-build: tests/fuzz/bin/stamp
+tests/fuzz/bin/stamp: $(lib_libdropwatch_core_la_SOURCES) $(FUZZ_TARGET_FILES) $(dropwatchinclude_HEADERS)
 	@$(MKDIR_P) tests/fuzz/bin
 	@srcs=; for f in $(lib_libdropwatch_core_la_SOURCES); do \
 	  case $$f in *.c) srcs="$$srcs $(top_srcdir)/$$f";; esac; \
@@ -54,6 +57,7 @@ fuzz-build:
 	  $(FUZZ_CC) $(FUZZ_CFLAGS) -DHAVE_CONFIG_H -I$(top_builddir) -I$(top_srcdir)/include -I$(top_builddir)/include \
 	    -I$(top_srcdir)/lib $$srcs $(top_srcdir)/tests/fuzz/$$t.c $$extra -o tests/fuzz/bin/$$t $$libs || exit 1; \
 	done
+	@touch $@
 
 # Each target runs FUZZ_SECONDS over a scratch corpus seeded from the committed one; a crash leaves its
 # input in tests/fuzz/work/<target>/crash-* and fails the target. Statistics go to tests/fuzz/<target>.log.
@@ -76,7 +80,7 @@ fuzz-merge: fuzz-build
 	done
 
 if ENABLE_FUZZING
-noinst_DATA += fuzz-build
+noinst_DATA += tests/fuzz/bin/stamp
 endif
 
 clean-local: clean-reliability
