@@ -343,7 +343,8 @@ int main(void)
                 continue;
             if (rel_is_temp(e->d_name)) {
                 struct stat ts;
-                REL_CHECK(fstatat(dirfd, e->d_name, &ts, AT_SYMLINK_NOFOLLOW) == 0 && ts.st_mtime >= time(NULL) - 3, /* young: same second as the sweep, give or take a slow machine */
+                /* young: the sweep's own second, give or take a slow machine */
+                REL_CHECK(fstatat(dirfd, e->d_name, &ts, AT_SYMLINK_NOFOLLOW) == 0 && ts.st_mtime >= time(NULL) - 3,
                           "age-0 sweep left an old temporary '%s'", e->d_name);
                 left++;
                 continue;
