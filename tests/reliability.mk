@@ -83,7 +83,7 @@ if ENABLE_FUZZING
 noinst_DATA += tests/fuzz/bin/stamp
 endif
 
-clean-local: clean-reliability
+DW_CLEAN_LOCAL += clean-reliability
 clean-reliability:
 	-rm -rf tests/fuzz/bin tests/fuzz/work tests/fuzz/*.log coverage valgrind-logs
 
