@@ -1103,7 +1103,7 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
 
 /* ---- listing: usage, sweep --------------------------------------------------------------------------- */
 
-dw_status dwi_scan(dw_drop *d, int64_t stale_before, int remove_stale, dwi_scan_result *res, dw_io_error *err)
+dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_scan_result *res, dw_io_error *err)
 {
     memset(res, 0, sizeof *res);
     dwi_dir *dir = NULL;
@@ -1125,7 +1125,7 @@ dw_status dwi_scan(dw_drop *d, int64_t stale_before, int remove_stale, dwi_scan_
             res->files++;
             continue;
         }
-        if (stale_before && st.mtime_sec < stale_before) {
+        if (stale_before_ns && st.mtime_sec * 1000000000 + st.mtime_nsec < stale_before_ns) {
             res->stale_temps++;
             if (remove_stale) {
                 int u = dwi_inject(d, DW_OP_UNLINK);
@@ -1147,10 +1147,13 @@ dw_status dwi_scan(dw_drop *d, int64_t stale_before, int remove_stale, dwi_scan_
     return DW_OK;
 }
 
-static int64_t now_sec(dw_drop *d)
+int64_t dwi_stale_cutoff_ns(dw_drop *d, unsigned max_age_seconds)
 {
     int64_t sec = 0, nsec = 0;
-    return d->ops->now(d->ctx, &sec, &nsec) < 0 ? 0 : sec;
+    if (d->ops->now(d->ctx, &sec, &nsec) < 0)
+        return 1; /* no clock: nothing counts as stale rather than everything */
+    int64_t cut = (sec - (int64_t)max_age_seconds) * 1000000000 + nsec;
+    return cut > 0 ? cut : 1;
 }
 
 dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *removed, dw_io_error *err)
@@ -1163,9 +1166,8 @@ dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *remov
         return DW_E_INVAL;
     }
     /* "Older than max_age" means mtime < now - max_age: a file of exactly that age is kept. */
-    int64_t before = now_sec(drop) - (int64_t)max_age_seconds;
     dwi_scan_result res;
-    dw_status st = dwi_scan(drop, before > 0 ? before : 1, 1, &res, err);
+    dw_status st = dwi_scan(drop, dwi_stale_cutoff_ns(drop, max_age_seconds), 1, &res, err);
     if (removed)
         *removed = res.stale_temps;
     return st;

@@ -93,12 +93,8 @@ dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, uns
         dw_drop_close(d);
         return st;
     }
-    int64_t sec = 0, nsec = 0;
-    if (d->ops->now(d->ctx, &sec, &nsec) < 0)
-        sec = 0;
-    int64_t before = sec - (int64_t)stale_age_seconds;
     dwi_scan_result res;
-    st = dwi_scan(d, before > 0 ? before : 1, 0, &res, err);
+    st = dwi_scan(d, dwi_stale_cutoff_ns(d, stale_age_seconds), 0, &res, err);
     if (st != DW_OK) {
         dw_drop_close(d);
         return st;
