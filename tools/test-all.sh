@@ -1,11 +1,11 @@
 #!/bin/bash
 # Build libdropwatch from scratch and run every test: C (Check), CLI, Python, C#, PowerShell, the
 # libfiu fault-injection tests, then the C suite again under ASan+UBSan and under valgrind, and a
-# short fuzz smoke run. This is the README's test command; .ci/run runs it with DW_WERROR=1.
+# short fuzz smoke run, coverage of lib/ and make distcheck. This is the README's test command; .ci/run runs it with DW_WERROR=1.
 #
 # Environment knobs: DW_WERROR=1 (compile with -Werror), DW_JOBS (default 2),
 # DW_SKIP_SANITIZERS=1, DW_SKIP_VALGRIND=1, DW_SKIP_FUZZ=1, DW_FUZZ_SECONDS (default 20 per target),
-# DW_SKIP_DISTCHECK=1.
+# DW_SKIP_COVERAGE=1, DW_SKIP_DISTCHECK=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -88,17 +88,23 @@ if [ "${DW_SKIP_SANITIZERS:-0}" != 1 ]; then
         --enable-sanitizers --disable-python --disable-csharp || status=1
 fi
 
-if [ "${DW_SKIP_VALGRIND:-0}" != 1 ] && [ -f tests/valgrind.sh ]; then
-    log "valgrind: every Check program with --leak-check=full --error-exitcode=1"
-    bash tests/valgrind.sh _build/full || status=1
+if [ "${DW_SKIP_VALGRIND:-0}" != 1 ]; then
+    log "valgrind: every Check program and fuzz replay with --leak-check=full --error-exitcode=1"
+    make -C _build/full check-valgrind || status=1
 fi
 
-if [ "${DW_SKIP_FUZZ:-0}" != 1 ] && [ -f tests/reliability.mk ] && grep -q '^fuzz:' tests/reliability.mk; then
-    log "fuzz smoke: each libFuzzer target for ${DW_FUZZ_SECONDS:-20} s"
-    rm -rf _build/fuzz && mkdir -p _build/fuzz
-    (cd _build/fuzz && "$top/configure" CC=clang --enable-fuzzing --disable-python --disable-csharp \
-        "${werror[@]}" >configure.out && make -j"$jobs" >build.out 2>&1 &&
-        make fuzz FUZZ_SECONDS="${DW_FUZZ_SECONDS:-20}") || status=1
+if [ "${DW_SKIP_FUZZ:-0}" != 1 ]; then
+    log "fuzz smoke: each libFuzzer target (clang) for ${DW_FUZZ_SECONDS:-20} s"
+    make -C _build/full fuzz FUZZ_SECONDS="${DW_FUZZ_SECONDS:-20}" || status=1
+fi
+
+if [ "${DW_SKIP_COVERAGE:-0}" != 1 ]; then
+    log "coverage of lib/ (gcovr): report in _build/coverage/coverage/index.html"
+    rm -rf _build/coverage && mkdir -p _build/coverage
+    (cd _build/coverage && "$top/configure" --enable-coverage --enable-fiu-tests --disable-python \
+        --disable-csharp PYTHON="$python" >configure.out && make -j"$jobs" >build.out 2>&1 &&
+        make coverage >coverage.out 2>&1 && grep -E '^(lines|branches|functions):' coverage.out) ||
+        { tail -30 _build/coverage/coverage.out 2>/dev/null; status=1; }
 fi
 
 if [ "${DW_SKIP_DISTCHECK:-0}" != 1 ]; then
