@@ -4,7 +4,7 @@
 # short fuzz smoke run, coverage of lib/ and make distcheck. This is the README's test command; .ci/run runs it with DW_WERROR=1.
 #
 # Environment knobs: DW_WERROR=1 (compile with -Werror), DW_JOBS (default 2),
-# DW_SKIP_SANITIZERS=1, DW_SKIP_VALGRIND=1, DW_SKIP_FUZZ=1, DW_FUZZ_SECONDS (default 20 per target),
+# DW_SKIP_SANITIZERS=1, DW_SKIP_VALGRIND=1, DW_SKIP_FUZZ=1, DW_FUZZ_SECONDS (default 60 per target),
 # DW_SKIP_COVERAGE=1, DW_SKIP_DISTCHECK=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,8 +94,8 @@ if [ "${DW_SKIP_VALGRIND:-0}" != 1 ]; then
 fi
 
 if [ "${DW_SKIP_FUZZ:-0}" != 1 ]; then
-    log "fuzz smoke: each libFuzzer target (clang) for ${DW_FUZZ_SECONDS:-20} s"
-    make -C _build/full fuzz FUZZ_SECONDS="${DW_FUZZ_SECONDS:-20}" || status=1
+    log "fuzz smoke: each libFuzzer target (clang) for ${DW_FUZZ_SECONDS:-60} s"
+    make -C _build/full fuzz FUZZ_SECONDS="${DW_FUZZ_SECONDS:-60}" || status=1
 fi
 
 if [ "${DW_SKIP_COVERAGE:-0}" != 1 ]; then
