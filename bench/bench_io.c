@@ -1,0 +1,713 @@
+/*
+ * bench_io.c - the file-system sections of dw_bench: delivery throughput, batches, cost as the directory
+ * fills, and concurrent writers. The baseline of each is the raw syscall sequence written inline here.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dropwatch.h"
+#include "bench.h"
+
+/* ---- scratch directories --------------------------------------------------------------------------- */
+
+static unsigned scratch_seq;
+
+void bench_scratch_make(const char *parent, const char *tag, char *buf, size_t size)
+{
+    for (;;) {
+        snprintf(buf, size, "%s/dwbench-%ld-%s-%u", parent, (long)getpid(), tag, scratch_seq++);
+        if (mkdir(buf, 0750) == 0)
+            return;
+        if (errno != EEXIST)
+            bench_die("mkdir %s: %s", buf, strerror(errno));
+    }
+}
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+#ifdef HAVE_SYNCFS
+        (void)syncfs(fd);
+#else
+        sync();
+#endif
+        close(fd);
+    }
+}
+
+void bench_scratch_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        bench_die("opendir %s: %s", dir, strerror(errno));
+    int dfd = dirfd(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dfd, e->d_name, 0) != 0)
+            bench_die("unlink %s/%s: %s", dir, e->d_name, strerror(errno));
+    }
+    closedir(d);
+    if (rmdir(dir) != 0)
+        bench_die("rmdir %s: %s", dir, strerror(errno));
+    /* Push the removal's metadata out now, so its writeback is not billed to the next timed round. */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s/..", dir);
+    sync_dir(parent);
+}
+
+static void write_all(int fd, const void *data, size_t len, const char *what)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            bench_die("write %s: %s", what, strerror(errno));
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+void bench_fill_dir(const char *dir, unsigned n, size_t bytes)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        bench_die("open %s: %s", dir, strerror(errno));
+    char data[4096];
+    if (bytes > sizeof data)
+        bytes = sizeof data;
+    memset(data, 'f', sizeof data);
+    /* Count what is there so the directory can be grown level by level. */
+    unsigned have = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        bench_die("opendir %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        have += strncmp(e->d_name, "fill-", 5) == 0;
+    closedir(d);
+    for (unsigned i = have; i < n; i++) {
+        char name[64];
+        /* Shaped like the library's unique names so directory hashing sees realistic names. */
+        snprintf(name, sizeof name, "fill-20260101T000000-%u-%u-%08x.eml", (unsigned)getpid(), i,
+                 i * 2654435761u);
+        int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+        if (fd < 0)
+            bench_die("create %s/%s: %s", dir, name, strerror(errno));
+        write_all(fd, data, bytes, name);
+        close(fd);
+    }
+    close(dfd);
+    sync_dir(dir);
+}
+
+/* ---- the raw baseline -------------------------------------------------------------------------------- */
+
+/*
+ * The sequence the library is measured against: openat(O_EXCL) a temporary name, write, fsync, close,
+ * renameat to the final name, fsync the directory. No naming, no retries, no classification.
+ */
+static void raw_write(int dirfd, const char *tag, unsigned seq, const void *data, size_t len, int durable,
+                      char *final_out, size_t final_size)
+{
+    char tmp[96], fin[96];
+    snprintf(tmp, sizeof tmp, ".raw-%s-%u.tmp", tag, seq);
+    snprintf(fin, sizeof fin, "raw-%s-%u.eml", tag, seq);
+    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0)
+        bench_die("raw openat %s: %s", tmp, strerror(errno));
+    write_all(fd, data, len, tmp);
+    if (durable && fsync(fd) != 0)
+        bench_die("raw fsync: %s", strerror(errno));
+    if (close(fd) != 0)
+        bench_die("raw close: %s", strerror(errno));
+    if (renameat(dirfd, tmp, dirfd, fin) != 0)
+        bench_die("raw renameat: %s", strerror(errno));
+    if (durable && fsync(dirfd) != 0)
+        bench_die("raw fsync(dir): %s", strerror(errno));
+    if (final_out != NULL)
+        snprintf(final_out, final_size, "%s", fin);
+}
+
+static int open_dirfd(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        bench_die("open %s: %s", dir, strerror(errno));
+    return fd;
+}
+
+static dw_drop *lib_open(const char *dir, dw_durability durability, uint64_t quota)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.durability = durability;
+    o.quota_bytes = quota;
+    dw_drop *d = NULL;
+    dw_io_error err;
+    dw_status st = dw_drop_open(&d, dir, &o, &err);
+    if (st != DW_OK)
+        bench_die("dw_drop_open %s: %s (%s, errno %d, %s)", dir, dw_status_name(st), dw_class_name(err.io_class),
+                  err.sys_errno, err.detail);
+    return d;
+}
+
+static void lib_write(dw_drop *d, const void *data, size_t len, char *name, size_t name_size)
+{
+    dw_io_error err;
+    char local[DW_FILE_NAME_MAX];
+    if (name == NULL) {
+        name = local;
+        name_size = sizeof local;
+    }
+    dw_status st = dw_drop_write(d, data, len, NULL, name, name_size, NULL, &err);
+    if (st != DW_OK)
+        bench_die("dw_drop_write (%zu bytes): %s (%s, op %s, errno %d, %s)", len, dw_status_name(st),
+                  dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno, err.detail);
+}
+
+/* A plausible message: headers, then body text, `len` bytes in all. */
+static void *make_message(size_t len, const char *tag)
+{
+    char *m = malloc(len ? len : 1);
+    if (m == NULL)
+        bench_die("out of memory");
+    int h = snprintf(m, len, "X-Bench: %s\r\nFrom: a@example.com\r\nTo: b@example.com\r\nSubject: bench\r\n\r\n", tag);
+    size_t i = h > 0 && (size_t)h < len ? (size_t)h : 0;
+    for (; i < len; i++)
+        m[i] = (i % 78 == 77) ? '\n' : (char)('a' + (i * 7) % 26);
+    return m;
+}
+
+/* ---- 1. delivery throughput ------------------------------------------------------------------------- */
+
+typedef struct delivery_case {
+    size_t size;
+    int durable;
+    unsigned count;
+} delivery_case;
+
+/* Files per second for one run. */
+static double delivery_run(const char *parent, int lib, const delivery_case *c, const void *msg)
+{
+    char dir[4096];
+    bench_scratch_make(parent, lib ? "lib" : "raw", dir, sizeof dir);
+    double t0, t1;
+    if (lib) {
+        dw_drop *d = lib_open(dir, c->durable ? DW_DURABLE_FULL : DW_DURABLE_NONE, 0);
+        t0 = bench_now();
+        for (unsigned i = 0; i < c->count; i++)
+            lib_write(d, msg, c->size, NULL, 0);
+        t1 = bench_now();
+        dw_drop_close(d);
+    } else {
+        int dfd = open_dirfd(dir);
+        t0 = bench_now();
+        for (unsigned i = 0; i < c->count; i++)
+            raw_write(dfd, "d", i, msg, c->size, c->durable, NULL, 0);
+        t1 = bench_now();
+        close(dfd);
+    }
+    bench_scratch_remove(dir);
+    return (double)c->count / (t1 - t0);
+}
+
+static void size_label(size_t size, char *buf, size_t bsize)
+{
+    if (size >= 1024 * 1024 && size % (1024 * 1024) == 0)
+        snprintf(buf, bsize, "%zu MiB", size / (1024 * 1024));
+    else if (size >= 1024 && size % 1024 == 0)
+        snprintf(buf, bsize, "%zu KiB", size / 1024);
+    else
+        snprintf(buf, bsize, "%zu B", size);
+}
+
+void bench_delivery(const char *parent)
+{
+    char fs[512];
+    bench_fs_label(parent, fs, sizeof fs);
+    for (int durable = 1; durable >= 0; durable--) {
+        for (size_t si = 0; si < bench_cfg.nsizes; si++) {
+            delivery_case c;
+            c.size = bench_cfg.sizes[si];
+            c.durable = durable;
+            /* Keep each run near the same duration whatever the size. */
+            double scale = c.size <= 4096 ? 1.0 : 4096.0 / (double)c.size * 16.0;
+            if (scale > 1.0)
+                scale = 1.0;
+            double n = bench_cfg.count_4k * scale * (durable ? 1.0 : 4.0);
+            c.count = n < 8 ? 8 : (unsigned)n;
+            void *msg = make_message(c.size, "delivery");
+            unsigned rounds = bench_cfg.rounds;
+            double *lib = calloc(rounds, sizeof *lib), *base = calloc(rounds, sizeof *base);
+            if (lib == NULL || base == NULL)
+                bench_die("out of memory");
+            /* One untimed run of each to warm caches and allocate directory blocks. */
+            (void)delivery_run(parent, 1, &c, msg);
+            (void)delivery_run(parent, 0, &c, msg);
+            for (unsigned r = 0; r < rounds; r++) {
+                /* Alternate which goes first so slow drift hits both sides equally. */
+                if (r % 2 == 0) {
+                    lib[r] = delivery_run(parent, 1, &c, msg);
+                    base[r] = delivery_run(parent, 0, &c, msg);
+                } else {
+                    base[r] = delivery_run(parent, 0, &c, msg);
+                    lib[r] = delivery_run(parent, 1, &c, msg);
+                }
+            }
+            char what[128], unit[16], note[160];
+            char sz[32];
+            size_label(c.size, sz, sizeof sz);
+            snprintf(what, sizeof what, "%s, %s", sz, durable ? "durable (DW_DURABLE_FULL)" : "non-durable (DW_DURABLE_NONE)");
+            if (c.size >= 65536) {
+                for (unsigned r = 0; r < rounds; r++) {
+                    lib[r] *= (double)c.size / 1e6;
+                    base[r] *= (double)c.size / 1e6;
+                }
+                snprintf(unit, sizeof unit, "MB/s");
+            } else {
+                snprintf(unit, sizeof unit, "files/s");
+            }
+            snprintf(note, sizeof note, "%u files per run", c.count);
+            int target_kind = (durable && c.size == 4096) ? 1 : 0;
+            bench_row_pair("1. Delivery throughput", fs, what, unit, BENCH_HIGHER_BETTER, lib, base, rounds,
+                           durable ? "raw openat(O_EXCL)→write→fsync→renameat→fsync(dir)"
+                                   : "raw openat(O_EXCL)→write→renameat (no fsync)",
+                           target_kind, 0.95, note);
+            free(lib);
+            free(base);
+            free(msg);
+        }
+    }
+    /* Heap allocations per guarded write (informational: guarded writes may allocate their handle). */
+    if (bench_alloc_supported()) {
+        char dir[4096];
+        bench_scratch_make(parent, "alloc", dir, sizeof dir);
+        void *msg = make_message(4096, "alloc");
+        dw_drop *d = lib_open(dir, DW_DURABLE_NONE, 0);
+        const unsigned n = 64;
+        bench_alloc_start();
+        for (unsigned i = 0; i < n; i++)
+            lib_write(d, msg, 4096, NULL, 0);
+        uint64_t a = bench_alloc_stop();
+        dw_drop_close(d);
+        bench_scratch_remove(dir);
+        free(msg);
+        char v[64];
+        snprintf(v, sizeof v, "%.2f", (double)a / n);
+        bench_row_text("1. Delivery throughput", fs, "heap allocations per dw_drop_write (4 KiB)", "allocs/write", v,
+                       "raw sequence", "0", NULL, "—", "info", "counted by the benchmark's malloc interposer");
+    }
+}
+
+/* ---- 2. batch delivery -------------------------------------------------------------------------------- */
+
+#if defined(DW_BENCH_HAVE_BATCH)
+#include "bench_batch.inc"
+#else
+void bench_batch(const char *parent)
+{
+    char fs[512];
+    bench_fs_label(parent, fs, sizeof fs);
+    bench_row_text("2. Batch delivery", fs, "batch of 64 vs 64 single durable writes", "files/s", "n/a",
+                   "64 × dw_drop_write", "n/a", NULL, "≥ 3×", "n/a",
+                   "dw_drop_write_batch() is not in include/dropwatch/guard.h yet");
+}
+#endif
+
+/* ---- 3. cost as the directory fills ------------------------------------------------------------------ */
+
+typedef struct fill_result {
+    double *lat;     /* all latencies (seconds) */
+    size_t n, cap;
+    double *round_med;
+    double *round_p99;
+    size_t rounds;
+} fill_result;
+
+static void fill_push(fill_result *f, double v)
+{
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 1024;
+        f->lat = realloc(f->lat, f->cap * sizeof *f->lat);
+        if (f->lat == NULL)
+            bench_die("out of memory");
+    }
+    f->lat[f->n++] = v;
+}
+
+/*
+ * One measured run at the current fill: up to `writes` writes (stopping after a time cap so a library
+ * that scans the directory per write cannot blow the run time), latencies appended to *res. The files
+ * written are removed afterwards (untimed) so the fill level stays what it says.
+ */
+static void fill_run(const char *dir, int lib, int durable, uint64_t quota, unsigned writes, const void *msg,
+                     fill_result *res)
+{
+    char(*names)[DW_FILE_NAME_MAX] = calloc(writes, sizeof *names);
+    double *lat = calloc(writes, sizeof *lat);
+    if (names == NULL || lat == NULL)
+        bench_die("out of memory");
+    unsigned done = 0;
+    double start = bench_now();
+    const double cap = bench_cfg.quick ? 0.5 : 1.5;
+    static unsigned raw_seq;
+    if (lib) {
+        dw_drop *d = lib_open(dir, durable ? DW_DURABLE_FULL : DW_DURABLE_NONE, quota);
+        for (; done < writes; done++) {
+            double t0 = bench_now();
+            lib_write(d, msg, 4096, names[done], sizeof names[done]);
+            double t1 = bench_now();
+            lat[done] = t1 - t0;
+            if (done >= 20 && t1 - start > cap) {
+                done++;
+                break;
+            }
+        }
+        dw_drop_close(d);
+    } else {
+        int dfd = open_dirfd(dir);
+        for (; done < writes; done++) {
+            double t0 = bench_now();
+            raw_write(dfd, "fill", raw_seq++, msg, 4096, durable, names[done], sizeof names[done]);
+            double t1 = bench_now();
+            lat[done] = t1 - t0;
+            if (done >= 20 && t1 - start > cap) {
+                done++;
+                break;
+            }
+        }
+        close(dfd);
+    }
+    int dfd = open_dirfd(dir);
+    for (unsigned i = 0; i < done; i++)
+        if (unlinkat(dfd, names[i], 0) != 0)
+            bench_die("unlink %s/%s: %s", dir, names[i], strerror(errno));
+    close(dfd);
+    sync_dir(dir);
+    for (unsigned i = 0; i < done; i++)
+        fill_push(res, lat[i]);
+    res->round_med[res->rounds] = bench_median(lat, done);
+    res->round_p99[res->rounds] = bench_quantile(lat, done, 0.99);
+    res->rounds++;
+    free(names);
+    free(lat);
+}
+
+void bench_fill(const char *parent)
+{
+    char fs[512];
+    bench_fs_label(parent, fs, sizeof fs);
+    char dir[4096];
+    bench_scratch_make(parent, "fill", dir, sizeof dir);
+    void *msg = make_message(4096, "fill");
+    unsigned rounds = bench_cfg.rounds;
+    const uint64_t big_quota = (uint64_t)1 << 40; /* quota accounting on, never reached */
+    /* [durable][quota][fill]: library median of the empty directory, for the "vs empty" rows. */
+    double lib_empty_med[2][2] = {{NAN, NAN}, {NAN, NAN}}, raw_empty_med[2][2] = {{NAN, NAN}, {NAN, NAN}};
+    double lib_empty_p99[2][2] = {{NAN, NAN}, {NAN, NAN}};
+    for (size_t fi = 0; fi < bench_cfg.nfills; fi++) {
+        unsigned level = bench_cfg.fills[fi];
+        double t0 = bench_now();
+        bench_fill_dir(dir, level, 256);
+        if (bench_cfg.verbose)
+            bench_log("filled %s to %u files in %.1f s", dir, level, bench_now() - t0);
+        for (int durable = 1; durable >= 0; durable--) {
+            for (int q = 0; q < 2; q++) {
+                fill_result lib = {0}, raw = {0};
+                lib.round_med = calloc(rounds, sizeof(double));
+                lib.round_p99 = calloc(rounds, sizeof(double));
+                raw.round_med = calloc(rounds, sizeof(double));
+                raw.round_p99 = calloc(rounds, sizeof(double));
+                if (!lib.round_med || !lib.round_p99 || !raw.round_med || !raw.round_p99)
+                    bench_die("out of memory");
+                unsigned writes = durable ? bench_cfg.fill_writes : bench_cfg.fill_writes * 2;
+                for (unsigned r = 0; r < rounds; r++) {
+                    if (r % 2 == 0) {
+                        fill_run(dir, 1, durable, q ? big_quota : 0, writes, msg, &lib);
+                        fill_run(dir, 0, durable, 0, writes, msg, &raw);
+                    } else {
+                        fill_run(dir, 0, durable, 0, writes, msg, &raw);
+                        fill_run(dir, 1, durable, q ? big_quota : 0, writes, msg, &lib);
+                    }
+                }
+                /* Per-round figures in microseconds. */
+                double lm[256], rm[256], lp[256], rp[256];
+                for (unsigned r = 0; r < rounds && r < 256; r++) {
+                    lm[r] = lib.round_med[r] * 1e6;
+                    rm[r] = raw.round_med[r] * 1e6;
+                    lp[r] = lib.round_p99[r] * 1e6;
+                    rp[r] = raw.round_p99[r] * 1e6;
+                }
+                char what[160], note[200];
+                snprintf(what, sizeof what, "%u existing .eml, quota %s, %s: median", level, q ? "on" : "off",
+                         durable ? "durable" : "non-durable");
+                snprintf(note, sizeof note, "%zu library / %zu baseline writes; all-write median %.1f / %.1f µs",
+                         lib.n, raw.n, bench_median(lib.lat, lib.n) * 1e6, bench_median(raw.lat, raw.n) * 1e6);
+                bench_row_pair("3. Latency as the directory fills", fs, what, "µs/write", BENCH_LOWER_BETTER, lm, rm,
+                               rounds, "raw sequence, same directory", 0, 0, note);
+                snprintf(what, sizeof what, "%u existing .eml, quota %s, %s: p99", level, q ? "on" : "off",
+                         durable ? "durable" : "non-durable");
+                snprintf(note, sizeof note, "all-write p99 %.1f / %.1f µs", bench_quantile(lib.lat, lib.n, 0.99) * 1e6,
+                         bench_quantile(raw.lat, raw.n, 0.99) * 1e6);
+                bench_row_pair("3. Latency as the directory fills", fs, what, "µs/write", BENCH_LOWER_BETTER, lp, rp,
+                               rounds, "raw sequence, same directory", 0, 0, note);
+                double lmed = bench_median(lib.lat, lib.n), rmed = bench_median(raw.lat, raw.n);
+                double lp99 = bench_quantile(lib.lat, lib.n, 0.99);
+                if (fi == 0) {
+                    lib_empty_med[durable][q] = lmed;
+                    raw_empty_med[durable][q] = rmed;
+                    lib_empty_p99[durable][q] = lp99;
+                }
+                if (fi > 0 && fi == bench_cfg.nfills - 1) {
+                    /* Growth factor: the library against itself in the empty directory. */
+                    double g = lmed / lib_empty_med[durable][q];
+                    double gr = rmed / raw_empty_med[durable][q];
+                    double gp = lp99 / lib_empty_p99[durable][q];
+                    char lv[64], bv[64], rv[64], tg[32], nt[200];
+                    snprintf(lv, sizeof lv, "%.3g×", g);
+                    snprintf(bv, sizeof bv, "%.3g×", gr);
+                    snprintf(rv, sizeof rv, "%.3g×", g > 0 ? gr / g : NAN);
+                    snprintf(tg, sizeof tg, "≤ 1.2×");
+                    snprintf(what, sizeof what, "%u vs %u existing, quota %s, %s: median latency growth", level,
+                             bench_cfg.fills[0], q ? "on" : "off", durable ? "durable" : "non-durable");
+                    snprintf(nt, sizeof nt, "library p99 growth %.3g×; medians %.1f → %.1f µs", gp,
+                             lib_empty_med[durable][q] * 1e6, lmed * 1e6);
+                    bench_row_text("3. Latency as the directory fills", fs, what, "× of empty", lv,
+                                   "raw sequence growth", bv, rv, tg, isnan(g) ? "n/a" : (g <= 1.2 ? "PASS" : "MISS"), nt);
+                }
+                free(lib.lat);
+                free(raw.lat);
+                free(lib.round_med);
+                free(lib.round_p99);
+                free(raw.round_med);
+                free(raw.round_p99);
+            }
+        }
+    }
+    free(msg);
+    bench_scratch_remove(dir);
+}
+
+/* ---- 4. concurrency ------------------------------------------------------------------------------------- */
+
+typedef struct conc_arg {
+    const char *dir;
+    int lib;
+    unsigned writer;
+    unsigned files;
+    pthread_barrier_t *barrier;
+    int failed;
+} conc_arg;
+
+/* Each message says who wrote it, so the check after the run can find lost and duplicated files. */
+static void conc_message(char *buf, size_t len, unsigned writer, unsigned seq)
+{
+    memset(buf, 'm', len);
+    int h = snprintf(buf, len, "X-Bench-Writer: %u\r\nX-Bench-Seq: %u\r\n\r\n", writer, seq);
+    if (h > 0 && (size_t)h < len)
+        buf[h] = 'm';
+}
+
+static int conc_writer(const char *dir, int lib, unsigned writer, unsigned files)
+{
+    char msg[4096];
+    char tag[32];
+    snprintf(tag, sizeof tag, "w%u", writer);
+    if (lib) {
+        dw_drop *d = lib_open(dir, DW_DURABLE_FULL, 0);
+        for (unsigned i = 0; i < files; i++) {
+            conc_message(msg, sizeof msg, writer, i);
+            lib_write(d, msg, sizeof msg, NULL, 0);
+        }
+        dw_drop_close(d);
+    } else {
+        int dfd = open_dirfd(dir);
+        for (unsigned i = 0; i < files; i++) {
+            conc_message(msg, sizeof msg, writer, i);
+            raw_write(dfd, tag, i, msg, sizeof msg, 1, NULL, 0);
+        }
+        close(dfd);
+    }
+    return 0;
+}
+
+static void *conc_thread(void *p)
+{
+    conc_arg *a = p;
+    pthread_barrier_wait(a->barrier);
+    a->failed = conc_writer(a->dir, a->lib, a->writer, a->files);
+    return NULL;
+}
+
+/* Check the directory: every (writer, seq) exactly once, every file complete, no temporary left. */
+static void conc_verify(const char *dir, unsigned writers, unsigned files, unsigned *lost, unsigned *dup,
+                        unsigned *bad, unsigned *temps)
+{
+    unsigned char *seen = calloc((size_t)writers * files, 1);
+    if (seen == NULL)
+        bench_die("out of memory");
+    *lost = *dup = *bad = *temps = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        bench_die("opendir %s: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+            continue;
+        size_t l = strlen(n);
+        if (l < 4 || strcmp(n + l - 4, ".eml") != 0) {
+            (*temps)++;
+            continue;
+        }
+        int fd = openat(dirfd(d), n, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            bench_die("open %s/%s: %s", dir, n, strerror(errno));
+        char head[128];
+        ssize_t got = pread(fd, head, sizeof head - 1, 0);
+        struct stat st;
+        if (fstat(fd, &st) != 0)
+            bench_die("fstat: %s", strerror(errno));
+        close(fd);
+        unsigned w, s;
+        if (got <= 0 || st.st_size != 4096) {
+            (*bad)++;
+            continue;
+        }
+        head[got] = '\0';
+        if (sscanf(head, "X-Bench-Writer: %u\r\nX-Bench-Seq: %u", &w, &s) != 2 || w >= writers || s >= files) {
+            (*bad)++;
+            continue;
+        }
+        if (seen[(size_t)w * files + s]++)
+            (*dup)++;
+    }
+    closedir(d);
+    for (size_t i = 0; i < (size_t)writers * files; i++)
+        *lost += seen[i] == 0;
+    free(seen);
+}
+
+/* Aggregate files/s for one run; verification counts added to *problems. */
+static double conc_run(const char *parent, int lib, int procs, unsigned writers, unsigned files, unsigned *problems,
+                       unsigned *checked)
+{
+    char dir[4096];
+    bench_scratch_make(parent, lib ? "clib" : "craw", dir, sizeof dir);
+    double t0, t1;
+    if (procs) {
+        int gate[2];
+        if (pipe(gate) != 0)
+            bench_die("pipe: %s", strerror(errno));
+        pid_t pids[64];
+        for (unsigned w = 0; w < writers; w++) {
+            pid_t pid = fork();
+            if (pid < 0)
+                bench_die("fork: %s", strerror(errno));
+            if (pid == 0) {
+                close(gate[1]);
+                char c;
+                /* Wait until the parent closes the gate: every child starts together. */
+                while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+                    ;
+                _exit(conc_writer(dir, lib, w, files) == 0 ? 0 : 1);
+            }
+            pids[w] = pid;
+        }
+        close(gate[0]);
+        usleep(20000); /* let the children reach the gate */
+        t0 = bench_now();
+        close(gate[1]);
+        for (unsigned w = 0; w < writers; w++) {
+            int status;
+            while (waitpid(pids[w], &status, 0) < 0)
+                if (errno != EINTR)
+                    bench_die("waitpid: %s", strerror(errno));
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                bench_die("writer process %u failed (status %d)", w, status);
+        }
+        t1 = bench_now();
+    } else {
+        pthread_t th[64];
+        conc_arg args[64];
+        pthread_barrier_t barrier;
+        pthread_barrier_init(&barrier, NULL, writers + 1);
+        for (unsigned w = 0; w < writers; w++) {
+            args[w] = (conc_arg){dir, lib, w, files, &barrier, 0};
+            if (pthread_create(&th[w], NULL, conc_thread, &args[w]) != 0)
+                bench_die("pthread_create failed");
+        }
+        pthread_barrier_wait(&barrier);
+        t0 = bench_now();
+        for (unsigned w = 0; w < writers; w++)
+            pthread_join(th[w], NULL);
+        t1 = bench_now();
+        pthread_barrier_destroy(&barrier);
+    }
+    unsigned lost, dup, bad, temps;
+    conc_verify(dir, writers, files, &lost, &dup, &bad, &temps);
+    *problems += lost + dup + bad + temps;
+    *checked += writers * files;
+    if (lost + dup + bad + temps)
+        bench_log("%s %s x%u: lost %u, duplicate %u, bad %u, stray temporaries %u", lib ? "library" : "raw",
+                  procs ? "processes" : "threads", writers, lost, dup, bad, temps);
+    bench_scratch_remove(dir);
+    return (double)writers * files / (t1 - t0);
+}
+
+void bench_concurrency(const char *parent)
+{
+    char fs[512];
+    bench_fs_label(parent, fs, sizeof fs);
+    unsigned rounds = bench_cfg.rounds;
+    for (int procs = 0; procs < 2; procs++) {
+        for (size_t wi = 0; wi < bench_cfg.nwriters; wi++) {
+            unsigned writers = bench_cfg.writers[wi];
+            if (writers == 0 || writers > 64)
+                continue;
+            double lib[256], base[256];
+            unsigned lib_problems = 0, raw_problems = 0, lib_checked = 0, raw_checked = 0;
+            for (unsigned r = 0; r < rounds && r < 256; r++) {
+                if (r % 2 == 0) {
+                    lib[r] = conc_run(parent, 1, procs, writers, bench_cfg.conc_files, &lib_problems, &lib_checked);
+                    base[r] = conc_run(parent, 0, procs, writers, bench_cfg.conc_files, &raw_problems, &raw_checked);
+                } else {
+                    base[r] = conc_run(parent, 0, procs, writers, bench_cfg.conc_files, &raw_problems, &raw_checked);
+                    lib[r] = conc_run(parent, 1, procs, writers, bench_cfg.conc_files, &lib_problems, &lib_checked);
+                }
+            }
+            char what[128], note[200];
+            snprintf(what, sizeof what, "%u writer %s, durable 4 KiB", writers,
+                     procs ? (writers == 1 ? "process" : "processes") : (writers == 1 ? "thread" : "threads"));
+            snprintf(note, sizeof note, "%u files per writer; aggregate throughput", bench_cfg.conc_files);
+            bench_row_pair("4. Concurrent writers, one directory", fs, what, "files/s", BENCH_HIGHER_BETTER, lib, base,
+                           rounds, "raw sequence, same writers", 0, 0, note);
+            char lv[64], bv[64];
+            snprintf(lv, sizeof lv, "%u problems / %u files", lib_problems, lib_checked);
+            snprintf(bv, sizeof bv, "%u problems / %u files", raw_problems, raw_checked);
+            snprintf(what, sizeof what, "%u writer %s: lost/duplicate/partial/stray files", writers,
+                     procs ? (writers == 1 ? "process" : "processes") : (writers == 1 ? "thread" : "threads"));
+            bench_row_text("4. Concurrent writers, one directory", fs, what, "files", lv, "raw sequence", bv, NULL,
+                           "0", lib_problems == 0 ? "PASS" : "FAIL",
+                           "every (writer, seq) found exactly once, complete, no temporary left");
+        }
+    }
+}
