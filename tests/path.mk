@@ -1,1 +1,7 @@
-# Tests for the path work (filled in by that issue).
+# Tests for the path work: DropDirectory names, drop-path resolution, quota text, envelope formatting.
+check_PROGRAMS += tests/check_name
+TESTS += tests/check_name
+
+tests_check_name_SOURCES = tests/check_name.c
+tests_check_name_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_name_LDADD = $(TESTS_CHECK_LDADD)
