@@ -1,1 +1,1264 @@
-/* Placeholder: implemented by its own issue's work. */
+/*
+ * Event 8004 alert records (and the sibling events 8005/8007/8008/8009) in four formats: text, Windows
+ * Event XML, JSON Lines and RFC 5424 syslog.
+ *
+ * Safety by construction: every byte that reaches the output either is a constant of this file or passes
+ * through one per-format escaper, one code point at a time, after strict UTF-8 decoding (invalid bytes
+ * become U+FFFD) and a length cap (DW_ALERT_FIELD_MAX). The classification strings from classify.c take
+ * the same path, so no field can break a format whatever it contains.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dropwatch/alert.h"
+#include "internal.h"
+#include "utf8.h"
+
+#define RULE_PATH \
+    "Microsoft Exchange Server/Exchange 2007/Common Components/Hub Transport and Edge Transport/Transport"
+#define TRUNC_MARK "...[truncated]"
+#define DW_STR_(x) #x
+#define DW_STR(x) DW_STR_(x)
+/* 9999-12-31T23:59:59.999Z: the last instant RFC 3339 / RFC 5424 (four-digit years) can express. */
+#define MAX_TIME_MS INT64_C(253402300799999)
+/* Win32 codes the event selection looks at (winerror.h). */
+#define W32_FILE_NOT_FOUND 2u
+#define W32_PATH_NOT_FOUND 3u
+#define W32_ACCESS_DENIED 5u
+#define W32_FILENAME_EXCED_RANGE 206u
+
+typedef struct event_info {
+    unsigned id;
+    const char *name;        /* Exchange's symbolic name (TransportEventLogConstants) */
+    const char *alert_type;  /* monitoring severity: 2007 pack for 8004, 2010 monitoring for the siblings */
+    int syslog_severity;     /* follows alert_type: crit 2, err 3, warning 4 */
+    const char *rule_name;
+    const char *message;     /* with %1 %2 %3 insertion strings */
+    int nparams;             /* insertion strings Exchange passes (unnamed Data items) */
+    const char *explanation;
+} event_info;
+
+static const event_info events[] = {
+    {8004, "NonSmtpGWBadDropDirectory", "Critical Error", 2,
+     "A non-SMTP gateway connection failure occurred on the specified connector. An I/O exception occurred "
+     "when writing to the Drop directory.",
+     /* Exchange's own text, including its space before the final period. */
+     "A non-SMTP gateway connection failure occurred on connector %1. When writing to the drop directory %2, "
+     "an I/O exception %3 occurred .",
+     3,
+     "The Foreign connector experienced an I/O exception while writing a message file to its Drop directory. "
+     "The location is RootDropDirectoryPath (Set-TransportServer) joined with the connector's DropDirectory "
+     "(Set-ForeignConnector). Causes: physical hard-disk problems (the drive or its controller); logical "
+     "disk-structure problems (file-system errors or corruption); transient software errors (intense "
+     "read/write activity)."},
+    {8005, "NonSmtpGWQuotaExceeded", "Warning", 4,
+     "A non-SMTP gateway connection failure occurred on the specified connector. The drop directory quota "
+     "limit has been exceeded.",
+     "A non-SMTP gateway connection failure occurred on connector %1. The drop directory quota limit of "
+     "%2(MB) has been exceeded.",
+     2,
+     "The message files in the connector's Drop directory reached its DropDirectoryQuota. No new files are "
+     "written until the foreign gateway deletes existing ones; messages wait in the queue and are retried "
+     "(444 4.4.4 NONSMTPGW.QuotaExceeded), nothing bounces."},
+    {8007, "NonSmtpGWPathTooLongException", "Warning", 4,
+     "A non-SMTP gateway connection failed because the drop directory filename exceeds the system-defined "
+     "maximum length.",
+     /* Exchange does not publish this text; the wording is libdropwatch's, the insertion strings Exchange's. */
+     "A non-SMTP gateway connection failure occurred on connector %1 because a file name in the drop "
+     "directory %2 exceeds the system-defined maximum length.",
+     2,
+     "The full path of a message file in the Drop directory exceeds the maximum path length of the system "
+     "(MAX_PATH, 260 characters, on Windows). Shorten RootDropDirectoryPath or DropDirectory."},
+    {8008, "NonSmtpGWNoDropDirectory", "Warning", 4,
+     "A connection failure occurred on the foreign connector. The Drop directory does not exist.",
+     "A connection failure occurred on the foreign connector %1. The Drop directory %2 does not exist.",
+     2,
+     "The connector's Drop directory does not exist. Exchange never creates it automatically: create it, or "
+     "correct DropDirectory (Set-ForeignConnector) or RootDropDirectoryPath (Set-TransportServer)."},
+    {8009, "NonSmtpGWUnauthorizedAccess", "Error", 3,
+     "Non-SMTP connector failed because the Drop directory does not have the correct access permissions.",
+     "Non-SMTP connector %1 failed because the Drop directory %2 does not have the correct access "
+     "permissions. Change the access permissions for directory %2 or use another directory.",
+     2,
+     "The account of the transport service may not create files in the connector's Drop directory. Grant it "
+     "write permission on the directory, or use another directory."},
+};
+#define EVENT_COUNT (sizeof events / sizeof events[0])
+
+static const char ACT_DRIVERS[] =
+    "Verify that the disk drivers and the firmware of the drive and of its controller are up to date.";
+static const char ACT_CHKDSK[] =
+    "Run CHKDSK <drive letter>: /F /R on the volume that holds the Drop directory (fsck on POSIX systems).";
+static const char ACT_MOVE[] =
+    "Change the location of the connector's Drop directory to another disk (see \"How to Configure the Drop "
+    "Directory of a Foreign Connector\").";
+#define ACTION_COUNT 4
+
+/* ---- input fields: bounded, decoded lazily, flagged ---- */
+
+typedef struct field {
+    const char *s;   /* never NULL */
+    size_t len;      /* bytes used (<= DW_ALERT_FIELD_MAX) */
+    int null;        /* the input was NULL */
+    int truncated;   /* cut at DW_ALERT_FIELD_MAX; the marker is appended on output */
+} field;
+
+/* `cap` bounds the scan for arrays that might not be NUL-terminated (dw_io_error.path/detail). */
+static void field_set(field *f, const char *s, size_t cap)
+{
+    f->null = s == NULL;
+    f->s = s ? s : "";
+    f->truncated = 0;
+    size_t limit = cap < DW_ALERT_FIELD_MAX + 1 ? cap : DW_ALERT_FIELD_MAX + 1;
+    const char *nul = s ? memchr(s, '\0', limit) : f->s;
+    f->len = nul ? (size_t)(nul - f->s) : limit;
+    if (f->len > DW_ALERT_FIELD_MAX) {
+        size_t cut = DW_ALERT_FIELD_MAX;
+        /* Back up to a sequence boundary so the cut itself does not create an invalid sequence. */
+        for (int i = 0; i < 3 && cut > 0 && ((unsigned char)f->s[cut] & 0xC0u) == 0x80u; i++)
+            cut--;
+        f->len = cut;
+        f->truncated = 1;
+    }
+}
+
+/* A code point XML 1.0 cannot carry even as a character reference. */
+static int xml_forbidden(uint32_t cp)
+{
+    return (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) || cp == 0xFFFEu || cp == 0xFFFFu;
+}
+
+/* Pre-pass: does the field hold invalid UTF-8 / characters XML must replace? */
+static void field_scan(const field *f, int *invalid, int *xml_bad)
+{
+    const unsigned char *p = (const unsigned char *)f->s;
+    size_t i = 0;
+    while (i < f->len) {
+        uint32_t cp;
+        size_t k = dwi_utf8_decode(p + i, f->len - i, &cp);
+        if (k == 0) {
+            *invalid = 1;
+            i++;
+            continue;
+        }
+        if (xml_forbidden(cp))
+            *xml_bad = 1;
+        i += k;
+    }
+}
+
+/* ---- per-format escapers (one code point at a time) ---- */
+
+typedef void (*escaper)(dwi_out *o, uint32_t cp);
+
+static void put_utf8(dwi_out *o, uint32_t cp)
+{
+    char b[4];
+    dwi_out_bytes(o, b, dwi_utf8_encode(cp, b));
+}
+
+static void put_hex(dwi_out *o, const char *prefix, uint32_t v, int digits)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char b[8];
+    dwi_out_str(o, prefix);
+    for (int i = digits - 1; i >= 0; i--) {
+        b[i] = hex[v & 0xFu];
+        v >>= 4;
+    }
+    dwi_out_bytes(o, b, (size_t)digits);
+}
+
+/* Characters that move the cursor to a new line or reorder text in a terminal or viewer. */
+static int invisible_or_breaking(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+/* Text and syslog MSG: human-readable, one line per field; backslash stays literal (Windows paths). */
+static void esc_text(dwi_out *o, uint32_t cp)
+{
+    switch (cp) {
+    case '\n': dwi_out_str(o, "\\n"); return;
+    case '\r': dwi_out_str(o, "\\r"); return;
+    case '\t': dwi_out_str(o, "\\t"); return;
+    default: break;
+    }
+    if (cp < 0x20 || cp == 0x7F)
+        put_hex(o, "\\x", cp, 2);
+    else if (invisible_or_breaking(cp))
+        put_hex(o, "\\u", cp, 4);
+    else
+        put_utf8(o, cp);
+}
+
+/* RFC 5424 PARAM-VALUE: '"', '\' and ']' must be escaped; control characters get the text escapes so the
+ * line stays one line (and, since '\' itself is escaped, the value stays lossless). */
+static void esc_sd(dwi_out *o, uint32_t cp)
+{
+    if (cp == '"' || cp == '\\' || cp == ']') {
+        dwi_out_char(o, '\\');
+        dwi_out_char(o, (char)cp);
+        return;
+    }
+    esc_text(o, cp);
+}
+
+static void esc_xml(dwi_out *o, uint32_t cp)
+{
+    switch (cp) {
+    case '&': dwi_out_str(o, "&amp;"); return;
+    case '<': dwi_out_str(o, "&lt;"); return;
+    case '>': dwi_out_str(o, "&gt;"); return;
+    case '"': dwi_out_str(o, "&quot;"); return;
+    case '\'': dwi_out_str(o, "&apos;"); return;
+    /* References, not raw characters: parsers normalise raw CR/LF/TAB (attributes, line ends). */
+    case '\t': dwi_out_str(o, "&#x9;"); return;
+    case '\n': dwi_out_str(o, "&#xA;"); return;
+    case '\r': dwi_out_str(o, "&#xD;"); return;
+    default: break;
+    }
+    if (xml_forbidden(cp))
+        put_utf8(o, DWI_UTF8_REPLACEMENT); /* not representable in XML 1.0, even as a reference */
+    else if (cp == 0x7F || invisible_or_breaking(cp))
+        put_hex(o, "&#x", cp, 4), dwi_out_char(o, ';');
+    else
+        put_utf8(o, cp);
+}
+
+static void esc_json(dwi_out *o, uint32_t cp)
+{
+    switch (cp) {
+    case '"': dwi_out_str(o, "\\\""); return;
+    case '\\': dwi_out_str(o, "\\\\"); return;
+    case '\b': dwi_out_str(o, "\\b"); return;
+    case '\f': dwi_out_str(o, "\\f"); return;
+    case '\n': dwi_out_str(o, "\\n"); return;
+    case '\r': dwi_out_str(o, "\\r"); return;
+    case '\t': dwi_out_str(o, "\\t"); return;
+    default: break;
+    }
+    /* U+2028/2029 too: valid JSON, but they end lines in JavaScript and in some line-oriented readers. */
+    if (cp < 0x20 || cp == 0x7F || invisible_or_breaking(cp))
+        put_hex(o, "\\u", cp, 4);
+    else
+        put_utf8(o, cp);
+}
+
+/* Emit bytes through an escaper, replacing invalid UTF-8 by U+FFFD. */
+static void put_esc_n(dwi_out *o, escaper esc, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = dwi_utf8_decode(p + i, len - i, &cp);
+        if (k == 0) {
+            cp = DWI_UTF8_REPLACEMENT;
+            k = 1;
+        }
+        esc(o, cp);
+        i += k;
+    }
+}
+
+static void put_esc(dwi_out *o, escaper esc, const char *s)
+{
+    if (s)
+        put_esc_n(o, esc, s, strlen(s));
+}
+
+static void put_field(dwi_out *o, escaper esc, const field *f)
+{
+    put_esc_n(o, esc, f->s, f->len);
+    if (f->truncated)
+        put_esc(o, esc, TRUNC_MARK);
+}
+
+/* ---- the record, resolved once per call ---- */
+
+#define EXC_BUF (DW_IO_PATH_MAX + 2 * DW_IO_DETAIL_MAX + 512)
+
+typedef struct record {
+    const dw_alert *a;
+    const event_info *ev;
+    field connector, drop_path, root, drop_dir, computer, exception, path, detail, app;
+    field params[3];
+    int errnum;
+    uint32_t win32;
+    const char *class_name, *class_desc, *op_name, *errno_name, *win32_name;
+    const char *actions[ACTION_COUNT];
+    int replaced;   /* invalid UTF-8 somewhere */
+    int xml_bad;    /* a character XML 1.0 cannot carry somewhere */
+    int truncated;
+    char time[64];
+    char errtext[256];
+    char quota_mb[48];
+    char exc[EXC_BUF];
+} record;
+
+static const char *nz(const char *s, const char *dflt)
+{
+    return s ? s : dflt;
+}
+
+static const event_info *event_lookup(unsigned id)
+{
+    for (size_t i = 0; i < EVENT_COUNT; i++)
+        if (events[i].id == id)
+            return &events[i];
+    return NULL;
+}
+
+/* Bounded length of a fixed-size char array that a caller might not have terminated. */
+static size_t arr_len(const char *s, size_t cap)
+{
+    const char *nul = memchr(s, '\0', cap);
+    return nul ? (size_t)(nul - s) : cap;
+}
+
+static uint32_t effective_win32(const dw_io_error *e)
+{
+    return e->win32 ? e->win32 : (e->sys_errno ? dw_win32_from_errno(e->sys_errno) : 0);
+}
+
+/* The event Exchange would log, following its own order: missing directory, quota, then the write's
+ * exception type (PathTooLongException, UnauthorizedAccessException, any other IOException). */
+static unsigned auto_event(const dw_io_error *e)
+{
+    int en = e->sys_errno;
+    uint32_t w = effective_win32(e);
+    int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT;
+    if (dir_check && (en == ENOENT || (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND))))
+        return 8008;
+    if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY)
+        return 8005;
+    if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)
+        return 8007;
+    if (en == EACCES || en == EPERM || w == W32_ACCESS_DENIED ||
+        (en == 0 && w == 0 && e->io_class == DW_CLASS_ACCESS))
+        return 8009;
+    return 8004;
+}
+
+/* The .NET exception type Exchange would have caught for this failure (for the derived %3). */
+static const char *exception_type(const dw_io_error *e, uint32_t w)
+{
+    int en = e->sys_errno;
+    if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)
+        return "PathTooLongException";
+    if (en == EACCES || en == EPERM || w == W32_ACCESS_DENIED)
+        return "UnauthorizedAccessException";
+    if (en == ENOENT || w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND) {
+        int dir = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT || e->op == DW_OP_SCAN || e->op == DW_OP_MKDIR;
+        return dir ? "DirectoryNotFoundException" : "FileNotFoundException";
+    }
+    return "IOException";
+}
+
+/* DropDirectoryQuota in MB for 8005's %2, read from the classification detail ("quota N bytes, ..."),
+ * which is how the guarded writer reports a DropDirectoryQuota refusal. */
+static void quota_text(const char *detail, size_t len, char *out, size_t size)
+{
+    static const char key[] = "quota ";
+    const char *p = NULL;
+    for (size_t i = 0; i + sizeof key - 1 < len; i++) {
+        if (memcmp(detail + i, key, sizeof key - 1) == 0 && detail[i + sizeof key - 1] >= '0' &&
+            detail[i + sizeof key - 1] <= '9') {
+            p = detail + i + sizeof key - 1;
+            break;
+        }
+    }
+    dwi_out o;
+    dwi_out_init(&o, out, size);
+    if (!p) {
+        dwi_out_str(&o, "unknown");
+        dwi_out_finish(&o, NULL);
+        return;
+    }
+    const char *end = detail + len;
+    unsigned long long bytes = 0;
+    int overflow = 0;
+    for (; p < end && *p >= '0' && *p <= '9'; p++) {
+        if (bytes > (UINT64_MAX - 9) / 10)
+            overflow = 1;
+        else
+            bytes = bytes * 10 + (unsigned)(*p - '0');
+    }
+    if (overflow) {
+        dwi_out_str(&o, "unknown");
+    } else {
+        const unsigned long long mb = 1024ULL * 1024ULL;
+        dwi_out_u64(&o, bytes / mb);
+        unsigned long long frac = (bytes % mb) * 100 / mb; /* two decimals, truncated */
+        if (bytes % mb) {
+            dwi_out_char(&o, '.');
+            dwi_out_char(&o, (char)('0' + frac / 10));
+            dwi_out_char(&o, (char)('0' + frac % 10));
+        }
+    }
+    dwi_out_finish(&o, NULL);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec >= 0)
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return 0; /* a clock that fails or predates 1970: the epoch, still a valid record */
+}
+
+static void format_time(int64_t ms, char *out, size_t size)
+{
+    if (ms < 0)
+        ms = now_ms();
+    if (ms > MAX_TIME_MS)
+        ms = MAX_TIME_MS;
+    if (sizeof(time_t) < 8 && ms / 1000 > INT32_MAX)
+        ms = (int64_t)INT32_MAX * 1000 + 999;
+    time_t secs = (time_t)(ms / 1000);
+    int milli = (int)(ms % 1000);
+    struct tm tm;
+    if (!gmtime_r(&secs, &tm)) {
+        memset(&tm, 0, sizeof tm);
+        tm.tm_year = 70;
+        tm.tm_mday = 1;
+        milli = 0;
+    }
+    /* Fixed width: 24 characters for every year 0000-9999. */
+    dwi_out o;
+    dwi_out_init(&o, out, size);
+    unsigned vals[6] = {(unsigned)(tm.tm_year + 1900), (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday,
+                        (unsigned)tm.tm_hour, (unsigned)tm.tm_min, (unsigned)tm.tm_sec};
+    static const char seps[] = "--T::.";
+    for (int i = 0; i < 6; i++) {
+        unsigned v = vals[i];
+        if (i == 0) {
+            dwi_out_char(&o, (char)('0' + v / 1000 % 10));
+            dwi_out_char(&o, (char)('0' + v / 100 % 10));
+        }
+        dwi_out_char(&o, (char)('0' + v / 10 % 10));
+        dwi_out_char(&o, (char)('0' + v % 10));
+        dwi_out_char(&o, seps[i]);
+    }
+    dwi_out_char(&o, (char)('0' + milli / 100));
+    dwi_out_char(&o, (char)('0' + milli / 10 % 10));
+    dwi_out_char(&o, (char)('0' + milli % 10));
+    dwi_out_char(&o, 'Z');
+    dwi_out_finish(&o, NULL);
+}
+
+/* %3 when the caller gave none, e.g. "IOException: No space left on device (errno ENOSPC 28, Win32
+ * ERROR_DISK_FULL 112) during write of /srv/drop/Fax/x.tmp". */
+static void derive_exception(record *r)
+{
+    const dw_io_error *e = &r->a->error;
+    dwi_out o;
+    dwi_out_init(&o, r->exc, sizeof r->exc);
+    dwi_out_str(&o, exception_type(e, r->win32));
+    dwi_out_str(&o, ": ");
+    if (r->errnum)
+        dwi_out_str(&o, r->errtext);
+    else if (r->win32)
+        dwi_out_str(&o, r->win32_name ? r->win32_name : "Win32 error");
+    else
+        dwi_out_str(&o, r->class_desc);
+    if (r->errnum || r->win32) {
+        dwi_out_str(&o, " (");
+        if (r->errnum) {
+            dwi_out_str(&o, "errno ");
+            if (r->errno_name) {
+                dwi_out_str(&o, r->errno_name);
+                dwi_out_char(&o, ' ');
+            }
+            if (r->errnum < 0) {
+                dwi_out_char(&o, '-');
+                dwi_out_u64(&o, 0ULL - (unsigned long long)(long long)r->errnum);
+            } else {
+                dwi_out_u64(&o, (unsigned long long)r->errnum);
+            }
+        }
+        if (r->win32) {
+            dwi_out_str(&o, r->errnum ? ", Win32 " : "Win32 ");
+            if (r->win32_name) {
+                dwi_out_str(&o, r->win32_name);
+                dwi_out_char(&o, ' ');
+            }
+            dwi_out_u64(&o, r->win32);
+        }
+        dwi_out_char(&o, ')');
+    }
+    if (e->op != DW_OP_NONE) {
+        dwi_out_str(&o, " during ");
+        dwi_out_str(&o, r->op_name);
+    }
+    size_t plen = arr_len(e->path, sizeof e->path);
+    if (plen) {
+        dwi_out_str(&o, " of ");
+        dwi_out_bytes(&o, e->path, plen);
+    }
+    size_t dlen = arr_len(e->detail, sizeof e->detail);
+    if (dlen) {
+        dwi_out_str(&o, "; ");
+        dwi_out_bytes(&o, e->detail, dlen);
+    }
+    dwi_out_finish(&o, NULL); /* cannot overflow: every part is bounded and EXC_BUF holds them all */
+}
+
+static void record_build(record *r, const dw_alert *a)
+{
+    const dw_io_error *e = &a->error;
+    r->a = a;
+    r->ev = event_lookup(dw_alert_event_id(a));
+    field_set(&r->connector, a->connector, SIZE_MAX);
+    field_set(&r->drop_path, a->drop_path, SIZE_MAX);
+    field_set(&r->root, a->root, SIZE_MAX);
+    field_set(&r->drop_dir, a->drop_dir, SIZE_MAX);
+    field_set(&r->computer, a->computer ? a->computer : "localhost", SIZE_MAX);
+    field_set(&r->app, a->app_name ? a->app_name : "dropwatch", SIZE_MAX);
+    field_set(&r->path, e->path, sizeof e->path);
+    field_set(&r->detail, e->detail, sizeof e->detail);
+
+    r->errnum = e->sys_errno;
+    r->win32 = effective_win32(e);
+    r->class_name = nz(dw_class_name(e->io_class), "unknown");
+    r->class_desc = nz(dw_class_str(e->io_class), "");
+    r->op_name = nz(dw_op_name(e->op), "unknown");
+    r->errno_name = r->errnum ? dw_errno_name(r->errnum) : NULL;
+    r->win32_name = r->win32 ? dw_win32_name(r->win32) : NULL;
+    r->errtext[0] = '\0';
+    if (r->errnum)
+        (void)dw_errno_str(r->errnum, r->errtext, sizeof r->errtext, NULL); /* truncation is harmless */
+
+    /* The class action first (the most specific), then the event page's three in the order the class
+     * makes most likely to help. */
+    r->actions[0] = nz(dw_class_action(e->io_class), "");
+    switch (e->io_class) {
+    case DW_CLASS_LOGICAL:
+        r->actions[1] = ACT_CHKDSK, r->actions[2] = ACT_DRIVERS, r->actions[3] = ACT_MOVE;
+        break;
+    case DW_CLASS_CAPACITY:
+        r->actions[1] = ACT_MOVE, r->actions[2] = ACT_DRIVERS, r->actions[3] = ACT_CHKDSK;
+        break;
+    default:
+        r->actions[1] = ACT_DRIVERS, r->actions[2] = ACT_CHKDSK, r->actions[3] = ACT_MOVE;
+        break;
+    }
+
+    format_time(a->time_ms, r->time, sizeof r->time);
+    if (a->exception_text) {
+        field_set(&r->exception, a->exception_text, SIZE_MAX);
+    } else {
+        derive_exception(r);
+        field_set(&r->exception, r->exc, sizeof r->exc);
+    }
+    quota_text(r->detail.s, r->detail.len, r->quota_mb, sizeof r->quota_mb);
+
+    r->params[0] = r->connector;
+    if (r->ev->id == 8005)
+        field_set(&r->params[1], r->quota_mb, sizeof r->quota_mb);
+    else
+        r->params[1] = r->drop_path;
+    r->params[2] = r->exception;
+
+    r->replaced = r->xml_bad = r->truncated = 0;
+    const field *all[] = {&r->connector, &r->drop_path, &r->root, &r->drop_dir, &r->computer,
+                          &r->app, &r->path, &r->detail, &r->exception};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        field_scan(all[i], &r->replaced, &r->xml_bad);
+        r->truncated |= all[i]->truncated;
+    }
+    /* Library strings (strerror text) are scanned too: a locale could in principle yield anything. */
+    field f;
+    field_set(&f, r->errtext, sizeof r->errtext);
+    field_scan(&f, &r->replaced, &r->xml_bad);
+}
+
+/* The event's message with the insertion strings substituted. */
+static void put_message(dwi_out *o, escaper esc, const record *r)
+{
+    const char *m = r->ev->message;
+    while (*m) {
+        const char *pct = strchr(m, '%');
+        if (!pct) {
+            put_esc(o, esc, m);
+            break;
+        }
+        put_esc_n(o, esc, m, (size_t)(pct - m));
+        int n = pct[1] - '1';
+        if (n >= 0 && n < 3) {
+            put_field(o, esc, &r->params[n]);
+            m = pct + 2;
+        } else {
+            esc(o, '%');
+            m = pct + 1;
+        }
+    }
+}
+
+static const char *bool_str(int v)
+{
+    return v ? "true" : "false";
+}
+
+static void put_int(dwi_out *o, long long v)
+{
+    if (v < 0) {
+        dwi_out_char(o, '-');
+        dwi_out_u64(o, 0ULL - (unsigned long long)v);
+    } else {
+        dwi_out_u64(o, (unsigned long long)v);
+    }
+}
+
+/* ---- text ---- */
+
+/* Word-wrap one of this file's constant paragraphs (ASCII, no newlines) with an indent. */
+static void put_wrapped(dwi_out *o, const char *indent, const char *s, size_t width)
+{
+    while (*s) {
+        size_t n = strlen(s);
+        size_t take = n;
+        if (n > width) {
+            take = width;
+            while (take > 0 && s[take] != ' ')
+                take--;
+            if (take == 0)
+                take = width;
+        }
+        dwi_out_str(o, indent);
+        dwi_out_bytes(o, s, take);
+        dwi_out_char(o, '\n');
+        s += take;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+static void text_label(dwi_out *o, const char *label)
+{
+    size_t n = strlen(label);
+    dwi_out_str(o, label);
+    dwi_out_char(o, ':');
+    for (size_t i = n + 1; i < 24; i++)
+        dwi_out_char(o, ' ');
+}
+
+static void text_line(dwi_out *o, const char *label, const char *value)
+{
+    text_label(o, label);
+    put_esc(o, esc_text, value);
+    dwi_out_char(o, '\n');
+}
+
+static void text_field(dwi_out *o, const char *label, const field *f)
+{
+    text_label(o, label);
+    put_field(o, esc_text, f);
+    dwi_out_char(o, '\n');
+}
+
+static void format_text(dwi_out *o, const record *r)
+{
+    const dw_alert *a = r->a;
+    const dw_io_error *e = &a->error;
+    /* Header: one line, like an Operator Console alert; every inserted value is escaped so no input can
+     * start a line of its own. */
+    put_esc(o, esc_text, r->ev->alert_type);
+    dwi_out_str(o, " - ");
+    dwi_out_str(o, r->time);
+    dwi_out_str(o, " - ");
+    put_field(o, esc_text, &r->computer);
+    dwi_out_str(o, " - MSExchangeTransport ");
+    dwi_out_u64(o, r->ev->id);
+    dwi_out_str(o, ": ");
+    put_esc(o, esc_text, r->ev->rule_name);
+    dwi_out_char(o, '\n');
+
+    text_label(o, "Message");
+    put_message(o, esc_text, r);
+    dwi_out_char(o, '\n');
+    text_line(o, "Product Name", "Exchange");
+    text_line(o, "Product Version", "8.0");
+    text_label(o, "Event ID");
+    dwi_out_u64(o, r->ev->id);
+    dwi_out_str(o, " (");
+    dwi_out_str(o, r->ev->name);
+    dwi_out_str(o, ")\n");
+    text_line(o, "Event Source", "MSExchangeTransport");
+    text_line(o, "Alert Type", r->ev->alert_type);
+    text_line(o, "MOM Rule Path", RULE_PATH);
+    text_line(o, "MOM Rule Name", r->ev->rule_name);
+    text_line(o, "Log Name", "Application");
+    text_line(o, "Level", "Error");
+    text_line(o, "Task Category", "RemoteDelivery (7)");
+    text_line(o, "Keywords", "Classic");
+    text_line(o, "Time (UTC)", r->time);
+    text_field(o, "Computer", &r->computer);
+    if (a->has_record_id) {
+        text_label(o, "Record ID");
+        dwi_out_u64(o, a->record_id);
+        dwi_out_char(o, '\n');
+    }
+    text_field(o, "Connector", &r->connector);
+    text_field(o, "Drop Directory Path", &r->drop_path);
+    text_field(o, "RootDropDirectoryPath", &r->root);
+    text_field(o, "DropDirectory", &r->drop_dir);
+    text_label(o, "I/O Class");
+    put_esc(o, esc_text, r->class_name);
+    if (*r->class_desc) {
+        dwi_out_str(o, " (");
+        put_esc(o, esc_text, r->class_desc);
+        dwi_out_char(o, ')');
+    }
+    dwi_out_char(o, '\n');
+    text_line(o, "Operation", r->op_name);
+    text_label(o, "Errno");
+    put_int(o, r->errnum);
+    if (r->errno_name) {
+        dwi_out_char(o, ' ');
+        put_esc(o, esc_text, r->errno_name);
+    }
+    if (r->errnum) {
+        dwi_out_str(o, ": ");
+        put_esc(o, esc_text, r->errtext);
+    }
+    dwi_out_char(o, '\n');
+    text_label(o, "Win32 Code");
+    dwi_out_u64(o, r->win32);
+    if (r->win32_name) {
+        dwi_out_char(o, ' ');
+        put_esc(o, esc_text, r->win32_name);
+    }
+    dwi_out_char(o, '\n');
+    text_line(o, "Retryable", e->retryable ? "yes" : "no");
+    text_label(o, "Attempts");
+    dwi_out_u64(o, e->attempts);
+    dwi_out_char(o, '\n');
+    text_field(o, "Path", &r->path);
+    text_field(o, "Detail", &r->detail);
+    text_field(o, "Exception", &r->exception);
+    if (r->replaced || r->truncated) {
+        text_label(o, "Notes");
+        if (r->replaced)
+            dwi_out_str(o, "invalid UTF-8 replaced by U+FFFD");
+        if (r->replaced && r->truncated)
+            dwi_out_str(o, "; ");
+        if (r->truncated)
+            dwi_out_str(o, "values longer than " DW_STR(DW_ALERT_FIELD_MAX) " bytes truncated (marked " TRUNC_MARK ")");
+        dwi_out_char(o, '\n');
+    }
+    dwi_out_str(o, "\nExplanation:\n");
+    put_wrapped(o, "  ", r->ev->explanation, 100);
+    dwi_out_str(o, "\nUser Action:\n");
+    for (int i = 0; i < ACTION_COUNT; i++) {
+        dwi_out_str(o, "  ");
+        dwi_out_u64(o, (unsigned long long)i + 1);
+        dwi_out_str(o, ". ");
+        put_esc(o, esc_text, r->actions[i]);
+        dwi_out_char(o, '\n');
+    }
+}
+
+/* ---- XML ---- */
+
+static void xml_data_open(dwi_out *o, const char *name)
+{
+    dwi_out_str(o, "    <Data Name=\"");
+    dwi_out_str(o, name);
+    dwi_out_str(o, "\">");
+}
+
+static void xml_data(dwi_out *o, const char *name, const char *value)
+{
+    xml_data_open(o, name);
+    put_esc(o, esc_xml, value);
+    dwi_out_str(o, "</Data>\n");
+}
+
+static void xml_data_field(dwi_out *o, const char *name, const field *f)
+{
+    xml_data_open(o, name);
+    put_field(o, esc_xml, f);
+    dwi_out_str(o, "</Data>\n");
+}
+
+static void xml_data_int(dwi_out *o, const char *name, long long v)
+{
+    xml_data_open(o, name);
+    put_int(o, v);
+    dwi_out_str(o, "</Data>\n");
+}
+
+static void format_xml(dwi_out *o, const record *r)
+{
+    const dw_alert *a = r->a;
+    const dw_io_error *e = &a->error;
+    dwi_out_str(o, "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n"
+                   "  <System>\n"
+                   "    <Provider Name=\"MSExchangeTransport\" />\n"
+                   "    <EventID Qualifiers=\"49156\">");
+    dwi_out_u64(o, r->ev->id);
+    dwi_out_str(o, "</EventID>\n"
+                   "    <Level>2</Level>\n"
+                   "    <Task>7</Task>\n"
+                   "    <Keywords>0x80000000000000</Keywords>\n"
+                   "    <TimeCreated SystemTime=\"");
+    dwi_out_str(o, r->time);
+    dwi_out_str(o, "\" />\n");
+    if (a->has_record_id) {
+        dwi_out_str(o, "    <EventRecordID>");
+        dwi_out_u64(o, a->record_id);
+        dwi_out_str(o, "</EventRecordID>\n");
+    }
+    dwi_out_str(o, "    <Channel>Application</Channel>\n    <Computer>");
+    put_field(o, esc_xml, &r->computer);
+    dwi_out_str(o, "</Computer>\n    <Security />\n  </System>\n  <EventData>\n");
+    /* Exchange's insertion strings first, unnamed and in %1.. order, as Exchange logs them. */
+    for (int i = 0; i < r->ev->nparams; i++) {
+        dwi_out_str(o, "    <Data>");
+        put_field(o, esc_xml, &r->params[i]);
+        dwi_out_str(o, "</Data>\n");
+    }
+    xml_data(o, "EventName", r->ev->name);
+    xml_data(o, "Product", "Exchange");
+    xml_data(o, "ProductVersion", "8.0");
+    xml_data(o, "AlertType", r->ev->alert_type);
+    xml_data(o, "RulePath", RULE_PATH);
+    xml_data(o, "RuleName", r->ev->rule_name);
+    xml_data_field(o, "Connector", &r->connector);
+    xml_data_field(o, "DropPath", &r->drop_path);
+    xml_data_field(o, "RootDropDirectoryPath", &r->root);
+    xml_data_field(o, "DropDirectory", &r->drop_dir);
+    xml_data(o, "Class", r->class_name);
+    xml_data(o, "Operation", r->op_name);
+    xml_data_int(o, "Errno", r->errnum);
+    xml_data(o, "ErrnoName", r->errno_name ? r->errno_name : "");
+    xml_data(o, "ErrnoText", r->errtext);
+    xml_data_int(o, "Win32Code", r->win32);
+    xml_data(o, "Win32Name", r->win32_name ? r->win32_name : "");
+    xml_data(o, "Retryable", bool_str(e->retryable));
+    xml_data_int(o, "Attempts", e->attempts);
+    xml_data_field(o, "Path", &r->path);
+    xml_data_field(o, "Detail", &r->detail);
+    xml_data_field(o, "Exception", &r->exception);
+    static const char *const action_names[ACTION_COUNT] = {"Action1", "Action2", "Action3", "Action4"};
+    for (int i = 0; i < ACTION_COUNT; i++)
+        xml_data(o, action_names[i], r->actions[i]);
+    xml_data(o, "Replaced", bool_str(r->replaced || r->xml_bad));
+    xml_data(o, "Truncated", bool_str(r->truncated));
+    dwi_out_str(o, "  </EventData>\n</Event>\n");
+}
+
+/* ---- JSON ---- */
+
+static void json_key(dwi_out *o, const char *key, int *first)
+{
+    if (!*first)
+        dwi_out_char(o, ',');
+    *first = 0;
+    dwi_out_char(o, '"');
+    dwi_out_str(o, key);
+    dwi_out_str(o, "\":");
+}
+
+static void json_str(dwi_out *o, const char *key, const char *value, int *first)
+{
+    json_key(o, key, first);
+    if (!value) {
+        dwi_out_str(o, "null");
+        return;
+    }
+    dwi_out_char(o, '"');
+    put_esc(o, esc_json, value);
+    dwi_out_char(o, '"');
+}
+
+static void json_field(dwi_out *o, const char *key, const field *f, int *first)
+{
+    json_key(o, key, first);
+    if (f->null) {
+        dwi_out_str(o, "null");
+        return;
+    }
+    dwi_out_char(o, '"');
+    put_field(o, esc_json, f);
+    dwi_out_char(o, '"');
+}
+
+static void json_int(dwi_out *o, const char *key, long long v, int *first)
+{
+    json_key(o, key, first);
+    put_int(o, v);
+}
+
+static void json_bool(dwi_out *o, const char *key, int v, int *first)
+{
+    json_key(o, key, first);
+    dwi_out_str(o, bool_str(v));
+}
+
+static void format_json(dwi_out *o, const record *r)
+{
+    const dw_alert *a = r->a;
+    const dw_io_error *e = &a->error;
+    int first = 1, f2;
+    char id[16];
+    dwi_out ido;
+    dwi_out_init(&ido, id, sizeof id);
+    dwi_out_u64(&ido, r->ev->id);
+    dwi_out_finish(&ido, NULL);
+
+    /* Nested objects, as Winlogbeat emits them (ECS dotted names are paths into these objects). */
+    dwi_out_char(o, '{');
+    json_str(o, "@timestamp", r->time, &first);
+    json_key(o, "event", &first);
+    f2 = 1;
+    dwi_out_char(o, '{');
+    json_str(o, "code", id, &f2);
+    json_str(o, "kind", "event", &f2);
+    json_str(o, "action", "RemoteDelivery", &f2);
+    json_str(o, "provider", "MSExchangeTransport", &f2);
+    dwi_out_char(o, '}');
+    json_key(o, "log", &first);
+    f2 = 1;
+    dwi_out_char(o, '{');
+    json_str(o, "level", "error", &f2);
+    dwi_out_char(o, '}');
+    json_key(o, "host", &first);
+    f2 = 1;
+    dwi_out_char(o, '{');
+    json_field(o, "name", &r->computer, &f2);
+    dwi_out_char(o, '}');
+    json_key(o, "message", &first);
+    dwi_out_char(o, '"');
+    put_message(o, esc_json, r);
+    dwi_out_char(o, '"');
+
+    json_key(o, "winlog", &first);
+    f2 = 1;
+    dwi_out_char(o, '{');
+    json_str(o, "channel", "Application", &f2);
+    json_str(o, "event_id", id, &f2);
+    json_str(o, "provider_name", "MSExchangeTransport", &f2);
+    json_field(o, "computer_name", &r->computer, &f2);
+    if (a->has_record_id) {
+        char rid[24];
+        dwi_out_init(&ido, rid, sizeof rid);
+        dwi_out_u64(&ido, a->record_id);
+        dwi_out_finish(&ido, NULL);
+        json_str(o, "record_id", rid, &f2);
+    }
+    json_str(o, "task", "RemoteDelivery", &f2);
+    json_key(o, "keywords", &f2);
+    dwi_out_str(o, "[\"Classic\"]");
+    json_key(o, "event_data", &f2);
+    int f3 = 1;
+    dwi_out_char(o, '{');
+    static const char *const pnames[3] = {"param1", "param2", "param3"};
+    for (int i = 0; i < r->ev->nparams; i++) {
+        json_key(o, pnames[i], &f3);
+        dwi_out_char(o, '"');
+        put_field(o, esc_json, &r->params[i]);
+        dwi_out_char(o, '"');
+    }
+    dwi_out_str(o, "}}");
+
+    json_key(o, "dropwatch", &first);
+    f2 = 1;
+    dwi_out_char(o, '{');
+    json_str(o, "event_name", r->ev->name, &f2);
+    json_str(o, "product", "Exchange", &f2);
+    json_str(o, "product_version", "8.0", &f2);
+    json_str(o, "alert_type", r->ev->alert_type, &f2);
+    json_key(o, "rule", &f2);
+    f3 = 1;
+    dwi_out_char(o, '{');
+    json_str(o, "path", RULE_PATH, &f3);
+    json_str(o, "name", r->ev->rule_name, &f3);
+    dwi_out_char(o, '}');
+    json_field(o, "connector", &r->connector, &f2);
+    json_field(o, "drop_path", &r->drop_path, &f2);
+    json_field(o, "root", &r->root, &f2);
+    json_field(o, "drop_directory", &r->drop_dir, &f2);
+    json_str(o, "class", r->class_name, &f2);
+    json_str(o, "operation", r->op_name, &f2);
+    json_int(o, "errno", r->errnum, &f2);
+    json_str(o, "errno_name", r->errno_name, &f2);
+    json_str(o, "errno_text", r->errnum ? r->errtext : NULL, &f2);
+    json_int(o, "win32", r->win32, &f2);
+    json_str(o, "win32_name", r->win32_name, &f2);
+    json_bool(o, "retryable", e->retryable, &f2);
+    json_int(o, "attempts", e->attempts, &f2);
+    json_field(o, "path", &r->path, &f2);
+    json_field(o, "detail", &r->detail, &f2);
+    json_field(o, "exception", &r->exception, &f2);
+    json_key(o, "actions", &f2);
+    dwi_out_char(o, '[');
+    for (int i = 0; i < ACTION_COUNT; i++) {
+        if (i)
+            dwi_out_char(o, ',');
+        dwi_out_char(o, '"');
+        put_esc(o, esc_json, r->actions[i]);
+        dwi_out_char(o, '"');
+    }
+    dwi_out_char(o, ']');
+    json_bool(o, "replaced", r->replaced, &f2);
+    json_bool(o, "truncated", r->truncated, &f2);
+    dwi_out_str(o, "}}\n");
+}
+
+/* ---- syslog (RFC 5424) ---- */
+
+/* HOSTNAME / APP-NAME: 1*N PRINTUSASCII (33-126). Anything else becomes '_' (one per code point or
+ * invalid byte); empty becomes the NILVALUE "-". */
+static void put_printusascii(dwi_out *o, const field *f, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)f->s;
+    size_t i = 0, n = 0;
+    while (i < f->len && n < max) {
+        uint32_t cp;
+        size_t k = dwi_utf8_decode(p + i, f->len - i, &cp);
+        if (k == 0)
+            k = 1, cp = '_';
+        dwi_out_char(o, cp >= 33 && cp <= 126 ? (char)cp : '_');
+        i += k;
+        n++;
+    }
+    if (n == 0)
+        dwi_out_char(o, '-');
+}
+
+static void sd_param(dwi_out *o, const char *name, const char *value)
+{
+    dwi_out_char(o, ' ');
+    dwi_out_str(o, name);
+    dwi_out_str(o, "=\"");
+    put_esc(o, esc_sd, value);
+    dwi_out_char(o, '"');
+}
+
+static void sd_field(dwi_out *o, const char *name, const field *f)
+{
+    dwi_out_char(o, ' ');
+    dwi_out_str(o, name);
+    dwi_out_str(o, "=\"");
+    put_field(o, esc_sd, f);
+    dwi_out_char(o, '"');
+}
+
+static void sd_int(dwi_out *o, const char *name, long long v)
+{
+    dwi_out_char(o, ' ');
+    dwi_out_str(o, name);
+    dwi_out_str(o, "=\"");
+    put_int(o, v);
+    dwi_out_char(o, '"');
+}
+
+static int msg_has_non_ascii(const record *r)
+{
+    const char *m = r->ev->message;
+    for (; *m; m++)
+        if ((unsigned char)*m >= 0x80)
+            return 1;
+    for (int i = 0; i < r->ev->nparams; i++)
+        for (size_t k = 0; k < r->params[i].len; k++)
+            if ((unsigned char)r->params[i].s[k] >= 0x80)
+                return 1;
+    return 0;
+}
+
+static void format_syslog(dwi_out *o, const record *r)
+{
+    const dw_alert *a = r->a;
+    const dw_io_error *e = &a->error;
+    dwi_out_char(o, '<');
+    dwi_out_u64(o, (unsigned long long)(a->syslog_facility * 8 + r->ev->syslog_severity));
+    dwi_out_str(o, ">1 ");
+    dwi_out_str(o, r->time);
+    dwi_out_char(o, ' ');
+    put_printusascii(o, &r->computer, 255);
+    dwi_out_char(o, ' ');
+    put_printusascii(o, &r->app, 48);
+    /* PROCID nil: the record describes an event, not this process; MSGID: Exchange's symbolic name. */
+    dwi_out_str(o, " - ");
+    dwi_out_str(o, r->ev->name);
+    /* 32473 is the example Private Enterprise Number of RFC 5612. */
+    dwi_out_str(o, " [dropwatch@32473");
+    sd_int(o, "eventID", r->ev->id);
+    sd_param(o, "alertType", r->ev->alert_type);
+    sd_param(o, "product", "Exchange");
+    sd_param(o, "productVersion", "8.0");
+    sd_param(o, "source", "MSExchangeTransport");
+    sd_param(o, "rulePath", RULE_PATH);
+    sd_param(o, "ruleName", r->ev->rule_name);
+    if (a->has_record_id) {
+        dwi_out_str(o, " recordID=\"");
+        dwi_out_u64(o, a->record_id);
+        dwi_out_char(o, '"');
+    }
+    sd_field(o, "connector", &r->connector);
+    sd_field(o, "dropPath", &r->drop_path);
+    sd_field(o, "root", &r->root);
+    sd_field(o, "dropDirectory", &r->drop_dir);
+    sd_param(o, "class", r->class_name);
+    sd_param(o, "operation", r->op_name);
+    sd_int(o, "errno", r->errnum);
+    sd_param(o, "errnoName", r->errno_name ? r->errno_name : "");
+    sd_param(o, "errnoText", r->errtext);
+    sd_int(o, "win32", r->win32);
+    sd_param(o, "win32Name", r->win32_name ? r->win32_name : "");
+    sd_param(o, "retryable", bool_str(e->retryable));
+    sd_int(o, "attempts", e->attempts);
+    sd_field(o, "path", &r->path);
+    sd_field(o, "detail", &r->detail);
+    sd_field(o, "exception", &r->exception);
+    static const char *const action_names[ACTION_COUNT] = {"action1", "action2", "action3", "action4"};
+    for (int i = 0; i < ACTION_COUNT; i++)
+        sd_param(o, action_names[i], r->actions[i]);
+    sd_param(o, "replaced", bool_str(r->replaced));
+    sd_param(o, "truncated", bool_str(r->truncated));
+    dwi_out_str(o, "] ");
+    /* RFC 5424 6.4: a UTF-8 MSG must start with a BOM; a pure-ASCII one is sent without (it reads the same
+     * either way and stays friendly to receivers that show the BOM). */
+    if (msg_has_non_ascii(r))
+        dwi_out_str(o, "\xEF\xBB\xBF");
+    put_message(o, esc_text, r);
+    dwi_out_char(o, '\n');
+}
+
+/* ---- public API ---- */
+
+void dw_alert_init(dw_alert *alert)
+{
+    if (!alert)
+        return;
+    memset(alert, 0, sizeof *alert);
+    alert->time_ms = -1;
+    alert->event_mode = DW_EVENT_8004;
+    alert->syslog_facility = 16;
+}
+
+unsigned dw_alert_event_id(const dw_alert *alert)
+{
+    if (!alert)
+        return 0;
+    return alert->event_mode == DW_EVENT_AUTO ? auto_event(&alert->error) : 8004;
+}
+
+const char *dw_event_name(unsigned event_id)
+{
+    const event_info *ev = event_lookup(event_id);
+    return ev ? ev->name : NULL;
+}
+
+static const char *const format_names[DW_FORMAT_COUNT] = {"text", "xml", "json", "syslog"};
+
+const char *dw_format_name(dw_format format)
+{
+    if ((unsigned)format >= DW_FORMAT_COUNT)
+        return NULL;
+    return format_names[format];
+}
+
+dw_status dw_format_from_name(const char *name, dw_format *out)
+{
+    if (!name || !out)
+        return DW_E_INVAL;
+    for (unsigned f = 0; f < DW_FORMAT_COUNT; f++) {
+        const char *a = name, *b = format_names[f];
+        while (*a && *b) {
+            char c = *a;
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (c != *b)
+                break;
+            a++, b++;
+        }
+        if (!*a && !*b) {
+            *out = (dw_format)f;
+            return DW_OK;
+        }
+    }
+    return DW_E_PARSE;
+}
+
+static dw_status check_alert(const dw_alert *alert, dw_format format)
+{
+    if (!alert || (unsigned)format >= DW_FORMAT_COUNT)
+        return DW_E_INVAL;
+    if (alert->syslog_facility < 0 || alert->syslog_facility > 23)
+        return DW_E_INVAL;
+    if (alert->event_mode != DW_EVENT_8004 && alert->event_mode != DW_EVENT_AUTO)
+        return DW_E_INVAL;
+    return DW_OK;
+}
+
+static dw_status format_into(const dw_alert *alert, dw_format format, char *buf, size_t size, size_t *needed)
+{
+    record *r = malloc(sizeof *r);
+    if (!r)
+        return DW_E_NOMEM;
+    record_build(r, alert);
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    switch (format) {
+    case DW_FORMAT_TEXT: format_text(&o, r); break;
+    case DW_FORMAT_XML: format_xml(&o, r); break;
+    case DW_FORMAT_JSON: format_json(&o, r); break;
+    case DW_FORMAT_SYSLOG: format_syslog(&o, r); break;
+    }
+    free(r);
+    return dwi_out_finish(&o, needed);
+}
+
+dw_status dw_alert_format(const dw_alert *alert, dw_format format, char *buf, size_t size, size_t *needed)
+{
+    dw_status st = check_alert(alert, format);
+    if (st != DW_OK)
+        return st;
+    if (!buf && size)
+        return DW_E_INVAL;
+    return format_into(alert, format, buf, size, needed);
+}
+
+dw_status dw_alert_format_alloc(const dw_alert *alert, dw_format format, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!out)
+        return DW_E_INVAL;
+    dw_status st = check_alert(alert, format);
+    if (st != DW_OK)
+        return st;
+    /* Resolve "now" once so that both passes format the same instant. */
+    dw_alert fixed = *alert;
+    if (fixed.time_ms < 0)
+        fixed.time_ms = now_ms();
+    size_t need = 0;
+    st = format_into(&fixed, format, NULL, 0, &need);
+    if (st != DW_E_BUFFER && st != DW_OK)
+        return st;
+    char *buf = malloc(need);
+    if (!buf)
+        return DW_E_NOMEM;
+    st = format_into(&fixed, format, buf, need, NULL);
+    if (st != DW_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    if (len)
+        *len = need - 1;
+    return DW_OK;
+}
