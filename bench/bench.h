@@ -27,6 +27,8 @@ typedef struct bench_config {
     unsigned fills[BENCH_MAX_LIST];   /* existing-file counts for the fill test */
     size_t nfills;
     unsigned fill_writes;             /* writes measured per round and fill level */
+    int fill_link;                    /* fill with hard links (1 inode per 1000 entries) instead of new files */
+    int fill_all;                     /* run the fill test in every dir, not once per file system */
     unsigned writers[BENCH_MAX_LIST]; /* thread/process counts */
     size_t nwriters;
     unsigned conc_files;              /* files per writer per round */

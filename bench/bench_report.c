@@ -98,11 +98,11 @@ typedef struct bench_row {
     char fs[160];
     char what[96];
     char unit[32];
-    char lib[64];
+    char lib[128];
     char base_name[64];
-    char base[64];
-    char ratio[64];
-    char target[32];
+    char base[128];
+    char ratio[128];
+    char target[64];
     char result[8];
     char note[200];
 } bench_row;
@@ -171,7 +171,7 @@ void bench_row_pair(const char *section, const char *fs, const char *what, const
                     const double *lib, const double *base, size_t n, const char *base_name,
                     int target_kind, double target, const char *note)
 {
-    char libs[64], bases[64], ratios[64], targets[32] = "—", result[8] = "—";
+    char libs[128], bases[128], ratios[128], targets[64] = "—", result[8] = "—";
     double ratio[256];
     size_t nr = n < 256 ? n : 256;
     for (size_t i = 0; i < nr; i++)
