@@ -23,7 +23,7 @@ BENCH_DIRS = --dir /tmp --dir $(abs_top_builddir)
 BENCH_PYTHON_FLAGS =
 
 .PHONY: bench
-bench: bench/dw_bench$(EXEEXT)
+bench: bench/dw_bench$(EXEEXT) $(bench_python_deps)
 	@$(MKDIR_P) bench/results
 	@rc=0; \
 	$(LIBTOOL) --mode=execute ./bench/dw_bench$(EXEEXT) $(BENCH_DIRS) \
@@ -43,13 +43,14 @@ bench: bench/dw_bench$(EXEEXT)
 
 if ENABLE_PYTHON
 bench_python_available = true
+bench_python_deps = bindings/python/inplace.stamp
 else
 bench_python_available = false
+bench_python_deps =
 endif
-# The build-tree binding: the SWIG module and its package live under bindings/python in the build tree
-# (generated parts) and the source tree (hand-written parts).
+# The build-tree binding: bindings/python/inplace holds the package with the fresh extension.
 bench_python_env = \
-	PYTHONPATH='$(abs_top_builddir)/bindings/python:$(abs_top_builddir)/bindings/python/.libs:$(abs_top_srcdir)/bindings/python'$${PYTHONPATH:+:$$PYTHONPATH} \
+	PYTHONPATH='$(abs_top_builddir)/bindings/python/inplace'$${PYTHONPATH:+:$$PYTHONPATH} \
 	LD_LIBRARY_PATH='$(abs_top_builddir)/lib/.libs'$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}
 
 CLEANFILES += bench/results/latest.md bench/results/latest.csv
