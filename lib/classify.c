@@ -1,1 +1,400 @@
-/* Placeholder: implemented by its own issue's work. */
+/* Classification of errno values and Win32 codes into the I/O failure classes of dropwatch/classify.h.
+ * The tables are X-macros so one list yields both the switch used for lookup (constant time, no scan)
+ * and the symbolic names. Everything here is a pure function of its arguments. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <string.h>
+
+#include "dropwatch/classify.h"
+#include "guard_internal.h"
+#include "internal.h"
+
+/* Win32 codes (winerror.h values; 665 and 1295 from Microsoft's System Error Codes list). */
+#define W_FILE_NOT_FOUND 2u
+#define W_PATH_NOT_FOUND 3u
+#define W_TOO_MANY_OPEN_FILES 4u
+#define W_ACCESS_DENIED 5u
+#define W_NOT_ENOUGH_MEMORY 8u
+#define W_OUTOFMEMORY 14u
+#define W_NOT_SAME_DEVICE 17u
+#define W_WRITE_PROTECT 19u
+#define W_NOT_READY 21u
+#define W_CRC 23u
+#define W_SEEK 25u
+#define W_SECTOR_NOT_FOUND 27u
+#define W_WRITE_FAULT 29u
+#define W_READ_FAULT 30u
+#define W_GEN_FAILURE 31u
+#define W_SHARING_VIOLATION 32u
+#define W_LOCK_VIOLATION 33u
+#define W_HANDLE_DISK_FULL 39u
+#define W_BAD_NETPATH 53u
+#define W_NETWORK_BUSY 54u
+#define W_DEV_NOT_EXIST 55u
+#define W_UNEXP_NET_ERR 59u
+#define W_NETNAME_DELETED 64u
+#define W_NETWORK_ACCESS_DENIED 65u
+#define W_BAD_NET_NAME 67u
+#define W_INVALID_PARAMETER 87u
+#define W_DISK_FULL 112u
+#define W_SEM_TIMEOUT 121u
+#define W_INVALID_NAME 123u
+#define W_BAD_PATHNAME 161u
+#define W_BUSY 170u
+#define W_FILENAME_EXCED_RANGE 206u
+#define W_FILE_TOO_LARGE 223u
+#define W_DIRECTORY 267u
+#define W_FILE_SYSTEM_LIMITATION 665u
+#define W_OPERATION_ABORTED 995u
+#define W_IO_DEVICE 1117u
+#define W_DEVICE_NOT_CONNECTED 1167u
+#define W_CONNECTION_REFUSED 1225u
+#define W_NETWORK_UNREACHABLE 1231u
+#define W_HOST_UNREACHABLE 1232u
+#define W_CONNECTION_ABORTED 1236u
+#define W_DISK_QUOTA_EXCEEDED 1295u
+#define W_PRIVILEGE_NOT_HELD 1314u
+#define W_FILE_CORRUPT 1392u
+#define W_DISK_CORRUPT 1393u
+#define W_NO_SYSTEM_RESOURCES 1450u
+#define W_WORKING_SET_QUOTA 1453u
+#define W_TIMEOUT 1460u
+#define W_CANT_RESOLVE_FILENAME 1921u
+
+/* errno, class, closest Win32 code (0 = none fits). */
+#define DWI_ERRNO_TABLE(X) \
+    X(EIO, PHYSICAL, W_IO_DEVICE) \
+    X(ENXIO, PHYSICAL, W_NOT_READY) \
+    X(ENODEV, PHYSICAL, W_DEVICE_NOT_CONNECTED) \
+    X(ENOMEDIUM, PHYSICAL, W_NOT_READY) \
+    X(EMEDIUMTYPE, PHYSICAL, W_GEN_FAILURE) \
+    X(EUCLEAN, LOGICAL, W_DISK_CORRUPT) \
+    X(EBADMSG, LOGICAL, W_FILE_CORRUPT) \
+    X(EROFS, LOGICAL, W_WRITE_PROTECT) \
+    X(EINTR, TRANSIENT, W_OPERATION_ABORTED) \
+    X(EAGAIN, TRANSIENT, W_BUSY) \
+    X(EBUSY, TRANSIENT, W_BUSY) \
+    X(ETXTBSY, TRANSIENT, W_SHARING_VIOLATION) \
+    X(ETIMEDOUT, TRANSIENT, W_TIMEOUT) \
+    X(ENOMEM, TRANSIENT, W_NOT_ENOUGH_MEMORY) \
+    X(ENOBUFS, TRANSIENT, W_NO_SYSTEM_RESOURCES) \
+    X(EMFILE, TRANSIENT, W_TOO_MANY_OPEN_FILES) \
+    X(ENFILE, TRANSIENT, W_TOO_MANY_OPEN_FILES) \
+    X(ENOSPC, CAPACITY, W_DISK_FULL) \
+    X(EDQUOT, CAPACITY, W_DISK_QUOTA_EXCEEDED) \
+    X(EFBIG, CAPACITY, W_FILE_TOO_LARGE) \
+    X(EACCES, ACCESS, W_ACCESS_DENIED) \
+    X(EPERM, ACCESS, W_ACCESS_DENIED) \
+    X(ENOENT, CONFIGURATION, W_PATH_NOT_FOUND) \
+    X(ENOTDIR, CONFIGURATION, W_DIRECTORY) \
+    X(ELOOP, CONFIGURATION, W_CANT_RESOLVE_FILENAME) \
+    X(ENAMETOOLONG, CONFIGURATION, W_FILENAME_EXCED_RANGE) \
+    X(EINVAL, CONFIGURATION, W_INVALID_PARAMETER) \
+    X(EXDEV, CONFIGURATION, W_NOT_SAME_DEVICE) \
+    X(ESTALE, REMOTE, W_NETNAME_DELETED) \
+    X(ECONNRESET, REMOTE, W_NETNAME_DELETED) \
+    X(ECONNABORTED, REMOTE, W_CONNECTION_ABORTED) \
+    X(ECONNREFUSED, REMOTE, W_CONNECTION_REFUSED) \
+    X(EHOSTDOWN, REMOTE, W_BAD_NETPATH) \
+    X(EHOSTUNREACH, REMOTE, W_HOST_UNREACHABLE) \
+    X(ENETDOWN, REMOTE, W_UNEXP_NET_ERR) \
+    X(ENETUNREACH, REMOTE, W_NETWORK_UNREACHABLE) \
+    X(ENETRESET, REMOTE, W_NETNAME_DELETED) \
+    X(ENOLCK, REMOTE, 0u) \
+    X(EREMOTEIO, REMOTE, W_UNEXP_NET_ERR)
+
+/* Win32 code, symbolic name, class. */
+#define DWI_WIN32_TABLE(X) \
+    X(W_NOT_READY, "ERROR_NOT_READY", PHYSICAL) \
+    X(W_CRC, "ERROR_CRC", PHYSICAL) \
+    X(W_SEEK, "ERROR_SEEK", PHYSICAL) \
+    X(W_SECTOR_NOT_FOUND, "ERROR_SECTOR_NOT_FOUND", PHYSICAL) \
+    X(W_WRITE_FAULT, "ERROR_WRITE_FAULT", PHYSICAL) \
+    X(W_READ_FAULT, "ERROR_READ_FAULT", PHYSICAL) \
+    X(W_GEN_FAILURE, "ERROR_GEN_FAILURE", PHYSICAL) \
+    X(W_IO_DEVICE, "ERROR_IO_DEVICE", PHYSICAL) \
+    X(W_DEVICE_NOT_CONNECTED, "ERROR_DEVICE_NOT_CONNECTED", PHYSICAL) \
+    X(W_FILE_CORRUPT, "ERROR_FILE_CORRUPT", LOGICAL) \
+    X(W_DISK_CORRUPT, "ERROR_DISK_CORRUPT", LOGICAL) \
+    X(W_WRITE_PROTECT, "ERROR_WRITE_PROTECT", LOGICAL) \
+    X(W_FILE_SYSTEM_LIMITATION, "ERROR_FILE_SYSTEM_LIMITATION", LOGICAL) \
+    X(W_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION", TRANSIENT) \
+    X(W_LOCK_VIOLATION, "ERROR_LOCK_VIOLATION", TRANSIENT) \
+    X(W_BUSY, "ERROR_BUSY", TRANSIENT) \
+    X(W_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", TRANSIENT) \
+    X(W_OUTOFMEMORY, "ERROR_OUTOFMEMORY", TRANSIENT) \
+    X(W_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", TRANSIENT) \
+    X(W_WORKING_SET_QUOTA, "ERROR_WORKING_SET_QUOTA", TRANSIENT) \
+    X(W_TOO_MANY_OPEN_FILES, "ERROR_TOO_MANY_OPEN_FILES", TRANSIENT) \
+    X(W_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED", TRANSIENT) \
+    X(W_TIMEOUT, "ERROR_TIMEOUT", TRANSIENT) \
+    X(W_DISK_FULL, "ERROR_DISK_FULL", CAPACITY) \
+    X(W_HANDLE_DISK_FULL, "ERROR_HANDLE_DISK_FULL", CAPACITY) \
+    X(W_DISK_QUOTA_EXCEEDED, "ERROR_DISK_QUOTA_EXCEEDED", CAPACITY) \
+    X(W_FILE_TOO_LARGE, "ERROR_FILE_TOO_LARGE", CAPACITY) \
+    X(W_ACCESS_DENIED, "ERROR_ACCESS_DENIED", ACCESS) \
+    X(W_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD", ACCESS) \
+    X(W_NETWORK_ACCESS_DENIED, "ERROR_NETWORK_ACCESS_DENIED", ACCESS) \
+    X(W_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", CONFIGURATION) \
+    X(W_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", CONFIGURATION) \
+    X(W_INVALID_NAME, "ERROR_INVALID_NAME", CONFIGURATION) \
+    X(W_DIRECTORY, "ERROR_DIRECTORY", CONFIGURATION) \
+    X(W_FILENAME_EXCED_RANGE, "ERROR_FILENAME_EXCED_RANGE", CONFIGURATION) \
+    X(W_BAD_PATHNAME, "ERROR_BAD_PATHNAME", CONFIGURATION) \
+    X(W_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", CONFIGURATION) \
+    X(W_NOT_SAME_DEVICE, "ERROR_NOT_SAME_DEVICE", CONFIGURATION) \
+    X(W_CANT_RESOLVE_FILENAME, "ERROR_CANT_RESOLVE_FILENAME", CONFIGURATION) \
+    X(W_BAD_NETPATH, "ERROR_BAD_NETPATH", REMOTE) \
+    X(W_NETWORK_BUSY, "ERROR_NETWORK_BUSY", REMOTE) \
+    X(W_DEV_NOT_EXIST, "ERROR_DEV_NOT_EXIST", REMOTE) \
+    X(W_UNEXP_NET_ERR, "ERROR_UNEXP_NET_ERR", REMOTE) \
+    X(W_NETNAME_DELETED, "ERROR_NETNAME_DELETED", REMOTE) \
+    X(W_BAD_NET_NAME, "ERROR_BAD_NET_NAME", REMOTE) \
+    X(W_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", REMOTE) \
+    X(W_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", REMOTE) \
+    X(W_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", REMOTE) \
+    X(W_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", REMOTE) \
+    X(W_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", REMOTE)
+
+typedef struct errno_entry {
+    int errnum;
+    const char *name;
+    dw_class cls;
+    uint32_t win32;
+} errno_entry;
+
+typedef struct win32_entry {
+    uint32_t code;
+    const char *name;
+    dw_class cls;
+} win32_entry;
+
+#define ERRNO_ROW(e, c, w) {e, #e, DW_CLASS_##c, w},
+static const errno_entry errno_table[] = {DWI_ERRNO_TABLE(ERRNO_ROW)};
+
+#define WIN32_ROW(code, name, c) {code, name, DW_CLASS_##c},
+static const win32_entry win32_table[] = {DWI_WIN32_TABLE(WIN32_ROW)};
+
+/* Position of errnum in errno_table, or -1. The switch is built from the same list, so each case
+ * returns its own row index (counted by an enum generated alongside). */
+#define ERRNO_IDX(e, c, w) IDX_##e,
+enum { DWI_ERRNO_TABLE(ERRNO_IDX) ERRNO_COUNT };
+#define WIN32_IDX(code, name, c) WIDX_##code,
+enum { DWI_WIN32_TABLE(WIN32_IDX) WIN32_COUNT };
+
+static int errno_index(int errnum)
+{
+    switch (errnum) {
+#define ERRNO_CASE(e, c, w) case e: return IDX_##e;
+        DWI_ERRNO_TABLE(ERRNO_CASE)
+#if defined(EWOULDBLOCK) && EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK: return IDX_EAGAIN;
+#endif
+    default: return -1;
+    }
+}
+
+static int win32_index(uint32_t code)
+{
+    switch (code) {
+#define WIN32_CASE(code, name, c) case code: return WIDX_##code;
+        DWI_WIN32_TABLE(WIN32_CASE)
+    default: return -1;
+    }
+}
+
+size_t dwi_errno_table_size(void) { return ERRNO_COUNT; }
+int dwi_errno_table_at(size_t i) { return i < ERRNO_COUNT ? errno_table[i].errnum : 0; }
+size_t dwi_win32_table_size(void) { return WIN32_COUNT; }
+uint32_t dwi_win32_table_at(size_t i) { return i < WIN32_COUNT ? win32_table[i].code : 0; }
+
+dw_class dw_class_from_errno(int errnum)
+{
+    if (errnum == 0)
+        return DW_CLASS_NONE;
+    int i = errno_index(errnum);
+    /* Unknown I/O errors are treated as physical: the conservative reading of an unexplained failure. */
+    return i < 0 ? DW_CLASS_PHYSICAL : errno_table[i].cls;
+}
+
+dw_class dw_class_from_win32(uint32_t code)
+{
+    if (code == 0)
+        return DW_CLASS_NONE;
+    int i = win32_index(code);
+    return i < 0 ? DW_CLASS_PHYSICAL : win32_table[i].cls;
+}
+
+int dw_errno_is_known(int errnum)
+{
+    return errno_index(errnum) >= 0;
+}
+
+int dw_win32_is_known(uint32_t code)
+{
+    return win32_index(code) >= 0;
+}
+
+const char *dw_errno_name(int errnum)
+{
+#if defined(EWOULDBLOCK) && EWOULDBLOCK != EAGAIN
+    if (errnum == EWOULDBLOCK)
+        return "EWOULDBLOCK";
+#endif
+    int i = errno_index(errnum);
+    return i < 0 ? NULL : errno_table[i].name;
+}
+
+const char *dw_win32_name(uint32_t code)
+{
+    int i = win32_index(code);
+    return i < 0 ? NULL : win32_table[i].name;
+}
+
+uint32_t dw_win32_from_errno(int errnum)
+{
+    int i = errno_index(errnum);
+    return i < 0 ? 0 : errno_table[i].win32;
+}
+
+static const struct {
+    const char *name;
+    const char *text;
+    const char *action;
+    int retryable;
+} class_table[DW_CLASS_COUNT] = {
+    [DW_CLASS_NONE] = {"none", "no failure", "No action needed.", 0},
+    [DW_CLASS_PHYSICAL] = {"physical", "the device or controller failed the request",
+                           "Verify that the disk drivers and the drive and controller firmware are up to date, "
+                           "and check the hardware.",
+                           0},
+    [DW_CLASS_LOGICAL] = {"logical", "the file-system structure is damaged or the file system is read-only",
+                          "Run CHKDSK <drive>: /F /R on the drop directory's volume (fsck on POSIX), then retry.", 0},
+    [DW_CLASS_TRANSIENT] = {"transient", "temporary contention or interruption (transient software error)",
+                            "None if it clears on retry; otherwise reduce the I/O load on the disk.", 1},
+    [DW_CLASS_CAPACITY] = {"capacity", "no room: disk full, user quota, file size or DropDirectoryQuota",
+                           "Free space or raise DropDirectoryQuota (make sure the gateway picks up its files), "
+                           "or move the Drop directory to another disk.",
+                           1},
+    [DW_CLASS_ACCESS] = {"access", "the service account may not write to the drop directory",
+                         "Grant the transport service account write permission on the Drop directory.", 0},
+    [DW_CLASS_CONFIGURATION] = {"configuration",
+                                "the drop directory is missing, not a directory, a refused symlink, or misconfigured",
+                                "Create the Drop directory or correct DropDirectory / RootDropDirectoryPath "
+                                "(the directory is never created automatically).",
+                                0},
+    [DW_CLASS_REMOTE] = {"remote", "the network file system holding the drop directory failed",
+                         "Check the file server and the network path to it.", 1},
+};
+
+const char *dw_class_name(dw_class cls)
+{
+    return (unsigned)cls < DW_CLASS_COUNT ? class_table[cls].name : "unknown";
+}
+
+const char *dw_class_str(dw_class cls)
+{
+    return (unsigned)cls < DW_CLASS_COUNT ? class_table[cls].text : "unknown failure class";
+}
+
+const char *dw_class_action(dw_class cls)
+{
+    return (unsigned)cls < DW_CLASS_COUNT ? class_table[cls].action
+                                          : "Unknown failure class: check the disk and the drop directory.";
+}
+
+int dw_class_retryable(dw_class cls)
+{
+    return (unsigned)cls < DW_CLASS_COUNT ? class_table[cls].retryable : 0;
+}
+
+static const char *const op_names[DW_OP_COUNT] = {
+    [DW_OP_NONE] = "none",         [DW_OP_OPEN_DIR] = "open-dir", [DW_OP_CREATE] = "create",
+    [DW_OP_WRITE] = "write",       [DW_OP_READ] = "read",         [DW_OP_FSYNC] = "fsync",
+    [DW_OP_CLOSE] = "close",       [DW_OP_RENAME] = "rename",     [DW_OP_DIR_FSYNC] = "dir-fsync",
+    [DW_OP_QUOTA] = "quota",       [DW_OP_UNLINK] = "unlink",     [DW_OP_SCAN] = "scan",
+    [DW_OP_STAT] = "stat",         [DW_OP_MKDIR] = "mkdir",       [DW_OP_LOCK] = "lock",
+    [DW_OP_VALIDATE] = "validate", [DW_OP_RESOLVE] = "resolve",
+};
+
+const char *dw_op_name(dw_op op)
+{
+    return (unsigned)op < DW_OP_COUNT ? op_names[op] : "unknown";
+}
+
+dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
+{
+    char tmp[256];
+    const char *text;
+#if defined(_GNU_SOURCE) && defined(__GLIBC__)
+    /* GNU strerror_r returns either tmp or a static immutable string; both are safe to read here. */
+    text = strerror_r(errnum, tmp, sizeof tmp);
+#else
+    if (strerror_r(errnum, tmp, sizeof tmp) != 0) {
+        dwi_out o;
+        dwi_out_init(&o, tmp, sizeof tmp);
+        dwi_out_str(&o, "Unknown error ");
+        if (errnum < 0) {
+            dwi_out_char(&o, '-');
+            dwi_out_u64(&o, (unsigned long long)(-(long long)errnum));
+        } else {
+            dwi_out_u64(&o, (unsigned long long)errnum);
+        }
+        (void)dwi_out_finish(&o, NULL);
+    }
+    text = tmp;
+#endif
+    if (!text)
+        return DW_E_INVAL;
+    return dwi_copy_out(text, strlen(text), buf, size, needed);
+}
+
+void dw_io_error_clear(dw_io_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+}
+
+/* Copy a detail string, truncated safely. */
+void dwi_io_error_detail(dw_io_error *err, const char *detail)
+{
+    if (!err)
+        return;
+    (void)dwi_copy_out(detail ? detail : "", detail ? strlen(detail) : 0, err->detail, sizeof err->detail, NULL);
+}
+
+dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32, const char *path)
+{
+    if (!err)
+        return DW_E_INVAL;
+    memset(err, 0, sizeof *err);
+    err->op = op;
+    err->sys_errno = errnum;
+    err->win32 = win32 ? win32 : dw_win32_from_errno(errnum);
+    err->io_class = errnum ? dw_class_from_errno(errnum) : dw_class_from_win32(win32);
+    err->retryable = dw_class_retryable(err->io_class);
+    err->attempts = 1;
+    if (path)
+        (void)dwi_copy_out(path, strlen(path), err->path, sizeof err->path, NULL);
+    dwi_out o;
+    if (errnum && !dw_errno_is_known(errnum)) {
+        dwi_out_init(&o, err->detail, sizeof err->detail);
+        dwi_out_str(&o, "unclassified errno ");
+        if (errnum < 0) {
+            dwi_out_char(&o, '-');
+            dwi_out_u64(&o, (unsigned long long)(-(long long)errnum));
+        } else {
+            dwi_out_u64(&o, (unsigned long long)errnum);
+        }
+        (void)dwi_out_finish(&o, NULL);
+    } else if (!errnum && win32 && !dw_win32_is_known(win32)) {
+        dwi_out_init(&o, err->detail, sizeof err->detail);
+        dwi_out_str(&o, "unclassified Win32 code ");
+        dwi_out_u64(&o, win32);
+        (void)dwi_out_finish(&o, NULL);
+    }
+    return DW_OK;
+}

@@ -1,1 +1,967 @@
-/* Placeholder: implemented by its own issue's work. */
+/* Guarded writes: a message lands in the drop directory completely or not at all (see dropwatch/guard.h
+ * and doc/guarded-writes.md). Every OS call goes through the handle's dwi_ops table (lib/platform.h),
+ * with the per-handle fault injection of dw_drop_options in front of it. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envelope.h"
+#include "guard_internal.h"
+#include "internal.h"
+#include "quota.h"
+
+/* Bounded retries of a name collision (EEXIST): names carry pid, sequence and randomness, so more than a
+ * handful means something else is wrong. */
+#define NAME_ATTEMPTS 64
+/* Quota reservations of streamed messages grow by at least this much, so the ledger lock is not taken on
+ * every small write. */
+#define RESERVE_STEP (64u * 1024u)
+/* Copy buffer of dw_drop_write_fd(). */
+#define COPY_BUF (64u * 1024u)
+
+/* ---- small helpers ---------------------------------------------------------------------------------- */
+
+void dw_drop_options_init(dw_drop_options *opts)
+{
+    if (!opts)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->quota_bytes = 0;
+    opts->retry_max = 4;
+    opts->retry_base_ms = 10;
+    opts->retry_cap_ms = 1000;
+    opts->durability = DW_DURABLE_FULL;
+    opts->naming = DW_NAMING_UNIQUE;
+    opts->file_mode = 0640;
+    opts->inject_op = DW_OP_NONE;
+}
+
+void dw_msg_options_init(dw_msg_options *opts)
+{
+    if (!opts)
+        return;
+    memset(opts, 0, sizeof *opts);
+    opts->priority = DW_PRIORITY_NORMAL;
+}
+
+static size_t str_len_max(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n <= max && s[n])
+        n++;
+    return n;
+}
+
+static int name_char_ok(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
+}
+
+int dwi_is_temp_name(const char *name)
+{
+    size_t n = strlen(name), sl = strlen(DWI_TMP_SUFFIX);
+    if (n < sl || strcmp(name + n - sl, DWI_TMP_SUFFIX) != 0)
+        return 0;
+    return strncmp(name, DWI_TMP_PREFIX, strlen(DWI_TMP_PREFIX)) == 0 ||
+           strncmp(name, DWI_CANARY_PREFIX, strlen(DWI_CANARY_PREFIX)) == 0;
+}
+
+int dwi_inject(dw_drop *d, dw_op op)
+{
+    if (d->opts.inject_op == DW_OP_NONE || d->opts.inject_op != op)
+        return 0;
+    unsigned left = atomic_load(&d->inject_left);
+    while (left > 0) {
+        if (atomic_compare_exchange_weak(&d->inject_left, &left, left - 1))
+            return d->opts.inject_errno > 0 ? -d->opts.inject_errno : -EIO;
+    }
+    return 0;
+}
+
+dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, const char *name, unsigned attempts)
+{
+    if (err) {
+        dw_io_error_set(err, op, neg_errno < 0 ? -neg_errno : EIO, 0, NULL);
+        dwi_out o;
+        dwi_out_init(&o, err->path, sizeof err->path);
+        dwi_out_str(&o, d->path);
+        if (name && *name) {
+            size_t n = strlen(d->path);
+            if (n == 0 || d->path[n - 1] != '/')
+                dwi_out_char(&o, '/');
+            dwi_out_str(&o, name);
+        }
+        (void)dwi_out_finish(&o, NULL);
+        err->attempts = attempts ? attempts : 1;
+    }
+    return DW_E_IO;
+}
+
+/* Transient failures are retried with exponential backoff (base, doubled, capped) up to retry_max times.
+ * Returns 1 after sleeping when another attempt should be made. */
+static int should_retry(dw_drop *d, int rc, unsigned attempt)
+{
+    if (rc >= 0 || dw_class_from_errno(-rc) != DW_CLASS_TRANSIENT || attempt > d->opts.retry_max)
+        return 0;
+    uint64_t delay = d->opts.retry_base_ms;
+    for (unsigned i = 1; i < attempt && delay < d->opts.retry_cap_ms; i++)
+        delay *= 2;
+    if (delay > d->opts.retry_cap_ms)
+        delay = d->opts.retry_cap_ms;
+    if (delay)
+        d->ops->sleep_ms(d->ctx, (unsigned)delay);
+    return 1;
+}
+
+/* splitmix64: spreads the per-handle salt and a counter into unguessable name parts. */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+static void out_hex(dwi_out *o, uint64_t v, int digits)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; i--)
+        dwi_out_char(o, hex[(v >> (4 * i)) & 15]);
+}
+
+static void out_2(dwi_out *o, unsigned v)
+{
+    dwi_out_char(o, (char)('0' + v / 10 % 10));
+    dwi_out_char(o, (char)('0' + v % 10));
+}
+
+/* UTC calendar fields from Unix seconds (Howard Hinnant's days-to-civil; no libc time zone state). */
+static void utc_fields(int64_t t, unsigned f[6])
+{
+    int64_t days = t / 86400, rem = t % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = yoe + era * 400 + (month <= 2);
+    f[0] = (unsigned)year;
+    f[1] = (unsigned)month;
+    f[2] = (unsigned)day;
+    f[3] = (unsigned)(rem / 3600);
+    f[4] = (unsigned)(rem / 60 % 60);
+    f[5] = (unsigned)(rem % 60);
+}
+
+static void out_utc(dwi_out *o, dw_drop *d, int with_t)
+{
+    int64_t sec = 0, nsec = 0;
+    if (d->ops->now(d->ctx, &sec, &nsec) < 0)
+        sec = 0;
+    unsigned f[6];
+    utc_fields(sec, f);
+    out_2(o, f[0] / 100);
+    out_2(o, f[0] % 100);
+    out_2(o, f[1]);
+    out_2(o, f[2]);
+    if (with_t)
+        dwi_out_char(o, 'T');
+    out_2(o, f[3]);
+    out_2(o, f[4]);
+    out_2(o, f[5]);
+}
+
+static void make_temp_name(dw_drop *d, char *buf)
+{
+    uint64_t seq = atomic_fetch_add(&d->seq, 1);
+    dwi_out o;
+    dwi_out_init(&o, buf, DWI_NAME_BUF);
+    dwi_out_str(&o, DWI_TMP_PREFIX);
+    dwi_out_u64(&o, (unsigned long long)d->ops->pid(d->ctx));
+    dwi_out_char(&o, '-');
+    dwi_out_u64(&o, seq);
+    dwi_out_char(&o, '-');
+    out_hex(&o, mix64(d->salt ^ mix64(seq)), 16);
+    dwi_out_str(&o, DWI_TMP_SUFFIX);
+    (void)dwi_out_finish(&o, NULL);
+}
+
+static const char *priority_name(dw_priority p)
+{
+    return p == DW_PRIORITY_HIGH ? "High" : p == DW_PRIORITY_LOW ? "Low" : "Normal";
+}
+
+/* The final name. DW_NAMING_UNIQUE: "<prefix><UTC yyyymmddTHHMMSS>-<pid>-<seq>-<random>.eml";
+ * DW_NAMING_EXCHANGE: "{Machine}-{RecordId}-{UTC yyyyMMddHHmmss}Z.{Priority}.eml" (the record id is bumped
+ * when the name exists already). */
+static void make_final_name(dw_drop *d, dw_msg *m, char *buf)
+{
+    dwi_out o;
+    dwi_out_init(&o, buf, DWI_NAME_BUF);
+    if (d->opts.naming == DW_NAMING_EXCHANGE) {
+        dwi_out_str(&o, d->machine);
+        dwi_out_char(&o, '-');
+        dwi_out_u64(&o, m->record_id);
+        dwi_out_char(&o, '-');
+        out_utc(&o, d, 0);
+        dwi_out_str(&o, "Z.");
+        dwi_out_str(&o, priority_name(m->priority));
+    } else {
+        uint64_t seq = atomic_fetch_add(&d->seq, 1);
+        if (d->prefix)
+            dwi_out_str(&o, d->prefix);
+        out_utc(&o, d, 1);
+        dwi_out_char(&o, '-');
+        dwi_out_u64(&o, (unsigned long long)d->ops->pid(d->ctx));
+        dwi_out_char(&o, '-');
+        dwi_out_u64(&o, seq);
+        dwi_out_char(&o, '-');
+        out_hex(&o, mix64(d->salt + seq) & 0xffffffffu, 8);
+    }
+    dwi_out_str(&o, ".eml");
+    (void)dwi_out_finish(&o, NULL);
+}
+
+/* ---- open / close ----------------------------------------------------------------------------------- */
+
+static int valid_prefix(const char *p)
+{
+    size_t n = str_len_max(p, DWI_PREFIX_MAX);
+    if (n > DWI_PREFIX_MAX || p[0] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!name_char_ok(p[i]))
+            return 0;
+    return 1;
+}
+
+/* A machine name as it goes into an Exchange-style file name: its first DNS label, letters, digits,
+ * '-' and '_' only. */
+static int set_machine(dw_drop *d, const char *name)
+{
+    size_t n = 0;
+    while (name[n] && name[n] != '.' && n < DWI_MACHINE_MAX + 1)
+        n++;
+    if (n == 0 || n > DWI_MACHINE_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!name_char_ok(name[i]) || name[i] == '.')
+            return 0;
+    memcpy(d->machine, name, n);
+    d->machine[n] = '\0';
+    return 1;
+}
+
+static int valid_options(const dw_drop_options *o)
+{
+    return o->retry_max <= 32 && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
+           (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
+           o->file_mode <= 07777 && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
+           (!o->name_prefix || valid_prefix(o->name_prefix));
+}
+
+static void drop_free(dw_drop *d)
+{
+    if (!d)
+        return;
+    dwi_quota_free(d);
+    if (d->dirfd >= 0)
+        d->ops->close(d->ctx, d->dirfd);
+    free(d->path);
+    free(d->prefix);
+    free(d);
+}
+
+dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_options *opts, const dwi_ops *ops,
+                            void *ctx, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (out)
+        *out = NULL;
+    dw_drop_options defaults;
+    if (!opts) {
+        dw_drop_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (!out || !path || !ops || !*path || str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX ||
+        !valid_options(opts)) {
+        if (err) {
+            dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
+            dwi_io_error_detail(err, "invalid argument");
+        }
+        return DW_E_INVAL;
+    }
+    dw_drop *d = calloc(1, sizeof *d);
+    if (!d)
+        return DW_E_NOMEM;
+    d->ops = ops;
+    d->ctx = ctx;
+    d->dirfd = -1;
+    d->opts = *opts;
+    d->opts.name_prefix = NULL;
+    d->opts.machine_name = NULL;
+    atomic_init(&d->seq, 0);
+    atomic_init(&d->record_next, 0);
+    atomic_init(&d->inject_left, opts->inject_op == DW_OP_NONE ? 0 : opts->inject_count);
+    d->path = strdup(path);
+    if (!d->path || (opts->name_prefix && !(d->prefix = strdup(opts->name_prefix)))) {
+        drop_free(d);
+        return DW_E_NOMEM;
+    }
+    d->opts.name_prefix = d->prefix;
+
+    if (opts->naming == DW_NAMING_EXCHANGE) {
+        char host[256];
+        const char *m = opts->machine_name;
+        if (!m) {
+            if (ops->hostname(ctx, host, sizeof host) < 0 || !host[0])
+                memcpy(host, "localhost", sizeof "localhost");
+            m = host;
+        }
+        if (!set_machine(d, m)) {
+            drop_free(d);
+            if (err) {
+                dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
+                dwi_io_error_detail(err, "invalid machine name for Exchange naming");
+            }
+            return DW_E_INVAL;
+        }
+        d->opts.machine_name = d->machine;
+    }
+
+    int rc = ops->random(ctx, &d->salt, sizeof d->salt);
+    if (rc < 0) {
+        dw_status st = dwi_fail(d, err, DW_OP_OPEN_DIR, rc, NULL, 1);
+        drop_free(d);
+        return st;
+    }
+    /* Exchange record ids are large integers; start generated ones at a random point below 2^40 so two
+     * handles rarely meet, and bump on collision anyway. */
+    atomic_store(&d->record_next, 1 + (mix64(d->salt) >> 24));
+
+    unsigned attempt = 0;
+    do {
+        attempt++;
+        rc = dwi_inject(d, DW_OP_OPEN_DIR);
+        if (!rc)
+            rc = ops->open_dir(ctx, path);
+    } while (rc < 0 && should_retry(d, rc, attempt));
+    if (rc < 0) {
+        dw_status st = dwi_fail(d, err, DW_OP_OPEN_DIR, rc, NULL, attempt);
+        /* O_NOFOLLOW on a symlink: the symlink was refused, say so. */
+        if (err && -rc == ELOOP)
+            dwi_io_error_detail(err, "the drop directory is a symlink (refused)");
+        else if (err && -rc == ENOENT)
+            dwi_io_error_detail(err, "the drop directory does not exist (it is never created automatically)");
+        else if (err && -rc == ENOTDIR)
+            dwi_io_error_detail(err, "the drop path is not a directory");
+        drop_free(d);
+        return st;
+    }
+    d->dirfd = rc;
+
+    if (opts->quota_bytes) {
+        dw_status st = dwi_quota_open(d, err);
+        if (st != DW_OK) {
+            drop_free(d);
+            return st;
+        }
+    }
+    *out = d;
+    return DW_OK;
+}
+
+dw_status dw_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts, dw_io_error *err)
+{
+    return dwi_drop_open_ops(out, path, opts, &dwi_posix_ops, NULL, err);
+}
+
+void dw_drop_close(dw_drop *drop)
+{
+    drop_free(drop);
+}
+
+const char *dw_drop_path(const dw_drop *drop)
+{
+    return drop ? drop->path : NULL;
+}
+
+dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (!path || !*path || str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX || mode > 07777) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
+        return DW_E_INVAL;
+    }
+    const dwi_ops *ops = &dwi_posix_ops;
+    int rc = ops->mkdir(NULL, path, mode ? mode : 0750);
+    if (rc == -EEXIST) {
+        /* Existing is fine only when it really is a directory (not a symlink to one, not a file). */
+        int fd = ops->open_dir(NULL, path);
+        if (fd >= 0) {
+            ops->close(NULL, fd);
+            return DW_OK;
+        }
+        rc = fd;
+        dw_io_error_set(err, DW_OP_MKDIR, -rc, 0, path);
+        return DW_E_IO;
+    }
+    if (rc < 0) {
+        dw_io_error_set(err, DW_OP_MKDIR, -rc, 0, path);
+        return DW_E_IO;
+    }
+    return DW_OK;
+}
+
+/* ---- streaming -------------------------------------------------------------------------------------- */
+
+/* Remove the temporary file of a message (under the quota lock, giving back its reservation). */
+static void discard_temp(dw_msg *m)
+{
+    dw_drop *d = m->drop;
+    if (m->fd >= 0) {
+        d->ops->close(d->ctx, m->fd);
+        m->fd = -1;
+    }
+    if (!m->tmp[0])
+        return;
+    dw_io_error ignored;
+    int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
+    /* Unlink failures are not injected here: cleanup must not be the step under test. */
+    d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+    if (locked) {
+        dwi_quota_release(d, m->reserved);
+        dwi_dirop_end(d);
+    }
+    m->reserved = 0;
+    m->tmp[0] = '\0';
+}
+
+static void msg_free(dw_msg *m)
+{
+    free(m);
+}
+
+/* Grow the quota reservation so that `size` bytes fit (streaming, or the size announced up front). The
+ * temp file is extended to the reservation so that a rescan by any process counts it. */
+static dw_status reserve_to(dw_msg *m, uint64_t size, int exact, dw_io_error *err)
+{
+    dw_drop *d = m->drop;
+    if (!d->quota || size <= m->reserved)
+        return DW_OK;
+    uint64_t want = size;
+    if (!exact) {
+        uint64_t step = size - m->reserved < RESERVE_STEP ? RESERVE_STEP : size - m->reserved;
+        want = m->reserved + step;
+    }
+    dw_status st = dwi_dirop_begin(d, err);
+    if (st != DW_OK)
+        return st;
+    st = dwi_quota_reserve(d, m->reserved, want - m->reserved, err);
+    if (st != DW_OK && want > size) /* the rounded step did not fit: the exact size may */
+        st = dwi_quota_reserve(d, m->reserved, (want = size) - m->reserved, err);
+    if (st == DW_OK) {
+        int rc = d->ops->ftruncate(d->ctx, m->fd, want);
+        if (rc < 0) {
+            dwi_quota_release(d, want - m->reserved);
+            st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
+        } else {
+            m->reserved = want;
+        }
+    }
+    dwi_dirop_end(d);
+    return st;
+}
+
+static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
+{
+    dw_drop *d = m->drop;
+    dw_status st = dwi_dirop_begin(d, err);
+    if (st != DW_OK)
+        return st;
+    if (reserve) {
+        st = dwi_quota_reserve(d, 0, reserve, err);
+        if (st != DW_OK) {
+            dwi_dirop_end(d);
+            return st;
+        }
+    }
+    unsigned attempt = 0, names = 0;
+    int rc;
+    for (;;) {
+        attempt++;
+        make_temp_name(d, m->tmp);
+        rc = dwi_inject(d, DW_OP_CREATE);
+        if (!rc)
+            rc = d->ops->create(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
+        if (rc == -EEXIST && ++names < NAME_ATTEMPTS) {
+            attempt--;
+            continue;
+        }
+        if (rc >= 0 || !should_retry(d, rc, attempt))
+            break;
+    }
+    if (rc < 0) {
+        dwi_quota_release(d, reserve);
+        dwi_dirop_end(d);
+        st = dwi_fail(d, err, DW_OP_CREATE, rc, m->tmp, attempt);
+        m->tmp[0] = '\0';
+        return st;
+    }
+    m->fd = rc;
+    if (reserve) {
+        rc = d->ops->ftruncate(d->ctx, m->fd, reserve);
+        if (rc < 0) {
+            st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
+            dwi_quota_release(d, reserve);
+            d->ops->close(d->ctx, m->fd);
+            m->fd = -1;
+            d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+            m->tmp[0] = '\0';
+            dwi_dirop_end(d);
+            return st;
+        }
+        m->reserved = reserve;
+    }
+    dwi_dirop_end(d);
+    return DW_OK;
+}
+
+/* Write all of buf at the current offset: short writes continue, transient errors back off and retry. */
+static dw_status write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_error *err)
+{
+    dw_drop *d = m->drop;
+    unsigned attempt = 0;
+    while (len > 0) {
+        size_t chunk = len;
+        if (d->opts.inject_short_write && chunk > d->opts.inject_short_write)
+            chunk = d->opts.inject_short_write;
+        attempt++;
+        ssize_t n = dwi_inject(d, DW_OP_WRITE);
+        if (!n)
+            n = d->ops->write(d->ctx, m->fd, p, chunk);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+            m->size += (uint64_t)n;
+            attempt = 0;
+            continue;
+        }
+        if (n == 0) /* no progress at all on a regular file: the device is not taking data */
+            n = -EIO;
+        if (!should_retry(d, (int)n, attempt))
+            return dwi_fail(d, err, DW_OP_WRITE, (int)n, m->tmp, attempt);
+    }
+    return DW_OK;
+}
+
+static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err)
+{
+    dw_msg_options defaults;
+    if (!opts) {
+        dw_msg_options_init(&defaults);
+        opts = &defaults;
+    }
+    if ((unsigned)opts->priority > DW_PRIORITY_LOW) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+        return DW_E_INVAL;
+    }
+    /* The envelope is formatted by lib/envelope.c, which is not part of this build yet. */
+    if (opts->envelope)
+        return DW_E_UNSUPPORTED;
+    dw_msg *m = calloc(1, sizeof *m);
+    if (!m)
+        return DW_E_NOMEM;
+    m->drop = drop;
+    m->fd = -1;
+    m->priority = opts->priority;
+    m->record_id = opts->record_id ? opts->record_id : atomic_fetch_add(&drop->record_next, 1);
+    dw_status st = create_temp(m, opts->expected_size, err);
+    if (st != DW_OK) {
+        msg_free(m);
+        return st;
+    }
+    *out = m;
+    return DW_OK;
+}
+
+dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (out)
+        *out = NULL;
+    if (!drop || !out) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
+        return DW_E_INVAL;
+    }
+    return msg_begin(drop, out, opts, err);
+}
+
+dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (!msg || (!data && len)) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, msg ? msg->drop->path : NULL);
+        return DW_E_INVAL;
+    }
+    if (msg->failed || msg->fd < 0)
+        return DW_E_STATE;
+    if (len == 0)
+        return DW_OK;
+    if (len > UINT64_MAX - msg->size) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EFBIG, 0, msg->drop->path);
+        return DW_E_INVAL;
+    }
+    dw_status st = reserve_to(msg, msg->size + len, 0, err);
+    if (st == DW_OK)
+        st = write_all(msg, data, len, err);
+    if (st != DW_OK) {
+        discard_temp(msg);
+        msg->failed = 1;
+    }
+    return st;
+}
+
+uint64_t dw_msg_size(const dw_msg *msg)
+{
+    return msg ? msg->size : 0;
+}
+
+void dw_msg_abort(dw_msg *msg)
+{
+    if (!msg)
+        return;
+    discard_temp(msg);
+    msg_free(msg);
+}
+
+/* fsync + close the temp file. On failure the temp file is removed: a failed fsync is never retried
+ * because the kernel may already have dropped the dirty pages and cleared the error ("fsyncgate"). */
+static dw_status flush_and_close(dw_msg *m, dw_io_error *err)
+{
+    dw_drop *d = m->drop;
+    int rc;
+    if (m->reserved > m->size) {
+        /* The file was extended to its quota reservation; cut it back to the bytes written. */
+        rc = d->ops->ftruncate(d->ctx, m->fd, m->size);
+        if (rc < 0)
+            return dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+    }
+    if (d->opts.durability == DW_DURABLE_FULL) {
+        rc = dwi_inject(d, DW_OP_FSYNC);
+        if (!rc)
+            rc = d->ops->fsync(d->ctx, m->fd, 0);
+        if (rc < 0)
+            return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
+    }
+    int fd = m->fd;
+    m->fd = -1;
+    rc = dwi_inject(d, DW_OP_CLOSE);
+    if (rc < 0)
+        d->ops->close(d->ctx, fd); /* an injected close failure still releases the descriptor, like Linux */
+    else
+        rc = d->ops->close(d->ctx, fd);
+    if (rc < 0)
+        return dwi_fail(d, err, DW_OP_CLOSE, rc, m->tmp, 1);
+    return DW_OK;
+}
+
+/* Rename the (closed) temp file to a new final name, never replacing anything. Under the quota lock. */
+static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err)
+{
+    dw_drop *d = m->drop;
+    dw_status st = dwi_dirop_begin(d, err);
+    if (st != DW_OK)
+        return st;
+    unsigned attempt = 0, names = 0;
+    int rc;
+    for (;;) {
+        attempt++;
+        if (fixed_name)
+            (void)dwi_copy_out(fixed_name, strlen(fixed_name), final, DWI_NAME_BUF, NULL);
+        else
+            make_final_name(d, m, final);
+        rc = dwi_inject(d, DW_OP_RENAME);
+        if (!rc)
+            rc = d->ops->rename_noreplace(d->ctx, d->dirfd, m->tmp, final);
+        if (rc == -EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
+            /* Someone holds that name: Exchange naming moves to the next record id, unique naming to the
+             * next sequence number (make_final_name draws it). */
+            if (d->opts.naming == DW_NAMING_EXCHANGE)
+                m->record_id++;
+            attempt--;
+            continue;
+        }
+        if (rc >= 0 || !should_retry(d, rc, attempt))
+            break;
+    }
+    if (rc < 0) {
+        st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
+        d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+        dwi_quota_release(d, m->reserved);
+    } else {
+        dwi_quota_publish(d, m->reserved, m->size);
+    }
+    m->reserved = 0;
+    m->tmp[0] = '\0';
+    dwi_dirop_end(d);
+    return st;
+}
+
+/* The directory is fsynced after the rename: without it the new name may not survive a power loss. If
+ * that fails the message is withdrawn again (unlinked), so a failure never leaves a file the caller
+ * will deliver a second time. */
+static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_error *err)
+{
+    if (d->opts.durability != DW_DURABLE_FULL)
+        return DW_OK;
+    int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
+    if (!rc)
+        rc = d->ops->fsync(d->ctx, d->dirfd, 0);
+    if (rc >= 0)
+        return DW_OK;
+    dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);
+    dw_io_error ignored;
+    int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
+    d->ops->unlink(d->ctx, d->dirfd, final);
+    if (locked) {
+        dwi_quota_unpublish(d, size);
+        dwi_dirop_end(d);
+    }
+    return st;
+}
+
+dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out, size_t size, size_t *needed,
+                            dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (!msg) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
+        return DW_E_INVAL;
+    }
+    dw_drop *d = msg->drop;
+    dw_status st = DW_OK;
+    /* The name buffer is checked first: once published, a message must not be reported as failed. */
+    if (!name_out && size) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, d->path);
+        st = DW_E_INVAL;
+    } else if (size && size < DW_FILE_NAME_MAX) {
+        if (needed)
+            *needed = DW_FILE_NAME_MAX;
+        st = DW_E_BUFFER;
+    } else if (msg->failed || msg->fd < 0) {
+        st = DW_E_STATE;
+    }
+    if (st != DW_OK) {
+        dw_msg_abort(msg);
+        return st;
+    }
+    char final[DWI_NAME_BUF];
+    st = flush_and_close(msg, err);
+    if (st == DW_OK)
+        st = publish(msg, final_name, final, err);
+    if (st == DW_OK)
+        st = sync_dir(d, final, msg->size, err);
+    if (st != DW_OK) {
+        discard_temp(msg); /* no-op when publish already consumed the temp */
+        msg_free(msg);
+        return st;
+    }
+    msg_free(msg);
+    if (size)
+        return dwi_copy_out(final, strlen(final), name_out, size, needed);
+    if (needed)
+        *needed = strlen(final) + 1;
+    return DW_OK;
+}
+
+dw_status dw_msg_commit(dw_msg *msg, char *name_out, size_t size, size_t *needed, dw_io_error *err)
+{
+    return dwi_msg_commit_as(msg, NULL, name_out, size, needed, err);
+}
+
+/* ---- one-shot ---------------------------------------------------------------------------------------- */
+
+dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts, char *name_out,
+                        size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (!drop || (!data && len) || (!name_out && size)) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
+        return DW_E_INVAL;
+    }
+    if (size && size < DW_FILE_NAME_MAX) {
+        if (needed)
+            *needed = DW_FILE_NAME_MAX;
+        return DW_E_BUFFER;
+    }
+    dw_msg_options o;
+    if (opts)
+        o = *opts;
+    else
+        dw_msg_options_init(&o);
+    /* The size is known: the quota is checked before the temp file exists. */
+    o.expected_size = len;
+    dw_msg *m;
+    dw_status st = msg_begin(drop, &m, &o, err);
+    if (st != DW_OK)
+        return st;
+    st = dw_msg_write(m, data, len, err);
+    if (st != DW_OK) {
+        dw_msg_abort(m);
+        return st;
+    }
+    return dw_msg_commit(m, name_out, size, needed, err);
+}
+
+dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
+                           size_t *needed, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (!drop || fd < 0 || (!name_out && size)) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
+        return DW_E_INVAL;
+    }
+    if (size && size < DW_FILE_NAME_MAX) {
+        if (needed)
+            *needed = DW_FILE_NAME_MAX;
+        return DW_E_BUFFER;
+    }
+    unsigned char *buf = malloc(COPY_BUF);
+    if (!buf)
+        return DW_E_NOMEM;
+    dw_msg *m;
+    dw_status st = msg_begin(drop, &m, opts, err);
+    if (st != DW_OK) {
+        free(buf);
+        return st;
+    }
+    unsigned attempt = 0;
+    for (;;) {
+        attempt++;
+        ssize_t n = dwi_inject(drop, DW_OP_READ);
+        if (!n)
+            n = drop->ops->read(drop->ctx, fd, buf, COPY_BUF);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            if (should_retry(drop, (int)n, attempt))
+                continue;
+            dw_io_error_set(err, DW_OP_READ, (int)-n, 0, NULL);
+            if (err)
+                err->attempts = attempt;
+            st = DW_E_IO;
+            break;
+        }
+        attempt = 0;
+        st = dw_msg_write(m, buf, (size_t)n, err);
+        if (st != DW_OK)
+            break;
+    }
+    free(buf);
+    if (st != DW_OK) {
+        dw_msg_abort(m);
+        return st;
+    }
+    return dw_msg_commit(m, name_out, size, needed, err);
+}
+
+/* ---- listing: usage, sweep --------------------------------------------------------------------------- */
+
+dw_status dwi_scan(dw_drop *d, int64_t stale_before, int remove_stale, dwi_scan_result *res, dw_io_error *err)
+{
+    memset(res, 0, sizeof *res);
+    dwi_dir *dir = NULL;
+    int rc = dwi_inject(d, DW_OP_SCAN);
+    if (!rc)
+        rc = d->ops->dir_open(d->ctx, d->dirfd, &dir);
+    if (rc < 0)
+        return dwi_fail(d, err, DW_OP_SCAN, rc, NULL, 1);
+    const char *name;
+    while ((rc = d->ops->dir_next(d->ctx, dir, &name)) > 0) {
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, DWI_LEDGER_NAME) == 0)
+            continue;
+        dwi_stat st;
+        /* Vanished between readdir and stat (the consumer took it): simply not counted. */
+        if (d->ops->stat(d->ctx, d->dirfd, name, &st) < 0 || !st.is_reg)
+            continue;
+        if (!dwi_is_temp_name(name)) {
+            res->used_bytes += st.size;
+            res->files++;
+            continue;
+        }
+        if (stale_before && st.mtime_sec < stale_before) {
+            res->stale_temps++;
+            if (remove_stale) {
+                int u = dwi_inject(d, DW_OP_UNLINK);
+                if (!u)
+                    u = d->ops->unlink(d->ctx, d->dirfd, name);
+                if (u == 0 || u == -ENOENT)
+                    continue;
+                dw_status s = dwi_fail(d, err, DW_OP_UNLINK, u, name, 1);
+                d->ops->dir_close(d->ctx, dir);
+                return s;
+            }
+        }
+        res->temp_bytes += st.size;
+        res->temp_files++;
+    }
+    d->ops->dir_close(d->ctx, dir);
+    if (rc < 0)
+        return dwi_fail(d, err, DW_OP_SCAN, rc, NULL, 1);
+    return DW_OK;
+}
+
+static int64_t now_sec(dw_drop *d)
+{
+    int64_t sec = 0, nsec = 0;
+    return d->ops->now(d->ctx, &sec, &nsec) < 0 ? 0 : sec;
+}
+
+dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *removed, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (removed)
+        *removed = 0;
+    if (!drop) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
+        return DW_E_INVAL;
+    }
+    /* "Older than max_age" means mtime < now - max_age: a file of exactly that age is kept. */
+    int64_t before = now_sec(drop) - (int64_t)max_age_seconds;
+    dwi_scan_result res;
+    dw_status st = dwi_scan(drop, before > 0 ? before : 1, 1, &res, err);
+    if (removed)
+        *removed = res.stale_temps;
+    return st;
+}
+
+dw_status dw_drop_usage(dw_drop *drop, uint64_t *bytes, uint64_t *files, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (!drop) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
+        return DW_E_INVAL;
+    }
+    dwi_scan_result res;
+    dw_status st = dwi_scan(drop, 0, 0, &res, err);
+    if (st == DW_OK) {
+        if (bytes)
+            *bytes = res.used_bytes;
+        if (files)
+            *files = res.files;
+    }
+    return st;
+}

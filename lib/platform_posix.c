@@ -1,1 +1,363 @@
-/* Placeholder: implemented by its own issue's work. */
+/* POSIX (Linux-first) implementation of the platform seam. The only file of the library that calls the
+ * operating system; every function returns a negated errno on failure. No state: the table is const. */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef HAVE_SYS_SYSCALL_H
+#include <sys/syscall.h>
+#endif
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
+#ifdef HAVE_GETRANDOM
+#include <sys/random.h>
+#endif
+
+#include "platform.h"
+
+#define NEG_ERRNO() (errno ? -errno : -EIO)
+
+static int px_open_dir(void *ctx, const char *path)
+{
+    (void)ctx;
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd < 0 ? NEG_ERRNO() : fd;
+}
+
+/* openat beneath dirfd without following any symlink. openat2 refuses symlinks in every component and
+ * any escape from dirfd; where the kernel or a seccomp filter lacks it, O_NOFOLLOW covers our names,
+ * which are always a single component. */
+static int open_beneath(int dirfd, const char *name, int flags, unsigned mode)
+{
+    flags |= O_NOFOLLOW | O_CLOEXEC;
+#if defined(HAVE_LINUX_OPENAT2_H) && defined(SYS_openat2)
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)flags;
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+    long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof how);
+    if (fd >= 0)
+        return (int)fd;
+    if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+        return NEG_ERRNO();
+#endif
+    int f = openat(dirfd, name, flags, (mode_t)mode);
+    return f < 0 ? NEG_ERRNO() : f;
+}
+
+static int px_create(void *ctx, int dirfd, const char *name, unsigned mode)
+{
+    (void)ctx;
+    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_WRONLY, mode);
+}
+
+static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
+{
+    (void)ctx;
+    return open_beneath(dirfd, name, O_CREAT | O_RDWR, mode);
+}
+
+static ssize_t px_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    (void)ctx;
+    ssize_t n = write(fd, buf, len);
+    return n < 0 ? NEG_ERRNO() : n;
+}
+
+static ssize_t px_read(void *ctx, int fd, void *buf, size_t len)
+{
+    (void)ctx;
+    ssize_t n = read(fd, buf, len);
+    return n < 0 ? NEG_ERRNO() : n;
+}
+
+static ssize_t px_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+{
+    (void)ctx;
+    ssize_t n = pread(fd, buf, len, (off_t)off);
+    return n < 0 ? NEG_ERRNO() : n;
+}
+
+static ssize_t px_pwrite(void *ctx, int fd, const void *buf, size_t len, uint64_t off)
+{
+    (void)ctx;
+    ssize_t n = pwrite(fd, buf, len, (off_t)off);
+    return n < 0 ? NEG_ERRNO() : n;
+}
+
+static int px_ftruncate(void *ctx, int fd, uint64_t len)
+{
+    (void)ctx;
+    return ftruncate(fd, (off_t)len) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_fsync(void *ctx, int fd, int data_only)
+{
+    (void)ctx;
+#ifdef HAVE_FDATASYNC
+    if (data_only)
+        return fdatasync(fd) < 0 ? NEG_ERRNO() : 0;
+#else
+    (void)data_only;
+#endif
+    return fsync(fd) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_syncfs(void *ctx, int fd)
+{
+    (void)ctx;
+#ifdef HAVE_SYNCFS
+    return syncfs(fd) < 0 ? NEG_ERRNO() : 0;
+#else
+    (void)fd;
+    sync();
+    return 0;
+#endif
+}
+
+static int px_close(void *ctx, int fd)
+{
+    (void)ctx;
+    /* On Linux the descriptor is released even when close reports an error (EINTR included), so it is
+     * never closed twice; the error itself is still reported because it may mean lost data (NFS). */
+    return close(fd) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const char *to)
+{
+    (void)ctx;
+#ifdef HAVE_RENAMEAT2
+    if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    /* EINVAL/ENOSYS/ENOTSUP: the file system (or kernel) has no RENAME_NOREPLACE; use link + unlink. */
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return NEG_ERRNO();
+#endif
+    /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
+     * is then removed. A crash in between leaves a temp file that dw_drop_sweep() removes. */
+    if (linkat(dirfd, from, dirfd, to, 0) < 0)
+        return NEG_ERRNO();
+    if (unlinkat(dirfd, from, 0) < 0 && errno != ENOENT)
+        return NEG_ERRNO();
+    return 0;
+}
+
+static int px_unlink(void *ctx, int dirfd, const char *name)
+{
+    (void)ctx;
+    return unlinkat(dirfd, name, 0) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
+{
+    (void)ctx;
+    struct stat sb;
+    int rc = (name && *name) ? fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, &sb);
+    if (rc < 0)
+        return NEG_ERRNO();
+    st->size = (uint64_t)sb.st_size;
+    st->dev = (uint64_t)sb.st_dev;
+    st->ino = (uint64_t)sb.st_ino;
+    st->mtime_sec = (int64_t)sb.st_mtim.tv_sec;
+    st->mtime_nsec = (int64_t)sb.st_mtim.tv_nsec;
+    st->ctime_sec = (int64_t)sb.st_ctim.tv_sec;
+    st->ctime_nsec = (int64_t)sb.st_ctim.tv_nsec;
+    st->is_dir = S_ISDIR(sb.st_mode) ? 1 : 0;
+    st->is_reg = S_ISREG(sb.st_mode) ? 1 : 0;
+    st->is_link = S_ISLNK(sb.st_mode) ? 1 : 0;
+    return 0;
+}
+
+static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes)
+{
+    (void)ctx;
+    struct statvfs sv;
+    if (fstatvfs(fd, &sv) < 0)
+        return NEG_ERRNO();
+    uint64_t frag = sv.f_frsize ? (uint64_t)sv.f_frsize : (uint64_t)sv.f_bsize;
+    *free_bytes = (uint64_t)sv.f_bavail * frag;
+    *total_bytes = (uint64_t)sv.f_blocks * frag;
+    return 0;
+}
+
+static int px_lock(void *ctx, int fd, int lock)
+{
+    (void)ctx;
+    return flock(fd, lock ? LOCK_EX : LOCK_UN) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_mkdir(void *ctx, const char *path, unsigned mode)
+{
+    (void)ctx;
+    return mkdir(path, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
+}
+
+struct dwi_dir {
+    DIR *dir;
+};
+
+static int px_dir_open(void *ctx, int dirfd, dwi_dir **out)
+{
+    (void)ctx;
+    /* A fresh descriptor of the same directory: its own offset, and closedir() leaves dirfd alone. */
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return NEG_ERRNO();
+    dwi_dir *d = malloc(sizeof *d);
+    if (!d) {
+        close(fd);
+        return -ENOMEM;
+    }
+    d->dir = fdopendir(fd);
+    if (!d->dir) {
+        int e = NEG_ERRNO();
+        close(fd);
+        free(d);
+        return e;
+    }
+    *out = d;
+    return 0;
+}
+
+static int px_dir_next(void *ctx, dwi_dir *d, const char **name)
+{
+    (void)ctx;
+    errno = 0;
+    struct dirent *de = readdir(d->dir);
+    if (!de)
+        return errno ? -errno : 0;
+    *name = de->d_name;
+    return 1;
+}
+
+static void px_dir_close(void *ctx, dwi_dir *d)
+{
+    (void)ctx;
+    if (d) {
+        closedir(d->dir);
+        free(d);
+    }
+}
+
+static int px_now(void *ctx, int64_t *sec, int64_t *nsec)
+{
+    (void)ctx;
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+        return NEG_ERRNO();
+    *sec = (int64_t)ts.tv_sec;
+    *nsec = (int64_t)ts.tv_nsec;
+    return 0;
+}
+
+static uint64_t px_monotonic_us(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void px_sleep_ms(void *ctx, unsigned ms)
+{
+    (void)ctx;
+    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    }
+}
+
+static int px_random(void *ctx, void *buf, size_t len)
+{
+    (void)ctx;
+    unsigned char *p = buf;
+#ifdef HAVE_GETRANDOM
+    while (len) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return NEG_ERRNO();
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+#else
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NEG_ERRNO();
+    while (len) {
+        ssize_t n = read(fd, p, len);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            int e = n < 0 ? NEG_ERRNO() : -EIO;
+            close(fd);
+            return e;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    close(fd);
+    return 0;
+#endif
+}
+
+static long px_pid(void *ctx)
+{
+    (void)ctx;
+    return (long)getpid();
+}
+
+static int px_hostname(void *ctx, char *buf, size_t size)
+{
+    (void)ctx;
+    if (size == 0)
+        return -EINVAL;
+    if (gethostname(buf, size) < 0)
+        return NEG_ERRNO();
+    buf[size - 1] = '\0';
+    return 0;
+}
+
+const dwi_ops dwi_posix_ops = {
+    .open_dir = px_open_dir,
+    .create = px_create,
+    .open_rw = px_open_rw,
+    .write = px_write,
+    .read = px_read,
+    .pread = px_pread,
+    .pwrite = px_pwrite,
+    .ftruncate = px_ftruncate,
+    .fsync = px_fsync,
+    .syncfs = px_syncfs,
+    .close = px_close,
+    .rename_noreplace = px_rename_noreplace,
+    .unlink = px_unlink,
+    .stat = px_stat,
+    .statfs = px_statfs,
+    .lock = px_lock,
+    .mkdir = px_mkdir,
+    .dir_open = px_dir_open,
+    .dir_next = px_dir_next,
+    .dir_close = px_dir_close,
+    .now = px_now,
+    .monotonic_us = px_monotonic_us,
+    .sleep_ms = px_sleep_ms,
+    .random = px_random,
+    .pid = px_pid,
+    .hostname = px_hostname,
+};

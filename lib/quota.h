@@ -1,4 +1,33 @@
-/* Placeholder: implemented by its own issue's work. */
+/* DropDirectoryQuota accounting (lib/quota.c): a ledger file in the drop directory keeps the usage so a
+ * write never rescans the directory, yet stays right with several processes and a deleting consumer.
+ *
+ * Every change the library makes to the directory (create a temp, rename, unlink) happens between
+ * dwi_dirop_begin() and dwi_dirop_end(): under an flock on the ledger (and a per-handle mutex for threads
+ * sharing a handle), with the directory's timestamps recorded afterwards. A directory whose timestamps
+ * differ from the record was changed by someone else (the consumer), and is rescanned once. All of these
+ * are no-ops on a handle without a quota. */
 #ifndef DW_LIB_QUOTA_H
 #define DW_LIB_QUOTA_H
-#endif
+
+#include "guard_internal.h"
+
+/* Set up the quota state of a handle whose opts.quota_bytes is not 0 (opens or creates the ledger). */
+dw_status dwi_quota_open(dw_drop *drop, dw_io_error *err);
+void dwi_quota_free(dw_drop *drop);
+
+/* Lock and load (refreshing by a rescan when the directory changed behind the ledger's back). */
+dw_status dwi_dirop_begin(dw_drop *drop, dw_io_error *err);
+/* Record the directory's timestamps and the counters in the ledger, then unlock. */
+void dwi_dirop_end(dw_drop *drop);
+
+/* Between begin and end. Reserve `n` more bytes for an in-flight message that already holds `held`
+ * bytes, or fail with class capacity (op DW_OP_QUOTA, errno 0, Win32 ERROR_DISK_QUOTA_EXCEEDED). */
+dw_status dwi_quota_reserve(dw_drop *drop, uint64_t held, uint64_t n, dw_io_error *err);
+/* Give back a reservation (aborted message). */
+void dwi_quota_release(dw_drop *drop, uint64_t reserved);
+/* A message of `size` bytes that held `reserved` was published. */
+void dwi_quota_publish(dw_drop *drop, uint64_t reserved, uint64_t size);
+/* A published message of `size` bytes was removed again (failed directory fsync). */
+void dwi_quota_unpublish(dw_drop *drop, uint64_t size);
+
+#endif /* DW_LIB_QUOTA_H */
