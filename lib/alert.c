@@ -218,7 +218,6 @@ static void esc_xml(dwi_out *o, uint32_t cp)
     case '<': dwi_out_str(o, "&lt;"); return;
     case '>': dwi_out_str(o, "&gt;"); return;
     case '"': dwi_out_str(o, "&quot;"); return;
-    case '\'': dwi_out_str(o, "&apos;"); return;
     /* References, not raw characters: parsers normalise raw CR/LF/TAB (attributes, line ends). */
     case '\t': dwi_out_str(o, "&#x9;"); return;
     case '\n': dwi_out_str(o, "&#xA;"); return;
@@ -464,12 +463,8 @@ static void derive_exception(record *r)
     dwi_out_init(&o, r->exc, sizeof r->exc);
     dwi_out_str(&o, exception_type(e, r->win32));
     dwi_out_str(&o, ": ");
-    if (r->errnum)
-        dwi_out_str(&o, r->errtext);
-    else if (r->win32)
-        dwi_out_str(&o, r->win32_name ? r->win32_name : "Win32 error");
-    else
-        dwi_out_str(&o, r->class_desc);
+    /* Without an errno there is no system text: the class description says what kind of failure it was. */
+    dwi_out_str(&o, r->errnum ? r->errtext : r->class_desc);
     if (r->errnum || r->win32) {
         dwi_out_str(&o, " (");
         if (r->errnum) {
@@ -721,10 +716,13 @@ static void format_text(dwi_out *o, const record *r)
     dwi_out_char(o, '\n');
     text_line(o, "Operation", r->op_name);
     text_label(o, "Errno");
-    put_int(o, r->errnum);
     if (r->errno_name) {
-        dwi_out_char(o, ' ');
         put_esc(o, esc_text, r->errno_name);
+        dwi_out_str(o, " (");
+        put_int(o, r->errnum);
+        dwi_out_char(o, ')');
+    } else {
+        put_int(o, r->errnum);
     }
     if (r->errnum) {
         dwi_out_str(o, ": ");
@@ -732,10 +730,13 @@ static void format_text(dwi_out *o, const record *r)
     }
     dwi_out_char(o, '\n');
     text_label(o, "Win32 Code");
-    dwi_out_u64(o, r->win32);
     if (r->win32_name) {
-        dwi_out_char(o, ' ');
         put_esc(o, esc_text, r->win32_name);
+        dwi_out_str(o, " (");
+        dwi_out_u64(o, r->win32);
+        dwi_out_char(o, ')');
+    } else {
+        dwi_out_u64(o, r->win32);
     }
     dwi_out_char(o, '\n');
     text_line(o, "Retryable", e->retryable ? "yes" : "no");
@@ -1105,6 +1106,7 @@ static void format_syslog(dwi_out *o, const record *r)
         dwi_out_u64(o, a->record_id);
         dwi_out_char(o, '"');
     }
+    sd_field(o, "computer", &r->computer); /* HOSTNAME is sanitised; this is the value as given */
     sd_field(o, "connector", &r->connector);
     sd_field(o, "dropPath", &r->drop_path);
     sd_field(o, "root", &r->root);
@@ -1204,19 +1206,17 @@ static dw_status check_alert(const dw_alert *alert, dw_format format)
 
 static dw_status format_into(const dw_alert *alert, dw_format format, char *buf, size_t size, size_t *needed)
 {
-    record *r = malloc(sizeof *r);
-    if (!r)
-        return DW_E_NOMEM;
-    record_build(r, alert);
+    /* About 6 KiB on the stack: the caller-buffer path never allocates. */
+    record r;
+    record_build(&r, alert);
     dwi_out o;
     dwi_out_init(&o, buf, size);
     switch (format) {
-    case DW_FORMAT_TEXT: format_text(&o, r); break;
-    case DW_FORMAT_XML: format_xml(&o, r); break;
-    case DW_FORMAT_JSON: format_json(&o, r); break;
-    case DW_FORMAT_SYSLOG: format_syslog(&o, r); break;
+    case DW_FORMAT_TEXT: format_text(&o, &r); break;
+    case DW_FORMAT_XML: format_xml(&o, &r); break;
+    case DW_FORMAT_JSON: format_json(&o, &r); break;
+    case DW_FORMAT_SYSLOG: format_syslog(&o, &r); break;
     }
-    free(r);
     return dwi_out_finish(&o, needed);
 }
 
