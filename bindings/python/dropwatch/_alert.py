@@ -1,0 +1,145 @@
+"""Event 8004 alert records (and the sibling events Exchange logs from the same write path)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Optional, Union
+
+from . import _native
+from ._errors import _CLASS_CODES, _OP_CODES, DropIOError, check
+from ._util import UINT64_MAX, integer, text
+
+_FORMATS = {_native.dw_format_name(i): i for i in range(_native.DW_FORMAT_COUNT)}
+_EVENTS = {"8004": _native.DW_EVENT_8004, "auto": _native.DW_EVENT_AUTO}
+
+#: The formats format_alert() accepts.
+ALERT_FORMATS = tuple(_FORMATS)
+
+
+def _time_ms(value: Any) -> int:
+    if value is None:
+        return -1
+    if isinstance(value, datetime.datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, bool):
+        raise TypeError("time must be a datetime or seconds since the epoch")
+    if isinstance(value, (int, float)):
+        if value != value or value < 0 or value > 2**53:
+            raise ValueError(f"time out of range: {value!r}")
+        return int(value * 1000)
+    raise TypeError(f"time must be a datetime or seconds since the epoch, not {type(value).__name__}")
+
+
+def _fill_error(alert: Any, error: Any, operation: Optional[str]) -> None:
+    e = alert.error
+    if error is None:
+        _native.dw_io_error_clear(e)
+    elif isinstance(error, DropIOError):
+        _native.dw_io_error_set(e, _OP_CODES.get(error.operation, 0), error.errno or 0, error.win32 or 0,
+                                _path_text(error.filename))
+        e.io_class = _CLASS_CODES[error.io_class]
+        e.retryable = 1 if error.retryable else 0
+        e.attempts = integer(error.attempts or 0, "attempts", 0, 2**32 - 1)
+        _native.dwpy_io_error_set_detail(e, text(error.detail or "", "detail"))
+    elif isinstance(error, OSError):
+        win32 = getattr(error, "winerror", None) or 0
+        errnum = error.errno if isinstance(error.errno, int) and -(2**31) <= error.errno < 2**31 else 0
+        check(_native.dw_io_error_set(e, 0, errnum, integer(win32, "winerror", 0, 2**32 - 1),
+                                      _path_text(error.filename)))
+    else:
+        raise TypeError(f"error must be a DropIOError, an OSError or None, not {type(error).__name__}")
+    if operation is not None:
+        if operation not in _OP_CODES:
+            raise ValueError(f"operation must be one of {sorted(_OP_CODES)}, not {operation!r}")
+        e.op = _OP_CODES[operation]
+
+
+def _path_text(p: Any) -> Any:
+    if p is None:
+        return None
+    if isinstance(p, (str, bytes)):
+        return p.replace("\0", "\ufffd") if isinstance(p, str) else p.replace(b"\0", b"?")
+    return str(p)
+
+
+def _alert(error: Any, event: Union[str, int], operation: Optional[str], time: Any, record_id: Optional[int],
+           syslog_facility: Optional[int]) -> Any:
+    ev = str(event).lower()
+    if ev not in _EVENTS:
+        raise ValueError(f"event must be '8004' or 'auto', not {event!r}")
+    a = _native.dw_alert()
+    _native.dw_alert_init(a)
+    _fill_error(a, error, operation)
+    a.event_mode = _EVENTS[ev]
+    a.time_ms = _time_ms(time)
+    if record_id is not None:
+        a.record_id = integer(record_id, "record_id", 0, UINT64_MAX)
+        a.has_record_id = 1
+    if syslog_facility is not None:
+        a.syslog_facility = integer(syslog_facility, "syslog_facility", 0, 23)
+    return a
+
+
+def _field(value: Any, what: str) -> Any:
+    # The record must stay well-formed for any input, so NUL (which C cannot carry) becomes U+FFFD.
+    v = text(value, what)
+    if isinstance(v, str):
+        return v.replace("\0", "\ufffd")
+    if isinstance(v, bytes):
+        return v.replace(b"\0", b"\xef\xbf\xbd")
+    return v
+
+
+def format_alert(
+    error: Optional[BaseException] = None,
+    *,
+    format: str = "json",
+    event: Union[str, int] = "8004",
+    connector: Optional[str] = None,
+    drop_path: Any = None,
+    root: Any = None,
+    drop_directory: Optional[str] = None,
+    computer: Optional[str] = None,
+    exception_text: Optional[str] = None,
+    operation: Optional[str] = None,
+    time: Union[None, datetime.datetime, int, float] = None,
+    record_id: Optional[int] = None,
+    syslog_facility: Optional[int] = None,
+    app_name: Optional[str] = None,
+) -> str:
+    """Format an Event 8004 alert record ("A non-SMTP gateway connection failure occurred ... An I/O
+    exception occurred when writing to the Drop directory").
+
+    ``error`` is the :class:`DropIOError` caught from a write (its class, operation, codes and path are
+    used), any other :class:`OSError` (classified from its errno), or None. ``format`` is ``"json"``
+    (one line, Windows-event shipper field names), ``"xml"`` (Windows Event XML), ``"text"`` (like an Event
+    Viewer alert) or ``"syslog"`` (RFC 5424). ``event="auto"`` picks the ID Exchange would log for the
+    classification (8005 quota, 8007 path too long, 8008 directory missing, 8009 access denied, else
+    8004). ``time`` is a datetime or seconds since the epoch (None: now). Every field is escaped: any input
+    gives a well-formed record. Returns the record (ending with a newline).
+    """
+    if not isinstance(format, str) or format.lower() not in _FORMATS:
+        raise ValueError(f"format must be one of {', '.join(ALERT_FORMATS)}, not {format!r}")
+    a = _alert(error, event, operation, time, record_id, syslog_facility)
+    st, out = _native.dwpy_alert_format(
+        a,
+        _FORMATS[format.lower()],
+        _field(connector, "connector"),
+        _field(drop_path, "drop_path"),
+        _field(root, "root"),
+        _field(drop_directory, "drop_directory"),
+        _field(computer, "computer"),
+        _field(exception_text, "exception_text"),
+        _field(app_name, "app_name"),
+    )
+    check(st)
+    return out.decode("utf-8", "replace")
+
+
+def alert_event(error: Optional[BaseException] = None, *, event: Union[str, int] = "auto",
+                operation: Optional[str] = None) -> tuple[int, Optional[str]]:
+    """The event ID (and its symbolic name) a record for ``error`` carries: 8004, or with ``event="auto"``
+    the sibling event Exchange would log (8005, 8007, 8008, 8009)."""
+    a = _alert(error, event, operation, None, None, None)
+    eid = int(_native.dw_alert_event_id(a))
+    return eid, _native.dw_event_name(eid)

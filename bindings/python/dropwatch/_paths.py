@@ -1,0 +1,266 @@
+"""Resolving and validating a Foreign connector's drop directory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Union
+
+from . import _native
+from ._errors import (
+    DropPathTooLongError,
+    InvalidDropDirectoryError,
+    InvalidDropPathError,
+    InvalidRootError,
+    check,
+)
+from ._util import enum_names, text
+
+_REASONS = enum_names("DW_REASON_")
+_INPUTS = {0: "none", 1: "root", 2: "drop_directory", 3: "result"}
+_STYLES = {"auto": _native.DW_STYLE_AUTO, "windows": _native.DW_STYLE_WINDOWS, "posix": _native.DW_STYLE_POSIX}
+_STYLE_NAMES = {v: k for k, v in _STYLES.items()}
+_VERSIONS = {
+    2007: _native.DW_EXCHANGE_2007,
+    2010: _native.DW_EXCHANGE_2010,
+    2013: _native.DW_EXCHANGE_2013,
+    2016: _native.DW_EXCHANGE_2013,
+    2019: _native.DW_EXCHANGE_2013,
+    "se": _native.DW_EXCHANGE_2013,
+}
+_WARNINGS = {flag: name for flag, name in enum_names("DW_WARN_").items() if flag}
+
+
+def _reason_name(code: int) -> str:
+    return _REASONS.get(code, "unknown")
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """Verdict of :func:`validate_drop_directory`. True in a boolean context when the value is valid.
+
+    ``reason`` is a short name (``"ok"``, ``"separator"``, ``"reserved_name"``, ...), ``reason_code`` the C
+    dw_reason value, ``message`` the explanation, ``offset`` the byte offset of the problem in the UTF-8
+    value, ``index`` the same position as a character index when a str was given (else None),
+    ``codepoint`` the offending code point (0 if none) and ``utf16_units`` the value's length in UTF-16
+    code units (Windows' limit is 255).
+    """
+
+    value: Union[str, bytes]
+    valid: bool
+    reason: str
+    reason_code: int
+    message: str
+    offset: int
+    index: Optional[int]
+    codepoint: int
+    utf16_units: int
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+
+def validate_drop_directory(name: Union[str, bytes]) -> NameCheck:
+    """Check a connector's DropDirectory value against every Windows naming rule.
+
+    Exchange accepts only a simple directory name without path information. Returns a :class:`NameCheck`
+    describing the first violation (or ``valid=True``); never raises for a bad value. ``name`` is a str
+    or UTF-8 bytes (embedded NUL bytes and invalid UTF-8 are reported, not refused).
+    """
+    if isinstance(name, str):
+        # surrogatepass keeps lone surrogates visible to the C validator, which reports them.
+        raw = name.encode("utf-8", "surrogatepass")
+    elif isinstance(name, (bytes, bytearray, memoryview)):
+        raw = bytes(name)
+    else:
+        raise TypeError(f"name must be str or bytes, not {type(name).__name__}")
+    chk = _native.dw_name_check()
+    st = _native.dw_name_validate_n(raw, chk)
+    if st not in (_native.DW_OK, _native.DW_E_NAME):
+        check(st)
+    index = None
+    if isinstance(name, str):
+        index = len(raw[: chk.offset].decode("utf-8", "surrogatepass"))
+    return NameCheck(
+        value=name if isinstance(name, str) else raw,
+        valid=st == _native.DW_OK,
+        reason=_reason_name(chk.reason),
+        reason_code=int(chk.reason),
+        message=_native.dw_reason_str(chk.reason),
+        offset=int(chk.offset),
+        index=index,
+        codepoint=int(chk.codepoint),
+        utf16_units=int(chk.utf16_units),
+    )
+
+
+def check_drop_directory(name: Union[str, bytes]) -> Union[str, bytes]:
+    """Like :func:`validate_drop_directory` but raise :class:`InvalidDropDirectoryError` (a ValueError) when
+    the value is invalid. Returns ``name`` unchanged when it is valid."""
+    res = validate_drop_directory(name)
+    if not res.valid:
+        raise InvalidDropDirectoryError(
+            f"invalid DropDirectory {res.value!r}: {res.message} (at offset {res.offset})",
+            reason=res.reason,
+            reason_code=res.reason_code,
+            input="drop_directory",
+            offset=res.offset,
+            codepoint=res.codepoint,
+            value=name,
+        )
+    return name
+
+
+def _options(install_dir: Any, exchange_version: Any, style: Any) -> tuple[Any, int, int]:
+    key = exchange_version.lower() if isinstance(exchange_version, str) else exchange_version
+    if isinstance(key, str) and key.isdigit():
+        key = int(key)
+    if isinstance(key, bool) or key not in _VERSIONS:
+        raise ValueError(f"exchange_version must be one of 2007, 2010, 2013, 2016, 2019 or 'SE', not {exchange_version!r}")
+    if not isinstance(style, str) or style.lower() not in _STYLES:
+        raise ValueError(f"style must be 'auto', 'windows' or 'posix', not {style!r}")
+    return text(install_dir, "install_dir"), _VERSIONS[key], _STYLES[style.lower()]
+
+
+def _root_arg(root: Any) -> Any:
+    return text(root, "root")
+
+
+def _raise_resolve(st: int, info: Any, root: Any, drop_directory: Any, path: Optional[str]) -> None:
+    reason = _reason_name(info.reason)
+    where = _INPUTS.get(info.input, "none")
+    message = f"{_native.dw_status_str(st)}: {_native.dw_reason_str(info.reason)}"
+    if where in ("root", "drop_directory"):
+        message += f" (in {where.replace('_', ' ')} at offset {info.offset})"
+    exc_type = {
+        _native.DW_E_ROOT: InvalidRootError,
+        _native.DW_E_NAME: InvalidDropDirectoryError,
+        _native.DW_E_TOOLONG: DropPathTooLongError,
+    }.get(st)
+    if exc_type is None:
+        check(st)
+        exc_type = InvalidDropPathError
+    raise exc_type(
+        message,
+        reason=reason,
+        reason_code=int(info.reason),
+        input=where,
+        offset=int(info.offset),
+        codepoint=int(info.codepoint),
+        value=root if where == "root" else drop_directory,
+        path=path if st == _native.DW_E_TOOLONG else None,
+    )
+
+
+def resolve_drop_path(
+    root: Any,
+    drop_directory: Union[str, bytes],
+    *,
+    install_dir: Any = None,
+    exchange_version: Union[int, str] = 2007,
+    style: str = "auto",
+) -> str:
+    """Strictly resolve a Foreign connector's drop directory: RootDropDirectoryPath joined with DropDirectory.
+
+    ``root`` None or blank means the Exchange installation folder: ``install_dir`` when given, else the
+    default folder of ``exchange_version`` (2007, 2010, 2013/2016/2019/"SE"). ``style`` is ``"auto"``
+    (a root starting with "/" is POSIX, anything else Windows), ``"windows"`` or ``"posix"``. Both inputs
+    are validated; problems raise :class:`InvalidRootError`, :class:`InvalidDropDirectoryError` or
+    :class:`DropPathTooLongError` (all ValueError subclasses). Returns the joined path.
+    """
+    inst, ver, sty = _options(install_dir, exchange_version, style)
+    r = _root_arg(root)
+    d = text(drop_directory, "drop_directory", allow_none=False)
+    info = _native.dw_resolve_info()
+    st, path = _native.dwpy_path_resolve(r, d, inst, ver, sty, info)
+    if st != _native.DW_OK:
+        _raise_resolve(st, info, root, drop_directory, path)
+    return path
+
+
+@dataclass(frozen=True)
+class ExplainWarning:
+    """One way Exchange's real join differs from the strict one (``code`` such as ``"root_replaced"``)."""
+
+    code: str
+    flag: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Result of :func:`explain_drop_path`: where Exchange would really write, next to the strict result.
+
+    ``exchange_path``: what Exchange's Path.Combine produces. ``strict_path``: :func:`resolve_drop_path`'s
+    result, or None when strict resolution fails (``strict_error`` then holds the exception it raises).
+    ``warnings``: every difference, each with an explanation. ``differs``: the two paths differ (or the
+    strict resolution failed).
+    """
+
+    exchange_path: str
+    strict_path: Optional[str]
+    strict_status: str
+    strict_reason: str
+    strict_error: Optional[Exception]
+    warnings: tuple[ExplainWarning, ...]
+
+    @property
+    def differs(self) -> bool:
+        return any(w.flag == _native.DW_WARN_DIFFERS for w in self.warnings)
+
+    @property
+    def warning_codes(self) -> frozenset[str]:
+        return frozenset(w.code for w in self.warnings)
+
+
+def explain_drop_path(
+    root: Any,
+    drop_directory: Union[str, bytes],
+    *,
+    install_dir: Any = None,
+    exchange_version: Union[int, str] = 2007,
+    style: str = "auto",
+) -> Explanation:
+    """Where would Exchange really write? Reproduce Exchange's own join (.NET Path.Combine: an absolute or
+    rooted DropDirectory silently replaces the root; ``a\\b`` and ``..`` pass through) and compare it with the
+    strict :func:`resolve_drop_path` result. Never raises for invalid values (they become warnings);
+    arguments of the wrong type raise TypeError, unknown options ValueError.
+    """
+    inst, ver, sty = _options(install_dir, exchange_version, style)
+    r = _root_arg(root)
+    d = text(drop_directory, "drop_directory", allow_none=False)
+    info = _native.dw_explain_info()
+    st, xpath = _native.dwpy_path_explain(r, d, inst, ver, sty, info)
+    check(st)
+    warnings = tuple(
+        ExplainWarning(code=name, flag=flag, message=_native.dw_explain_warning_str(flag))
+        for flag, name in sorted(_WARNINGS.items())
+        if info.warnings & flag
+    )
+    strict_path: Optional[str] = None
+    strict_error: Optional[Exception] = None
+    try:
+        strict_path = resolve_drop_path(
+            root, drop_directory, install_dir=install_dir, exchange_version=exchange_version, style=style
+        )
+    except InvalidDropPathError as exc:
+        strict_error = exc
+    return Explanation(
+        exchange_path=xpath,
+        strict_path=strict_path,
+        strict_status=_native.dw_status_name(info.strict_status),
+        strict_reason=_reason_name(info.strict_reason),
+        strict_error=strict_error,
+        warnings=warnings,
+    )
+
+
+def exchange_install_dir(exchange_version: Union[int, str] = 2007) -> str:
+    """Default installation folder of an Exchange version (with its trailing backslash)."""
+    _, ver, _ = _options(None, exchange_version, "auto")
+    return _native.dw_exchange_install_dir(ver)
+
+
+def is_reserved_name(name: Union[str, bytes]) -> bool:
+    """Whether ``name`` is a Windows reserved device name (CON, NUL, COM1, LPT1, CONIN$, ...), with or
+    without an extension, case-insensitively."""
+    return bool(_native.dw_name_is_reserved(text(name, "name", allow_none=False)))
