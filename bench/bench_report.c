@@ -94,7 +94,7 @@ void bench_die(const char *fmt, ...)
 /* ---- rows ------------------------------------------------------------------------------------------ */
 
 typedef struct bench_row {
-    char section[24];
+    char section[64];
     char fs[160];
     char what[96];
     char unit[32];
