@@ -151,7 +151,7 @@ static int check_prefix(const unsigned char *s, size_t len, dw_name_check *c)
 static int is_reserved_n(const unsigned char *s, size_t len)
 {
     size_t base = 0;
-    while (base < len && s[base] != '.')
+    while (base < len && s[base] != '.' && s[base] != ':') /* "CON:x" opens the device too */
         base++;
     while (base > 0 && s[base - 1] == ' ')
         base--;

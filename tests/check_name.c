@@ -315,6 +315,7 @@ START_TEST(test_is_reserved)
     ck_assert_int_eq(dw_name_is_reserved("LPT\xC2\xB2"), 1);
     ck_assert_int_eq(dw_name_is_reserved("Con .log"), 1);
     ck_assert_int_eq(dw_name_is_reserved("CONOUT$"), 1);
+    ck_assert_int_eq(dw_name_is_reserved("aux:stream"), 1);
     ck_assert_int_eq(dw_name_is_reserved("CLOCK$"), 0);
     ck_assert_int_eq(dw_name_is_reserved("CONSOLE"), 0);
     ck_assert_int_eq(dw_name_is_reserved("COM10"), 0);

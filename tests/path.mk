@@ -1,6 +1,6 @@
 # Tests for the path work: DropDirectory names, drop-path resolution, quota text, envelope formatting.
-check_PROGRAMS += tests/check_name tests/check_path
-TESTS += tests/check_name tests/check_path
+check_PROGRAMS += tests/check_name tests/check_path tests/check_quota_text tests/check_envelope
+TESTS += tests/check_name tests/check_path tests/check_quota_text tests/check_envelope
 
 tests_check_name_SOURCES = tests/check_name.c
 tests_check_name_CFLAGS = $(TESTS_CHECK_CFLAGS)
@@ -9,3 +9,14 @@ tests_check_name_LDADD = $(TESTS_CHECK_LDADD)
 tests_check_path_SOURCES = tests/check_path.c
 tests_check_path_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_path_LDADD = $(TESTS_CHECK_LDADD)
+
+tests_check_quota_text_SOURCES = tests/check_quota_text.c
+tests_check_quota_text_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_quota_text_LDADD = $(TESTS_CHECK_LDADD)
+
+tests_check_envelope_SOURCES = tests/check_envelope.c
+tests_check_envelope_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_envelope_LDADD = $(TESTS_CHECK_LDADD)
+
+# The manual section for this area ships with the tarball (doc/local.mk belongs to the CLI work).
+EXTRA_DIST += doc/names-and-paths.md
