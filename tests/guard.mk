@@ -1,1 +1,12 @@
-# Tests for the guard work (filled in by that issue).
+# Tests for the guarded writes: classification tables, the write protocol through the platform seam and
+# on the real file system, and libfiu fault injection under the POSIX preload (when libfiu is present).
+check_PROGRAMS += tests/check_classify tests/check_guard
+TESTS += tests/check_classify tests/check_guard
+
+tests_check_classify_SOURCES = tests/check_classify.c
+tests_check_classify_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_classify_LDADD = $(TESTS_CHECK_LDADD)
+
+tests_check_guard_SOURCES = tests/check_guard.c
+tests_check_guard_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_guard_LDADD = $(TESTS_CHECK_LDADD)

@@ -1,0 +1,1582 @@
+/* Tests for the guarded writes (lib/guard.c, lib/quota.c, lib/health.c, lib/platform_posix.c). Everything
+ * runs on the real file system in mkdtemp directories; a counting/failing ops table (the platform seam)
+ * proves which calls happened and injects failures at every step. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dropwatch.h"
+#include "../lib/guard_internal.h"
+
+/* ---- file-system helpers ---------------------------------------------------------------------------- */
+
+static char tmp_root[200];
+static char dir[256];
+
+static void make_dir(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(tmp_root, sizeof tmp_root, "%s/dwguard-XXXXXX", t && *t ? t : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(tmp_root));
+    snprintf(dir, sizeof dir, "%s/drop", tmp_root);
+    ck_assert_int_eq(mkdir(dir, 0750), 0);
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static void remove_dir(void)
+{
+    nftw(tmp_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the listing's own descriptor */
+}
+
+/* Entries of a directory: how many end in .eml, how many are our temps, and the total. */
+typedef struct listing {
+    int eml, temps, other, total;
+    char names[512][DW_FILE_NAME_MAX];
+} listing;
+
+static listing *list_dir(const char *path)
+{
+    static listing l;
+    memset(&l, 0, sizeof l);
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *n = de->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, ".dwquota"))
+            continue;
+        size_t len = strlen(n);
+        if (len > 4 && !strcmp(n + len - 4, ".eml")) {
+            if (l.eml < 512)
+                snprintf(l.names[l.eml], DW_FILE_NAME_MAX, "%s", n);
+            l.eml++;
+        } else if (!strncmp(n, ".dwtmp-", 7) || !strncmp(n, ".dwcanary-", 10)) {
+            l.temps++;
+        } else {
+            l.other++;
+        }
+        l.total++;
+    }
+    closedir(d);
+    return &l;
+}
+
+static unsigned char *read_file(const char *d, const char *name, size_t *len)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/%s", d, name);
+    FILE *f = fopen(p, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", p);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0'; /* so tests may parse it as text */
+    *len = (size_t)n;
+    return buf;
+}
+
+static void write_plain(const char *d, const char *name, size_t size, time_t age)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/%s", d, name);
+    FILE *f = fopen(p, "wb");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < size; i++)
+        fputc('x', f);
+    fclose(f);
+    if (age) {
+        struct timespec ts[2];
+        clock_gettime(CLOCK_REALTIME, &ts[0]);
+        ts[0].tv_sec -= age;
+        ts[1] = ts[0];
+        ck_assert_int_eq(utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW), 0);
+    }
+}
+
+static int exists(const char *d, const char *name)
+{
+    char p[2048];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", d, name);
+    return lstat(p, &sb) == 0;
+}
+
+static void assert_nothing_left(const char *d)
+{
+    listing *l = list_dir(d);
+    ck_assert_msg(l->eml == 0, "%d files under a final name", l->eml);
+    ck_assert_msg(l->temps == 0, "%d temp files left", l->temps);
+}
+
+/* ---- the counting and failing seam ------------------------------------------------------------------ */
+
+enum { T_OPEN_DIR, T_CREATE, T_WRITE, T_READ, T_FSYNC, T_DIR_FSYNC, T_SYNCFS, T_CLOSE, T_RENAME, T_UNLINK,
+       T_DIR_OPEN, T_LOCK, T_FTRUNCATE, T_COUNT };
+
+typedef struct tctx {
+    int calls[T_COUNT];
+    int fail_at[T_COUNT];   /* fail the n-th call (1-based) ... */
+    int fail_n[T_COUNT];    /* ... and this many after it (0 = only that one) */
+    int fail_errno[T_COUNT];
+    int dirfd;
+    size_t max_write;
+    int64_t fixed_now;
+    unsigned sleeps[64];
+    int nsleeps;
+} tctx;
+
+static int should_fail(tctx *t, int op)
+{
+    int n = ++t->calls[op];
+    return t->fail_at[op] && n >= t->fail_at[op] && n <= t->fail_at[op] + t->fail_n[op];
+}
+
+#define FAILS(t, op) (should_fail((t), (op)) ? -(t)->fail_errno[(op)] : 0)
+
+static int t_open_dir(void *ctx, const char *path)
+{
+    tctx *t = ctx;
+    int rc = FAILS(t, T_OPEN_DIR);
+    if (rc)
+        return rc;
+    rc = dwi_posix_ops.open_dir(NULL, path);
+    if (rc >= 0)
+        t->dirfd = rc;
+    return rc;
+}
+
+static int t_create(void *ctx, int dirfd, const char *name, unsigned mode)
+{
+    int rc = FAILS((tctx *)ctx, T_CREATE);
+    return rc ? rc : dwi_posix_ops.create(NULL, dirfd, name, mode);
+}
+
+static ssize_t t_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    tctx *t = ctx;
+    int rc = FAILS(t, T_WRITE);
+    if (len > t->max_write)
+        t->max_write = len;
+    return rc ? rc : dwi_posix_ops.write(NULL, fd, buf, len);
+}
+
+static ssize_t t_read(void *ctx, int fd, void *buf, size_t len)
+{
+    int rc = FAILS((tctx *)ctx, T_READ);
+    return rc ? rc : dwi_posix_ops.read(NULL, fd, buf, len);
+}
+
+static int t_fsync(void *ctx, int fd, int data_only)
+{
+    tctx *t = ctx;
+    int rc = FAILS(t, fd == t->dirfd ? T_DIR_FSYNC : T_FSYNC);
+    return rc ? rc : dwi_posix_ops.fsync(NULL, fd, data_only);
+}
+
+static int t_syncfs(void *ctx, int fd)
+{
+    int rc = FAILS((tctx *)ctx, T_SYNCFS);
+    return rc ? rc : dwi_posix_ops.syncfs(NULL, fd);
+}
+
+static int t_close(void *ctx, int fd)
+{
+    tctx *t = ctx;
+    if (fd == t->dirfd) /* the handle's own directory: not a step of the write */
+        return dwi_posix_ops.close(NULL, fd);
+    int rc = FAILS(t, T_CLOSE);
+    int real = dwi_posix_ops.close(NULL, fd); /* like Linux: the descriptor is gone even on error */
+    return rc ? rc : real;
+}
+
+static int t_rename(void *ctx, int dirfd, const char *from, const char *to)
+{
+    int rc = FAILS((tctx *)ctx, T_RENAME);
+    return rc ? rc : dwi_posix_ops.rename_noreplace(NULL, dirfd, from, to);
+}
+
+static int t_unlink(void *ctx, int dirfd, const char *name)
+{
+    int rc = FAILS((tctx *)ctx, T_UNLINK);
+    return rc ? rc : dwi_posix_ops.unlink(NULL, dirfd, name);
+}
+
+static int t_dir_open(void *ctx, int dirfd, dwi_dir **out)
+{
+    int rc = FAILS((tctx *)ctx, T_DIR_OPEN);
+    return rc ? rc : dwi_posix_ops.dir_open(NULL, dirfd, out);
+}
+
+static int t_lock(void *ctx, int fd, int lock)
+{
+    int rc = lock ? FAILS((tctx *)ctx, T_LOCK) : 0;
+    return rc ? rc : dwi_posix_ops.lock(NULL, fd, lock);
+}
+
+static int t_ftruncate(void *ctx, int fd, uint64_t len)
+{
+    int rc = FAILS((tctx *)ctx, T_FTRUNCATE);
+    return rc ? rc : dwi_posix_ops.ftruncate(NULL, fd, len);
+}
+
+static int t_now(void *ctx, int64_t *sec, int64_t *nsec)
+{
+    tctx *t = ctx;
+    if (t->fixed_now) {
+        *sec = t->fixed_now;
+        *nsec = 0;
+        return 0;
+    }
+    return dwi_posix_ops.now(NULL, sec, nsec);
+}
+
+static void t_sleep(void *ctx, unsigned ms)
+{
+    tctx *t = ctx;
+    if (t->nsleeps < 64)
+        t->sleeps[t->nsleeps++] = ms; /* recorded, not slept: no timing in unit tests */
+}
+
+static dwi_ops test_ops(void)
+{
+    dwi_ops o = dwi_posix_ops;
+    o.open_dir = t_open_dir;
+    o.create = t_create;
+    o.write = t_write;
+    o.read = t_read;
+    o.fsync = t_fsync;
+    o.syncfs = t_syncfs;
+    o.close = t_close;
+    o.rename_noreplace = t_rename;
+    o.unlink = t_unlink;
+    o.dir_open = t_dir_open;
+    o.lock = t_lock;
+    o.ftruncate = t_ftruncate;
+    o.now = t_now;
+    o.sleep_ms = t_sleep;
+    return o;
+}
+
+static dwi_ops ops;
+static tctx T;
+
+static dw_drop *open_seam(const dw_drop_options *o)
+{
+    ops = test_ops();
+    memset(&T, 0, sizeof T);
+    T.dirfd = -1;
+    dw_drop *d = NULL;
+    dw_io_error e;
+    dw_status st = dwi_drop_open_ops(&d, dir, o, &ops, &T, &e);
+    ck_assert_msg(st == DW_OK, "open: %s %s", dw_status_name(st), e.detail);
+    return d;
+}
+
+static dw_drop *open_real(const dw_drop_options *o)
+{
+    dw_drop *d = NULL;
+    dw_io_error e;
+    dw_status st = dw_drop_open(&d, dir, o, &e);
+    ck_assert_msg(st == DW_OK, "open: %s %s", dw_status_name(st), e.detail);
+    return d;
+}
+
+static void setup(void)
+{
+    make_dir();
+}
+
+static void teardown(void)
+{
+    remove_dir();
+}
+
+static int name_matches(const char *name, const char *pattern)
+{
+    regex_t re;
+    ck_assert_int_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+    int ok = regexec(&re, name, 0, NULL, 0) == 0;
+    regfree(&re);
+    return ok;
+}
+
+/* ---- happy path -------------------------------------------------------------------------------------- */
+
+START_TEST(test_write_is_byte_identical_and_fully_synced)
+{
+    dw_drop *d = open_seam(NULL);
+    size_t big = 300 * 1024 + 7;
+    unsigned char *msg = malloc(big);
+    for (size_t i = 0; i < big; i++)
+        msg[i] = (unsigned char)(i * 131 + 7);
+    const size_t sizes[3] = {0, 11, big};
+    char names[3][DW_FILE_NAME_MAX];
+    for (int i = 0; i < 3; i++) {
+        size_t needed = 0;
+        dw_io_error e;
+        ck_assert_int_eq(dw_drop_write(d, msg, sizes[i], NULL, names[i], sizeof names[i], &needed, &e), DW_OK);
+        ck_assert_int_eq(e.io_class, DW_CLASS_NONE);
+        ck_assert_uint_eq(needed, strlen(names[i]) + 1);
+        ck_assert_msg(name_matches(names[i], "^[0-9]{8}T[0-9]{6}-[0-9]+-[0-9]+-[0-9a-f]{8}\\.eml$"), "name %s",
+                      names[i]);
+        size_t len;
+        unsigned char *back = read_file(dir, names[i], &len);
+        ck_assert_uint_eq(len, sizes[i]);
+        ck_assert_int_eq(memcmp(back, msg, len), 0);
+        free(back);
+    }
+    ck_assert_str_ne(names[0], names[1]);
+    ck_assert_str_ne(names[1], names[2]);
+    /* Each message: one create, one file fsync, one close, one rename, one directory fsync. */
+    ck_assert_int_eq(T.calls[T_CREATE], 3);
+    ck_assert_int_eq(T.calls[T_FSYNC], 3);
+    ck_assert_int_eq(T.calls[T_CLOSE], 3);
+    ck_assert_int_eq(T.calls[T_RENAME], 3);
+    ck_assert_int_eq(T.calls[T_DIR_FSYNC], 3);
+    ck_assert_int_eq(T.calls[T_UNLINK], 0);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 3);
+    ck_assert_int_eq(l->temps, 0);
+    ck_assert_int_eq(l->other, 0);
+    /* The file mode is the configured one (0640 by default). */
+    char p[2048];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", dir, names[1]);
+    ck_assert_int_eq(stat(p, &sb), 0);
+    ck_assert_uint_eq(sb.st_mode & 07777, 0640);
+    free(msg);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_durability_none_skips_fsync_but_stays_atomic)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.durability = DW_DURABLE_NONE;
+    o.file_mode = 0600;
+    dw_drop *d = open_seam(&o);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, "abc", 3, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_int_eq(T.calls[T_FSYNC], 0);
+    ck_assert_int_eq(T.calls[T_DIR_FSYNC], 0);
+    ck_assert_int_eq(T.calls[T_RENAME], 1);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 3);
+    free(b);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_streaming_and_abort)
+{
+    dw_drop *d = open_real(NULL);
+    dw_msg *m = NULL;
+    dw_io_error e;
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    /* While streaming, only the temp file exists: the gateway sees nothing. */
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 0);
+    ck_assert_int_eq(l->temps, 1);
+    ck_assert_int_eq(dw_msg_write(m, "Subject: a\r\n", 12, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, "", 0, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, "\r\nbody\r\n", 8, &e), DW_OK);
+    ck_assert_uint_eq(dw_msg_size(m), 20);
+    char name[DW_FILE_NAME_MAX];
+    size_t needed;
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, &needed, &e), DW_OK);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 20);
+    ck_assert_int_eq(memcmp(b, "Subject: a\r\n\r\nbody\r\n", 20), 0);
+    free(b);
+
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, "partial", 7, &e), DW_OK);
+    dw_msg_abort(m);
+    l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 1);
+    ck_assert_int_eq(l->temps, 0);
+    dw_msg_abort(NULL);
+    ck_assert_uint_eq(dw_msg_size(NULL), 0);
+
+    /* A commit without a name buffer still publishes. */
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, NULL, 0, &needed, &e), DW_OK);
+    ck_assert_uint_gt(needed, 10);
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_write_fd_streams_in_bounded_chunks)
+{
+    dw_drop *d = open_seam(NULL);
+    size_t total = 1000 * 1000 + 3;
+    unsigned char *src = malloc(total);
+    for (size_t i = 0; i < total; i++)
+        src[i] = (unsigned char)(i ^ (i >> 8));
+    char p[2048];
+    snprintf(p, sizeof p, "%s/source.bin", tmp_root);
+    FILE *f = fopen(p, "wb");
+    ck_assert_uint_eq(fwrite(src, 1, total, f), total);
+    fclose(f);
+    int fd = open(p, O_RDONLY);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write_fd(d, fd, NULL, name, sizeof name, NULL, &e), DW_OK);
+    close(fd);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, total);
+    ck_assert_int_eq(memcmp(b, src, total), 0);
+    free(b);
+    /* Never the whole message at once: reads and writes of at most the 64 KiB copy buffer. */
+    ck_assert_uint_le(T.max_write, 64 * 1024);
+    ck_assert_int_ge(T.calls[T_WRITE], (int)(total / (64 * 1024)));
+
+    /* A pipe works too (size unknown up front). */
+    int pfd[2];
+    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_int_eq(write(pfd[1], "piped message\r\n", 15), 15);
+    close(pfd[1]);
+    ck_assert_int_eq(dw_drop_write_fd(d, pfd[0], NULL, name, sizeof name, NULL, &e), DW_OK);
+    close(pfd[0]);
+    b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 15);
+    free(b);
+
+    /* A read error fails as op read, nothing published. */
+    T.fail_at[T_READ] = T.calls[T_READ] + 1;
+    T.fail_errno[T_READ] = EIO;
+    ck_assert_int_eq(pipe(pfd), 0);
+    close(pfd[1]);
+    ck_assert_int_eq(dw_drop_write_fd(d, pfd[0], NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    close(pfd[0]);
+    ck_assert_int_eq(e.op, DW_OP_READ);
+    ck_assert_int_eq(e.io_class, DW_CLASS_PHYSICAL);
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    free(src);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* ---- fault injection at every step (per-handle options) ---------------------------------------------- */
+
+typedef struct fault_case {
+    dw_op op;
+    int errnum;
+    unsigned count;
+    dw_class cls;
+} fault_case;
+
+static const fault_case faults[] = {
+    {DW_OP_CREATE, EACCES, 1, DW_CLASS_ACCESS},
+    {DW_OP_CREATE, EROFS, 1, DW_CLASS_LOGICAL},
+    {DW_OP_CREATE, EAGAIN, 99, DW_CLASS_TRANSIENT}, /* more than retry_max: gives up */
+    {DW_OP_CREATE, ENOSPC, 1, DW_CLASS_CAPACITY},
+    {DW_OP_WRITE, ENOSPC, 1, DW_CLASS_CAPACITY},
+    {DW_OP_WRITE, EIO, 1, DW_CLASS_PHYSICAL},
+    {DW_OP_WRITE, EDQUOT, 1, DW_CLASS_CAPACITY},
+    {DW_OP_WRITE, EBUSY, 99, DW_CLASS_TRANSIENT},
+    {DW_OP_FSYNC, EIO, 1, DW_CLASS_PHYSICAL},
+    {DW_OP_FSYNC, EUCLEAN, 1, DW_CLASS_LOGICAL},
+    {DW_OP_FSYNC, EINTR, 1, DW_CLASS_TRANSIENT},    /* never retried */
+    {DW_OP_FSYNC, ESTALE, 1, DW_CLASS_REMOTE},
+    {DW_OP_CLOSE, EIO, 1, DW_CLASS_PHYSICAL},
+    {DW_OP_CLOSE, EDQUOT, 1, DW_CLASS_CAPACITY},
+    {DW_OP_RENAME, ENOENT, 1, DW_CLASS_CONFIGURATION},
+    {DW_OP_RENAME, EPERM, 1, DW_CLASS_ACCESS},
+    {DW_OP_RENAME, EHOSTDOWN, 1, DW_CLASS_REMOTE},
+    {DW_OP_RENAME, ETIMEDOUT, 99, DW_CLASS_TRANSIENT},
+    {DW_OP_DIR_FSYNC, EIO, 1, DW_CLASS_PHYSICAL},
+    {DW_OP_DIR_FSYNC, EBADMSG, 1, DW_CLASS_LOGICAL},
+    {DW_OP_DIR_FSYNC, ECONNRESET, 1, DW_CLASS_REMOTE},
+    {DW_OP_DIR_FSYNC, 4242, 1, DW_CLASS_PHYSICAL},  /* unknown errno: physical, "unclassified" */
+};
+
+START_TEST(test_injected_fault_leaves_nothing)
+{
+    const fault_case *fc = &faults[_i];
+    int fds = count_fds();
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.inject_op = fc->op;
+    o.inject_errno = fc->errnum;
+    o.inject_count = fc->count;
+    o.retry_base_ms = 0; /* the real ops table sleeps: keep the transient cases instant */
+    dw_drop *d = open_real(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    static const char body[] = "Subject: fault\r\n\r\nbody\r\n";
+    dw_status st = dw_drop_write(d, body, sizeof body - 1, NULL, name, sizeof name, NULL, &e);
+    ck_assert_int_eq(st, DW_E_IO);
+    ck_assert_msg(e.io_class == fc->cls, "%s/%d: class %s", dw_op_name(fc->op), fc->errnum, dw_class_name(e.io_class));
+    ck_assert_int_eq(e.op, fc->op);
+    ck_assert_int_eq(e.sys_errno, fc->errnum);
+    ck_assert_int_eq(e.retryable, dw_class_retryable(fc->cls));
+    ck_assert_ptr_nonnull(strstr(e.path, dir));
+    if (fc->count > 1 && fc->op != DW_OP_FSYNC)
+        ck_assert_uint_eq(e.attempts, o.retry_max + 1);
+    else
+        ck_assert_uint_eq(e.attempts, 1);
+    if (!dw_errno_is_known(fc->errnum))
+        ck_assert_str_eq(e.detail, "unclassified errno 4242");
+    assert_nothing_left(dir);
+    /* The handle still works afterwards (the injection budget is spent for count 1). */
+    if (fc->count == 1) {
+        ck_assert_int_eq(dw_drop_write(d, body, sizeof body - 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+        ck_assert_int_eq(list_dir(dir)->eml, 1);
+    }
+    dw_drop_close(d);
+    ck_assert_int_eq(count_fds(), fds);
+}
+END_TEST
+
+/* The same through the streaming API: the failure during dw_msg_write aborts the message. */
+START_TEST(test_stream_write_failure_aborts)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.inject_op = DW_OP_WRITE;
+    o.inject_errno = ENOSPC;
+    o.inject_count = 1;
+    int fds = count_fds();
+    dw_drop *d = open_real(&o);
+    dw_msg *m;
+    dw_io_error e;
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, "abc", 3, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    assert_nothing_left(dir);
+    ck_assert_int_eq(dw_msg_write(m, "abc", 3, &e), DW_E_STATE);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_E_STATE);
+    assert_nothing_left(dir);
+    dw_drop_close(d);
+    ck_assert_int_eq(count_fds(), fds);
+}
+END_TEST
+
+START_TEST(test_transient_retry_with_backoff)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.retry_max = 4;
+    o.retry_base_ms = 10;
+    o.retry_cap_ms = 25;
+    dw_drop *d = open_seam(&o);
+    /* Two EAGAIN on write, then success: 10 ms, 20 ms. */
+    T.fail_at[T_WRITE] = 1;
+    T.fail_n[T_WRITE] = 1;
+    T.fail_errno[T_WRITE] = EAGAIN;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.nsleeps, 2);
+    ck_assert_uint_eq(T.sleeps[0], 10);
+    ck_assert_uint_eq(T.sleeps[1], 20);
+    ck_assert_int_eq(T.calls[T_WRITE], 3);
+
+    /* Always EBUSY on rename: 1 + 4 attempts, delays doubled and capped at 25 ms. */
+    T.nsleeps = 0;
+    T.fail_at[T_RENAME] = T.calls[T_RENAME] + 1;
+    T.fail_n[T_RENAME] = 100;
+    T.fail_errno[T_RENAME] = EBUSY;
+    ck_assert_int_eq(dw_drop_write(d, "y", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_TRANSIENT);
+    ck_assert_int_eq(e.op, DW_OP_RENAME);
+    ck_assert_uint_eq(e.attempts, 5);
+    ck_assert_int_eq(T.nsleeps, 4);
+    const unsigned want[4] = {10, 20, 25, 25};
+    for (int i = 0; i < 4; i++)
+        ck_assert_uint_eq(T.sleeps[i], want[i]);
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+
+    /* Non-transient errors are not retried. */
+    T.nsleeps = 0;
+    T.fail_at[T_RENAME] = 0;
+    T.fail_at[T_CREATE] = T.calls[T_CREATE] + 1;
+    T.fail_errno[T_CREATE] = EACCES;
+    ck_assert_int_eq(dw_drop_write(d, "z", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(T.nsleeps, 0);
+    ck_assert_uint_eq(e.attempts, 1);
+
+    /* retry_max 0: no retry at all. */
+    dw_drop_close(d);
+    o.retry_max = 0;
+    d = open_seam(&o);
+    T.fail_at[T_WRITE] = 1;
+    T.fail_errno[T_WRITE] = EINTR;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_TRANSIENT);
+    ck_assert_int_eq(T.nsleeps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_failed_fsync_is_never_retried)
+{
+    dw_drop *d = open_seam(NULL);
+    T.fail_at[T_FSYNC] = 1;
+    T.fail_errno[T_FSYNC] = EINTR; /* transient, yet final for fsync */
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_FSYNC);
+    ck_assert_int_eq(T.calls[T_FSYNC], 1);
+    ck_assert_int_eq(T.calls[T_RENAME], 0);
+    ck_assert_int_eq(T.nsleeps, 0);
+    assert_nothing_left(dir);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_short_writes_are_completed)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.inject_short_write = 3;
+    dw_drop *d = open_seam(&o);
+    const char body[] = "0123456789abcdefghij";
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, body, 20, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_int_eq(T.calls[T_WRITE], 7);
+    ck_assert_uint_eq(T.max_write, 3);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 20);
+    ck_assert_int_eq(memcmp(b, body, 20), 0);
+    free(b);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* A write that keeps returning 0 bytes makes no progress: reported as op write, nothing left. */
+static ssize_t zero_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    (void)ctx;
+    (void)fd;
+    (void)buf;
+    (void)len;
+    return 0;
+}
+
+START_TEST(test_write_without_progress_fails)
+{
+    ops = test_ops();
+    ops.write = zero_write;
+    memset(&T, 0, sizeof T);
+    T.dirfd = -1;
+    dw_drop *d = NULL;
+    dw_io_error e;
+    ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &ops, &T, &e), DW_OK);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_WRITE);
+    ck_assert_int_eq(e.sys_errno, EIO);
+    assert_nothing_left(dir);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_name_collisions_are_retried)
+{
+    dw_drop *d = open_seam(NULL);
+    T.fail_at[T_CREATE] = 1;
+    T.fail_n[T_CREATE] = 2;
+    T.fail_errno[T_CREATE] = EEXIST;
+    T.fail_at[T_RENAME] = 1;
+    T.fail_errno[T_RENAME] = EEXIST;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_CREATE], 4);
+    ck_assert_int_eq(T.calls[T_RENAME], 2);
+    ck_assert_int_eq(T.nsleeps, 0); /* a new name, not a backoff */
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 1);
+    ck_assert_int_eq(l->temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* The real no-replace rename refuses to overwrite. */
+START_TEST(test_rename_never_replaces)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    write_plain(dir, "a.tmp", 3, 0);
+    write_plain(dir, "b.eml", 5, 0);
+    ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", "b.eml"), -EEXIST);
+    struct stat sb;
+    char p[2048];
+    snprintf(p, sizeof p, "%s/b.eml", dir);
+    ck_assert_int_eq(stat(p, &sb), 0);
+    ck_assert_int_eq(sb.st_size, 5);
+    ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", "c.eml"), 0);
+    ck_assert(!exists(dir, "a.tmp"));
+    /* create refuses an existing name and a symlink */
+    ck_assert_int_eq(dwi_posix_ops.create(NULL, dfd, "c.eml", 0600), -EEXIST);
+    snprintf(p, sizeof p, "%s/s.eml", dir);
+    ck_assert_int_eq(symlink("/etc/passwd", p), 0);
+    ck_assert_int_lt(dwi_posix_ops.create(NULL, dfd, "s.eml", 0600), 0);
+    unlink(p);
+    ck_assert_int_eq(symlink("/tmp/dw-never-created", p), 0);
+    ck_assert_int_lt(dwi_posix_ops.create(NULL, dfd, "s.eml", 0600), 0);
+    ck_assert_int_lt(dwi_posix_ops.open_rw(NULL, dfd, "s.eml", 0600), 0);
+    ck_assert(access("/tmp/dw-never-created", F_OK) != 0);
+    close(dfd);
+}
+END_TEST
+
+/* ---- the directory ----------------------------------------------------------------------------------- */
+
+START_TEST(test_missing_dir_is_configuration)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/absent", tmp_root);
+    dw_drop *d = (dw_drop *)1;
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_open(&d, p, NULL, &e), DW_E_IO);
+    ck_assert_ptr_null(d);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_int_eq(e.op, DW_OP_OPEN_DIR);
+    ck_assert_int_eq(e.sys_errno, ENOENT);
+    ck_assert_str_eq(e.path, p);
+    ck_assert_ptr_nonnull(strstr(e.detail, "never created"));
+    ck_assert(!exists(tmp_root, "absent")); /* never created implicitly */
+
+    /* A file where the directory should be. */
+    write_plain(tmp_root, "file", 1, 0);
+    snprintf(p, sizeof p, "%s/file", tmp_root);
+    ck_assert_int_eq(dw_drop_open(&d, p, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_int_eq(e.sys_errno, ENOTDIR);
+
+    /* A symlink to a directory is refused. */
+    snprintf(p, sizeof p, "%s/link", tmp_root);
+    ck_assert_int_eq(symlink(dir, p), 0);
+    ck_assert_int_eq(dw_drop_open(&d, p, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert(e.sys_errno == ELOOP || e.sys_errno == ENOTDIR);
+
+    /* Injected failures of the open itself. */
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.inject_op = DW_OP_OPEN_DIR;
+    o.inject_errno = EIO;
+    o.inject_count = 1;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_PHYSICAL);
+    ck_assert_int_eq(e.op, DW_OP_OPEN_DIR);
+    ck_assert_str_eq(e.path, dir);
+    o.inject_errno = EINTR; /* transient: retried, then it opens */
+    o.retry_base_ms = 0;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_OK);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_dir_swapped_for_symlink_after_open)
+{
+    dw_drop *d = open_real(NULL);
+    char moved[1024], other[1024];
+    snprintf(moved, sizeof moved, "%s/moved", tmp_root);
+    snprintf(other, sizeof other, "%s/other", tmp_root);
+    ck_assert_int_eq(mkdir(other, 0700), 0);
+    ck_assert_int_eq(rename(dir, moved), 0);
+    ck_assert_int_eq(symlink(other, dir), 0);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    /* The write went to the directory that was opened, not to the symlink's target. */
+    ck_assert(exists(moved, name));
+    ck_assert_int_eq(list_dir(other)->total, 0);
+    ck_assert_str_eq(dw_drop_path(d), dir);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_read_only_dir_via_seam)
+{
+    dw_drop *d = open_seam(NULL);
+    T.fail_at[T_CREATE] = 1;
+    T.fail_n[T_CREATE] = 10;
+    T.fail_errno[T_CREATE] = EACCES;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_ACCESS);
+    ck_assert_int_eq(e.op, DW_OP_CREATE);
+    ck_assert_uint_eq(e.win32, 5);
+    ck_assert_ptr_nonnull(strstr(dw_class_action(e.io_class), "permission"));
+    T.fail_errno[T_CREATE] = EROFS;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_LOGICAL);
+    assert_nothing_left(dir);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_create_dir)
+{
+    char p[2048];
+    dw_io_error e;
+    snprintf(p, sizeof p, "%s/new", tmp_root);
+    umask(022);
+    ck_assert_int_eq(dw_drop_create_dir(p, 0, &e), DW_OK);
+    struct stat sb;
+    ck_assert_int_eq(stat(p, &sb), 0);
+    ck_assert(S_ISDIR(sb.st_mode));
+    ck_assert_uint_eq(sb.st_mode & 0777, 0750);
+    ck_assert_int_eq(dw_drop_create_dir(p, 0700, &e), DW_OK); /* exists already: fine */
+    write_plain(tmp_root, "plain", 1, 0);
+    snprintf(p, sizeof p, "%s/plain", tmp_root);
+    ck_assert_int_eq(dw_drop_create_dir(p, 0, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_int_eq(e.op, DW_OP_MKDIR);
+    snprintf(p, sizeof p, "%s/no/parent", tmp_root);
+    ck_assert_int_eq(dw_drop_create_dir(p, 0, &e), DW_E_IO);
+    ck_assert_int_eq(e.sys_errno, ENOENT);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_int_eq(dw_drop_create_dir(NULL, 0, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_create_dir("", 0, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_create_dir(p, 010000, &e), DW_E_INVAL);
+}
+END_TEST
+
+/* ---- naming ------------------------------------------------------------------------------------------ */
+
+START_TEST(test_exchange_naming)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.naming = DW_NAMING_EXCHANGE;
+    o.machine_name = "EX01.contoso.com";
+    dw_drop *d = open_seam(&o);
+    T.fixed_now = 1714564800; /* 2024-05-01T12:00:00Z */
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.record_id = 123456789;
+    mo.priority = DW_PRIORITY_HIGH;
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, "a", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_str_eq(name, "EX01-123456789-20240501120000Z.High.eml");
+    /* Same record id in the same second: the next free record id, never a replacement. */
+    ck_assert_int_eq(dw_drop_write(d, "b", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_str_eq(name, "EX01-123456790-20240501120000Z.High.eml");
+    mo.priority = DW_PRIORITY_LOW;
+    ck_assert_int_eq(dw_drop_write(d, "c", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_str_eq(name, "EX01-123456789-20240501120000Z.Low.eml");
+    mo.priority = DW_PRIORITY_NORMAL;
+    mo.record_id = 0; /* generated */
+    ck_assert_int_eq(dw_drop_write(d, "d", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert(name_matches(name, "^EX01-[0-9]+-20240501120000Z\\.Normal\\.eml$"));
+    size_t len;
+    unsigned char *b = read_file(dir, "EX01-123456790-20240501120000Z.High.eml", &len);
+    ck_assert_int_eq(b[0], 'b');
+    free(b);
+    mo.priority = (dw_priority)7;
+    ck_assert_int_eq(dw_drop_write(d, "e", 1, &mo, name, sizeof name, NULL, NULL), DW_E_INVAL);
+    ck_assert_int_eq(list_dir(dir)->eml, 4);
+    dw_drop_close(d);
+
+    /* Default machine name: the host name's first label. */
+    o.machine_name = NULL;
+    d = open_real(&o);
+    ck_assert_int_eq(dw_drop_write(d, "f", 1, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert(name_matches(name, "^[A-Za-z0-9_-]+-[0-9]+-[0-9]{14}Z\\.Normal\\.eml$"));
+    dw_drop_close(d);
+
+    /* Invalid machine names. */
+    dw_io_error e;
+    const char *bad[] = {"", "a/b", "bad name", ".lead", "0123456789012345678901234567890123456789012345678901234567890123"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.machine_name = bad[i];
+        d = (dw_drop *)1;
+        ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+        ck_assert_ptr_null(d);
+    }
+}
+END_TEST
+
+START_TEST(test_unique_naming_prefix_and_time)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.name_prefix = "fax-";
+    dw_drop *d = open_seam(&o);
+    T.fixed_now = 951782400; /* 2000-02-29T00:00:00Z */
+    char a[DW_FILE_NAME_MAX], b[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, "a", 1, NULL, a, sizeof a, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "b", 1, NULL, b, sizeof b, NULL, NULL), DW_OK);
+    ck_assert_msg(name_matches(a, "^fax-20000229T000000-[0-9]+-[0-9]+-[0-9a-f]{8}\\.eml$"), "%s", a);
+    ck_assert_str_ne(a, b);
+    T.fixed_now = 4102444799; /* 2099-12-31T23:59:59Z */
+    ck_assert_int_eq(dw_drop_write(d, "c", 1, NULL, a, sizeof a, NULL, NULL), DW_OK);
+    ck_assert_msg(name_matches(a, "^fax-20991231T235959-"), "%s", a);
+    dw_drop_close(d);
+
+    const char *bad[] = {".hidden", "a/b", "sp ace", "x\xc3\xa9",
+                         "01234567890123456789012345678901234567890123456789012345678901234"};
+    dw_io_error e;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.name_prefix = bad[i];
+        ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+        ck_assert_int_eq(e.op, DW_OP_VALIDATE);
+    }
+    /* The longest prefix still gives a name below DW_FILE_NAME_MAX. */
+    o.name_prefix = "0123456789012345678901234567890123456789012345678901234567890123";
+    d = open_real(&o);
+    size_t needed;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, a, sizeof a, &needed, NULL), DW_OK);
+    ck_assert_uint_le(needed, DW_FILE_NAME_MAX);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_name_buffer_too_small_publishes_nothing)
+{
+    dw_drop *d = open_real(NULL);
+    char small[16];
+    size_t needed = 0;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, small, sizeof small, &needed, NULL), DW_E_BUFFER);
+    ck_assert_uint_eq(needed, DW_FILE_NAME_MAX);
+    dw_msg *m;
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, small, sizeof small, &needed, NULL), DW_E_BUFFER);
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, NULL, 10, &needed, NULL), DW_E_INVAL);
+    assert_nothing_left(dir);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* ---- quota ------------------------------------------------------------------------------------------- */
+
+static dw_drop *open_quota(uint64_t q, int seam)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.quota_bytes = q;
+    return seam ? open_seam(&o) : open_real(&o);
+}
+
+START_TEST(test_quota_exact_fit_and_overflow)
+{
+    write_plain(dir, "existing.eml", 30, 0);
+    write_plain(dir, "notes.txt", 10, 0); /* any extension counts, as in Exchange */
+    dw_drop *d = open_quota(100, 1);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 40, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 20, NULL, name, sizeof name, NULL, &e), DW_OK); /* exactly 100 */
+    int creates = T.calls[T_CREATE];
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.sys_errno, 0);
+    ck_assert_uint_eq(e.win32, 1295);
+    ck_assert_int_eq(e.retryable, 1);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    ck_assert_str_eq(e.path, dir);
+    ck_assert_int_eq(T.calls[T_CREATE], creates); /* refused before anything was written */
+    uint64_t bytes, files;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 100);
+    ck_assert_uint_eq(files, 4);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->temps, 0);
+    ck_assert_int_eq(l->eml, 3);
+
+    /* The consumer takes a file: room again. */
+    ck_assert_int_eq(unlink(strcat(strcat(strcpy((char[2048]){0}, dir), "/"), "existing.eml")), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 30, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_quota_streaming_overflow)
+{
+    dw_drop *d = open_quota(100000, 0);
+    dw_msg *m;
+    dw_io_error e;
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    char *chunk = calloc(1, 100000);
+    ck_assert_int_eq(dw_msg_write(m, chunk, 60000, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, chunk, 40000, &e), DW_OK); /* exactly the quota */
+    ck_assert_int_eq(dw_msg_write(m, chunk, 1, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_str_eq(e.detail, "quota 100000 bytes, used 0, message 100001");
+    dw_msg_abort(m);
+    assert_nothing_left(dir);
+
+    /* A message that fits is cut back to its real size after the reservation. */
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, "small", 5, &e), DW_OK);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 5);
+    free(b);
+
+    /* Announced size too big: refused at begin, no temp file created. */
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.expected_size = 100000;
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_str_eq(e.detail, "quota 100000 bytes, used 5, message 100000");
+    mo.expected_size = 99995;
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    /* While it is in flight its reservation counts for every other writer. */
+    ck_assert_int_eq(dw_drop_write(d, "y", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(dw_msg_write(m, chunk, 1000, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+    b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 1000);
+    free(b);
+    ck_assert_int_eq(dw_drop_write(d, chunk, 98995, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    free(chunk);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* Cost stays flat: after the first write no write lists the directory again, unless someone else
+ * changed it (then exactly once). */
+START_TEST(test_quota_does_not_rescan)
+{
+    for (int i = 0; i < 50; i++) {
+        char n[32];
+        snprintf(n, sizeof n, "old-%d.eml", i);
+        write_plain(dir, n, 10, 0);
+    }
+    dw_drop *d = open_quota(1u << 20, 1);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(d, "first", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    int scans = T.calls[T_DIR_OPEN];
+    ck_assert_int_le(scans, 1);
+    for (int i = 0; i < 30; i++)
+        ck_assert_int_eq(dw_drop_write(d, "again", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans);
+    ck_assert_int_eq(T.calls[T_LOCK], 31 * 2); /* create and rename, each under the ledger lock */
+    /* The consumer deletes a file: the next write rescans once. */
+    char p[2048];
+    snprintf(p, sizeof p, "%s/old-3.eml", dir);
+    ck_assert_int_eq(unlink(p), 0);
+    /* Timestamps may be coarser than this test is fast: make the change visible deterministically. */
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
+    ck_assert_int_eq(utimensat(AT_FDCWD, dir, ts, 0), 0);
+    ck_assert_int_eq(dw_drop_write(d, "after", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 1);
+    ck_assert_int_eq(dw_drop_write(d, "after", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 1);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_quota_lock_and_scan_failures)
+{
+    dw_drop *d = open_quota(1000, 1);
+    T.fail_at[T_LOCK] = 1;
+    T.fail_errno[T_LOCK] = ENOLCK;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_LOCK);
+    ck_assert_int_eq(e.io_class, DW_CLASS_REMOTE);
+    assert_nothing_left(dir);
+    /* The ledger is stale (directory changed behind it) and the rescan fails. */
+    write_plain(dir, "foreign.eml", 1, 0);
+    T.fail_at[T_DIR_OPEN] = T.calls[T_DIR_OPEN] + 1;
+    T.fail_errno[T_DIR_OPEN] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_SCAN);
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    dw_drop_close(d);
+
+    /* Injection of the quota step itself through the options. */
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.quota_bytes = 1000;
+    o.inject_op = DW_OP_QUOTA;
+    o.inject_errno = EIO;
+    o.inject_count = 1;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    o.inject_count = 2;
+    o.inject_op = DW_OP_LOCK;
+    o.inject_errno = EAGAIN;
+    d = open_real(&o);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_LOCK);
+    ck_assert_int_eq(e.io_class, DW_CLASS_TRANSIENT);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* ---- concurrency ------------------------------------------------------------------------------------- */
+
+#define THREADS 4
+#define PER_THREAD 40
+
+typedef struct worker {
+    dw_drop *drop;
+    int id;
+    int ok;
+} worker;
+
+static void *thread_writer(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < PER_THREAD; i++) {
+        char body[128];
+        int n = snprintf(body, sizeof body, "worker %d message %d\r\n%0*d", w->id, i, 40 + i, i);
+        char name[DW_FILE_NAME_MAX];
+        if (dw_drop_write(w->drop, body, (size_t)n, NULL, name, sizeof name, NULL, NULL) == DW_OK)
+            w->ok++;
+    }
+    return NULL;
+}
+
+static void check_all_distinct_and_complete(int expected)
+{
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, expected);
+    ck_assert_int_eq(l->temps, 0);
+    /* Every file is complete: its content parses back to a worker and index whose length matches. */
+    char seen[16][PER_THREAD * 2] = {{0}};
+    for (int i = 0; i < l->eml; i++) {
+        size_t len;
+        unsigned char *b = read_file(dir, l->names[i], &len);
+        int w = -1, k = -1;
+        ck_assert_int_eq(sscanf((char *)b, "worker %d message %d", &w, &k), 2);
+        char expect[128];
+        int n = snprintf(expect, sizeof expect, "worker %d message %d\r\n%0*d", w, k, 40 + k, k);
+        ck_assert_uint_eq(len, (size_t)n);
+        ck_assert_int_eq(memcmp(b, expect, len), 0);
+        ck_assert_int_eq(seen[w][k], 0); /* no duplicate */
+        seen[w][k] = 1;
+        free(b);
+    }
+}
+
+START_TEST(test_threads_share_one_handle)
+{
+    dw_drop *d = open_quota(1u << 30, 0);
+    pthread_t th[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){d, i, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, thread_writer, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(w[i].ok, PER_THREAD);
+    }
+    check_all_distinct_and_complete(THREADS * PER_THREAD);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_threads_with_own_handles)
+{
+    pthread_t th[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){open_real(NULL), i, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, thread_writer, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(w[i].ok, PER_THREAD);
+        dw_drop_close(w[i].drop);
+    }
+    check_all_distinct_and_complete(THREADS * PER_THREAD);
+}
+END_TEST
+
+/* Forked writers sharing a quota: every file complete and distinct, and the quota is never exceeded. */
+START_TEST(test_forked_writers_share_quota)
+{
+    /* Messages are 40+i+~20 bytes; allow only part of them. */
+    const uint64_t quota = 4000;
+    dw_drop *d = open_quota(quota, 0); /* opened before fork: children inherit the handle */
+    pid_t pids[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0) {
+            worker w = {d, i, 0};
+            thread_writer(&w);
+            dw_drop_close(d); /* the child's copy: the parent's descriptors stay open */
+            _exit(w.ok);
+        }
+    }
+    int total_ok = 0;
+    for (int i = 0; i < THREADS; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert(WIFEXITED(status));
+        total_ok += WEXITSTATUS(status);
+    }
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, total_ok);
+    ck_assert_int_gt(total_ok, 10);
+    ck_assert_int_lt(total_ok, THREADS * PER_THREAD);
+    uint64_t bytes, files;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, NULL), DW_OK);
+    ck_assert_uint_le(bytes, quota);
+    ck_assert_uint_eq(files, (uint64_t)total_ok);
+    /* Nearly full: what is left is smaller than the smallest message. */
+    ck_assert_uint_gt(bytes, quota - 110);
+    check_all_distinct_and_complete(total_ok);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_forked_writers_without_quota)
+{
+    pid_t pids[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0) {
+            dw_drop *d = NULL;
+            if (dw_drop_open(&d, dir, NULL, NULL) != DW_OK)
+                _exit(0);
+            worker w = {d, i, 0};
+            thread_writer(&w);
+            dw_drop_close(d);
+            _exit(w.ok);
+        }
+    }
+    for (int i = 0; i < THREADS; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert_int_eq(WEXITSTATUS(status), PER_THREAD);
+    }
+    check_all_distinct_and_complete(THREADS * PER_THREAD);
+}
+END_TEST
+
+/* ---- sweep, usage, health ---------------------------------------------------------------------------- */
+
+START_TEST(test_sweep_removes_only_old_temps)
+{
+    write_plain(dir, ".dwtmp-1-2-abc.tmp", 10, 7200);    /* old temp: removed */
+    write_plain(dir, ".dwtmp-3-4-def.tmp", 10, 7200);    /* old temp: removed */
+    write_plain(dir, ".dwcanary-9-1.tmp", 10, 7200);     /* old canary: removed */
+    write_plain(dir, ".dwtmp-5-6-young.tmp", 10, 60);    /* young temp: kept */
+    write_plain(dir, "old.eml", 10, 86400);              /* finished message: never touched */
+    write_plain(dir, ".dwtmp-7-8.eml", 10, 86400);       /* not our temp shape: kept */
+    write_plain(dir, "other.tmp", 10, 86400);            /* someone else's temp: kept */
+    dw_drop *d = open_seam(NULL);
+    uint64_t removed = 99;
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_OK);
+    ck_assert_uint_eq(removed, 3);
+    ck_assert(!exists(dir, ".dwtmp-1-2-abc.tmp"));
+    ck_assert(!exists(dir, ".dwtmp-3-4-def.tmp"));
+    ck_assert(!exists(dir, ".dwcanary-9-1.tmp"));
+    ck_assert(exists(dir, ".dwtmp-5-6-young.tmp"));
+    ck_assert(exists(dir, "old.eml"));
+    ck_assert(exists(dir, ".dwtmp-7-8.eml"));
+    ck_assert(exists(dir, "other.tmp"));
+    ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_OK);
+    ck_assert_uint_eq(removed, 0);
+    ck_assert_int_eq(dw_drop_sweep(d, 0, NULL, &e), DW_OK); /* age 0: every temp older than now */
+
+    /* A failing unlink is reported. */
+    write_plain(dir, ".dwtmp-1-2-abc.tmp", 10, 7200);
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = EACCES;
+    ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_UNLINK);
+    ck_assert_int_eq(e.io_class, DW_CLASS_ACCESS);
+    T.fail_at[T_DIR_OPEN] = T.calls[T_DIR_OPEN] + 1;
+    T.fail_errno[T_DIR_OPEN] = EIO;
+    ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_SCAN);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_usage_counts_like_the_quota)
+{
+    write_plain(dir, "a.eml", 100, 0);
+    write_plain(dir, "b.txt", 20, 0);
+    write_plain(dir, ".dwtmp-1-1-x.tmp", 1000, 0); /* in flight: not usage */
+    char p[2048];
+    snprintf(p, sizeof p, "%s/sub", dir);
+    ck_assert_int_eq(mkdir(p, 0700), 0);             /* directories: not counted */
+    snprintf(p, sizeof p, "%s/link.eml", dir);
+    ck_assert_int_eq(symlink("/etc/passwd", p), 0); /* symlinks: not counted */
+    dw_drop *d = open_quota(10000, 0);            /* creates the ledger: not counted either */
+    uint64_t bytes = 0, files = 0;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, NULL), DW_OK);
+    ck_assert_uint_eq(bytes, 120);
+    ck_assert_uint_eq(files, 2);
+    ck_assert_int_eq(dw_drop_usage(d, NULL, NULL, NULL), DW_OK);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_health)
+{
+    write_plain(dir, "a.eml", 100, 0);
+    write_plain(dir, ".dwtmp-1-1-x.tmp", 5, 7200);
+    dw_health h;
+    dw_io_error e;
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.quota_bytes = 5000;
+    ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
+    ck_assert_int_eq(h.exists, 1);
+    ck_assert_int_eq(h.is_directory, 1);
+    ck_assert_int_eq(h.writable, 1);
+    ck_assert_uint_eq(h.used_bytes, 100);
+    ck_assert_uint_eq(h.file_count, 1);
+    ck_assert_uint_eq(h.quota_bytes, 5000);
+    ck_assert_uint_eq(h.stale_temp_files, 1);
+    ck_assert_uint_gt(h.total_bytes, 0);
+    ck_assert_uint_ge(h.total_bytes, h.free_bytes);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 1);    /* the canary never appears as a message */
+    ck_assert_int_eq(l->temps, 1);  /* only the planted stale one */
+
+    /* Quota full: the canary cannot be written, and that is the answer. */
+    o.quota_bytes = 100;
+    ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(h.writable, 0);
+    ck_assert_uint_eq(h.used_bytes, 100);
+
+    char p[2048];
+    snprintf(p, sizeof p, "%s/absent", tmp_root);
+    ck_assert_int_eq(dw_drop_health(p, NULL, 60, &h, &e), DW_E_IO);
+    ck_assert_int_eq(h.exists, 0);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    write_plain(tmp_root, "file", 1, 0);
+    snprintf(p, sizeof p, "%s/file", tmp_root);
+    ck_assert_int_eq(dw_drop_health(p, NULL, 60, &h, &e), DW_E_IO);
+    ck_assert_int_eq(h.exists, 1);
+    ck_assert_int_eq(h.is_directory, 0);
+    ck_assert_int_eq(dw_drop_health(NULL, NULL, 60, &h, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_health(dir, NULL, 60, NULL, &e), DW_E_INVAL);
+
+    /* Failures at the probe's steps, through the seam. */
+    ops = test_ops();
+    memset(&T, 0, sizeof T);
+    T.dirfd = -1;
+    T.fail_at[T_RENAME] = 1;
+    T.fail_errno[T_RENAME] = EROFS;
+    ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 60, &h, &ops, &T, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_RENAME);
+    ck_assert_int_eq(h.writable, 0);
+    memset(&T, 0, sizeof T);
+    T.dirfd = -1;
+    T.fail_at[T_UNLINK] = 1;
+    T.fail_errno[T_UNLINK] = EIO;
+    ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 60, &h, &ops, &T, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_UNLINK);
+    memset(&T, 0, sizeof T);
+    T.dirfd = -1;
+    T.fail_at[T_DIR_OPEN] = 1;
+    T.fail_errno[T_DIR_OPEN] = EIO;
+    ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 60, &h, &ops, &T, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_SCAN);
+    o.quota_bytes = 0;
+    o.inject_op = DW_OP_STAT;
+    o.inject_errno = EIO;
+    o.inject_count = 1;
+    ck_assert_int_eq(dw_drop_health(dir, &o, 60, &h, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_STAT);
+}
+END_TEST
+
+/* ---- bad arguments ----------------------------------------------------------------------------------- */
+
+START_TEST(test_bad_arguments)
+{
+    dw_drop *d = NULL;
+    dw_io_error e;
+    dw_drop_options o;
+    ck_assert_int_eq(dw_drop_open(NULL, dir, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_open(&d, NULL, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_open(&d, "", NULL, NULL), DW_E_INVAL);
+    char *huge = malloc(DW_IO_PATH_MAX + 10);
+    memset(huge, 'a', DW_IO_PATH_MAX + 9);
+    huge[DW_IO_PATH_MAX + 9] = '\0';
+    ck_assert_int_eq(dw_drop_open(&d, huge, NULL, &e), DW_E_INVAL);
+    free(huge);
+    dw_drop_options_init(&o);
+    o.retry_max = 1000;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(&o);
+    o.durability = (dw_durability)5;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(&o);
+    o.naming = (dw_naming)5;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(&o);
+    o.file_mode = 0100000;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(&o);
+    o.inject_op = (dw_op)99;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(&o);
+    o.inject_errno = -1;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(&o);
+    o.retry_cap_ms = 100000;
+    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    dw_drop_options_init(NULL);
+    dw_msg_options_init(NULL);
+
+    d = open_real(NULL);
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_write(NULL, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write(d, NULL, 1, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write(d, NULL, 0, NULL, name, sizeof name, NULL, &e), DW_OK); /* empty message */
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, NULL, 5, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_fd(NULL, 0, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_fd(d, -1, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_fd(d, 0, NULL, name, 3, NULL, &e), DW_E_BUFFER);
+    ck_assert_int_eq(dw_drop_write_fd(d, 0, NULL, NULL, 3, NULL, &e), DW_E_INVAL);
+    dw_msg *m = (dw_msg *)1;
+    ck_assert_int_eq(dw_msg_begin(NULL, &m, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_msg_begin(d, NULL, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_msg_write(NULL, "x", 1, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_msg_commit(NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, NULL, 3, &e), DW_E_INVAL);
+    dw_msg_abort(m);
+    ck_assert_int_eq(dw_drop_sweep(NULL, 1, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_usage(NULL, NULL, NULL, &e), DW_E_INVAL);
+    ck_assert_ptr_null(dw_drop_path(NULL));
+    dw_drop_close(NULL);
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+static Suite *guard_suite(void)
+{
+    Suite *s = suite_create("guard");
+    TCase *tc = tcase_create("write");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_write_is_byte_identical_and_fully_synced);
+    tcase_add_test(tc, test_durability_none_skips_fsync_but_stays_atomic);
+    tcase_add_test(tc, test_streaming_and_abort);
+    tcase_add_test(tc, test_write_fd_streams_in_bounded_chunks);
+    tcase_add_test(tc, test_rename_never_replaces);
+    tcase_add_test(tc, test_bad_arguments);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("faults");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_injected_fault_leaves_nothing, 0, (int)(sizeof faults / sizeof faults[0]));
+    tcase_add_test(tc, test_stream_write_failure_aborts);
+    tcase_add_test(tc, test_transient_retry_with_backoff);
+    tcase_add_test(tc, test_failed_fsync_is_never_retried);
+    tcase_add_test(tc, test_short_writes_are_completed);
+    tcase_add_test(tc, test_write_without_progress_fails);
+    tcase_add_test(tc, test_name_collisions_are_retried);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("directory");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_missing_dir_is_configuration);
+    tcase_add_test(tc, test_dir_swapped_for_symlink_after_open);
+    tcase_add_test(tc, test_read_only_dir_via_seam);
+    tcase_add_test(tc, test_create_dir);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("naming");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_exchange_naming);
+    tcase_add_test(tc, test_unique_naming_prefix_and_time);
+    tcase_add_test(tc, test_name_buffer_too_small_publishes_nothing);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("quota");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_quota_exact_fit_and_overflow);
+    tcase_add_test(tc, test_quota_streaming_overflow);
+    tcase_add_test(tc, test_quota_does_not_rescan);
+    tcase_add_test(tc, test_quota_lock_and_scan_failures);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("concurrency");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_threads_share_one_handle);
+    tcase_add_test(tc, test_threads_with_own_handles);
+    tcase_add_test(tc, test_forked_writers_share_quota);
+    tcase_add_test(tc, test_forked_writers_without_quota);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("maintenance");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_sweep_removes_only_old_temps);
+    tcase_add_test(tc, test_usage_counts_like_the_quota);
+    tcase_add_test(tc, test_health);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(guard_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
