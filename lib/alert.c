@@ -32,6 +32,7 @@
 #define W32_PATH_NOT_FOUND 3u
 #define W32_ACCESS_DENIED 5u
 #define W32_FILENAME_EXCED_RANGE 206u
+#define W32_DIRECTORY 267u
 
 typedef struct event_info {
     unsigned id;
@@ -226,9 +227,10 @@ static void esc_xml(dwi_out *o, uint32_t cp)
     }
     if (xml_forbidden(cp))
         put_utf8(o, DWI_UTF8_REPLACEMENT); /* not representable in XML 1.0, even as a reference */
-    else if (cp == 0x7F || invisible_or_breaking(cp))
-        put_hex(o, "&#x", cp, 4), dwi_out_char(o, ';');
-    else
+    else if (cp == 0x7F || invisible_or_breaking(cp)) {
+        put_hex(o, "&#x", cp, 4);
+        dwi_out_char(o, ';');
+    } else
         put_utf8(o, cp);
 }
 
@@ -335,7 +337,9 @@ static unsigned auto_event(const dw_io_error *e)
     int en = e->sys_errno;
     uint32_t w = effective_win32(e);
     int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT;
-    if (dir_check && (en == ENOENT || (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND))))
+    /* .NET's DirectoryInfo.Exists is false for a missing path and for a file: both are 8008. */
+    if (dir_check && (en == ENOENT || en == ENOTDIR ||
+                      (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND || w == W32_DIRECTORY))))
         return 8008;
     if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY)
         return 8005;
@@ -534,18 +538,15 @@ static void record_build(record *r, const dw_alert *a)
 
     /* The class action first (the most specific), then the event page's three in the order the class
      * makes most likely to help. */
+    static const char *const page_order[3] = {ACT_DRIVERS, ACT_CHKDSK, ACT_MOVE};
+    static const char *const logical_order[3] = {ACT_CHKDSK, ACT_DRIVERS, ACT_MOVE};
+    static const char *const capacity_order[3] = {ACT_MOVE, ACT_DRIVERS, ACT_CHKDSK};
+    const char *const *order = e->io_class == DW_CLASS_LOGICAL    ? logical_order
+                               : e->io_class == DW_CLASS_CAPACITY ? capacity_order
+                                                                  : page_order;
     r->actions[0] = nz(dw_class_action(e->io_class), "");
-    switch (e->io_class) {
-    case DW_CLASS_LOGICAL:
-        r->actions[1] = ACT_CHKDSK, r->actions[2] = ACT_DRIVERS, r->actions[3] = ACT_MOVE;
-        break;
-    case DW_CLASS_CAPACITY:
-        r->actions[1] = ACT_MOVE, r->actions[2] = ACT_DRIVERS, r->actions[3] = ACT_CHKDSK;
-        break;
-    default:
-        r->actions[1] = ACT_DRIVERS, r->actions[2] = ACT_CHKDSK, r->actions[3] = ACT_MOVE;
-        break;
-    }
+    for (int i = 0; i < 3; i++)
+        r->actions[i + 1] = order[i];
 
     format_time(a->time_ms, r->time, sizeof r->time);
     if (a->exception_text) {
@@ -1027,8 +1028,10 @@ static void put_printusascii(dwi_out *o, const field *f, size_t max)
     while (i < f->len && n < max) {
         uint32_t cp;
         size_t k = dwi_utf8_decode(p + i, f->len - i, &cp);
-        if (k == 0)
-            k = 1, cp = '_';
+        if (k == 0) {
+            k = 1;
+            cp = '_';
+        }
         dwi_out_char(o, cp >= 33 && cp <= 126 ? (char)cp : '_');
         i += k;
         n++;

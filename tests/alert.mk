@@ -7,7 +7,7 @@ tests_check_alert_LDADD = $(TESTS_CHECK_LDADD)
 tests_alert_gen_alerts_SOURCES = tests/alert/gen_alerts.c tests/alert/golden_record.h
 tests_alert_gen_alerts_LDADD = $(top_builddir)/lib/libdropwatch_core.la
 TESTS += tests/check_alert tests/alert/real_parsers.sh
-EXTRA_DIST += tests/alert/real_parsers.sh tests/alert/parse_records.py tests/alert/regen_golden.sh \
+EXTRA_DIST += tests/alert/real_parsers.sh tests/alert/parse_records.py tests/alert/event.xsd tests/alert/regen_golden.sh \
 	$(ALERT_GOLDEN)
 ALERT_GOLDEN = \
 	tests/alert/golden/8004.text tests/alert/golden/8004.xml tests/alert/golden/8004.json tests/alert/golden/8004.syslog \

@@ -1,5 +1,6 @@
 /* Tests for lib/alert.c: every format and field, golden files, sibling events, adversarial input,
  * caller buffers, determinism and thread safety. */
+#define _POSIX_C_SOURCE 200809L /* gmtime_r under -std=c11 */
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
@@ -522,6 +523,8 @@ START_TEST(test_auto_event_selection)
         {DW_OP_OPEN_DIR, ENOENT, 0, -1, 8008},
         {DW_OP_STAT, ENOENT, 0, -1, 8008},
         {DW_OP_OPEN_DIR, 0, 3, -1, 8008},   /* ERROR_PATH_NOT_FOUND */
+        {DW_OP_OPEN_DIR, ENOTDIR, 0, -1, 8008}, /* a file where the directory should be */
+        {DW_OP_OPEN_DIR, 0, 267, -1, 8008}, /* ERROR_DIRECTORY */
         {DW_OP_CREATE, ENOENT, 0, -1, 8004}, /* Exchange: DirectoryNotFoundException while writing is an IOException */
         {DW_OP_QUOTA, 0, 0, DW_CLASS_CAPACITY, 8005},
         {DW_OP_WRITE, EDQUOT, 0, -1, 8004},  /* a file-system quota is not DropDirectoryQuota */

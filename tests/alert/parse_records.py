@@ -3,7 +3,7 @@
 
 gen_alerts prints COUNT records built from quotes, '<', '&', ']', newlines, control characters, invalid
 UTF-8, XML-forbidden characters, bidi controls and over-long strings. Every record must pass:
-  - XML:    xmllint --noout (libxml2), then ElementTree for the Windows Event shape;
+  - XML:    xmllint --noout --schema event.xsd (libxml2), then ElementTree for the Windows Event shape;
   - JSON:   exactly one line, Python's json, the Winlogbeat/ECS field names;
   - syslog: exactly one line, a strict RFC 5424 parser written from the ABNF below;
   - text:   one header line, every other line a known label, an indented block or blank.
@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 FIELD_MAX = 8192
 MARK = "...[truncated]"
 NS = "{http://schemas.microsoft.com/win/2004/08/events/event}"
+XSD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "event.xsd")
 FAILURES = []
 
 
@@ -238,13 +239,36 @@ def main():
             with open(name, "wb") as f:
                 f.write(xml)
             files.append(name)
+        checked_xml = 0
         for k in range(0, len(files), 200):
-            r = subprocess.run([xmllint, "--noout"] + files[k:k + 200], stderr=subprocess.PIPE)
-            if r.returncode != 0 or r.stderr:
-                FAILURES.append("xmllint: " + r.stderr.decode("utf-8", "replace")[:2000])
+            r = subprocess.run([xmllint, "--noout", "--schema", XSD] + files[k:k + 200],
+                               stderr=subprocess.PIPE)
+            # xmllint reports "FILE validates" on stderr for every valid file; anything else is a failure.
+            bad = [l for l in r.stderr.decode("utf-8", "replace").splitlines() if not l.endswith(" validates")]
+            if r.returncode != 0 or bad:
+                FAILURES.append("xmllint: " + "\n".join(bad)[:2000])
+            checked_xml += len(files[k:k + 200])
+    # The golden records go through the same parsers.
+    gdir = os.path.join(os.path.dirname(XSD), "golden")
+    for n, ev in enumerate(("8004", "8005", "8007", "8008", "8009")):
+        def golden(ext):
+            with open(os.path.join(gdir, "%s.%s" % (ev, ext)), "rb") as f:
+                return f.read()
+        want = "Fax Connector"
+        check_text(-1 - n, golden("text"))
+        check_json(-1 - n, golden("json"), want)
+        check_syslog(-1 - n, golden("syslog"), want)
+        check_xml(-1 - n, golden("xml"), want, ev)
+        r = subprocess.run([xmllint, "--noout", "--schema", XSD, os.path.join(gdir, ev + ".xml")],
+                           stderr=subprocess.PIPE)
+        if r.returncode != 0:
+            FAILURES.append("xmllint golden %s: %s" % (ev, r.stderr.decode("utf-8", "replace")))
     for f in FAILURES[:20]:
         print(f, file=sys.stderr)
     print("%d records x 4 formats: %d failures" % (count, len(FAILURES)))
+    if checked_xml != count:
+        print("xmllint saw %d of %d XML records" % (checked_xml, count), file=sys.stderr)
+        return 1
     return 1 if FAILURES else 0
 
 
