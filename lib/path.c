@@ -296,10 +296,12 @@ static int win_root(const char *r, sink *k, int *long_path, root_err *e)
             size_t p = 4;
             if (len >= p + 4 && (u[p] == 'U' || u[p] == 'u') && (u[p + 1] == 'N' || u[p + 1] == 'n') &&
                 (u[p + 2] == 'C' || u[p + 2] == 'c') && is_wsep(u[p + 3])) {
-                emit(k, "UNC\\", 4);
+                emit(k, r + p, 3); /* kept as written: the namespace is case-insensitive */
+                emit(k, "\\", 1);
                 return win_unc(r, len, p + 4, k, e);
             }
-            if (len >= p + 2 && is_alpha(u[p]) && u[p + 1] == ':' && (len == p + 2 || is_wsep(u[p + 2]))) {
+            /* "\\?\D:" without the separator names the volume device, not its root folder */
+            if (len >= p + 3 && is_alpha(u[p]) && u[p + 1] == ':' && is_wsep(u[p + 2])) {
                 emit(k, r + p, 2);
                 return win_components(r, len, p + 2, k, e);
             }

@@ -345,6 +345,58 @@ START_TEST(test_reason_texts)
 }
 END_TEST
 
+/* Generated inputs (fixed seed): whatever is accepted obeys every rule, checked independently here. */
+static uint32_t rng_state = 0x9E3779B9u;
+
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+START_TEST(test_generated_properties)
+{
+    static const char *const tok[] = {"a", "Z", " ", ".", "..", "\\", "/", ":", "?", "C", "ON", "CON", "nul", "COM",
+                                      "1", "\xC2\xB9", "$", "IN", "\xC3\xA9", "\xF0\x9F\x93\xA7", "\xEF\xBC\x8F",
+                                      "\xC2\xA5", "\x01", "\x7F", "\xC0", "\xAF", "\xED\xA0\x80", "\xE2\x82", "%2e"};
+    char name[64];
+    unsigned accepted_count = 0;
+    for (int iter = 0; iter < 50000; iter++) {
+        name[0] = '\0';
+        unsigned parts = 1 + rng() % 5;
+        for (unsigned i = 0; i < parts; i++)
+            strcat(name, tok[rng() % (sizeof tok / sizeof tok[0])]);
+        size_t len = strlen(name);
+        dw_name_check r;
+        dw_status st = dw_name_validate(name, &r);
+        dw_name_check rn;
+        ck_assert_int_eq(dw_name_validate_n(name, len, &rn), st);
+        ck_assert_int_eq(rn.reason, r.reason);
+        ck_assert_uint_eq(rn.offset, r.offset);
+        if (st != DW_OK) {
+            ck_assert_int_eq(st, DW_E_NAME);
+            ck_assert_int_ne(r.reason, DW_REASON_OK);
+            ck_assert_uint_le(r.offset, len);
+            continue;
+        }
+        accepted_count++;
+        ck_assert_ptr_null(strpbrk(name, "\\/:<>\"|?*\x01"));
+        ck_assert_int_ne(name[len - 1], '.');
+        ck_assert_int_ne(name[len - 1], ' ');
+        ck_assert_int_eq(dw_name_is_reserved(name), 0);
+        ck_assert_ptr_null(strstr(name, "\xEF\xBC\x8F"));
+        ck_assert_ptr_null(strstr(name, "\xC2\xA5"));
+        ck_assert_ptr_null(strstr(name, "\xED\xA0\x80"));
+        ck_assert_ptr_null(strstr(name, "\xC0"));
+        ck_assert_uint_le(r.utf16_units, len);
+        ck_assert_uint_gt(r.utf16_units, 0);
+    }
+    ck_assert_uint_gt(accepted_count, 1000);
+}
+END_TEST
+
 static Suite *name_suite(void)
 {
     Suite *s = suite_create("name");
@@ -357,6 +409,7 @@ static Suite *name_suite(void)
     tcase_add_test(tc, test_utf16_units_reported);
     tcase_add_test(tc, test_is_reserved);
     tcase_add_test(tc, test_reason_texts);
+    tcase_add_test(tc, test_generated_properties);
     suite_add_tcase(s, tc);
     return s;
 }

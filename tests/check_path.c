@@ -1,5 +1,6 @@
 /* Tests for lib/path.c: strict drop-path resolution (every root form, lengths, buffers) and explain mode. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,10 +67,11 @@ static const resolve_case cases[] = {
     /* long-path forms are kept */
     OKL("\\\\?\\D:\\x", "Drop", "\\\\?\\D:\\x\\Drop"),
     OKL("\\\\?\\D:\\x\\", "Drop", "\\\\?\\D:\\x\\Drop"),
-    OKL("\\\\?\\D:", "Drop", "\\\\?\\D:\\Drop"),
+    ROOT("\\\\?\\D:", DW_REASON_ROOT_INVALID, 4),
     OKL("\\\\?\\D:\\", "Drop", "\\\\?\\D:\\Drop"),
     OKL("\\\\?\\UNC\\srv\\share\\x", "Drop", "\\\\?\\UNC\\srv\\share\\x\\Drop"),
-    OKL("\\\\?\\unc\\srv\\share", "Drop", "\\\\?\\UNC\\srv\\share\\Drop"),
+    OKL("\\\\?\\unc\\srv\\share", "Drop", "\\\\?\\unc\\srv\\share\\Drop"),
+    OKL("//?/UNC/srv/share", "Drop", "\\\\?\\UNC\\srv\\share\\Drop"),
     ROOT("\\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\", DW_REASON_ROOT_INVALID, 4),
     ROOT("\\\\?\\D:x", DW_REASON_ROOT_INVALID, 4),
     ROOT("\\\\?\\", DW_REASON_ROOT_INVALID, 4),
@@ -508,6 +510,7 @@ static const explain_case ecases[] = {
     {"D:\\Exchange", "Drop", "D:\\Exchange\\Drop", 0, DW_OK, DW_REASON_OK},
     {"\\\\srv\\share\\", "Fax", "\\\\srv\\share\\Fax", 0, DW_OK, DW_REASON_OK},
     {"\\\\?\\D:\\x", "Fax", "\\\\?\\D:\\x\\Fax", 0, DW_OK, DW_REASON_OK},
+    {"\\\\?\\unc\\srv\\share", "Fax", "\\\\?\\unc\\srv\\share\\Fax", 0, DW_OK, DW_REASON_OK},
     /* Exchange keeps the separators as written; Windows reads them as the same place */
     {"D:/Exchange//", "Drop", "D:/Exchange//Drop", 0, DW_OK, DW_REASON_OK},
     {"//srv/share", "Drop", "//srv/share\\Drop", 0, DW_OK, DW_REASON_OK},
@@ -687,6 +690,90 @@ START_TEST(test_explain_warning_texts)
 }
 END_TEST
 
+/* ---- properties over generated inputs (fixed seed: deterministic) ---------------------------------- */
+
+static uint32_t rng_state = 0x2545F491u;
+
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+static void gen(char *out, size_t cap, const char *const *tokens, size_t ntok, unsigned maxparts)
+{
+    out[0] = '\0';
+    unsigned parts = rng() % (maxparts + 1);
+    for (unsigned i = 0; i < parts; i++) {
+        const char *t = tokens[rng() % ntok];
+        if (strlen(out) + strlen(t) + 1 < cap)
+            strcat(out, t);
+    }
+}
+
+START_TEST(test_generated_properties)
+{
+    static const char *const rtok[] = {"D:", "\\", "/", "a", "b c", "..", ".", "?", "UNC", "srv", "share",
+                                       "\\\\", "//", "\\\\?\\", ":", " ", "\xC3\xA9", "CON", "x.", "$", "\\??\\"};
+    static const char *const dtok[] = {"Drop", "a", "\\", "/", "..", ".", ":", "C:", " ", "CON", "ab", "\xC3\xA9",
+                                       "\xF0\x9F\x93\xA7", "\xEF\xBC\x8F", "%2e", "<", "\x01", "\xC0\xAF"};
+    char root[128], drop[64], buf[512], ebuf[512];
+    unsigned ok = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        static const char *const prefixes[] = {"", "D:\\", "d:/", "\\\\srv\\share", "//srv/share/",
+                                               "\\\\?\\D:\\", "\\\\?\\UNC\\srv\\share\\", "/var",
+                                               "/"};
+        char tail[100];
+        gen(tail, sizeof tail, rtok, sizeof rtok / sizeof rtok[0], 6);
+        snprintf(root, sizeof root, "%s%s", prefixes[rng() % (sizeof prefixes / sizeof prefixes[0])], tail);
+        gen(drop, sizeof drop, dtok, sizeof dtok / sizeof dtok[0], 3);
+        dw_resolve_info info;
+        size_t needed = 0, needed0 = 0;
+        dw_status st = dw_path_resolve(root, drop, NULL, buf, sizeof buf, &needed, &info);
+        /* the size query agrees with the real call */
+        dw_status st0 = dw_path_resolve(root, drop, NULL, NULL, 0, &needed0, NULL);
+        if (st == DW_OK || st == DW_E_TOOLONG) {
+            ck_assert_int_eq(st0, DW_E_BUFFER);
+            ck_assert_uint_eq(needed0, needed);
+        } else {
+            ck_assert_int_eq(st0, st);
+        }
+        dw_explain_info ex;
+        ck_assert_int_eq(dw_path_explain(root, drop, NULL, ebuf, sizeof ebuf, NULL, &ex), DW_OK);
+        ck_assert_int_eq(ex.strict_status, st);
+        ck_assert_int_eq(ex.strict_reason, info.reason);
+        if (st != DW_OK) {
+            ck_assert_int_ne(info.reason, DW_REASON_OK);
+            continue;
+        }
+        ok++;
+        /* a valid result: the name is valid, joined once, no dot components, and Exchange agrees */
+        ck_assert_int_eq(dw_name_validate(drop, NULL), DW_OK);
+        size_t len = strlen(buf), dl = strlen(drop);
+        ck_assert_uint_eq(len, info.length);
+        ck_assert_uint_gt(len, dl);
+        ck_assert_str_eq(buf + len - dl, drop);
+        char sep = info.style == DW_STYLE_POSIX ? '/' : '\\';
+        ck_assert_int_eq(buf[len - dl - 1], sep);
+        if (info.style == DW_STYLE_WINDOWS) {
+            ck_assert_ptr_null(strchr(buf, '/'));
+            ck_assert_ptr_null(strstr(buf + 1, "\\\\"));
+            ck_assert_ptr_null(strstr(buf, "\\.\\"));
+            ck_assert_ptr_null(strstr(buf, "\\..\\"));
+        } else {
+            ck_assert_ptr_null(strstr(buf, "//"));
+            ck_assert_ptr_null(strstr(buf, "/./"));
+            ck_assert_ptr_null(strstr(buf, "/../"));
+        }
+        ck_assert_msg(ex.warnings == 0, "%s + %s -> %s / Exchange %s: warnings 0x%x", root, drop, buf, ebuf,
+                      ex.warnings);
+    }
+    ck_assert_uint_gt(ok, 1000); /* the generator does reach valid inputs */
+}
+END_TEST
+
 static Suite *path_suite(void)
 {
     Suite *s = suite_create("path");
@@ -711,6 +798,7 @@ static Suite *path_suite(void)
     tcase_add_test(te, test_explain_buffers_and_args);
     tcase_add_test(te, test_explain_long_inputs_compare_without_buffer);
     tcase_add_test(te, test_explain_warning_texts);
+    tcase_add_test(te, test_generated_properties);
     suite_add_tcase(s, te);
     return s;
 }

@@ -188,6 +188,19 @@ START_TEST(test_format_round_trips)
         ck_assert_msg(dw_quota_parse(buf, &back) == DW_OK, "\"%s\" does not parse", buf);
         ck_assert_uint_eq(back, values[i]);
     }
+    /* and a deterministic spread over the whole range */
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+    for (int i = 0; i < 5000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint64_t v = (x >> (x % 64)) % MAXQ + 1; /* all magnitudes, 1 .. 2^63 */
+        char text[80];
+        uint64_t back = 0;
+        ck_assert_int_eq(dw_quota_format(v, text, sizeof text, NULL), DW_OK);
+        ck_assert_int_eq(dw_quota_parse(text, &back), DW_OK);
+        ck_assert_uint_eq(back, v);
+    }
     char buf[16];
     uint64_t back = 7;
     ck_assert_int_eq(dw_quota_format(0, buf, sizeof buf, NULL), DW_OK);

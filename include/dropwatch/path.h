@@ -39,7 +39,7 @@ typedef enum dw_exchange_version {
 
 /** Options for dw_path_resolve() / dw_path_explain(). Initialise with dw_resolve_options_init(). */
 typedef struct dw_resolve_options {
-    const char *install_dir;              /**< folder used for a blank root; NULL = the version's default */
+    const char *install_dir;              /**< folder used for a blank root (validated like a root); NULL or blank = the version's default */
     dw_exchange_version exchange_version; /**< picks the default install folder; DW_EXCHANGE_2007 by default */
     dw_path_style style;                  /**< DW_STYLE_AUTO by default */
 } dw_resolve_options;
@@ -90,7 +90,8 @@ DW_API const char *dw_exchange_install_dir(dw_exchange_version version);
  * @param info      if not NULL, receives the details (reason, input, offset, lengths).
  * @return DW_OK; DW_E_INVAL (drop_dir NULL, buf NULL with size > 0); DW_E_ROOT; DW_E_NAME; DW_E_TOOLONG
  *         (Windows result of 260 or more UTF-16 units with the NUL, or less than DW_FILE_NAME_RESERVE left
- *         for a file name: the path is still written when it fits the buffer); DW_E_BUFFER.
+ *         for a file name: the path is still written when it fits the buffer); DW_E_BUFFER (wins over
+ *         DW_E_TOOLONG; the verdict is in *info either way). Rules in doc/names-and-paths.md.
  * No heap allocation; thread-safe.
  */
 DW_API dw_status dw_path_resolve(const char *root, const char *drop_dir, const dw_resolve_options *opts,
@@ -103,7 +104,7 @@ typedef enum dw_explain_warning {
     DW_WARN_SUBDIRECTORY = 1 << 1,    /**< DropDirectory contains separators: files go to a nested folder */
     DW_WARN_PARENT_ESCAPE = 1 << 2,   /**< ".." components lead outside the root */
     DW_WARN_INVALID_NAME = 1 << 3,    /**< DropDirectory breaks a naming rule (see strict_reason) */
-    DW_WARN_DIFFERS = 1 << 4,         /**< Exchange's path differs from the strict result (or strict failed) */
+    DW_WARN_DIFFERS = 1 << 4,         /**< Exchange's path is another place than the strict result, or strict rejected the root or name */
     DW_WARN_PATH_TOO_LONG = 1 << 5,   /**< Exchange's path exceeds MAX_PATH (Exchange would log 8007) */
     DW_WARN_DRIVE_RELATIVE = 1 << 6   /**< "C:x" form: relative to the current directory of drive C */
 } dw_explain_warning;
