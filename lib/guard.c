@@ -649,7 +649,7 @@ void dw_msg_abort(dw_msg *msg)
 
 /* fsync + close the temp file. On failure the temp file is removed: a failed fsync is never retried
  * because the kernel may already have dropped the dirty pages and cleared the error ("fsyncgate"). */
-static dw_status flush_and_close(dw_msg *m, dw_io_error *err)
+static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
 {
     dw_drop *d = m->drop;
     int rc;
@@ -659,7 +659,7 @@ static dw_status flush_and_close(dw_msg *m, dw_io_error *err)
         if (rc < 0)
             return dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
     }
-    if (d->opts.durability == DW_DURABLE_FULL) {
+    if (do_fsync) {
         rc = dwi_inject(d, DW_OP_FSYNC);
         if (!rc)
             rc = d->ops->fsync(d->ctx, m->fd, 0);
@@ -720,6 +720,20 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
     return st;
 }
 
+/* Withdraw published messages again (after a failed directory fsync). */
+static void unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n)
+{
+    dw_io_error ignored;
+    int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
+    for (size_t i = 0; i < n; i++) {
+        d->ops->unlink(d->ctx, d->dirfd, finals + i * stride);
+        if (locked)
+            dwi_quota_unpublish(d, sizes[i]);
+    }
+    if (locked)
+        dwi_dirop_end(d);
+}
+
 /* The directory is fsynced after the rename: without it the new name may not survive a power loss. If
  * that fails the message is withdrawn again (unlinked), so a failure never leaves a file the caller
  * will deliver a second time. */
@@ -733,13 +747,7 @@ static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_er
     if (rc >= 0)
         return DW_OK;
     dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);
-    dw_io_error ignored;
-    int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
-    d->ops->unlink(d->ctx, d->dirfd, final);
-    if (locked) {
-        dwi_quota_unpublish(d, size);
-        dwi_dirop_end(d);
-    }
+    unpublish(d, final, DWI_NAME_BUF, &size, 1);
     return st;
 }
 
@@ -769,7 +777,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         return st;
     }
     char final[DWI_NAME_BUF];
-    st = flush_and_close(msg, err);
+    st = flush_and_close(msg, d->opts.durability == DW_DURABLE_FULL, err);
     if (st == DW_OK)
         st = publish(msg, final_name, final, err);
     if (st == DW_OK)
@@ -876,6 +884,140 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
         return st;
     }
     return dw_msg_commit(m, name_out, size, needed, err);
+}
+
+/* ---- batch ------------------------------------------------------------------------------------------- */
+
+/* Files kept open at once by a batch (bounded so a big batch cannot run out of descriptors). */
+#define BATCH_GROUP 256
+
+typedef struct batch_item {
+    dw_msg m;
+    char final[DWI_NAME_BUF];
+} batch_item;
+
+/* Flush every temp file of a group at once: syncfs of the drop directory's file system (one journal
+ * commit instead of one per file), or an fsync per file where syncfs is not available. A failure is final
+ * for the whole group, like a failed fsync. */
+static dw_status sync_group(dw_drop *d, batch_item *items, size_t n, dw_io_error *err)
+{
+    int rc = dwi_inject(d, DW_OP_FSYNC);
+    if (!rc)
+        rc = d->ops->syncfs(d->ctx, d->dirfd);
+    if (rc == -ENOSYS || rc == -EINVAL || rc == -ENOTSUP) {
+        rc = 0;
+        for (size_t i = 0; i < n && rc >= 0; i++)
+            rc = d->ops->fsync(d->ctx, items[i].m.fd, 0);
+    }
+    return rc < 0 ? dwi_fail(d, err, DW_OP_FSYNC, rc, NULL, 1) : DW_OK;
+}
+
+static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *lens, size_t n,
+                             const dw_msg_options *opts, char *names, size_t stride, size_t *done, dw_io_error *err)
+{
+    batch_item *items = calloc(n, sizeof *items);
+    uint64_t *sizes = calloc(n, sizeof *sizes);
+    char *finals = malloc(n * DWI_NAME_BUF);
+    if (!items || !sizes || !finals) {
+        free(items);
+        free(sizes);
+        free(finals);
+        return DW_E_NOMEM;
+    }
+    size_t opened = 0, published = 0;
+    dw_status st = DW_OK;
+    /* 1. every message into its own temp file (quota reserved per message before it is created) */
+    for (; opened < n && st == DW_OK; opened++) {
+        dw_msg *m = &items[opened].m;
+        m->drop = d;
+        m->fd = -1;
+        m->priority = opts->priority;
+        m->record_id = opts->record_id ? opts->record_id + opened : atomic_fetch_add(&d->record_next, 1);
+        st = create_temp(m, lens[opened], err);
+        if (st == DW_OK)
+            st = write_all(m, bufs[opened], lens[opened], err);
+        else
+            break;
+    }
+    /* 2. one flush for the group, then close */
+    int durable = d->opts.durability == DW_DURABLE_FULL;
+    if (st == DW_OK && durable)
+        st = sync_group(d, items, n, err);
+    for (size_t i = 0; i < opened && st == DW_OK; i++)
+        st = flush_and_close(&items[i].m, 0, err);
+    /* 3. publish each under its own final name */
+    for (; published < n && st == DW_OK; published++) {
+        sizes[published] = items[published].m.size;
+        st = publish(&items[published].m, NULL, finals + published * DWI_NAME_BUF, err);
+        if (st != DW_OK)
+            break;
+    }
+    /* whatever was not published is removed */
+    for (size_t i = 0; i < opened; i++)
+        discard_temp(&items[i].m);
+    /* 4. one directory fsync makes every new name durable; if it fails, none of this group stays */
+    if (published && durable) {
+        int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
+        if (!rc)
+            rc = d->ops->fsync(d->ctx, d->dirfd, 0);
+        if (rc < 0) {
+            dw_status s2 = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, NULL, 1);
+            unpublish(d, finals, DWI_NAME_BUF, sizes, published);
+            published = 0;
+            st = s2;
+        }
+    }
+    for (size_t i = 0; names && i < published; i++)
+        (void)dwi_copy_out(finals + i * DWI_NAME_BUF, strlen(finals + i * DWI_NAME_BUF), names + i * stride, stride,
+                           NULL);
+    *done += published;
+    free(items);
+    free(sizes);
+    free(finals);
+    return st;
+}
+
+dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size_t *lens, size_t count,
+                              const dw_msg_options *opts, char *names, size_t name_stride, size_t *done,
+                              dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    if (done)
+        *done = 0;
+    if (!drop || (count && (!bufs || !lens))) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
+        return DW_E_INVAL;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (!bufs[i] && lens[i]) {
+            dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+            return DW_E_INVAL;
+        }
+    if (names && name_stride < DW_FILE_NAME_MAX)
+        return DW_E_BUFFER;
+    dw_msg_options o;
+    if (opts)
+        o = *opts;
+    else
+        dw_msg_options_init(&o);
+    if ((unsigned)o.priority > DW_PRIORITY_LOW) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+        return DW_E_INVAL;
+    }
+    if (o.envelope)
+        return DW_E_UNSUPPORTED;
+    size_t published = 0;
+    dw_status st = DW_OK;
+    for (size_t at = 0; at < count && st == DW_OK; at += BATCH_GROUP) {
+        size_t n = count - at < BATCH_GROUP ? count - at : BATCH_GROUP;
+        if (o.record_id && at)
+            o.record_id = opts->record_id + at;
+        st = batch_group(drop, bufs + at, lens + at, n, &o, names ? names + at * name_stride : NULL, name_stride,
+                         &published, err);
+    }
+    if (done)
+        *done = published;
+    return st;
 }
 
 /* ---- listing: usage, sweep --------------------------------------------------------------------------- */

@@ -147,11 +147,13 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
         return NEG_ERRNO();
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
-     * is then removed. A crash in between leaves a temp file that dw_drop_sweep() removes. */
+     * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
     if (linkat(dirfd, from, dirfd, to, 0) < 0)
         return NEG_ERRNO();
-    if (unlinkat(dirfd, from, 0) < 0 && errno != ENOENT)
-        return NEG_ERRNO();
+    /* The message is published once the link exists. If the temporary name cannot be removed it is only
+     * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
+     * failure now would leave a published message that the caller believes was not delivered. */
+    (void)unlinkat(dirfd, from, 0);
     return 0;
 }
 

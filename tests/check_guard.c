@@ -1441,6 +1441,153 @@ START_TEST(test_health)
 }
 END_TEST
 
+
+/* ---- batch ------------------------------------------------------------------------------------------- */
+
+#define BATCH_MAX 300
+
+static void make_batch(size_t n, char bodies[][64], const void **bufs, size_t *lens)
+{
+    for (size_t i = 0; i < n; i++) {
+        lens[i] = (size_t)snprintf(bodies[i], 64, "batch message %zu\r\n", i);
+        bufs[i] = bodies[i];
+    }
+}
+
+START_TEST(test_batch_one_flush_per_group)
+{
+    static char bodies[BATCH_MAX][64];
+    static const void *bufs[BATCH_MAX];
+    static size_t lens[BATCH_MAX];
+    static char names[BATCH_MAX][DW_FILE_NAME_MAX];
+    make_batch(BATCH_MAX, bodies, bufs, lens);
+    dw_drop *d = open_seam(NULL);
+    size_t done = 0;
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 64, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_OK);
+    ck_assert_uint_eq(done, 64);
+    ck_assert_int_eq(T.calls[T_SYNCFS], 1);
+    ck_assert_int_eq(T.calls[T_FSYNC], 0);
+    ck_assert_int_eq(T.calls[T_DIR_FSYNC], 1);
+    ck_assert_int_eq(T.calls[T_RENAME], 64);
+    for (int i = 0; i < 64; i++) {
+        size_t len;
+        unsigned char *b = read_file(dir, names[i], &len);
+        ck_assert_uint_eq(len, lens[i]);
+        ck_assert_int_eq(memcmp(b, bufs[i], len), 0);
+        free(b);
+    }
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 64);
+    ck_assert_int_eq(l->temps, 0);
+    /* More than one group: one flush and one directory fsync per group of 256. */
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, BATCH_MAX, NULL, NULL, 0, &done, &e), DW_OK);
+    ck_assert_uint_eq(done, BATCH_MAX);
+    ck_assert_int_eq(T.calls[T_SYNCFS], 3);
+    ck_assert_int_eq(T.calls[T_DIR_FSYNC], 3);
+    ck_assert_int_eq(list_dir(dir)->eml, 64 + BATCH_MAX);
+    /* Empty batch. */
+    ck_assert_int_eq(dw_drop_write_batch(d, NULL, NULL, 0, NULL, NULL, 0, &done, &e), DW_OK);
+    ck_assert_uint_eq(done, 0);
+    /* Without syncfs: one fsync per file instead. */
+    T.fail_at[T_SYNCFS] = T.calls[T_SYNCFS] + 1;
+    T.fail_errno[T_SYNCFS] = ENOSYS;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 10, NULL, NULL, 0, &done, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_FSYNC], 10);
+    dw_drop_close(d);
+
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.durability = DW_DURABLE_NONE;
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 5, NULL, NULL, 0, &done, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_SYNCFS] + T.calls[T_FSYNC] + T.calls[T_DIR_FSYNC], 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_batch_failures_leave_only_whole_published_prefix)
+{
+    static char bodies[16][64];
+    const void *bufs[16];
+    size_t lens[16];
+    char names[16][DW_FILE_NAME_MAX];
+    make_batch(16, bodies, bufs, lens);
+    int fds = count_fds();
+    dw_drop *d = open_seam(NULL);
+    size_t done = 99;
+    dw_io_error e;
+    /* The flush fails: nothing is published. */
+    T.fail_at[T_SYNCFS] = 1;
+    T.fail_errno[T_SYNCFS] = EIO;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 16, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 0);
+    ck_assert_int_eq(e.op, DW_OP_FSYNC);
+    assert_nothing_left(dir);
+    /* The 6th rename fails: the first five are published (and fsynced), nothing else exists. */
+    T.fail_at[T_RENAME] = T.calls[T_RENAME] + 6;
+    T.fail_errno[T_RENAME] = EPERM;
+    int dirsyncs = T.calls[T_DIR_FSYNC];
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 16, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 5);
+    ck_assert_int_eq(e.op, DW_OP_RENAME);
+    ck_assert_int_eq(e.io_class, DW_CLASS_ACCESS);
+    ck_assert_int_eq(T.calls[T_DIR_FSYNC], dirsyncs + 1);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 5);
+    ck_assert_int_eq(l->temps, 0);
+    for (int i = 0; i < 5; i++) {
+        size_t len;
+        unsigned char *b = read_file(dir, names[i], &len);
+        ck_assert_int_eq(memcmp(b, bufs[i], len), 0);
+        free(b);
+    }
+    /* The directory fsync fails: the group is withdrawn. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_errno[T_DIR_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 16, NULL, NULL, 0, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 0);
+    ck_assert_int_eq(e.op, DW_OP_DIR_FSYNC);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    /* A write fails in the middle of the group. */
+    T.fail_at[T_WRITE] = T.calls[T_WRITE] + 3;
+    T.fail_errno[T_WRITE] = ENOSPC;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 16, NULL, NULL, 0, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 0);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+
+    /* Quota: the group does not fit, nothing is written. */
+    d = open_quota(5 * 20, 0);
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 16, NULL, NULL, 0, &done, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_uint_eq(done, 0);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+    ck_assert_int_eq(count_fds(), fds);
+
+    /* Bad arguments. */
+    d = open_real(NULL);
+    ck_assert_int_eq(dw_drop_write_batch(NULL, bufs, lens, 1, NULL, NULL, 0, &done, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_batch(d, NULL, lens, 1, NULL, NULL, 0, &done, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, NULL, 1, NULL, NULL, 0, &done, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 2, NULL, names[0], 10, &done, &e), DW_E_BUFFER);
+    const void *nullbuf[1] = {NULL};
+    size_t one[1] = {1};
+    ck_assert_int_eq(dw_drop_write_batch(d, nullbuf, one, 1, NULL, NULL, 0, &done, &e), DW_E_INVAL);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.priority = (dw_priority)9;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 1, &mo, NULL, 0, &done, &e), DW_E_INVAL);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+    dw_drop_close(d);
+}
+END_TEST
+
 /* ---- bad arguments ----------------------------------------------------------------------------------- */
 
 START_TEST(test_bad_arguments)
@@ -1561,6 +1708,12 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_threads_with_own_handles);
     tcase_add_test(tc, test_forked_writers_share_quota);
     tcase_add_test(tc, test_forked_writers_without_quota);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("batch");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_batch_one_flush_per_group);
+    tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("maintenance");

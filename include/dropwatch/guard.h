@@ -145,6 +145,27 @@ DW_API dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *o
                                   char *name_out, size_t size, size_t *needed, dw_io_error *err);
 
 /**
+ * Guarded write of several messages with one durability barrier: every message is written to its own
+ * temporary file, the file system is flushed once (syncfs() of the drop directory's file system, or an
+ * fsync per file where syncfs is unavailable), each message is renamed to its own unique final name, and
+ * the directory is fsynced once. The guarantee per message is the same as dw_drop_write(): a message is
+ * never visible partially under a final name. On success all `count` messages are published and durable
+ * (with DW_DURABLE_FULL). On failure the first *done messages are published and durable, and none of the
+ * others exists under any name. Messages are processed in groups of at most 256 open files.
+ * @param bufs         `count` message buffers (a NULL buffer is allowed only with length 0).
+ * @param lens         their lengths.
+ * @param opts         per-message options applied to every message (expected_size is ignored), or NULL.
+ * @param names        NULL, or `count` * name_stride bytes receiving each final name (NUL-terminated).
+ * @param name_stride  bytes per name in `names`; at least DW_FILE_NAME_MAX when names is not NULL.
+ * @param done         receives how many messages were published (may be NULL).
+ * @return DW_OK, DW_E_INVAL, DW_E_BUFFER (name_stride too small; nothing written), DW_E_NOMEM, DW_E_IO.
+ * C only in spirit: bindings wrap it as a list of byte strings in, a list of names out.
+ */
+DW_API dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size_t *lens, size_t count,
+                                     const dw_msg_options *opts, char *names, size_t name_stride, size_t *done,
+                                     dw_io_error *err);
+
+/**
  * Remove temporary files (".dwtmp-*.tmp") older than max_age_seconds left by crashed writers. Never
  * touches any other file. `removed` (may be NULL) receives how many were removed.
  */
