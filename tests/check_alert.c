@@ -506,6 +506,14 @@ START_TEST(test_time_negative_means_now)
     ck_assert_msg(strcmp(before, got) <= 0 && strcmp(got, after) <= 0, "%s not in [%s, %s]", got, before, after);
     time_of(INT64_MIN, got);
     ck_assert_int_ge(strcmp(got, before), 0);
+    /* The caller-buffer path resolves "now" itself. */
+    dw_alert a;
+    base_record(&a);
+    a.time_ms = -1;
+    char buf[16384];
+    ck_assert_int_eq(dw_alert_format(&a, DW_FORMAT_JSON, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_int_eq(strncmp(buf, "{\"@timestamp\":\"", 15), 0);
+    ck_assert_int_ge(strncmp(buf + 15, before, 19), 0);
 }
 END_TEST
 
