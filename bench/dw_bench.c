@@ -33,7 +33,7 @@ static void usage(FILE *f)
           "                     non-durable runs write 4x as many)\n"
           "  --rounds N         paired library/baseline rounds per figure (default 5)\n"
           "  --batch N          batch size for the batch API (default 64)\n"
-          "  --batches N        batches per run (default 4)\n"
+          "  --batches N        batches per side and round (default 8)\n"
           "  --fill LIST        existing .eml counts for the fill test (default 0,10000,100000)\n"
           "  --fill-writes N    writes measured per side and round in the fill test (default 200)\n"
           "  --fill-mode MODE   'link' (default): existing entries are hard links, one new inode per 1000;\n"
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
     c->count_4k = 300;
     c->rounds = 5;
     c->batch = 64;
-    c->batches = 4;
+    c->batches = 8;
     c->fills[0] = 0, c->fills[1] = 10000, c->fills[2] = 100000, c->nfills = 3;
     c->fill_writes = 200;
     c->writers[0] = 1, c->writers[1] = 2, c->writers[2] = 4, c->nwriters = 3;
