@@ -20,10 +20,10 @@ typedef struct bench_config {
     size_t ndirs;
     size_t sizes[BENCH_MAX_LIST];     /* message sizes for delivery */
     size_t nsizes;
-    unsigned count_4k;                /* durable 4 KiB files per round (other sizes scale down) */
+    unsigned count_4k;                /* durable 4 KiB files per round (other sizes scale down); 0 = adaptive */
     unsigned rounds;                  /* rounds per figure (each round = one library + one baseline run) */
     unsigned batch;                   /* batch size for the batch API */
-    unsigned batches;                 /* batches per round */
+    unsigned batches;                 /* batches per side and round; 0 = adaptive */
     unsigned fills[BENCH_MAX_LIST];   /* existing-file counts for the fill test */
     size_t nfills;
     unsigned fill_writes;             /* writes measured per round and fill level */
@@ -31,7 +31,8 @@ typedef struct bench_config {
     int fill_all;                     /* run the fill test in every dir, not once per file system */
     unsigned writers[BENCH_MAX_LIST]; /* thread/process counts */
     size_t nwriters;
-    unsigned conc_files;              /* files per writer per round */
+    unsigned conc_files;              /* files per writer per round; 0 = adaptive */
+    double run_ms;                    /* adaptive counts: target duration of one side's run in a round */
     double pure_ms;                   /* target duration of one pure-function round */
     unsigned sections;                /* BENCH_S_* bits */
     int quick;

@@ -29,21 +29,23 @@ static void usage(FILE *f)
           "  --dir DIR          benchmark in DIR (repeatable; default: /tmp and the current directory).\n"
           "                     A scratch subdirectory is created and removed in each.\n"
           "  --sizes LIST       message sizes in bytes for delivery (default 4096,65536,1048576; k/m suffixes ok)\n"
-          "  --count N          durable 4 KiB files per run (default 300; larger sizes scale down,\n"
-          "                     non-durable runs write 4x as many)\n"
+          "  --count N          durable 4 KiB files per side and round (larger sizes scale down,\n"
+          "                     non-durable runs write 4x as many); default: adaptive, see --run-ms\n"
+          "  --run-ms MS        adaptive counts: target duration of one side's run per round (default 100;\n"
+          "                     durable 4 KiB delivery gets 3x, concurrent writers 1/2 with twice the rounds)\n"
           "  --rounds N         paired library/baseline rounds per figure (default 5)\n"
           "  --batch N          batch size for the batch API (default 64)\n"
-          "  --batches N        batches per side and round (default 8)\n"
+          "  --batches N        batches per side and round (default: adaptive)\n"
           "  --fill LIST        existing .eml counts for the fill test (default 0,10000,100000)\n"
           "  --fill-writes N    writes measured per side and round in the fill test (default 200)\n"
           "  --fill-mode MODE   'link' (default): existing entries are hard links, one new inode per 1000;\n"
           "                     'create': every existing entry is a new file (slow on busy disks)\n"
           "  --fill-all         run the fill test in every --dir (default: once per file system)\n"
           "  --writers LIST     writer threads/processes (default 1,2,4)\n"
-          "  --conc-files N     files per writer per run (default 100)\n"
+          "  --conc-files N     files per writer per round (default: adaptive)\n"
           "  --pure-ms MS       duration of one pure-function round (default 30)\n"
           "  --only LIST        sections to run: delivery,batch,fill,concurrency,pure (default all)\n"
-          "  --quick            small counts and 3 rounds (for development; figures are noisier)\n"
+          "  --quick            --run-ms 50, 3 rounds, smaller fill levels (for development; noisier)\n"
           "  --md FILE          write the table as Markdown to FILE\n"
           "  --csv FILE         write the table as CSV to FILE\n"
           "  --verbose          log every row as it is measured\n"
@@ -128,7 +130,7 @@ static unsigned parse_sections(const char *s)
 enum {
     OPT_DIR = 256, OPT_SIZES, OPT_COUNT, OPT_ROUNDS, OPT_BATCH, OPT_BATCHES, OPT_FILL, OPT_FILL_WRITES,
     OPT_WRITERS, OPT_CONC_FILES, OPT_PURE_MS, OPT_ONLY, OPT_QUICK, OPT_MD, OPT_CSV, OPT_VERBOSE,
-    OPT_DUMP, OPT_UTF8, OPT_PROBE, OPT_HELP, OPT_FILL_MODE, OPT_FILL_ALL
+    OPT_DUMP, OPT_UTF8, OPT_PROBE, OPT_HELP, OPT_FILL_MODE, OPT_FILL_ALL, OPT_RUN_MS
 };
 
 static double probe_deliver(const char *parent, unsigned count)
@@ -178,23 +180,25 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, OPT_HELP},
         {"fill-mode", required_argument, NULL, OPT_FILL_MODE},
         {"fill-all", no_argument, NULL, OPT_FILL_ALL},
+        {"run-ms", required_argument, NULL, OPT_RUN_MS},
         {NULL, 0, NULL, 0},
     };
     /* Options given explicitly win over --quick, whatever their order. */
-    int set_count = 0, set_rounds = 0, set_batches = 0, set_fill = 0, set_fill_writes = 0, set_conc = 0, set_pure = 0;
+    int set_run_ms = 0, set_rounds = 0, set_fill = 0, set_fill_writes = 0, set_pure = 0;
     int dump = 0, utf8_only = 0;
     const char *probe = NULL;
     bench_config *c = &bench_cfg;
     size_t list[BENCH_MAX_LIST];
     c->sizes[0] = 4096, c->sizes[1] = 65536, c->sizes[2] = 1048576, c->nsizes = 3;
-    c->count_4k = 300;
+    c->count_4k = 0;
+    c->run_ms = 100;
     c->rounds = 5;
     c->batch = 64;
-    c->batches = 8;
+    c->batches = 0;
     c->fills[0] = 0, c->fills[1] = 10000, c->fills[2] = 100000, c->nfills = 3;
     c->fill_writes = 200;
     c->writers[0] = 1, c->writers[1] = 2, c->writers[2] = 4, c->nwriters = 3;
-    c->conc_files = 100;
+    c->conc_files = 0;
     c->pure_ms = 30;
     c->sections = BENCH_S_ALL;
     c->fill_link = 1;
@@ -210,7 +214,7 @@ int main(int argc, char **argv)
             c->nsizes = parse_list(optarg, c->sizes, BENCH_MAX_LIST);
             break;
         case OPT_COUNT:
-            c->count_4k = parse_uint(optarg), set_count = 1;
+            c->count_4k = parse_uint(optarg);
             break;
         case OPT_ROUNDS:
             c->rounds = parse_uint(optarg), set_rounds = 1;
@@ -223,7 +227,7 @@ int main(int argc, char **argv)
                 bench_die("--batch must be at least 1");
             break;
         case OPT_BATCHES:
-            c->batches = parse_uint(optarg), set_batches = 1;
+            c->batches = parse_uint(optarg);
             break;
         case OPT_FILL:
             c->nfills = parse_list(optarg, list, BENCH_MAX_LIST), set_fill = 1;
@@ -239,7 +243,7 @@ int main(int argc, char **argv)
                 c->writers[i] = (unsigned)list[i];
             break;
         case OPT_CONC_FILES:
-            c->conc_files = parse_uint(optarg), set_conc = 1;
+            c->conc_files = parse_uint(optarg);
             break;
         case OPT_PURE_MS:
             c->pure_ms = (double)parse_uint(optarg), set_pure = 1;
@@ -276,6 +280,11 @@ int main(int argc, char **argv)
             else
                 bench_die("--fill-mode must be link or create");
             break;
+        case OPT_RUN_MS:
+            c->run_ms = (double)parse_uint(optarg), set_run_ms = 1;
+            if (c->run_ms < 1)
+                bench_die("--run-ms must be at least 1");
+            break;
         case OPT_FILL_ALL:
             c->fill_all = 1;
             break;
@@ -292,18 +301,14 @@ int main(int argc, char **argv)
         return 2;
     }
     if (c->quick) {
-        if (!set_count)
-            c->count_4k = 100;
+        if (!set_run_ms)
+            c->run_ms = 50;
         if (!set_rounds)
             c->rounds = 3;
-        if (!set_batches)
-            c->batches = 2;
         if (!set_fill)
             c->fills[0] = 0, c->fills[1] = 2000, c->fills[2] = 10000, c->nfills = 3;
         if (!set_fill_writes)
             c->fill_writes = 60;
-        if (!set_conc)
-            c->conc_files = 40;
         if (!set_pure)
             c->pure_ms = 10;
     }
@@ -324,29 +329,37 @@ int main(int argc, char **argv)
         if (strcmp(probe, "validate") == 0)
             printf("%.3f\n", bench_validate_ns(utf8_only, c->pure_ms));
         else if (strcmp(probe, "deliver") == 0)
-            printf("%.1f\n", probe_deliver(c->dirs[0], c->count_4k));
+            printf("%.1f\n", probe_deliver(c->dirs[0], c->count_4k ? c->count_4k : 200));
         else
             bench_die("unknown --probe '%s' (validate, deliver)", probe);
         return 0;
     }
 
-    double start = bench_now();
+    double start = bench_now(), t0;
     if (c->sections & BENCH_S_PURE) {
         bench_log("pure functions");
+        t0 = bench_now();
         bench_pure();
+        bench_log("  pure functions took %.1f s", bench_now() - t0);
     }
     for (size_t i = 0; i < c->ndirs; i++) {
         if (c->sections & BENCH_S_DELIVERY) {
             bench_log("delivery in %s", c->dirs[i]);
+            t0 = bench_now();
             bench_delivery(c->dirs[i]);
+            bench_log("  took %.1f s", bench_now() - t0);
         }
         if (c->sections & BENCH_S_BATCH) {
             bench_log("batch in %s", c->dirs[i]);
+            t0 = bench_now();
             bench_batch(c->dirs[i]);
+            bench_log("  took %.1f s", bench_now() - t0);
         }
         if (c->sections & BENCH_S_CONC) {
             bench_log("concurrency in %s", c->dirs[i]);
+            t0 = bench_now();
             bench_concurrency(c->dirs[i]);
+            bench_log("  took %.1f s", bench_now() - t0);
         }
         if (c->sections & BENCH_S_FILL) {
             /* The fill test is the slowest; a second directory on the same file system adds nothing. */
@@ -357,7 +370,9 @@ int main(int argc, char **argv)
                     same = j;
             if (same == i) {
                 bench_log("fill in %s", c->dirs[i]);
+                t0 = bench_now();
                 bench_fill(c->dirs[i]);
+                bench_log("  took %.1f s", bench_now() - t0);
             } else {
                 char fs[512], note[700];
                 bench_fs_label(c->dirs[i], fs, sizeof fs);
