@@ -227,53 +227,55 @@ def bench_validation(dw, native, bench, names, rounds, seconds, rows):
 
 
 def bench_delivery(dw, bench, parent, rounds, count, rows):
+    """Drop.write() vs the same in pure Python (interleaved in chunks of two files inside each round, so
+    both see the same moments of a shared disk) and vs the C library (dw_bench, before or after)."""
     data = (b"Subject: bench\r\n\r\n" + b"x" * 4096)[:4096]
     fs = fs_label(parent)
 
-    def py_lib():
-        d = tempfile.mkdtemp(prefix="dwbench-py-", dir=parent)
+    def py_round(r):
+        dl = tempfile.mkdtemp(prefix="dwbench-py-", dir=parent)
+        dr = tempfile.mkdtemp(prefix="dwbench-pyraw-", dir=parent)
+        dirfd = os.open(dr, os.O_RDONLY | os.O_DIRECTORY)
+        t = {"py": 0.0, "raw": 0.0}
         try:
-            with dw.Drop.open(d) as drop:
-                t0 = time.perf_counter()
-                for _ in range(count):
-                    drop.write(data)
-                dt = time.perf_counter() - t0
-        finally:
-            for f in os.listdir(d):
-                os.unlink(os.path.join(d, f))
-            os.rmdir(d)
-        return count / dt
-
-    def py_raw():
-        d = tempfile.mkdtemp(prefix="dwbench-pyraw-", dir=parent)
-        dirfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            t0 = time.perf_counter()
-            for i in range(count):
-                py_raw_write(dirfd, i, data, "r")
-            dt = time.perf_counter() - t0
+            with dw.Drop.open(dl) as drop:
+                for k in range(0, count, 2):
+                    for side in (("py", "raw") if (k // 2 + r) % 2 == 0 else ("raw", "py")):
+                        t0 = time.perf_counter()
+                        for i in range(k, min(k + 2, count)):
+                            if side == "py":
+                                drop.write(data)
+                            else:
+                                py_raw_write(dirfd, i, data, "r")
+                        t[side] += time.perf_counter() - t0
         finally:
             os.close(dirfd)
-            for f in os.listdir(d):
-                os.unlink(os.path.join(d, f))
-            os.rmdir(d)
-        return count / dt
+            for d in (dl, dr):
+                for f in os.listdir(d):
+                    os.unlink(os.path.join(d, f))
+                os.rmdir(d)
+        return count / t["py"], count / t["raw"]
 
     def c_lib():
         return float(run_bench(bench, "--probe", "deliver", "--dir", parent, "--count", str(count)).strip())
 
-    sides = {"py": py_lib, "raw": py_raw, "c": c_lib}
-    res = {k: [] for k in sides}
-    order = list(sides)
-    py_lib()  # warm-up
+    res = {"py": [], "raw": [], "c": []}
+    py_round(0)  # warm-up
     for r in range(rounds):
-        for k in (order if r % 2 == 0 else order[::-1]):
-            res[k].append(sides[k]())
-    note = f"{count} files per run"
+        if r % 2 == 0:
+            p, w = py_round(r)
+            c = c_lib()
+        else:
+            c = c_lib()
+            p, w = py_round(r)
+        res["py"].append(p)
+        res["raw"].append(w)
+        res["c"].append(c)
+    note = f"{count} files per side and round"
     rows.pair(fs, "Drop.write(), durable 4 KiB", "files/s", False, res["py"], res["c"],
-              "C dw_drop_write (dw_bench)", note)
+              "C dw_drop_write (dw_bench, run before/after)", note)
     rows.pair(fs, "Drop.write(), durable 4 KiB", "files/s", False, res["py"], res["raw"],
-              "pure-Python os.open(O_EXCL)→write→fsync→rename→fsync(dir)", note)
+              "pure-Python os.open(O_EXCL)→write→fsync→rename→fsync(dir), interleaved", note)
 
 
 def main():
@@ -281,7 +283,7 @@ def main():
     ap.add_argument("--bench", required=True, help="path of bench/dw_bench (or its libtool wrapper)")
     ap.add_argument("--dir", action="append", default=[], help="directory for the delivery test (repeatable)")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--count", type=int, default=200, help="durable 4 KiB files per run")
+    ap.add_argument("--count", type=int, default=100, help="durable 4 KiB files per side and round")
     ap.add_argument("--seconds", type=float, default=0.1, help="duration of one validation run")
     ap.add_argument("--quick", action="store_true", help="3 rounds, fewer files")
     ap.add_argument("--md", help="append the Markdown section to this file")
@@ -289,7 +291,7 @@ def main():
     args, _unknown = ap.parse_known_args()  # ignore dw_bench-only options passed through BENCH_FLAGS
     if args.quick:
         args.rounds = min(args.rounds, 3)
-        args.count = min(args.count, 60)
+        args.count = min(args.count, 40)
         args.seconds = min(args.seconds, 0.03)
     dirs = args.dir or [tempfile.gettempdir()]
 
