@@ -401,7 +401,11 @@ static int find_mount(const char *path, char *mnt, size_t msize, char *fstype, s
             snprintf(mnt, msize, "%s", mp);
             snprintf(fstype, fsize, "%s", fields[dash + 1]);
             snprintf(source, ssize, "%s", fields[dash + 2]);
-            snprintf(options, osize, "%s", fields[5]);
+            /* Per-mount options, then the file system's own (e.g. ext4's discard). */
+            if (dash + 3 < nf)
+                snprintf(options, osize, "%s,%s", fields[5], fields[dash + 3]);
+            else
+                snprintf(options, osize, "%s", fields[5]);
         }
     }
     fclose(f);

@@ -54,3 +54,4 @@ bench_python_env = \
 	LD_LIBRARY_PATH='$(abs_top_builddir)/lib/.libs'$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}
 
 CLEANFILES += bench/results/latest.md bench/results/latest.csv
+EXTRA_DIST += doc/performance.md
