@@ -26,15 +26,60 @@
 
 static unsigned scratch_seq;
 
+/* Scratch directories still present, removed at exit if a run dies half-way (main process only). */
+#define SCRATCH_LIVE_MAX 32
+static char scratch_live[SCRATCH_LIVE_MAX][4096];
+static pid_t scratch_owner;
+
+static void remove_quietly(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            (void)unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    (void)rmdir(dir);
+}
+
+static void scratch_atexit(void)
+{
+    if (getpid() != scratch_owner)
+        return;
+    for (int i = 0; i < SCRATCH_LIVE_MAX; i++)
+        if (scratch_live[i][0] != '\0') {
+            remove_quietly(scratch_live[i]);
+            scratch_live[i][0] = '\0';
+        }
+}
+
 void bench_scratch_make(const char *parent, const char *tag, char *buf, size_t size)
 {
+    if (scratch_owner == 0) {
+        scratch_owner = getpid();
+        atexit(scratch_atexit);
+    }
     for (;;) {
         snprintf(buf, size, "%s/dwbench-%ld-%s-%u", parent, (long)getpid(), tag, scratch_seq++);
         if (mkdir(buf, 0750) == 0)
-            return;
+            break;
         if (errno != EEXIST)
             bench_die("mkdir %s: %s", buf, strerror(errno));
     }
+    for (int i = 0; i < SCRATCH_LIVE_MAX; i++)
+        if (scratch_live[i][0] == '\0') {
+            snprintf(scratch_live[i], sizeof scratch_live[i], "%s", buf);
+            break;
+        }
+}
+
+static void scratch_forget(const char *dir)
+{
+    for (int i = 0; i < SCRATCH_LIVE_MAX; i++)
+        if (strcmp(scratch_live[i], dir) == 0)
+            scratch_live[i][0] = '\0';
 }
 
 static void sync_dir(const char *dir)
@@ -66,6 +111,7 @@ void bench_scratch_remove(const char *dir)
     closedir(d);
     if (rmdir(dir) != 0)
         bench_die("rmdir %s: %s", dir, strerror(errno));
+    scratch_forget(dir);
 }
 
 static void write_all(int fd, const void *data, size_t len, const char *what)
