@@ -20,3 +20,13 @@ tests_check_envelope_LDADD = $(TESTS_CHECK_LDADD)
 
 # The manual section for this area ships with the tarball (doc/local.mk belongs to the CLI work).
 EXTRA_DIST += doc/names-and-paths.md
+
+# Allocation failures in the envelope, injected by libfiu's POSIX preload (fiu-run -x).
+EXTRA_DIST += tests/envelope_nomem.sh
+if HAVE_FIU
+check_PROGRAMS += tests/check_envelope_nomem
+tests_check_envelope_nomem_SOURCES = tests/check_envelope_nomem.c
+tests_check_envelope_nomem_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_envelope_nomem_LDADD = $(TESTS_CHECK_LDADD) -lfiu
+TESTS += tests/envelope_nomem.sh
+endif
