@@ -325,6 +325,14 @@ const char *dw_op_name(dw_op op)
     return (unsigned)op < DW_OP_COUNT ? op_names[op] : "unknown";
 }
 
+/* Append a signed decimal. */
+static void out_int(dwi_out *o, int v)
+{
+    if (v < 0)
+        dwi_out_char(o, '-');
+    dwi_out_u64(o, v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v);
+}
+
 dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
 {
     char tmp[256];
@@ -337,12 +345,7 @@ dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
         dwi_out o;
         dwi_out_init(&o, tmp, sizeof tmp);
         dwi_out_str(&o, "Unknown error ");
-        if (errnum < 0) {
-            dwi_out_char(&o, '-');
-            dwi_out_u64(&o, (unsigned long long)(-(long long)errnum));
-        } else {
-            dwi_out_u64(&o, (unsigned long long)errnum);
-        }
+        out_int(&o, errnum);
         (void)dwi_out_finish(&o, NULL);
     }
     text = tmp;
@@ -383,12 +386,7 @@ dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32
     if (errnum && !dw_errno_is_known(errnum)) {
         dwi_out_init(&o, err->detail, sizeof err->detail);
         dwi_out_str(&o, "unclassified errno ");
-        if (errnum < 0) {
-            dwi_out_char(&o, '-');
-            dwi_out_u64(&o, (unsigned long long)(-(long long)errnum));
-        } else {
-            dwi_out_u64(&o, (unsigned long long)errnum);
-        }
+        out_int(&o, errnum);
         (void)dwi_out_finish(&o, NULL);
     } else if (!errnum && win32 && !dw_win32_is_known(win32)) {
         dwi_out_init(&o, err->detail, sizeof err->detail);

@@ -449,23 +449,14 @@ static void discard_temp(dw_msg *m)
     m->tmp[0] = '\0';
 }
 
-static void msg_free(dw_msg *m)
-{
-    free(m);
-}
-
 /* Grow the quota reservation so that `size` bytes fit (streaming, or the size announced up front). The
  * temp file is extended to the reservation so that a rescan by any process counts it. */
-static dw_status reserve_to(dw_msg *m, uint64_t size, int exact, dw_io_error *err)
+static dw_status reserve_to(dw_msg *m, uint64_t size, dw_io_error *err)
 {
     dw_drop *d = m->drop;
     if (!d->quota || size <= m->reserved)
         return DW_OK;
-    uint64_t want = size;
-    if (!exact) {
-        uint64_t step = size - m->reserved < RESERVE_STEP ? RESERVE_STEP : size - m->reserved;
-        want = m->reserved + step;
-    }
+    uint64_t want = m->reserved + (size - m->reserved < RESERVE_STEP ? RESERVE_STEP : size - m->reserved);
     dw_status st = dwi_dirop_begin(d, err);
     if (st != DW_OK)
         return st;
@@ -488,6 +479,8 @@ static dw_status reserve_to(dw_msg *m, uint64_t size, int exact, dw_io_error *er
 static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
 {
     dw_drop *d = m->drop;
+    if (!d->quota)
+        reserve = 0; /* nothing to account: no reservation, no extension of the temp file */
     dw_status st = dwi_dirop_begin(d, err);
     if (st != DW_OK)
         return st;
@@ -567,6 +560,63 @@ static dw_status write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_
     return DW_OK;
 }
 
+/* Format the envelope for a MIME message of mime_len bytes into a new buffer (*len without the NUL). */
+static dw_status format_envelope(const dw_envelope *env, uint64_t mime_len, char **out, size_t *len)
+{
+    size_t needed = 0;
+    dw_status st = dw_envelope_format(env, mime_len, NULL, 0, &needed);
+    if (st != DW_E_BUFFER)
+        return st == DW_OK ? DW_E_ENVELOPE : st;
+    char *buf = malloc(needed);
+    if (!buf)
+        return DW_E_NOMEM;
+    st = dw_envelope_format(env, mime_len, buf, needed, NULL);
+    if (st != DW_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf;
+    *len = needed - 1;
+    return DW_OK;
+}
+
+/* Create the temp file of `m` (quota reserved for the known size) and write the envelope first. With an
+ * envelope whose X-EndOfInjectedXHeaders holds the MIME length, that length must be known now:
+ * opts->expected_size (the MIME bytes the caller will write; checked at commit). */
+static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, uint64_t record_id, dw_io_error *err)
+{
+    m->drop = d;
+    m->fd = -1;
+    m->priority = opts->priority;
+    m->record_id = record_id ? record_id : atomic_fetch_add(&d->record_next, 1);
+    char *hdr = NULL;
+    size_t hdr_len = 0;
+    if (opts->envelope) {
+        if (!dwi_envelope_complete(opts->envelope))
+            return DW_E_ENVELOPE;
+        m->check_mime = dwi_envelope_eoh_mode(opts->envelope) == DW_EOH_MIME_LENGTH;
+        m->mime_expected = opts->expected_size;
+        dw_status st = format_envelope(opts->envelope, opts->expected_size, &hdr, &hdr_len);
+        if (st != DW_OK)
+            return st;
+    }
+    if (opts->expected_size > UINT64_MAX - hdr_len) {
+        free(hdr);
+        dw_io_error_set(err, DW_OP_VALIDATE, EFBIG, 0, d->path);
+        return DW_E_INVAL;
+    }
+    uint64_t reserve = opts->expected_size + hdr_len;
+    dw_status st = create_temp(m, reserve, err);
+    if (st == DW_OK && hdr_len) {
+        st = write_all(m, (const unsigned char *)hdr, hdr_len, err);
+        m->header_size = hdr_len;
+        if (st != DW_OK)
+            discard_temp(m);
+    }
+    free(hdr);
+    return st;
+}
+
 static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err)
 {
     dw_msg_options defaults;
@@ -578,19 +628,12 @@ static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *op
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
         return DW_E_INVAL;
     }
-    /* The envelope is formatted by lib/envelope.c, which is not part of this build yet. */
-    if (opts->envelope)
-        return DW_E_UNSUPPORTED;
     dw_msg *m = calloc(1, sizeof *m);
     if (!m)
         return DW_E_NOMEM;
-    m->drop = drop;
-    m->fd = -1;
-    m->priority = opts->priority;
-    m->record_id = opts->record_id ? opts->record_id : atomic_fetch_add(&drop->record_next, 1);
-    dw_status st = create_temp(m, opts->expected_size, err);
+    dw_status st = start_msg(m, drop, opts, opts->record_id, err);
     if (st != DW_OK) {
-        msg_free(m);
+        free(m);
         return st;
     }
     *out = m;
@@ -624,7 +667,7 @@ dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *e
         dw_io_error_set(err, DW_OP_VALIDATE, EFBIG, 0, msg->drop->path);
         return DW_E_INVAL;
     }
-    dw_status st = reserve_to(msg, msg->size + len, 0, err);
+    dw_status st = reserve_to(msg, msg->size + len, err);
     if (st == DW_OK)
         st = write_all(msg, data, len, err);
     if (st != DW_OK) {
@@ -644,7 +687,7 @@ void dw_msg_abort(dw_msg *msg)
     if (!msg)
         return;
     discard_temp(msg);
-    msg_free(msg);
+    free(msg);
 }
 
 /* fsync + close the temp file. On failure the temp file is removed: a failed fsync is never retried
@@ -666,6 +709,13 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
         if (rc < 0)
             return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
     }
+    /* Remember which file we wrote: publish() checks that the name it renames still refers to it. */
+    dwi_stat sb;
+    rc = d->ops->stat(d->ctx, m->fd, NULL, &sb);
+    if (rc < 0)
+        return dwi_fail(d, err, DW_OP_STAT, rc, m->tmp, 1);
+    m->dev = sb.dev;
+    m->ino = sb.ino;
     int fd = m->fd;
     m->fd = -1;
     rc = dwi_inject(d, DW_OP_CLOSE);
@@ -707,13 +757,28 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         if (rc >= 0 || !should_retry(d, rc, attempt))
             break;
     }
-    if (rc < 0) {
+    if (rc >= 0) {
+        /* The rename works on a name. If someone with write access to the directory swapped our temp
+         * name for a symlink (to /etc/passwd, say) or another file, we just published that under a
+         * ".eml" name for the gateway to read: take it back and refuse. */
+        dwi_stat sb;
+        int src = d->ops->stat(d->ctx, d->dirfd, final, &sb);
+        /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
+        if ((src < 0 && src != -ENOENT) ||
+            (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
+            d->ops->unlink(d->ctx, d->dirfd, final);
+            st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
+            dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");
+            rc = -ELOOP;
+        }
+    } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
         d->ops->unlink(d->ctx, d->dirfd, m->tmp);
-        dwi_quota_release(d, m->reserved);
-    } else {
-        dwi_quota_publish(d, m->reserved, m->size);
     }
+    if (rc < 0)
+        dwi_quota_release(d, m->reserved);
+    else
+        dwi_quota_publish(d, m->reserved, m->size);
     m->reserved = 0;
     m->tmp[0] = '\0';
     dwi_dirop_end(d);
@@ -771,6 +836,11 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         st = DW_E_BUFFER;
     } else if (msg->failed || msg->fd < 0) {
         st = DW_E_STATE;
+    } else if (msg->check_mime && msg->size - msg->header_size != msg->mime_expected) {
+        /* X-EndOfInjectedXHeaders already announced another MIME length: publishing would lie. */
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, d->path);
+        dwi_io_error_detail(err, "the MIME bytes written differ from expected_size announced in the envelope");
+        st = DW_E_STATE;
     }
     if (st != DW_OK) {
         dw_msg_abort(msg);
@@ -784,10 +854,10 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         st = sync_dir(d, final, msg->size, err);
     if (st != DW_OK) {
         discard_temp(msg); /* no-op when publish already consumed the temp */
-        msg_free(msg);
+        free(msg);
         return st;
     }
-    msg_free(msg);
+    free(msg);
     if (size)
         return dwi_copy_out(final, strlen(final), name_out, size, needed);
     if (needed)
@@ -802,11 +872,13 @@ dw_status dw_msg_commit(dw_msg *msg, char *name_out, size_t size, size_t *needed
 
 /* ---- one-shot ---------------------------------------------------------------------------------------- */
 
-dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts, char *name_out,
-                        size_t size, size_t *needed, dw_io_error *err)
+/* Common checks of the one-shot calls (the name buffer is checked before anything is written), and the
+ * message options to use. */
+static dw_status one_shot_args(dw_drop *drop, int bad_source, const dw_msg_options *opts, const char *name_out,
+                               size_t size, size_t *needed, dw_msg_options *o, dw_io_error *err)
 {
     dw_io_error_clear(err);
-    if (!drop || (!data && len) || (!name_out && size)) {
+    if (!drop || bad_source || (!name_out && size)) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
         return DW_E_INVAL;
     }
@@ -815,15 +887,24 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
             *needed = DW_FILE_NAME_MAX;
         return DW_E_BUFFER;
     }
-    dw_msg_options o;
     if (opts)
-        o = *opts;
+        *o = *opts;
     else
-        dw_msg_options_init(&o);
+        dw_msg_options_init(o);
+    return DW_OK;
+}
+
+dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts, char *name_out,
+                        size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, !data && len, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
     /* The size is known: the quota is checked before the temp file exists. */
     o.expected_size = len;
     dw_msg *m;
-    dw_status st = msg_begin(drop, &m, &o, err);
+    st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK)
         return st;
     st = dw_msg_write(m, data, len, err);
@@ -837,21 +918,25 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
 dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
                            size_t *needed, dw_io_error *err)
 {
-    dw_io_error_clear(err);
-    if (!drop || fd < 0 || (!name_out && size)) {
-        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
-        return DW_E_INVAL;
-    }
-    if (size && size < DW_FILE_NAME_MAX) {
-        if (needed)
-            *needed = DW_FILE_NAME_MAX;
-        return DW_E_BUFFER;
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
+    if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
+        /* The envelope announces the MIME length: take it from a regular file (read from its start). */
+        dwi_stat sb;
+        if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg) {
+            dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+            dwi_io_error_detail(err, "an envelope with the MIME length needs expected_size for this source");
+            return DW_E_INVAL;
+        }
+        o.expected_size = sb.size;
     }
     unsigned char *buf = malloc(COPY_BUF);
     if (!buf)
         return DW_E_NOMEM;
     dw_msg *m;
-    dw_status st = msg_begin(drop, &m, opts, err);
+    st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
         return st;
@@ -929,11 +1014,9 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     /* 1. every message into its own temp file (quota reserved per message before it is created) */
     for (; opened < n && st == DW_OK; opened++) {
         dw_msg *m = &items[opened].m;
-        m->drop = d;
-        m->fd = -1;
-        m->priority = opts->priority;
-        m->record_id = opts->record_id ? opts->record_id + opened : atomic_fetch_add(&d->record_next, 1);
-        st = create_temp(m, lens[opened], err);
+        dw_msg_options mo = *opts;
+        mo.expected_size = lens[opened];
+        st = start_msg(m, d, &mo, opts->record_id ? opts->record_id + opened : 0, err);
         if (st == DW_OK)
             st = write_all(m, bufs[opened], lens[opened], err);
         else
@@ -1004,8 +1087,6 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
         return DW_E_INVAL;
     }
-    if (o.envelope)
-        return DW_E_UNSUPPORTED;
     size_t published = 0;
     dw_status st = DW_OK;
     for (size_t at = 0; at < count && st == DW_OK; at += BATCH_GROUP) {

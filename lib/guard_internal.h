@@ -48,6 +48,8 @@ struct dw_msg {
     uint64_t reserved;      /* quota bytes reserved for this message (>= size) */
     uint64_t mime_expected; /* for an envelope in DW_EOH_MIME_LENGTH mode: MIME bytes announced */
     uint64_t header_size;   /* envelope bytes written */
+    int check_mime;         /* the envelope announced mime_expected: commit verifies it */
+    uint64_t dev, ino;      /* identity of the temp file, checked after the rename */
     dw_priority priority;
     uint64_t record_id;
     char tmp[DWI_NAME_BUF];

@@ -33,7 +33,14 @@ static int px_open_dir(void *ctx, const char *path)
 {
     (void)ctx;
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    return fd < 0 ? NEG_ERRNO() : fd;
+    if (fd >= 0)
+        return fd;
+    int e = NEG_ERRNO();
+    /* Linux says ENOTDIR for a symlink under O_DIRECTORY|O_NOFOLLOW; report it as the refused symlink. */
+    struct stat sb;
+    if (e == -ENOTDIR && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+        return -ELOOP;
+    return e;
 }
 
 /* openat beneath dirfd without following any symlink. openat2 refuses symlinks in every component and

@@ -9,6 +9,7 @@
 #include <ftw.h>
 #include <pthread.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +369,7 @@ START_TEST(test_write_is_byte_identical_and_fully_synced)
     ck_assert_int_eq(T.calls[T_RENAME], 3);
     ck_assert_int_eq(T.calls[T_DIR_FSYNC], 3);
     ck_assert_int_eq(T.calls[T_UNLINK], 0);
+    ck_assert_int_eq(T.calls[T_FTRUNCATE], 0); /* only quota reservations extend temp files */
     listing *l = list_dir(dir);
     ck_assert_int_eq(l->eml, 3);
     ck_assert_int_eq(l->temps, 0);
@@ -767,6 +769,54 @@ START_TEST(test_rename_never_replaces)
 }
 END_TEST
 
+
+/* Someone swaps the temp name for a symlink (or another file) just before the rename: the library must
+ * not publish it under a final name. */
+static int swap_mode; /* 1: symlink to /etc/passwd, 2: another regular file */
+
+static int swapping_rename(void *ctx, int dirfd, const char *from, const char *to)
+{
+    int fd = openat(dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
+    if (fd >= 0)
+        close(fd);
+    if (swap_mode == 1) {
+        unlinkat(dirfd, "planted", 0);
+        symlinkat("/etc/passwd", dirfd, "planted");
+    }
+    renameat(dirfd, "planted", dirfd, from); /* replaces our temp name */
+    return t_rename(ctx, dirfd, from, to);
+}
+
+START_TEST(test_swapped_temp_is_not_published)
+{
+    struct stat before, after;
+    ck_assert_int_eq(stat("/etc/passwd", &before), 0);
+    for (swap_mode = 1; swap_mode <= 2; swap_mode++) {
+        ops = test_ops();
+        ops.rename_noreplace = swapping_rename;
+        memset(&T, 0, sizeof T);
+        T.dirfd = -1;
+        dw_drop *d = NULL;
+        dw_io_error e;
+        ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &ops, &T, &e), DW_OK);
+        char name[DW_FILE_NAME_MAX];
+        ck_assert_int_eq(dw_drop_write(d, "secret-free", 11, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+        ck_assert_int_eq(e.op, DW_OP_RENAME);
+        ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+        ck_assert_int_eq(e.sys_errno, ELOOP);
+        ck_assert_ptr_nonnull(strstr(e.detail, "replaced"));
+        listing *l = list_dir(dir);
+        ck_assert_int_eq(l->eml, 0);
+        ck_assert_int_eq(l->temps, 0);
+        ck_assert_int_eq(l->total, 0);
+        dw_drop_close(d);
+    }
+    ck_assert_int_eq(stat("/etc/passwd", &after), 0);
+    ck_assert_int_eq(after.st_size, before.st_size);
+    ck_assert_int_eq(after.st_mtime, before.st_mtime);
+}
+END_TEST
+
 /* ---- the directory ----------------------------------------------------------------------------------- */
 
 START_TEST(test_missing_dir_is_configuration)
@@ -796,7 +846,8 @@ START_TEST(test_missing_dir_is_configuration)
     ck_assert_int_eq(symlink(dir, p), 0);
     ck_assert_int_eq(dw_drop_open(&d, p, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
-    ck_assert(e.sys_errno == ELOOP || e.sys_errno == ENOTDIR);
+    ck_assert_int_eq(e.sys_errno, ELOOP);
+    ck_assert_ptr_nonnull(strstr(e.detail, "symlink"));
 
     /* Injected failures of the open itself. */
     dw_drop_options o;
@@ -1010,6 +1061,8 @@ START_TEST(test_quota_exact_fit_and_overflow)
     memset(buf, 'm', sizeof buf);
     ck_assert_int_eq(dw_drop_write(d, buf, 40, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_write(d, buf, 20, NULL, name, sizeof name, NULL, &e), DW_OK); /* exactly 100 */
+    /* Each temp file was extended once to its reservation (so other processes' rescans count it). */
+    ck_assert_int_eq(T.calls[T_FTRUNCATE], 2);
     int creates = T.calls[T_CREATE];
     ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
@@ -1139,6 +1192,18 @@ START_TEST(test_quota_lock_and_scan_failures)
     ck_assert_int_eq(list_dir(dir)->eml, 1);
     ck_assert_int_eq(list_dir(dir)->temps, 0);
     ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    /* Extending the temp file to its reservation fails: no temp left, reservation given back. */
+    T.fail_at[T_FTRUNCATE] = T.calls[T_FTRUNCATE] + 1;
+    T.fail_errno[T_FTRUNCATE] = EFBIG;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    uint64_t bytes;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 2); /* foreign.eml and "x" */
+    static char rest[998];
+    ck_assert_int_eq(dw_drop_write(d, rest, sizeof rest, NULL, name, sizeof name, NULL, &e), DW_OK); /* exact fit */
     dw_drop_close(d);
 
     /* Injection of the quota step itself through the options. */
@@ -1303,6 +1368,105 @@ START_TEST(test_forked_writers_without_quota)
         ck_assert_int_eq(WEXITSTATUS(status), PER_THREAD);
     }
     check_all_distinct_and_complete(THREADS * PER_THREAD);
+}
+END_TEST
+
+
+/* A consumer deletes files while forked writers fill the directory up to the quota: at no moment do the
+ * finished files exceed the quota, and every message a writer reported is delivered exactly once and
+ * complete. (The consumer's own listing is not concurrent with its deletions, and writers only add
+ * files, so the sum it sees is at most the real sum at the end of the listing.) */
+#define CW_WRITERS 3
+#define CW_PER 60
+#define CW_SIZE 100
+
+START_TEST(test_quota_with_deleting_consumer)
+{
+    const uint64_t quota = 1000;
+    pid_t pids[CW_WRITERS];
+    for (int w = 0; w < CW_WRITERS; w++) {
+        pids[w] = fork();
+        ck_assert_int_ge(pids[w], 0);
+        if (pids[w] == 0) {
+            dw_drop_options o;
+            dw_drop_options_init(&o);
+            o.quota_bytes = quota;
+            o.durability = DW_DURABLE_NONE;
+            dw_drop *d = NULL;
+            if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
+                _exit(255);
+            int ok = 0;
+            for (int i = 0; i < CW_PER * 20 && ok < CW_PER; i++) {
+                char body[CW_SIZE];
+                memset(body, '.', sizeof body);
+                snprintf(body, sizeof body, "w%d m%d ", w, ok);
+                dw_io_error e;
+                dw_status st = dw_drop_write(d, body, sizeof body, NULL, NULL, 0, NULL, &e);
+                if (st == DW_OK)
+                    ok++;
+                else if (e.op != DW_OP_QUOTA)
+                    _exit(254);
+                else
+                    sched_yield(); /* full: let the consumer run */
+            }
+            dw_drop_close(d);
+            _exit(ok);
+        }
+    }
+    static char seen[CW_WRITERS][CW_PER];
+    memset(seen, 0, sizeof seen);
+    int consumed = 0, running = CW_WRITERS, status, total_ok = 0, rounds = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    for (;;) {
+        /* Look, check the invariant, then take every finished file. */
+        DIR *dd = opendir(dir);
+        char names[64][DW_FILE_NAME_MAX];
+        int n = 0;
+        uint64_t sum = 0;
+        struct dirent *de;
+        while ((de = readdir(dd))) {
+            size_t len = strlen(de->d_name);
+            if (len < 5 || strcmp(de->d_name + len - 4, ".eml"))
+                continue;
+            struct stat sb;
+            if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            sum += (uint64_t)sb.st_size;
+            if (n < 64)
+                snprintf(names[n++], DW_FILE_NAME_MAX, "%s", de->d_name);
+        }
+        closedir(dd);
+        ck_assert_msg(sum <= quota, "directory holds %llu bytes, quota %llu", (unsigned long long)sum,
+                      (unsigned long long)quota);
+        for (int i = 0; i < n; i++) {
+            size_t len;
+            unsigned char *b = read_file(dir, names[i], &len);
+            int w = -1, k = -1;
+            ck_assert_uint_eq(len, CW_SIZE);
+            ck_assert_int_eq(sscanf((char *)b, "w%d m%d ", &w, &k), 2);
+            ck_assert(w >= 0 && w < CW_WRITERS && k >= 0 && k < CW_PER);
+            ck_assert_int_eq(seen[w][k], 0);
+            seen[w][k] = 1;
+            free(b);
+            ck_assert_int_eq(unlinkat(dfd, names[i], 0), 0);
+            consumed++;
+        }
+        rounds++;
+        if (running == 0 && n == 0)
+            break;
+        pid_t r;
+        while (running && (r = waitpid(-1, &status, WNOHANG)) > 0) {
+            ck_assert(WIFEXITED(status));
+            ck_assert_int_lt(WEXITSTATUS(status), 254);
+            total_ok += WEXITSTATUS(status);
+            running--;
+        }
+    }
+    close(dfd);
+    ck_assert_int_eq(total_ok, CW_WRITERS * CW_PER);
+    ck_assert_int_eq(consumed, total_ok);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    ck_assert_int_gt(rounds, 1);
 }
 END_TEST
 
@@ -1588,6 +1752,144 @@ START_TEST(test_batch_failures_leave_only_whole_published_prefix)
 }
 END_TEST
 
+
+/* ---- envelope ---------------------------------------------------------------------------------------- */
+
+static dw_envelope *make_envelope(dw_eoh_mode mode)
+{
+    dw_envelope *env = NULL;
+    ck_assert_int_eq(dw_envelope_new(&env), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(env, "sender@example.com", "SIZE=42"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "fax+1555@example.com", NULL), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "<two@example.com>", "ORCPT=rfc822;two@example.com"), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_eoh_mode(env, mode), DW_OK);
+    return env;
+}
+
+/* The file is the formatted envelope followed by the MIME bytes, unchanged. */
+static void assert_enveloped(const char *name, const dw_envelope *env, const char *mime, size_t mime_len)
+{
+    char hdr[1024];
+    size_t hlen = 0;
+    ck_assert_int_eq(dw_envelope_format(env, mime_len, hdr, sizeof hdr, &hlen), DW_OK);
+    hlen--;
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, hlen + mime_len);
+    ck_assert_int_eq(memcmp(b, hdr, hlen), 0);
+    ck_assert_int_eq(memcmp(b + hlen, mime, mime_len), 0);
+    ck_assert_int_eq(memcmp(b, "X-Sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
+    free(b);
+}
+
+START_TEST(test_envelope_written_before_message)
+{
+    static const char mime[] = "From: a@example.com\r\nSubject: fax\r\n\r\npage 1\r\n";
+    const size_t mlen = sizeof mime - 1;
+    dw_envelope *env = make_envelope(DW_EOH_MIME_LENGTH);
+    dw_drop *d = open_real(NULL);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, mime, mlen, &mo, name, sizeof name, NULL, &e), DW_OK);
+    assert_enveloped(name, env, mime, mlen);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    char want[64];
+    snprintf(want, sizeof want, "X-EndOfInjectedXHeaders: %zu\r\n", mlen);
+    ck_assert_ptr_nonnull(strstr((char *)b, want));
+    free(b);
+
+    /* Streaming with the announced MIME length. */
+    dw_msg *m;
+    mo.expected_size = mlen;
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, mime, 10, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, mime + 10, mlen - 10, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+    assert_enveloped(name, env, mime, mlen);
+
+    /* Fewer MIME bytes than announced: refused at commit, nothing published. */
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_write(m, mime, mlen - 1, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_E_STATE);
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+
+    /* From a regular file: the MIME length comes from its size. From a pipe it must be announced. */
+    char p[2048];
+    snprintf(p, sizeof p, "%s/mime.eml", tmp_root);
+    FILE *f = fopen(p, "wb");
+    fwrite(mime, 1, mlen, f);
+    fclose(f);
+    int fd = open(p, O_RDONLY);
+    mo.expected_size = 0;
+    ck_assert_int_eq(dw_drop_write_fd(d, fd, &mo, name, sizeof name, NULL, &e), DW_OK);
+    close(fd);
+    assert_enveloped(name, env, mime, mlen);
+    int pfd[2];
+    ck_assert_int_eq(pipe(pfd), 0);
+    ck_assert_int_eq(dw_drop_write_fd(d, pfd[0], &mo, name, sizeof name, NULL, &e), DW_E_INVAL);
+    close(pfd[0]);
+    close(pfd[1]);
+
+    /* Batch: every message gets its own envelope with its own length. */
+    const void *bufs[2] = {mime, mime};
+    size_t lens[2] = {mlen, 5};
+    char names[2][DW_FILE_NAME_MAX];
+    size_t done;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 2, &mo, names[0], DW_FILE_NAME_MAX, &done, &e), DW_OK);
+    assert_enveloped(names[0], env, mime, mlen);
+    assert_enveloped(names[1], env, mime, 5);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+
+    /* An envelope without recipients is refused before anything exists. */
+    dw_envelope *bad = NULL;
+    ck_assert_int_eq(dw_envelope_new(&bad), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(bad, "a@example.com", NULL), DW_OK);
+    mo.envelope = bad;
+    ck_assert_int_eq(dw_drop_write(d, mime, mlen, &mo, name, sizeof name, NULL, &e), DW_E_ENVELOPE);
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_E_ENVELOPE);
+    ck_assert_int_eq(list_dir(dir)->eml, 5);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_envelope_free(bad);
+    dw_envelope_free(env);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(test_envelope_header_length_mode_and_quota)
+{
+    static const char mime[] = "Subject: x\r\n\r\nbody\r\n";
+    const size_t mlen = sizeof mime - 1;
+    dw_envelope *env = make_envelope(DW_EOH_HEADER_LENGTH);
+    char hdr[1024];
+    size_t hlen;
+    ck_assert_int_eq(dw_envelope_format(env, 0, hdr, sizeof hdr, &hlen), DW_OK);
+    hlen--;
+    /* The quota counts the envelope too: exactly header + message fits, one byte less does not. */
+    dw_drop *d = open_quota(hlen + mlen, 0);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    dw_msg *m;
+    dw_io_error e;
+    char name[DW_FILE_NAME_MAX];
+    /* Header-length mode needs no size up front. */
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_OK);
+    ck_assert_uint_eq(dw_msg_size(m), hlen);
+    ck_assert_int_eq(dw_msg_write(m, mime, mlen, &e), DW_OK);
+    ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+    assert_enveloped(name, env, mime, mlen);
+    ck_assert_int_eq(dw_drop_write(d, "", 0, &mo, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    dw_drop_close(d);
+    dw_envelope_free(env);
+}
+END_TEST
+
 /* ---- bad arguments ----------------------------------------------------------------------------------- */
 
 START_TEST(test_bad_arguments)
@@ -1677,6 +1979,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_short_writes_are_completed);
     tcase_add_test(tc, test_write_without_progress_fails);
     tcase_add_test(tc, test_name_collisions_are_retried);
+    tcase_add_test(tc, test_swapped_temp_is_not_published);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("directory");
@@ -1708,12 +2011,19 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_threads_with_own_handles);
     tcase_add_test(tc, test_forked_writers_share_quota);
     tcase_add_test(tc, test_forked_writers_without_quota);
+    tcase_add_test(tc, test_quota_with_deleting_consumer);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("batch");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("envelope");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_envelope_written_before_message);
+    tcase_add_test(tc, test_envelope_header_length_mode_and_quota);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("maintenance");
