@@ -37,6 +37,7 @@
 %thread dw_drop_sweep;
 %thread dw_drop_usage;
 %thread dwpy_drop_health;
+%thread dwpy_drop_write_batch;
 
 /* ---- typemaps ----------------------------------------------------------------------------------- */
 
@@ -79,6 +80,42 @@
 }
 %typemap(freearg) (const void *data, size_t len) { if (dwpy_have$argnum) PyBuffer_Release(&dwpy_view$argnum); }
 %apply (const void *data, size_t len) { (const char *name, size_t len) };
+
+/* A sequence of byte buffers (dw_drop_write_batch): every buffer stays exported during the call. */
+%typemap(in) (const void *const *bufs, const size_t *lens, size_t count)
+    (Py_buffer *dwpy_views = NULL, Py_ssize_t dwpy_nviews = 0, PyObject *dwpy_seq = NULL) {
+    Py_ssize_t dwpy_i, dwpy_n;
+    const void **dwpy_bufs;
+    size_t *dwpy_lens;
+    dwpy_seq = PySequence_Fast($input, "messages must be a sequence of bytes-like objects");
+    if (!dwpy_seq) SWIG_fail;
+    dwpy_n = PySequence_Fast_GET_SIZE(dwpy_seq);
+    dwpy_views = (Py_buffer *)PyMem_Calloc((size_t)(dwpy_n ? dwpy_n : 1), sizeof(Py_buffer));
+    dwpy_bufs = (const void **)PyMem_Calloc((size_t)(dwpy_n ? dwpy_n : 1), sizeof(void *));
+    dwpy_lens = (size_t *)PyMem_Calloc((size_t)(dwpy_n ? dwpy_n : 1), sizeof(size_t));
+    $1 = ($1_ltype)dwpy_bufs;
+    $2 = ($2_ltype)dwpy_lens;
+    if (!dwpy_views || !dwpy_bufs || !dwpy_lens) {
+        PyErr_NoMemory();
+        SWIG_fail;
+    }
+    for (dwpy_i = 0; dwpy_i < dwpy_n; dwpy_i++) {
+        if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(dwpy_seq, dwpy_i), &dwpy_views[dwpy_i], PyBUF_SIMPLE) != 0)
+            SWIG_fail;
+        dwpy_nviews = dwpy_i + 1;
+        dwpy_bufs[dwpy_i] = dwpy_views[dwpy_i].buf;
+        dwpy_lens[dwpy_i] = (size_t)dwpy_views[dwpy_i].len;
+    }
+    $3 = (size_t)dwpy_n;
+}
+%typemap(freearg) (const void *const *bufs, const size_t *lens, size_t count) {
+    for (Py_ssize_t dwpy_k = 0; dwpy_k < dwpy_nviews$argnum; dwpy_k++)
+        PyBuffer_Release(&dwpy_views$argnum[dwpy_k]);
+    PyMem_Free(dwpy_views$argnum);
+    PyMem_Free((void *)$1);
+    PyMem_Free((void *)$2);
+    Py_XDECREF(dwpy_seq$argnum);
+}
 
 /* Owned output strings from the helpers below (heap, freed here); NULL becomes None. */
 %typemap(in, numinputs=0) char **DWPY_STR (char *dwpy_s = NULL) { $1 = &dwpy_s; }
@@ -146,6 +183,7 @@ DWPY_HANDLE_OUT(dw_envelope)
 %ignore dw_msg_commit;
 %ignore dw_drop_write;
 %ignore dw_drop_write_fd;
+%ignore dw_drop_write_batch;
 %ignore dw_drop_health;
 %ignore dw_envelope_format;
 %ignore dw_quota_format;
@@ -322,6 +360,30 @@ static dw_status dwpy_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options 
         return DW_E_NOMEM;
     st = dw_drop_write_fd(drop, fd, opts, buf, 2 * DW_FILE_NAME_MAX, &need, err);
     *DWPY_STR = buf;
+    return st;
+}
+
+/* dw_drop_write_batch(): the names of the published messages come back NUL-separated in one blob (the
+ * first *done messages are published even on failure). */
+static dw_status dwpy_drop_write_batch(dw_drop *drop, const void *const *bufs, const size_t *lens, size_t count,
+                                       const dw_msg_options *opts, char **DWPY_BYTES, size_t *DWPY_LEN,
+                                       dw_io_error *err)
+{
+    size_t stride = 2 * DW_FILE_NAME_MAX, done = 0, used = 0;
+    char *names = (char *)calloc(count ? count : 1, stride);
+    dw_status st;
+    if (!names)
+        return DW_E_NOMEM;
+    st = dw_drop_write_batch(drop, bufs, lens, count, opts, names, stride, &done, err);
+    /* Pack the published names: name1 NUL name2 NUL ... (in place: each packed name ends before the next slot). */
+    for (size_t i = 0; i < done && i < count; i++) {
+        size_t n = strnlen(names + i * stride, stride - 1);
+        memmove(names + used, names + i * stride, n);
+        names[used + n] = '\0';
+        used += n + 1;
+    }
+    *DWPY_BYTES = names;
+    *DWPY_LEN = used;
     return st;
 }
 

@@ -22,7 +22,8 @@ DW_PY_TESTS = \
 	tests/python/test_alert.py \
 	tests/python/test_envelope.py \
 	tests/python/test_threads.py \
-	tests/python/test_example.py
+	tests/python/test_example.py \
+	tests/python/test_robustness.py
 
 EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) \
 	tests/python/run-pytest.sh.in doc/python.md
@@ -39,7 +40,7 @@ dwpython_LTLIBRARIES = bindings/python/_native.la
 nodist_bindings_python__native_la_SOURCES = bindings/python/dropwatch_wrap.c
 bindings_python__native_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_CFLAGS)
 # Generated code: the project's warning set (and -Werror) is for our C, not SWIG's.
-bindings_python__native_la_CFLAGS = -fno-strict-aliasing
+bindings_python__native_la_CFLAGS = -fno-strict-aliasing -Wall -Wno-unused-parameter
 bindings_python__native_la_LDFLAGS = -module -avoid-version -shared
 bindings_python__native_la_LIBADD = lib/libdropwatch.la
 
@@ -63,9 +64,10 @@ else
 DW_PY_ENABLED = no
 endif
 
-# Installed under the interpreter's extension name; libtool's .la has no use in site-packages.
-install-exec-hook: dw-python-install-exec-hook
-dw-python-install-exec-hook:
+# Installed under the interpreter's extension name; libtool's .la has no use in site-packages. (dwpythondir
+# has no "exec" in its name, so automake installs the module with the data: hence the data hook.)
+install-data-hook: dw-python-install-data-hook
+dw-python-install-data-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		cd "$(DESTDIR)$(dwpythondir)" && \
 		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la; \

@@ -397,3 +397,42 @@ def test_repr_and_closed(drop_dir):
     assert "open" in repr(d) and not d.closed
     d.close()
     assert "closed" in repr(d) and d.closed
+
+
+# ---- batches -----------------------------------------------------------------------------------------
+
+
+def test_write_many_publishes_all_in_order(drop, drop_dir):
+    msgs = [b"Subject: %d\r\n\r\n" % i + os.urandom(i * 100) for i in range(20)] + ["text €", bytearray(b"ba")]
+    names = drop.write_many(msgs)
+    assert len(names) == len(msgs) == len(set(names))
+    for name, m in zip(names, msgs):
+        assert read(drop_dir, name) == (m.encode() if isinstance(m, str) else bytes(m))
+    assert_clean(drop_dir, names)
+
+
+def test_write_many_empty_and_generator(drop, drop_dir):
+    assert drop.write_many([]) == []
+    names = drop.write_many(b"%d" % i for i in range(3))
+    assert [read(drop_dir, n) for n in names] == [b"0", b"1", b"2"]
+
+
+@pytest.mark.parametrize("op", ["create", "write", "rename"])
+def test_write_many_failure_reports_what_landed(drop_dir, op):
+    with dropwatch.Drop.open(drop_dir, inject={"op": op, "errno": errno.EIO, "count": 1}) as d:
+        with pytest.raises(dropwatch.PhysicalDiskError) as ei:
+            d.write_many([b"a", b"b", b"c"])
+    e = ei.value
+    assert e.operation == op
+    assert isinstance(e.published, list)
+    # exactly the published ones exist, complete; nothing else under any name
+    assert_clean(drop_dir, e.published)
+    for n in e.published:
+        assert read(drop_dir, n) in (b"a", b"b", b"c")
+
+
+@pytest.mark.parametrize("bad", [b"one message", "one message", 42, None, [b"ok", 5], [None]])
+def test_write_many_type_errors(drop, drop_dir, bad):
+    with pytest.raises(TypeError):
+        drop.write_many(bad)
+    assert_clean(drop_dir, [])

@@ -66,7 +66,12 @@ class DropIOError(DropWatchError, OSError):
         self.detail = detail
 
     def __str__(self) -> str:
-        base = OSError.__str__(self)
+        if self.errno is None:  # e.g. the DropDirectoryQuota: no errno to show
+            base = str(self.strerror)
+            if self.filename is not None:
+                base += f": {self.filename!r}"
+        else:
+            base = OSError.__str__(self)
         extra = f"{self.io_class} failure during {self.operation}"
         if self.detail:
             extra += f"; {self.detail}"
@@ -250,7 +255,7 @@ def io_error_from_struct(err: Any, filename: Any = None) -> DropIOError:
         st, text = _native.dwpy_errno_str(errnum)
         strerror = text if st == _native.DW_OK and text else f"error {errnum}"
     else:
-        strerror = err.detail or _native.dw_class_str(err.io_class)
+        strerror = _native.dw_class_str(err.io_class)
     path = err.path
     if filename is not None and isinstance(filename, bytes) and path:
         import os
