@@ -278,6 +278,42 @@ def bench_delivery(dw, bench, parent, rounds, count, rows):
               "pure-Python os.open(O_EXCL)→write→fsync→rename→fsync(dir), interleaved", note)
 
 
+def bench_batch(dw, parent, rounds, batch, batches, rows):
+    """Drop.write_many() of `batch` messages vs as many Drop.write() calls, interleaved batch by batch."""
+    if not hasattr(dw.Drop, "write_many"):
+        return
+    data = (b"Subject: bench\r\n\r\n" + b"x" * 4096)[:4096]
+    msgs = [data] * batch
+    fs = fs_label(parent)
+    res = {"many": [], "single": []}
+    for r in range(rounds + 1):  # round 0 is a warm-up
+        dm = tempfile.mkdtemp(prefix="dwbench-pymany-", dir=parent)
+        ds = tempfile.mkdtemp(prefix="dwbench-pysingle-", dir=parent)
+        t = {"many": 0.0, "single": 0.0}
+        try:
+            with dw.Drop.open(dm) as many, dw.Drop.open(ds) as single:
+                for k in range(batches):
+                    for side in (("many", "single") if (k + r) % 2 == 0 else ("single", "many")):
+                        t0 = time.perf_counter()
+                        if side == "many":
+                            many.write_many(msgs)
+                        else:
+                            for m in msgs:
+                                single.write(m)
+                        t[side] += time.perf_counter() - t0
+        finally:
+            for d in (dm, ds):
+                for f in os.listdir(d):
+                    os.unlink(os.path.join(d, f))
+                os.rmdir(d)
+        if r > 0:
+            res["many"].append(batch * batches / t["many"])
+            res["single"].append(batch * batches / t["single"])
+    rows.pair(fs, f"Drop.write_many() of {batch} × 4 KiB, durable", "files/s", False, res["many"], res["single"],
+              f"{batch} × Drop.write(), durable, interleaved",
+              f"{batches} batches per side and round; write_many: one syncfs + one directory fsync per batch")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench", required=True, help="path of bench/dw_bench (or its libtool wrapper)")
@@ -314,6 +350,7 @@ def main():
     for d in dirs:
         print(f"python_overhead: delivery in {d}", file=sys.stderr)
         bench_delivery(dw, args.bench, d, args.rounds, args.count, rows)
+        bench_batch(dw, d, args.rounds, 64, 2, rows)
     rows.text("—", "interpreter", "", f"{os.path.basename(sys.executable)} {sys.version.split()[0]}",
               note=f"dropwatch imported from {os.path.dirname(dw.__file__)}")
     md = rows.markdown()
