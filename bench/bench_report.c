@@ -105,6 +105,7 @@ typedef struct bench_row {
     char target[64];
     char result[8];
     char note[200];
+    int numeric; /* lib holds a number in `unit` (added by bench_row_pair) */
 } bench_row;
 
 static bench_row *rows;
@@ -126,6 +127,7 @@ void bench_row_text(const char *section, const char *fs, const char *what, const
             bench_die("out of memory");
     }
     bench_row *r = &rows[nrows++];
+    r->numeric = 0;
     copy(r->section, sizeof r->section, section);
     copy(r->fs, sizeof r->fs, fs);
     copy(r->what, sizeof r->what, what);
@@ -198,6 +200,7 @@ void bench_row_pair(const char *section, const char *fs, const char *what, const
     if (isnan(rmed) || isnan(lmed))
         copy(result, sizeof result, "n/a");
     bench_row_text(section, fs, what, unit, libs, base_name, bases, ratios, targets, result, note);
+    rows[nrows - 1].numeric = 1;
 }
 
 unsigned bench_report_misses(void)
@@ -274,7 +277,7 @@ static void write_md(FILE *f)
         if (r->target[0] == '\0' || strcmp(r->target, "—") == 0)
             continue;
         char lib[200];
-        snprintf(lib, sizeof lib, "%s %s", r->lib, r->unit);
+        snprintf(lib, sizeof lib, "%s%s%s", r->lib, r->numeric ? " " : "", r->numeric ? r->unit : "");
         fputc('|', f);
         md_cell(f, r->section);
         md_cell(f, r->fs);
