@@ -229,3 +229,17 @@ def test_huge_input_does_not_crash():
         dropwatch.resolve_drop_path("D:\\" + big, "Drop")
     ex = dropwatch.explain_drop_path("D:\\x", big)
     assert ex.exchange_path.endswith(big) and "path_too_long" in ex.warning_codes
+
+
+def test_name_check_is_an_immutable_verdict():
+    ok = dropwatch.validate_drop_directory("Fax Connector")
+    bad = dropwatch.validate_drop_directory("Fax\\Out")
+    assert bool(ok) is True and ok.valid and ok.reason == "ok" and ok.index == 0
+    assert bool(bad) is False and bad.reason == "separator" and bad.offset == 3 and bad.index == 3
+    # the message comes from the library's table for every reason
+    assert bad.message == dropwatch.validate_drop_directory("a/b").message
+    with pytest.raises(AttributeError):
+        ok.valid = False  # type: ignore[misc]
+    # character index vs byte offset for non-ASCII input
+    accented = dropwatch.validate_drop_directory("Télé:copie")
+    assert accented.reason == "stream" and accented.offset == 6 and accented.index == 4

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -34,8 +34,13 @@ def _reason_name(code: int) -> str:
     return _REASONS.get(code, "unknown")
 
 
-@dataclass(frozen=True)
-class NameCheck:
+# Reason texts are static in the library: look each up once.
+_REASON_TEXT = {code: _native.dw_reason_str(code) for code in _REASONS}
+
+
+# A NamedTuple rather than a frozen dataclass: validation is called in bulk, and a frozen dataclass's
+# __init__ cost more than the C validator itself (issue 8's binding-overhead figure).
+class NameCheck(NamedTuple):
     """Verdict of :func:`validate_drop_directory`. True in a boolean context when the value is valid.
 
     ``reason`` is a short name (``"ok"``, ``"separator"``, ``"reserved_name"``, ...), ``reason_code`` the C
@@ -77,19 +82,21 @@ def validate_drop_directory(name: Union[str, bytes]) -> NameCheck:
     st = _native.dw_name_validate_n(raw, chk)
     if st not in (_native.DW_OK, _native.DW_E_NAME):
         check(st)
+    offset = chk.offset
+    reason = chk.reason
     index = None
     if isinstance(name, str):
-        index = len(raw[: chk.offset].decode("utf-8", "surrogatepass"))
+        index = len(raw[:offset].decode("utf-8", "surrogatepass")) if offset else 0
     return NameCheck(
-        value=name if isinstance(name, str) else raw,
-        valid=st == _native.DW_OK,
-        reason=_reason_name(chk.reason),
-        reason_code=int(chk.reason),
-        message=_native.dw_reason_str(chk.reason),
-        offset=int(chk.offset),
-        index=index,
-        codepoint=int(chk.codepoint),
-        utf16_units=int(chk.utf16_units),
+        name if isinstance(name, str) else raw,
+        st == _native.DW_OK,
+        _REASONS.get(reason, "unknown"),
+        reason,
+        _REASON_TEXT.get(reason) or _native.dw_reason_str(reason),
+        offset,
+        index,
+        chk.codepoint,
+        chk.utf16_units,
     )
 
 
