@@ -110,6 +110,43 @@ static int is_lookalike(uint32_t cp)
     }
 }
 
+/*
+ * Per-byte class for the scan's fast path: 0 for an ASCII character with no rule of its own (the common
+ * case, skipped without decoding), else the reason it raises. ':' gets its own mark (STREAM, or FORBIDDEN
+ * at offset 0) and bytes >= 0x80 a "decode me" mark; both are out of dw_reason's range.
+ */
+enum { CLASS_COLON = 0xFE, CLASS_NONASCII = 0xFF };
+#define NL_ DW_REASON_EMBEDDED_NUL
+#define CC_ DW_REASON_CONTROL_CHAR
+#define SP_ DW_REASON_SEPARATOR
+#define FB_ DW_REASON_FORBIDDEN_CHAR
+#define CO_ CLASS_COLON
+#define NA_ CLASS_NONASCII
+static const unsigned char byte_class[256] = {
+    NL_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, /* 0x00 */
+    CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, CC_, /* 0x10 */
+    0  , 0  , FB_, 0  , 0  , 0  , 0  , 0  , 0  , 0  , FB_, 0  , 0  , 0  , 0  , SP_, /* 0x20 */
+    0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , CO_, 0  , FB_, 0  , FB_, FB_, /* 0x30 */
+    0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , /* 0x40 */
+    0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , SP_, 0  , 0  , 0  , /* 0x50 */
+    0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , /* 0x60 */
+    0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , 0  , FB_, 0  , 0  , 0  , /* 0x70 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0x80 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0x90 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0xA0 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0xB0 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0xC0 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0xD0 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, /* 0xE0 */
+    NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_, NA_  /* 0xF0 */
+};
+#undef NL_
+#undef CC_
+#undef SP_
+#undef FB_
+#undef CO_
+#undef NA_
+
 static void set_check(dw_name_check *c, dw_reason r, size_t off, uint32_t cp)
 {
     c->reason = r;
@@ -150,9 +187,22 @@ static int check_prefix(const unsigned char *s, size_t len, dw_name_check *c)
  */
 static int is_reserved_n(const unsigned char *s, size_t len)
 {
+    /* Every reserved name starts with C, P, A, N or L: most names are decided by their first byte. */
+    if (len < 3)
+        return 0;
+    switch (ascii_upper(s[0])) {
+    case 'C': case 'P': case 'A': case 'N': case 'L':
+        break;
+    default:
+        return 0;
+    }
     size_t base = 0;
-    while (base < len && s[base] != '.' && s[base] != ':') /* "CON:x" opens the device too */
+    while (base < len && s[base] != '.' && s[base] != ':') { /* "CON:x" opens the device too */
+        /* The longest reserved base is 7 bytes; a non-space past it cannot be trimmed away. */
+        if (base >= 7 && s[base] != ' ')
+            return 0;
         base++;
+    }
     while (base > 0 && s[base - 1] == ' ')
         base--;
     if (base < 3)
@@ -197,45 +247,61 @@ dw_status dw_name_validate_n(const char *name, size_t len, dw_name_check *out)
     }
     const unsigned char *s = (const unsigned char *)name;
 
-    /* Stage 2 scan also measures the UTF-16 length, which is reported whatever the verdict. */
+    /*
+     * Stage 2 scan also measures the UTF-16 length, which is reported whatever the verdict. Runs of
+     * ordinary ASCII are skipped with one table look-up per byte; only bytes >= 0x80 are decoded. An ASCII
+     * byte is one UTF-16 unit, so units = bytes consumed - extra, where extra collects (bytes - units) of
+     * every decoded code point.
+     */
     dw_name_check ch = {DW_REASON_OK, 0, 0, 0};
-    size_t units = 0, long_at = 0, i = 0;
+    size_t extra = 0, long_at = 0, i = 0, run = 0;
     uint32_t long_cp = 0;
-    int all_space = 1, dots_spaces = 1;
-    while (i < len) {
-        uint32_t cp;
-        size_t k = dwi_utf8_decode(s + i, len - i, &cp);
-        if (k == 0) {
-            if (ch.reason == DW_REASON_OK)
-                set_check(&ch, DW_REASON_INVALID_UTF8, i, s[i]);
-            break; /* the length cannot be measured past this point */
+    for (;;) {
+        while (i < len && byte_class[s[i]] == 0)
+            i++;
+        /* The code unit that takes the length past the limit, if it lies in the ASCII run [run, i). */
+        if (run - extra <= DW_NAME_MAX_UTF16 && i - extra > DW_NAME_MAX_UTF16) {
+            long_at = extra + DW_NAME_MAX_UTF16;
+            long_cp = s[long_at];
         }
+        if (i >= len)
+            break;
+        unsigned char cls = byte_class[s[i]];
+        size_t k = 1;
+        uint32_t cp = s[i];
         dw_reason r = DW_REASON_OK;
-        if (cp == 0)
-            r = DW_REASON_EMBEDDED_NUL;
-        else if (cp < 0x20)
-            r = DW_REASON_CONTROL_CHAR;
-        else if (cp == '\\' || cp == '/')
-            r = DW_REASON_SEPARATOR;
-        else if (cp == ':')
+        if (cls == CLASS_NONASCII) {
+            /* Two-byte forms (Latin, Greek, Cyrillic, ...) inline; C2..DF + continuation is always valid. */
+            if (s[i] >= 0xC2 && s[i] <= 0xDF && i + 1 < len && (s[i + 1] & 0xC0u) == 0x80u) {
+                cp = ((uint32_t)(s[i] & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+                k = 2;
+            } else {
+                k = dwi_utf8_decode(s + i, len - i, &cp);
+                if (k == 0) {
+                    if (ch.reason == DW_REASON_OK)
+                        set_check(&ch, DW_REASON_INVALID_UTF8, i, s[i]);
+                    break; /* the length cannot be measured past this point */
+                }
+            }
+            if (is_lookalike(cp))
+                r = DW_REASON_LOOKALIKE;
+        } else if (cls == CLASS_COLON) {
             r = i == 0 ? DW_REASON_FORBIDDEN_CHAR : DW_REASON_STREAM;
-        else if (cp == '<' || cp == '>' || cp == '"' || cp == '|' || cp == '?' || cp == '*')
-            r = DW_REASON_FORBIDDEN_CHAR;
-        else if (is_lookalike(cp))
-            r = DW_REASON_LOOKALIKE;
+        } else {
+            r = (dw_reason)cls;
+        }
         if (r != DW_REASON_OK && ch.reason == DW_REASON_OK)
             set_check(&ch, r, i, cp);
-        if (cp != ' ')
-            all_space = 0;
-        if (cp != ' ' && cp != '.')
-            dots_spaces = 0;
-        if (units <= DW_NAME_MAX_UTF16 && units + dwi_utf16_units(cp) > DW_NAME_MAX_UTF16) {
+        size_t u = dwi_utf16_units(cp);
+        if (i - extra <= DW_NAME_MAX_UTF16 && i - extra + u > DW_NAME_MAX_UTF16) {
             long_at = i;
             long_cp = cp;
         }
-        units += dwi_utf16_units(cp);
+        extra += k - u;
         i += k;
+        run = i;
     }
+    size_t units = i - extra;
     c->utf16_units = units;
 
     if (check_prefix(s, len, c))
@@ -244,7 +310,12 @@ dw_status dw_name_validate_n(const char *name, size_t len, dw_name_check *out)
         set_check(c, ch.reason, ch.offset, ch.codepoint);
         return DW_E_NAME;
     }
-    if (all_space) {
+    /* Here the name is valid UTF-8 free of rule-breaking characters: only-spaces/only-dots-and-spaces
+     * are byte properties, stopped at the first other byte. */
+    size_t sp = 0;
+    while (sp < len && s[sp] == ' ')
+        sp++;
+    if (sp == len) {
         c->reason = DW_REASON_BLANK;
         return DW_E_NAME;
     }
@@ -252,7 +323,9 @@ dw_status dw_name_validate_n(const char *name, size_t len, dw_name_check *out)
         set_check(c, DW_REASON_TOO_LONG, long_at, long_cp);
         return DW_E_NAME;
     }
-    if (dots_spaces) {
+    while (sp < len && (s[sp] == ' ' || s[sp] == '.'))
+        sp++;
+    if (sp == len) {
         /* "..", "...", ". ." and "..  ." all reduce to a dot name once Windows strips trailing dots/spaces */
         c->reason = DW_REASON_DOT_NAME;
         return DW_E_NAME;

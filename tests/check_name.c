@@ -42,6 +42,15 @@ static const name_case accepted[] = {
     OKC("$"),
     OKC("-"),
     OKC("a;b,c=d+e[f]g{h}i'j!k@l#m%n^o&p(q)r~s`t"),
+    /* edges of the scan's ASCII fast path and its inline two-byte decoding */
+    OKC("a\x7F\xC3\xA9"),             /* last ASCII byte, then the first decoded one */
+    OKC("a\xC2\x80"),                 /* U+0080, the smallest two-byte form */
+    OKC("\xDF\xBF" "b"),              /* U+07FF, the largest */
+    OKC("\xC2\xA4\xC2\xA6"),          /* the neighbours of the yen look-alike U+00A5 */
+    OKC("\xC3\xA9" "CON"),            /* a reserved word after a non-ASCII first character */
+    OKC("LPT1 x"),
+    OKC("COM1       x.txt"),
+    OKC("  .a"),
 };
 
 static const name_case rejected[] = {
@@ -155,6 +164,24 @@ static const name_case rejected[] = {
     {"a\xC2\xA5" "b", DW_REASON_LOOKALIKE, 1, 0xA5},
     {"a\xE2\x82\xA9" "b", DW_REASON_LOOKALIKE, 1, 0x20A9},
     {"\xEF\xBC\x8F\xEF\xBC\x8E\xEF\xBC\x8E", DW_REASON_LOOKALIKE, 0, 0xFF0F},
+    /* edges of the scan's ASCII fast path: the first bad character by position, ASCII or not */
+    {"a<\xC3\xA9", DW_REASON_FORBIDDEN_CHAR, 1, '<'},      /* non-ASCII right after a forbidden char */
+    {"a<\xFF", DW_REASON_FORBIDDEN_CHAR, 1, '<'},          /* invalid UTF-8 after it does not win */
+    {"a|\xEF\xBC\x8F", DW_REASON_FORBIDDEN_CHAR, 1, '|'}, /* nor a look-alike */
+    {"\xC2\xA5<", DW_REASON_LOOKALIKE, 0, 0xA5},          /* two-byte look-alike before ASCII */
+    {"\xC3\xA9:x", DW_REASON_STREAM, 2, ':'},              /* ':' after a decoded character */
+    {"\xC3\xA9/x", DW_REASON_SEPARATOR, 2, '/'},
+    {"a\xC3\xA9\x01", DW_REASON_CONTROL_CHAR, 3, 1},
+    {"\xC3\xA9\xC3", DW_REASON_INVALID_UTF8, 2, 0xC3},     /* truncated two-byte form at the end */
+    {"\xC3\xA9\xC3(", DW_REASON_INVALID_UTF8, 2, 0xC3},    /* lead byte without continuation */
+    {"\xC1\xBF", DW_REASON_INVALID_UTF8, 0, 0xC1},         /* overlong two-byte form */
+    {"ab\xE0\xA0", DW_REASON_INVALID_UTF8, 2, 0xE0},       /* truncated three-byte form */
+    {"\xC3\xA9 ", DW_REASON_TRAILING_SPACE, 2, ' '},
+    {"\xC3\xA9.", DW_REASON_TRAILING_DOT, 2, '.'},
+    {"CONIN$   ", DW_REASON_RESERVED_NAME, 0, 0},
+    {"conout$ .txt", DW_REASON_RESERVED_NAME, 0, 0},
+    {"Lpt\xC2\xB3 .x", DW_REASON_RESERVED_NAME, 0, 0},
+    {"  ..  ", DW_REASON_DOT_NAME, 0, 0},
 };
 
 static void check_case(const name_case *c, dw_status got, const dw_name_check *r)
@@ -295,6 +322,107 @@ START_TEST(test_length_limit)
 }
 END_TEST
 
+/* Long names: the fast path counts ASCII runs in bulk, so the exact code unit that crosses the limit, the
+ * reported length and the first bad character must not depend on where runs begin and end. */
+static void expect(const char *buf, size_t len, dw_reason reason, size_t offset, uint32_t cp, size_t units)
+{
+    dw_name_check r;
+    memset(&r, 0xA5, sizeof r);
+    dw_status st = dw_name_validate_n(buf, len, &r);
+    ck_assert_int_eq(st, reason == DW_REASON_OK ? DW_OK : DW_E_NAME);
+    ck_assert_msg(r.reason == reason, "len %zu: reason %s, want %s", len, dw_reason_name(r.reason), dw_reason_name(reason));
+    ck_assert_uint_eq(r.offset, offset);
+    ck_assert_uint_eq(r.codepoint, cp);
+    ck_assert_uint_eq(r.utf16_units, units);
+}
+
+#define NONBMP "\xF0\x9F\x93\xA7" /* U+1F4E7: 4 bytes, 2 UTF-16 units */
+
+START_TEST(test_long_mixed)
+{
+    char buf[1100];
+    size_t n;
+
+    /* ASCII then one non-BMP character: 253 + 2 = 255 units fit, 254 + 2 = 256 cross at the character */
+    memset(buf, 'a', 253);
+    memcpy(buf + 253, NONBMP, 4);
+    expect(buf, 257, DW_REASON_OK, 0, 0, 255);
+    memset(buf, 'a', 254);
+    memcpy(buf + 254, NONBMP, 4);
+    expect(buf, 258, DW_REASON_TOO_LONG, 254, 0x1F4E7, 256);
+
+    /* alternating "a" + non-BMP (3 units in 5 bytes): 85 pairs are exactly 255 units */
+    n = 0;
+    for (int i = 0; i < 85; i++) {
+        buf[n++] = 'a';
+        memcpy(buf + n, NONBMP, 4);
+        n += 4;
+    }
+    expect(buf, n, DW_REASON_OK, 0, 0, 255);
+    buf[n] = 'b'; /* one more ASCII unit: the limit is crossed by it */
+    expect(buf, n + 1, DW_REASON_TOO_LONG, 425, 'b', 256);
+    /* 84 pairs (252 units) + "ab" (254) + non-BMP: crossed at the non-BMP character */
+    n = 84 * 5;
+    memcpy(buf + n, "ab" NONBMP "cd", 8);
+    expect(buf, n + 8, DW_REASON_TOO_LONG, 422, 0x1F4E7, 258);
+    /* 84 pairs + "abc" is 255 units; a "d" after it crosses */
+    memcpy(buf + n, "abcd", 4);
+    expect(buf, n + 3, DW_REASON_OK, 0, 0, 255);
+    expect(buf, n + 4, DW_REASON_TOO_LONG, 423, 'd', 256);
+
+    /* 100 × U+00E9 (200 bytes, 100 units), then ASCII: the 156th ASCII byte crosses */
+    n = 0;
+    for (int i = 0; i < 100; i++) {
+        memcpy(buf + n, "\xC3\xA9", 2);
+        n += 2;
+    }
+    memset(buf + n, 'a', 300);
+    expect(buf, n + 155, DW_REASON_OK, 0, 0, 255);
+    expect(buf, n + 156, DW_REASON_TOO_LONG, n + 155, 'a', 256);
+    expect(buf, n + 300, DW_REASON_TOO_LONG, n + 155, 'a', 400);
+
+    /* invalid UTF-8 after a long ASCII run: its own offset, the length measured up to it, and it beats
+     * TOO_LONG; a later invalid byte does not displace an earlier bad character */
+    memset(buf, 'x', 300);
+    buf[300] = '\xC0';
+    buf[301] = '\xAF';
+    expect(buf, 302, DW_REASON_INVALID_UTF8, 300, 0xC0, 300);
+    buf[299] = '\xC3'; /* lead byte whose continuation is the bad C0 */
+    expect(buf, 302, DW_REASON_INVALID_UTF8, 299, 0xC3, 299);
+    buf[10] = '*';
+    expect(buf, 302, DW_REASON_FORBIDDEN_CHAR, 10, '*', 299);
+    /* a bad character past the limit still beats TOO_LONG */
+    memset(buf, 'x', 300);
+    buf[280] = '<';
+    expect(buf, 300, DW_REASON_FORBIDDEN_CHAR, 280, '<', 300);
+    /* a look-alike after a long ASCII run */
+    memset(buf, 'x', 250);
+    memcpy(buf + 250, "\xEF\xBC\x8F", 3);
+    expect(buf, 253, DW_REASON_LOOKALIKE, 250, 0xFF0F, 251);
+
+    /* only dots and spaces, too long: TOO_LONG comes before DOT_NAME */
+    memset(buf, ' ', 300);
+    buf[0] = '.';
+    expect(buf, 300, DW_REASON_TOO_LONG, 255, ' ', 300);
+    expect(buf, 255, DW_REASON_DOT_NAME, 0, 0, 255);
+    /* all spaces but one dot at the end: a dot name, not blank */
+    memset(buf, ' ', 300);
+    buf[200] = '.';
+    expect(buf, 201, DW_REASON_DOT_NAME, 0, 0, 201);
+
+    /* reserved names with long runs of spaces before the extension are still found */
+    memcpy(buf, "CON", 3);
+    memset(buf + 3, ' ', 240);
+    memcpy(buf + 243, ".txt", 4);
+    expect(buf, 247, DW_REASON_RESERVED_NAME, 0, 0, 247);
+    ck_assert_int_eq(dw_name_validate_n(buf, 247, NULL), DW_E_NAME);
+    memcpy(buf, "conout$", 7);
+    expect(buf, 247, DW_REASON_RESERVED_NAME, 0, 0, 247);
+    buf[200] = 'x'; /* a non-space before the extension: no longer a device name */
+    expect(buf, 247, DW_REASON_OK, 0, 0, 247);
+}
+END_TEST
+
 START_TEST(test_utf16_units_reported)
 {
     dw_name_check r;
@@ -406,6 +534,7 @@ static Suite *name_suite(void)
     tcase_add_test(tc, test_empty_and_null);
     tcase_add_test(tc, test_embedded_nul);
     tcase_add_test(tc, test_length_limit);
+    tcase_add_test(tc, test_long_mixed);
     tcase_add_test(tc, test_utf16_units_reported);
     tcase_add_test(tc, test_is_reserved);
     tcase_add_test(tc, test_reason_texts);
