@@ -1,11 +1,16 @@
 /* DropDirectoryQuota accounting with a ledger file (see lib/quota.h and doc/guarded-writes.md).
  *
- * Ledger ".dwquota": one fixed-size text line "dwquota1 used inflight dev ino mtime ctime". `used` is the
- * size of the finished files, `inflight` the bytes reserved by messages being written (each temp file is
- * ftruncated up to its reservation, so a rescan finds the reservations of every live writer in the temp
- * files' sizes). The ledger is a cache: whenever it looks wrong (missing, malformed, directory changed by
- * someone else, or a write would not fit) the directory is rescanned and the ledger rewritten. Not
- * fsynced: after a crash its timestamps no longer match the directory and it is rebuilt. */
+ * Ledger ".dwquota": one fixed-size text line "dwquota2 used inflight dev ino mtime ctime scanned".
+ * `used` is the size of the finished files, `inflight` the bytes reserved by messages being written (each
+ * temp file is ftruncated up to its reservation, so a rescan finds the reservations of every live writer
+ * in the temp files' sizes), `scanned` the wall-clock second of the last full rescan. Every libdropwatch
+ * change goes through the ledger under its lock, so among libdropwatch writers it is exact. A change by
+ * anyone else (the consumer deleting, which is the common case) is NOT rescanned at once: deletions only
+ * lower usage, so the ledger is then an over-estimate, which is safe. The directory is rescanned only
+ * when the ledger is missing or malformed, when a writer crashed while holding the lock, when a write
+ * would not fit under the (possibly stale) figure, or when the last rescan is older than
+ * DWI_QUOTA_RESCAN_AGE seconds (so files added by programs bypassing libdropwatch are counted within that
+ * bound). Not fsynced. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -20,6 +25,10 @@
 #include "quota.h"
 
 #define LEDGER_LEN 200
+/* Byte of the ledger overwritten while a writer holds the lock ("dwquota2" becomes "dwquota*"): a writer
+ * that dies between begin and end leaves it malformed, so the next one rescans instead of trusting
+ * counters that miss that writer's last change. */
+#define LEDGER_DIRTY_AT 7
 #define W32_DISK_QUOTA_EXCEEDED 1295u
 
 struct dwi_quota {
@@ -29,13 +38,14 @@ struct dwi_quota {
     int locked;
     int fresh;         /* rescanned during this lock: a second rescan would tell nothing new */
     uint64_t used, inflight;
-    dwi_stat dir;      /* directory timestamps recorded in the ledger */
+    int64_t scanned;   /* wall-clock second of the last full rescan recorded in the ledger */
+    dwi_stat dir;      /* directory identity and timestamps recorded in the ledger (timestamps: diagnostics) */
 };
 
-static int same_dir_state(const dwi_stat *a, const dwi_stat *b)
+/* The ledger was written for this directory (not copied or restored along with the files of another). */
+static int same_dir(const dwi_stat *a, const dwi_stat *b)
 {
-    return a->dev == b->dev && a->ino == b->ino && a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
-           a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+    return a->dev == b->dev && a->ino == b->ino;
 }
 
 static int ledger_open(dw_drop *d)
@@ -92,10 +102,11 @@ static int ledger_load(dw_drop *d)
         return (int)n;
     buf[n] = '\0';
     unsigned long long used, inflight, dev, ino;
-    long long ms, mn, cs, cn;
-    if (sscanf(buf, "dwquota1 %llu %llu %llu %llu %lld.%lld %lld.%lld", &used, &inflight, &dev, &ino, &ms, &mn, &cs,
-               &cn) != 8)
-        return 1; /* missing or malformed: rebuild */
+    long long ms, mn, cs, cn, scanned;
+    if (sscanf(buf, "dwquota2 %llu %llu %llu %llu %lld.%lld %lld.%lld %lld", &used, &inflight, &dev, &ino, &ms, &mn,
+               &cs, &cn, &scanned) != 9)
+        return 1; /* missing, malformed, older format, or left dirty by a crashed writer: rebuild */
+    q->scanned = scanned;
     q->used = used;
     q->inflight = inflight;
     q->dir.dev = dev;
@@ -118,7 +129,19 @@ static dw_status rescan(dw_drop *d, dw_io_error *err)
     q->used = res.used_bytes;
     q->inflight = res.temp_bytes;
     q->fresh = 1;
+    int64_t sec, nsec;
+    q->scanned = d->ops->now(d->ctx, &sec, &nsec) == 0 ? sec : 0; /* no clock: the next begin rescans */
     return DW_OK;
+}
+
+/* Whether the last full rescan is too old to trust for files added by programs bypassing libdropwatch.
+ * A rescan time in the future (clock stepped back, another host's clock ahead) counts as too old. */
+static int scan_expired(dw_drop *d)
+{
+    int64_t sec, nsec;
+    if (d->ops->now(d->ctx, &sec, &nsec) < 0)
+        return 1;
+    return d->quota->scanned > sec || sec - d->quota->scanned >= DWI_QUOTA_RESCAN_AGE;
 }
 
 dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
@@ -158,7 +181,10 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
         return st;
     }
     rc = ledger_load(d);
-    if (rc != 0 || !same_dir_state(&now, &q->dir)) {
+    /* A foreign change (the recorded timestamps differ) alone is not a reason to rescan: see the top of
+     * this file. The age bound applies even when they match, because a foreign file added within the same
+     * timestamp tick as our last update leaves them unchanged (coarse file-system clocks). */
+    if (rc != 0 || !same_dir(&now, &q->dir) || scan_expired(d)) {
         dw_status st = rescan(d, err);
         if (st != DW_OK) {
             d->ops->lock(d->ctx, q->fd, 0);
@@ -167,6 +193,9 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
             return st;
         }
     }
+    /* Mark the ledger dirty until end rewrites it; if this fails, a crash before end would go unnoticed
+     * until the age bound, which only weakens the crash case, so carry on. */
+    (void)d->ops->pwrite(d->ctx, q->fd, "*", 1, LEDGER_DIRTY_AT);
     return DW_OK;
 }
 
@@ -178,10 +207,10 @@ void dwi_dirop_end(dw_drop *d)
     /* Our own change is now part of the recorded state; errors only make the next caller rescan. */
     if (d->ops->stat(d->ctx, d->dirfd, NULL, &q->dir) == 0) {
         char buf[LEDGER_LEN + 1];
-        int n = snprintf(buf, sizeof buf, "dwquota1 %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
-                         ".%09" PRId64 " %" PRId64 ".%09" PRId64,
+        int n = snprintf(buf, sizeof buf, "dwquota2 %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64
+                         ".%09" PRId64 " %" PRId64 ".%09" PRId64 " %" PRId64,
                          q->used, q->inflight, q->dir.dev, q->dir.ino, q->dir.mtime_sec, q->dir.mtime_nsec,
-                         q->dir.ctime_sec, q->dir.ctime_nsec);
+                         q->dir.ctime_sec, q->dir.ctime_nsec, q->scanned);
         if (n > 0 && n < LEDGER_LEN) {
             memset(buf + n, ' ', (size_t)(LEDGER_LEN - 1 - n));
             buf[LEDGER_LEN - 1] = '\n';
@@ -208,8 +237,8 @@ dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *
     int rc = dwi_inject(d, DW_OP_QUOTA);
     if (rc < 0)
         return dwi_fail(d, err, DW_OP_QUOTA, rc, NULL, 1);
-    /* The ledger may overcount (a deletion within the same timestamp tick): confirm by a rescan before
-     * refusing, so a write is never refused for space that is really free. */
+    /* The ledger may overcount (the consumer deleted files since the last rescan): confirm by a rescan
+     * before refusing, so a write is never refused for space that is really free. */
     if (!fits(q, quota, n) && !q->fresh) {
         dw_status st = rescan(d, err);
         if (st != DW_OK)

@@ -4,18 +4,26 @@
  * Every change the library makes to the directory (create a temp, rename, unlink) happens between
  * dwi_dirop_begin() and dwi_dirop_end(): under an flock on the ledger (and a per-handle mutex for threads
  * sharing a handle), with the directory's timestamps recorded afterwards. A directory whose timestamps
- * differ from the record was changed by someone else (the consumer), and is rescanned once. All of these
- * are no-ops on a handle without a quota. */
+ * differ from the record was changed by someone else (most likely the consumer deleting files, which only
+ * lowers usage): the ledger's figure is kept as a safe over-estimate, and the directory is rescanned only
+ * when a write would not fit under it or the last rescan is older than DWI_QUOTA_RESCAN_AGE. All of
+ * these are no-ops on a handle without a quota. */
 #ifndef DW_LIB_QUOTA_H
 #define DW_LIB_QUOTA_H
 
 #include "guard_internal.h"
 
+/* Seconds after which a foreign change to the directory triggers a full rescan even when the write fits:
+ * the bound on how long files added by programs that bypass libdropwatch can go uncounted. Deletions
+ * never need it (they only make the ledger over-count, and a write that would not fit rescans first). */
+#define DWI_QUOTA_RESCAN_AGE 60
+
 /* Set up the quota state of a handle whose opts.quota_bytes is not 0 (opens or creates the ledger). */
 dw_status dwi_quota_open(dw_drop *drop, dw_io_error *err);
 void dwi_quota_free(dw_drop *drop);
 
-/* Lock and load (refreshing by a rescan when the directory changed behind the ledger's back). */
+/* Lock and load (rescanning when the ledger is unusable, or the directory changed behind its back and the
+ * last rescan is older than DWI_QUOTA_RESCAN_AGE). */
 dw_status dwi_dirop_begin(dw_drop *drop, dw_io_error *err);
 /* Record the directory's timestamps and the counters in the ledger, then unlock. */
 void dwi_dirop_end(dw_drop *drop);

@@ -20,6 +20,7 @@
 
 #include "dropwatch.h"
 #include "../lib/guard_internal.h"
+#include "../lib/quota.h"
 
 /* ---- file-system helpers ---------------------------------------------------------------------------- */
 
@@ -1139,8 +1140,27 @@ START_TEST(test_quota_streaming_overflow)
 }
 END_TEST
 
-/* Cost stays flat: after the first write no write lists the directory again, unless someone else
- * changed it (then exactly once). */
+/* A fixed wall clock for the quota tests that count rescans: the age bound is then reached only when a
+ * test moves the clock, never because the machine is slow. */
+#define QUOTA_T0 ((int64_t)2000000000)
+
+static void touch_dir_mtime(void)
+{
+    /* Timestamps may be coarser than this test is fast: make the change visible deterministically. */
+    static long long tick = 1000000000;
+    struct timespec ts[2] = {{0, UTIME_OMIT}, {(time_t)tick++, 0}};
+    ck_assert_int_eq(utimensat(AT_FDCWD, dir, ts, 0), 0);
+}
+
+static void unlink_in_dir(const char *name)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    ck_assert_int_eq(unlink(p), 0);
+}
+
+/* Cost stays flat: after the first write no write lists the directory again, and the consumer deleting
+ * files does not make a write that fits list it either (the ledger then over-counts, which is safe). */
 START_TEST(test_quota_does_not_rescan)
 {
     for (int i = 0; i < 50; i++) {
@@ -1149,25 +1169,162 @@ START_TEST(test_quota_does_not_rescan)
         write_plain(dir, n, 10, 0);
     }
     dw_drop *d = open_quota(1u << 20, 1);
+    T.fixed_now = QUOTA_T0;
     char name[DW_FILE_NAME_MAX];
     ck_assert_int_eq(dw_drop_write(d, "first", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
     int scans = T.calls[T_DIR_OPEN];
-    ck_assert_int_le(scans, 1);
+    ck_assert_int_eq(scans, 1); /* no ledger yet: built once */
     for (int i = 0; i < 30; i++)
         ck_assert_int_eq(dw_drop_write(d, "again", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
     ck_assert_int_eq(T.calls[T_DIR_OPEN], scans);
     ck_assert_int_eq(T.calls[T_LOCK], 31 * 2); /* create and rename, each under the ledger lock */
-    /* The consumer deletes a file: the next write rescans once. */
-    char p[2048];
-    snprintf(p, sizeof p, "%s/old-3.eml", dir);
-    ck_assert_int_eq(unlink(p), 0);
-    /* Timestamps may be coarser than this test is fast: make the change visible deterministically. */
-    struct timespec ts[2] = {{0, UTIME_OMIT}, {1000000000, 0}};
-    ck_assert_int_eq(utimensat(AT_FDCWD, dir, ts, 0), 0);
-    ck_assert_int_eq(dw_drop_write(d, "after", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    /* The consumer deletes files between writes, as the gateway does: still no rescan. */
+    for (int i = 0; i < 20; i++) {
+        char n[32];
+        snprintf(n, sizeof n, "old-%d.eml", i);
+        unlink_in_dir(n);
+        touch_dir_mtime();
+        T.fixed_now = QUOTA_T0 + DWI_QUOTA_RESCAN_AGE - 1; /* just inside the age bound */
+        ck_assert_int_eq(dw_drop_write(d, "after", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+        ck_assert_int_eq(T.calls[T_DIR_OPEN], scans);
+    }
+    /* The over-estimate is kept (the files are gone, the ledger still counts them) ... */
+    uint64_t bytes;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, NULL), DW_OK);
+    ck_assert_uint_eq(bytes, 30 * 10 + 51 * 5);
+    dw_drop_close(d);
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s/.dwquota", dir);
+    FILE *f = fopen(buf, "r");
+    ck_assert_ptr_nonnull(f);
+    unsigned long long used = 0, inflight = 1;
+    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", &used, &inflight), 2);
+    fclose(f);
+    ck_assert_uint_eq(used, 50 * 10 + 51 * 5);
+    ck_assert_uint_eq(inflight, 0);
+}
+END_TEST
+
+/* A write that would not fit under a stale over-estimate rescans and succeeds on the fresh figure; a
+ * write that really does not fit is refused after that rescan, with the detail format unchanged. */
+START_TEST(test_quota_rescans_before_refusing)
+{
+    dw_drop *d = open_quota(100, 1);
+    T.fixed_now = QUOTA_T0;
+    char name[DW_FILE_NAME_MAX], first[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[100];
+    memset(buf, 'q', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, first, sizeof first, NULL, &e), DW_OK);
+    int scans = T.calls[T_DIR_OPEN];
+    unlink_in_dir(first); /* the consumer picks it up: the ledger still says 60 */
+    touch_dir_mtime();
+    ck_assert_int_eq(dw_drop_write(d, buf, 30, NULL, name, sizeof name, NULL, &e), DW_OK); /* fits anyway */
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans);
+    /* 60 + 30 + 60 > 100 under the stale figure, 30 + 60 <= 100 really: rescanned once, then written. */
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 1);
-    ck_assert_int_eq(dw_drop_write(d, "after", 5, NULL, name, sizeof name, NULL, NULL), DW_OK);
+    /* Really full now (90 of 100): the refusal is decided on a fresh figure and reported as before. */
+    int creates = T.calls[T_CREATE];
+    ck_assert_int_eq(dw_drop_write(d, buf, 11, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 2);
+    ck_assert_int_eq(T.calls[T_CREATE], creates);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.sys_errno, 0);
+    ck_assert_uint_eq(e.win32, 1295);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 90, message 11");
+    ck_assert_int_eq(dw_drop_write(d, buf, 10, NULL, name, sizeof name, NULL, &e), DW_OK); /* exact fit */
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 2);
+    /* A stale figure that is confirmed by the rescan still refuses: nothing was deleted this time. */
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 3);
+    ck_assert_int_eq(list_dir(dir)->eml, 3);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* A file added by a program that bypasses libdropwatch is counted once the last rescan is older than the
+ * age bound (time moved through the seam's clock, no sleeping); a clock stepped back also rescans. */
+START_TEST(test_quota_age_bound_counts_foreign_files)
+{
+    dw_drop *d = open_quota(100, 1);
+    T.fixed_now = QUOTA_T0;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[100];
+    memset(buf, 'a', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 10, NULL, name, sizeof name, NULL, &e), DW_OK);
+    int scans = T.calls[T_DIR_OPEN];
+    write_plain(dir, "foreign.eml", 50, 0); /* not through the library: the ledger does not know it */
+    touch_dir_mtime();
+    T.fixed_now = QUOTA_T0 + DWI_QUOTA_RESCAN_AGE - 1;
+    ck_assert_int_eq(dw_drop_write(d, buf, 10, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans); /* within the bound: not yet seen (ledger says 20) */
+    T.fixed_now = QUOTA_T0 + DWI_QUOTA_RESCAN_AGE;
+    ck_assert_int_eq(dw_drop_write(d, buf, 10, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 1); /* the bound reached: rescanned, 80 counted */
+    /* Counted: 20 more fit exactly without another rescan, and the next byte is refused. */
+    ck_assert_int_eq(dw_drop_write(d, buf, 20, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 1);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 2); /* confirmed before refusing */
+
+    /* The clock stepped back behind the last rescan: the recorded age cannot be trusted, rescan. */
+    unlink_in_dir("foreign.eml");
+    int after = T.calls[T_DIR_OPEN];
+    T.fixed_now = QUOTA_T0;
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], after + 1);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* A writer that dies while holding the ledger lock (after changing the directory, before rewriting the
+ * ledger) leaves the ledger marked dirty: the next writer rescans instead of trusting stale counters. */
+START_TEST(test_quota_writer_dying_under_the_lock)
+{
+    dw_drop *d = open_quota(100, 1);
+    T.fixed_now = QUOTA_T0;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[100];
+    memset(buf, 'c', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 10, NULL, name, sizeof name, NULL, &e), DW_OK);
+    int scans = T.calls[T_DIR_OPEN];
+    /* Success is reported through a pipe, not the exit status: under valgrind the child's (deliberate)
+     * leaks would change its exit status. */
+    int pfd[2];
+    ck_assert_int_eq(pipe(pfd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        close(pfd[0]);
+        dw_drop_options o;
+        dw_drop_options_init(&o);
+        o.quota_bytes = 100;
+        dw_drop *c = NULL;
+        if (dw_drop_open(&c, dir, &o, NULL) != DW_OK || dwi_dirop_begin(c, NULL) != DW_OK)
+            _exit(1);
+        write_plain(dir, "half-done.eml", 60, 0); /* its change, never recorded in the ledger */
+        (void)!write(pfd[1], "k", 1);
+        _exit(0); /* dies holding the lock: the kernel releases the flock */
+    }
+    close(pfd[1]);
+    char ok = 0;
+    ck_assert_int_eq(read(pfd[0], &ok, 1), 1);
+    close(pfd[0]);
+    ck_assert_int_eq(ok, 'k');
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(dw_drop_write(d, buf, 30, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_DIR_OPEN], scans + 1);
+    /* 10 + 60 + 30 counted: full. */
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
     dw_drop_close(d);
 }
 END_TEST
@@ -2002,6 +2159,9 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_quota_exact_fit_and_overflow);
     tcase_add_test(tc, test_quota_streaming_overflow);
     tcase_add_test(tc, test_quota_does_not_rescan);
+    tcase_add_test(tc, test_quota_rescans_before_refusing);
+    tcase_add_test(tc, test_quota_age_bound_counts_foreign_files);
+    tcase_add_test(tc, test_quota_writer_dying_under_the_lock);
     tcase_add_test(tc, test_quota_lock_and_scan_failures);
     suite_add_tcase(s, tc);
 
