@@ -62,27 +62,6 @@ void dwi_out_init(dwi_out *o, char *buf, size_t size)
     o->len = 0;
 }
 
-void dwi_out_bytes(dwi_out *o, const char *s, size_t n)
-{
-    if (o->len < o->size) {
-        size_t room = o->size - 1 - o->len; /* keep one byte for the NUL */
-        size_t k = n < room ? n : room;
-        if (k)
-            memcpy(o->buf + o->len, s, k);
-    }
-    o->len += n;
-}
-
-void dwi_out_str(dwi_out *o, const char *s)
-{
-    dwi_out_bytes(o, s, strlen(s));
-}
-
-void dwi_out_char(dwi_out *o, char c)
-{
-    dwi_out_bytes(o, &c, 1);
-}
-
 void dwi_out_u64(dwi_out *o, unsigned long long v)
 {
     char tmp[24];
@@ -106,6 +85,15 @@ dw_status dwi_out_finish(dwi_out *o, size_t *needed)
     }
     o->buf[o->len] = '\0';
     return DW_OK;
+}
+
+size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128])
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len && p[i] < 0x80 && safe[p[i]])
+        i++;
+    return i;
 }
 
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed)
