@@ -135,13 +135,29 @@ static int xml_forbidden(uint32_t cp)
     return (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) || cp == 0xFFFEu || cp == 0xFFFFu;
 }
 
-/* Pre-pass: does the field hold invalid UTF-8 / characters XML must replace? */
+/* 128-entry tables of "safe" ASCII bytes, built from a predicate at compile time. */
+#define T8(F, b) F(b), F(b + 1), F(b + 2), F(b + 3), F(b + 4), F(b + 5), F(b + 6), F(b + 7)
+#define T128(F) \
+    T8(F, 0), T8(F, 8), T8(F, 16), T8(F, 24), T8(F, 32), T8(F, 40), T8(F, 48), T8(F, 56), T8(F, 64), \
+        T8(F, 72), T8(F, 80), T8(F, 88), T8(F, 96), T8(F, 104), T8(F, 112), T8(F, 120)
+/* Field scan: ASCII that is neither invalid nor forbidden in XML. */
+#define SAFE_SCAN(c) ((c) >= 0x20 || (c) == '\t' || (c) == '\n' || (c) == '\r')
+static const unsigned char scan_safe[128] = {T128(SAFE_SCAN)};
+
+/* Pre-pass: does the field hold invalid UTF-8 / characters XML must replace? Plain ASCII is skipped in
+ * runs; only control characters and bytes >= 0x80 are looked at. */
 static void field_scan(const field *f, int *invalid, int *xml_bad)
 {
     size_t i = 0;
     while (i < f->len) {
-        uint32_t cp;
-        if (!dwi_utf8_next(f->s, f->len, &i, &cp))
+        i += dwi_safe_run(f->s + i, f->len - i, scan_safe);
+        if (i == f->len)
+            break;
+        uint32_t cp = (unsigned char)f->s[i];
+        if (cp < 0x80) {
+            *xml_bad = 1; /* a control character other than TAB, LF, CR */
+            i++;
+        } else if (!dwi_utf8_next(f->s, f->len, &i, &cp))
             *invalid = 1;
         else if (xml_forbidden(cp))
             *xml_bad = 1;
@@ -150,7 +166,6 @@ static void field_scan(const field *f, int *invalid, int *xml_bad)
 
 /* ---- per-format escapers (one code point at a time) ---- */
 
-typedef void (*escaper)(dwi_out *o, uint32_t cp);
 
 static void put_utf8(dwi_out *o, uint32_t cp)
 {
@@ -178,7 +193,7 @@ static int invisible_or_breaking(uint32_t cp)
 }
 
 /* Text and syslog MSG: human-readable, one line per field; backslash stays literal (Windows paths). */
-static void esc_text(dwi_out *o, uint32_t cp)
+static void esc_text_cp(dwi_out *o, uint32_t cp)
 {
     switch (cp) {
     case '\n': dwi_out_str(o, "\\n"); return;
@@ -196,17 +211,17 @@ static void esc_text(dwi_out *o, uint32_t cp)
 
 /* RFC 5424 PARAM-VALUE: '"', '\' and ']' must be escaped; control characters get the text escapes so the
  * line stays one line (and, since '\' itself is escaped, the value stays lossless). */
-static void esc_sd(dwi_out *o, uint32_t cp)
+static void esc_sd_cp(dwi_out *o, uint32_t cp)
 {
     if (cp == '"' || cp == '\\' || cp == ']') {
         dwi_out_char(o, '\\');
         dwi_out_char(o, (char)cp);
         return;
     }
-    esc_text(o, cp);
+    esc_text_cp(o, cp);
 }
 
-static void esc_xml(dwi_out *o, uint32_t cp)
+static void esc_xml_cp(dwi_out *o, uint32_t cp)
 {
     switch (cp) {
     case '&': dwi_out_str(o, "&amp;"); return;
@@ -228,7 +243,7 @@ static void esc_xml(dwi_out *o, uint32_t cp)
         put_utf8(o, cp);
 }
 
-static void esc_json(dwi_out *o, uint32_t cp)
+static void esc_json_cp(dwi_out *o, uint32_t cp)
 {
     switch (cp) {
     case '"': dwi_out_str(o, "\\\""); return;
@@ -247,14 +262,50 @@ static void esc_json(dwi_out *o, uint32_t cp)
         put_utf8(o, cp);
 }
 
-/* Emit bytes through an escaper, replacing invalid UTF-8 by U+FFFD. */
+/*
+ * A format's escaping: the ASCII bytes that go out verbatim (copied in runs) and the escaper for every
+ * other code point. The tables must agree with the escapers: a byte marked safe is one its escaper would
+ * emit unchanged, so the fast path is byte-identical to escaping each code point.
+ */
+typedef struct esc_fmt {
+    void (*cp)(dwi_out *o, uint32_t cp);
+    unsigned char safe[128];
+} esc_fmt;
+typedef const esc_fmt *escaper;
+
+#define SAFE_TEXT(c) ((c) >= 0x20 && (c) != 0x7F)
+#define SAFE_SD(c) (SAFE_TEXT(c) && (c) != '"' && (c) != '\\' && (c) != ']')
+#define SAFE_XML(c) (SAFE_TEXT(c) && (c) != '&' && (c) != '<' && (c) != '>' && (c) != '"')
+#define SAFE_JSON(c) (SAFE_TEXT(c) && (c) != '"' && (c) != '\\')
+
+static const esc_fmt ESC_TEXT = {esc_text_cp, {T128(SAFE_TEXT)}};
+static const esc_fmt ESC_SD = {esc_sd_cp, {T128(SAFE_SD)}};
+static const esc_fmt ESC_XML = {esc_xml_cp, {T128(SAFE_XML)}};
+static const esc_fmt ESC_JSON = {esc_json_cp, {T128(SAFE_JSON)}};
+#define esc_text (&ESC_TEXT)
+#define esc_sd (&ESC_SD)
+#define esc_xml (&ESC_XML)
+#define esc_json (&ESC_JSON)
+
+/* Emit bytes through an escaper, replacing invalid UTF-8 by U+FFFD: runs of safe ASCII in one piece,
+ * other ASCII through the escaper, and only bytes >= 0x80 through the decoder. */
 static void put_esc_n(dwi_out *o, escaper esc, const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        uint32_t cp;
-        dwi_utf8_next(s, len, &i, &cp);
-        esc(o, cp);
+        size_t n = dwi_safe_run(s + i, len - i, esc->safe);
+        if (n) {
+            dwi_out_bytes(o, s + i, n);
+            i += n;
+            if (i == len)
+                break;
+        }
+        uint32_t cp = (unsigned char)s[i];
+        if (cp < 0x80)
+            i++;
+        else
+            dwi_utf8_next(s, len, &i, &cp);
+        esc->cp(o, cp);
     }
 }
 
@@ -588,7 +639,7 @@ static void put_message(dwi_out *o, escaper esc, const record *r)
             put_field(o, esc, &r->params[n]);
             m = pct + 2;
         } else {
-            esc(o, '%');
+            esc->cp(o, '%');
             m = pct + 1;
         }
     }
