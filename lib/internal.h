@@ -52,9 +52,10 @@ void dwi_out_u64(dwi_out *o, unsigned long long v);
 dw_status dwi_out_finish(dwi_out *o, size_t *needed);
 
 /*
- * Length of the longest prefix of s[0..len) made of ASCII bytes whose entry in `safe` is nonzero, i.e.
+ * Length of the longest prefix of s[0..len) made of ASCII bytes whose entry in `safe` is 1, i.e.
  * the bytes a formatter may copy verbatim in one piece. Stops at the first byte >= 0x80 (the caller
- * decodes those) or the first byte whose entry is 0 (the caller escapes it). 0 when len is 0.
+ * decodes those) or the first byte whose entry is 0 (the caller escapes it). 0 when len is 0. Entries
+ * must be 0 or 1 (they are ANDed eight at a time).
  */
 size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128]);
 
