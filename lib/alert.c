@@ -907,33 +907,31 @@ static void format_xml(dwi_out *o, const record *r)
 
 /* ---- JSON ---- */
 
-static void json_key(dwi_out *o, const char *key, int *first)
+/* A constant of this file, appended as is (its length known at compile time). Only for literals whose
+ * bytes need no escaping in the format at hand. */
+#define LIT(o, s) dwi_out_bytes((o), "" s, sizeof(s) - 1)
+
+/* A quoted JSON string (json_str: or null). */
+static void json_str_n(dwi_out *o, const char *value, size_t len)
 {
-    if (!*first)
-        dwi_out_char(o, ',');
-    *first = 0;
     dwi_out_char(o, '"');
-    dwi_out_str(o, key);
-    dwi_out_str(o, "\":");
+    put_esc_n(o, esc_json, value, len);
+    dwi_out_char(o, '"');
 }
 
-static void json_str(dwi_out *o, const char *key, const char *value, int *first)
+static void json_str(dwi_out *o, const char *value)
 {
-    json_key(o, key, first);
     if (!value) {
-        dwi_out_str(o, "null");
+        LIT(o, "null");
         return;
     }
-    dwi_out_char(o, '"');
-    put_esc(o, esc_json, value);
-    dwi_out_char(o, '"');
+    json_str_n(o, value, strlen(value));
 }
 
-static void json_field(dwi_out *o, const char *key, const field *f, int *first)
+static void json_field(dwi_out *o, const field *f)
 {
-    json_key(o, key, first);
     if (f->null) {
-        dwi_out_str(o, "null");
+        LIT(o, "null");
         return;
     }
     dwi_out_char(o, '"');
@@ -941,126 +939,89 @@ static void json_field(dwi_out *o, const char *key, const field *f, int *first)
     dwi_out_char(o, '"');
 }
 
-static void json_int(dwi_out *o, const char *key, long long v, int *first)
-{
-    json_key(o, key, first);
-    put_int(o, v);
-}
-
-static void json_bool(dwi_out *o, const char *key, int v, int *first)
-{
-    json_key(o, key, first);
-    dwi_out_str(o, bool_str(v));
-}
-
 static void format_json(dwi_out *o, const record *r)
 {
     const dw_alert *a = r->a;
     const dw_io_error *e = &a->error;
-    int first = 1, f2;
-    char id[16];
-    dwi_out ido;
-    dwi_out_init(&ido, id, sizeof id);
-    dwi_out_u64(&ido, r->ev->id);
-    dwi_out_finish(&ido, NULL);
 
-    /* Nested objects, as Winlogbeat emits them (ECS dotted names are paths into these objects). */
-    dwi_out_char(o, '{');
-    json_str(o, "@timestamp", r->time, &first);
-    json_key(o, "event", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "code", id, &f2);
-    json_str(o, "kind", "event", &f2);
-    json_str(o, "action", "RemoteDelivery", &f2);
-    json_str(o, "provider", "MSExchangeTransport", &f2);
-    dwi_out_char(o, '}');
-    json_key(o, "log", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "level", "error", &f2);
-    dwi_out_char(o, '}');
-    json_key(o, "host", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_field(o, "name", &r->computer, &f2);
-    dwi_out_char(o, '}');
-    json_key(o, "message", &first);
-    dwi_out_char(o, '"');
+    /* Nested objects, as Winlogbeat emits them (ECS dotted names are paths into these objects). Keys and
+     * constant values are literals here; every variable value still goes through the escaper. */
+    LIT(o, "{\"@timestamp\":");
+    json_str(o, r->time);
+    LIT(o, ",\"event\":{\"code\":\"");
+    dwi_out_u64(o, r->ev->id);
+    LIT(o, "\",\"kind\":\"event\",\"action\":\"RemoteDelivery\",\"provider\":\"MSExchangeTransport\"},"
+           "\"log\":{\"level\":\"error\"},\"host\":{\"name\":");
+    json_field(o, &r->computer);
+    LIT(o, "},\"message\":\"");
     put_message(o, esc_json, r);
-    dwi_out_char(o, '"');
-
-    json_key(o, "winlog", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "channel", "Application", &f2);
-    json_str(o, "event_id", id, &f2);
-    json_str(o, "provider_name", "MSExchangeTransport", &f2);
-    json_field(o, "computer_name", &r->computer, &f2);
+    LIT(o, "\",\"winlog\":{\"channel\":\"Application\",\"event_id\":\"");
+    dwi_out_u64(o, r->ev->id);
+    LIT(o, "\",\"provider_name\":\"MSExchangeTransport\",\"computer_name\":");
+    json_field(o, &r->computer);
     if (a->has_record_id) {
-        char rid[24];
-        dwi_out_init(&ido, rid, sizeof rid);
-        dwi_out_u64(&ido, a->record_id);
-        dwi_out_finish(&ido, NULL);
-        json_str(o, "record_id", rid, &f2);
-    }
-    json_str(o, "task", "RemoteDelivery", &f2);
-    json_key(o, "keywords", &f2);
-    dwi_out_str(o, "[\"Classic\"]");
-    json_key(o, "event_data", &f2);
-    int f3 = 1;
-    dwi_out_char(o, '{');
-    static const char *const pnames[3] = {"param1", "param2", "param3"};
-    for (int i = 0; i < r->ev->nparams; i++) {
-        json_key(o, pnames[i], &f3);
+        LIT(o, ",\"record_id\":\"");
+        dwi_out_u64(o, a->record_id);
         dwi_out_char(o, '"');
+    }
+    LIT(o, ",\"task\":\"RemoteDelivery\",\"keywords\":[\"Classic\"],\"event_data\":{");
+    static const char *const pkeys[3] = {"\"param1\":\"", ",\"param2\":\"", ",\"param3\":\""};
+    for (int i = 0; i < r->ev->nparams; i++) {
+        dwi_out_str(o, pkeys[i]);
         put_field(o, esc_json, &r->params[i]);
         dwi_out_char(o, '"');
     }
-    dwi_out_str(o, "}}");
-
-    json_key(o, "dropwatch", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "event_name", r->ev->name, &f2);
-    json_str(o, "product", "Exchange", &f2);
-    json_str(o, "product_version", "8.0", &f2);
-    json_str(o, "alert_type", r->ev->alert_type, &f2);
-    json_key(o, "rule", &f2);
-    f3 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "path", RULE_PATH, &f3);
-    json_str(o, "name", r->ev->rule_name, &f3);
-    dwi_out_char(o, '}');
-    json_field(o, "connector", &r->connector, &f2);
-    json_field(o, "drop_path", &r->drop_path, &f2);
-    json_field(o, "root", &r->root, &f2);
-    json_field(o, "drop_directory", &r->drop_dir, &f2);
-    json_str(o, "class", r->class_name, &f2);
-    json_str(o, "operation", r->op_name, &f2);
-    json_int(o, "errno", r->errnum, &f2);
-    json_str(o, "errno_name", r->errno_name, &f2);
-    json_str(o, "errno_text", r->errnum ? r->errtext : NULL, &f2);
-    json_int(o, "win32", r->win32, &f2);
-    json_str(o, "win32_name", r->win32_name, &f2);
-    json_bool(o, "retryable", e->retryable, &f2);
-    json_int(o, "attempts", e->attempts, &f2);
-    json_field(o, "path", &r->path, &f2);
-    json_field(o, "detail", &r->detail, &f2);
-    json_field(o, "exception", &r->exception, &f2);
-    json_key(o, "actions", &f2);
-    dwi_out_char(o, '[');
+    LIT(o, "}},\"dropwatch\":{\"event_name\":");
+    json_str(o, r->ev->name);
+    LIT(o, ",\"product\":\"Exchange\",\"product_version\":\"8.0\",\"alert_type\":");
+    json_str(o, r->ev->alert_type);
+    LIT(o, ",\"rule\":{\"path\":");
+    json_str_n(o, RULE_PATH, sizeof RULE_PATH - 1);
+    LIT(o, ",\"name\":");
+    json_str(o, r->ev->rule_name);
+    LIT(o, "},\"connector\":");
+    json_field(o, &r->connector);
+    LIT(o, ",\"drop_path\":");
+    json_field(o, &r->drop_path);
+    LIT(o, ",\"root\":");
+    json_field(o, &r->root);
+    LIT(o, ",\"drop_directory\":");
+    json_field(o, &r->drop_dir);
+    LIT(o, ",\"class\":");
+    json_str(o, r->class_name);
+    LIT(o, ",\"operation\":");
+    json_str(o, r->op_name);
+    LIT(o, ",\"errno\":");
+    put_int(o, r->errnum);
+    LIT(o, ",\"errno_name\":");
+    json_str(o, r->errno_name);
+    LIT(o, ",\"errno_text\":");
+    json_str(o, r->errnum ? r->errtext : NULL);
+    LIT(o, ",\"win32\":");
+    put_int(o, r->win32);
+    LIT(o, ",\"win32_name\":");
+    json_str(o, r->win32_name);
+    LIT(o, ",\"retryable\":");
+    dwi_out_str(o, bool_str(e->retryable));
+    LIT(o, ",\"attempts\":");
+    put_int(o, e->attempts);
+    LIT(o, ",\"path\":");
+    json_field(o, &r->path);
+    LIT(o, ",\"detail\":");
+    json_field(o, &r->detail);
+    LIT(o, ",\"exception\":");
+    json_field(o, &r->exception);
+    LIT(o, ",\"actions\":[");
     for (int i = 0; i < r->action_count; i++) {
         if (i)
             dwi_out_char(o, ',');
-        dwi_out_char(o, '"');
-        put_esc(o, esc_json, r->actions[i]);
-        dwi_out_char(o, '"');
+        json_str(o, r->actions[i]);
     }
-    dwi_out_char(o, ']');
-    json_bool(o, "replaced", r->replaced, &f2);
-    json_bool(o, "truncated", r->truncated, &f2);
-    dwi_out_str(o, "}}\n");
+    LIT(o, "],\"replaced\":");
+    dwi_out_str(o, bool_str(r->replaced));
+    LIT(o, ",\"truncated\":");
+    dwi_out_str(o, bool_str(r->truncated));
+    LIT(o, "}}\n");
 }
 
 /* ---- syslog (RFC 5424) ---- */
