@@ -687,10 +687,11 @@ static void put_wrapped(dwi_out *o, const char *indent, const char *s, size_t wi
 static void text_label(dwi_out *o, const char *label)
 {
     size_t n = strlen(label);
-    dwi_out_str(o, label);
+    static const char pad[] = "                        "; /* the label column: 24 */
+    dwi_out_bytes(o, label, n);
     dwi_out_char(o, ':');
-    for (size_t i = n + 1; i < 24; i++)
-        dwi_out_char(o, ' ');
+    if (n + 1 < sizeof pad - 1)
+        dwi_out_bytes(o, pad, sizeof pad - 1 - (n + 1));
 }
 
 static void text_line(dwi_out *o, const char *label, const char *value)
