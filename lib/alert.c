@@ -3,9 +3,10 @@
  * Event XML, JSON Lines and RFC 5424 syslog.
  *
  * Safety by construction: every byte that reaches the output either is a constant of this file or passes
- * through one per-format escaper, one code point at a time, after strict UTF-8 decoding (invalid bytes
- * become U+FFFD) and a length cap (DW_ALERT_FIELD_MAX). The classification strings from classify.c take
- * the same path, so no field can break a format whatever it contains.
+ * through one per-format escaper after strict UTF-8 decoding (invalid bytes become U+FFFD) and a length
+ * cap (DW_ALERT_FIELD_MAX). The classification strings from classify.c take the same path, so no field can
+ * break a format whatever it contains. For speed (issue 8) the escaper copies runs of ASCII bytes its
+ * format's table marks safe in one piece; everything else goes through it one code point at a time.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -165,7 +166,6 @@ static void field_scan(const field *f, int *invalid, int *xml_bad)
 }
 
 /* ---- per-format escapers (one code point at a time) ---- */
-
 
 static void put_utf8(dwi_out *o, uint32_t cp)
 {
