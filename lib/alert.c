@@ -3,9 +3,10 @@
  * Event XML, JSON Lines and RFC 5424 syslog.
  *
  * Safety by construction: every byte that reaches the output either is a constant of this file or passes
- * through one per-format escaper, one code point at a time, after strict UTF-8 decoding (invalid bytes
- * become U+FFFD) and a length cap (DW_ALERT_FIELD_MAX). The classification strings from classify.c take
- * the same path, so no field can break a format whatever it contains.
+ * through one per-format escaper after strict UTF-8 decoding (invalid bytes become U+FFFD) and a length
+ * cap (DW_ALERT_FIELD_MAX). The classification strings from classify.c take the same path, so no field can
+ * break a format whatever it contains. For speed (issue 8) the escaper copies runs of ASCII bytes its
+ * format's table marks safe in one piece; everything else goes through it one code point at a time.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -135,13 +136,29 @@ static int xml_forbidden(uint32_t cp)
     return (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) || cp == 0xFFFEu || cp == 0xFFFFu;
 }
 
-/* Pre-pass: does the field hold invalid UTF-8 / characters XML must replace? */
+/* 128-entry tables of "safe" ASCII bytes, built from a predicate at compile time. */
+#define T8(F, b) F(b), F(b + 1), F(b + 2), F(b + 3), F(b + 4), F(b + 5), F(b + 6), F(b + 7)
+#define T128(F) \
+    T8(F, 0), T8(F, 8), T8(F, 16), T8(F, 24), T8(F, 32), T8(F, 40), T8(F, 48), T8(F, 56), T8(F, 64), \
+        T8(F, 72), T8(F, 80), T8(F, 88), T8(F, 96), T8(F, 104), T8(F, 112), T8(F, 120)
+/* Field scan: ASCII that is neither invalid nor forbidden in XML. */
+#define SAFE_SCAN(c) ((c) >= 0x20 || (c) == '\t' || (c) == '\n' || (c) == '\r')
+static const unsigned char scan_safe[128] = {T128(SAFE_SCAN)};
+
+/* Pre-pass: does the field hold invalid UTF-8 / characters XML must replace? Plain ASCII is skipped in
+ * runs; only control characters and bytes >= 0x80 are looked at. */
 static void field_scan(const field *f, int *invalid, int *xml_bad)
 {
     size_t i = 0;
     while (i < f->len) {
-        uint32_t cp;
-        if (!dwi_utf8_next(f->s, f->len, &i, &cp))
+        i += dwi_safe_run(f->s + i, f->len - i, scan_safe);
+        if (i == f->len)
+            break;
+        uint32_t cp = (unsigned char)f->s[i];
+        if (cp < 0x80) {
+            *xml_bad = 1; /* a control character other than TAB, LF, CR */
+            i++;
+        } else if (!dwi_utf8_next(f->s, f->len, &i, &cp))
             *invalid = 1;
         else if (xml_forbidden(cp))
             *xml_bad = 1;
@@ -149,8 +166,6 @@ static void field_scan(const field *f, int *invalid, int *xml_bad)
 }
 
 /* ---- per-format escapers (one code point at a time) ---- */
-
-typedef void (*escaper)(dwi_out *o, uint32_t cp);
 
 static void put_utf8(dwi_out *o, uint32_t cp)
 {
@@ -178,7 +193,7 @@ static int invisible_or_breaking(uint32_t cp)
 }
 
 /* Text and syslog MSG: human-readable, one line per field; backslash stays literal (Windows paths). */
-static void esc_text(dwi_out *o, uint32_t cp)
+static void esc_text_cp(dwi_out *o, uint32_t cp)
 {
     switch (cp) {
     case '\n': dwi_out_str(o, "\\n"); return;
@@ -196,17 +211,17 @@ static void esc_text(dwi_out *o, uint32_t cp)
 
 /* RFC 5424 PARAM-VALUE: '"', '\' and ']' must be escaped; control characters get the text escapes so the
  * line stays one line (and, since '\' itself is escaped, the value stays lossless). */
-static void esc_sd(dwi_out *o, uint32_t cp)
+static void esc_sd_cp(dwi_out *o, uint32_t cp)
 {
     if (cp == '"' || cp == '\\' || cp == ']') {
         dwi_out_char(o, '\\');
         dwi_out_char(o, (char)cp);
         return;
     }
-    esc_text(o, cp);
+    esc_text_cp(o, cp);
 }
 
-static void esc_xml(dwi_out *o, uint32_t cp)
+static void esc_xml_cp(dwi_out *o, uint32_t cp)
 {
     switch (cp) {
     case '&': dwi_out_str(o, "&amp;"); return;
@@ -228,7 +243,7 @@ static void esc_xml(dwi_out *o, uint32_t cp)
         put_utf8(o, cp);
 }
 
-static void esc_json(dwi_out *o, uint32_t cp)
+static void esc_json_cp(dwi_out *o, uint32_t cp)
 {
     switch (cp) {
     case '"': dwi_out_str(o, "\\\""); return;
@@ -247,14 +262,50 @@ static void esc_json(dwi_out *o, uint32_t cp)
         put_utf8(o, cp);
 }
 
-/* Emit bytes through an escaper, replacing invalid UTF-8 by U+FFFD. */
+/*
+ * A format's escaping: the ASCII bytes that go out verbatim (copied in runs) and the escaper for every
+ * other code point. The tables must agree with the escapers: a byte marked safe is one its escaper would
+ * emit unchanged, so the fast path is byte-identical to escaping each code point.
+ */
+typedef struct esc_fmt {
+    void (*cp)(dwi_out *o, uint32_t cp);
+    unsigned char safe[128];
+} esc_fmt;
+typedef const esc_fmt *escaper;
+
+#define SAFE_TEXT(c) ((c) >= 0x20 && (c) != 0x7F)
+#define SAFE_SD(c) (SAFE_TEXT(c) && (c) != '"' && (c) != '\\' && (c) != ']')
+#define SAFE_XML(c) (SAFE_TEXT(c) && (c) != '&' && (c) != '<' && (c) != '>' && (c) != '"')
+#define SAFE_JSON(c) (SAFE_TEXT(c) && (c) != '"' && (c) != '\\')
+
+static const esc_fmt ESC_TEXT = {esc_text_cp, {T128(SAFE_TEXT)}};
+static const esc_fmt ESC_SD = {esc_sd_cp, {T128(SAFE_SD)}};
+static const esc_fmt ESC_XML = {esc_xml_cp, {T128(SAFE_XML)}};
+static const esc_fmt ESC_JSON = {esc_json_cp, {T128(SAFE_JSON)}};
+#define esc_text (&ESC_TEXT)
+#define esc_sd (&ESC_SD)
+#define esc_xml (&ESC_XML)
+#define esc_json (&ESC_JSON)
+
+/* Emit bytes through an escaper, replacing invalid UTF-8 by U+FFFD: runs of safe ASCII in one piece,
+ * other ASCII through the escaper, and only bytes >= 0x80 through the decoder. */
 static void put_esc_n(dwi_out *o, escaper esc, const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        uint32_t cp;
-        dwi_utf8_next(s, len, &i, &cp);
-        esc(o, cp);
+        size_t n = dwi_safe_run(s + i, len - i, esc->safe);
+        if (n) {
+            dwi_out_bytes(o, s + i, n);
+            i += n;
+            if (i == len)
+                break;
+        }
+        uint32_t cp = (unsigned char)s[i];
+        if (cp < 0x80)
+            i++;
+        else
+            dwi_utf8_next(s, len, &i, &cp);
+        esc->cp(o, cp);
     }
 }
 
@@ -588,7 +639,7 @@ static void put_message(dwi_out *o, escaper esc, const record *r)
             put_field(o, esc, &r->params[n]);
             m = pct + 2;
         } else {
-            esc(o, '%');
+            esc->cp(o, '%');
             m = pct + 1;
         }
     }
@@ -636,10 +687,11 @@ static void put_wrapped(dwi_out *o, const char *indent, const char *s, size_t wi
 static void text_label(dwi_out *o, const char *label)
 {
     size_t n = strlen(label);
-    dwi_out_str(o, label);
+    static const char pad[] = "                        "; /* the label column: 24 */
+    dwi_out_bytes(o, label, n);
     dwi_out_char(o, ':');
-    for (size_t i = n + 1; i < 24; i++)
-        dwi_out_char(o, ' ');
+    if (n + 1 < sizeof pad - 1)
+        dwi_out_bytes(o, pad, sizeof pad - 1 - (n + 1));
 }
 
 static void text_line(dwi_out *o, const char *label, const char *value)
@@ -856,33 +908,31 @@ static void format_xml(dwi_out *o, const record *r)
 
 /* ---- JSON ---- */
 
-static void json_key(dwi_out *o, const char *key, int *first)
+/* A constant of this file, appended as is (its length known at compile time). Only for literals whose
+ * bytes need no escaping in the format at hand. */
+#define LIT(o, s) dwi_out_bytes((o), "" s, sizeof(s) - 1)
+
+/* A quoted JSON string (json_str: or null). */
+static void json_str_n(dwi_out *o, const char *value, size_t len)
 {
-    if (!*first)
-        dwi_out_char(o, ',');
-    *first = 0;
     dwi_out_char(o, '"');
-    dwi_out_str(o, key);
-    dwi_out_str(o, "\":");
+    put_esc_n(o, esc_json, value, len);
+    dwi_out_char(o, '"');
 }
 
-static void json_str(dwi_out *o, const char *key, const char *value, int *first)
+static void json_str(dwi_out *o, const char *value)
 {
-    json_key(o, key, first);
     if (!value) {
-        dwi_out_str(o, "null");
+        LIT(o, "null");
         return;
     }
-    dwi_out_char(o, '"');
-    put_esc(o, esc_json, value);
-    dwi_out_char(o, '"');
+    json_str_n(o, value, strlen(value));
 }
 
-static void json_field(dwi_out *o, const char *key, const field *f, int *first)
+static void json_field(dwi_out *o, const field *f)
 {
-    json_key(o, key, first);
     if (f->null) {
-        dwi_out_str(o, "null");
+        LIT(o, "null");
         return;
     }
     dwi_out_char(o, '"');
@@ -890,126 +940,89 @@ static void json_field(dwi_out *o, const char *key, const field *f, int *first)
     dwi_out_char(o, '"');
 }
 
-static void json_int(dwi_out *o, const char *key, long long v, int *first)
-{
-    json_key(o, key, first);
-    put_int(o, v);
-}
-
-static void json_bool(dwi_out *o, const char *key, int v, int *first)
-{
-    json_key(o, key, first);
-    dwi_out_str(o, bool_str(v));
-}
-
 static void format_json(dwi_out *o, const record *r)
 {
     const dw_alert *a = r->a;
     const dw_io_error *e = &a->error;
-    int first = 1, f2;
-    char id[16];
-    dwi_out ido;
-    dwi_out_init(&ido, id, sizeof id);
-    dwi_out_u64(&ido, r->ev->id);
-    dwi_out_finish(&ido, NULL);
 
-    /* Nested objects, as Winlogbeat emits them (ECS dotted names are paths into these objects). */
-    dwi_out_char(o, '{');
-    json_str(o, "@timestamp", r->time, &first);
-    json_key(o, "event", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "code", id, &f2);
-    json_str(o, "kind", "event", &f2);
-    json_str(o, "action", "RemoteDelivery", &f2);
-    json_str(o, "provider", "MSExchangeTransport", &f2);
-    dwi_out_char(o, '}');
-    json_key(o, "log", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "level", "error", &f2);
-    dwi_out_char(o, '}');
-    json_key(o, "host", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_field(o, "name", &r->computer, &f2);
-    dwi_out_char(o, '}');
-    json_key(o, "message", &first);
-    dwi_out_char(o, '"');
+    /* Nested objects, as Winlogbeat emits them (ECS dotted names are paths into these objects). Keys and
+     * constant values are literals here; every variable value still goes through the escaper. */
+    LIT(o, "{\"@timestamp\":");
+    json_str(o, r->time);
+    LIT(o, ",\"event\":{\"code\":\"");
+    dwi_out_u64(o, r->ev->id);
+    LIT(o, "\",\"kind\":\"event\",\"action\":\"RemoteDelivery\",\"provider\":\"MSExchangeTransport\"},"
+           "\"log\":{\"level\":\"error\"},\"host\":{\"name\":");
+    json_field(o, &r->computer);
+    LIT(o, "},\"message\":\"");
     put_message(o, esc_json, r);
-    dwi_out_char(o, '"');
-
-    json_key(o, "winlog", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "channel", "Application", &f2);
-    json_str(o, "event_id", id, &f2);
-    json_str(o, "provider_name", "MSExchangeTransport", &f2);
-    json_field(o, "computer_name", &r->computer, &f2);
+    LIT(o, "\",\"winlog\":{\"channel\":\"Application\",\"event_id\":\"");
+    dwi_out_u64(o, r->ev->id);
+    LIT(o, "\",\"provider_name\":\"MSExchangeTransport\",\"computer_name\":");
+    json_field(o, &r->computer);
     if (a->has_record_id) {
-        char rid[24];
-        dwi_out_init(&ido, rid, sizeof rid);
-        dwi_out_u64(&ido, a->record_id);
-        dwi_out_finish(&ido, NULL);
-        json_str(o, "record_id", rid, &f2);
-    }
-    json_str(o, "task", "RemoteDelivery", &f2);
-    json_key(o, "keywords", &f2);
-    dwi_out_str(o, "[\"Classic\"]");
-    json_key(o, "event_data", &f2);
-    int f3 = 1;
-    dwi_out_char(o, '{');
-    static const char *const pnames[3] = {"param1", "param2", "param3"};
-    for (int i = 0; i < r->ev->nparams; i++) {
-        json_key(o, pnames[i], &f3);
+        LIT(o, ",\"record_id\":\"");
+        dwi_out_u64(o, a->record_id);
         dwi_out_char(o, '"');
+    }
+    LIT(o, ",\"task\":\"RemoteDelivery\",\"keywords\":[\"Classic\"],\"event_data\":{");
+    static const char *const pkeys[3] = {"\"param1\":\"", ",\"param2\":\"", ",\"param3\":\""};
+    for (int i = 0; i < r->ev->nparams; i++) {
+        dwi_out_str(o, pkeys[i]);
         put_field(o, esc_json, &r->params[i]);
         dwi_out_char(o, '"');
     }
-    dwi_out_str(o, "}}");
-
-    json_key(o, "dropwatch", &first);
-    f2 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "event_name", r->ev->name, &f2);
-    json_str(o, "product", "Exchange", &f2);
-    json_str(o, "product_version", "8.0", &f2);
-    json_str(o, "alert_type", r->ev->alert_type, &f2);
-    json_key(o, "rule", &f2);
-    f3 = 1;
-    dwi_out_char(o, '{');
-    json_str(o, "path", RULE_PATH, &f3);
-    json_str(o, "name", r->ev->rule_name, &f3);
-    dwi_out_char(o, '}');
-    json_field(o, "connector", &r->connector, &f2);
-    json_field(o, "drop_path", &r->drop_path, &f2);
-    json_field(o, "root", &r->root, &f2);
-    json_field(o, "drop_directory", &r->drop_dir, &f2);
-    json_str(o, "class", r->class_name, &f2);
-    json_str(o, "operation", r->op_name, &f2);
-    json_int(o, "errno", r->errnum, &f2);
-    json_str(o, "errno_name", r->errno_name, &f2);
-    json_str(o, "errno_text", r->errnum ? r->errtext : NULL, &f2);
-    json_int(o, "win32", r->win32, &f2);
-    json_str(o, "win32_name", r->win32_name, &f2);
-    json_bool(o, "retryable", e->retryable, &f2);
-    json_int(o, "attempts", e->attempts, &f2);
-    json_field(o, "path", &r->path, &f2);
-    json_field(o, "detail", &r->detail, &f2);
-    json_field(o, "exception", &r->exception, &f2);
-    json_key(o, "actions", &f2);
-    dwi_out_char(o, '[');
+    LIT(o, "}},\"dropwatch\":{\"event_name\":");
+    json_str(o, r->ev->name);
+    LIT(o, ",\"product\":\"Exchange\",\"product_version\":\"8.0\",\"alert_type\":");
+    json_str(o, r->ev->alert_type);
+    LIT(o, ",\"rule\":{\"path\":");
+    json_str_n(o, RULE_PATH, sizeof RULE_PATH - 1);
+    LIT(o, ",\"name\":");
+    json_str(o, r->ev->rule_name);
+    LIT(o, "},\"connector\":");
+    json_field(o, &r->connector);
+    LIT(o, ",\"drop_path\":");
+    json_field(o, &r->drop_path);
+    LIT(o, ",\"root\":");
+    json_field(o, &r->root);
+    LIT(o, ",\"drop_directory\":");
+    json_field(o, &r->drop_dir);
+    LIT(o, ",\"class\":");
+    json_str(o, r->class_name);
+    LIT(o, ",\"operation\":");
+    json_str(o, r->op_name);
+    LIT(o, ",\"errno\":");
+    put_int(o, r->errnum);
+    LIT(o, ",\"errno_name\":");
+    json_str(o, r->errno_name);
+    LIT(o, ",\"errno_text\":");
+    json_str(o, r->errnum ? r->errtext : NULL);
+    LIT(o, ",\"win32\":");
+    put_int(o, r->win32);
+    LIT(o, ",\"win32_name\":");
+    json_str(o, r->win32_name);
+    LIT(o, ",\"retryable\":");
+    dwi_out_str(o, bool_str(e->retryable));
+    LIT(o, ",\"attempts\":");
+    put_int(o, e->attempts);
+    LIT(o, ",\"path\":");
+    json_field(o, &r->path);
+    LIT(o, ",\"detail\":");
+    json_field(o, &r->detail);
+    LIT(o, ",\"exception\":");
+    json_field(o, &r->exception);
+    LIT(o, ",\"actions\":[");
     for (int i = 0; i < r->action_count; i++) {
         if (i)
             dwi_out_char(o, ',');
-        dwi_out_char(o, '"');
-        put_esc(o, esc_json, r->actions[i]);
-        dwi_out_char(o, '"');
+        json_str(o, r->actions[i]);
     }
-    dwi_out_char(o, ']');
-    json_bool(o, "replaced", r->replaced, &f2);
-    json_bool(o, "truncated", r->truncated, &f2);
-    dwi_out_str(o, "}}\n");
+    LIT(o, "],\"replaced\":");
+    dwi_out_str(o, bool_str(r->replaced));
+    LIT(o, ",\"truncated\":");
+    dwi_out_str(o, bool_str(r->truncated));
+    LIT(o, "}}\n");
 }
 
 /* ---- syslog (RFC 5424) ---- */

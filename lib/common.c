@@ -1,5 +1,6 @@
 /* Status codes, version and memory helpers shared by every part of the library. */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dropwatch/common.h"
@@ -62,27 +63,6 @@ void dwi_out_init(dwi_out *o, char *buf, size_t size)
     o->len = 0;
 }
 
-void dwi_out_bytes(dwi_out *o, const char *s, size_t n)
-{
-    if (o->len < o->size) {
-        size_t room = o->size - 1 - o->len; /* keep one byte for the NUL */
-        size_t k = n < room ? n : room;
-        if (k)
-            memcpy(o->buf + o->len, s, k);
-    }
-    o->len += n;
-}
-
-void dwi_out_str(dwi_out *o, const char *s)
-{
-    dwi_out_bytes(o, s, strlen(s));
-}
-
-void dwi_out_char(dwi_out *o, char c)
-{
-    dwi_out_bytes(o, &c, 1);
-}
-
 void dwi_out_u64(dwi_out *o, unsigned long long v)
 {
     char tmp[24];
@@ -106,6 +86,27 @@ dw_status dwi_out_finish(dwi_out *o, size_t *needed)
     }
     o->buf[o->len] = '\0';
     return DW_OK;
+}
+
+size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128])
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    /* Eight bytes per step: no byte >= 0x80 (one mask test), then the eight table entries ANDed without
+     * a branch per byte. The byte loop below finishes the run exactly. */
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        if (w & UINT64_C(0x8080808080808080))
+            break;
+        if (!(safe[p[i]] & safe[p[i + 1]] & safe[p[i + 2]] & safe[p[i + 3]] & safe[p[i + 4]] & safe[p[i + 5]] &
+              safe[p[i + 6]] & safe[p[i + 7]]))
+            break;
+        i += 8;
+    }
+    while (i < len && p[i] < 0x80 && safe[p[i]])
+        i++;
+    return i;
 }
 
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed)

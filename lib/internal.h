@@ -4,6 +4,7 @@
 #define DW_LIB_INTERNAL_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "dropwatch/common.h"
 
@@ -18,9 +19,30 @@ typedef struct dwi_out {
 } dwi_out;
 
 void dwi_out_init(dwi_out *o, char *buf, size_t size);
-void dwi_out_bytes(dwi_out *o, const char *s, size_t n);
-void dwi_out_str(dwi_out *o, const char *s);
-void dwi_out_char(dwi_out *o, char c);
+
+/* Inline: the formatters append thousands of short pieces per record (issue 8, alert formatting). */
+static inline void dwi_out_bytes(dwi_out *o, const char *s, size_t n)
+{
+    if (o->len < o->size) {
+        size_t room = o->size - 1 - o->len; /* keep one byte for the NUL */
+        size_t k = n < room ? n : room;
+        if (k)
+            memcpy(o->buf + o->len, s, k);
+    }
+    o->len += n;
+}
+
+static inline void dwi_out_str(dwi_out *o, const char *s)
+{
+    dwi_out_bytes(o, s, strlen(s));
+}
+
+static inline void dwi_out_char(dwi_out *o, char c)
+{
+    if (o->len + 1 < o->size)
+        o->buf[o->len] = c;
+    o->len++;
+}
 /* Append an unsigned decimal number. */
 void dwi_out_u64(dwi_out *o, unsigned long long v);
 /*
@@ -28,6 +50,14 @@ void dwi_out_u64(dwi_out *o, unsigned long long v);
  * the text did not fit (the buffer then holds a truncated, NUL-terminated prefix when size > 0).
  */
 dw_status dwi_out_finish(dwi_out *o, size_t *needed);
+
+/*
+ * Length of the longest prefix of s[0..len) made of ASCII bytes whose entry in `safe` is 1, i.e.
+ * the bytes a formatter may copy verbatim in one piece. Stops at the first byte >= 0x80 (the caller
+ * decodes those) or the first byte whose entry is 0 (the caller escapes it). 0 when len is 0. Entries
+ * must be 0 or 1 (they are ANDed eight at a time).
+ */
+size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128]);
 
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);

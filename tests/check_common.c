@@ -93,6 +93,100 @@ START_TEST(test_utf8_decoder_is_strict)
 }
 END_TEST
 
+/* A table like the formatters': printable ASCII except '"' and '\\'. */
+static void quote_table(unsigned char t[128])
+{
+    for (int c = 0; c < 128; c++)
+        t[c] = c >= 0x20 && c != 0x7F && c != '"' && c != '\\';
+}
+
+START_TEST(test_safe_run_stops_at_every_byte_class)
+{
+    unsigned char t[128];
+    quote_table(t);
+    enum { N = 24 };
+    char s[N];
+    /* Every byte value at every position, so each one lands before, on and after the eight-byte steps. */
+    for (int b = 0; b < 256; b++) {
+        int safe = b < 0x80 && t[b];
+        for (size_t pos = 0; pos < N; pos++) {
+            memset(s, 'a', N);
+            s[pos] = (char)b;
+            size_t want = safe ? N : pos;
+            ck_assert_msg(dwi_safe_run(s, N, t) == want, "byte 0x%02X at %zu: got %zu, want %zu", b, pos,
+                          dwi_safe_run(s, N, t), want);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_safe_run_stops_at_utf8_and_invalid_bytes)
+{
+    unsigned char t[128];
+    quote_table(t);
+    /* Valid and invalid sequences alike end the run: the caller decodes them. */
+    ck_assert_uint_eq(dwi_safe_run("abcdefghij\xC3\xA9xyz", 15, t), 10);
+    ck_assert_uint_eq(dwi_safe_run("abcdefghij\xFFxyz", 14, t), 10);
+    ck_assert_uint_eq(dwi_safe_run("abcdefghij\x80xyz", 14, t), 10);
+    ck_assert_uint_eq(dwi_safe_run("abc\xE2\x80", 5, t), 3); /* truncated sequence at the end */
+    ck_assert_uint_eq(dwi_safe_run("\xF0\x9F\x98\x80", 4, t), 0);
+    ck_assert_uint_eq(dwi_safe_run("0123456789abcde\"", 16, t), 15); /* escapable ASCII ends it too */
+}
+END_TEST
+
+START_TEST(test_safe_run_ends_exactly_at_len)
+{
+    unsigned char t[128];
+    quote_table(t);
+    /* Exactly len bytes allocated: a read past the end shows up under valgrind. */
+    for (size_t len = 0; len <= 33; len++) {
+        char *s = malloc(len ? len : 1);
+        ck_assert_ptr_nonnull(s);
+        memset(s, 'x', len);
+        ck_assert_uint_eq(dwi_safe_run(s, len, t), len);
+        free(s);
+    }
+    /* Bytes after len are not looked at, whatever they are. */
+    ck_assert_uint_eq(dwi_safe_run("abcdefgh\"", 8, t), 8);
+    ck_assert_uint_eq(dwi_safe_run("abcdefghijklmnop\xFF", 16, t), 16);
+    ck_assert_uint_eq(dwi_safe_run("abc\n", 3, t), 3);
+}
+END_TEST
+
+START_TEST(test_safe_run_all_or_nothing_tables)
+{
+    unsigned char none[128] = {0}, all[128];
+    memset(all, 1, sizeof all);
+    char s[128];
+    for (int c = 0; c < 128; c++)
+        s[c] = (char)c;
+    ck_assert_uint_eq(dwi_safe_run(s, sizeof s, none), 0);
+    ck_assert_uint_eq(dwi_safe_run(s, sizeof s, all), sizeof s); /* NUL included: runs are counted, not terminated */
+}
+END_TEST
+
+START_TEST(test_out_char_matches_bytes_at_the_edge)
+{
+    /* The inline single-character append keeps the writer's contract at the last byte and beyond. */
+    for (size_t size = 0; size <= 6; size++) {
+        char a[8], b[8];
+        memset(a, '#', sizeof a);
+        memset(b, '#', sizeof b);
+        dwi_out oa, ob;
+        dwi_out_init(&oa, size ? a : NULL, size);
+        dwi_out_init(&ob, size ? b : NULL, size);
+        for (const char *p = "hello"; *p; p++)
+            dwi_out_char(&oa, *p);
+        dwi_out_bytes(&ob, "hello", 5);
+        size_t na = 0, nb = 0;
+        ck_assert_int_eq(dwi_out_finish(&oa, &na), dwi_out_finish(&ob, &nb));
+        ck_assert_uint_eq(na, 6);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_int_eq(memcmp(a, b, sizeof a), 0);
+    }
+}
+END_TEST
+
 static Suite *common_suite(void)
 {
     Suite *s = suite_create("common");
@@ -102,6 +196,11 @@ static Suite *common_suite(void)
     tcase_add_test(tc, test_out_writer_fits);
     tcase_add_test(tc, test_out_writer_reports_needed_when_short);
     tcase_add_test(tc, test_utf8_decoder_is_strict);
+    tcase_add_test(tc, test_safe_run_stops_at_every_byte_class);
+    tcase_add_test(tc, test_safe_run_stops_at_utf8_and_invalid_bytes);
+    tcase_add_test(tc, test_safe_run_ends_exactly_at_len);
+    tcase_add_test(tc, test_safe_run_all_or_nothing_tables);
+    tcase_add_test(tc, test_out_char_matches_bytes_at_the_edge);
     suite_add_tcase(s, tc);
     return s;
 }
