@@ -147,6 +147,14 @@ enum {
     {"computer", required_argument, NULL, OPT_COMPUTER}
 /* Returns 1 when opt was a selection option (stored), 0 when not; sets *rc on a bad value. */
 int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, int *rc);
+
+/*
+ * Options of a sub-command that takes the global options, --help, one flag (--`flag`, sets *flag_set)
+ * and, when sel is not NULL, the connector selection options. Returns -1 when the command goes on
+ * (optind then points at its operands), else the exit status (0 after --help, EX_USAGE on a bad option).
+ */
+int cli_flag_options(cli_ctx *ctx, int argc, char **argv, const char *help, const char *flag, int *flag_set,
+                     cli_sel *sel);
 /* Builds the configuration the selection describes (config file + overrides). Returns 0 or an exit code. */
 int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg);
 

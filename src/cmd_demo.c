@@ -194,28 +194,11 @@ static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err, ch
 
 int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 {
-    enum { OPT_KEEP = OPT_FIRST_COMMAND_OPTION };
-    static const struct option longopts[] = {
-        CLI_GLOBAL_LONGOPTS, {"keep", no_argument, NULL, OPT_KEEP}, {NULL, 0, NULL, 0},
-    };
-    int keep = 0, opt, rc = 0;
-    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc)) {
-            if (rc)
-                return rc;
-            continue;
-        }
-        switch (opt) {
-        case 'h':
-            fputs(help, stdout);
-            return 0;
-        case OPT_KEEP:
-            keep = 1;
-            break;
-        default:
-            return cli_getopt_error(ctx, argv, opt);
-        }
-    }
+    int keep = 0;
+    int rc = cli_flag_options(ctx, argc, argv, help, "keep", &keep, NULL);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
     if (optind < argc)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
     if (ctx->config_path)

@@ -144,29 +144,12 @@ static int resolve_one(const cli_ctx *ctx, const cli_config *cfg, const cli_conn
 
 int cmd_resolve(cli_ctx *ctx, int argc, char **argv)
 {
-    enum { OPT_EXPLAIN = OPT_FIRST_COMMAND_OPTION };
-    static const struct option longopts[] = {
-        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS, {"explain", no_argument, NULL, OPT_EXPLAIN}, {NULL, 0, NULL, 0},
-    };
     cli_sel sel = {0};
-    int explain = 0, opt, rc = 0;
-    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &sel, opt, optarg, &rc)) {
-            if (rc)
-                return rc;
-            continue;
-        }
-        switch (opt) {
-        case 'h':
-            fputs(help, stdout);
-            return 0;
-        case OPT_EXPLAIN:
-            explain = 1;
-            break;
-        default:
-            return cli_getopt_error(ctx, argv, opt);
-        }
-    }
+    int explain = 0;
+    int rc = cli_flag_options(ctx, argc, argv, help, "explain", &explain, &sel);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
     if (optind < argc) {
         if (sel.drop_dir || argc - optind > 1)
             return cli_usage_error(ctx, "one DropDirectory only (got '%s' too)", argv[argc - 1]);

@@ -66,28 +66,11 @@ static int validate_one(const cli_ctx *ctx, const char *v, size_t len)
 
 int cmd_validate(cli_ctx *ctx, int argc, char **argv)
 {
-    enum { OPT_STDIN = OPT_FIRST_COMMAND_OPTION };
-    static const struct option longopts[] = {
-        CLI_GLOBAL_LONGOPTS, {"stdin", no_argument, NULL, OPT_STDIN}, {NULL, 0, NULL, 0},
-    };
-    int from_stdin = 0, opt, rc = 0;
-    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc)) {
-            if (rc)
-                return rc;
-            continue;
-        }
-        switch (opt) {
-        case 'h':
-            fputs(help, stdout);
-            return 0;
-        case OPT_STDIN:
-            from_stdin = 1;
-            break;
-        default:
-            return cli_getopt_error(ctx, argv, opt);
-        }
-    }
+    int from_stdin = 0;
+    int rc = cli_flag_options(ctx, argc, argv, help, "stdin", &from_stdin, NULL);
+    if (rc >= 0)
+        return rc;
+    rc = 0;
     if (from_stdin && optind < argc)
         return cli_usage_error(ctx, "give values as arguments or with --stdin, not both");
     if (!from_stdin && optind >= argc)

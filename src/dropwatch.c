@@ -95,6 +95,37 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
     return 0;
 }
 
+int cli_flag_options(cli_ctx *ctx, int argc, char **argv, const char *help, const char *flag, int *flag_set,
+                     cli_sel *sel)
+{
+    enum { OPT_FLAG = OPT_FIRST_COMMAND_OPTION };
+    const struct option with_sel[] = {
+        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS, {flag, no_argument, NULL, OPT_FLAG}, {NULL, 0, NULL, 0},
+    };
+    const struct option without_sel[] = {
+        CLI_GLOBAL_LONGOPTS, {flag, no_argument, NULL, OPT_FLAG}, {NULL, 0, NULL, 0},
+    };
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", sel ? with_sel : without_sel, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc) || (sel && cli_sel_option(ctx, sel, opt, optarg, &rc))) {
+            if (rc)
+                return rc;
+            continue;
+        }
+        switch (opt) {
+        case 'h':
+            fputs(help, stdout);
+            return 0;
+        case OPT_FLAG:
+            *flag_set = 1;
+            break;
+        default:
+            return cli_getopt_error(ctx, argv, opt);
+        }
+    }
+    return -1;
+}
+
 int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
 {
     const char *bad = argv[optind - 1];
