@@ -95,6 +95,9 @@ unsigned bench_report_failures(void);
 void bench_fs_describe(const char *path, char *buf, size_t size);
 /* A short label for a row: "<path> (<fstype>)". */
 void bench_fs_label(const char *path, char *buf, size_t size);
+
+/* 0 when `path` is on a memory-backed file system (tmpfs, ramfs), where a flush saves nothing; else 1. */
+int bench_fs_disk_backed(const char *path);
 /* Markdown lines describing CPU, kernel, date and the file systems of the benchmark dirs. */
 void bench_machine_md(char *buf, size_t size);
 
