@@ -118,10 +118,22 @@ def fs_label(path):
                 dash = parts.index("-")
                 mp = parts[4].encode().decode("unicode_escape")
                 if (real == mp or real.startswith(mp.rstrip("/") + "/") or mp == "/") and len(mp) > best:
-                    best, fstype = len(mp), parts[dash + 1]
+                    best, fstype, source = len(mp), parts[dash + 1], parts[dash + 2]
     except OSError:
         pass
-    return f"{path} ({fstype})"
+    return f"{path} ({fstype}{journal_note(fstype, source if best >= 0 else '')})"
+
+
+def journal_note(fstype, source):
+    """' without a journal' for an ext3/ext4 with no /proc/fs/jbd2/<dev>-* entry, like dw_bench."""
+    dev = os.path.basename(source)
+    if fstype not in ("ext3", "ext4") or not dev or not os.path.exists(f"/proc/fs/ext4/{dev}"):
+        return ""
+    try:
+        names = os.listdir("/proc/fs/jbd2")
+    except OSError:
+        return ""
+    return "" if any(n.startswith(dev + "-") for n in names) else " without a journal"
 
 
 def run_bench(bench, *args):
