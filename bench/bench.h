@@ -53,6 +53,8 @@ enum {
 extern bench_config bench_cfg;
 
 /* ---- time and statistics (bench_report.c) ---- */
+/* Turn SIGINT/SIGTERM/SIGHUP into a clean exit at the next bench_now() (scratch directories removed). */
+void bench_catch_signals(void);
 double bench_now(void);                          /* monotonic seconds */
 double bench_median(const double *v, size_t n);  /* NaN for n == 0; v is not modified */
 double bench_quantile(const double *v, size_t n, double q);

@@ -38,17 +38,29 @@ static unsigned scratch_seq;
 static char *scratch_live[SCRATCH_LIVE_MAX];
 static pid_t scratch_owner;
 
-static void remove_quietly(const char *dir)
+/* Remove `dir` and what is in it, one level of subdirectories deep (the batch section's parent). */
+static void remove_quietly_depth(const char *dir, int depth)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
         return;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            (void)unlinkat(dirfd(d), e->d_name, 0);
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) != 0 && errno == EISDIR && depth > 0) {
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+            remove_quietly_depth(sub, depth - 1);
+        }
+    }
     closedir(d);
     (void)rmdir(dir);
+}
+
+static void remove_quietly(const char *dir)
+{
+    remove_quietly_depth(dir, 1);
 }
 
 static void scratch_atexit(void)
@@ -1010,9 +1022,13 @@ static double conc_run(const char *parent, int lib, int procs, unsigned writers,
             if (pid == 0) {
                 close(gate[1]);
                 char c;
-                /* Wait until the parent closes the gate: every child starts together. */
-                while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+                ssize_t n;
+                /* Wait for the parent's go (one byte each): every child starts together. End of file
+                   instead means the parent is gone (stopped by a signal): write nothing. */
+                while ((n = read(gate[0], &c, 1)) < 0 && errno == EINTR)
                     ;
+                if (n != 1)
+                    _exit(0);
                 written[w] = conc_writer(dir, lib, w, files);
                 _exit(0);
             }
@@ -1021,6 +1037,10 @@ static double conc_run(const char *parent, int lib, int procs, unsigned writers,
         close(gate[0]);
         usleep(20000); /* let the children reach the gate */
         t0 = bench_now();
+        char go[64];
+        memset(go, 'g', sizeof go);
+        if (write(gate[1], go, writers) != (ssize_t)writers)
+            bench_die("gate: %s", strerror(errno));
         close(gate[1]);
         for (unsigned w = 0; w < writers; w++) {
             int status;

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +20,42 @@
 
 #include "bench.h"
 
+/*
+ * Ctrl-C or kill: the handler only notes the signal; bench_now(), which every timed loop calls, exits from
+ * normal context so that atexit() removes the scratch directories (no directory walking in a handler).
+ */
+static volatile sig_atomic_t stop_signal;
+static pid_t stop_owner;
+static pthread_t stop_thread;
+
+static void note_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+void bench_catch_signals(void)
+{
+    stop_owner = getpid();
+    stop_thread = pthread_self();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = note_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+    (void)sigaction(SIGHUP, &sa, NULL);
+}
+
 double bench_now(void)
 {
+    /* Only the main thread of the main process stops: writer threads and processes finish their
+       (bounded) work first, so nothing still writes while the scratch directories are removed. */
+    if (stop_signal != 0 && getpid() == stop_owner && pthread_equal(pthread_self(), stop_thread)) {
+        int sig = stop_signal;
+        fprintf(stderr, "dw_bench: stopped by signal %d; removing scratch directories\n", sig);
+        exit(128 + sig);
+    }
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;

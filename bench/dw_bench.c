@@ -327,6 +327,7 @@ int main(int argc, char **argv)
         bench_dump_names(utf8_only);
         return 0;
     }
+    bench_catch_signals();
     if (probe != NULL) {
         if (strcmp(probe, "validate") == 0)
             printf("%.3f\n", bench_validate_ns(utf8_only, c->pure_ms));
