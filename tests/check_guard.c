@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <regex.h>
 #include <sched.h>
@@ -21,6 +20,7 @@
 #include "dropwatch.h"
 #include "../lib/guard_internal.h"
 #include "../lib/quota.h"
+#include "rel_common.h"
 
 /* ---- file-system helpers ---------------------------------------------------------------------------- */
 
@@ -36,30 +36,6 @@ static void make_dir(void)
     ck_assert_int_eq(mkdir(dir, 0750), 0);
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void remove_dir(void)
-{
-    nftw(tmp_root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d)))
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n - 1; /* the listing's own descriptor */
-}
 
 /* Entries of a directory: how many end in .eml, how many are our temps, and the total. */
 typedef struct listing {
@@ -324,7 +300,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    remove_dir();
+    rel_rm_rf(tmp_root);
 }
 
 static int name_matches(const char *name, const char *pattern)
@@ -538,7 +514,7 @@ static const fault_case faults[] = {
 START_TEST(test_injected_fault_leaves_nothing)
 {
     const fault_case *fc = &faults[_i];
-    int fds = count_fds();
+    int fds = rel_count_fds();
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.inject_op = fc->op;
@@ -569,7 +545,7 @@ START_TEST(test_injected_fault_leaves_nothing)
         ck_assert_int_eq(list_dir(dir)->eml, 1);
     }
     dw_drop_close(d);
-    ck_assert_int_eq(count_fds(), fds);
+    ck_assert_int_eq(rel_count_fds(), fds);
 }
 END_TEST
 
@@ -581,7 +557,7 @@ START_TEST(test_stream_write_failure_aborts)
     o.inject_op = DW_OP_WRITE;
     o.inject_errno = ENOSPC;
     o.inject_count = 1;
-    int fds = count_fds();
+    int fds = rel_count_fds();
     dw_drop *d = open_real(&o);
     dw_msg *m;
     dw_io_error e;
@@ -594,7 +570,7 @@ START_TEST(test_stream_write_failure_aborts)
     ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_E_STATE);
     assert_nothing_left(dir);
     dw_drop_close(d);
-    ck_assert_int_eq(count_fds(), fds);
+    ck_assert_int_eq(rel_count_fds(), fds);
 }
 END_TEST
 
@@ -1834,7 +1810,7 @@ START_TEST(test_batch_failures_leave_only_whole_published_prefix)
     size_t lens[16];
     char names[16][DW_FILE_NAME_MAX];
     make_batch(16, bodies, bufs, lens);
-    int fds = count_fds();
+    int fds = rel_count_fds();
     dw_drop *d = open_seam(NULL);
     size_t done = 99;
     dw_io_error e;
@@ -1889,7 +1865,7 @@ START_TEST(test_batch_failures_leave_only_whole_published_prefix)
     ck_assert_int_eq(list_dir(dir)->eml, 5);
     ck_assert_int_eq(list_dir(dir)->temps, 0);
     dw_drop_close(d);
-    ck_assert_int_eq(count_fds(), fds);
+    ck_assert_int_eq(rel_count_fds(), fds);
 
     /* Bad arguments. */
     d = open_real(NULL);

@@ -7,7 +7,7 @@ tests_check_classify_SOURCES = tests/check_classify.c
 tests_check_classify_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_classify_LDADD = $(TESTS_CHECK_LDADD)
 
-tests_check_guard_SOURCES = tests/check_guard.c
+tests_check_guard_SOURCES = tests/check_guard.c tests/rel_common.h
 tests_check_guard_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_guard_LDADD = $(TESTS_CHECK_LDADD)
 
@@ -16,7 +16,7 @@ tests_check_guard_LDADD = $(TESTS_CHECK_LDADD)
 # from the command line (fiu-run -c) around single writes.
 if HAVE_FIU
 check_PROGRAMS += tests/check_guard_fiu
-tests_check_guard_fiu_SOURCES = tests/check_guard_fiu.c
+tests_check_guard_fiu_SOURCES = tests/check_guard_fiu.c tests/rel_common.h
 tests_check_guard_fiu_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_guard_fiu_LDADD = $(TESTS_CHECK_LDADD) -lfiu
 TESTS += tests/check_guard_fiu.sh

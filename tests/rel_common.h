@@ -1,6 +1,6 @@
-/* Helpers shared by the crash, hostile and load programs: deterministic message content that a checker
- * can verify from the file alone, directory listing, and small failure reporting macros. Header-only so
- * each program stays one translation unit. */
+/* Helpers shared by the crash, hostile and load programs and the guard Check suites: deterministic message
+ * content that a checker can verify from the file alone, directory listing and removal, open-descriptor
+ * counting, and small failure reporting macros. Header-only so each program stays one translation unit. */
 #ifndef DW_REL_COMMON_H
 #define DW_REL_COMMON_H
 
@@ -165,6 +165,21 @@ static inline int rel_has_suffix(const char *s, const char *suf)
 static inline int rel_is_temp(const char *name)
 {
     return strncmp(name, ".dwtmp-", 7) == 0 && rel_has_suffix(name, ".tmp");
+}
+
+/* Descriptors this process has open (leak checks compare the count before and after). */
+static inline int rel_count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the listing's own descriptor */
 }
 
 /* Recursively remove a directory tree (test scratch only). */
