@@ -31,11 +31,11 @@
 static unsigned scratch_seq;
 
 /*
- * Scratch directories still present, removed at exit if a run dies half-way (main process only). Room for
- * the batch section, which keeps four a round until it ends, at the largest --rounds.
+ * Scratch directories still present, removed at exit if a run dies half-way (main process only). It grows:
+ * the batch section keeps four a round, in two places, until it ends.
  */
-#define SCRATCH_LIVE_MAX (4 * 257 + 16)
-static char *scratch_live[SCRATCH_LIVE_MAX];
+static char **scratch_live;
+static size_t scratch_cap;
 static pid_t scratch_owner;
 
 /* Remove `dir` and what is in it, one level of subdirectories deep (the batch section's parent). */
@@ -67,7 +67,7 @@ static void scratch_atexit(void)
 {
     if (getpid() != scratch_owner)
         return;
-    for (int i = 0; i < SCRATCH_LIVE_MAX; i++)
+    for (size_t i = 0; i < scratch_cap; i++)
         if (scratch_live[i] != NULL) {
             remove_quietly(scratch_live[i]);
             free(scratch_live[i]);
@@ -88,31 +88,48 @@ void bench_scratch_make(const char *parent, const char *tag, char *buf, size_t s
         if (errno != EEXIST)
             bench_die("mkdir %s: %s", buf, strerror(errno));
     }
-    for (int i = 0; i < SCRATCH_LIVE_MAX; i++)
-        if (scratch_live[i] == NULL) {
-            scratch_live[i] = strdup(buf); /* NULL on failure: only the cleanup after a crash is lost */
-            break;
-        }
+    size_t i = 0;
+    while (i < scratch_cap && scratch_live[i] != NULL)
+        i++;
+    if (i == scratch_cap) {
+        size_t cap = scratch_cap ? scratch_cap * 2 : 64;
+        char **grown = realloc(scratch_live, cap * sizeof *grown);
+        if (grown == NULL)
+            bench_die("out of memory");
+        memset(grown + scratch_cap, 0, (cap - scratch_cap) * sizeof *grown);
+        scratch_live = grown;
+        scratch_cap = cap;
+    }
+    scratch_live[i] = strdup(buf);
+    if (scratch_live[i] == NULL)
+        bench_die("out of memory");
 }
 
 static void scratch_forget(const char *dir)
 {
-    for (int i = 0; i < SCRATCH_LIVE_MAX; i++)
+    for (size_t i = 0; i < scratch_cap; i++)
         if (scratch_live[i] != NULL && strcmp(scratch_live[i], dir) == 0) {
             free(scratch_live[i]);
             scratch_live[i] = NULL;
         }
 }
 
+/* Flush the whole file system holding `dirfd` (everything any side left dirty). */
+static void sync_fs(int dirfd)
+{
+#ifdef HAVE_SYNCFS
+    (void)syncfs(dirfd);
+#else
+    (void)dirfd;
+    sync();
+#endif
+}
+
 static void sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
-#ifdef HAVE_SYNCFS
-        (void)syncfs(fd);
-#else
-        sync();
-#endif
+        sync_fs(fd);
         close(fd);
     }
 }
@@ -429,17 +446,6 @@ void bench_delivery(const char *parent)
 
 /* ---- 2. batch delivery -------------------------------------------------------------------------------- */
 
-/* Flush whatever the previous side left dirty, outside the timed region. */
-static void settle(int dirfd)
-{
-#ifdef HAVE_SYNCFS
-    (void)syncfs(dirfd);
-#else
-    (void)dirfd;
-    sync();
-#endif
-}
-
 /*
  * The raw equivalent of a batch: write every temporary file, one syncfs of the file system, rename each,
  * one fsync of the directory.
@@ -535,7 +541,7 @@ static void batch_round(const char *parent, unsigned batch, unsigned batches, co
                     lib_write(dn, msg, 4096, NULL, 0);
             }
             t[s] += bench_now() - t0;
-            settle(settle_fd);
+            sync_fs(settle_fd); /* untimed: the next side starts with nothing dirty */
         }
     }
     dw_drop_close(db);

@@ -423,11 +423,16 @@ static void unescape_mount(char *s)
     *w = '\0';
 }
 
-static const char *journal_note(const char *fstype, const char *source);
+/* The mount holding a path, from /proc/self/mountinfo. */
+typedef struct mount_info {
+    char mnt[PATH_MAX];
+    char fstype[64];
+    char source[256];
+    char options[512]; /* per-mount options, then the file system's own */
+} mount_info;
 
 /* Find the mount holding `path` (longest mount point that prefixes its real path). */
-static int find_mount(const char *path, char *mnt, size_t msize, char *fstype, size_t fsize, char *source,
-                      size_t ssize, char *options, size_t osize)
+static int find_mount(const char *path, mount_info *m)
 {
     char real[PATH_MAX];
     if (realpath(path, real) == NULL)
@@ -463,14 +468,14 @@ static int find_mount(const char *path, char *mnt, size_t msize, char *fstype, s
         if (prefix && (ml >= best)) {
             best = ml;
             found = 0;
-            snprintf(mnt, msize, "%s", mp);
-            snprintf(fstype, fsize, "%s", fields[dash + 1]);
-            snprintf(source, ssize, "%s", fields[dash + 2]);
+            snprintf(m->mnt, sizeof m->mnt, "%s", mp);
+            snprintf(m->fstype, sizeof m->fstype, "%s", fields[dash + 1]);
+            snprintf(m->source, sizeof m->source, "%s", fields[dash + 2]);
             /* Per-mount options, then the file system's own (e.g. ext4's discard). */
             if (dash + 3 < nf)
-                snprintf(options, osize, "%s,%s", fields[5], fields[dash + 3]);
+                snprintf(m->options, sizeof m->options, "%s,%s", fields[5], fields[dash + 3]);
             else
-                snprintf(options, osize, "%s", fields[5]);
+                snprintf(m->options, sizeof m->options, "%s", fields[5]);
         }
     }
     fclose(f);
@@ -508,21 +513,21 @@ static const char *journal_note(const char *fstype, const char *source)
 
 void bench_fs_describe(const char *path, char *buf, size_t size)
 {
-    char mnt[PATH_MAX], fstype[64], source[256], options[512];
-    if (find_mount(path, mnt, sizeof mnt, fstype, sizeof fstype, source, sizeof source, options, sizeof options) != 0)
+    mount_info m;
+    if (find_mount(path, &m) != 0)
         snprintf(buf, size, "unknown file system");
     else
-        snprintf(buf, size, "%s%s on %s, mounted at %s (%s)", fstype, journal_note(fstype, source), source, mnt,
-                 options);
+        snprintf(buf, size, "%s%s on %s, mounted at %s (%s)", m.fstype, journal_note(m.fstype, m.source), m.source,
+                 m.mnt, m.options);
 }
 
 void bench_fs_label(const char *path, char *buf, size_t size)
 {
-    char mnt[PATH_MAX], fstype[64], source[256], options[512];
-    if (find_mount(path, mnt, sizeof mnt, fstype, sizeof fstype, source, sizeof source, options, sizeof options) != 0)
+    mount_info m;
+    if (find_mount(path, &m) != 0)
         snprintf(buf, size, "%s (?)", path);
     else
-        snprintf(buf, size, "%s (%s%s)", path, fstype, journal_note(fstype, source));
+        snprintf(buf, size, "%s (%s%s)", path, m.fstype, journal_note(m.fstype, m.source));
 }
 
 static void cpu_model(char *buf, size_t size)
@@ -583,8 +588,8 @@ void bench_machine_md(char *buf, size_t size)
 
 int bench_fs_disk_backed(const char *path)
 {
-    char mnt[PATH_MAX], fstype[64], source[256], options[512];
-    if (find_mount(path, mnt, sizeof mnt, fstype, sizeof fstype, source, sizeof source, options, sizeof options) != 0)
+    mount_info m;
+    if (find_mount(path, &m) != 0)
         return 1;
-    return strcmp(fstype, "tmpfs") != 0 && strcmp(fstype, "ramfs") != 0;
+    return strcmp(m.fstype, "tmpfs") != 0 && strcmp(m.fstype, "ramfs") != 0;
 }

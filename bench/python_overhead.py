@@ -108,7 +108,7 @@ def py_raw_write(dirfd, seq, data, tag):
 def fs_label(path):
     """'<path> (<fstype>)' from /proc/self/mountinfo, like dw_bench."""
     real = os.path.realpath(path)
-    best, fstype = -1, "?"
+    best, fstype, source = -1, "?", ""
     try:
         with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as f:
             for line in f:
@@ -121,7 +121,7 @@ def fs_label(path):
                     best, fstype, source = len(mp), parts[dash + 1], parts[dash + 2]
     except OSError:
         pass
-    return f"{path} ({fstype}{journal_note(fstype, source if best >= 0 else '')})"
+    return f"{path} ({fstype}{journal_note(fstype, source)})"
 
 
 def journal_note(fstype, source):
