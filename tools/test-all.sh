@@ -115,6 +115,17 @@ if [ "${DW_SKIP_DISTCHECK:-0}" != 1 ]; then
     grep -E 'archives ready' _build/distcheck.out || true
 fi
 
+# Further stages, one script per area (Windows under Wine, shares, power loss, packaging, monitoring, ...),
+# run in name order after the builds above. Each gets the environment below, prints its own counts as a
+# "NAME: N passed, N failed" line and exits non-zero on any failure, including a missing tool: nothing
+# is skipped silently.
+export DW_TOP="$top" DW_JOBS="$jobs" DW_PYTHON="$python" DW_WERROR="${DW_WERROR:-0}" DW_FULL_BUILD="$top/_build/full"
+for stage in tools/test-all.d/*.sh; do
+    [ -e "$stage" ] || continue
+    log "stage $(basename "$stage" .sh)"
+    bash "$stage" || { echo "stage $(basename "$stage" .sh): FAILED"; status=1; }
+done
+
 log "summary"
 echo "make-check: $total_pass passed, $total_fail failed, $total_skip skipped"
 if [ $status -ne 0 ] || [ $total_fail -ne 0 ]; then
