@@ -23,6 +23,8 @@ dist_man_MANS += \
 	doc/dw_drop_usage.3 \
 	doc/dw_drop_write.3 \
 	doc/dw_drop_write_fd.3 \
+	doc/dw_drop_write_file.3 \
+	doc/dw_drop_write_cb.3 \
 	doc/dw_errno_is_known.3 \
 	doc/dw_errno_name.3 \
 	doc/dw_errno_str.3 \

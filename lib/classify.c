@@ -63,15 +63,62 @@
 #define W_WORKING_SET_QUOTA 1453u
 #define W_TIMEOUT 1460u
 #define W_CANT_RESOLVE_FILENAME 1921u
+#define W_INVALID_FUNCTION 1u
+#define W_NOT_SUPPORTED 50u
+#define W_FILE_EXISTS 80u
+#define W_ALREADY_EXISTS 183u
+#define W_REPARSE_POINT_ENCOUNTERED 4395u
+
+/* errno values some platforms lack (mingw-w64 has no ENOMEDIUM, EUCLEAN, EDQUOT, ESTALE, ...): their rows
+ * exist only where the value does, and the Win32 table derives the nearest value that exists. */
+#ifdef ENOMEDIUM
+#define ROW_ENOMEDIUM(X) X(ENOMEDIUM, PHYSICAL, W_NOT_READY)
+#else
+#define ROW_ENOMEDIUM(X)
+#endif
+#ifdef EMEDIUMTYPE
+#define ROW_EMEDIUMTYPE(X) X(EMEDIUMTYPE, PHYSICAL, W_GEN_FAILURE)
+#else
+#define ROW_EMEDIUMTYPE(X)
+#endif
+#ifdef EUCLEAN
+#define ROW_EUCLEAN(X) X(EUCLEAN, LOGICAL, W_DISK_CORRUPT)
+#define DWI_EUCLEAN EUCLEAN
+#else
+#define ROW_EUCLEAN(X)
+#define DWI_EUCLEAN EBADMSG
+#endif
+#ifdef EDQUOT
+#define ROW_EDQUOT(X) X(EDQUOT, CAPACITY, W_DISK_QUOTA_EXCEEDED)
+#define DWI_EDQUOT EDQUOT
+#else
+#define ROW_EDQUOT(X)
+#define DWI_EDQUOT ENOSPC
+#endif
+#ifdef ESTALE
+#define ROW_ESTALE(X) X(ESTALE, REMOTE, W_NETNAME_DELETED)
+#else
+#define ROW_ESTALE(X)
+#endif
+#ifdef EHOSTDOWN
+#define ROW_EHOSTDOWN(X) X(EHOSTDOWN, REMOTE, W_BAD_NETPATH)
+#else
+#define ROW_EHOSTDOWN(X)
+#endif
+#ifdef EREMOTEIO
+#define ROW_EREMOTEIO(X) X(EREMOTEIO, REMOTE, W_UNEXP_NET_ERR)
+#else
+#define ROW_EREMOTEIO(X)
+#endif
 
 /* errno, class, closest Win32 code (0 = none fits). */
 #define DWI_ERRNO_TABLE(X) \
     X(EIO, PHYSICAL, W_IO_DEVICE) \
     X(ENXIO, PHYSICAL, W_NOT_READY) \
     X(ENODEV, PHYSICAL, W_DEVICE_NOT_CONNECTED) \
-    X(ENOMEDIUM, PHYSICAL, W_NOT_READY) \
-    X(EMEDIUMTYPE, PHYSICAL, W_GEN_FAILURE) \
-    X(EUCLEAN, LOGICAL, W_DISK_CORRUPT) \
+    ROW_ENOMEDIUM(X) \
+    ROW_EMEDIUMTYPE(X) \
+    ROW_EUCLEAN(X) \
     X(EBADMSG, LOGICAL, W_FILE_CORRUPT) \
     X(EROFS, LOGICAL, W_WRITE_PROTECT) \
     X(EINTR, TRANSIENT, W_OPERATION_ABORTED) \
@@ -84,7 +131,7 @@
     X(EMFILE, TRANSIENT, W_TOO_MANY_OPEN_FILES) \
     X(ENFILE, TRANSIENT, W_TOO_MANY_OPEN_FILES) \
     X(ENOSPC, CAPACITY, W_DISK_FULL) \
-    X(EDQUOT, CAPACITY, W_DISK_QUOTA_EXCEEDED) \
+    ROW_EDQUOT(X) \
     X(EFBIG, CAPACITY, W_FILE_TOO_LARGE) \
     X(EACCES, ACCESS, W_ACCESS_DENIED) \
     X(EPERM, ACCESS, W_ACCESS_DENIED) \
@@ -94,70 +141,75 @@
     X(ENAMETOOLONG, CONFIGURATION, W_FILENAME_EXCED_RANGE) \
     X(EINVAL, CONFIGURATION, W_INVALID_PARAMETER) \
     X(EXDEV, CONFIGURATION, W_NOT_SAME_DEVICE) \
-    X(ESTALE, REMOTE, W_NETNAME_DELETED) \
+    ROW_ESTALE(X) \
     X(ECONNRESET, REMOTE, W_NETNAME_DELETED) \
     X(ECONNABORTED, REMOTE, W_CONNECTION_ABORTED) \
     X(ECONNREFUSED, REMOTE, W_CONNECTION_REFUSED) \
-    X(EHOSTDOWN, REMOTE, W_BAD_NETPATH) \
+    ROW_EHOSTDOWN(X) \
     X(EHOSTUNREACH, REMOTE, W_HOST_UNREACHABLE) \
     X(ENETDOWN, REMOTE, W_UNEXP_NET_ERR) \
     X(ENETUNREACH, REMOTE, W_NETWORK_UNREACHABLE) \
     X(ENETRESET, REMOTE, W_NETNAME_DELETED) \
     X(ENOLCK, REMOTE, 0u) \
-    X(EREMOTEIO, REMOTE, W_UNEXP_NET_ERR)
+    ROW_EREMOTEIO(X)
 
-/* Win32 code, symbolic name, class. */
+/* Win32 code, symbolic name, class, the errno derived from it on Windows (the native code is the fact). */
 #define DWI_WIN32_TABLE(X) \
-    X(W_NOT_READY, "ERROR_NOT_READY", PHYSICAL) \
-    X(W_CRC, "ERROR_CRC", PHYSICAL) \
-    X(W_SEEK, "ERROR_SEEK", PHYSICAL) \
-    X(W_SECTOR_NOT_FOUND, "ERROR_SECTOR_NOT_FOUND", PHYSICAL) \
-    X(W_WRITE_FAULT, "ERROR_WRITE_FAULT", PHYSICAL) \
-    X(W_READ_FAULT, "ERROR_READ_FAULT", PHYSICAL) \
-    X(W_GEN_FAILURE, "ERROR_GEN_FAILURE", PHYSICAL) \
-    X(W_IO_DEVICE, "ERROR_IO_DEVICE", PHYSICAL) \
-    X(W_DEVICE_NOT_CONNECTED, "ERROR_DEVICE_NOT_CONNECTED", PHYSICAL) \
-    X(W_FILE_CORRUPT, "ERROR_FILE_CORRUPT", LOGICAL) \
-    X(W_DISK_CORRUPT, "ERROR_DISK_CORRUPT", LOGICAL) \
-    X(W_WRITE_PROTECT, "ERROR_WRITE_PROTECT", LOGICAL) \
-    X(W_FILE_SYSTEM_LIMITATION, "ERROR_FILE_SYSTEM_LIMITATION", LOGICAL) \
-    X(W_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION", TRANSIENT) \
-    X(W_LOCK_VIOLATION, "ERROR_LOCK_VIOLATION", TRANSIENT) \
-    X(W_BUSY, "ERROR_BUSY", TRANSIENT) \
-    X(W_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", TRANSIENT) \
-    X(W_OUTOFMEMORY, "ERROR_OUTOFMEMORY", TRANSIENT) \
-    X(W_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", TRANSIENT) \
-    X(W_WORKING_SET_QUOTA, "ERROR_WORKING_SET_QUOTA", TRANSIENT) \
-    X(W_TOO_MANY_OPEN_FILES, "ERROR_TOO_MANY_OPEN_FILES", TRANSIENT) \
-    X(W_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED", TRANSIENT) \
-    X(W_TIMEOUT, "ERROR_TIMEOUT", TRANSIENT) \
-    X(W_DISK_FULL, "ERROR_DISK_FULL", CAPACITY) \
-    X(W_HANDLE_DISK_FULL, "ERROR_HANDLE_DISK_FULL", CAPACITY) \
-    X(W_DISK_QUOTA_EXCEEDED, "ERROR_DISK_QUOTA_EXCEEDED", CAPACITY) \
-    X(W_FILE_TOO_LARGE, "ERROR_FILE_TOO_LARGE", CAPACITY) \
-    X(W_ACCESS_DENIED, "ERROR_ACCESS_DENIED", ACCESS) \
-    X(W_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD", ACCESS) \
-    X(W_NETWORK_ACCESS_DENIED, "ERROR_NETWORK_ACCESS_DENIED", ACCESS) \
-    X(W_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", CONFIGURATION) \
-    X(W_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", CONFIGURATION) \
-    X(W_INVALID_NAME, "ERROR_INVALID_NAME", CONFIGURATION) \
-    X(W_DIRECTORY, "ERROR_DIRECTORY", CONFIGURATION) \
-    X(W_FILENAME_EXCED_RANGE, "ERROR_FILENAME_EXCED_RANGE", CONFIGURATION) \
-    X(W_BAD_PATHNAME, "ERROR_BAD_PATHNAME", CONFIGURATION) \
-    X(W_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", CONFIGURATION) \
-    X(W_NOT_SAME_DEVICE, "ERROR_NOT_SAME_DEVICE", CONFIGURATION) \
-    X(W_CANT_RESOLVE_FILENAME, "ERROR_CANT_RESOLVE_FILENAME", CONFIGURATION) \
-    X(W_BAD_NETPATH, "ERROR_BAD_NETPATH", REMOTE) \
-    X(W_NETWORK_BUSY, "ERROR_NETWORK_BUSY", REMOTE) \
-    X(W_DEV_NOT_EXIST, "ERROR_DEV_NOT_EXIST", REMOTE) \
-    X(W_UNEXP_NET_ERR, "ERROR_UNEXP_NET_ERR", REMOTE) \
-    X(W_NETNAME_DELETED, "ERROR_NETNAME_DELETED", REMOTE) \
-    X(W_BAD_NET_NAME, "ERROR_BAD_NET_NAME", REMOTE) \
-    X(W_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", REMOTE) \
-    X(W_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", REMOTE) \
-    X(W_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", REMOTE) \
-    X(W_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", REMOTE) \
-    X(W_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", REMOTE)
+    X(W_NOT_READY, "ERROR_NOT_READY", PHYSICAL, ENXIO) \
+    X(W_CRC, "ERROR_CRC", PHYSICAL, EIO) \
+    X(W_SEEK, "ERROR_SEEK", PHYSICAL, EIO) \
+    X(W_SECTOR_NOT_FOUND, "ERROR_SECTOR_NOT_FOUND", PHYSICAL, EIO) \
+    X(W_WRITE_FAULT, "ERROR_WRITE_FAULT", PHYSICAL, EIO) \
+    X(W_READ_FAULT, "ERROR_READ_FAULT", PHYSICAL, EIO) \
+    X(W_GEN_FAILURE, "ERROR_GEN_FAILURE", PHYSICAL, EIO) \
+    X(W_IO_DEVICE, "ERROR_IO_DEVICE", PHYSICAL, EIO) \
+    X(W_DEVICE_NOT_CONNECTED, "ERROR_DEVICE_NOT_CONNECTED", PHYSICAL, ENODEV) \
+    X(W_FILE_CORRUPT, "ERROR_FILE_CORRUPT", LOGICAL, EBADMSG) \
+    X(W_DISK_CORRUPT, "ERROR_DISK_CORRUPT", LOGICAL, DWI_EUCLEAN) \
+    X(W_WRITE_PROTECT, "ERROR_WRITE_PROTECT", LOGICAL, EROFS) \
+    X(W_FILE_SYSTEM_LIMITATION, "ERROR_FILE_SYSTEM_LIMITATION", LOGICAL, EIO) \
+    X(W_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION", TRANSIENT, EBUSY) \
+    X(W_LOCK_VIOLATION, "ERROR_LOCK_VIOLATION", TRANSIENT, EBUSY) \
+    X(W_BUSY, "ERROR_BUSY", TRANSIENT, EBUSY) \
+    X(W_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", TRANSIENT, ENOMEM) \
+    X(W_OUTOFMEMORY, "ERROR_OUTOFMEMORY", TRANSIENT, ENOMEM) \
+    X(W_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", TRANSIENT, ENOBUFS) \
+    X(W_WORKING_SET_QUOTA, "ERROR_WORKING_SET_QUOTA", TRANSIENT, ENOMEM) \
+    X(W_TOO_MANY_OPEN_FILES, "ERROR_TOO_MANY_OPEN_FILES", TRANSIENT, EMFILE) \
+    X(W_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED", TRANSIENT, EINTR) \
+    X(W_TIMEOUT, "ERROR_TIMEOUT", TRANSIENT, ETIMEDOUT) \
+    X(W_DISK_FULL, "ERROR_DISK_FULL", CAPACITY, ENOSPC) \
+    X(W_HANDLE_DISK_FULL, "ERROR_HANDLE_DISK_FULL", CAPACITY, ENOSPC) \
+    X(W_DISK_QUOTA_EXCEEDED, "ERROR_DISK_QUOTA_EXCEEDED", CAPACITY, DWI_EDQUOT) \
+    X(W_FILE_TOO_LARGE, "ERROR_FILE_TOO_LARGE", CAPACITY, EFBIG) \
+    X(W_ACCESS_DENIED, "ERROR_ACCESS_DENIED", ACCESS, EACCES) \
+    X(W_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD", ACCESS, EPERM) \
+    X(W_NETWORK_ACCESS_DENIED, "ERROR_NETWORK_ACCESS_DENIED", ACCESS, EACCES) \
+    X(W_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", CONFIGURATION, ENOENT) \
+    X(W_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", CONFIGURATION, ENOENT) \
+    X(W_INVALID_NAME, "ERROR_INVALID_NAME", CONFIGURATION, EINVAL) \
+    X(W_DIRECTORY, "ERROR_DIRECTORY", CONFIGURATION, ENOTDIR) \
+    X(W_FILENAME_EXCED_RANGE, "ERROR_FILENAME_EXCED_RANGE", CONFIGURATION, ENAMETOOLONG) \
+    X(W_BAD_PATHNAME, "ERROR_BAD_PATHNAME", CONFIGURATION, EINVAL) \
+    X(W_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", CONFIGURATION, EINVAL) \
+    X(W_NOT_SAME_DEVICE, "ERROR_NOT_SAME_DEVICE", CONFIGURATION, EXDEV) \
+    X(W_CANT_RESOLVE_FILENAME, "ERROR_CANT_RESOLVE_FILENAME", CONFIGURATION, ELOOP) \
+    X(W_BAD_NETPATH, "ERROR_BAD_NETPATH", REMOTE, EHOSTUNREACH) \
+    X(W_NETWORK_BUSY, "ERROR_NETWORK_BUSY", REMOTE, ENETDOWN) \
+    X(W_DEV_NOT_EXIST, "ERROR_DEV_NOT_EXIST", REMOTE, ENETDOWN) \
+    X(W_UNEXP_NET_ERR, "ERROR_UNEXP_NET_ERR", REMOTE, ENETDOWN) \
+    X(W_NETNAME_DELETED, "ERROR_NETNAME_DELETED", REMOTE, ECONNRESET) \
+    X(W_BAD_NET_NAME, "ERROR_BAD_NET_NAME", REMOTE, EHOSTUNREACH) \
+    X(W_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", REMOTE, ETIMEDOUT) \
+    X(W_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", REMOTE, ENETUNREACH) \
+    X(W_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", REMOTE, EHOSTUNREACH) \
+    X(W_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", REMOTE, ECONNREFUSED) \
+    X(W_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", REMOTE, ECONNABORTED) \
+    X(W_INVALID_FUNCTION, "ERROR_INVALID_FUNCTION", CONFIGURATION, ENOSYS) \
+    X(W_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", CONFIGURATION, ENOTSUP) \
+    X(W_FILE_EXISTS, "ERROR_FILE_EXISTS", TRANSIENT, EEXIST) \
+    X(W_ALREADY_EXISTS, "ERROR_ALREADY_EXISTS", TRANSIENT, EEXIST) \
+    X(W_REPARSE_POINT_ENCOUNTERED, "ERROR_REPARSE_POINT_ENCOUNTERED", CONFIGURATION, ELOOP)
 
 typedef struct errno_entry {
     int errnum;
@@ -170,19 +222,20 @@ typedef struct win32_entry {
     uint32_t code;
     const char *name;
     dw_class cls;
+    int errnum;
 } win32_entry;
 
 #define ERRNO_ROW(e, c, w) {e, #e, DW_CLASS_##c, w},
 static const errno_entry errno_table[] = {DWI_ERRNO_TABLE(ERRNO_ROW)};
 
-#define WIN32_ROW(code, name, c) {code, name, DW_CLASS_##c},
+#define WIN32_ROW(code, name, c, e) {code, name, DW_CLASS_##c, e},
 static const win32_entry win32_table[] = {DWI_WIN32_TABLE(WIN32_ROW)};
 
 /* Position of errnum in errno_table, or -1. The switch is built from the same list, so each case
  * returns its own row index (counted by an enum generated alongside). */
 #define ERRNO_IDX(e, c, w) IDX_##e,
 enum { DWI_ERRNO_TABLE(ERRNO_IDX) ERRNO_COUNT };
-#define WIN32_IDX(code, name, c) WIDX_##code,
+#define WIN32_IDX(code, name, c, e) WIDX_##code,
 enum { DWI_WIN32_TABLE(WIN32_IDX) WIN32_COUNT };
 
 static int errno_index(int errnum)
@@ -200,7 +253,7 @@ static int errno_index(int errnum)
 static int win32_index(uint32_t code)
 {
     switch (code) {
-#define WIN32_CASE(code, name, c) case code: return WIDX_##code;
+#define WIN32_CASE(code, name, c, e) case code: return WIDX_##code;
         DWI_WIN32_TABLE(WIN32_CASE)
     default: return -1;
     }
@@ -258,6 +311,33 @@ uint32_t dw_win32_from_errno(int errnum)
 {
     int i = errno_index(errnum);
     return i < 0 ? 0 : errno_table[i].win32;
+}
+
+int dwi_err_errno(int rc)
+{
+    if (rc >= 0)
+        return 0;
+    if (dwi_err_is_win32(rc)) {
+        int i = win32_index((uint32_t)(-rc) & ~(uint32_t)DWI_ERR_WIN32);
+        return i < 0 ? EIO : win32_table[i].errnum;
+    }
+    return -rc;
+}
+
+uint32_t dwi_err_native(int rc)
+{
+    if (rc >= 0)
+        return 0;
+    if (dwi_err_is_win32(rc))
+        return (uint32_t)(-rc) & ~(uint32_t)DWI_ERR_WIN32;
+    return dw_win32_from_errno(-rc);
+}
+
+dw_class dwi_err_class(int rc)
+{
+    if (rc >= 0)
+        return DW_CLASS_NONE;
+    return dwi_err_is_win32(rc) ? dw_class_from_win32(dwi_err_native(rc)) : dw_class_from_errno(-rc);
 }
 
 static const struct {
@@ -337,7 +417,12 @@ dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
 {
     char tmp[256];
     const char *text;
-#if defined(_GNU_SOURCE) && defined(__GLIBC__)
+#if defined(_WIN32)
+    /* The C runtime's table (strerror_s: the thread-safe variant the Microsoft CRT offers). */
+    if (strerror_s(tmp, sizeof tmp, errnum) != 0)
+        tmp[0] = '\0';
+    text = tmp;
+#elif defined(_GNU_SOURCE) && defined(__GLIBC__)
     /* GNU strerror_r returns either tmp or a static immutable string; both are safe to read here. */
     text = strerror_r(errnum, tmp, sizeof tmp);
 #else
@@ -353,6 +438,20 @@ dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
     if (!text)
         return DW_E_INVAL;
     return dwi_copy_out(text, strlen(text), buf, size, needed);
+}
+
+void dwi_io_error_set_code(dw_io_error *err, dw_op op, int code, const char *path)
+{
+    if (!err)
+        return;
+    if (!dwi_err_is_win32(code)) {
+        dw_io_error_set(err, op, code < 0 ? -code : EIO, 0, path);
+        return;
+    }
+    /* Native: the class is the Win32 code's, errno is only derived from it. */
+    uint32_t w = dwi_err_native(code);
+    dw_io_error_set(err, op, 0, w, path);
+    err->sys_errno = dwi_err_errno(code);
 }
 
 void dw_io_error_clear(dw_io_error *err)

@@ -20,7 +20,7 @@
 /* Quota reservations of streamed messages grow by at least this much, so the ledger lock is not taken on
  * every small write. */
 #define RESERVE_STEP (64u * 1024u)
-/* Copy buffer of dw_drop_write_fd(). */
+/* Copy buffer of dw_drop_write_fd(), _file() and _cb(). */
 #define COPY_BUF (64u * 1024u)
 
 /* ---- small helpers ---------------------------------------------------------------------------------- */
@@ -86,7 +86,7 @@ int dwi_inject(dw_drop *d, dw_op op)
 dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, const char *name, unsigned attempts)
 {
     if (err) {
-        dw_io_error_set(err, op, neg_errno < 0 ? -neg_errno : EIO, 0, NULL);
+        dwi_io_error_set_code(err, op, neg_errno < 0 ? neg_errno : -EIO, NULL);
         dwi_out o;
         dwi_out_init(&o, err->path, sizeof err->path);
         dwi_out_str(&o, d->path);
@@ -106,7 +106,7 @@ dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, 
  * Returns 1 after sleeping when another attempt should be made. */
 static int should_retry(dw_drop *d, int rc, unsigned attempt)
 {
-    if (rc >= 0 || dw_class_from_errno(-rc) != DW_CLASS_TRANSIENT || attempt > d->opts.retry_max)
+    if (rc >= 0 || dwi_err_class(rc) != DW_CLASS_TRANSIENT || attempt > d->opts.retry_max)
         return 0;
     uint64_t delay = d->opts.retry_base_ms;
     for (unsigned i = 1; i < attempt && delay < d->opts.retry_cap_ms; i++)
@@ -277,7 +277,7 @@ static void drop_free(dw_drop *d)
     if (!d)
         return;
     dwi_quota_free(d);
-    if (d->dirfd >= 0)
+    if (d->dirfd != DWI_FD_NONE)
         d->ops->close(d->ctx, d->dirfd);
     free(d->path);
     free(d->prefix);
@@ -308,7 +308,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
         return DW_E_NOMEM;
     d->ops = ops;
     d->ctx = ctx;
-    d->dirfd = -1;
+    d->dirfd = DWI_FD_NONE;
     d->opts = *opts;
     d->opts.name_prefix = NULL;
     d->opts.machine_name = NULL;
@@ -352,25 +352,29 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
     atomic_store(&d->record_next, 1 + (mix64(d->salt) >> 24));
 
     unsigned attempt = 0;
+    dwi_fd dirfd = DWI_FD_NONE;
     do {
         attempt++;
         rc = dwi_inject(d, DW_OP_OPEN_DIR);
-        if (!rc)
-            rc = ops->open_dir(ctx, path);
+        if (!rc) {
+            dirfd = ops->open_dir(ctx, path);
+            rc = dirfd < 0 ? (int)dirfd : 0;
+        }
     } while (rc < 0 && should_retry(d, rc, attempt));
     if (rc < 0) {
         dw_status st = dwi_fail(d, err, DW_OP_OPEN_DIR, rc, NULL, attempt);
         /* O_NOFOLLOW on a symlink: the symlink was refused, say so. */
-        if (err && -rc == ELOOP)
+        int e = dwi_err_errno(rc);
+        if (err && e == ELOOP)
             dwi_io_error_detail(err, "the drop directory is a symlink (refused)");
-        else if (err && -rc == ENOENT)
+        else if (err && e == ENOENT)
             dwi_io_error_detail(err, "the drop directory does not exist (it is never created automatically)");
-        else if (err && -rc == ENOTDIR)
+        else if (err && e == ENOTDIR)
             dwi_io_error_detail(err, "the drop path is not a directory");
         drop_free(d);
         return st;
     }
-    d->dirfd = rc;
+    d->dirfd = dirfd;
 
     if (opts->quota_bytes) {
         dw_status st = dwi_quota_open(d, err);
@@ -385,7 +389,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
 
 dw_status dw_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts, dw_io_error *err)
 {
-    return dwi_drop_open_ops(out, path, opts, &dwi_posix_ops, NULL, err);
+    return dwi_drop_open_ops(out, path, opts, &dwi_default_ops, NULL, err);
 }
 
 void dw_drop_close(dw_drop *drop)
@@ -405,21 +409,20 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
         return DW_E_INVAL;
     }
-    const dwi_ops *ops = &dwi_posix_ops;
+    const dwi_ops *ops = &dwi_default_ops;
     int rc = ops->mkdir(NULL, path, mode ? mode : 0750);
-    if (rc == -EEXIST) {
+    if (rc < 0 && dwi_err_errno(rc) == EEXIST) {
         /* Existing is fine only when it really is a directory (not a symlink to one, not a file). */
-        int fd = ops->open_dir(NULL, path);
+        dwi_fd fd = ops->open_dir(NULL, path);
         if (fd >= 0) {
             ops->close(NULL, fd);
             return DW_OK;
         }
-        rc = fd;
-        dw_io_error_set(err, DW_OP_MKDIR, -rc, 0, path);
+        dwi_io_error_set_code(err, DW_OP_MKDIR, (int)fd, path);
         return DW_E_IO;
     }
     if (rc < 0) {
-        dw_io_error_set(err, DW_OP_MKDIR, -rc, 0, path);
+        dwi_io_error_set_code(err, DW_OP_MKDIR, rc, path);
         return DW_E_IO;
     }
     return DW_OK;
@@ -431,9 +434,9 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
 static void discard_temp(dw_msg *m)
 {
     dw_drop *d = m->drop;
-    if (m->fd >= 0) {
+    if (m->fd != DWI_FD_NONE) {
         d->ops->close(d->ctx, m->fd);
-        m->fd = -1;
+        m->fd = DWI_FD_NONE;
     }
     if (!m->tmp[0])
         return;
@@ -493,13 +496,16 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
     }
     unsigned attempt = 0, names = 0;
     int rc;
+    dwi_fd fd = DWI_FD_NONE;
     for (;;) {
         attempt++;
         make_temp_name(d, m->tmp);
         rc = dwi_inject(d, DW_OP_CREATE);
-        if (!rc)
-            rc = d->ops->create(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
-        if (rc == -EEXIST && ++names < NAME_ATTEMPTS) {
+        if (!rc) {
+            fd = d->ops->create(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
+            rc = fd < 0 ? (int)fd : 0;
+        }
+        if (rc < 0 && dwi_err_errno(rc) == EEXIST && ++names < NAME_ATTEMPTS) {
             attempt--;
             continue;
         }
@@ -513,14 +519,14 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
         m->tmp[0] = '\0';
         return st;
     }
-    m->fd = rc;
+    m->fd = fd;
     if (reserve) {
         rc = d->ops->ftruncate(d->ctx, m->fd, reserve);
         if (rc < 0) {
             st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
             dwi_quota_release(d, reserve);
             d->ops->close(d->ctx, m->fd);
-            m->fd = -1;
+            m->fd = DWI_FD_NONE;
             d->ops->unlink(d->ctx, d->dirfd, m->tmp);
             m->tmp[0] = '\0';
             dwi_dirop_end(d);
@@ -542,7 +548,7 @@ static dw_status write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_
         if (d->opts.inject_short_write && chunk > d->opts.inject_short_write)
             chunk = d->opts.inject_short_write;
         attempt++;
-        ssize_t n = dwi_inject(d, DW_OP_WRITE);
+        dwi_ssize n = dwi_inject(d, DW_OP_WRITE);
         if (!n)
             n = d->ops->write(d->ctx, m->fd, p, chunk);
         if (n > 0) {
@@ -586,7 +592,7 @@ static dw_status format_envelope(const dw_envelope *env, uint64_t mime_len, char
 static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, uint64_t record_id, dw_io_error *err)
 {
     m->drop = d;
-    m->fd = -1;
+    m->fd = DWI_FD_NONE;
     m->priority = opts->priority;
     m->record_id = record_id ? record_id : atomic_fetch_add(&d->record_next, 1);
     char *hdr = NULL;
@@ -659,7 +665,7 @@ dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *e
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, msg ? msg->drop->path : NULL);
         return DW_E_INVAL;
     }
-    if (msg->failed || msg->fd < 0)
+    if (msg->failed || msg->fd == DWI_FD_NONE)
         return DW_E_STATE;
     if (len == 0)
         return DW_OK;
@@ -716,8 +722,8 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
         return dwi_fail(d, err, DW_OP_STAT, rc, m->tmp, 1);
     m->dev = sb.dev;
     m->ino = sb.ino;
-    int fd = m->fd;
-    m->fd = -1;
+    dwi_fd fd = m->fd;
+    m->fd = DWI_FD_NONE;
     rc = dwi_inject(d, DW_OP_CLOSE);
     if (rc < 0)
         d->ops->close(d->ctx, fd); /* an injected close failure still releases the descriptor, like Linux */
@@ -746,7 +752,7 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         rc = dwi_inject(d, DW_OP_RENAME);
         if (!rc)
             rc = d->ops->rename_noreplace(d->ctx, d->dirfd, m->tmp, final);
-        if (rc == -EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
+        if (rc < 0 && dwi_err_errno(rc) == EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
             /* Someone holds that name: Exchange naming moves to the next record id, unique naming to the
              * next sequence number (make_final_name draws it). */
             if (d->opts.naming == DW_NAMING_EXCHANGE)
@@ -764,7 +770,7 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         dwi_stat sb;
         int src = d->ops->stat(d->ctx, d->dirfd, final, &sb);
         /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
-        if ((src < 0 && src != -ENOENT) ||
+        if ((src < 0 && dwi_err_errno(src) != ENOENT) ||
             (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
             d->ops->unlink(d->ctx, d->dirfd, final);
             st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
@@ -834,7 +840,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         if (needed)
             *needed = DW_FILE_NAME_MAX;
         st = DW_E_BUFFER;
-    } else if (msg->failed || msg->fd < 0) {
+    } else if (msg->failed || msg->fd == DWI_FD_NONE) {
         st = DW_E_STATE;
     } else if (msg->check_mime && msg->size - msg->header_size != msg->mime_expected) {
         /* X-EndOfInjectedXHeaders already announced another MIME length: publishing would lie. */
@@ -915,28 +921,45 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
     return dw_msg_commit(m, name_out, size, needed, err);
 }
 
-dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
-                           size_t *needed, dw_io_error *err)
+/* A source of a one-shot copy: a handle read through the ops table, or the caller's callback. */
+typedef struct copy_src {
+    dwi_fd fd;
+    dw_read_fn fn;
+    void *user;
+} copy_src;
+
+static dwi_ssize src_read(dw_drop *d, const copy_src *src, void *buf, size_t len)
 {
-    dw_msg_options o;
-    dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
-    if (st != DW_OK)
-        return st;
+    if (!src->fn)
+        return d->ops->read(d->ctx, src->fd, buf, len);
+    size_t got = 0;
+    int e = src->fn(src->user, buf, len, &got);
+    if (e)
+        return e > 0 ? -e : -EIO;
+    return got > len ? -EINVAL : (dwi_ssize)got;
+}
+
+/* Copy a source into a new message until it reports the end. known_size: the source's size when it is a
+ * regular file (announced to an envelope that carries the MIME length), else -1. */
+static dw_status write_from(dw_drop *drop, const copy_src *src, int64_t known_size, const char *src_path,
+                            const dw_msg_options *o_in, char *name_out, size_t size, size_t *needed,
+                            dw_io_error *err)
+{
+    dw_msg_options o = *o_in;
     if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
         /* The envelope announces the MIME length: take it from a regular file (read from its start). */
-        dwi_stat sb;
-        if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg) {
+        if (known_size < 0) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
             dwi_io_error_detail(err, "an envelope with the MIME length needs expected_size for this source");
             return DW_E_INVAL;
         }
-        o.expected_size = sb.size;
+        o.expected_size = (uint64_t)known_size;
     }
     unsigned char *buf = malloc(COPY_BUF);
     if (!buf)
         return DW_E_NOMEM;
     dw_msg *m;
-    st = msg_begin(drop, &m, &o, err);
+    dw_status st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
         return st;
@@ -944,15 +967,15 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     unsigned attempt = 0;
     for (;;) {
         attempt++;
-        ssize_t n = dwi_inject(drop, DW_OP_READ);
+        dwi_ssize n = dwi_inject(drop, DW_OP_READ);
         if (!n)
-            n = drop->ops->read(drop->ctx, fd, buf, COPY_BUF);
+            n = src_read(drop, src, buf, COPY_BUF);
         if (n == 0)
             break;
         if (n < 0) {
             if (should_retry(drop, (int)n, attempt))
                 continue;
-            dw_io_error_set(err, DW_OP_READ, (int)-n, 0, NULL);
+            dwi_io_error_set_code(err, DW_OP_READ, (int)n, src_path);
             if (err)
                 err->attempts = attempt;
             st = DW_E_IO;
@@ -969,6 +992,60 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
         return st;
     }
     return dw_msg_commit(m, name_out, size, needed, err);
+}
+
+/* The size of a regular file behind fd, or -1. */
+static int64_t regular_size(dw_drop *drop, dwi_fd fd)
+{
+    dwi_stat sb;
+    if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg)
+        return -1;
+    return (int64_t)sb.size;
+}
+
+#ifndef _WIN32
+dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
+                           size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
+    copy_src src = {fd, NULL, NULL};
+    int64_t known = -1;
+    if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH)
+        known = regular_size(drop, fd);
+    return write_from(drop, &src, known, NULL, &o, name_out, size, needed, err);
+}
+#endif
+
+dw_status dw_drop_write_file(dw_drop *drop, const char *path, const dw_msg_options *opts, char *name_out,
+                             size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, !path || !*path, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
+    dwi_fd fd = drop->ops->open_read(drop->ctx, path);
+    if (fd < 0) {
+        dwi_io_error_set_code(err, DW_OP_READ, (int)fd, path);
+        return DW_E_IO;
+    }
+    copy_src src = {fd, NULL, NULL};
+    st = write_from(drop, &src, regular_size(drop, fd), path, &o, name_out, size, needed, err);
+    drop->ops->close(drop->ctx, fd);
+    return st;
+}
+
+dw_status dw_drop_write_cb(dw_drop *drop, dw_read_fn read, void *user, const dw_msg_options *opts, char *name_out,
+                           size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, !read, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return st;
+    copy_src src = {DWI_FD_NONE, read, user};
+    return write_from(drop, &src, -1, NULL, &o, name_out, size, needed, err);
 }
 
 /* ---- batch ------------------------------------------------------------------------------------------- */
@@ -989,7 +1066,7 @@ static dw_status sync_group(dw_drop *d, batch_item *items, size_t n, dw_io_error
     int rc = dwi_inject(d, DW_OP_FSYNC);
     if (!rc)
         rc = d->ops->syncfs(d->ctx, d->dirfd);
-    if (rc == -ENOSYS || rc == -EINVAL || rc == -ENOTSUP) {
+    if (rc < 0 && (dwi_err_errno(rc) == ENOSYS || dwi_err_errno(rc) == EINVAL || dwi_err_errno(rc) == ENOTSUP)) {
         rc = 0;
         for (size_t i = 0; i < n && rc >= 0; i++)
             rc = d->ops->fsync(d->ctx, items[i].m.fd, 0);
@@ -1131,7 +1208,7 @@ dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_sc
                 int u = dwi_inject(d, DW_OP_UNLINK);
                 if (!u)
                     u = d->ops->unlink(d->ctx, d->dirfd, name);
-                if (u == 0 || u == -ENOENT)
+                if (u == 0 || dwi_err_errno(u) == ENOENT)
                     continue;
                 dw_status s = dwi_fail(d, err, DW_OP_UNLINK, u, name, 1);
                 d->ops->dir_close(d->ctx, dir);

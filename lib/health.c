@@ -110,5 +110,5 @@ dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, uns
 dw_status dw_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds, dw_health *out,
                          dw_io_error *err)
 {
-    return dwi_drop_health_ops(path, opts, stale_age_seconds, out, &dwi_posix_ops, NULL, err);
+    return dwi_drop_health_ops(path, opts, stale_age_seconds, out, &dwi_default_ops, NULL, err);
 }

@@ -2,15 +2,48 @@
  * const table of function pointers (dwi_ops) so that a Windows implementation can be added beside
  * platform_posix.c, and so that tests and the per-handle fault injection can fail any step.
  *
- * Conventions: every function returns >= 0 on success and a negated errno value on failure (never -1 +
- * errno: the value travels explicitly, which keeps wrappers and injection simple). `ctx` is the opaque
- * pointer stored with the table (NULL for the real POSIX table); implementations may ignore it. */
+ * Conventions: every function returns >= 0 on success and a negative failure code (dwi_err) on failure
+ * (never -1 + errno: the value travels explicitly, which keeps wrappers and injection simple). A failure
+ * code is a negated errno on POSIX; on Windows it carries the GetLastError() value itself
+ * (dwi_err_win32()), so the native code is the primary fact and the portable errno is derived from it
+ * (dwi_err_errno()), never the other way round. Handles are native (dwi_fd: a descriptor on POSIX, a HANDLE
+ * on Windows). `ctx` is the opaque pointer stored with the table (NULL for the real tables); implementations
+ * may ignore it. */
 #ifndef DW_LIB_PLATFORM_H
 #define DW_LIB_PLATFORM_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
+
+#include "dropwatch/classify.h"
+
+/* A native handle: a file descriptor on POSIX, a HANDLE on Windows. Valid handles are >= 0 on both (Windows
+ * kernel handles are small positive multiples of 4; INVALID_HANDLE_VALUE is -1), so the open calls return
+ * the handle itself or a negative failure code. */
+typedef intptr_t dwi_fd;
+#define DWI_FD_NONE ((dwi_fd)-1)
+
+/* Byte counts of read/write: 64-bit on every platform, negative = failure code. */
+typedef int64_t dwi_ssize;
+
+/* A failure code whose magnitude has this bit set carries a Win32 code (the low bits). */
+#define DWI_ERR_WIN32 0x40000000
+/* The failure code for a Win32 error. */
+static inline int dwi_err_win32(uint32_t code)
+{
+    return -(int)(DWI_ERR_WIN32 | (code & 0x3fffffffu));
+}
+/* 1 when rc (< 0) carries a native Win32 code. */
+static inline int dwi_err_is_win32(int rc)
+{
+    return rc < 0 && ((-rc) & DWI_ERR_WIN32) != 0;
+}
+/* The portable errno of a failure code (derived from the Win32 code when native; EIO when none fits). */
+int dwi_err_errno(int rc);
+/* The failure class of a failure code (from the Win32 table when native, the errno table otherwise). */
+dw_class dwi_err_class(int rc);
+/* The Win32 code of a failure code (native, or the closest equivalent of an errno; 0 when none fits). */
+uint32_t dwi_err_native(int rc);
 
 /* What the guard code needs to know about a file. */
 typedef struct dwi_stat {
@@ -27,35 +60,37 @@ typedef struct dwi_dir dwi_dir;
 
 typedef struct dwi_ops {
     /* Open a directory by path, refusing a symlink in the final component: O_DIRECTORY|O_NOFOLLOW. */
-    int (*open_dir)(void *ctx, const char *path);
+    dwi_fd (*open_dir)(void *ctx, const char *path);
     /* Create a new file beneath dirfd: O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC, never following
      * symlinks (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS where available). Returns the fd. */
-    int (*create)(void *ctx, int dirfd, const char *name, unsigned mode);
+    dwi_fd (*create)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
+    /* Open an existing file by path for reading (the source of dw_drop_write_file). */
+    dwi_fd (*open_read)(void *ctx, const char *path);
     /* Open (creating when absent) a read-write file beneath dirfd without following symlinks (quota ledger). */
-    int (*open_rw)(void *ctx, int dirfd, const char *name, unsigned mode);
-    ssize_t (*write)(void *ctx, int fd, const void *buf, size_t len);
-    ssize_t (*read)(void *ctx, int fd, void *buf, size_t len);
-    ssize_t (*pread)(void *ctx, int fd, void *buf, size_t len, uint64_t off);
-    ssize_t (*pwrite)(void *ctx, int fd, const void *buf, size_t len, uint64_t off);
-    int (*ftruncate)(void *ctx, int fd, uint64_t len);
+    dwi_fd (*open_rw)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
+    dwi_ssize (*write)(void *ctx, dwi_fd fd, const void *buf, size_t len);
+    dwi_ssize (*read)(void *ctx, dwi_fd fd, void *buf, size_t len);
+    dwi_ssize (*pread)(void *ctx, dwi_fd fd, void *buf, size_t len, uint64_t off);
+    dwi_ssize (*pwrite)(void *ctx, dwi_fd fd, const void *buf, size_t len, uint64_t off);
+    int (*ftruncate)(void *ctx, dwi_fd fd, uint64_t len);
     /* fsync (data_only: fdatasync where available). */
-    int (*fsync)(void *ctx, int fd, int data_only);
+    int (*fsync)(void *ctx, dwi_fd fd, int data_only);
     /* syncfs of the file system holding fd (falls back to sync()). */
-    int (*syncfs)(void *ctx, int fd);
-    int (*close)(void *ctx, int fd);
+    int (*syncfs)(void *ctx, dwi_fd fd);
+    int (*close)(void *ctx, dwi_fd fd);
     /* Atomically rename from -> to within dirfd, failing with -EEXIST when `to` exists (renameat2
      * RENAME_NOREPLACE, or linkat + unlinkat where the file system lacks it). */
-    int (*rename_noreplace)(void *ctx, int dirfd, const char *from, const char *to);
-    int (*unlink)(void *ctx, int dirfd, const char *name);
+    int (*rename_noreplace)(void *ctx, dwi_fd dirfd, const char *from, const char *to);
+    int (*unlink)(void *ctx, dwi_fd dirfd, const char *name);
     /* fstatat without following symlinks; name NULL or "" stats dirfd itself. */
-    int (*stat)(void *ctx, int dirfd, const char *name, dwi_stat *st);
+    int (*stat)(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st);
     /* Free and total bytes of the file system holding fd (statvfs f_bavail, f_blocks). */
-    int (*statfs)(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes);
+    int (*statfs)(void *ctx, dwi_fd fd, uint64_t *free_bytes, uint64_t *total_bytes);
     /* flock: exclusive when lock != 0, unlock when 0. */
-    int (*lock)(void *ctx, int fd, int lock);
+    int (*lock)(void *ctx, dwi_fd fd, int lock);
     int (*mkdir)(void *ctx, const char *path, unsigned mode);
     /* List dirfd (the dirfd itself stays open and owned by the caller). */
-    int (*dir_open)(void *ctx, int dirfd, dwi_dir **out);
+    int (*dir_open)(void *ctx, dwi_fd dirfd, dwi_dir **out);
     /* Next entry name: 1 with *name set, 0 at the end, < 0 on error. `name` lives until the next call. */
     int (*dir_next)(void *ctx, dwi_dir *d, const char **name);
     void (*dir_close)(void *ctx, dwi_dir *d);
@@ -71,7 +106,14 @@ typedef struct dwi_ops {
     int (*hostname)(void *ctx, char *buf, size_t size);
 } dwi_ops;
 
-/* The real operating-system implementation (const: no mutable state). */
+/* The real operating-system implementations (const: no mutable state); one is built, chosen at configure
+ * time (lib/local.mk), and dwi_default_ops names it. */
+#ifdef _WIN32
+extern const dwi_ops dwi_win32_ops;
+#define dwi_default_ops dwi_win32_ops
+#else
 extern const dwi_ops dwi_posix_ops;
+#define dwi_default_ops dwi_posix_ops
+#endif
 
 #endif /* DW_LIB_PLATFORM_H */

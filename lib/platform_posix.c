@@ -29,7 +29,7 @@
 
 #define NEG_ERRNO() (errno ? -errno : -EIO)
 
-static int px_open_dir(void *ctx, const char *path)
+static dwi_fd px_open_dir(void *ctx, const char *path)
 {
     (void)ctx;
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -65,69 +65,76 @@ static int open_beneath(int dirfd, const char *name, int flags, unsigned mode)
     return f < 0 ? NEG_ERRNO() : f;
 }
 
-static int px_create(void *ctx, int dirfd, const char *name, unsigned mode)
+static dwi_fd px_create(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
 {
     (void)ctx;
-    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_WRONLY, mode);
+    return open_beneath((int)dirfd, name, O_CREAT | O_EXCL | O_WRONLY, mode);
 }
 
-static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
+static dwi_fd px_open_rw(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
 {
     (void)ctx;
-    return open_beneath(dirfd, name, O_CREAT | O_RDWR, mode);
+    return open_beneath((int)dirfd, name, O_CREAT | O_RDWR, mode);
 }
 
-static ssize_t px_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_fd px_open_read(void *ctx, const char *path)
 {
     (void)ctx;
-    ssize_t n = write(fd, buf, len);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? NEG_ERRNO() : fd;
+}
+
+static dwi_ssize px_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
+{
+    (void)ctx;
+    ssize_t n = write((int)fd, buf, len);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static ssize_t px_read(void *ctx, int fd, void *buf, size_t len)
+static dwi_ssize px_read(void *ctx, dwi_fd fd, void *buf, size_t len)
 {
     (void)ctx;
-    ssize_t n = read(fd, buf, len);
+    ssize_t n = read((int)fd, buf, len);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static ssize_t px_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+static dwi_ssize px_pread(void *ctx, dwi_fd fd, void *buf, size_t len, uint64_t off)
 {
     (void)ctx;
-    ssize_t n = pread(fd, buf, len, (off_t)off);
+    ssize_t n = pread((int)fd, buf, len, (off_t)off);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static ssize_t px_pwrite(void *ctx, int fd, const void *buf, size_t len, uint64_t off)
+static dwi_ssize px_pwrite(void *ctx, dwi_fd fd, const void *buf, size_t len, uint64_t off)
 {
     (void)ctx;
-    ssize_t n = pwrite(fd, buf, len, (off_t)off);
+    ssize_t n = pwrite((int)fd, buf, len, (off_t)off);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static int px_ftruncate(void *ctx, int fd, uint64_t len)
+static int px_ftruncate(void *ctx, dwi_fd fd, uint64_t len)
 {
     (void)ctx;
-    return ftruncate(fd, (off_t)len) < 0 ? NEG_ERRNO() : 0;
+    return ftruncate((int)fd, (off_t)len) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_fsync(void *ctx, int fd, int data_only)
+static int px_fsync(void *ctx, dwi_fd fd, int data_only)
 {
     (void)ctx;
 #ifdef HAVE_FDATASYNC
     if (data_only)
-        return fdatasync(fd) < 0 ? NEG_ERRNO() : 0;
+        return fdatasync((int)fd) < 0 ? NEG_ERRNO() : 0;
 #else
     (void)data_only;
 #endif
-    return fsync(fd) < 0 ? NEG_ERRNO() : 0;
+    return fsync((int)fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_syncfs(void *ctx, int fd)
+static int px_syncfs(void *ctx, dwi_fd fd)
 {
     (void)ctx;
 #ifdef HAVE_SYNCFS
-    return syncfs(fd) < 0 ? NEG_ERRNO() : 0;
+    return syncfs((int)fd) < 0 ? NEG_ERRNO() : 0;
 #else
     (void)fd;
     sync();
@@ -135,19 +142,19 @@ static int px_syncfs(void *ctx, int fd)
 #endif
 }
 
-static int px_close(void *ctx, int fd)
+static int px_close(void *ctx, dwi_fd fd)
 {
     (void)ctx;
     /* On Linux the descriptor is released even when close reports an error (EINTR included), so it is
      * never closed twice; the error itself is still reported because it may mean lost data (NFS). */
-    return close(fd) < 0 ? NEG_ERRNO() : 0;
+    return close((int)fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const char *to)
+static int px_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const char *to)
 {
     (void)ctx;
 #ifdef HAVE_RENAMEAT2
-    if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+    if (renameat2((int)dirfd, from, (int)dirfd, to, RENAME_NOREPLACE) == 0)
         return 0;
     /* EINVAL/ENOSYS/ENOTSUP: the file system (or kernel) has no RENAME_NOREPLACE; use link + unlink. */
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
@@ -155,26 +162,26 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
      * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
-    if (linkat(dirfd, from, dirfd, to, 0) < 0)
+    if (linkat((int)dirfd, from, (int)dirfd, to, 0) < 0)
         return NEG_ERRNO();
     /* The message is published once the link exists. If the temporary name cannot be removed it is only
      * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
      * failure now would leave a published message that the caller believes was not delivered. */
-    (void)unlinkat(dirfd, from, 0);
+    (void)unlinkat((int)dirfd, from, 0);
     return 0;
 }
 
-static int px_unlink(void *ctx, int dirfd, const char *name)
+static int px_unlink(void *ctx, dwi_fd dirfd, const char *name)
 {
     (void)ctx;
-    return unlinkat(dirfd, name, 0) < 0 ? NEG_ERRNO() : 0;
+    return unlinkat((int)dirfd, name, 0) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
+static int px_stat(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st)
 {
     (void)ctx;
     struct stat sb;
-    int rc = (name && *name) ? fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, &sb);
+    int rc = (name && *name) ? fstatat((int)dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) : fstat((int)dirfd, &sb);
     if (rc < 0)
         return NEG_ERRNO();
     st->size = (uint64_t)sb.st_size;
@@ -190,11 +197,11 @@ static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
     return 0;
 }
 
-static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes)
+static int px_statfs(void *ctx, dwi_fd fd, uint64_t *free_bytes, uint64_t *total_bytes)
 {
     (void)ctx;
     struct statvfs sv;
-    if (fstatvfs(fd, &sv) < 0)
+    if (fstatvfs((int)fd, &sv) < 0)
         return NEG_ERRNO();
     uint64_t frag = sv.f_frsize ? (uint64_t)sv.f_frsize : (uint64_t)sv.f_bsize;
     *free_bytes = (uint64_t)sv.f_bavail * frag;
@@ -202,10 +209,10 @@ static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_by
     return 0;
 }
 
-static int px_lock(void *ctx, int fd, int lock)
+static int px_lock(void *ctx, dwi_fd fd, int lock)
 {
     (void)ctx;
-    return flock(fd, lock ? LOCK_EX : LOCK_UN) < 0 ? NEG_ERRNO() : 0;
+    return flock((int)fd, lock ? LOCK_EX : LOCK_UN) < 0 ? NEG_ERRNO() : 0;
 }
 
 static int px_mkdir(void *ctx, const char *path, unsigned mode)
@@ -218,22 +225,22 @@ struct dwi_dir {
     DIR *dir;
 };
 
-static int px_dir_open(void *ctx, int dirfd, dwi_dir **out)
+static int px_dir_open(void *ctx, dwi_fd dirfd, dwi_dir **out)
 {
     (void)ctx;
     /* A fresh descriptor of the same directory: its own offset, and closedir() leaves dirfd alone. */
-    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat((int)dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return NEG_ERRNO();
     dwi_dir *d = malloc(sizeof *d);
     if (!d) {
-        close(fd);
+        close((int)fd);
         return -ENOMEM;
     }
     d->dir = fdopendir(fd);
     if (!d->dir) {
         int e = NEG_ERRNO();
-        close(fd);
+        close((int)fd);
         free(d);
         return e;
     }
@@ -309,18 +316,18 @@ static int px_random(void *ctx, void *buf, size_t len)
     if (fd < 0)
         return NEG_ERRNO();
     while (len) {
-        ssize_t n = read(fd, p, len);
+        ssize_t n = read((int)fd, p, len);
         if (n <= 0) {
             if (n < 0 && errno == EINTR)
                 continue;
             int e = n < 0 ? NEG_ERRNO() : -EIO;
-            close(fd);
+            close((int)fd);
             return e;
         }
         p += n;
         len -= (size_t)n;
     }
-    close(fd);
+    close((int)fd);
     return 0;
 #endif
 }
@@ -346,6 +353,7 @@ const dwi_ops dwi_posix_ops = {
     .open_dir = px_open_dir,
     .create = px_create,
     .open_rw = px_open_rw,
+    .open_read = px_open_read,
     .write = px_write,
     .read = px_read,
     .pread = px_pread,

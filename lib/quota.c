@@ -32,8 +32,8 @@
 #define W32_DISK_QUOTA_EXCEEDED 1295u
 
 struct dwi_quota {
-    pthread_mutex_t mu;
-    int fd;            /* ledger, -1 when not open */
+    dwi_mutex mu;
+    dwi_fd fd;         /* ledger, DWI_FD_NONE when not open */
     long pid;          /* process that opened fd: a forked child shares the flock and must reopen */
     int locked;
     int fresh;         /* rescanned during this lock: a second rescan would tell nothing new */
@@ -51,9 +51,9 @@ static int same_dir(const dwi_stat *a, const dwi_stat *b)
 static int ledger_open(dw_drop *d)
 {
     dwi_quota *q = d->quota;
-    int fd = d->ops->open_rw(d->ctx, d->dirfd, DWI_LEDGER_NAME, 0600);
+    dwi_fd fd = d->ops->open_rw(d->ctx, d->dirfd, DWI_LEDGER_NAME, 0600);
     if (fd < 0)
-        return fd;
+        return (int)fd;
     q->fd = fd;
     q->pid = d->ops->pid(d->ctx);
     return 0;
@@ -64,11 +64,11 @@ dw_status dwi_quota_open(dw_drop *d, dw_io_error *err)
     dwi_quota *q = calloc(1, sizeof *q);
     if (!q)
         return DW_E_NOMEM;
-    if (pthread_mutex_init(&q->mu, NULL) != 0) {
+    if (dwi_mutex_init(&q->mu) != 0) {
         free(q);
         return DW_E_NOMEM;
     }
-    q->fd = -1;
+    q->fd = DWI_FD_NONE;
     d->quota = q;
     int rc = dwi_inject(d, DW_OP_QUOTA);
     if (!rc)
@@ -88,7 +88,7 @@ void dwi_quota_free(dw_drop *d)
         return;
     if (q->fd >= 0)
         d->ops->close(d->ctx, q->fd);
-    pthread_mutex_destroy(&q->mu);
+    dwi_mutex_destroy(&q->mu);
     free(q);
     d->quota = NULL;
 }
@@ -97,7 +97,7 @@ static int ledger_load(dw_drop *d)
 {
     dwi_quota *q = d->quota;
     char buf[LEDGER_LEN + 1];
-    ssize_t n = d->ops->pread(d->ctx, q->fd, buf, LEDGER_LEN, 0);
+    dwi_ssize n = d->ops->pread(d->ctx, q->fd, buf, LEDGER_LEN, 0);
     if (n < 0)
         return (int)n;
     buf[n] = '\0';
@@ -149,16 +149,16 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
     dwi_quota *q = d->quota;
     if (!q)
         return DW_OK;
-    pthread_mutex_lock(&q->mu);
+    dwi_mutex_lock(&q->mu);
     int rc = 0;
     if (q->pid != d->ops->pid(d->ctx)) {
         /* Forked child: the inherited descriptor shares the parent's flock, so take a descriptor of our own. */
         if (q->fd >= 0)
             d->ops->close(d->ctx, q->fd);
-        q->fd = -1;
+        q->fd = DWI_FD_NONE;
         rc = ledger_open(d);
         if (rc < 0) {
-            pthread_mutex_unlock(&q->mu);
+            dwi_mutex_unlock(&q->mu);
             return dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
         }
     }
@@ -166,7 +166,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
     if (!rc)
         rc = d->ops->lock(d->ctx, q->fd, 1);
     if (rc < 0) {
-        pthread_mutex_unlock(&q->mu);
+        dwi_mutex_unlock(&q->mu);
         return dwi_fail(d, err, DW_OP_LOCK, rc, DWI_LEDGER_NAME, 1);
     }
     q->locked = 1;
@@ -177,7 +177,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
         dw_status st = dwi_fail(d, err, DW_OP_STAT, rc, NULL, 1);
         d->ops->lock(d->ctx, q->fd, 0);
         q->locked = 0;
-        pthread_mutex_unlock(&q->mu);
+        dwi_mutex_unlock(&q->mu);
         return st;
     }
     rc = ledger_load(d);
@@ -189,7 +189,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
         if (st != DW_OK) {
             d->ops->lock(d->ctx, q->fd, 0);
             q->locked = 0;
-            pthread_mutex_unlock(&q->mu);
+            dwi_mutex_unlock(&q->mu);
             return st;
         }
     }
@@ -219,7 +219,7 @@ void dwi_dirop_end(dw_drop *d)
     }
     d->ops->lock(d->ctx, q->fd, 0);
     q->locked = 0;
-    pthread_mutex_unlock(&q->mu);
+    dwi_mutex_unlock(&q->mu);
 }
 
 static int fits(const dwi_quota *q, uint64_t quota, uint64_t n)

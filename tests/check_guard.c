@@ -145,25 +145,25 @@ static int should_fail(tctx *t, int op)
 
 #define FAILS(t, op) (should_fail((t), (op)) ? -(t)->fail_errno[(op)] : 0)
 
-static int t_open_dir(void *ctx, const char *path)
+static dwi_fd t_open_dir(void *ctx, const char *path)
 {
     tctx *t = ctx;
     int rc = FAILS(t, T_OPEN_DIR);
     if (rc)
         return rc;
-    rc = dwi_posix_ops.open_dir(NULL, path);
-    if (rc >= 0)
-        t->dirfd = rc;
-    return rc;
+    dwi_fd fd = dwi_posix_ops.open_dir(NULL, path);
+    if (fd >= 0)
+        t->dirfd = (int)fd;
+    return fd;
 }
 
-static int t_create(void *ctx, int dirfd, const char *name, unsigned mode)
+static dwi_fd t_create(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
 {
     int rc = FAILS((tctx *)ctx, T_CREATE);
     return rc ? rc : dwi_posix_ops.create(NULL, dirfd, name, mode);
 }
 
-static ssize_t t_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_ssize t_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
 {
     tctx *t = ctx;
     int rc = FAILS(t, T_WRITE);
@@ -172,26 +172,26 @@ static ssize_t t_write(void *ctx, int fd, const void *buf, size_t len)
     return rc ? rc : dwi_posix_ops.write(NULL, fd, buf, len);
 }
 
-static ssize_t t_read(void *ctx, int fd, void *buf, size_t len)
+static dwi_ssize t_read(void *ctx, dwi_fd fd, void *buf, size_t len)
 {
     int rc = FAILS((tctx *)ctx, T_READ);
     return rc ? rc : dwi_posix_ops.read(NULL, fd, buf, len);
 }
 
-static int t_fsync(void *ctx, int fd, int data_only)
+static int t_fsync(void *ctx, dwi_fd fd, int data_only)
 {
     tctx *t = ctx;
     int rc = FAILS(t, fd == t->dirfd ? T_DIR_FSYNC : T_FSYNC);
     return rc ? rc : dwi_posix_ops.fsync(NULL, fd, data_only);
 }
 
-static int t_syncfs(void *ctx, int fd)
+static int t_syncfs(void *ctx, dwi_fd fd)
 {
     int rc = FAILS((tctx *)ctx, T_SYNCFS);
     return rc ? rc : dwi_posix_ops.syncfs(NULL, fd);
 }
 
-static int t_close(void *ctx, int fd)
+static int t_close(void *ctx, dwi_fd fd)
 {
     tctx *t = ctx;
     if (fd == t->dirfd) /* the handle's own directory: not a step of the write */
@@ -201,31 +201,31 @@ static int t_close(void *ctx, int fd)
     return rc ? rc : real;
 }
 
-static int t_rename(void *ctx, int dirfd, const char *from, const char *to)
+static int t_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
 {
     int rc = FAILS((tctx *)ctx, T_RENAME);
     return rc ? rc : dwi_posix_ops.rename_noreplace(NULL, dirfd, from, to);
 }
 
-static int t_unlink(void *ctx, int dirfd, const char *name)
+static int t_unlink(void *ctx, dwi_fd dirfd, const char *name)
 {
     int rc = FAILS((tctx *)ctx, T_UNLINK);
     return rc ? rc : dwi_posix_ops.unlink(NULL, dirfd, name);
 }
 
-static int t_dir_open(void *ctx, int dirfd, dwi_dir **out)
+static int t_dir_open(void *ctx, dwi_fd dirfd, dwi_dir **out)
 {
     int rc = FAILS((tctx *)ctx, T_DIR_OPEN);
     return rc ? rc : dwi_posix_ops.dir_open(NULL, dirfd, out);
 }
 
-static int t_lock(void *ctx, int fd, int lock)
+static int t_lock(void *ctx, dwi_fd fd, int lock)
 {
     int rc = lock ? FAILS((tctx *)ctx, T_LOCK) : 0;
     return rc ? rc : dwi_posix_ops.lock(NULL, fd, lock);
 }
 
-static int t_ftruncate(void *ctx, int fd, uint64_t len)
+static int t_ftruncate(void *ctx, dwi_fd fd, uint64_t len)
 {
     int rc = FAILS((tctx *)ctx, T_FTRUNCATE);
     return rc ? rc : dwi_posix_ops.ftruncate(NULL, fd, len);
@@ -477,6 +477,86 @@ START_TEST(test_write_fd_streams_in_bounded_chunks)
 }
 END_TEST
 
+/* The portable sources: a file by path (opened by the library) and a read callback. */
+typedef struct cb_src {
+    const unsigned char *p;
+    size_t left, max_chunk;
+    int fail_errno; /* returned once the data is used up, instead of the end */
+    int calls;
+} cb_src;
+
+static int cb_read(void *user, void *buf, size_t size, size_t *got)
+{
+    cb_src *c = user;
+    c->calls++;
+    if (!c->left && c->fail_errno)
+        return c->fail_errno;
+    size_t n = c->left < size ? c->left : size;
+    if (n > c->max_chunk)
+        n = c->max_chunk;
+    memcpy(buf, c->p, n);
+    c->p += n;
+    c->left -= n;
+    *got = n;
+    return 0;
+}
+
+START_TEST(test_write_file_and_callback)
+{
+    dw_drop *d = open_seam(NULL);
+    size_t total = 200 * 1000 + 7;
+    unsigned char *src = malloc(total);
+    for (size_t i = 0; i < total; i++)
+        src[i] = (unsigned char)(i * 7 + (i >> 9));
+    char p[2048];
+    snprintf(p, sizeof p, "%s/source2.bin", tmp_root);
+    FILE *f = fopen(p, "wb");
+    ck_assert_uint_eq(fwrite(src, 1, total, f), total);
+    fclose(f);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write_file(d, p, NULL, name, sizeof name, NULL, &e), DW_OK);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, total);
+    ck_assert_int_eq(memcmp(b, src, total), 0);
+    free(b);
+    ck_assert_uint_le(T.max_write, 64 * 1024);
+
+    /* A missing source: op read, the source's path, class configuration, nothing published. */
+    snprintf(p, sizeof p, "%s/no-such-source", tmp_root);
+    ck_assert_int_eq(dw_drop_write_file(d, p, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_READ);
+    ck_assert_int_eq(e.sys_errno, ENOENT);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_str_eq(e.path, p);
+    ck_assert_int_eq(dw_drop_write_file(d, NULL, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_file(d, "", NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+
+    /* The callback, in uneven chunks. */
+    cb_src c = {src, total, 1000, 0, 0};
+    ck_assert_int_eq(dw_drop_write_cb(d, cb_read, &c, NULL, name, sizeof name, NULL, &e), DW_OK);
+    b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, total);
+    ck_assert_int_eq(memcmp(b, src, total), 0);
+    free(b);
+    ck_assert_int_ge(c.calls, (int)(total / 1000));
+
+    /* A failing callback: its errno, op read, the temp file removed. */
+    cb_src bad = {src, 10, 1000, EACCES, 0};
+    ck_assert_int_eq(dw_drop_write_cb(d, cb_read, &bad, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_READ);
+    ck_assert_int_eq(e.sys_errno, EACCES);
+    ck_assert_int_eq(e.io_class, DW_CLASS_ACCESS);
+    ck_assert_int_eq(dw_drop_write_cb(d, NULL, NULL, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_cb(NULL, cb_read, &c, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    free(src);
+    dw_drop_close(d);
+}
+END_TEST
+
 /* ---- fault injection at every step (per-handle options) ---------------------------------------------- */
 
 typedef struct fault_case {
@@ -670,7 +750,7 @@ START_TEST(test_short_writes_are_completed)
 END_TEST
 
 /* A write that keeps returning 0 bytes makes no progress: reported as op write, nothing left. */
-static ssize_t zero_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_ssize zero_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
 {
     (void)ctx;
     (void)fd;
@@ -751,16 +831,16 @@ END_TEST
  * not publish it under a final name. */
 static int swap_mode; /* 1: symlink to /etc/passwd, 2: another regular file */
 
-static int swapping_rename(void *ctx, int dirfd, const char *from, const char *to)
+static int swapping_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
 {
-    int fd = openat(dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
+    int fd = openat((int)dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
     if (fd >= 0)
         close(fd);
     if (swap_mode == 1) {
-        unlinkat(dirfd, "planted", 0);
-        symlinkat("/etc/passwd", dirfd, "planted");
+        unlinkat((int)dirfd, "planted", 0);
+        symlinkat("/etc/passwd", (int)dirfd, "planted");
     }
-    renameat(dirfd, "planted", dirfd, from); /* replaces our temp name */
+    renameat((int)dirfd, "planted", (int)dirfd, from); /* replaces our temp name */
     return t_rename(ctx, dirfd, from, to);
 }
 
@@ -2099,6 +2179,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_durability_none_skips_fsync_but_stays_atomic);
     tcase_add_test(tc, test_streaming_and_abort);
     tcase_add_test(tc, test_write_fd_streams_in_bounded_chunks);
+    tcase_add_test(tc, test_write_file_and_callback);
     tcase_add_test(tc, test_rename_never_replaces);
     tcase_add_test(tc, test_bad_arguments);
     suite_add_tcase(s, tc);

@@ -20,10 +20,13 @@
 #if defined(SWIG)
 #define DW_API
 #elif defined(_WIN32)
-#if defined(DW_BUILDING_LIBRARY)
+/* DLL: exported when building it, imported when using it; DW_STATIC for the static library. */
+#if defined(DW_STATIC)
+#define DW_API
+#elif defined(DW_BUILDING_LIBRARY)
 #define DW_API __declspec(dllexport)
 #else
-#define DW_API
+#define DW_API __declspec(dllimport)
 #endif
 #elif defined(__GNUC__) && __GNUC__ >= 4
 #define DW_API __attribute__((visibility("default")))

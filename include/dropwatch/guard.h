@@ -140,8 +140,33 @@ DW_API uint64_t dw_msg_size(const dw_msg *msg);
 DW_API dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts,
                                char *name_out, size_t size, size_t *needed, dw_io_error *err);
 
-/** One-shot guarded write of everything readable from a file descriptor (read until EOF; never held in memory whole). */
+#ifndef _WIN32
+/** One-shot guarded write of everything readable from a file descriptor (read until EOF; never held in
+ * memory whole). POSIX only: on Windows use dw_drop_write_file() or dw_drop_write_cb(). */
 DW_API dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts,
+                                  char *name_out, size_t size, size_t *needed, dw_io_error *err);
+#endif
+
+/**
+ * One-shot guarded write of the file at `path` (UTF-8; opened for reading by the library, read until EOF,
+ * never held in memory whole). Portable: bindings use it instead of opening a descriptor themselves. A
+ * failure to open or read the source is reported with op DW_OP_READ and the source's path.
+ */
+DW_API dw_status dw_drop_write_file(dw_drop *drop, const char *path, const dw_msg_options *opts,
+                                    char *name_out, size_t size, size_t *needed, dw_io_error *err);
+
+/**
+ * Source callback of dw_drop_write_cb(): copy up to `size` bytes into `buf`, store how many in *got (0 at
+ * the end of the data) and return 0; or return a positive errno value for a failure of the source (the
+ * write is abandoned and reported with op DW_OP_READ).
+ */
+typedef int (*dw_read_fn)(void *user, void *buf, size_t size, size_t *got);
+
+/**
+ * One-shot guarded write of everything `read` yields (called until it reports 0 bytes). With an envelope
+ * in DW_EOH_MIME_LENGTH mode, opts->expected_size must announce the MIME length.
+ */
+DW_API dw_status dw_drop_write_cb(dw_drop *drop, dw_read_fn read, void *user, const dw_msg_options *opts,
                                   char *name_out, size_t size, size_t *needed, dw_io_error *err);
 
 /**
