@@ -19,6 +19,7 @@
 
 #include "dropwatch/alert.h"
 #include "internal.h"
+#include "platform.h"
 #include "utf8.h"
 
 #define RULE_PATH \
@@ -452,9 +453,9 @@ static void quota_text(const char *detail, size_t len, char *out, size_t size)
 
 static int64_t now_ms(void)
 {
-    struct timespec ts;
-    if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec >= 0)
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t sec, nsec;
+    if (dwi_default_ops.now(NULL, &sec, &nsec) == 0 && sec >= 0)
+        return sec * 1000 + nsec / 1000000;
     return 0; /* a clock that fails or predates 1970: the epoch, still a valid record */
 }
 
@@ -464,22 +465,13 @@ static void format_time(int64_t ms, char *out, size_t size)
         ms = now_ms();
     if (ms > MAX_TIME_MS)
         ms = MAX_TIME_MS;
-    if (sizeof(time_t) < 8 && ms / 1000 > INT32_MAX)
-        ms = (int64_t)INT32_MAX * 1000 + 999;
-    time_t secs = (time_t)(ms / 1000);
     int milli = (int)(ms % 1000);
-    struct tm tm;
-    if (!gmtime_r(&secs, &tm)) {
-        memset(&tm, 0, sizeof tm);
-        tm.tm_year = 70;
-        tm.tm_mday = 1;
-        milli = 0;
-    }
+    unsigned f[6];
+    dwi_utc_fields(ms / 1000, f); /* no libc time zone state, no gmtime_r (absent on Windows) */
     /* Fixed width: 24 characters for every year 0000-9999. */
     dwi_out o;
     dwi_out_init(&o, out, size);
-    unsigned vals[6] = {(unsigned)(tm.tm_year + 1900), (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday,
-                        (unsigned)tm.tm_hour, (unsigned)tm.tm_min, (unsigned)tm.tm_sec};
+    const unsigned *vals = f;
     static const char seps[] = "--T::.";
     for (int i = 0; i < 6; i++) {
         unsigned v = vals[i];

@@ -92,8 +92,8 @@ dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, 
         dwi_out_str(&o, d->path);
         if (name && *name) {
             size_t n = strlen(d->path);
-            if (n == 0 || d->path[n - 1] != '/')
-                dwi_out_char(&o, '/');
+            if (n == 0 || (d->path[n - 1] != '/' && d->path[n - 1] != DWI_PATH_SEP))
+                dwi_out_char(&o, DWI_PATH_SEP);
             dwi_out_str(&o, name);
         }
         (void)dwi_out_finish(&o, NULL);
@@ -141,7 +141,7 @@ static void out_2(dwi_out *o, unsigned v)
 }
 
 /* UTC calendar fields from Unix seconds (Howard Hinnant's days-to-civil; no libc time zone state). */
-static void utc_fields(int64_t t, unsigned f[6])
+void dwi_utc_fields(int64_t t, unsigned f[6])
 {
     int64_t days = t / 86400, rem = t % 86400;
     if (rem < 0) {
@@ -171,7 +171,7 @@ static void out_utc(dwi_out *o, dw_drop *d, int with_t)
     if (d->ops->now(d->ctx, &sec, &nsec) < 0)
         sec = 0;
     unsigned f[6];
-    utc_fields(sec, f);
+    dwi_utc_fields(sec, f);
     out_2(o, f[0] / 100);
     out_2(o, f[0] % 100);
     out_2(o, f[1]);

@@ -4,6 +4,7 @@
 #define DW_LIB_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dropwatch/common.h"
@@ -58,6 +59,9 @@ dw_status dwi_out_finish(dwi_out *o, size_t *needed);
  * must be 0 or 1 (they are ANDed eight at a time).
  */
 size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128]);
+
+/* UTC calendar fields (year, month, day, hour, minute, second) of Unix seconds (lib/guard.c). */
+void dwi_utc_fields(int64_t t, unsigned f[6]);
 
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);

@@ -21,14 +21,21 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/name.c \
 	lib/path.c \
 	lib/classify.c \
-	lib/platform.h lib/platform_posix.c \
+	lib/platform.h lib/thread.h \
 	lib/quota.c lib/quota.h \
 	lib/quota_text.c \
 	lib/envelope.c lib/envelope.h \
 	lib/guard.c lib/guard_internal.h \
 	lib/health.c \
 	lib/alert.c
+# One platform file, chosen at configure time (AC_CANONICAL_HOST).
+if DW_WINDOWS
+lib_libdropwatch_core_la_SOURCES += lib/platform_win32.c
+else
+lib_libdropwatch_core_la_SOURCES += lib/platform_posix.c
+endif
 lib_libdropwatch_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DDW_BUILDING_LIBRARY
+lib_libdropwatch_core_la_LIBADD = $(DW_PLATFORM_LIBS)
 lib_libdropwatch_core_la_CFLAGS = $(AM_CFLAGS) $(DW_VISIBILITY_CFLAGS)
 
 lib_LTLIBRARIES += lib/libdropwatch.la

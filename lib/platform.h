@@ -23,6 +23,13 @@
 typedef intptr_t dwi_fd;
 #define DWI_FD_NONE ((dwi_fd)-1)
 
+/* The separator put between the drop directory and a file name in reported paths. */
+#ifdef _WIN32
+#define DWI_PATH_SEP '\\'
+#else
+#define DWI_PATH_SEP '/'
+#endif
+
 /* Byte counts of read/write: 64-bit on every platform, negative = failure code. */
 typedef int64_t dwi_ssize;
 

@@ -4,9 +4,27 @@
 
 #include <stdio.h>
 #include <stdint.h>
+#ifdef HAVE_SYSEXITS_H
 #include <sysexits.h>
+#else
+/* BSD sysexits.h values (Windows has no such header; the exit codes stay the same everywhere). */
+#define EX_OK 0
+#define EX_USAGE 64
+#define EX_DATAERR 65
+#define EX_NOINPUT 66
+#define EX_UNAVAILABLE 69
+#define EX_SOFTWARE 70
+#define EX_OSERR 71
+#define EX_CANTCREAT 73
+#define EX_IOERR 74
+#define EX_TEMPFAIL 75
+#define EX_NOPERM 77
+#define EX_CONFIG 78
+#endif
 
 #include <dropwatch.h>
+
+#include "cli_compat.h"
 
 /* Settings every sub-command sees (global options and the config file). */
 typedef struct cli_ctx {

@@ -257,6 +257,12 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     rc = 0;
 
     /* No SA_RESTART: a signal must cut the pause short so the service stops promptly. */
+#ifdef _WIN32
+    /* Ctrl-C (SIGINT) and SIGTERM through the C runtime: Windows has no sigaction. */
+    stop_signal = 0;
+    void (*old_int)(int) = signal(SIGINT, on_signal);
+    void (*old_term)(int) = signal(SIGTERM, on_signal);
+#else
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -264,6 +270,7 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     stop_signal = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+#endif
 
     unsigned *fails = calloc(cfg.n_connectors, sizeof *fails);
     if (!fails) {
@@ -309,8 +316,13 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     if (stop_signal && cli_summary_wanted(ctx))
         fprintf(stderr, "dropwatch watch: stopped by %s after %llu round(s)\n",
                 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)round);
+#ifdef _WIN32
+    signal(SIGINT, old_int);
+    signal(SIGTERM, old_term);
+#else
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+#endif
     free(fails);
     targets_end(&cfg, ts);
     return last;

@@ -309,10 +309,18 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         size_t need = 0;
         dw_status st;
         uint64_t bytes;
+#ifdef _WIN32
+        /* No descriptors in the Windows API: the library opens the file itself (stdin is read whole). */
+        if (S_ISREG(sb.st_mode) && !is_stdin) {
+            mopts.expected_size = (uint64_t)sb.st_size;
+            bytes = (uint64_t)sb.st_size;
+            st = dw_drop_write_file(drop, src, &mopts, name, sizeof name, &need, &err);
+#else
         if (S_ISREG(sb.st_mode)) {
             mopts.expected_size = (uint64_t)sb.st_size;
             bytes = (uint64_t)sb.st_size;
             st = dw_drop_write_fd(drop, fd, &mopts, name, sizeof name, &need, &err);
+#endif
         } else {
             char *data;
             size_t len;

@@ -162,6 +162,7 @@ static int finish_stdout(int rc)
 int main(int argc, char **argv)
 {
     cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0};
+    cli_win_init();
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
         {"event", required_argument, NULL, OPT_EVENT}, {"verbose", no_argument, NULL, 'v'},

@@ -6,10 +6,13 @@ src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
 	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
-	src/cmd_demo.c \
+	src/cmd_demo.c src/cli_compat.h \
 	lib/utf8.c lib/utf8.h
+if DW_WINDOWS
+src_dropwatch_SOURCES += src/cli_win32.c
+endif
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-src_dropwatch_LDADD = lib/libdropwatch.la
+src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS)
 
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
 # ship in the tarball too.
