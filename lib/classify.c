@@ -413,14 +413,109 @@ static void out_int(dwi_out *o, int v)
     dwi_out_u64(o, v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v);
 }
 
+#ifdef _WIN32
+/* glibc's texts for the errno values the library reports, so that records read the same on every
+ * platform (the Microsoft C runtime words them differently and knows fewer). */
+static const char *portable_errno_text(int errnum)
+{
+    switch (errnum) {
+    case EIO:
+        return "Input/output error";
+    case ENXIO:
+        return "No such device or address";
+    case ENODEV:
+        return "No such device";
+    case EBADMSG:
+        return "Bad message";
+    case EROFS:
+        return "Read-only file system";
+    case EINTR:
+        return "Interrupted system call";
+    case EAGAIN:
+        return "Resource temporarily unavailable";
+    case EBUSY:
+        return "Device or resource busy";
+    case ETXTBSY:
+        return "Text file busy";
+    case ETIMEDOUT:
+        return "Connection timed out";
+    case ENOMEM:
+        return "Cannot allocate memory";
+    case ENOBUFS:
+        return "No buffer space available";
+    case EMFILE:
+        return "Too many open files";
+    case ENFILE:
+        return "Too many open files in system";
+    case ENOSPC:
+        return "No space left on device";
+    case EFBIG:
+        return "File too large";
+    case EACCES:
+        return "Permission denied";
+    case EPERM:
+        return "Operation not permitted";
+    case ENOENT:
+        return "No such file or directory";
+    case ENOTDIR:
+        return "Not a directory";
+    case ELOOP:
+        return "Too many levels of symbolic links";
+    case ENAMETOOLONG:
+        return "File name too long";
+    case EINVAL:
+        return "Invalid argument";
+    case EXDEV:
+        return "Invalid cross-device link";
+    case ECONNRESET:
+        return "Connection reset by peer";
+    case ECONNABORTED:
+        return "Software caused connection abort";
+    case ECONNREFUSED:
+        return "Connection refused";
+    case EHOSTUNREACH:
+        return "No route to host";
+    case ENETDOWN:
+        return "Network is down";
+    case ENETUNREACH:
+        return "Network is unreachable";
+    case ENETRESET:
+        return "Network dropped connection on reset";
+    case ENOLCK:
+        return "No locks available";
+    case EEXIST:
+        return "File exists";
+    case ENOSYS:
+        return "Function not implemented";
+    case ENOTSUP:
+        return "Operation not supported";
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+        return "Resource temporarily unavailable";
+#endif
+    default:
+        return NULL;
+    }
+}
+#endif
+
 dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
 {
     char tmp[256];
     const char *text;
 #if defined(_WIN32)
     /* The C runtime's table (strerror_s: the thread-safe variant the Microsoft CRT offers). */
-    if (strerror_s(tmp, sizeof tmp, errnum) != 0)
-        tmp[0] = '\0';
+    text = portable_errno_text(errnum);
+    if (text)
+        return dwi_copy_out(text, strlen(text), buf, size, needed);
+    if (strerror_s(tmp, sizeof tmp, errnum) != 0 || !tmp[0] || strcmp(tmp, "Unknown error") == 0) {
+        /* The Microsoft C runtime says "Unknown error" without the number: add it, as glibc does. */
+        dwi_out o;
+        dwi_out_init(&o, tmp, sizeof tmp);
+        dwi_out_str(&o, "Unknown error ");
+        out_int(&o, errnum);
+        (void)dwi_out_finish(&o, NULL);
+    }
     text = tmp;
 #elif defined(_GNU_SOURCE) && defined(__GLIBC__)
     /* GNU strerror_r returns either tmp or a static immutable string; both are safe to read here. */

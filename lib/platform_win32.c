@@ -188,13 +188,23 @@ static dwi_fd w_open_dir(void *ctx, const char *path)
     HANDLE h = CreateFileW(w, FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
                            FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
                            FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    free(w);
-    if (h == INVALID_HANDLE_VALUE)
-        return LAST_ERR();
+    if (h == INVALID_HANDLE_VALUE) {
+        rc = LAST_ERR();
+        free(w);
+        return rc;
+    }
     BY_HANDLE_FILE_INFORMATION bi;
     rc = GetFileInformationByHandle(h, &bi) ? 0 : LAST_ERR();
     if (rc == 0)
         rc = refuse_reparse(h);
+    /* Windows opened the link itself, so the handle check above is the guarantee. Wine opens the target
+     * of a Unix symlink even so, and only the path shows the reparse point: check the path too. */
+    if (rc == 0) {
+        DWORD attr = GetFileAttributesW(w);
+        if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_REPARSE_POINT))
+            rc = dwi_err_win32(ERROR_REPARSE_POINT_ENCOUNTERED);
+    }
+    free(w);
     if (rc == 0 && !(bi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
         rc = dwi_err_win32(ERROR_DIRECTORY);
     if (rc < 0) {

@@ -31,11 +31,12 @@ int cli_clock_gettime(int clock, struct timespec *ts);
 #define clock_gettime cli_clock_gettime
 int cli_nanosleep(const struct timespec *req, struct timespec *rem);
 #define nanosleep cli_nanosleep
-/* Binary standard streams: messages and records are bytes, never CRLF-translated. */
-void cli_win_init(void);
+/* Binary standard streams (messages and records are bytes, never CRLF-translated), and the arguments
+ * as UTF-8 (from the UTF-16 command line; the C runtime's argv is in the ANSI code page). */
+void cli_win_init(int *argc, char ***argv);
 #define cli_mkdir(p) _mkdir(p)
 #else
-#define cli_win_init() ((void)0)
+#define cli_win_init(argc, argv) ((void)(argc), (void)(argv))
 #define cli_mkdir(p) mkdir((p), 0750)
 #endif
 

@@ -8,6 +8,7 @@
 #endif
 #include <windows.h>
 #include <bcrypt.h>
+#include <shellapi.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,8 +88,25 @@ char *cli_mkdtemp(char *tmpl)
     return NULL;
 }
 
-void cli_win_init(void)
+void cli_win_init(int *argc, char ***argv)
 {
+    int n = 0;
+    wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &n);
+    if (wargv && n > 0) {
+        /* Kept for the life of the process, like the C runtime's own argv. */
+        char **out = calloc((size_t)n + 1, sizeof *out);
+        int ok = out != NULL;
+        for (int i = 0; ok && i < n; i++) {
+            int k = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
+            out[i] = k > 0 ? malloc((size_t)k) : NULL;
+            ok = out[i] && WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, out[i], k, NULL, NULL) == k;
+        }
+        if (ok) {
+            *argc = n;
+            *argv = out;
+        }
+        LocalFree(wargv);
+    }
     _setmode(_fileno(stdin), _O_BINARY);
     _setmode(_fileno(stdout), _O_BINARY);
     _setmode(_fileno(stderr), _O_BINARY);

@@ -129,6 +129,11 @@ int cli_flag_options(cli_ctx *ctx, int argc, char **argv, const char *help, cons
 int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
 {
     const char *bad = argv[optind - 1];
+    /* BSD-derived getopt_long (mingw-w64's) also answers ':' for "--flag=value" on a flag: that is an
+     * argument too many, not one missing. */
+    int has_value = strncmp(bad, "--", 2) == 0 && strchr(bad, '=') != NULL;
+    if (opt == ':' && has_value)
+        return cli_usage_error(ctx, "option '%s' takes no argument", bad);
     if (opt == ':') {
         if (optopt && optopt < 256)
             return cli_usage_error(ctx, "option '-%c' needs an argument", optopt);
@@ -162,7 +167,7 @@ static int finish_stdout(int rc)
 int main(int argc, char **argv)
 {
     cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0};
-    cli_win_init();
+    cli_win_init(&argc, &argv);
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
         {"event", required_argument, NULL, OPT_EVENT}, {"verbose", no_argument, NULL, 'v'},

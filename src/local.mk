@@ -12,7 +12,7 @@ if DW_WINDOWS
 src_dropwatch_SOURCES += src/cli_win32.c
 endif
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS)
+src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
 
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
 # ship in the tarball too.

@@ -41,6 +41,7 @@ static size_t count_char(const char *s, char c)
     return n;
 }
 
+#ifndef _WIN32 /* only the golden files are read */
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -62,6 +63,7 @@ static char *read_file(const char *path, size_t *len)
     *len = n;
     return buf;
 }
+#endif
 
 /* A benign record used as a base by most tests. */
 static void base_record(dw_alert *a)
@@ -167,6 +169,7 @@ END_TEST
 
 /* ---- golden files ---- */
 
+#ifndef _WIN32
 START_TEST(test_golden_files)
 {
     const char *srcdir = getenv("top_srcdir");
@@ -192,6 +195,7 @@ START_TEST(test_golden_files)
     }
 }
 END_TEST
+#endif
 
 /* ---- fields ---- */
 
@@ -432,7 +436,11 @@ START_TEST(test_action_order_by_class)
         int count;
     } cases[] = {
         {EIO, "Run CHKDSK", 3},                     /* physical: its action is the drivers/firmware one */
+#ifdef EUCLEAN
         {EUCLEAN, "Verify that the disk drivers", 3}, /* logical: its action is CHKDSK */
+#else
+        {EROFS, "Verify that the disk drivers", 3}, /* logical (Windows has no EUCLEAN) */
+#endif
         {ENOSPC, "Change the location", 4},         /* capacity: move the drop directory first */
         {EAGAIN, "Verify that the disk drivers", 4}, /* others: the event page's order */
     };
@@ -548,7 +556,10 @@ START_TEST(test_auto_event_selection)
         {DW_OP_OPEN_DIR, 0, 267, -1, 8008}, /* ERROR_DIRECTORY */
         {DW_OP_CREATE, ENOENT, 0, -1, 8004}, /* Exchange: DirectoryNotFoundException while writing is an IOException */
         {DW_OP_QUOTA, 0, 0, DW_CLASS_CAPACITY, 8005},
+#ifdef EDQUOT
         {DW_OP_WRITE, EDQUOT, 0, -1, 8004},  /* a file-system quota is not DropDirectoryQuota */
+#endif
+        {DW_OP_WRITE, 0, 1295, -1, 8004},  /* nor is ERROR_DISK_QUOTA_EXCEEDED */
         {DW_OP_CREATE, ENAMETOOLONG, 0, -1, 8007},
         {DW_OP_RESOLVE, 0, 206, -1, 8007},   /* ERROR_FILENAME_EXCED_RANGE */
         {DW_OP_CREATE, EACCES, 0, -1, 8009},
@@ -1087,7 +1098,10 @@ static Suite *alert_suite(void)
     suite_add_tcase(s, api);
 
     TCase *fields = tcase_create("fields");
+#ifndef _WIN32
+    /* The golden files hold Linux errno numbers (ENAMETOOLONG is 36 there, 38 in the Microsoft C runtime). */
     tcase_add_test(fields, test_golden_files);
+#endif
     tcase_add_test(fields, test_every_field_in_every_format);
     tcase_add_test(fields, test_xml_system_shape);
     tcase_add_test(fields, test_record_id_optional_everywhere);

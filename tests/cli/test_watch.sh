@@ -38,10 +38,16 @@ pid=$!
 wait_for "$ERR" "round 1:" || fail "watch started"
 mkdir "$root/Late"
 wait_for "$OUT" '"recovery"' || fail "recovery record"
-kill -TERM "$pid"
-wait "$pid"; rc=$?
-expect_rc 0 "stopped by SIGTERM after recovery (last round healthy)"
-expect_err "stopped by SIGTERM" "clean stop reported"
+if posix_only "SIGTERM (Windows delivers no SIGTERM to a console program; Ctrl-C is SIGINT, tested below)"; then
+    kill -TERM "$pid"
+    wait "$pid"; rc=$?
+    expect_rc 0 "stopped by SIGTERM after recovery (last round healthy)"
+    expect_err "stopped by SIGTERM" "clean stop reported"
+else
+    kill -INT "$pid"
+    wait "$pid"; rc=$?
+    expect_rc 0 "stopped by SIGINT after recovery (last round healthy)"
+fi
 expect_json "recovery json" '
 rec = [r for r in recs if r.get("record") == "recovery"]
 assert len(rec) == 1 and rec[0]["connector"] == "Late" and rec[0]["failed_probes"] >= 1, rec'
