@@ -30,6 +30,9 @@ dist_man_MANS += \
 	doc/dw_errno_str.3 \
 	doc/dw_event_name.3 \
 	doc/dw_exchange_install_dir.3 \
+	doc/dw_eventlog_report.3 \
+	doc/dw_eventlog_install.3 \
+	doc/dw_eventlog_uninstall.3 \
 	doc/dw_explain_warning_str.3 \
 	doc/dw_format_from_name.3 \
 	doc/dw_format_name.3 \

@@ -1259,3 +1259,85 @@ dw_status dw_alert_format_alloc(const dw_alert *alert, dw_format format, char **
         *len = need - 1;
     return DW_OK;
 }
+
+/* ---- the Windows Event Log form (lib/eventlog.c) ---- */
+
+static void ev_str(dwi_out *o, const char *name, const char *s, size_t len)
+{
+    if (name) {
+        dwi_out_str(o, name);
+        dwi_out_str(o, ": ");
+    }
+    dwi_out_bytes(o, s, len);
+    dwi_out_bytes(o, "", 1); /* the NUL between strings */
+}
+
+static size_t ev_strings(dwi_out *o, const record *r)
+{
+    const dw_io_error *e = &r->a->error;
+    size_t n = 0;
+    char num[3][24];
+    dwi_out t;
+    /* Exchange's insertion strings first, unnamed and in %1.. order; then libdropwatch's own fields. */
+    for (int i = 0; i < r->ev->nparams; i++, n++)
+        ev_str(o, NULL, r->params[i].s, r->params[i].len);
+    const struct {
+        const char *name;
+        const char *s;
+        size_t len;
+    } extra[] = {
+        {"Class", r->class_name, strlen(r->class_name)},
+        {"Operation", r->op_name, strlen(r->op_name)},
+        {"Errno", num[0], 0},
+        {"Win32Code", num[1], 0},
+        {"Retryable", bool_str(e->retryable), strlen(bool_str(e->retryable))},
+        {"Attempts", num[2], 0},
+        {"Path", r->path.s, r->path.len},
+        {"Detail", r->detail.s, r->detail.len},
+        {"Action", r->actions[0], strlen(r->actions[0])},
+    };
+    long long vals[3] = {r->errnum, (long long)r->win32, (long long)e->attempts};
+    for (int i = 0; i < 3; i++) {
+        dwi_out_init(&t, num[i], sizeof num[i]);
+        if (vals[i] < 0)
+            dwi_out_char(&t, '-');
+        dwi_out_u64(&t, (unsigned long long)(vals[i] < 0 ? -vals[i] : vals[i]));
+        (void)dwi_out_finish(&t, NULL);
+    }
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++, n++)
+        ev_str(o, extra[i].name, extra[i].s, extra[i].len ? extra[i].len : strlen(extra[i].s));
+    return n;
+}
+
+dw_status dwi_alert_event_strings(const dw_alert *alert, dwi_event_strings *out)
+{
+    memset(out, 0, sizeof *out);
+    dw_status st = check_alert(alert, DW_FORMAT_TEXT);
+    if (st != DW_OK)
+        return st;
+    record *r = malloc(sizeof *r);
+    if (!r)
+        return DW_E_NOMEM;
+    record_build(r, alert);
+    dwi_out o;
+    dwi_out_init(&o, NULL, 0);
+    (void)ev_strings(&o, r);
+    char *block = malloc(o.len + 1);
+    if (!block) {
+        free(r);
+        return DW_E_NOMEM;
+    }
+    dwi_out_init(&o, block, o.len + 1);
+    size_t n = ev_strings(&o, r);
+    out->id = r->ev->id;
+    out->is_error = strcmp(r->ev->alert_type, "Warning") != 0;
+    out->block = block;
+    const char *p = block;
+    for (size_t i = 0; i < n && i < DWI_EVENT_STRINGS_MAX; i++) {
+        out->s[i] = p;
+        p += strlen(p) + 1;
+    }
+    out->count = n < DWI_EVENT_STRINGS_MAX ? n : DWI_EVENT_STRINGS_MAX;
+    free(r);
+    return DW_OK;
+}

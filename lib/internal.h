@@ -66,4 +66,18 @@ void dwi_utc_fields(int64_t t, unsigned f[6]);
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);
 
+/* The Windows Event Log form of an alert (lib/alert.c, for lib/eventlog.c): the event ID, error or
+ * warning, Exchange's insertion strings first in %1.. order, then libdropwatch's fields as "Name: value".
+ * The strings live in `block` (free() it). */
+#define DWI_EVENT_STRINGS_MAX 16
+typedef struct dwi_event_strings {
+    unsigned id;
+    int is_error;
+    size_t count;
+    const char *s[DWI_EVENT_STRINGS_MAX];
+    char *block;
+} dwi_event_strings;
+struct dw_alert;
+dw_status dwi_alert_event_strings(const struct dw_alert *alert, dwi_event_strings *out);
+
 #endif /* DW_LIB_INTERNAL_H */

@@ -11,7 +11,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/path.h \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
-	include/dropwatch/alert.h
+	include/dropwatch/alert.h \
+	include/dropwatch/eventlog.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -27,7 +28,8 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/envelope.c lib/envelope.h \
 	lib/guard.c lib/guard_internal.h \
 	lib/health.c \
-	lib/alert.c
+	lib/alert.c \
+	lib/eventlog.c
 # One platform file, chosen at configure time (AC_CANONICAL_HOST).
 if DW_WINDOWS
 lib_libdropwatch_core_la_SOURCES += lib/platform_win32.c
@@ -48,3 +50,18 @@ else
 lib_libdropwatch_la_LDFLAGS += -export-symbols-regex '^dw_'
 endif
 EXTRA_lib_libdropwatch_la_DEPENDENCIES = $(top_srcdir)/lib/libdropwatch.sym
+
+# The Event Log message file: dropwatch-messages.dll, a resource-only DLL (windmc + windres), installed
+# beside libdropwatch-0.dll and registered by dw_eventlog_install() (dropwatch eventlog install).
+EXTRA_DIST += lib/dropwatch-messages.mc
+if DW_WINDOWS
+msgdlldir = $(bindir)
+msgdll_DATA = lib/dropwatch-messages.dll
+CLEANFILES += lib/dropwatch-messages.dll lib/mc/dropwatch-messages.h lib/mc/dropwatch-messages.rc \
+	lib/mc/MSG00409.bin lib/mc/dropwatch-messages.res.o
+lib/dropwatch-messages.dll: $(top_srcdir)/lib/dropwatch-messages.mc
+	$(AM_V_GEN)$(MKDIR_P) lib/mc && \
+	$(WINDMC) -h lib/mc -r lib/mc $(top_srcdir)/lib/dropwatch-messages.mc && \
+	(cd lib/mc && $(WINDRES) -i dropwatch-messages.rc -o dropwatch-messages.res.o) && \
+	$(CC) -shared -nostdlib -Wl,--entry=0 -s -o $@ lib/mc/dropwatch-messages.res.o
+endif

@@ -33,6 +33,8 @@ typedef struct cli_ctx {
     dw_event_mode event_mode; /* --event */
     const char *config_path;  /* --config */
     int verbose;              /* 1 = summary lines even when stdout is not a terminal; -1 = never */
+    int eventlog;             /* --eventlog: alerts also go to the Windows Event Log */
+    const char *event_source; /* --source (NULL: DW_EVENTLOG_DEFAULT_SOURCE) */
 } cli_ctx;
 
 /* ---- messages (src/dropwatch.c) ---- */
@@ -185,5 +187,8 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv);
 int cmd_sweep(cli_ctx *ctx, int argc, char **argv);
 int cmd_alert(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+int cmd_eventlog(cli_ctx *ctx, int argc, char **argv);
+/* Write an alert to the Windows Event Log when --eventlog was given: 0, or an exit code (69 elsewhere). */
+int cli_eventlog_alert(const cli_ctx *ctx, const dw_alert *alert);
 
 #endif /* DW_CLI_H */

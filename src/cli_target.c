@@ -234,5 +234,5 @@ int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target 
     }
     fwrite(out, 1, len, stdout);
     dw_free(out);
-    return 0;
+    return cli_eventlog_alert(ctx, &a);
 }

@@ -41,6 +41,8 @@ static const char watch_help[] =
     "\n"
     "  --interval SECONDS       pause between rounds (0 to 86400, default 60)\n"
     "  --count N                stop after N rounds (default 0: run until a signal)\n"
+    "  --eventlog               also write each alert to the Windows Event Log (Windows only)\n"
+    "  --source NAME            event source for --eventlog (default DropWatch)\n"
     "  --stale-age SECONDS, --quota QUOTA, --inject OP:ERRNO[:N] and the connector options of 'check'\n"
     "\n"
     "Exit status: the status of the last round, as for 'check' (0 when all connectors were healthy).\n";
@@ -56,7 +58,7 @@ static const char sweep_help[] =
     "\n"
     "Exit status: 0, or the failure class's code as for 'check'.\n";
 
-enum { OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE };
+enum { OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE, OPT_EVENTLOG, OPT_SOURCE };
 
 typedef struct probe_args {
     cli_sel sel;
@@ -71,7 +73,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
         {"stale-age", required_argument, NULL, OPT_STALE_AGE}, {"inject", required_argument, NULL, OPT_INJECT},
         {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
-        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {NULL, 0, NULL, 0},
+        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"eventlog", no_argument, NULL, OPT_EVENTLOG},
+        {"source", required_argument, NULL, OPT_SOURCE}, {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     memset(a, 0, sizeof *a);
@@ -88,7 +91,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         }
         /* Each command takes only the options its help names. */
         int allowed = opt == 'h' || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
-                      (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
+                      (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT || opt == OPT_EVENTLOG ||
+                                      opt == OPT_SOURCE)) ||
                       (which == 2 && opt == OPT_MAX_AGE);
         if (!allowed)
             return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv, opt)
@@ -112,6 +116,12 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         case OPT_COUNT:
             if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->count) != 0)
                 return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
+            break;
+        case OPT_EVENTLOG:
+            ctx->eventlog = 1;
+            break;
+        case OPT_SOURCE:
+            ctx->event_source = optarg;
             break;
         case OPT_INJECT:
             if (cli_parse_inject(optarg, &a->dopts) != 0)

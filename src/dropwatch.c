@@ -25,6 +25,7 @@ static const char usage_text[] =
     "  sweep      remove stale temporary files left by crashed writers\n"
     "  alert      format an Event 8004 record from given fields\n"
     "  demo       the whole story against a temporary demo drop root\n"
+    "  eventlog   install or uninstall the Windows Event Log source (Windows only)\n"
     "\n"
     "Global options (also accepted after the command):\n"
     "  -f, --format FMT   output format of records: text (default), xml, json, syslog\n"
@@ -151,6 +152,7 @@ static const struct {
 } commands[] = {
     {"resolve", cmd_resolve}, {"validate", cmd_validate}, {"deliver", cmd_deliver}, {"check", cmd_check},
     {"watch", cmd_watch},     {"sweep", cmd_sweep},       {"alert", cmd_alert},     {"demo", cmd_demo},
+    {"eventlog", cmd_eventlog},
 };
 
 /* Like gnulib's close_stdout: a full disk or closed pipe on stdout must not end in a silent success. */
@@ -166,7 +168,7 @@ static int finish_stdout(int rc)
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0};
+    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0, 0, NULL};
     cli_win_init(&argc, &argv);
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
@@ -194,7 +196,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert or demo)");
+        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert, demo or eventlog)");
     const char *name = argv[optind];
     if (strcmp(name, "help") == 0) {
         if (optind + 1 >= argc) {

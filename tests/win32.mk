@@ -6,3 +6,13 @@ tests_check_win32_SOURCES = tests/check_win32.c
 tests_check_win32_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_win32_LDADD = $(TESTS_CHECK_LDADD)
 endif
+
+# The Windows Event Log: argument checks and string order everywhere, DW_E_UNSUPPORTED on POSIX (in make
+# check); FormatMessageW texts, ReportEventW and the registry under Wine (the Windows stage).
+check_PROGRAMS += tests/check_eventlog
+tests_check_eventlog_SOURCES = tests/check_eventlog.c
+tests_check_eventlog_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_eventlog_LDADD = $(TESTS_CHECK_LDADD)
+if !DW_WINDOWS
+TESTS += tests/check_eventlog
+endif

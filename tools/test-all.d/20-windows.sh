@@ -44,7 +44,8 @@ make -j"$jobs" >make.out 2>&1 || { tail -30 make.out; die "make failed"; }
 
 # The Check suites that apply to Windows (check_guard and the fault/crash/load programs drive POSIX
 # calls directly; check_win32 covers the guarded write on the Windows ops table).
-SUITES="check_common check_path check_name check_classify check_quota_text check_envelope check_alert check_win32"
+SUITES="check_common check_path check_name check_classify check_quota_text check_envelope check_alert check_win32
+    check_eventlog"
 for s in $SUITES; do
     make -j"$jobs" "tests/$s.exe" >>make.out 2>&1 || { tail -30 make.out; die "building tests/$s.exe failed"; }
 done
@@ -62,6 +63,7 @@ if ! mountpoint -q smallfs; then
 fi
 ln -sfn "$b/linktarget" symlink-drop
 export DW_WIN_SMALLFS="$(winpath "$b/smallfs")" DW_WIN_SYMLINK="$(winpath "$b/symlink-drop")"
+export DW_MESSAGES_DLL="$(winpath "$b/lib/dropwatch-messages.dll")"
 wineserver -p 2>/dev/null || true   # one server for the whole stage (a persistent one starts in a second)
 trap 'wineserver -k 2>/dev/null; umount "$b/smallfs" 2>/dev/null' EXIT
 wine cmd /c exit >/dev/null 2>&1    # creates the prefix on the first run (about 15 s)
@@ -106,7 +108,7 @@ rm -rf "\$TMPDIR"/wine-*
 exit \$rc
 EOF
 chmod +x dropwatch-wine
-CLI="usage validate resolve config deliver check watch alert demo"
+CLI="usage validate resolve config deliver check watch alert demo eventlog"
 for t in $CLI; do
     log="logs/cli_$t.log"
     DW="$b/dropwatch-wine" DW_WINDOWS=1 top_srcdir="$top" top_builddir="$b" PYTHON="${DW_PYTHON:-python3}" \
