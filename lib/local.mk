@@ -65,3 +65,11 @@ lib/dropwatch-messages.dll: $(top_srcdir)/lib/dropwatch-messages.mc
 	(cd lib/mc && $(WINDRES) -i dropwatch-messages.rc -o dropwatch-messages.res.o) && \
 	$(CC) -shared -nostdlib -Wl,--entry=0 -s -o $@ lib/mc/dropwatch-messages.res.o
 endif
+
+# The zip a Windows user unpacks (tools/win-zip.sh): DLL, import and static libraries, headers,
+# dropwatch.exe, the message DLL and the manual pages as text.
+EXTRA_DIST += tools/win-zip.sh tools/win-check.sh
+if DW_WINDOWS
+windows-zip: all
+	$(SHELL) $(top_srcdir)/tools/win-zip.sh $(abs_top_builddir)
+endif

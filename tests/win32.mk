@@ -16,3 +16,4 @@ tests_check_eventlog_LDADD = $(TESTS_CHECK_LDADD)
 if !DW_WINDOWS
 TESTS += tests/check_eventlog
 endif
+EXTRA_DIST += doc/windows.md

@@ -132,4 +132,25 @@ for t in $CLI; do
         failed=$((failed + 1))
     fi
 done
+# The zip: the expected files, and dropwatch.exe runs from the unpacked folder alone (no DLL from the
+# build tree or the toolchain on the path).
+zip=$(make -s windows-zip 2>>make.out | tail -1)
+zcheck() { # zcheck CONDITION-EXIT-STATUS DESCRIPTION
+    if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: zip: $2"; fi
+}
+if [ -f "$zip" ]; then
+    rm -rf zip-test && mkdir zip-test && (cd zip-test && unzip -q "$zip")
+    z=$(ls -d zip-test/libdropwatch-*)
+    for f in bin/libdropwatch-0.dll bin/dropwatch.exe bin/dropwatch-messages.dll lib/libdropwatch.dll.a \
+             lib/libdropwatch.a include/dropwatch.h include/dropwatch/eventlog.h \
+             share/doc/libdropwatch/man/dropwatch.1.txt share/doc/libdropwatch/man/dw_drop_write.3.txt \
+             share/doc/libdropwatch/windows.md; do
+        [ -s "$z/$f" ]; zcheck $? "$f in the zip"
+    done
+    v=$(WINEPATH= wine "$z/bin/dropwatch.exe" --version 2>&1 | head -1)
+    echo "$v" | grep -q '^dropwatch (libdropwatch) '; zcheck $? "the unpacked dropwatch.exe runs alone ($v)"
+    echo "zip: $zip"
+else
+    zcheck 1 "make windows-zip produced no zip"
+fi
 summary
