@@ -413,6 +413,18 @@ static void out_int(dwi_out *o, int v)
     dwi_out_u64(o, v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v);
 }
 
+#if defined(_WIN32) || !(defined(_GNU_SOURCE) && defined(__GLIBC__))
+/* "Unknown error N", glibc's text for a value it does not know. */
+static void unknown_text(char *buf, size_t size, int errnum)
+{
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    dwi_out_str(&o, "Unknown error ");
+    out_int(&o, errnum);
+    (void)dwi_out_finish(&o, NULL);
+}
+#endif
+
 #ifdef _WIN32
 /* glibc's texts for the errno values the library reports, so that records read the same on every
  * platform (the Microsoft C runtime words them differently and knows fewer). */
@@ -508,26 +520,16 @@ dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
     text = portable_errno_text(errnum);
     if (text)
         return dwi_copy_out(text, strlen(text), buf, size, needed);
-    if (strerror_s(tmp, sizeof tmp, errnum) != 0 || !tmp[0] || strcmp(tmp, "Unknown error") == 0) {
-        /* The Microsoft C runtime says "Unknown error" without the number: add it, as glibc does. */
-        dwi_out o;
-        dwi_out_init(&o, tmp, sizeof tmp);
-        dwi_out_str(&o, "Unknown error ");
-        out_int(&o, errnum);
-        (void)dwi_out_finish(&o, NULL);
-    }
+    /* The Microsoft C runtime says "Unknown error" without the number: add it, as glibc does. */
+    if (strerror_s(tmp, sizeof tmp, errnum) != 0 || !tmp[0] || strcmp(tmp, "Unknown error") == 0)
+        unknown_text(tmp, sizeof tmp, errnum);
     text = tmp;
 #elif defined(_GNU_SOURCE) && defined(__GLIBC__)
     /* GNU strerror_r returns either tmp or a static immutable string; both are safe to read here. */
     text = strerror_r(errnum, tmp, sizeof tmp);
 #else
-    if (strerror_r(errnum, tmp, sizeof tmp) != 0) {
-        dwi_out o;
-        dwi_out_init(&o, tmp, sizeof tmp);
-        dwi_out_str(&o, "Unknown error ");
-        out_int(&o, errnum);
-        (void)dwi_out_finish(&o, NULL);
-    }
+    if (strerror_r(errnum, tmp, sizeof tmp) != 0)
+        unknown_text(tmp, sizeof tmp, errnum);
     text = tmp;
 #endif
     if (!text)

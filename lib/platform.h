@@ -66,10 +66,12 @@ typedef struct dwi_stat {
 typedef struct dwi_dir dwi_dir;
 
 typedef struct dwi_ops {
-    /* Open a directory by path, refusing a symlink in the final component: O_DIRECTORY|O_NOFOLLOW. */
+    /* Open a directory by path, refusing a symlink or reparse point in the final component
+     * (POSIX O_DIRECTORY|O_NOFOLLOW; Windows FILE_FLAG_OPEN_REPARSE_POINT). */
     dwi_fd (*open_dir)(void *ctx, const char *path);
-    /* Create a new file beneath dirfd: O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC, never following
-     * symlinks (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS where available). Returns the fd. */
+    /* Create a new file, exclusively, relative to the directory handle, never following a link, not
+     * inherited by child processes; Windows opens it without sharing. Returns the handle. (POSIX: openat2
+     * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS or O_EXCL|O_NOFOLLOW; Windows: NtCreateFile with RootDirectory.) */
     dwi_fd (*create)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
     /* Open an existing file by path for reading (the source of dw_drop_write_file). */
     dwi_fd (*open_read)(void *ctx, const char *path);
@@ -80,20 +82,22 @@ typedef struct dwi_ops {
     dwi_ssize (*pread)(void *ctx, dwi_fd fd, void *buf, size_t len, uint64_t off);
     dwi_ssize (*pwrite)(void *ctx, dwi_fd fd, const void *buf, size_t len, uint64_t off);
     int (*ftruncate)(void *ctx, dwi_fd fd, uint64_t len);
-    /* fsync (data_only: fdatasync where available). */
+    /* Flush the file's data (and metadata unless data_only) to the device: fsync/fdatasync,
+     * FlushFileBuffers. On a directory handle: make its entries durable where the system allows it. */
     int (*fsync)(void *ctx, dwi_fd fd, int data_only);
-    /* syncfs of the file system holding fd (falls back to sync()). */
+    /* Flush the whole file system holding fd (syncfs); a failure code whose errno is ENOSYS, EINVAL or
+     * ENOTSUP means "not available": the caller flushes file by file. */
     int (*syncfs)(void *ctx, dwi_fd fd);
     int (*close)(void *ctx, dwi_fd fd);
-    /* Atomically rename from -> to within dirfd, failing with -EEXIST when `to` exists (renameat2
-     * RENAME_NOREPLACE, or linkat + unlinkat where the file system lacks it). */
+    /* Atomically rename from -> to within dirfd, failing (errno EEXIST) when `to` exists and never
+     * replacing it (renameat2 RENAME_NOREPLACE or linkat + unlinkat; Windows ReplaceIfExists = FALSE). */
     int (*rename_noreplace)(void *ctx, dwi_fd dirfd, const char *from, const char *to);
     int (*unlink)(void *ctx, dwi_fd dirfd, const char *name);
-    /* fstatat without following symlinks; name NULL or "" stats dirfd itself. */
+    /* Identity, size and times of `name` in dirfd without following a link; NULL or "" stats dirfd. */
     int (*stat)(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st);
-    /* Free and total bytes of the file system holding fd (statvfs f_bavail, f_blocks). */
+    /* Free and total bytes of the file system holding fd (statvfs, GetDiskFreeSpaceExW). */
     int (*statfs)(void *ctx, dwi_fd fd, uint64_t *free_bytes, uint64_t *total_bytes);
-    /* flock: exclusive when lock != 0, unlock when 0. */
+    /* Exclusive lock between processes (flock, LockFileEx) when lock != 0, unlock when 0. */
     int (*lock)(void *ctx, dwi_fd fd, int lock);
     int (*mkdir)(void *ctx, const char *path, unsigned mode);
     /* List dirfd (the dirfd itself stays open and owned by the caller). */
@@ -106,9 +110,11 @@ typedef struct dwi_ops {
     /* Monotonic time in microseconds. */
     uint64_t (*monotonic_us)(void *ctx);
     void (*sleep_ms)(void *ctx, unsigned ms);
-    /* Cryptographically random bytes (getrandom). */
+    /* Cryptographically random bytes (getrandom, BCryptGenRandom). */
     int (*random)(void *ctx, void *buf, size_t len);
-    /* Process id, and the host name (short, not NUL-padded; writes at most size-1 bytes plus NUL). */
+    /* Process id (a change of it means a fork: the quota ledger then re-opens, since a forked child
+     * shares its parent's flock; never on Windows), and the host name (the NetBIOS name on Windows;
+     * writes at most size-1 bytes plus NUL). */
     long (*pid)(void *ctx);
     int (*hostname)(void *ctx, char *buf, size_t size);
 } dwi_ops;

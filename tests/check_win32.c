@@ -27,12 +27,18 @@
 static char dir[MAX_PATH];
 static unsigned scratch_seq;
 
-/* A fresh scratch directory below the current one (absolute, with backslashes). */
+/* A fresh scratch directory below the current one (absolute, with backslashes). Process ids are small
+ * and reused under Wine: the name also carries the time, and a clash draws another. */
 static void make_scratch(void)
 {
-    char rel[64];
-    snprintf(rel, sizeof rel, "w32scratch-%lu-%u", (unsigned long)GetCurrentProcessId(), scratch_seq++);
-    ck_assert(CreateDirectoryA(rel, NULL));
+    char rel[96];
+    for (int attempt = 0;; attempt++) {
+        snprintf(rel, sizeof rel, "w32scratch-%lu-%u-%llu", (unsigned long)GetCurrentProcessId(), scratch_seq++,
+                 (unsigned long long)GetTickCount64());
+        if (CreateDirectoryA(rel, NULL))
+            break;
+        ck_assert_msg(GetLastError() == ERROR_ALREADY_EXISTS && attempt < 100, "cannot create %s", rel);
+    }
     ck_assert(GetFullPathNameA(rel, sizeof dir, dir, NULL) > 0);
 }
 
@@ -41,29 +47,44 @@ static void path_in(char *out, size_t size, const char *d, const char *name)
     snprintf(out, size, "%s\\%s", d, name);
 }
 
-static void rm_tree(const char *d)
+/* Remove a tree with the \\?\ wide API, so that paths beyond MAX_PATH (test_long_path) go too. */
+static void rm_tree_w(const wchar_t *d)
 {
-    char pat[MAX_PATH + 4];
-    snprintf(pat, sizeof pat, "%s\\*", d);
-    WIN32_FIND_DATAA fd;
-    HANDLE h = FindFirstFileA(pat, &fd);
+    size_t n = wcslen(d);
+    wchar_t *pat = malloc((n + 3) * sizeof *pat);
+    memcpy(pat, d, n * sizeof *pat);
+    memcpy(pat + n, L"\\*", 3 * sizeof *pat);
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(pat, &fd);
+    free(pat);
     if (h != INVALID_HANDLE_VALUE) {
         do {
-            if (!strcmp(fd.cFileName, ".") || !strcmp(fd.cFileName, ".."))
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
                 continue;
-            char p[MAX_PATH * 2];
-            path_in(p, sizeof p, d, fd.cFileName);
-            SetFileAttributesA(p, FILE_ATTRIBUTE_NORMAL);
+            size_t m = wcslen(fd.cFileName);
+            wchar_t *p = malloc((n + m + 2) * sizeof *p);
+            memcpy(p, d, n * sizeof *p);
+            p[n] = L'\\';
+            memcpy(p + n + 1, fd.cFileName, (m + 1) * sizeof *p);
+            SetFileAttributesW(p, FILE_ATTRIBUTE_NORMAL);
             if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && !(fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT))
-                rm_tree(p);
+                rm_tree_w(p);
             else if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
-                RemoveDirectoryA(p);
+                RemoveDirectoryW(p);
             else
-                DeleteFileA(p);
-        } while (FindNextFileA(h, &fd));
+                DeleteFileW(p);
+            free(p);
+        } while (FindNextFileW(h, &fd));
         FindClose(h);
     }
-    RemoveDirectoryA(d);
+    RemoveDirectoryW(d);
+}
+
+static void rm_tree(const char *d)
+{
+    wchar_t w[MAX_PATH + 8] = L"\\\\?\\";
+    MultiByteToWideChar(CP_UTF8, 0, d, -1, w + 4, MAX_PATH);
+    rm_tree_w(w);
 }
 
 static void setup(void)

@@ -36,9 +36,12 @@ mkdir -p "$b"
 cd "$b" || die "cannot enter $b"
 werror=""
 [ "${DW_WERROR:-0}" = 1 ] && werror=--enable-werror
-if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then
-    PKG_CONFIG_LIBDIR="$check_prefix/lib/pkgconfig" "$top/configure" --host=$host $werror \
-        --enable-python=no --enable-csharp=no >configure.out 2>&1 || { tail -20 configure.out; die "configure failed"; }
+args="--host=$host $werror --enable-python=no --enable-csharp=no"
+if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] || [ "$(cat configure.args 2>/dev/null)" != "$args" ]; then
+    # shellcheck disable=SC2086 # the arguments are words
+    PKG_CONFIG_LIBDIR="$check_prefix/lib/pkgconfig" "$top/configure" $args >configure.out 2>&1 ||
+        { tail -20 configure.out; die "configure failed"; }
+    echo "$args" >configure.args
 fi
 make -j"$jobs" >make.out 2>&1 || { tail -30 make.out; die "make failed"; }
 
@@ -69,6 +72,7 @@ trap 'wineserver -k 2>/dev/null; umount "$b/smallfs" 2>/dev/null' EXIT
 wine cmd /c exit >/dev/null 2>&1    # creates the prefix on the first run (about 15 s)
 
 mkdir -p logs
+rm -rf tests/w32scratch-*   # check_win32 removes its own; this clears what an interrupted run left
 for s in $SUITES; do
     log="logs/$s.log"
     (cd tests && top_srcdir="$top" wine ".libs/$s.exe") >"$log" 2>&1
@@ -89,7 +93,7 @@ for s in $SUITES; do
         echo "FAIL: $s exited $rc"
         failed=$((failed + 1))
     fi
-    [ $((f + e)) -eq 0 ] || grep -E ':[FE]:' "$log" | head -20
+    [ $((f + e)) -eq 0 ] || { echo "FAIL: $s"; grep -E ':[FE]:' "$log" | head -20; }
 done
 
 # The CLI scripts drive dropwatch.exe through this runner (tests/cli/lib.sh honours DW).
