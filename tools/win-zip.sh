@@ -26,7 +26,7 @@ for page in "$stage"/d/share/man/man*/*; do
         target=$(sed -n 's|^\.so man[0-9]/||p' "$page")
         printf 'See %s.txt\n' "$target" >"$root/share/doc/libdropwatch/man/$base.txt"
     else
-        LC_ALL=C.UTF-8 MANWIDTH=100 man -l "$page" 2>/dev/null | col -bx >"$root/share/doc/libdropwatch/man/$base.txt"
+        LC_ALL=C.UTF-8 MANWIDTH=100 man -l "$page" 2>/dev/null >"$root/share/doc/libdropwatch/man/$base.txt"
     fi
 done
 cp "$top/README.md" "$top/doc/windows.md" "$root/share/doc/libdropwatch/"

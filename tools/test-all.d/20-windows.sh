@@ -143,7 +143,7 @@ zcheck() { # zcheck CONDITION-EXIT-STATUS DESCRIPTION
     if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: zip: $2"; fi
 }
 if [ -f "$zip" ]; then
-    rm -rf zip-test && mkdir zip-test && (cd zip-test && unzip -q "$zip")
+    rm -rf zip-test && mkdir zip-test && python3 -m zipfile -e "$zip" zip-test
     z=$(ls -d zip-test/libdropwatch-*)
     for f in bin/libdropwatch-0.dll bin/dropwatch.exe bin/dropwatch-messages.dll lib/libdropwatch.dll.a \
              lib/libdropwatch.a include/dropwatch.h include/dropwatch/eventlog.h \
