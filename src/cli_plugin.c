@@ -1,0 +1,248 @@
+/* check --plugin: the monitoring-plugin interface that Nagios, Icinga, Naemon, Shinken and Zabbix-agent
+ * wrappers run. One status line "DROPWATCH STATE - text | perfdata", exit status 0 OK, 1 WARNING,
+ * 2 CRITICAL, 3 UNKNOWN, and thresholds in the range syntax of the monitoring-plugins development
+ * guidelines. A failing probe is CRITICAL whatever the thresholds: mail is not reaching the gateway. */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_monitor.h"
+
+enum { ST_OK, ST_WARNING, ST_CRITICAL, ST_UNKNOWN };
+static const char *const state_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+/* A finite decimal number using the whole string (no locale: "." is always the decimal point here). */
+static int parse_number(const char *s, size_t n, double *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789.-+", buf[i]))
+            return -1; /* no "inf", "nan", hex or exponent forms */
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (*end || errno || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_range_parse(const char *s, cli_range *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!s || !*s)
+        return -1;
+    if (*s == '@') {
+        r->inside = 1;
+        s++;
+    }
+    const char *colon = strchr(s, ':');
+    if (!colon) {
+        /* "10": outside 0..10 */
+        if (parse_number(s, strlen(s), &r->hi) != 0)
+            return -1;
+        r->lo = 0;
+    } else {
+        if (colon == s + 1 && *s == '~')
+            r->lo_inf = 1;
+        else if (parse_number(s, (size_t)(colon - s), &r->lo) != 0)
+            return -1;
+        if (colon[1] == '\0')
+            r->hi_inf = 1;
+        else if (parse_number(colon + 1, strlen(colon + 1), &r->hi) != 0)
+            return -1;
+    }
+    if (!r->lo_inf && !r->hi_inf && r->lo > r->hi)
+        return -1;
+    r->set = 1;
+    return 0;
+}
+
+int cli_range_alert(const cli_range *r, double v)
+{
+    if (!r->set)
+        return 0;
+    int in = (r->lo_inf || v >= r->lo) && (r->hi_inf || v <= r->hi);
+    return r->inside ? in : !in;
+}
+
+int cli_plugin_threshold(cli_plugin_opts *o, const char *arg, int critical)
+{
+    char *copy = cli_xstrdup(arg), *save = NULL;
+    int rc = 0, n = 0;
+    for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+        cli_range *dst = NULL;
+        char *eq = strchr(item, '=');
+        if (eq && (size_t)(eq - item) == 5 && strncmp(item, "quota", 5) == 0)
+            dst = critical ? &o->crit_quota : &o->warn_quota;
+        else if (eq && (size_t)(eq - item) == 3 && strncmp(item, "age", 3) == 0)
+            dst = critical ? &o->crit_age : &o->warn_age;
+        if (!dst || cli_range_parse(eq + 1, dst) != 0)
+            rc = -1;
+        n++;
+    }
+    free(copy);
+    return rc || n == 0 ? -1 : 0;
+}
+
+/* A range back in the guidelines' syntax, for the perfdata warn/crit fields. */
+static void put_range(FILE *f, const cli_range *r)
+{
+    if (!r->set)
+        return;
+    if (r->inside)
+        fputc('@', f);
+    if (r->lo_inf)
+        fputs("~:", f);
+    else if (r->lo != 0 || r->hi_inf || r->inside)
+        fprintf(f, "%g:", r->lo);
+    if (!r->hi_inf)
+        fprintf(f, "%g", r->hi);
+}
+
+/* A perfdata label: always quoted; a quote is doubled and '=' (which would end the label) replaced. */
+static void put_label(FILE *f, const char *connector, const char *what)
+{
+    fputc('\'', f);
+    for (const unsigned char *p = (const unsigned char *)connector; *p; p++) {
+        if (*p == '\'')
+            fputs("''", f);
+        else if (*p == '=' || *p < 0x20 || *p == 0x7F)
+            fputc('_', f);
+        else
+            fputc(*p, f);
+    }
+    fprintf(f, " %s'=", what);
+}
+
+static void put_text(FILE *f, const char *s)
+{
+    /* The status line must stay one line, and '|' would start the performance data. */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7F || *p == '|' ? '_' : *p, f);
+}
+
+int cli_plugin_report(FILE *f, const cli_plugin_opts *o, const cli_probe_result *rs, size_t n)
+{
+    int state = ST_OK;
+    int *cs = calloc(n ? n : 1, sizeof *cs);
+    if (!cs)
+        return cli_plugin_unknown(f, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const cli_probe_result *r = &rs[i];
+        int s = ST_OK;
+        if (!r->ok) {
+            s = ST_CRITICAL;
+        } else {
+            double pct = r->quota && r->have_usage ? 100.0 * (double)r->h.used_bytes / (double)r->quota : NAN;
+            double age = r->have_usage ? (double)(r->oldest_age > 0 ? r->oldest_age : 0) : NAN;
+            if ((!isnan(pct) && cli_range_alert(&o->crit_quota, pct)) || (!isnan(age) && cli_range_alert(&o->crit_age, age)))
+                s = ST_CRITICAL;
+            else if ((!isnan(pct) && cli_range_alert(&o->warn_quota, pct)) ||
+                     (!isnan(age) && cli_range_alert(&o->warn_age, age)))
+                s = ST_WARNING;
+        }
+        cs[i] = s;
+        if (s > state)
+            state = s;
+    }
+
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += cs[i] != ST_OK;
+    fprintf(f, "DROPWATCH %s - ", state_names[state]);
+    if (!bad) {
+        fprintf(f, "%zu connector(s) healthy", n);
+    } else {
+        /* Name the connectors that are not OK, worst first, each with its reason. */
+        const char *sep = "";
+        for (int want = ST_CRITICAL; want >= ST_WARNING; want--) {
+            for (size_t i = 0; i < n; i++) {
+                const cli_probe_result *r = &rs[i];
+                if (cs[i] != want)
+                    continue;
+                fputs(sep, f);
+                sep = "; ";
+                put_text(f, r->connector);
+                if (!r->ok) {
+                    fprintf(f, ": %s failure during %s (event %u)", dw_class_name(r->err.io_class),
+                            dw_op_name(r->err.op), r->event_id);
+                    continue;
+                }
+                fputs(":", f);
+                if (r->quota)
+                    fprintf(f, " quota %.1f%% used", 100.0 * (double)r->h.used_bytes / (double)r->quota);
+                fprintf(f, "%s oldest message %lld s", r->quota ? "," : "",
+                        (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
+            }
+        }
+        if (bad < n)
+            fprintf(f, "; %zu of %zu connector(s) OK", n - bad, n);
+    }
+
+    /* Performance data: 'label'=value[UOM];warn;crit;min;max, one group per connector. */
+    fputs(" |", f);
+    for (size_t i = 0; i < n; i++) {
+        const cli_probe_result *r = &rs[i];
+        fputc(' ', f);
+        put_label(f, r->connector, "healthy");
+        fprintf(f, "%d;;;0;1", r->ok);
+        if (!r->have_usage)
+            continue;
+        if (r->quota) {
+            fputc(' ', f);
+            put_label(f, r->connector, "quota_used");
+            fprintf(f, "%.2f%%;", 100.0 * (double)r->h.used_bytes / (double)r->quota);
+            put_range(f, &o->warn_quota);
+            fputc(';', f);
+            put_range(f, &o->crit_quota);
+            fputs(";0;100", f);
+        }
+        fputc(' ', f);
+        put_label(f, r->connector, "used");
+        fprintf(f, "%lluB;;;0", (unsigned long long)r->h.used_bytes);
+        if (r->quota)
+            fprintf(f, ";%llu", (unsigned long long)r->quota);
+        fputc(' ', f);
+        put_label(f, r->connector, "files");
+        fprintf(f, "%llu;;;0", (unsigned long long)r->h.file_count);
+        fputc(' ', f);
+        put_label(f, r->connector, "oldest_age");
+        fprintf(f, "%llds;", (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
+        put_range(f, &o->warn_age);
+        fputc(';', f);
+        put_range(f, &o->crit_age);
+        fputs(";0", f);
+        fputc(' ', f);
+        put_label(f, r->connector, "stale_temps");
+        fprintf(f, "%llu;;;0", (unsigned long long)r->h.stale_temp_files);
+        if (r->have_fs) {
+            fputc(' ', f);
+            put_label(f, r->connector, "free");
+            fprintf(f, "%lluB;;;0;%llu", (unsigned long long)r->h.free_bytes, (unsigned long long)r->h.total_bytes);
+        }
+        if (r->h.writable) {
+            fputc(' ', f);
+            put_label(f, r->connector, "canary");
+            fprintf(f, "%.6fs;;;0", (double)r->h.canary_micros / 1e6);
+        }
+    }
+    fputc('\n', f);
+    free(cs);
+    return state;
+}
+
+int cli_plugin_unknown(FILE *f, const char *why)
+{
+    fprintf(f, "DROPWATCH UNKNOWN - ");
+    put_text(f, why);
+    fputc('\n', f);
+    return ST_UNKNOWN;
+}
