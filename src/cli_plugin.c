@@ -75,21 +75,30 @@ int cli_range_alert(const cli_range *r, double v)
 
 int cli_plugin_threshold(cli_plugin_opts *o, const char *arg, int critical)
 {
-    char *copy = cli_xstrdup(arg), *save = NULL;
-    int rc = 0, n = 0;
-    for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+    /* Items separated by single commas; an empty item ("quota=80,") is an error, not ignored. */
+    for (const char *item = arg;;) {
+        const char *end = strchr(item, ',');
+        size_t n = end ? (size_t)(end - item) : strlen(item);
         cli_range *dst = NULL;
-        char *eq = strchr(item, '=');
-        if (eq && (size_t)(eq - item) == 5 && strncmp(item, "quota", 5) == 0)
+        size_t key = 0;
+        if (n > 6 && strncmp(item, "quota=", 6) == 0) {
             dst = critical ? &o->crit_quota : &o->warn_quota;
-        else if (eq && (size_t)(eq - item) == 3 && strncmp(item, "age", 3) == 0)
+            key = 6;
+        } else if (n > 4 && strncmp(item, "age=", 4) == 0) {
             dst = critical ? &o->crit_age : &o->warn_age;
-        if (!dst || cli_range_parse(eq + 1, dst) != 0)
-            rc = -1;
-        n++;
+            key = 4;
+        }
+        if (!dst || n - key >= 64)
+            return -1;
+        char range[64];
+        memcpy(range, item + key, n - key);
+        range[n - key] = '\0';
+        if (cli_range_parse(range, dst) != 0)
+            return -1;
+        if (!end)
+            return 0;
+        item = end + 1;
     }
-    free(copy);
-    return rc || n == 0 ? -1 : 0;
 }
 
 /* A range back in the guidelines' syntax, for the perfdata warn/crit fields. */
