@@ -16,4 +16,5 @@ else
 EXTRA_DIST += data/sysusers.d/dropwatch.conf
 endif
 dwexamplesdir = $(docdir)/examples
-dist_dwexamples_DATA = data/dropwatch.conf.sample
+dist_dwexamples_DATA = data/dropwatch.conf.sample data/dropwatch-alerts.rules.yml
+EXTRA_DIST += doc/monitoring.md

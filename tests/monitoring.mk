@@ -7,4 +7,4 @@ MONITORING_TESTS = \
 	tests/monitoring/test_service.sh \
 	tests/monitoring/test_progress.sh
 TESTS += $(MONITORING_TESTS)
-EXTRA_DIST += $(MONITORING_TESTS) tests/monitoring/metrics.py
+EXTRA_DIST += $(MONITORING_TESTS) tests/monitoring/metrics.py tests/monitoring/rules_test.yml

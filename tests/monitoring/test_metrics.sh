@@ -160,6 +160,18 @@ run watch --root "$root" --drop-dir Fax --interval 0 --count 3 --textfile "$T/no
 run check --root "$root" --drop-dir Fax --textfile "$T/prom/x.txt"; expect_rc 0 "a name the collector ignores"
 expect_err "reads only \*.prom" "warning about the name"
 
+# The alerting rules shipped for these metrics: valid, unit-tested, and naming only metrics that exist.
+rules="$top_srcdir/data/dropwatch-alerts.rules.yml"
+checks=$((checks + 1))
+promtool check rules "$rules" >"$T/promtool.out" 2>&1 || { cat "$T/promtool.out" >&2; fail "promtool check rules"; }
+checks=$((checks + 1))
+(cd "$top_srcdir/tests/monitoring" && promtool test rules rules_test.yml) >"$T/promtool.out" 2>&1 \
+    || { cat "$T/promtool.out" >&2; fail "promtool test rules"; }
+for n in $(grep -o 'dropwatch_[a-z_]*' "$rules" | sort -u); do
+    checks=$((checks + 1))
+    grep -q "^$n[{ ]" "$T/prom/dropwatch.prom" || fail "the rules name $n, which watch does not write"
+done
+
 # Where the metrics formats do not apply.
 run watch --root "$root" --drop-dir Fax --format prometheus; expect_usage "watch --format prometheus"
 run --format openmetrics watch --root "$root" --drop-dir Fax; expect_usage "global --format openmetrics before watch"
