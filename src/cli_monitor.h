@@ -44,6 +44,7 @@ typedef struct cli_metrics {
     int watch;                /* expose the watch-only series (rounds) */
     uint64_t rounds;
     int64_t round_time_s;
+    int textfile_failing;     /* the last --textfile write failed (reported once per streak) */
 } cli_metrics;
 
 void cli_metrics_init(cli_metrics *m, size_t n, dw_event_mode mode, int watch);

@@ -349,16 +349,15 @@ static void on_signal(int sig)
 static void watch_textfile(const cli_ctx *ctx, const probe_args *a, cli_metrics *m, const cli_probe_result *rs,
                            uint64_t round)
 {
-    static int failed;
     m->rounds = round;
     m->round_time_s = (int64_t)time(NULL);
     if (cli_metrics_textfile(a->textfile, m, rs) != 0) {
-        if (!failed)
+        if (!m->textfile_failing)
             cli_err(ctx, "cannot write --textfile '%s': %s", a->textfile, strerror(errno));
-        failed = 1;
-    } else if (failed) {
+        m->textfile_failing = 1;
+    } else if (m->textfile_failing) {
         cli_err(ctx, "--textfile '%s' written again", a->textfile);
-        failed = 0;
+        m->textfile_failing = 0;
     }
 }
 
