@@ -131,6 +131,23 @@ static void put_label(FILE *f, const char *connector, const char *what)
     fprintf(f, " %s'=", what);
 }
 
+/* One performance datum, " 'CONNECTOR WHAT'=VALUE;WARN;CRIT;0[;MAX]" (VALUE carries its unit). */
+static void perf(FILE *f, const char *connector, const char *what, const char *value, const cli_range *warn,
+                 const cli_range *crit, const char *max)
+{
+    fputc(' ', f);
+    put_label(f, connector, what);
+    fprintf(f, "%s;", value);
+    if (warn)
+        put_range(f, warn);
+    fputc(';', f);
+    if (crit)
+        put_range(f, crit);
+    fputs(";0", f);
+    if (max)
+        fprintf(f, ";%s", max);
+}
+
 static void put_text(FILE *f, const char *s)
 {
     /* The status line must stay one line, and '|' would start the performance data. */
@@ -200,47 +217,32 @@ int cli_plugin_report(FILE *f, const cli_plugin_opts *o, const cli_probe_result 
     fputs(" |", f);
     for (size_t i = 0; i < n; i++) {
         const cli_probe_result *r = &rs[i];
-        fputc(' ', f);
-        put_label(f, r->connector, "healthy");
-        fprintf(f, "%d;;;0;1", r->ok);
+        const char *c = r->connector;
+        char v[64], max[32];
+        perf(f, c, "healthy", r->ok ? "1" : "0", NULL, NULL, "1");
         if (!r->have_usage)
             continue;
+        snprintf(max, sizeof max, "%llu", (unsigned long long)r->quota);
         if (r->quota) {
-            fputc(' ', f);
-            put_label(f, r->connector, "quota_used");
-            fprintf(f, "%.2f%%;", 100.0 * (double)r->h.used_bytes / (double)r->quota);
-            put_range(f, &o->warn_quota);
-            fputc(';', f);
-            put_range(f, &o->crit_quota);
-            fputs(";0;100", f);
+            snprintf(v, sizeof v, "%.2f%%", 100.0 * (double)r->h.used_bytes / (double)r->quota);
+            perf(f, c, "quota_used", v, &o->warn_quota, &o->crit_quota, "100");
         }
-        fputc(' ', f);
-        put_label(f, r->connector, "used");
-        fprintf(f, "%lluB;;;0", (unsigned long long)r->h.used_bytes);
-        if (r->quota)
-            fprintf(f, ";%llu", (unsigned long long)r->quota);
-        fputc(' ', f);
-        put_label(f, r->connector, "files");
-        fprintf(f, "%llu;;;0", (unsigned long long)r->h.file_count);
-        fputc(' ', f);
-        put_label(f, r->connector, "oldest_age");
-        fprintf(f, "%llds;", (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
-        put_range(f, &o->warn_age);
-        fputc(';', f);
-        put_range(f, &o->crit_age);
-        fputs(";0", f);
-        fputc(' ', f);
-        put_label(f, r->connector, "stale_temps");
-        fprintf(f, "%llu;;;0", (unsigned long long)r->h.stale_temp_files);
+        snprintf(v, sizeof v, "%lluB", (unsigned long long)r->h.used_bytes);
+        perf(f, c, "used", v, NULL, NULL, r->quota ? max : NULL);
+        snprintf(v, sizeof v, "%llu", (unsigned long long)r->h.file_count);
+        perf(f, c, "files", v, NULL, NULL, NULL);
+        snprintf(v, sizeof v, "%llds", (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
+        perf(f, c, "oldest_age", v, &o->warn_age, &o->crit_age, NULL);
+        snprintf(v, sizeof v, "%llu", (unsigned long long)r->h.stale_temp_files);
+        perf(f, c, "stale_temps", v, NULL, NULL, NULL);
         if (r->have_fs) {
-            fputc(' ', f);
-            put_label(f, r->connector, "free");
-            fprintf(f, "%lluB;;;0;%llu", (unsigned long long)r->h.free_bytes, (unsigned long long)r->h.total_bytes);
+            snprintf(v, sizeof v, "%lluB", (unsigned long long)r->h.free_bytes);
+            snprintf(max, sizeof max, "%llu", (unsigned long long)r->h.total_bytes);
+            perf(f, c, "free", v, NULL, NULL, max);
         }
         if (r->h.writable) {
-            fputc(' ', f);
-            put_label(f, r->connector, "canary");
-            fprintf(f, "%.6fs;;;0", (double)r->h.canary_micros / 1e6);
+            snprintf(v, sizeof v, "%.6fs", (double)r->h.canary_micros / 1e6);
+            perf(f, c, "canary", v, NULL, NULL, NULL);
         }
     }
     fputc('\n', f);

@@ -5,7 +5,6 @@ MONITORING_TESTS = \
 	tests/monitoring/test_metrics.sh \
 	tests/monitoring/test_plugin.sh \
 	tests/monitoring/test_service.sh \
-	tests/monitoring/test_progress.sh \
-	tests/monitoring/test_valgrind.sh
+	tests/monitoring/test_progress.sh
 TESTS += $(MONITORING_TESTS)
 EXTRA_DIST += $(MONITORING_TESTS) tests/monitoring/metrics.py tests/monitoring/rules_test.yml
