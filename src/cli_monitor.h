@@ -80,6 +80,17 @@ typedef struct cli_plugin_opts {
 int cli_plugin_threshold(cli_plugin_opts *o, const char *arg, int critical);
 /* Prints the status line with performance data; returns the plugin state 0 OK, 1 WARNING, 2 CRITICAL. */
 int cli_plugin_report(FILE *f, const cli_plugin_opts *o, const cli_probe_result *rs, size_t n);
+/* Standard error while arguments and configuration are read, so that an UNKNOWN line can say why (the
+ * guidelines want the reason on the one line a monitoring system shows); the messages are passed on to
+ * standard error afterwards. */
+typedef struct cli_plugin_capture {
+    int saved;
+    FILE *tmp;
+} cli_plugin_capture;
+void cli_plugin_capture_begin(cli_plugin_capture *c);
+/* Restores standard error, copies what was captured to it, and gives its first line (without the
+ * "dropwatch check: " prefix) in first. */
+void cli_plugin_capture_end(cli_plugin_capture *c, char *first, size_t size);
 /* Prints "DROPWATCH UNKNOWN - why" and returns 3. */
 int cli_plugin_unknown(FILE *f, const char *why);
 

@@ -5,9 +5,11 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_monitor.h"
 
@@ -256,4 +258,48 @@ int cli_plugin_unknown(FILE *f, const char *why)
     put_text(f, why);
     fputc('\n', f);
     return ST_UNKNOWN;
+}
+
+void cli_plugin_capture_begin(cli_plugin_capture *c)
+{
+    c->saved = -1;
+    c->tmp = tmpfile();
+    fflush(stderr);
+    if (c->tmp && (c->saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) >= 0 &&
+        dup2(fileno(c->tmp), STDERR_FILENO) >= 0)
+        return;
+    /* No capture: the messages simply stay on standard error. */
+    if (c->saved >= 0)
+        close(c->saved);
+    c->saved = -1;
+    if (c->tmp)
+        fclose(c->tmp);
+    c->tmp = NULL;
+}
+
+void cli_plugin_capture_end(cli_plugin_capture *c, char *first, size_t size)
+{
+    if (size)
+        first[0] = '\0';
+    if (!c->tmp)
+        return;
+    fflush(stderr);
+    dup2(c->saved, STDERR_FILENO);
+    close(c->saved);
+    rewind(c->tmp);
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, c->tmp)) {
+        if (n++ == 0 && size) {
+            /* "dropwatch check: why" or "dropwatch: why" -> "why" */
+            const char *why = strncmp(line, "dropwatch check: ", 17) == 0 ? line + 17
+                              : strncmp(line, "dropwatch: ", 11) == 0     ? line + 11
+                                                                          : line;
+            snprintf(first, size, "%s", why);
+            first[strcspn(first, "\n")] = '\0';
+        }
+        fputs(line, stderr);
+    }
+    fclose(c->tmp);
+    c->tmp = NULL;
 }

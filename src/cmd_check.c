@@ -297,10 +297,18 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
     cli_config cfg;
     cli_target *ts;
     int plugin = wants_plugin(argc, argv);
+    cli_plugin_capture cap;
+    if (plugin)
+        cli_plugin_capture_begin(&cap);
     int rc = setup(ctx, argc, argv, 0, &a, &cfg, &ts);
+    if (plugin) {
+        char why[256];
+        cli_plugin_capture_end(&cap, why, sizeof why);
+        if (rc > 0)
+            return cli_plugin_unknown(stdout, why[0] ? why : "invalid arguments or configuration");
+    }
     if (rc >= 0)
-        return plugin && rc ? cli_plugin_unknown(stdout, "invalid arguments or configuration (see standard error)")
-                            : rc;
+        return rc;
     rc = 0;
     /* Metrics and the status line own standard output: no reports or alert records there. */
     int show = a.plugin ? 0 : ctx->metrics ? PROBE_EXPLAIN : PROBE_REPORT | PROBE_ALERT | PROBE_EXPLAIN;

@@ -97,9 +97,13 @@ expect_out "'it''s_odd healthy'=1" "quote doubled and '=' replaced in labels"
 for bad in quota= quota=abc quota=20:10 quota=@ quota=~ quota=1:2:3 quota=inf quota=1e3 speed=10 80 "quota=80,"; do
     run --config "$T/c.conf" check --warning "$bad" --plugin
     expect_plugin 3 "bad threshold '$bad'"
+    expect_out "^DROPWATCH UNKNOWN - invalid --warning '" "the reason on the status line for '$bad'"
     expect_err "invalid --warning" "reason on stderr for '$bad'"
 done
 run --config "$T/missing.conf" check --plugin; expect_plugin 3 "missing configuration"
+expect_out "^DROPWATCH UNKNOWN - cannot open configuration file '.*missing.conf': No such file" "the reason for a missing file"
+run --config "$T/c.conf" check --plugin --connector Nope; expect_plugin 3 "unknown connector"
+expect_out "^DROPWATCH UNKNOWN - no connector 'Nope'" "the reason for an unknown connector"
 run --config "$T/c.conf" check --plugin --format prometheus; expect_plugin 3 "--plugin with metrics"
 run --config "$T/c.conf" check --plugin --bogus; expect_plugin 3 "unknown option"
 # Without --plugin the thresholds are a usage error (64), not a plugin state.
