@@ -67,6 +67,10 @@ run check --root "$root" --drop-dir Fax --format openmetrics; expect_rc 0 "openm
 [ "$(tail -n 1 "$OUT")" = "# EOF" ] || fail "OpenMetrics ends with # EOF"
 expect_out "^# UNIT dropwatch_drop_used_bytes bytes$" "OpenMetrics UNIT line"
 expect_out "^# TYPE dropwatch_alerts counter$" "OpenMetrics counter family without _total"
+run --format openmetrics check --root "$root" --drop-dir Fax; expect_rc 0 "global --format before check"
+expect_metrics openmetrics "global --format" "assert v('dropwatch_drop_healthy', connector='Fax') == 1"
+run --format prometheus check --root "$root" --drop-dir Fax --format json; expect_rc 0 "a later --format wins"
+expect_json "records again after --format json" 'assert recs[0]["record"] == "health"'
 run check --root "$root" --drop-dir Empty --format prometheus; expect_rc 0 "empty drop directory"
 promtool_ok "empty"
 expect_metrics prometheus "empty" "
