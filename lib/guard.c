@@ -20,6 +20,8 @@
 /* Quota reservations of streamed messages grow by at least this much, so the ledger lock is not taken on
  * every small write. */
 #define RESERVE_STEP (64u * 1024u)
+#define STR_(x) #x
+#define STR(x) STR_(x)
 /* Copy buffer of dw_drop_write_fd(). */
 #define COPY_BUF (64u * 1024u)
 
@@ -37,6 +39,7 @@ void dw_drop_options_init(dw_drop_options *opts)
     opts->durability = DW_DURABLE_FULL;
     opts->naming = DW_NAMING_UNIQUE;
     opts->file_mode = 0640;
+    opts->lock_timeout_ms = DW_LOCK_TIMEOUT_DEFAULT_MS;
     opts->inject_op = DW_OP_NONE;
 }
 
@@ -266,9 +269,9 @@ static int set_machine(dw_drop *d, const char *name)
 
 static int valid_options(const dw_drop_options *o)
 {
-    return o->retry_max <= 32 && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
+    return o->retry_max <= DW_RETRY_MAX_LIMIT && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
            (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
-           o->file_mode <= 07777 && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
+           o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
            (!o->name_prefix || valid_prefix(o->name_prefix));
 }
 
@@ -295,13 +298,23 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
         dw_drop_options_init(&defaults);
         opts = &defaults;
     }
-    if (!out || !path || !ops || !*path || str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX ||
-        !valid_options(opts)) {
+    if (!out || !path || !ops || !*path || !valid_options(opts)) {
         if (err) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
-            dwi_io_error_detail(err, "invalid argument");
+            dwi_io_error_detail(err, opts && opts->retry_max > DW_RETRY_MAX_LIMIT
+                                         ? "retry_max out of range (0 to " STR(DW_RETRY_MAX_LIMIT) ")"
+                                         : "invalid argument");
         }
         return DW_E_INVAL;
+    }
+    if (str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX) {
+        /* A path the system cannot open (PATH_MAX) is a wrong DropDirectory / root setting, not a bad call:
+         * the same class and code as the kernel's own ENAMETOOLONG (event 8007). */
+        if (err) {
+            dw_io_error_set(err, DW_OP_OPEN_DIR, ENAMETOOLONG, 0, path);
+            dwi_io_error_detail(err, "the drop directory path is 4096 bytes or longer");
+        }
+        return DW_E_IO;
     }
     dw_drop *d = calloc(1, sizeof *d);
     if (!d)
@@ -401,9 +414,13 @@ const char *dw_drop_path(const dw_drop *drop)
 dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
 {
     dw_io_error_clear(err);
-    if (!path || !*path || str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX || mode > 07777) {
+    if (!path || !*path || mode > 07777) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
         return DW_E_INVAL;
+    }
+    if (str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX) {
+        dw_io_error_set(err, DW_OP_MKDIR, ENAMETOOLONG, 0, path);
+        return DW_E_IO;
     }
     const dwi_ops *ops = &dwi_posix_ops;
     int rc = ops->mkdir(NULL, path, mode ? mode : 0750);
@@ -466,8 +483,10 @@ static dw_status reserve_to(dw_msg *m, uint64_t size, dw_io_error *err)
     if (st == DW_OK) {
         int rc = d->ops->ftruncate(d->ctx, m->fd, want);
         if (rc < 0) {
+            /* Growing the temp file failed (EFBIG, ENOSPC): a write failure, not DropDirectoryQuota. */
             dwi_quota_release(d, want - m->reserved);
-            st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
+            st = dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
         } else {
             m->reserved = want;
         }
@@ -517,7 +536,8 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
     if (reserve) {
         rc = d->ops->ftruncate(d->ctx, m->fd, reserve);
         if (rc < 0) {
-            st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
+            st = dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
             dwi_quota_release(d, reserve);
             d->ops->close(d->ctx, m->fd);
             m->fd = -1;

@@ -20,6 +20,8 @@ typedef struct dwi_stat {
     int64_t mtime_sec, mtime_nsec;
     int64_t ctime_sec, ctime_nsec;
     int is_dir, is_reg, is_link;
+    uint64_t nlink;
+    int owned;  /* owned by the effective user of this process */
 } dwi_stat;
 
 /* A directory listing in progress (opaque to the caller). */
@@ -51,8 +53,11 @@ typedef struct dwi_ops {
     int (*stat)(void *ctx, int dirfd, const char *name, dwi_stat *st);
     /* Free and total bytes of the file system holding fd (statvfs f_bavail, f_blocks). */
     int (*statfs)(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes);
-    /* flock: exclusive when lock != 0, unlock when 0. */
+    /* flock: exclusive when lock == 1 (waits), exclusive without waiting when lock == 2 (-EWOULDBLOCK when
+     * held), unlock when 0. */
     int (*lock)(void *ctx, int fd, int lock);
+    /* Process id of a process holding a lock on fd's file (diagnostics: a stuck holder), or 0 unknown. */
+    long (*lock_holder)(void *ctx, int fd);
     int (*mkdir)(void *ctx, const char *path, unsigned mode);
     /* List dirfd (the dirfd itself stays open and owned by the caller). */
     int (*dir_open)(void *ctx, int dirfd, dwi_dir **out);

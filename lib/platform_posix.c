@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -187,6 +188,8 @@ static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
     st->is_dir = S_ISDIR(sb.st_mode) ? 1 : 0;
     st->is_reg = S_ISREG(sb.st_mode) ? 1 : 0;
     st->is_link = S_ISLNK(sb.st_mode) ? 1 : 0;
+    st->nlink = (uint64_t)sb.st_nlink;
+    st->owned = sb.st_uid == geteuid();
     return 0;
 }
 
@@ -205,7 +208,36 @@ static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_by
 static int px_lock(void *ctx, int fd, int lock)
 {
     (void)ctx;
-    return flock(fd, lock ? LOCK_EX : LOCK_UN) < 0 ? NEG_ERRNO() : 0;
+    int op = lock == 2 ? LOCK_EX | LOCK_NB : lock ? LOCK_EX : LOCK_UN;
+    return flock(fd, op) < 0 ? NEG_ERRNO() : 0;
+}
+
+/* The holder of an flock on fd's file, from /proc/locks ("1: FLOCK ADVISORY WRITE <pid> MAJ:MIN:INO ...";
+ * waiting requests are listed with "->" and skipped). 0 when unknown (no /proc, another system). */
+static long px_lock_holder(void *ctx, int fd)
+{
+    (void)ctx;
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return 0;
+    FILE *f = fopen("/proc/locks", "re");
+    if (!f)
+        return 0;
+    char line[256];
+    long holder = 0;
+    while (!holder && fgets(line, sizeof line, f)) {
+        char kind[16];
+        long pid;
+        unsigned maj, min;
+        unsigned long long ino;
+        if (strstr(line, "->") || sscanf(line, "%*s %15s %*s %*s %ld %x:%x:%llu", kind, &pid, &maj, &min, &ino) != 5)
+            continue;
+        if (strcmp(kind, "FLOCK") == 0 && ino == (unsigned long long)sb.st_ino && maj == major(sb.st_dev) &&
+            min == minor(sb.st_dev))
+            holder = pid;
+    }
+    fclose(f);
+    return holder;
 }
 
 static int px_mkdir(void *ctx, const char *path, unsigned mode)
@@ -359,6 +391,7 @@ const dwi_ops dwi_posix_ops = {
     .stat = px_stat,
     .statfs = px_statfs,
     .lock = px_lock,
+    .lock_holder = px_lock_holder,
     .mkdir = px_mkdir,
     .dir_open = px_dir_open,
     .dir_next = px_dir_next,

@@ -24,6 +24,8 @@ static const char check_help[] =
     "                           as for 'dropwatch resolve'\n"
     "  --quota QUOTA            DropDirectoryQuota (overrides the configuration)\n"
     "  --stale-age SECONDS      temporary files older than this count as stale (default 3600)\n"
+    "  --lock-timeout MS        longest wait for the quota ledger lock (default 5000); a longer hold is\n"
+    "                           reported as a stuck lock holder (transient, with its process id)\n"
     "  --inject OP:ERRNO[:N]    test aid: make the canary write fail (see dropwatch(1))\n"
     "  -f, --format FMT         text (default), xml, json, syslog\n"
     "\n"
@@ -56,7 +58,7 @@ static const char sweep_help[] =
     "\n"
     "Exit status: 0, or the failure class's code as for 'check'.\n";
 
-enum { OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE };
+enum { OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE, OPT_LOCK_TIMEOUT };
 
 typedef struct probe_args {
     cli_sel sel;
@@ -71,7 +73,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
         {"stale-age", required_argument, NULL, OPT_STALE_AGE}, {"inject", required_argument, NULL, OPT_INJECT},
         {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
-        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {NULL, 0, NULL, 0},
+        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+        {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     memset(a, 0, sizeof *a);
@@ -80,6 +83,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
     a->max_age = 3600;
     dw_drop_options_init(&a->dopts);
     int opt, rc = 0;
+    uint64_t v;
     while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
             if (rc)
@@ -87,7 +91,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
             continue;
         }
         /* Each command takes only the options its help names. */
-        int allowed = opt == 'h' || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
+        int allowed = opt == 'h' || opt == OPT_LOCK_TIMEOUT || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
                       (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
                       (which == 2 && opt == OPT_MAX_AGE);
         if (!allowed)
@@ -112,6 +116,11 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         case OPT_COUNT:
             if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->count) != 0)
                 return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
+            break;
+        case OPT_LOCK_TIMEOUT:
+            if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
+                return cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
+            a->dopts.lock_timeout_ms = (unsigned)v;
             break;
         case OPT_INJECT:
             if (cli_parse_inject(optarg, &a->dopts) != 0)

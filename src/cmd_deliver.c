@@ -52,7 +52,7 @@ static const char help[] =
 enum {
     OPT_SENDER = OPT_FIRST_COMMAND_OPTION, OPT_SENDER_PARAMS, OPT_RECIPIENT, OPT_EOH, OPT_NAMING, OPT_MACHINE,
     OPT_PRIORITY, OPT_RECORD_ID, OPT_PREFIX, OPT_DURABILITY, OPT_RETRY_MAX, OPT_KEEP_GOING, OPT_INJECT,
-    OPT_SHORT_WRITE
+    OPT_SHORT_WRITE, OPT_LOCK_TIMEOUT
 };
 
 /* Reads all of fd into memory (standard input and other non-regular sources, so the size is known
@@ -108,7 +108,7 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         {"prefix", required_argument, NULL, OPT_PREFIX}, {"durability", required_argument, NULL, OPT_DURABILITY},
         {"retry-max", required_argument, NULL, OPT_RETRY_MAX}, {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
         {"inject", required_argument, NULL, OPT_INJECT}, {"short-write", required_argument, NULL, OPT_SHORT_WRITE},
-        {NULL, 0, NULL, 0},
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {NULL, 0, NULL, 0},
     };
     cli_sel sel = {0};
     dw_drop_options dopts;
@@ -174,12 +174,18 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 rc = cli_usage_error(ctx, "invalid --durability '%s' (expected full or none)", optarg);
             break;
         case OPT_RETRY_MAX:
-            if (cli_parse_u64(optarg, 0, 100, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to 100)", optarg);
+            if (cli_parse_u64(optarg, 0, DW_RETRY_MAX_LIMIT, &v) != 0)
+                rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to %d)", optarg, DW_RETRY_MAX_LIMIT);
             else
                 dopts.retry_max = (unsigned)v;
             break;
         case OPT_KEEP_GOING: keep_going = 1; break;
+        case OPT_LOCK_TIMEOUT:
+            if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
+                rc = cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
+            else
+                dopts.lock_timeout_ms = (unsigned)v;
+            break;
         case OPT_INJECT:
             if (cli_parse_inject(optarg, &dopts) != 0)
                 rc = cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
@@ -255,7 +261,8 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
         if (st != DW_OK && st != DW_E_IO) {
             /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
-            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name, dw_status_str(st));
+            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name,
+                    err.detail[0] ? err.detail : dw_status_str(st));
             rc = st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
             cli_target_free(&t);
             cli_config_free(&cfg);
@@ -353,6 +360,9 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 rec_u64(&r, "bytes", bytes);
                 rec_end(&r);
             }
+            /* The caller learns of each published message at once: records held in a block buffer (a pipe)
+             * would be lost with the process, and a caller that never heard of a message delivers it again. */
+            fflush(stdout);
             continue;
         }
         failed++;

@@ -9,6 +9,12 @@
  * afterwards cannot redirect writes. The drop directory is never created implicitly (Exchange does not);
  * dw_drop_create_dir() exists for admin tools that want to create it explicitly.
  *
+ * Signals: under a file-size limit (RLIMIT_FSIZE, `ulimit -f`) the kernel sends SIGXFSZ before write() can
+ * fail with EFBIG, and its default action kills the process, leaving the temporary file behind. A library
+ * cannot change signal dispositions for its caller: a program that may run under such a limit must ignore
+ * SIGXFSZ itself (signal(SIGXFSZ, SIG_IGN), as the dropwatch program does); the write then fails with
+ * EFBIG (class capacity) and the temporary file is removed.
+ *
  * Every failure returns DW_E_IO (or another dw_status) and fills a dw_io_error (dropwatch/classify.h).
  * Transient failures are retried with bounded exponential backoff; after a failed fsync the temporary file
  * is removed and the failure reported (a failed fsync is never retried: the kernel may have dropped the data).
@@ -51,10 +57,16 @@ typedef enum dw_priority {
     DW_PRIORITY_LOW = 2
 } dw_priority;
 
+/** Highest dw_drop_options.retry_max accepted (dw_drop_open() refuses more with DW_E_INVAL). */
+#define DW_RETRY_MAX_LIMIT 32
+
+/** Default dw_drop_options.lock_timeout_ms: how long a writer waits for the quota ledger lock. */
+#define DW_LOCK_TIMEOUT_DEFAULT_MS 5000
+
 /** Options for dw_drop_open(). Initialise with dw_drop_options_init(), then change what you need. */
 typedef struct dw_drop_options {
     uint64_t quota_bytes;       /**< DropDirectoryQuota in bytes; 0 = unlimited (default) */
-    unsigned retry_max;         /**< transient retries per operation (default 4; 0 = no retry) */
+    unsigned retry_max;         /**< transient retries per operation (default 4; 0 = no retry; at most DW_RETRY_MAX_LIMIT) */
     unsigned retry_base_ms;     /**< first backoff delay (default 10 ms), doubled each retry */
     unsigned retry_cap_ms;      /**< maximum single delay (default 1000 ms) */
     dw_durability durability;   /**< DW_DURABLE_FULL by default */
@@ -62,6 +74,8 @@ typedef struct dw_drop_options {
     const char *name_prefix;    /**< optional prefix for unique names (validated: a simple name part); copied */
     const char *machine_name;   /**< for DW_NAMING_EXCHANGE; NULL = the host name; copied */
     unsigned file_mode;         /**< permission bits of message files (default 0640) */
+    unsigned lock_timeout_ms;   /**< longest wait for the quota ledger lock (default DW_LOCK_TIMEOUT_DEFAULT_MS; 0 = one
+                                     try); a timeout is a transient failure (ETIMEDOUT, op DW_OP_LOCK) */
     /* Fault injection for testing gateways and bindings (per handle, no global state): when inject_op is
      * not DW_OP_NONE, the next inject_count calls of that operation fail with inject_errno, and
      * inject_short_write makes writes transfer at most that many bytes per call (0 = off). */
