@@ -335,6 +335,12 @@ static const char *const op_names[DW_OP_COUNT] = {
     [DW_OP_VALIDATE] = "validate", [DW_OP_RESOLVE] = "resolve",
 };
 
+const char *dw_outcome_name(dw_outcome outcome)
+{
+    static const char *const names[DW_OUTCOME_COUNT] = {"none", "durable", "not-published", "uncertain"};
+    return (unsigned)outcome < DW_OUTCOME_COUNT ? names[outcome] : "unknown";
+}
+
 const char *dw_op_name(dw_op op)
 {
     return (unsigned)op < DW_OP_COUNT ? op_names[op] : "unknown";

@@ -444,8 +444,41 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
 
 /* ---- streaming -------------------------------------------------------------------------------------- */
 
+/* An undo (unlink) that failed: the file stays in the drop directory, and the caller is told which and why
+ * (a file system that just went read-only refuses the clean-up too). ENOENT means it is gone anyway. The
+ * first one is kept: it is the one the failure is about. */
+static void note_left(dw_io_error *err, const char *name, int rc)
+{
+    if (!err || rc >= 0 || rc == -ENOENT || err->left_behind[0])
+        return;
+    (void)dwi_copy_out(name, strlen(name), err->left_behind, sizeof err->left_behind, NULL);
+    err->left_errno = -rc;
+}
+
+/* A message whose final name exists (or may exist) although the call fails: the third outcome. */
+static void note_uncertain(dw_io_error *err, const char *final)
+{
+    if (!err || err->outcome == DW_OUTCOME_UNCERTAIN)
+        return;
+    err->outcome = DW_OUTCOME_UNCERTAIN;
+    (void)dwi_copy_out(final, strlen(final), err->published, sizeof err->published, NULL);
+}
+
+/* The outcome of a guarded write step, set last (dw_io_error_set() clears the whole record). A failed
+ * step that did not publish anything is "not published"; `publishes`: success means published. */
+static dw_status write_outcome(dw_status st, int publishes, dw_io_error *err)
+{
+    if (err) {
+        if (st == DW_OK && publishes)
+            err->outcome = DW_OUTCOME_DURABLE;
+        else if (st != DW_OK && err->outcome != DW_OUTCOME_UNCERTAIN)
+            err->outcome = DW_OUTCOME_NOT_PUBLISHED;
+    }
+    return st;
+}
+
 /* Remove the temporary file of a message (under the quota lock, giving back its reservation). */
-static void discard_temp(dw_msg *m)
+static void discard_temp(dw_msg *m, dw_io_error *err)
 {
     dw_drop *d = m->drop;
     if (m->fd >= 0) {
@@ -457,7 +490,7 @@ static void discard_temp(dw_msg *m)
     dw_io_error ignored;
     int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
     /* Unlink failures are not injected here: cleanup must not be the step under test. */
-    d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+    note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
     if (locked) {
         dwi_quota_release(d, m->reserved);
         dwi_dirop_end(d);
@@ -541,7 +574,7 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
             dwi_quota_release(d, reserve);
             d->ops->close(d->ctx, m->fd);
             m->fd = -1;
-            d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+            note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
             m->tmp[0] = '\0';
             dwi_dirop_end(d);
             return st;
@@ -631,7 +664,7 @@ static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, ui
         st = write_all(m, (const unsigned char *)hdr, hdr_len, err);
         m->header_size = hdr_len;
         if (st != DW_OK)
-            discard_temp(m);
+            discard_temp(m, err);
     }
     free(hdr);
     return st;
@@ -667,9 +700,9 @@ dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, 
         *out = NULL;
     if (!drop || !out) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 0, err);
     }
-    return msg_begin(drop, out, opts, err);
+    return write_outcome(msg_begin(drop, out, opts, err), 0, err);
 }
 
 dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *err)
@@ -691,10 +724,10 @@ dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *e
     if (st == DW_OK)
         st = write_all(msg, data, len, err);
     if (st != DW_OK) {
-        discard_temp(msg);
+        discard_temp(msg, err);
         msg->failed = 1;
     }
-    return st;
+    return write_outcome(st, 0, err);
 }
 
 uint64_t dw_msg_size(const dw_msg *msg)
@@ -706,7 +739,7 @@ void dw_msg_abort(dw_msg *msg)
 {
     if (!msg)
         return;
-    discard_temp(msg);
+    discard_temp(msg, NULL);
     free(msg);
 }
 
@@ -786,14 +819,26 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
         if ((src < 0 && src != -ENOENT) ||
             (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
-            d->ops->unlink(d->ctx, d->dirfd, final);
+            int u = d->ops->unlink(d->ctx, d->dirfd, final);
             st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
             dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");
+            note_left(err, final, u);
             rc = -ELOOP;
         }
     } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
-        d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+        int u = d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+        note_left(err, m->tmp, u);
+        /* A failed rename on a network share may still have happened on the server (the reply was lost).
+         * If the temporary name is gone, or its state cannot be learned, the message may be published
+         * under the final name: say so rather than "not published", which would invite a duplicate. */
+        if (rc != -EEXIST && u < 0) {
+            dwi_stat sb;
+            int f = d->ops->stat(d->ctx, d->dirfd, final, &sb);
+            int ours = f == 0 && ((sb.dev == m->dev && sb.ino == m->ino) || u == -ENOENT);
+            if (ours || (f < 0 && f != -ENOENT) || (f == -ENOENT && u == -ENOENT))
+                note_uncertain(err, final);
+        }
     }
     if (rc < 0)
         dwi_quota_release(d, m->reserved);
@@ -805,18 +850,29 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
     return st;
 }
 
-/* Withdraw published messages again (after a failed directory fsync). */
-static void unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n)
+/* Withdraw published messages again (after a failed directory fsync). A message whose unlink fails stays
+ * published (durability unknown), and so does one that is already gone (ENOENT: the consumer took it):
+ * both are the third outcome, never "not published". Returns how many stay published. */
+static size_t unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n,
+                        dw_io_error *err)
 {
     dw_io_error ignored;
     int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        d->ops->unlink(d->ctx, d->dirfd, finals + i * stride);
-        if (locked)
+        const char *name = finals + i * stride;
+        int rc = d->ops->unlink(d->ctx, d->dirfd, name);
+        if (rc < 0) {
+            kept++;
+            note_uncertain(err, name);
+            note_left(err, name, rc);
+        }
+        if (locked && (rc == 0 || rc == -ENOENT))
             dwi_quota_unpublish(d, sizes[i]);
     }
     if (locked)
         dwi_dirop_end(d);
+    return kept;
 }
 
 /* The directory is fsynced after the rename: without it the new name may not survive a power loss. If
@@ -832,7 +888,7 @@ static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_er
     if (rc >= 0)
         return DW_OK;
     dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);
-    unpublish(d, final, DWI_NAME_BUF, &size, 1);
+    unpublish(d, final, DWI_NAME_BUF, &size, 1, err);
     return st;
 }
 
@@ -842,7 +898,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
     dw_io_error_clear(err);
     if (!msg) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 1, err);
     }
     dw_drop *d = msg->drop;
     dw_status st = DW_OK;
@@ -864,7 +920,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
     }
     if (st != DW_OK) {
         dw_msg_abort(msg);
-        return st;
+        return write_outcome(st, 1, err);
     }
     char final[DWI_NAME_BUF];
     st = flush_and_close(msg, d->opts.durability == DW_DURABLE_FULL, err);
@@ -873,11 +929,12 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
     if (st == DW_OK)
         st = sync_dir(d, final, msg->size, err);
     if (st != DW_OK) {
-        discard_temp(msg); /* no-op when publish already consumed the temp */
+        discard_temp(msg, err); /* no-op when publish already consumed the temp */
         free(msg);
-        return st;
+        return write_outcome(st, 1, err);
     }
     free(msg);
+    (void)write_outcome(DW_OK, 1, err);
     if (size)
         return dwi_copy_out(final, strlen(final), name_out, size, needed);
     if (needed)
@@ -920,17 +977,17 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
     dw_msg_options o;
     dw_status st = one_shot_args(drop, !data && len, opts, name_out, size, needed, &o, err);
     if (st != DW_OK)
-        return st;
+        return write_outcome(st, 1, err);
     /* The size is known: the quota is checked before the temp file exists. */
     o.expected_size = len;
     dw_msg *m;
     st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK)
-        return st;
+        return write_outcome(st, 1, err);
     st = dw_msg_write(m, data, len, err);
     if (st != DW_OK) {
         dw_msg_abort(m);
-        return st;
+        return write_outcome(st, 1, err);
     }
     return dw_msg_commit(m, name_out, size, needed, err);
 }
@@ -941,25 +998,25 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     dw_msg_options o;
     dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
     if (st != DW_OK)
-        return st;
+        return write_outcome(st, 1, err);
     if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
         /* The envelope announces the MIME length: take it from a regular file (read from its start). */
         dwi_stat sb;
         if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
             dwi_io_error_detail(err, "an envelope with the MIME length needs expected_size for this source");
-            return DW_E_INVAL;
+            return write_outcome(DW_E_INVAL, 1, err);
         }
         o.expected_size = sb.size;
     }
     unsigned char *buf = malloc(COPY_BUF);
     if (!buf)
-        return DW_E_NOMEM;
+        return write_outcome(DW_E_NOMEM, 1, err);
     dw_msg *m;
     st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
-        return st;
+        return write_outcome(st, 1, err);
     }
     unsigned attempt = 0;
     for (;;) {
@@ -985,8 +1042,9 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     }
     free(buf);
     if (st != DW_OK) {
-        dw_msg_abort(m);
-        return st;
+        discard_temp(m, err);
+        free(m);
+        return write_outcome(st, 1, err);
     }
     return dw_msg_commit(m, name_out, size, needed, err);
 }
@@ -1057,7 +1115,7 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     }
     /* whatever was not published is removed */
     for (size_t i = 0; i < opened; i++)
-        discard_temp(&items[i].m);
+        discard_temp(&items[i].m, err);
     /* 4. one directory fsync makes every new name durable; if it fails, none of this group stays */
     if (published && durable) {
         int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
@@ -1065,7 +1123,16 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
             rc = d->ops->fsync(d->ctx, d->dirfd, 0);
         if (rc < 0) {
             dw_status s2 = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, NULL, 1);
-            unpublish(d, finals, DWI_NAME_BUF, sizes, published);
+            size_t kept = unpublish(d, finals, DWI_NAME_BUF, sizes, published, err);
+            if (kept && err) {
+                dwi_out o;
+                dwi_out_init(&o, err->detail, sizeof err->detail);
+                dwi_out_u64(&o, kept);
+                dwi_out_str(&o, " of the ");
+                dwi_out_u64(&o, published);
+                dwi_out_str(&o, " messages of this group stay published (durability unknown; first in `published`)");
+                (void)dwi_out_finish(&o, NULL);
+            }
             published = 0;
             st = s2;
         }
@@ -1089,15 +1156,15 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         *done = 0;
     if (!drop || (count && (!bufs || !lens))) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 1, err);
     }
     for (size_t i = 0; i < count; i++)
         if (!bufs[i] && lens[i]) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
-            return DW_E_INVAL;
+            return write_outcome(DW_E_INVAL, 1, err);
         }
     if (names && name_stride < DW_FILE_NAME_MAX)
-        return DW_E_BUFFER;
+        return write_outcome(DW_E_BUFFER, 1, err);
     dw_msg_options o;
     if (opts)
         o = *opts;
@@ -1105,7 +1172,7 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         dw_msg_options_init(&o);
     if ((unsigned)o.priority > DW_PRIORITY_LOW) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 1, err);
     }
     size_t published = 0;
     dw_status st = DW_OK;
@@ -1118,7 +1185,8 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
     }
     if (done)
         *done = published;
-    return st;
+    /* On failure the outcome is that of the messages after the first *done (not published, or uncertain). */
+    return write_outcome(st, 1, err);
 }
 
 /* ---- listing: usage, sweep --------------------------------------------------------------------------- */

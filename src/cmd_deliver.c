@@ -21,8 +21,8 @@ static const char help[] =
     "Write each FILE (standard input when none or '-') into the connector's drop directory as one\n"
     "message: a temporary file, fsync, then an atomic rename to a unique *.eml name, so the gateway never\n"
     "sees a partial file. The drop directory must exist (it is never created). Prints one line per\n"
-    "message: delivered<TAB>SOURCE<TAB>FILE<TAB>BYTES. The first failure stops the run, prints the\n"
-    "Event 8004 alert record on stdout and exits with its class's code.\n"
+    "message: delivered<TAB>SOURCE<TAB>FILE<TAB>BYTES, flushed at once. The first failure stops the run,\n"
+    "prints the Event 8004 alert record on stdout and exits with its class's code.\n"
     "\n"
     "Connector:\n"
     "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
@@ -47,7 +47,9 @@ static const char help[] =
     "  -f, --format FMT         alert format: text (default), xml, json, syslog\n"
     "\n"
     "Exit status: 0 delivered; 73 capacity, 74 physical/logical, 75 transient/remote, 77 access,\n"
-    "78 configuration (missing drop directory, invalid setting); 66 unreadable input; 64 usage.\n";
+    "78 configuration (missing drop directory, invalid setting); 66 unreadable input; 64 usage;\n"
+    "79 published but durability unknown (the directory sync failed and could not be undone): the\n"
+    "record published-unsure<TAB>SOURCE<TAB>FILE<TAB>BYTES names it; do not deliver it again.\n";
 
 enum {
     OPT_SENDER = OPT_FIRST_COMMAND_OPTION, OPT_SENDER_PARAMS, OPT_RECIPIENT, OPT_EOH, OPT_NAMING, OPT_MACHINE,
@@ -341,18 +343,25 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         }
         if (!is_stdin)
             close(fd);
-        if (st == DW_OK) {
-            delivered++;
-            total += bytes;
+        int unsure = st != DW_OK && err.outcome == DW_OUTCOME_UNCERTAIN;
+        if (unsure) /* published after all (durability unknown): its record names the file, like a delivery */
+            snprintf(name, sizeof name, "%s", err.published);
+        if (st == DW_OK || unsure) {
+            const char *kind = unsure ? "published-unsure" : "delivered";
+            if (!unsure) {
+                delivered++;
+                total += bytes;
+            }
             if (ctx->format == DW_FORMAT_TEXT) {
-                fputs("delivered\t", stdout);
+                fputs(kind, stdout);
+                fputc('\t', stdout);
                 cli_put_escaped(stdout, src, strlen(src));
                 fputc('\t', stdout);
                 cli_put_escaped(stdout, t.path, strlen(t.path));
                 printf("/%s\t%llu\n", name, (unsigned long long)bytes);
             } else {
                 cli_rec r;
-                rec_begin(&r, ctx, "delivered", 1);
+                rec_begin(&r, ctx, kind, !unsure);
                 rec_str(&r, "connector", t.conn->name);
                 rec_str(&r, "source", src);
                 rec_str(&r, "drop_path", t.path);
@@ -363,7 +372,8 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
             /* The caller learns of each published message at once: records held in a block buffer (a pipe)
              * would be lost with the process, and a caller that never heard of a message delivers it again. */
             fflush(stdout);
-            continue;
+            if (!unsure)
+                continue;
         }
         failed++;
         if (st == DW_E_IO && err.op == DW_OP_READ) {
@@ -379,11 +389,20 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         } else {
             char estr[128];
             dw_errno_str(err.sys_errno, estr, sizeof estr, NULL);
-            cli_err(ctx, "%s: %s failure during %s: %s%s%s", src, dw_class_name(err.io_class), dw_op_name(err.op),
-                    err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "", err.detail);
+            char oc[2 * DW_IO_NAME_MAX + 160] = "";
+            if (unsure)
+                snprintf(oc, sizeof oc, "; PUBLISHED as %s, durability unknown: do not deliver it again",
+                         err.published);
+            if (err.left_behind[0])
+                snprintf(oc + strlen(oc), sizeof oc - strlen(oc), "; %s left in the drop directory (unlink: %s)",
+                         err.left_behind, dw_errno_name(err.left_errno) ? dw_errno_name(err.left_errno) : "?");
+            cli_err(ctx, "%s: %s failure during %s: %s%s%s%s", src, dw_class_name(err.io_class),
+                    dw_op_name(err.op), err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "",
+                    err.detail, oc);
             int prc = cli_print_alert(ctx, &cfg, &t, &err);
+            /* Published but not known durable: not the class's code, which a caller would retry (a duplicate). */
             if (!first_rc)
-                first_rc = prc ? prc : cli_exit_for_class(err.io_class);
+                first_rc = prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err.io_class);
         }
         if (!keep_going)
             break;

@@ -1751,6 +1751,88 @@ static void make_batch(size_t n, char bodies[][64], const void **bufs, size_t *l
     }
 }
 
+/* Issue 17: the three outcomes of a guarded write, and what an undo that failed left where. */
+START_TEST(test_three_outcomes)
+{
+    dw_drop *d = open_seam(NULL);
+    dw_io_error e;
+    char name[DW_FILE_NAME_MAX];
+    /* Published and durable. */
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
+    ck_assert_str_eq(dw_outcome_name(e.outcome), "durable");
+    /* Not published: the fsync fails and the temporary file is removed. */
+    T.fail_at[T_FSYNC] = T.calls[T_FSYNC] + 1;
+    T.fail_errno[T_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_str_eq(e.left_behind, "");
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    /* Not published, and the clean-up failed too (a file system that just went read-only). */
+    T.fail_at[T_FSYNC] = T.calls[T_FSYNC] + 1;
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = EROFS;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_int_eq(strncmp(e.left_behind, ".dwtmp-", 7), 0);
+    ck_assert_int_eq(e.left_errno, EROFS);
+    ck_assert_int_eq(list_dir(dir)->temps, 1);
+    uint64_t removed = 0;
+    ck_assert_int_eq(dw_drop_sweep(d, 0, &removed, &e), DW_OK);
+    /* The directory fsync fails and the message is withdrawn: not published. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_errno[T_DIR_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_DIR_FSYNC);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    /* The directory fsync fails and the withdrawal fails: published, durability unknown, never "not
+     * published"; the final name is reported and the file is really there. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = EROFS;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_UNCERTAIN);
+    ck_assert_str_eq(dw_outcome_name(e.outcome), "uncertain");
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_ne(faccessat(T.dirfd, e.published, F_OK, AT_SYMLINK_NOFOLLOW), -1);
+    ck_assert_str_eq(e.left_behind, e.published);
+    ck_assert_int_eq(e.left_errno, EROFS);
+    /* The alert says so in every format. */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.error = e;
+    a.connector = "Fax";
+    a.drop_path = dir;
+    for (int f = 0; f < DW_FORMAT_COUNT; f++) {
+        char *txt = NULL;
+        ck_assert_int_eq(dw_alert_format_alloc(&a, (dw_format)f, &txt, NULL), DW_OK);
+        ck_assert_msg(strstr(txt, "uncertain") && strstr(txt, e.published) && strstr(txt, "EROFS"), "%s", txt);
+        dw_free(txt);
+    }
+    /* The withdrawal finds the file gone (the consumer took it): published all the same. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = ENOENT;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_UNCERTAIN);
+    ck_assert_str_eq(e.left_behind, "");
+    /* Streaming: a failed write is "not published" too; calls that are not writes say "none". */
+    dw_msg *m;
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    T.fail_at[T_WRITE] = T.calls[T_WRITE] + 1;
+    T.fail_errno[T_WRITE] = ENOSPC;
+    ck_assert_int_eq(dw_msg_write(m, "abc", 3, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    dw_msg_abort(m);
+    ck_assert_int_eq(dw_drop_sweep(d, 3600, NULL, &e), DW_OK);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NONE);
+    ck_assert_str_eq(dw_outcome_name((dw_outcome)99), "unknown");
+    dw_drop_close(d);
+}
+END_TEST
+
 START_TEST(test_batch_one_flush_per_group)
 {
     static char bodies[BATCH_MAX][64];
@@ -2155,6 +2237,7 @@ static Suite *guard_suite(void)
 
     tc = tcase_create("batch");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_three_outcomes);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
     suite_add_tcase(s, tc);

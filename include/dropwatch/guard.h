@@ -15,6 +15,13 @@
  * SIGXFSZ itself (signal(SIGXFSZ, SIG_IGN), as the dropwatch program does); the write then fails with
  * EFBIG (class capacity) and the temporary file is removed.
  *
+ * Outcomes: every guarded write ends in exactly one of three, reported in dw_io_error.outcome
+ * (dropwatch/classify.h): DW_OUTCOME_DURABLE (DW_OK: published and durable), DW_OUTCOME_NOT_PUBLISHED
+ * (failed, nothing under a final name: retry), DW_OUTCOME_UNCERTAIN (failed after the final name appeared,
+ * e.g. the directory fsync failed on a file system that went read-only and the publication could not be
+ * undone: the message is published as dw_io_error.published, durability unknown: do NOT retry). A file
+ * whose removal failed is named in dw_io_error.left_behind.
+ *
  * Every failure returns DW_E_IO (or another dw_status) and fills a dw_io_error (dropwatch/classify.h).
  * Transient failures are retried with bounded exponential backoff; after a failed fsync the temporary file
  * is removed and the failure reported (a failed fsync is never retried: the kernel may have dropped the data).
@@ -135,7 +142,8 @@ DW_API dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_e
 
 /**
  * Publish a streamed message: fsync, atomic no-replace rename to a unique final name, directory fsync.
- * Always releases `msg`, success or not (on failure nothing is left under any name).
+ * Always releases `msg`, success or not. On failure err->outcome says whether the message is published
+ * after all (DW_OUTCOME_UNCERTAIN, name in err->published) or not (DW_OUTCOME_NOT_PUBLISHED).
  * @param name_out  receives the final file name (not the full path); may be NULL when size is 0.
  * @param needed    receives the size needed for name_out (with NUL); names are at most DW_FILE_NAME_MAX.
  */
