@@ -88,6 +88,26 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void FailedWritesReportTheirOutcome()
+        {
+            // Issue 17: a failed guarded write says whether the message is published after all.
+            using (var dir = new TempDrop())
+            using (var drop = Drop.Open(dir.Path, Inject(IOOperation.DirectoryFsync, Errno.EIO, 1)))
+            {
+                var e = Assert.Throws<DropPhysicalDiskException>(() => drop.Write("x"));
+                Assert.Equal(WriteOutcome.NotPublished, e.Outcome);
+                Assert.False(e.PublishedUnsure);
+                Assert.Equal("", e.Published);
+                Assert.Equal("", e.LeftBehind);
+                Assert.Empty(dir.Messages());
+                // The classification round-trips into an alert with its outcome.
+                var alert = Alert.FromException(e, "Fax");
+                alert.DropPath = dir.Path;
+                Assert.Contains("not-published", alert.Format(AlertFormat.Json));
+            }
+        }
+
+        [Fact]
         public void TransientFailuresAreRetried()
         {
             using (var dir = new TempDrop())
