@@ -328,6 +328,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
     atomic_init(&d->seq, 0);
     atomic_init(&d->record_next, 0);
     atomic_init(&d->inject_left, opts->inject_op == DW_OP_NONE ? 0 : opts->inject_count);
+    atomic_init(&d->publish_method, DW_PUBLISH_UNKNOWN);
     d->path = strdup(path);
     if (!d->path || (opts->name_prefix && !(d->prefix = strdup(opts->name_prefix)))) {
         drop_free(d);
@@ -781,6 +782,40 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
     return DW_OK;
 }
 
+/* The publish step with the method the file system supports (see dw_publish_method), learnt once per
+ * handle: file systems without no-replace rename and hard links go straight to the unique-name rename. */
+static int rename_final(dw_drop *d, const char *tmp, const char *final)
+{
+    int rc;
+    if (atomic_load(&d->publish_method) == DW_PUBLISH_UNIQUE_RENAME || !d->ops->rename_noreplace) {
+        rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
+        if (rc >= 0)
+            atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
+        return rc;
+    }
+    rc = d->ops->rename_noreplace(d->ctx, d->dirfd, tmp, final);
+    if (rc == -EOPNOTSUPP && d->ops->rename_unique) {
+        rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
+        if (rc >= 0)
+            atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
+        return rc;
+    }
+    if (rc >= 0)
+        atomic_store(&d->publish_method, rc == 1 ? DW_PUBLISH_LINK : DW_PUBLISH_RENAME_NOREPLACE);
+    return rc;
+}
+
+dw_publish_method dw_drop_publish_method(const dw_drop *drop)
+{
+    return drop ? (dw_publish_method)atomic_load(&((dw_drop *)drop)->publish_method) : DW_PUBLISH_UNKNOWN;
+}
+
+const char *dw_publish_method_name(dw_publish_method method)
+{
+    static const char *const names[] = {"unknown", "rename-noreplace", "link", "unique-rename"};
+    return (unsigned)method < sizeof names / sizeof names[0] ? names[method] : "unknown";
+}
+
 /* Rename the (closed) temp file to a new final name, never replacing anything. Under the quota lock. */
 static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err)
 {
@@ -798,7 +833,7 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
             make_final_name(d, m, final);
         rc = dwi_inject(d, DW_OP_RENAME);
         if (!rc)
-            rc = d->ops->rename_noreplace(d->ctx, d->dirfd, m->tmp, final);
+            rc = rename_final(d, m->tmp, final);
         if (rc == -EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
             /* Someone holds that name: Exchange naming moves to the next record id, unique naming to the
              * next sequence number (make_final_name draws it). */

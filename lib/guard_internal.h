@@ -37,6 +37,7 @@ struct dw_drop {
     atomic_uint_fast64_t seq;
     atomic_uint_fast64_t record_next;
     atomic_uint inject_left;
+    atomic_int publish_method;  /* dw_publish_method, learnt at the first publication */
     dwi_quota *quota;       /* NULL when unlimited */
 };
 

@@ -44,6 +44,7 @@ static dw_status canary(dw_drop *d, dw_health *out, dw_io_error *err)
         return st;
     }
     st = dwi_msg_commit_as(m, name, NULL, 0, NULL, err);
+    out->publish_method = dw_drop_publish_method(d);
     if (st != DW_OK)
         return st;
     st = dwi_dirop_begin(d, err);

@@ -30,7 +30,7 @@ typedef struct dwi_dir dwi_dir;
 typedef struct dwi_ops {
     /* Open a directory by path, refusing a symlink in the final component: O_DIRECTORY|O_NOFOLLOW. */
     int (*open_dir)(void *ctx, const char *path);
-    /* Create a new file beneath dirfd: O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC, never following
+    /* Create a new file beneath dirfd: O_CREAT|O_EXCL|O_RDWR|O_NOFOLLOW|O_CLOEXEC, never following
      * symlinks (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS where available). Returns the fd. */
     int (*create)(void *ctx, int dirfd, const char *name, unsigned mode);
     /* Open (creating when absent) a read-write file beneath dirfd without following symlinks (quota ledger). */
@@ -46,8 +46,12 @@ typedef struct dwi_ops {
     int (*syncfs)(void *ctx, int fd);
     int (*close)(void *ctx, int fd);
     /* Atomically rename from -> to within dirfd, failing with -EEXIST when `to` exists (renameat2
-     * RENAME_NOREPLACE, or linkat + unlinkat where the file system lacks it). */
+     * RENAME_NOREPLACE: returns 0, or linkat + unlinkat where the file system lacks it: returns 1).
+     * -EOPNOTSUPP when the file system has neither (FUSE and SMB shares: EINVAL, then EPERM). */
     int (*rename_noreplace)(void *ctx, int dirfd, const char *from, const char *to);
+    /* Plain rename after checking that `to` does not exist (-EEXIST): NOT atomic against another writer
+     * creating `to` in between; safe only for names nobody else produces (see DW_PUBLISH_UNIQUE_RENAME). */
+    int (*rename_unique)(void *ctx, int dirfd, const char *from, const char *to);
     int (*unlink)(void *ctx, int dirfd, const char *name);
     /* fstatat without following symlinks; name NULL or "" stats dirfd itself. */
     int (*stat)(void *ctx, int dirfd, const char *name, dwi_stat *st);

@@ -69,7 +69,9 @@ static int open_beneath(int dirfd, const char *name, int flags, unsigned mode)
 static int px_create(void *ctx, int dirfd, const char *name, unsigned mode)
 {
     (void)ctx;
-    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_WRONLY, mode);
+    /* O_RDWR although we only write: smbnetfs (SMB shares through FUSE) fails ftruncate on a write-only
+     * descriptor with EIO, after having resized the file on the server. */
+    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_RDWR, mode);
 }
 
 static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
@@ -156,13 +158,29 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
      * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
-    if (linkat(dirfd, from, dirfd, to, 0) < 0)
+    if (linkat(dirfd, from, dirfd, to, 0) < 0) {
+        /* No hard links either (an SMB share through smbnetfs says EPERM): the caller picks the
+         * unique-name strategy. */
+        if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK)
+            return -EOPNOTSUPP;
         return NEG_ERRNO();
+    }
     /* The message is published once the link exists. If the temporary name cannot be removed it is only
      * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
      * failure now would leave a published message that the caller believes was not delivered. */
     (void)unlinkat(dirfd, from, 0);
-    return 0;
+    return 1;
+}
+
+static int px_rename_unique(void *ctx, int dirfd, const char *from, const char *to)
+{
+    (void)ctx;
+    struct stat sb;
+    if (fstatat(dirfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+        return -EEXIST;
+    if (errno != ENOENT)
+        return NEG_ERRNO();
+    return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
 }
 
 static int px_unlink(void *ctx, int dirfd, const char *name)
@@ -387,6 +405,7 @@ const dwi_ops dwi_posix_ops = {
     .syncfs = px_syncfs,
     .close = px_close,
     .rename_noreplace = px_rename_noreplace,
+    .rename_unique = px_rename_unique,
     .unlink = px_unlink,
     .stat = px_stat,
     .statfs = px_statfs,

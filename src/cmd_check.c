@@ -178,6 +178,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         rec_str(&r, "quota", q);
         rec_u64(&r, "stale_temp_files", h.stale_temp_files);
         rec_u64(&r, "canary_micros", h.canary_micros);
+        rec_str(&r, "publish", dw_publish_method_name(h.publish_method));
         if (!ok) {
             rec_str(&r, "class", dw_class_name(err->io_class));
             rec_str(&r, "operation", dw_op_name(err->op));
@@ -193,8 +194,8 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     if (t->status != DW_OK)
         cli_target_explain_failure(ctx, t);
     else
-        cli_err(ctx, "connector '%s': %s failure during %s", t->conn->name, dw_class_name(err->io_class),
-                dw_op_name(err->op));
+        cli_err(ctx, "connector '%s': %s failure during %s%s%s", t->conn->name, dw_class_name(err->io_class),
+                dw_op_name(err->op), err->detail[0] ? ": " : "", err->detail);
     int prc = cli_print_alert(ctx, cfg, t, err);
     return prc ? prc : cli_exit_for_class(err->io_class);
 }

@@ -70,6 +70,27 @@ typedef enum dw_priority {
 /** Default dw_drop_options.lock_timeout_ms: how long a writer waits for the quota ledger lock. */
 #define DW_LOCK_TIMEOUT_DEFAULT_MS 5000
 
+/**
+ * How a handle publishes (renames a finished temporary file to its final name), chosen automatically by
+ * what the file system supports; dw_drop_publish_method() and dw_health.publish_method report it.
+ *  - DW_PUBLISH_RENAME_NOREPLACE: renameat2(RENAME_NOREPLACE); atomic, never replaces a file.
+ *  - DW_PUBLISH_LINK: linkat + unlinkat of the temporary name; never replaces a file.
+ *  - DW_PUBLISH_UNIQUE_RENAME: for file systems with neither (SMB shares through FUSE, some network file
+ *    systems): the final name is checked to be absent, then a plain rename, which is atomic on the server
+ *    (the message is never visible partially) but would REPLACE a file created under the same name by
+ *    another writer between the check and the rename. Its safety rests on final-name uniqueness:
+ *    DW_NAMING_UNIQUE names carry the UTC second, the process id, a per-handle sequence and 32 bits derived
+ *    from a random per-handle salt; DW_NAMING_EXCHANGE names carry the machine name and record id, so
+ *    writers sharing a drop directory must use distinct machine names. A name that exists already is still
+ *    detected (the next name is taken), and the renamed file is checked to be ours afterwards.
+ */
+typedef enum dw_publish_method {
+    DW_PUBLISH_UNKNOWN = 0,           /**< nothing published through this handle yet */
+    DW_PUBLISH_RENAME_NOREPLACE = 1,
+    DW_PUBLISH_LINK = 2,
+    DW_PUBLISH_UNIQUE_RENAME = 3
+} dw_publish_method;
+
 /** Options for dw_drop_open(). Initialise with dw_drop_options_init(), then change what you need. */
 typedef struct dw_drop_options {
     uint64_t quota_bytes;       /**< DropDirectoryQuota in bytes; 0 = unlimited (default) */
@@ -122,6 +143,12 @@ DW_API void dw_drop_close(dw_drop *drop);
 
 /** The path the handle was opened with. Valid until dw_drop_close(). */
 DW_API const char *dw_drop_path(const dw_drop *drop);
+
+/** How this handle publishes messages (DW_PUBLISH_UNKNOWN until its first publication, or for NULL). */
+DW_API dw_publish_method dw_drop_publish_method(const dw_drop *drop);
+
+/** Short name of a publish method: "unknown", "rename-noreplace", "link", "unique-rename". Static. */
+DW_API const char *dw_publish_method_name(dw_publish_method method);
 
 /**
  * Explicitly create a drop directory (admin tools only; writes never do this). The parent must exist.
@@ -208,6 +235,7 @@ typedef struct dw_health {
     uint64_t quota_bytes;       /**< configured quota (0 = unlimited) */
     uint64_t stale_temp_files;  /**< temporary files older than the stale age */
     uint64_t canary_micros;     /**< duration of the canary write in microseconds */
+    dw_publish_method publish_method; /**< how the canary was published (what writes to this directory use) */
 } dw_health;
 
 /**
