@@ -101,6 +101,14 @@ dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, 
         }
         (void)dwi_out_finish(&o, NULL);
         err->attempts = attempts ? attempts : 1;
+        /* On a network file system a "device" error (EIO when the server died or the connection broke)
+         * is the server's or the network's, not a disk's: remote class, retryable later. */
+        if (d->remote && err->io_class == DW_CLASS_PHYSICAL) {
+            err->io_class = DW_CLASS_REMOTE;
+            err->retryable = dw_class_retryable(DW_CLASS_REMOTE);
+            err->win32 = 59; /* ERROR_UNEXP_NET_ERR */
+            dwi_io_error_detail(err, "I/O error on a network file system (the file server or the connection failed)");
+        }
     }
     return DW_E_IO;
 }
@@ -385,6 +393,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
         return st;
     }
     d->dirfd = rc;
+    d->remote = ops->is_remote ? ops->is_remote(ctx, rc) > 0 : 0;
 
     if (opts->quota_bytes) {
         dw_status st = dwi_quota_open(d, err);

@@ -55,6 +55,9 @@ typedef struct dwi_ops {
     int (*unlink)(void *ctx, int dirfd, const char *name);
     /* fstatat without following symlinks; name NULL or "" stats dirfd itself. */
     int (*stat)(void *ctx, int dirfd, const char *name, dwi_stat *st);
+    /* 1 when fd is on a network file system (NFS, SMB/CIFS, or a FUSE client of one such as smbnetfs),
+     * 0 when local or unknown. */
+    int (*is_remote)(void *ctx, int fd);
     /* Free and total bytes of the file system holding fd (statvfs f_bavail, f_blocks). */
     int (*statfs)(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes);
     /* flock: exclusive when lock == 1 (waits), exclusive without waiting when lock == 2 (-EWOULDBLOCK when

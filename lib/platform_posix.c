@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/statvfs.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_SYSCALL_H
@@ -223,6 +226,58 @@ static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_by
     return 0;
 }
 
+/* Network file systems by statfs magic; FUSE ones by the subtype in /proc/self/mountinfo. */
+static int px_is_remote(void *ctx, int fd)
+{
+    (void)ctx;
+#ifdef __linux__
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        return 0;
+    switch ((unsigned long)sf.f_type) {
+    case 0x6969UL:     /* NFS */
+    case 0x517BUL:     /* SMB */
+    case 0xFF534D42UL: /* CIFS */
+    case 0xFE534D42UL: /* SMB2 */
+    case 0x73757245UL: /* Coda */
+    case 0x5346414FUL: /* AFS */
+    case 0x00C36400UL: /* Ceph */
+    case 0x01021997UL: /* 9P */
+        return 1;
+    case 0x65735546UL: /* FUSE: look at the subtype */
+        break;
+    default:
+        return 0;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0)
+        return 0;
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return 0;
+    static const char *const clients[] = {"fuse.smbnetfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "fuse.davfs",
+                                          "fuse.gcsfuse", "fuse.smb", "fuse.cifs"};
+    char line[4096];
+    int remote = 0;
+    while (!remote && fgets(line, sizeof line, f)) {
+        unsigned maj, min;
+        if (sscanf(line, "%*s %*s %u:%u", &maj, &min) != 2 || maj != major(sb.st_dev) || min != minor(sb.st_dev))
+            continue;
+        const char *sep = strstr(line, " - ");
+        for (size_t i = 0; sep && i < sizeof clients / sizeof clients[0]; i++) {
+            size_t n = strlen(clients[i]);
+            if (strncmp(sep + 3, clients[i], n) == 0 && sep[3 + n] == ' ')
+                remote = 1;
+        }
+    }
+    fclose(f);
+    return remote;
+#else
+    (void)fd;
+    return 0;
+#endif
+}
+
 static int px_lock(void *ctx, int fd, int lock)
 {
     (void)ctx;
@@ -409,6 +464,7 @@ const dwi_ops dwi_posix_ops = {
     .unlink = px_unlink,
     .stat = px_stat,
     .statfs = px_statfs,
+    .is_remote = px_is_remote,
     .lock = px_lock,
     .lock_holder = px_lock_holder,
     .mkdir = px_mkdir,
