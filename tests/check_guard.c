@@ -1833,6 +1833,81 @@ START_TEST(test_three_outcomes)
 }
 END_TEST
 
+/* Issue 17, shares: a file system with neither RENAME_NOREPLACE nor hard links (what smbnetfs answers:
+ * EINVAL, then EPERM) publishes by unique-name rename, which still refuses an existing name; EIO on a
+ * network file system is class remote. The share itself is tested in tools/test-all.d/30-share.sh. */
+static int share_rename(void *ctx, int dirfd, const char *from, const char *to)
+{
+    (void)ctx; (void)dirfd; (void)from; (void)to;
+    return -EOPNOTSUPP;
+}
+static int share_remote(void *ctx, int fd)
+{
+    (void)ctx; (void)fd;
+    return 1;
+}
+static ssize_t share_dead_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    (void)ctx; (void)fd; (void)buf; (void)len;
+    return -EIO;
+}
+
+START_TEST(test_publish_methods)
+{
+    dw_drop *d = open_real(NULL);
+    dw_io_error e;
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNKNOWN);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    /* renameat2(RENAME_NOREPLACE) or, where the test directory lacks it, hard links */
+    ck_assert(dw_drop_publish_method(d) == DW_PUBLISH_RENAME_NOREPLACE || dw_drop_publish_method(d) == DW_PUBLISH_LINK);
+    ck_assert_str_eq(dw_publish_method_name(DW_PUBLISH_RENAME_NOREPLACE), "rename-noreplace");
+    ck_assert_str_eq(dw_publish_method_name(DW_PUBLISH_LINK), "link");
+    ck_assert_str_eq(dw_publish_method_name((dw_publish_method)42), "unknown");
+    ck_assert_int_eq(dw_drop_publish_method(NULL), DW_PUBLISH_UNKNOWN);
+    dw_drop_close(d);
+
+    dwi_ops share = dwi_posix_ops;
+    share.rename_noreplace = share_rename;
+    share.is_remote = share_remote;
+    ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &share, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "hello", 5, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNIQUE_RENAME);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 5);
+    free(b);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    /* The unique-name rename refuses an existing name (never replaces a file that is there). */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    int fd = openat(dfd, ".dwtmp-x.tmp", O_CREAT | O_WRONLY, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(dwi_posix_ops.rename_unique(NULL, dfd, ".dwtmp-x.tmp", name), -EEXIST);
+    b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 5);
+    free(b);
+    unlinkat(dfd, ".dwtmp-x.tmp", 0);
+    close(dfd);
+    /* Health reports the method. */
+    dw_health h;
+    ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 3600, &h, &share, NULL, &e), DW_OK);
+    ck_assert_int_eq(h.publish_method, DW_PUBLISH_UNIQUE_RENAME);
+    dw_drop_close(d);
+
+    /* EIO on a network file system: remote, retryable. */
+    share.write = share_dead_write;
+    ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &share, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_REMOTE);
+    ck_assert_int_eq(e.sys_errno, EIO);
+    ck_assert_int_eq(e.retryable, 1);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
 START_TEST(test_batch_one_flush_per_group)
 {
     static char bodies[BATCH_MAX][64];
@@ -2238,6 +2313,7 @@ static Suite *guard_suite(void)
     tc = tcase_create("batch");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_three_outcomes);
+    tcase_add_test(tc, test_publish_methods);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
     suite_add_tcase(s, tc);
