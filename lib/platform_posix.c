@@ -226,6 +226,12 @@ static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_by
     return 0;
 }
 
+/* A /proc table to look fd's file up in (its device and inode in *sb), or NULL. */
+static FILE *proc_file_for(int fd, const char *table, struct stat *sb)
+{
+    return fstat(fd, sb) < 0 ? NULL : fopen(table, "re");
+}
+
 /* Network file systems by statfs magic; FUSE ones by the subtype in /proc/self/mountinfo. */
 static int px_is_remote(void *ctx, int fd)
 {
@@ -250,9 +256,7 @@ static int px_is_remote(void *ctx, int fd)
         return 0;
     }
     struct stat sb;
-    if (fstat(fd, &sb) < 0)
-        return 0;
-    FILE *f = fopen("/proc/self/mountinfo", "re");
+    FILE *f = proc_file_for(fd, "/proc/self/mountinfo", &sb);
     if (!f)
         return 0;
     static const char *const clients[] = {"fuse.smbnetfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "fuse.davfs",
@@ -291,9 +295,7 @@ static long px_lock_holder(void *ctx, int fd)
 {
     (void)ctx;
     struct stat sb;
-    if (fstat(fd, &sb) < 0)
-        return 0;
-    FILE *f = fopen("/proc/locks", "re");
+    FILE *f = proc_file_for(fd, "/proc/locks", &sb);
     if (!f)
         return 0;
     char line[256];
