@@ -80,7 +80,10 @@ static int px_create(void *ctx, int dirfd, const char *name, unsigned mode)
 static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
 {
     (void)ctx;
-    return open_beneath(dirfd, name, O_CREAT | O_RDWR, mode);
+    /* O_NONBLOCK|O_NOCTTY: a FIFO, terminal or device planted under the name must neither block the open
+     * nor become our controlling terminal before the caller's fstat check refuses it (no effect on a
+     * regular file). */
+    return open_beneath(dirfd, name, O_CREAT | O_RDWR | O_NONBLOCK | O_NOCTTY, mode);
 }
 
 static ssize_t px_write(void *ctx, int fd, const void *buf, size_t len)

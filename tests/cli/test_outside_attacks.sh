@@ -43,6 +43,10 @@ if [ "$is_root" -eq 1 ]; then
 else
     echo "note: not root, device-node and foreign-owner ledger cases skipped"
 fi
+# A FIFO: refused without blocking.
+mkdir -p "$root/L6"
+mkfifo "$root/L6/.dwquota"
+run deliver --root "$root" --drop-dir L6 --quota 1MB "$T/m1.eml"; expect_rc 78 "FIFO ledger refused"
 # A fresh ledger is created as a private regular file.
 mkdir -p "$root/L5"
 run deliver --root "$root" --drop-dir L5 --quota 1MB "$T/m1.eml"; expect_rc 0 "ledger created"

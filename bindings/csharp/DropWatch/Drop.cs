@@ -140,6 +140,9 @@ namespace DropWatch
         public ulong StaleTempFiles { get; internal set; }
         /// <summary>Duration of the canary write in microseconds.</summary>
         public ulong CanaryMicroseconds { get; internal set; }
+        /// <summary>How writes publish on this file system: "rename-noreplace", "link", "unique-rename" (shares
+        /// with neither; safe by final-name uniqueness), or "unknown".</summary>
+        public string PublishMethod { get; internal set; } = "unknown";
     }
 
     internal sealed class DropSafeHandle : SafeHandle
@@ -465,6 +468,7 @@ namespace DropWatch
                     IsDirectory = h.is_directory != 0, Writable = h.writable != 0, FreeBytes = h.free_bytes,
                     TotalBytes = h.total_bytes, UsedBytes = h.used_bytes, FileCount = h.file_count,
                     QuotaBytes = h.quota_bytes, StaleTempFiles = h.stale_temp_files, CanaryMicroseconds = h.canary_micros,
+                    PublishMethod = DropWatchNative.dw_publish_method_name(h.publish_method),
                 };
             }
         }

@@ -310,6 +310,9 @@ class Health:
     quota_bytes: Optional[int]
     stale_temp_files: int
     canary_micros: int
+    #: how writes publish on this file system: "rename-noreplace", "link", "unique-rename" (shares without
+    #: either; safe by final-name uniqueness, see dw_drop_open(3)), or "unknown" when the canary did not get there
+    publish_method: str
     error: Optional[Exception]
 
     def __bool__(self) -> bool:
@@ -345,6 +348,7 @@ def _health(path: Any, opts: Any, stale_age: Any) -> Health:
         quota_bytes=int(out.quota_bytes) or None,
         stale_temp_files=int(out.stale_temp_files),
         canary_micros=int(out.canary_micros),
+        publish_method=_native.dw_publish_method_name(out.publish_method),
         error=error,
     )
 
