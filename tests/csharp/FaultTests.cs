@@ -108,6 +108,19 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void RetryMaxRangeIsTheLibrarysAndNamesTheOption()
+        {
+            // Issue 17, failure 8: one range, checked once, naming the option.
+            using (var dir = new TempDrop())
+            {
+                var e = Assert.Throws<ArgumentOutOfRangeException>(() => Drop.Open(dir.Path, new DropOptions { RetryMax = 33 }));
+                Assert.Equal("RetryMax", e.ParamName);
+                using (Drop.Open(dir.Path, new DropOptions { RetryMax = 32 })) { }
+                Assert.Equal(5000u, new DropOptions().LockTimeoutMilliseconds);
+            }
+        }
+
+        [Fact]
         public void TransientFailuresAreRetried()
         {
             using (var dir = new TempDrop())

@@ -85,3 +85,33 @@ def test_uncertain_outcome_on_a_file_system_that_goes_read_only(tmp_path):
         if "uncertain" in seen and "not-published" in seen:
             break
     assert "uncertain" in seen, f"40 runs never hit the directory sync ({seen})"
+
+
+def test_retries_range_is_the_librarys(drop_dir):
+    """Issue 17, failure 8: one range, checked once, with a message naming the option."""
+    with pytest.raises(ValueError, match="retries"):
+        dropwatch.Drop.open(drop_dir, retries=33)
+    with dropwatch.Drop.open(drop_dir, retries=32):
+        pass
+
+
+def test_held_ledger_lock_times_out_naming_the_holder(drop_dir):
+    """Issue 17, failure 9: a lock held elsewhere (a real flock on the ledger) ends in a bounded wait."""
+    import fcntl
+
+    with dropwatch.Drop.open(drop_dir, quota="1 MB") as d:
+        d.write(b"x")
+    fd = os.open(drop_dir / ".dwquota", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with dropwatch.Drop.open(drop_dir, quota="1 MB", lock_timeout_ms=100) as d:
+            with pytest.raises(dropwatch.TransientIOError) as ei:
+                d.write(b"y")
+        e = ei.value
+        assert e.operation == "lock" and e.errno == errno.ETIMEDOUT
+        assert f"held for more than 100 ms by process {os.getpid()}" in e.detail
+        assert e.outcome == "not-published"
+    finally:
+        os.close(fd)
+    with dropwatch.Drop.open(drop_dir, quota="1 MB", lock_timeout_ms=100) as d:
+        d.write(b"z")

@@ -28,6 +28,9 @@ namespace DropWatch
         public string MachineName { get; set; }
         /// <summary>Permission bits of message files (0640 by default).</summary>
         public uint FileMode { get; set; }
+        /// <summary>Longest wait for the quota ledger lock in milliseconds (5000 by default); then a
+        /// DropTransientException naming the process holding it.</summary>
+        public uint LockTimeoutMilliseconds { get; set; }
         /// <summary>Fault injection (tests): the operation that fails.</summary>
         public IOOperation InjectOperation { get; set; }
         /// <summary>Fault injection: the errno it fails with.</summary>
@@ -51,6 +54,7 @@ namespace DropWatch
                 Durability = (Durability)(int)o.durability;
                 Naming = (FileNaming)(int)o.naming;
                 FileMode = o.file_mode;
+                LockTimeoutMilliseconds = o.lock_timeout_ms;
                 InjectOperation = (IOOperation)(int)o.inject_op;
                 InjectErrno = o.inject_errno;
                 InjectCount = o.inject_count;
@@ -60,6 +64,10 @@ namespace DropWatch
 
         internal dw_drop_options ToNative()
         {
+            // The library's own range (DW_RETRY_MAX_LIMIT), reported here with the option's name.
+            if (RetryMax > DropWatchNative.DW_RETRY_MAX_LIMIT)
+                throw new ArgumentOutOfRangeException(nameof(RetryMax), RetryMax,
+                    "RetryMax must be 0 to " + DropWatchNative.DW_RETRY_MAX_LIMIT + ".");
             var o = new dw_drop_options();
             DropWatchNative.dw_drop_options_init(o);
             o.quota_bytes = QuotaBytes;
@@ -69,6 +77,7 @@ namespace DropWatch
             o.durability = (dw_durability)(int)Durability;
             o.naming = (dw_naming)(int)Naming;
             o.file_mode = FileMode;
+            o.lock_timeout_ms = LockTimeoutMilliseconds;
             o.inject_op = (dw_op)(int)InjectOperation;
             o.inject_errno = InjectErrno;
             o.inject_count = InjectCount;
