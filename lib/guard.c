@@ -381,6 +381,9 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
             rc = ops->open_dir(ctx, path);
     } while (rc < 0 && should_retry(d, rc, attempt));
     if (rc < 0) {
+        /* A device-class failure to open a directory on a share is the server's (it died, the network broke). */
+        d->remote = dw_class_from_errno(-rc) == DW_CLASS_PHYSICAL && ops->path_is_remote &&
+                    ops->path_is_remote(ctx, path) > 0;
         dw_status st = dwi_fail(d, err, DW_OP_OPEN_DIR, rc, NULL, attempt);
         /* O_NOFOLLOW on a symlink: the symlink was refused, say so. */
         if (err && -rc == ELOOP)

@@ -58,6 +58,8 @@ typedef struct dwi_ops {
     /* 1 when fd is on a network file system (NFS, SMB/CIFS, or a FUSE client of one such as smbnetfs),
      * 0 when local or unknown. */
     int (*is_remote)(void *ctx, int fd);
+    /* The same for a path that cannot be opened (its nearest ancestor that can), 0 when unknown. */
+    int (*path_is_remote)(void *ctx, const char *path);
     /* Free and total bytes of the file system holding fd (statvfs f_bavail, f_blocks). */
     int (*statfs)(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes);
     /* flock: exclusive when lock == 1 (waits), exclusive without waiting when lock == 2 (-EWOULDBLOCK when

@@ -285,6 +285,34 @@ static int px_is_remote(void *ctx, int fd)
 #endif
 }
 
+/* When a server has died, the drop directory on its share cannot be opened (EIO) but the mount point or
+ * another ancestor usually can: ask about the nearest one that opens. */
+static int px_path_is_remote(void *ctx, const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + 1);
+    if (!p)
+        return 0;
+    memcpy(p, path, n + 1);
+    int remote = 0;
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        int fd = open(slash == p ? "/" : p, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) {
+            remote = px_is_remote(ctx, fd);
+            close(fd);
+            break;
+        }
+        if (slash == p)
+            break;
+    }
+    free(p);
+    return remote;
+}
+
 static int px_lock(void *ctx, int fd, int lock)
 {
     (void)ctx;
@@ -470,6 +498,7 @@ const dwi_ops dwi_posix_ops = {
     .stat = px_stat,
     .statfs = px_statfs,
     .is_remote = px_is_remote,
+    .path_is_remote = px_path_is_remote,
     .lock = px_lock,
     .lock_holder = px_lock_holder,
     .mkdir = px_mkdir,

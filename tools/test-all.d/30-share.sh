@@ -236,6 +236,11 @@ told = {json.loads(l)["file"] for l in open(sys.argv[1]) if l.startswith('{"reco
 files = {f for f in os.listdir(sys.argv[2]) if f.endswith(".eml")}
 assert files <= told, sorted(files - told)
 EOF
+timeout 120 "$DW" --format json check --root "$share" --drop-dir Kill >"$W/out" 2>"$W/err"
+rc=$?
+echo "check while smbd is down: exit $rc; $(tail -1 "$W/err")"
+check "smbd down: check fails as remote (exit 75)" test $rc -eq 75
+check "smbd down: check's alert says class remote" grep -q '"class":"remote"' "$W/out"
 start_smbd || bad "smbd restarted"
 n=0
 until "$DW" deliver --root "$share" --drop-dir Kill "$W/src/m299.eml" >"$W/out" 2>"$W/err"; do
