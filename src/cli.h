@@ -53,6 +53,11 @@ int cli_parse_style(const char *s, dw_path_style *out);         /* auto | window
 int cli_parse_event(const char *s, dw_event_mode *out);         /* 8004 | auto */
 int cli_parse_inject(const char *s, dw_drop_options *opts);     /* OP:ERRNO[:COUNT] */
 
+/* deliver: the message is published under its final name but its durability is unknown (the directory
+ * sync failed and the publication could not be undone). Outside sysexits on purpose: every sysexits
+ * failure code makes a mail system retry or bounce, and either is wrong for a message that is there. */
+#define CLI_EX_PUBLISHED_UNSURE 79
+
 /* sysexits code for a failure class and for a non-I/O library status. */
 int cli_exit_for_class(dw_class cls);
 int cli_exit_for_status(dw_status st, const dw_io_error *err);

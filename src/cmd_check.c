@@ -26,6 +26,8 @@ static const char check_help[] =
     "                           as for 'dropwatch resolve'\n"
     "  --quota QUOTA            DropDirectoryQuota (overrides the configuration)\n"
     "  --stale-age SECONDS      temporary files older than this count as stale (default 3600)\n"
+    "  --lock-timeout MS        longest wait for the quota ledger lock (default 5000); a longer hold is\n"
+    "                           reported as a stuck lock holder (transient, with its process id)\n"
     "  --inject OP:ERRNO[:N]    test aid: make the canary write fail (see dropwatch(1))\n"
     "  -f, --format FMT         text (default), xml, json, syslog; or metrics instead of reports and\n"
     "                           alerts: prometheus (text format 0.0.4), openmetrics (OpenMetrics 1.0)\n"
@@ -71,7 +73,7 @@ static const char sweep_help[] =
 
 enum {
     OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE, OPT_TEXTFILE,
-    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL
+    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL, OPT_LOCK_TIMEOUT
 };
 
 typedef struct probe_args {
@@ -111,7 +113,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
         {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"textfile", required_argument, NULL, OPT_TEXTFILE},
         {"plugin", no_argument, NULL, OPT_PLUGIN}, {"warning", required_argument, NULL, OPT_WARNING},
-        {"critical", required_argument, NULL, OPT_CRITICAL}, {NULL, 0, NULL, 0},
+        {"critical", required_argument, NULL, OPT_CRITICAL},
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     memset(a, 0, sizeof *a);
@@ -120,6 +123,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
     a->max_age = 3600;
     dw_drop_options_init(&a->dopts);
     int opt, rc = 0;
+    uint64_t v;
     while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
             if (rc)
@@ -127,7 +131,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
             continue;
         }
         /* Each command takes only the options its help names. */
-        int allowed = opt == 'h' || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
+        int allowed = opt == 'h' || opt == OPT_LOCK_TIMEOUT || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
                       (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
                       (which == 2 && opt == OPT_MAX_AGE) || (which != 2 && opt == OPT_TEXTFILE) ||
                       (which == 0 && (opt == OPT_PLUGIN || opt == OPT_WARNING || opt == OPT_CRITICAL));
@@ -153,6 +157,11 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         case OPT_COUNT:
             if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->count) != 0)
                 return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
+            break;
+        case OPT_LOCK_TIMEOUT:
+            if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
+                return cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
+            a->dopts.lock_timeout_ms = (unsigned)v;
             break;
         case OPT_INJECT:
             if (cli_parse_inject(optarg, &a->dopts) != 0)
@@ -236,6 +245,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         rec_str(&r, "quota", q);
         rec_u64(&r, "stale_temp_files", h.stale_temp_files);
         rec_u64(&r, "canary_micros", h.canary_micros);
+        rec_str(&r, "publish", dw_publish_method_name(h.publish_method));
         if (!ok) {
             rec_str(&r, "class", dw_class_name(err->io_class));
             rec_str(&r, "operation", dw_op_name(err->op));
@@ -252,8 +262,8 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         if (t->status != DW_OK)
             cli_target_explain_failure(ctx, t);
         else
-            cli_err(ctx, "connector '%s': %s failure during %s", t->conn->name, dw_class_name(err->io_class),
-                    dw_op_name(err->op));
+            cli_err(ctx, "connector '%s': %s failure during %s%s%s", t->conn->name, dw_class_name(err->io_class),
+                    dw_op_name(err->op), err->detail[0] ? ": " : "", err->detail);
     }
     int prc = (show & PROBE_ALERT) ? cli_print_alert(ctx, cfg, t, err) : 0;
     return prc ? prc : cli_exit_for_class(err->io_class);

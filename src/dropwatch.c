@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +41,31 @@ static const char usage_text[] =
     "Exit status follows sysexits.h: 0 ok, 64 usage, 65 invalid data, 66 missing input, 73 capacity,\n"
     "74 physical/logical I/O failure, 75 transient/remote failure, 77 access denied, 78 configuration.\n";
 
+/* The message as one line: arguments, file names and config keys may hold newlines or terminal escapes,
+ * which must neither forge a second message nor reach the terminal (the records on stdout do the same). */
+static void put_message(const char *fmt, va_list ap)
+{
+    char small[512], *msg = small;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    if (!msg)
+        msg = small;
+    if (n > 0)
+        cli_put_escaped(stderr, msg, strlen(msg));
+    if (msg != small)
+        free(msg);
+}
+
 void cli_err(const cli_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "dropwatch%s%s: ", ctx && ctx->cmd ? " " : "", ctx && ctx->cmd ? ctx->cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_message(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -56,7 +76,7 @@ int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
     const char *cmd = ctx && ctx->cmd ? ctx->cmd : NULL;
     fprintf(stderr, "dropwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_message(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'dropwatch%s%s --help' for more information.\n", cmd ? " " : "", cmd ? cmd : "");
     return EX_USAGE;
@@ -178,6 +198,10 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
     };
     int rc = 0, opt;
+    /* Under RLIMIT_FSIZE the kernel sends SIGXFSZ before write() can return EFBIG, and its default action
+     * kills the process with the temporary file left behind. Ignored, the write fails with EFBIG, which
+     * the library reports (capacity, exit 73) after removing the temporary file. */
+    signal(SIGXFSZ, SIG_IGN);
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "+:f:c:vqhV", longopts, NULL)) != -1) {
         if (cli_global_option(&ctx, opt, optarg, &rc)) {

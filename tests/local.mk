@@ -15,3 +15,4 @@ include tests/alert.mk
 include tests/cli.mk
 include tests/reliability.mk
 include tests/monitoring.mk
+include tests/outside.mk
