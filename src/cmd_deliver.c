@@ -374,8 +374,9 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 rec_end(&r);
             }
             /* The caller learns of each published message at once: records held in a block buffer (a pipe)
-             * would be lost with the process, and a caller that never heard of a message delivers it again. */
-            fflush(stdout);
+             * would be lost with the process, and a caller that never heard of a message delivers it again.
+             * On a terminal the progress line is erased first, so the record lands on a line of its own. */
+            cli_progress_flush(&prog);
             if (!unsure)
                 continue;
         }
