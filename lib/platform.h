@@ -60,6 +60,8 @@ typedef struct dwi_stat {
     int64_t mtime_sec, mtime_nsec;
     int64_t ctime_sec, ctime_nsec;
     int is_dir, is_reg, is_link;
+    uint64_t nlink;
+    int owned;  /* owned by the effective user of this process */
 } dwi_stat;
 
 /* A directory listing in progress (opaque to the caller). */
@@ -90,15 +92,28 @@ typedef struct dwi_ops {
     int (*syncfs)(void *ctx, dwi_fd fd);
     int (*close)(void *ctx, dwi_fd fd);
     /* Atomically rename from -> to within dirfd, failing (errno EEXIST) when `to` exists and never
-     * replacing it (renameat2 RENAME_NOREPLACE or linkat + unlinkat; Windows ReplaceIfExists = FALSE). */
+     * replacing it: renameat2 RENAME_NOREPLACE or Windows ReplaceIfExists = FALSE return 0; linkat +
+     * unlinkat where the file system lacks it returns 1. Errno EOPNOTSUPP when the file system has neither
+     * (FUSE and SMB shares on POSIX: EINVAL, then EPERM). */
     int (*rename_noreplace)(void *ctx, dwi_fd dirfd, const char *from, const char *to);
+    /* Plain rename after checking that `to` does not exist (errno EEXIST): NOT atomic against another
+     * writer creating `to` in between; safe only for names nobody else produces (DW_PUBLISH_UNIQUE_RENAME). */
+    int (*rename_unique)(void *ctx, dwi_fd dirfd, const char *from, const char *to);
     int (*unlink)(void *ctx, dwi_fd dirfd, const char *name);
     /* Identity, size and times of `name` in dirfd without following a link; NULL or "" stats dirfd. */
     int (*stat)(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st);
+    /* 1 when fd is on a network file system (NFS, SMB/CIFS, a FUSE client of one such as smbnetfs; a
+     * remote drive or UNC path on Windows), 0 when local or unknown. */
+    int (*is_remote)(void *ctx, dwi_fd fd);
+    /* The same for a path that cannot be opened (its nearest ancestor that can), 0 when unknown. */
+    int (*path_is_remote)(void *ctx, const char *path);
     /* Free and total bytes of the file system holding fd (statvfs, GetDiskFreeSpaceExW). */
     int (*statfs)(void *ctx, dwi_fd fd, uint64_t *free_bytes, uint64_t *total_bytes);
-    /* Exclusive lock between processes (flock, LockFileEx) when lock != 0, unlock when 0. */
+    /* Exclusive lock between processes (flock, LockFileEx): lock == 1 waits, lock == 2 does not (errno
+     * EWOULDBLOCK when held), 0 unlocks. */
     int (*lock)(void *ctx, dwi_fd fd, int lock);
+    /* Process id of a process holding a lock on fd's file (diagnostics: a stuck holder), or 0 unknown. */
+    long (*lock_holder)(void *ctx, dwi_fd fd);
     int (*mkdir)(void *ctx, const char *path, unsigned mode);
     /* List dirfd (the dirfd itself stays open and owned by the caller). */
     int (*dir_open)(void *ctx, dwi_fd dirfd, dwi_dir **out);

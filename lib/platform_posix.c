@@ -12,7 +12,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_SYSCALL_H
@@ -65,16 +69,23 @@ static int open_beneath(int dirfd, const char *name, int flags, unsigned mode)
     return f < 0 ? NEG_ERRNO() : f;
 }
 
-static dwi_fd px_create(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
+static dwi_fd px_create(void *ctx, dwi_fd dirfd_h, const char *name, unsigned mode)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
-    return open_beneath((int)dirfd, name, O_CREAT | O_EXCL | O_WRONLY, mode);
+    /* O_RDWR although we only write: smbnetfs (SMB shares through FUSE) fails ftruncate on a write-only
+     * descriptor with EIO, after having resized the file on the server. */
+    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_RDWR, mode);
 }
 
-static dwi_fd px_open_rw(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
+static dwi_fd px_open_rw(void *ctx, dwi_fd dirfd_h, const char *name, unsigned mode)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
-    return open_beneath((int)dirfd, name, O_CREAT | O_RDWR, mode);
+    /* O_NONBLOCK|O_NOCTTY: a FIFO, terminal or device planted under the name must neither block the open
+     * nor become our controlling terminal before the caller's fstat check refuses it (no effect on a
+     * regular file). */
+    return open_beneath(dirfd, name, O_CREAT | O_RDWR | O_NONBLOCK | O_NOCTTY, mode);
 }
 
 static dwi_fd px_open_read(void *ctx, const char *path)
@@ -84,57 +95,64 @@ static dwi_fd px_open_read(void *ctx, const char *path)
     return fd < 0 ? NEG_ERRNO() : fd;
 }
 
-static dwi_ssize px_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
+static dwi_ssize px_write(void *ctx, dwi_fd fd_h, const void *buf, size_t len)
 {
+    int fd = (int)fd_h;
     (void)ctx;
-    ssize_t n = write((int)fd, buf, len);
+    ssize_t n = write(fd, buf, len);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static dwi_ssize px_read(void *ctx, dwi_fd fd, void *buf, size_t len)
+static dwi_ssize px_read(void *ctx, dwi_fd fd_h, void *buf, size_t len)
 {
+    int fd = (int)fd_h;
     (void)ctx;
-    ssize_t n = read((int)fd, buf, len);
+    ssize_t n = read(fd, buf, len);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static dwi_ssize px_pread(void *ctx, dwi_fd fd, void *buf, size_t len, uint64_t off)
+static dwi_ssize px_pread(void *ctx, dwi_fd fd_h, void *buf, size_t len, uint64_t off)
 {
+    int fd = (int)fd_h;
     (void)ctx;
-    ssize_t n = pread((int)fd, buf, len, (off_t)off);
+    ssize_t n = pread(fd, buf, len, (off_t)off);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static dwi_ssize px_pwrite(void *ctx, dwi_fd fd, const void *buf, size_t len, uint64_t off)
+static dwi_ssize px_pwrite(void *ctx, dwi_fd fd_h, const void *buf, size_t len, uint64_t off)
 {
+    int fd = (int)fd_h;
     (void)ctx;
-    ssize_t n = pwrite((int)fd, buf, len, (off_t)off);
+    ssize_t n = pwrite(fd, buf, len, (off_t)off);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static int px_ftruncate(void *ctx, dwi_fd fd, uint64_t len)
+static int px_ftruncate(void *ctx, dwi_fd fd_h, uint64_t len)
 {
+    int fd = (int)fd_h;
     (void)ctx;
-    return ftruncate((int)fd, (off_t)len) < 0 ? NEG_ERRNO() : 0;
+    return ftruncate(fd, (off_t)len) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_fsync(void *ctx, dwi_fd fd, int data_only)
+static int px_fsync(void *ctx, dwi_fd fd_h, int data_only)
 {
+    int fd = (int)fd_h;
     (void)ctx;
 #ifdef HAVE_FDATASYNC
     if (data_only)
-        return fdatasync((int)fd) < 0 ? NEG_ERRNO() : 0;
+        return fdatasync(fd) < 0 ? NEG_ERRNO() : 0;
 #else
     (void)data_only;
 #endif
-    return fsync((int)fd) < 0 ? NEG_ERRNO() : 0;
+    return fsync(fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_syncfs(void *ctx, dwi_fd fd)
+static int px_syncfs(void *ctx, dwi_fd fd_h)
 {
+    int fd = (int)fd_h;
     (void)ctx;
 #ifdef HAVE_SYNCFS
-    return syncfs((int)fd) < 0 ? NEG_ERRNO() : 0;
+    return syncfs(fd) < 0 ? NEG_ERRNO() : 0;
 #else
     (void)fd;
     sync();
@@ -142,19 +160,21 @@ static int px_syncfs(void *ctx, dwi_fd fd)
 #endif
 }
 
-static int px_close(void *ctx, dwi_fd fd)
+static int px_close(void *ctx, dwi_fd fd_h)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     /* On Linux the descriptor is released even when close reports an error (EINTR included), so it is
      * never closed twice; the error itself is still reported because it may mean lost data (NFS). */
-    return close((int)fd) < 0 ? NEG_ERRNO() : 0;
+    return close(fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
 #ifdef HAVE_RENAMEAT2
-    if (renameat2((int)dirfd, from, (int)dirfd, to, RENAME_NOREPLACE) == 0)
+    if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
         return 0;
     /* EINVAL/ENOSYS/ENOTSUP: the file system (or kernel) has no RENAME_NOREPLACE; use link + unlink. */
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
@@ -162,26 +182,45 @@ static int px_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const 
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
      * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
-    if (linkat((int)dirfd, from, (int)dirfd, to, 0) < 0)
+    if (linkat(dirfd, from, dirfd, to, 0) < 0) {
+        /* No hard links either (an SMB share through smbnetfs says EPERM): the caller picks the
+         * unique-name strategy. */
+        if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK)
+            return -EOPNOTSUPP;
         return NEG_ERRNO();
+    }
     /* The message is published once the link exists. If the temporary name cannot be removed it is only
      * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
      * failure now would leave a published message that the caller believes was not delivered. */
-    (void)unlinkat((int)dirfd, from, 0);
-    return 0;
+    (void)unlinkat(dirfd, from, 0);
+    return 1;
 }
 
-static int px_unlink(void *ctx, dwi_fd dirfd, const char *name)
+static int px_rename_unique(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
 {
-    (void)ctx;
-    return unlinkat((int)dirfd, name, 0) < 0 ? NEG_ERRNO() : 0;
-}
-
-static int px_stat(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st)
-{
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     struct stat sb;
-    int rc = (name && *name) ? fstatat((int)dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) : fstat((int)dirfd, &sb);
+    if (fstatat(dirfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+        return -EEXIST;
+    if (errno != ENOENT)
+        return NEG_ERRNO();
+    return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_unlink(void *ctx, dwi_fd dirfd_h, const char *name)
+{
+    int dirfd = (int)dirfd_h;
+    (void)ctx;
+    return unlinkat(dirfd, name, 0) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_stat(void *ctx, dwi_fd dirfd_h, const char *name, dwi_stat *st)
+{
+    int dirfd = (int)dirfd_h;
+    (void)ctx;
+    struct stat sb;
+    int rc = (name && *name) ? fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, &sb);
     if (rc < 0)
         return NEG_ERRNO();
     st->size = (uint64_t)sb.st_size;
@@ -194,14 +233,17 @@ static int px_stat(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st)
     st->is_dir = S_ISDIR(sb.st_mode) ? 1 : 0;
     st->is_reg = S_ISREG(sb.st_mode) ? 1 : 0;
     st->is_link = S_ISLNK(sb.st_mode) ? 1 : 0;
+    st->nlink = (uint64_t)sb.st_nlink;
+    st->owned = sb.st_uid == geteuid();
     return 0;
 }
 
-static int px_statfs(void *ctx, dwi_fd fd, uint64_t *free_bytes, uint64_t *total_bytes)
+static int px_statfs(void *ctx, dwi_fd fd_h, uint64_t *free_bytes, uint64_t *total_bytes)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     struct statvfs sv;
-    if (fstatvfs((int)fd, &sv) < 0)
+    if (fstatvfs(fd, &sv) < 0)
         return NEG_ERRNO();
     uint64_t frag = sv.f_frsize ? (uint64_t)sv.f_frsize : (uint64_t)sv.f_bsize;
     *free_bytes = (uint64_t)sv.f_bavail * frag;
@@ -209,10 +251,124 @@ static int px_statfs(void *ctx, dwi_fd fd, uint64_t *free_bytes, uint64_t *total
     return 0;
 }
 
-static int px_lock(void *ctx, dwi_fd fd, int lock)
+/* A /proc table to look fd's file up in (its device and inode in *sb), or NULL. */
+static FILE *proc_file_for(int fd, const char *table, struct stat *sb)
 {
+    return fstat(fd, sb) < 0 ? NULL : fopen(table, "re");
+}
+
+/* Network file systems by statfs magic; FUSE ones by the subtype in /proc/self/mountinfo. */
+static int px_is_remote(void *ctx, dwi_fd fd_h)
+{
+    int fd = (int)fd_h;
     (void)ctx;
-    return flock((int)fd, lock ? LOCK_EX : LOCK_UN) < 0 ? NEG_ERRNO() : 0;
+#ifdef __linux__
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        return 0;
+    switch ((unsigned long)sf.f_type) {
+    case 0x6969UL:     /* NFS */
+    case 0x517BUL:     /* SMB */
+    case 0xFF534D42UL: /* CIFS */
+    case 0xFE534D42UL: /* SMB2 */
+    case 0x73757245UL: /* Coda */
+    case 0x5346414FUL: /* AFS */
+    case 0x00C36400UL: /* Ceph */
+    case 0x01021997UL: /* 9P */
+        return 1;
+    case 0x65735546UL: /* FUSE: look at the subtype */
+        break;
+    default:
+        return 0;
+    }
+    struct stat sb;
+    FILE *f = proc_file_for(fd, "/proc/self/mountinfo", &sb);
+    if (!f)
+        return 0;
+    static const char *const clients[] = {"fuse.smbnetfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "fuse.davfs",
+                                          "fuse.gcsfuse", "fuse.smb", "fuse.cifs"};
+    char line[4096];
+    int remote = 0;
+    while (!remote && fgets(line, sizeof line, f)) {
+        unsigned maj, min;
+        if (sscanf(line, "%*s %*s %u:%u", &maj, &min) != 2 || maj != major(sb.st_dev) || min != minor(sb.st_dev))
+            continue;
+        const char *sep = strstr(line, " - ");
+        for (size_t i = 0; sep && i < sizeof clients / sizeof clients[0]; i++) {
+            size_t n = strlen(clients[i]);
+            if (strncmp(sep + 3, clients[i], n) == 0 && sep[3 + n] == ' ')
+                remote = 1;
+        }
+    }
+    fclose(f);
+    return remote;
+#else
+    (void)fd;
+    return 0;
+#endif
+}
+
+/* When a server has died, the drop directory on its share cannot be opened (EIO) but the mount point or
+ * another ancestor usually can: ask about the nearest one that opens. */
+static int px_path_is_remote(void *ctx, const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + 1);
+    if (!p)
+        return 0;
+    memcpy(p, path, n + 1);
+    int remote = 0;
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        int fd = open(slash == p ? "/" : p, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) {
+            remote = px_is_remote(ctx, fd);
+            close(fd);
+            break;
+        }
+        if (slash == p)
+            break;
+    }
+    free(p);
+    return remote;
+}
+
+static int px_lock(void *ctx, dwi_fd fd_h, int lock)
+{
+    int fd = (int)fd_h;
+    (void)ctx;
+    int op = lock == 2 ? LOCK_EX | LOCK_NB : lock ? LOCK_EX : LOCK_UN;
+    return flock(fd, op) < 0 ? NEG_ERRNO() : 0;
+}
+
+/* The holder of an flock on fd's file, from /proc/locks ("1: FLOCK ADVISORY WRITE <pid> MAJ:MIN:INO ...";
+ * waiting requests are listed with "->" and skipped). 0 when unknown (no /proc, another system). */
+static long px_lock_holder(void *ctx, dwi_fd fd_h)
+{
+    int fd = (int)fd_h;
+    (void)ctx;
+    struct stat sb;
+    FILE *f = proc_file_for(fd, "/proc/locks", &sb);
+    if (!f)
+        return 0;
+    char line[256];
+    long holder = 0;
+    while (!holder && fgets(line, sizeof line, f)) {
+        char kind[16];
+        long pid;
+        unsigned maj, min;
+        unsigned long long ino;
+        if (strstr(line, "->") || sscanf(line, "%*s %15s %*s %*s %ld %x:%x:%llu", kind, &pid, &maj, &min, &ino) != 5)
+            continue;
+        if (strcmp(kind, "FLOCK") == 0 && ino == (unsigned long long)sb.st_ino && maj == major(sb.st_dev) &&
+            min == minor(sb.st_dev))
+            holder = pid;
+    }
+    fclose(f);
+    return holder;
 }
 
 static int px_mkdir(void *ctx, const char *path, unsigned mode)
@@ -225,22 +381,23 @@ struct dwi_dir {
     DIR *dir;
 };
 
-static int px_dir_open(void *ctx, dwi_fd dirfd, dwi_dir **out)
+static int px_dir_open(void *ctx, dwi_fd dirfd_h, dwi_dir **out)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     /* A fresh descriptor of the same directory: its own offset, and closedir() leaves dirfd alone. */
-    int fd = openat((int)dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return NEG_ERRNO();
     dwi_dir *d = malloc(sizeof *d);
     if (!d) {
-        close((int)fd);
+        close(fd);
         return -ENOMEM;
     }
     d->dir = fdopendir(fd);
     if (!d->dir) {
         int e = NEG_ERRNO();
-        close((int)fd);
+        close(fd);
         free(d);
         return e;
     }
@@ -316,18 +473,18 @@ static int px_random(void *ctx, void *buf, size_t len)
     if (fd < 0)
         return NEG_ERRNO();
     while (len) {
-        ssize_t n = read((int)fd, p, len);
+        ssize_t n = read(fd, p, len);
         if (n <= 0) {
             if (n < 0 && errno == EINTR)
                 continue;
             int e = n < 0 ? NEG_ERRNO() : -EIO;
-            close((int)fd);
+            close(fd);
             return e;
         }
         p += n;
         len -= (size_t)n;
     }
-    close((int)fd);
+    close(fd);
     return 0;
 #endif
 }
@@ -363,10 +520,14 @@ const dwi_ops dwi_posix_ops = {
     .syncfs = px_syncfs,
     .close = px_close,
     .rename_noreplace = px_rename_noreplace,
+    .rename_unique = px_rename_unique,
     .unlink = px_unlink,
     .stat = px_stat,
     .statfs = px_statfs,
+    .is_remote = px_is_remote,
+    .path_is_remote = px_path_is_remote,
     .lock = px_lock,
+    .lock_holder = px_lock_holder,
     .mkdir = px_mkdir,
     .dir_open = px_dir_open,
     .dir_next = px_dir_next,

@@ -402,6 +402,13 @@ static int w_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const c
     return rc;
 }
 
+/* The rename above is already atomic and never replaces on every Windows file system (SMB included): the
+ * unique-name strategy of POSIX shares is the same call here. */
+static int w_rename_unique(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+{
+    return w_rename_noreplace(ctx, dirfd, from, to);
+}
+
 static int w_unlink(void *ctx, dwi_fd dirfd, const char *name)
 {
     (void)ctx;
@@ -448,6 +455,10 @@ static int stat_handle(HANDLE h, dwi_stat *st)
         ticks_to(basic.ChangeTime.QuadPart, &st->ctime_sec, &st->ctime_nsec);
     else
         ticks_to(ft_ticks(bi.ftLastWriteTime), &st->ctime_sec, &st->ctime_nsec);
+    st->nlink = bi.nNumberOfLinks;
+    /* Ownership is a matter of the ACL on Windows (the owner SID is not the writer's identity there): the
+     * POSIX "owned by the effective user" check of the ledger does not apply. */
+    st->owned = 1;
     st->is_link = (bi.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? 1 : 0;
     st->is_dir = !st->is_link && (bi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) ? 1 : 0;
     st->is_reg = !st->is_link && !st->is_dir;
@@ -493,9 +504,49 @@ static int w_lock(void *ctx, dwi_fd fd, int lock)
 {
     (void)ctx;
     OVERLAPPED ov = at((uint64_t)LOCK_OFFSET_HIGH << 32);
+    /* lock == 2: do not wait; a held lock is ERROR_LOCK_VIOLATION (errno EAGAIN, as flock's EWOULDBLOCK). */
+    DWORD flags = LOCKFILE_EXCLUSIVE_LOCK | (lock == 2 ? LOCKFILE_FAIL_IMMEDIATELY : 0);
     if (lock)
-        return LockFileEx(H(fd), LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, &ov) ? 0 : LAST_ERR();
+        return LockFileEx(H(fd), flags, 0, 1, 0, &ov) ? 0 : LAST_ERR();
     return UnlockFileEx(H(fd), 0, 1, 0, &ov) ? 0 : LAST_ERR();
+}
+
+static long w_lock_holder(void *ctx, dwi_fd fd)
+{
+    (void)ctx;
+    (void)fd;
+    return 0; /* Windows does not tell who holds a byte-range lock */
+}
+
+/* A \\?\ path (or a final path of a handle) on a network: \\?\UNC\..., or a drive letter mapped to a share. */
+static int wide_is_remote(const wchar_t *w)
+{
+    if (wcsncmp(w, L"\\\\?\\UNC\\", 8) == 0)
+        return 1;
+    if (wcsncmp(w, L"\\\\?\\", 4) == 0 && w[4] && w[5] == L':') {
+        wchar_t root[4] = {w[4], L':', L'\\', 0};
+        return GetDriveTypeW(root) == DRIVE_REMOTE;
+    }
+    return 0;
+}
+
+static int w_is_remote(void *ctx, dwi_fd fd)
+{
+    (void)ctx;
+    wchar_t buf[1024];
+    DWORD n = GetFinalPathNameByHandleW(H(fd), buf, (DWORD)(sizeof buf / sizeof buf[0]), FILE_NAME_NORMALIZED);
+    return n > 0 && n < sizeof buf / sizeof buf[0] ? wide_is_remote(buf) : 0;
+}
+
+static int w_path_is_remote(void *ctx, const char *path)
+{
+    (void)ctx;
+    wchar_t *w;
+    if (long_path(path, &w) < 0)
+        return 0;
+    int r = wide_is_remote(w);
+    free(w);
+    return r;
 }
 
 static int w_mkdir(void *ctx, const char *path, unsigned mode)
@@ -655,10 +706,14 @@ const dwi_ops dwi_win32_ops = {
     .syncfs = w_syncfs,
     .close = w_close,
     .rename_noreplace = w_rename_noreplace,
+    .rename_unique = w_rename_unique,
     .unlink = w_unlink,
     .stat = w_stat,
+    .is_remote = w_is_remote,
+    .path_is_remote = w_path_is_remote,
     .statfs = w_statfs,
     .lock = w_lock,
+    .lock_holder = w_lock_holder,
     .mkdir = w_mkdir,
     .dir_open = w_dir_open,
     .dir_next = w_dir_next,

@@ -8,6 +8,9 @@ src_dropwatch_SOURCES = \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
 	src/cmd_demo.c src/cmd_eventlog.c src/cli_compat.h \
 	lib/utf8.c lib/utf8.h
+# Monitoring outputs (metrics, plugin mode) and the terminal progress line.
+src_dropwatch_SOURCES += \
+	src/cli_monitor.h src/cli_metrics.c src/cli_plugin.c src/cli_progress.h src/cli_progress.c
 if DW_WINDOWS
 src_dropwatch_SOURCES += src/cli_win32.c
 endif
