@@ -1149,6 +1149,7 @@ void dw_alert_init(dw_alert *alert)
     if (!alert)
         return;
     memset(alert, 0, sizeof *alert);
+    alert->version = DW_ALERT_VERSION;
     alert->time_ms = -1;
     alert->event_mode = DW_EVENT_8004;
     alert->syslog_facility = 16;
@@ -1156,7 +1157,7 @@ void dw_alert_init(dw_alert *alert)
 
 unsigned dw_alert_event_id(const dw_alert *alert)
 {
-    if (!alert)
+    if (!alert || !dwi_version_ok(alert->version, DW_ALERT_VERSION))
         return 0;
     return alert->event_mode == DW_EVENT_AUTO ? auto_event(&alert->error) : 8004;
 }
@@ -1200,7 +1201,7 @@ dw_status dw_format_from_name(const char *name, dw_format *out)
 
 static dw_status check_alert(const dw_alert *alert, dw_format format)
 {
-    if (!alert || (unsigned)format >= DW_FORMAT_COUNT)
+    if (!alert || (unsigned)format >= DW_FORMAT_COUNT || !dwi_version_ok(alert->version, DW_ALERT_VERSION))
         return DW_E_INVAL;
     if (alert->syslog_facility < 0 || alert->syslog_facility > 23)
         return DW_E_INVAL;

@@ -11,7 +11,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/path.h \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
-	include/dropwatch/alert.h
+	include/dropwatch/alert.h \
+	include/dropwatch/testing.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la

@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include <dropwatch.h>
+#include <dropwatch/testing.h>
 
 /* Settings every sub-command sees (global options and the config file). */
 typedef struct cli_ctx {
@@ -50,7 +51,7 @@ int cli_parse_time(const char *s, int64_t *ms);        /* "2026-11-25T04:30:00.1
 int cli_parse_version(const char *s, dw_exchange_version *out); /* 2007 | 2010 | 2013 (and later) */
 int cli_parse_style(const char *s, dw_path_style *out);         /* auto | windows | posix */
 int cli_parse_event(const char *s, dw_event_mode *out);         /* 8004 | auto */
-int cli_parse_inject(const char *s, dw_drop_options *opts);     /* OP:ERRNO[:COUNT] */
+int cli_parse_inject(const char *s, dw_fault *fault);        /* OP:ERRNO[:COUNT] */
 
 /* sysexits code for a failure class and for a non-I/O library status. */
 int cli_exit_for_class(dw_class cls);

@@ -62,6 +62,7 @@ typedef struct probe_args {
     cli_sel sel;
     uint64_t stale_age, interval, count, max_age;
     dw_drop_options dopts;
+    dw_fault fault;  /* --inject (dropwatch/testing.h) */
 } probe_args;
 
 /* Parses the options of check (which = 0), watch (1) or sweep (2). Returns -1 to go on, else an exit code. */
@@ -79,6 +80,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
     a->interval = 60;
     a->max_age = 3600;
     dw_drop_options_init(&a->dopts);
+    a->fault = (dw_fault)DW_FAULT_INIT;
     int opt, rc = 0;
     while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
@@ -114,7 +116,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
                 return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
             break;
         case OPT_INJECT:
-            if (cli_parse_inject(optarg, &a->dopts) != 0)
+            if (cli_parse_inject(optarg, &a->fault) != 0)
                 return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
             break;
         }
@@ -134,8 +136,7 @@ static void fmt_quota(uint64_t q, char *buf, size_t size)
 static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const probe_args *a, int report,
                  dw_io_error *err)
 {
-    dw_health h;
-    memset(&h, 0, sizeof h);
+    dw_health h = DW_HEALTH_INIT;
     dw_io_error_clear(err);
     dw_status st;
     if (t->status != DW_OK) {
@@ -144,7 +145,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     } else {
         dw_drop_options o = a->dopts;
         o.quota_bytes = t->conn->quota;
-        st = dw_drop_health(t->path, &o, (unsigned)a->stale_age, &h, err);
+        st = dw_testing_drop_health(t->path, &o, &a->fault, (unsigned)a->stale_age, &h, err);
         if (st != DW_OK && st != DW_E_IO) {
             cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
             return cli_exit_for_status(st, NULL);
@@ -334,7 +335,7 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
         if (ts[i].status != DW_OK) {
             cli_target_explain_failure(ctx, &ts[i]);
             cli_target_error(&ts[i], &err);
-        } else if ((st = dw_drop_open(&drop, ts[i].path, &a.dopts, &err)) == DW_OK) {
+        } else if ((st = dw_testing_drop_open(&drop, ts[i].path, &a.dopts, &a.fault, &err)) == DW_OK) {
             st = dw_drop_sweep(drop, (unsigned)a.max_age, &removed, &err);
             dw_drop_close(drop);
         }

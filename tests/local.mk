@@ -14,3 +14,5 @@ include tests/guard.mk
 include tests/alert.mk
 include tests/cli.mk
 include tests/reliability.mk
+include tests/threads.mk
+include tests/abi.mk

@@ -79,6 +79,22 @@ def test_streamed_write_with_envelope(drop, drop_dir):
     check_written((drop_dir / m.name).read_bytes(), env)
 
 
+def test_streaming_with_envelope_needs_expected_size_at_begin(drop, drop_dir):
+    """The MIME length is written first: without expected_size the message is refused at once, with the
+    library's explanation (not a bare "call out of sequence" at commit)."""
+    env = make_envelope()
+    with pytest.raises(dropwatch.InvalidArgumentError) as ei:
+        drop.message(envelope=env)
+    assert "expected_size" in str(ei.value)
+    assert "DW_EOH_HEADER_LENGTH" in ei.value.detail
+    assert_clean(drop_dir, [])
+    # With the header-length mode the size is not needed.
+    env.eoh = "header-length"
+    with drop.message(envelope=env) as m:
+        m.write(MIME)
+    assert m.name is not None
+
+
 @pytest.mark.parametrize(
     "address",
     ["a@b\r\nX-Receiver: evil@x", "a@b\nBcc: x", "a@b\rx", "a\0@b", "jürgen@example.com", "a@b\x7f"],

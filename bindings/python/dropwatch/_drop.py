@@ -219,7 +219,6 @@ def _drop_options(
     retry_base_ms: Optional[int],
     retry_cap_ms: Optional[int],
     file_mode: Optional[int],
-    inject: Union[None, FaultInjection, Mapping[str, Any]],
 ) -> Any:
     o = _native.dw_drop_options()
     _native.dw_drop_options_init(o)
@@ -238,19 +237,27 @@ def _drop_options(
         o.retry_cap_ms = integer(retry_cap_ms, "retry_cap_ms", 0, UINT32_MAX)
     if file_mode is not None:
         o.file_mode = integer(file_mode, "file_mode", 0, 0o7777)
-    if inject is not None:
-        if isinstance(inject, Mapping):
-            inject = FaultInjection(**inject)
-        if not isinstance(inject, FaultInjection):
-            raise TypeError("inject must be a FaultInjection or a mapping of its fields")
-        op = inject.op.replace("_", "-") if isinstance(inject.op, str) else inject.op
-        if op not in _OPS:
-            raise ValueError(f"inject op must be one of {sorted(_OPS)}, not {inject.op!r}")
-        o.inject_op = _OPS[op]
-        o.inject_errno = integer(inject.errno, "inject errno", 0, 2**31 - 1)
-        o.inject_count = integer(inject.count, "inject count", 0, UINT32_MAX)
-        o.inject_short_write = integer(inject.short_write, "inject short_write", 0, UINT32_MAX)
     return o
+
+
+def _fault(inject: Union[None, FaultInjection, Mapping[str, Any]]) -> Any:
+    """The library's test-only dw_fault (dropwatch/testing.h) for ``inject``, or None."""
+    if inject is None:
+        return None
+    if isinstance(inject, Mapping):
+        inject = FaultInjection(**inject)
+    if not isinstance(inject, FaultInjection):
+        raise TypeError("inject must be a FaultInjection or a mapping of its fields")
+    op = inject.op.replace("_", "-") if isinstance(inject.op, str) else inject.op
+    if op not in _OPS:
+        raise ValueError(f"inject op must be one of {sorted(_OPS)}, not {inject.op!r}")
+    f = _native.dw_fault()
+    f.version = _native.DW_FAULT_VERSION
+    f.op = _OPS[op]
+    f.sys_errno = integer(inject.errno, "inject errno", 0, 2**31 - 1)
+    f.count = integer(inject.count, "inject count", 0, UINT32_MAX)
+    f.short_write = integer(inject.short_write, "inject short_write", 0, UINT32_MAX)
+    return f
 
 
 def _msg_options(
@@ -321,12 +328,12 @@ class Health:
             raise self.error
 
 
-def _health(path: Any, opts: Any, stale_age: Any) -> Health:
+def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None) -> Health:
     p = fspath(path, "path")
     age = seconds(stale_age, "stale_age")
     out = _native.dw_health()
     err = _native.dw_io_error()
-    st = _native.dwpy_drop_health(p, opts, age, out, err)
+    st = _native.dwpy_drop_health(p, opts, fault, age, out, err)
     error: Optional[Exception] = None
     if st != _native.DW_OK:
         try:
@@ -355,7 +362,7 @@ def drop_health(
     """Probe a drop directory without opening a :class:`Drop`: existence, type, free space, quota use, stale
     temporary files and a canary guarded write (removed afterwards). Never raises for an unhealthy
     directory: see :attr:`Health.ok` and :attr:`Health.error`."""
-    opts = _drop_options(quota, durable, "unique", None, None, None, None, None)
+    opts = _drop_options(quota, durable, "unique", None, None, None, None)
     return _health(path, opts, stale_age)
 
 
@@ -407,13 +414,14 @@ class Drop:
         self._handle: Any = None
         self._path = path
         p = fspath(path, "path")
-        self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode, inject)
+        self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode)
+        self._fault = _fault(inject)
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")
         self._lock = threading.RLock()  # re-entrant: a Message may be collected while the lock is held
         self._messages: "weakref.WeakSet[Message]" = weakref.WeakSet()
         err = _native.dw_io_error()
-        st, handle = _native.dwpy_drop_open(p, self._opts, prefix, machine, err)
+        st, handle = _native.dwpy_drop_open(p, self._opts, prefix, machine, self._fault, err)
         check(st, err, p)
         self._handle = handle
 
@@ -578,7 +586,7 @@ class Drop:
     def health(self, stale_age: Any = 3600) -> Health:
         """Health probe of this drop directory with this Drop's options (see :func:`drop_health`)."""
         self._live()
-        return _health(self._path, self._opts, stale_age)
+        return _health(self._path, self._opts, stale_age, self._fault)
 
 
 class Message:
