@@ -2,6 +2,7 @@
 #ifndef DW_CLI_H
 #define DW_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <sysexits.h>
@@ -160,6 +161,23 @@ int cli_flag_options(cli_ctx *ctx, int argc, char **argv, const char *help, cons
 int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg);
 
 /* ---- sub-commands ---- */
+/* A sub-command of the command table (src/dropwatch.c). */
+typedef struct cli_command {
+    const char *name;
+    int (*fn)(cli_ctx *, int, char **);
+} cli_command;
+
+/* Every getopt_long call of the CLI goes through this wrapper, so that the hidden "completion" command
+ * (src/cli_complete.c) can collect each command's option table: completion cannot drift from parsing. */
+int cli_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                    int *longindex);
+#ifndef CLI_NO_GETOPT_WRAP
+#define getopt_long cli_getopt_long
+#endif
+
+/* Hidden "dropwatch completion bash|zsh": the completion script for the command table. */
+int cli_completion(cli_ctx *ctx, int argc, char **argv, const cli_command *cmds, size_t n);
+
 int cmd_resolve(cli_ctx *ctx, int argc, char **argv);
 int cmd_validate(cli_ctx *ctx, int argc, char **argv);
 int cmd_deliver(cli_ctx *ctx, int argc, char **argv);

@@ -11,6 +11,7 @@ CLI_TESTS = \
 	tests/cli/test_alert.sh \
 	tests/cli/test_demo.sh \
 	tests/cli/test_man.sh \
+	tests/cli/test_completion.sh \
 	tests/cli/test_valgrind.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
