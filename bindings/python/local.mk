@@ -23,9 +23,10 @@ DW_PY_TESTS = \
 	tests/python/test_envelope.py \
 	tests/python/test_threads.py \
 	tests/python/test_example.py \
-	tests/python/test_robustness.py
+	tests/python/test_robustness.py \
+	tests/python/test_installed.py
 
-EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) \
+EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) pyproject.toml setup.py \
 	tests/python/run-pytest.sh.in doc/python.md
 
 # Build-tree copy of the package (sources + the fresh extension) that the tests import.
