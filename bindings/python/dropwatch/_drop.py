@@ -6,7 +6,7 @@ import os
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Mapping, Optional, Union
+from typing import Any, BinaryIO, Iterable, Literal, Mapping, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -26,6 +26,16 @@ _EOH = {"mime-length": _native.DW_EOH_MIME_LENGTH, "header-length": _native.DW_E
 _CHUNK = 1 << 16
 
 QuotaArg = Union[None, int, str]
+#: Message content: bytes-like only. A str is refused (is it text or a file name?): encode text, and pass
+#: a file as an os.PathLike or to Drop.write_file().
+Content = Union[bytes, bytearray, memoryview]
+NamingArg = Literal["unique", "exchange"]
+PriorityArg = Literal["normal", "high", "low"]
+EohArg = Literal["mime-length", "header-length"]
+OpArg = Literal[
+    "none", "open-dir", "create", "write", "read", "fsync", "close", "rename", "dir-fsync", "quota", "unlink",
+    "scan", "stat", "mkdir", "lock", "validate", "resolve",
+]
 
 
 # ---- quotas ---------------------------------------------------------------------------------------------
@@ -81,7 +91,7 @@ class Envelope:
         recipients: Iterable[Union[str, tuple[str, Optional[str]]]] = (),
         *,
         sender_params: Optional[str] = None,
-        eoh: str = "mime-length",
+        eoh: EohArg = "mime-length",
     ) -> None:
         st, handle = _native.dw_envelope_new()
         check(st)
@@ -138,12 +148,12 @@ class Envelope:
         return tuple(self._recipients)
 
     @property
-    def eoh(self) -> str:
+    def eoh(self) -> EohArg:
         """What X-EndOfInjectedXHeaders holds: ``"mime-length"`` or ``"header-length"``."""
         return self._eoh
 
     @eoh.setter
-    def eoh(self, mode: str) -> None:
+    def eoh(self, mode: EohArg) -> None:
         if mode not in _EOH:
             raise ValueError(f"eoh must be 'mime-length' or 'header-length', not {mode!r}")
         check(_native.dw_envelope_set_eoh_mode(self._live(), _EOH[mode]))
@@ -205,7 +215,7 @@ class FaultInjection:
     transfer at most that many bytes per call.
     """
 
-    op: str = "none"
+    op: OpArg = "none"
     errno: int = 0
     count: int = 1
     short_write: int = 0
@@ -281,13 +291,18 @@ def _msg_options(
 
 def _as_bytes(data: Any) -> Any:
     if isinstance(data, str):
-        return data.encode("utf-8")
+        # A str could be message text or a file name: writing "some/path" as a message is the classic
+        # mistake, so neither is guessed.
+        raise TypeError(
+            "message content must be bytes-like, not str: pass text.encode() for text, or a pathlib.Path "
+            "(or Drop.write_file(path)) to write a file's contents"
+        )
     if isinstance(data, (bytes, bytearray, memoryview)):
         return data
     try:
         return memoryview(data)
     except TypeError:
-        raise TypeError(f"data must be bytes-like or str, not {type(data).__name__}") from None
+        raise TypeError(f"message content must be bytes-like, not {type(data).__name__}") from None
 
 
 # ---- results -----------------------------------------------------------------------------------------
@@ -402,7 +417,7 @@ class Drop:
         *,
         quota: QuotaArg = None,
         durable: bool = True,
-        naming: str = "unique",
+        naming: NamingArg = "unique",
         retries: Optional[int] = None,
         retry_base_ms: Optional[int] = None,
         retry_cap_ms: Optional[int] = None,
@@ -477,31 +492,24 @@ class Drop:
 
     def write(
         self,
-        data: Union[bytes, bytearray, memoryview, str, BinaryIO, "os.PathLike[Any]"],
+        data: Union[Content, BinaryIO, "os.PathLike[Any]"],
         *,
         envelope: Optional[Envelope] = None,
-        priority: str = "normal",
+        priority: PriorityArg = "normal",
         record_id: Optional[int] = None,
         expected_size: Optional[int] = None,
     ) -> str:
         """Write one message and return its final file name (not the full path).
 
-        ``data`` is bytes-like, a str (written as UTF-8), a binary file-like object (read to EOF in chunks)
-        or an ``os.PathLike`` naming a file to copy (streamed from its descriptor, never held in memory).
+        ``data`` is bytes-like (the message), a binary file-like object (read to EOF in chunks) or an
+        ``os.PathLike`` naming a file to copy (streamed from its descriptor, never held in memory). A str
+        is refused with TypeError: ``drop.write("some/path")`` would otherwise publish the path text as a
+        message; encode text yourself, and use a ``pathlib.Path`` or :meth:`write_file` for files.
         ``envelope`` prepends X-Sender/X-Receiver headers; ``priority`` and ``record_id`` feed exchange naming.
         """
         if isinstance(data, os.PathLike):
-            src = fspath(data, "data")
-            fd = os.open(src, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            try:
-                opts = _msg_options(expected_size, envelope, priority, record_id)
-                err = _native.dw_io_error()
-                with self._lock:
-                    st, name = _native.dwpy_drop_write_fd(self._live(), fd, opts, err)
-                check(st, err, self._path)
-                return name
-            finally:
-                os.close(fd)
+            return self.write_file(data, envelope=envelope, priority=priority, record_id=record_id,
+                                   expected_size=expected_size)
         if hasattr(data, "read") and not isinstance(data, (bytes, bytearray, memoryview, str)):
             with self.message(expected_size=expected_size, envelope=envelope, priority=priority,
                               record_id=record_id) as m:
@@ -520,12 +528,35 @@ class Drop:
         check(st, err, self._path)
         return name
 
-    def write_many(
+    def write_file(
         self,
-        messages: Iterable[Union[bytes, bytearray, memoryview, str]],
+        path: PathArg,
         *,
         envelope: Optional[Envelope] = None,
-        priority: str = "normal",
+        priority: PriorityArg = "normal",
+        record_id: Optional[int] = None,
+        expected_size: Optional[int] = None,
+    ) -> str:
+        """Write the contents of the file at ``path`` (str, bytes or os.PathLike) as one message, streamed
+        from its descriptor, and return the final file name."""
+        src = fspath(path, "path")
+        fd = os.open(src, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            opts = _msg_options(expected_size, envelope, priority, record_id)
+            err = _native.dw_io_error()
+            with self._lock:
+                st, name = _native.dwpy_drop_write_fd(self._live(), fd, opts, err)
+            check(st, err, self._path)
+            return name
+        finally:
+            os.close(fd)
+
+    def write_many(
+        self,
+        messages: Iterable[Content],
+        *,
+        envelope: Optional[Envelope] = None,
+        priority: PriorityArg = "normal",
     ) -> list[str]:
         """Write several messages with one durability barrier and return their final names, in order.
 
@@ -555,7 +586,7 @@ class Drop:
         expected_size: Optional[int] = None,
         *,
         envelope: Optional[Envelope] = None,
-        priority: str = "normal",
+        priority: PriorityArg = "normal",
         record_id: Optional[int] = None,
     ) -> "Message":
         """Start a streamed message; use as ``with drop.message() as m: m.write(...)``. The message is
@@ -638,8 +669,8 @@ class Message:
             raise DropStateError("the message was already committed or aborted")
         return self._handle
 
-    def write(self, data: Union[bytes, bytearray, memoryview, str]) -> int:
-        """Append bytes (str is written as UTF-8); returns the number of bytes written. On failure the
+    def write(self, data: Content) -> int:
+        """Append bytes (a str is refused: encode text yourself); returns the number of bytes written. On failure the
         message is aborted and the classified :class:`DropIOError` raised."""
         buf = _as_bytes(data)
         err = _native.dw_io_error()
