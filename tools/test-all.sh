@@ -24,6 +24,8 @@ export PWSH="$PWD/.tools/pwsh/pwsh"
 
 # Debian's interpreter has both the headers and pytest; a pyenv python3 earlier on PATH may lack pytest.
 python=${PYTHON:-/usr/bin/python3}
+# make check here never skips the ThreadSanitizer and zsh completion tests (their tools are in deps.sh).
+export DW_REQUIRE_TSAN=1 DW_REQUIRE_ZSH=1
 
 log "generating the build system"
 ./autogen.sh >/dev/null

@@ -97,7 +97,7 @@ if gcc -std=c11 -Wall -Werror "$work/use.c" -o "$work/use" $(pkg-config --cflags
 else
     cat "$work/cc.log"; bad "compiling/running a program with pkg-config dropwatch"
 fi
-ldd "$work/use" 2>/dev/null | grep -q "libdropwatch.so.0 => /usr/lib/" && ok "it links the packaged libdropwatch.so.0" ||
+ldd "$work/use" 2>/dev/null | grep -qE "libdropwatch.so.0 => /(usr/)?lib/" && ok "it links the packaged libdropwatch.so.0" ||
     bad "the program does not use /usr/lib/.../libdropwatch.so.0"
 if py=$(cd / && /usr/bin/python3 -c 'import dropwatch, importlib.metadata, tempfile, os
 d = tempfile.mkdtemp(); p = dropwatch.create_drop_directory(os.path.join(d, "Drop"))
