@@ -73,6 +73,14 @@ static void print_words(const struct option *o, int with_arg, const char *sep, s
     }
 }
 
+/* The command names, space-separated, then "help". */
+static void print_commands(const cli_command *cmds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%s ", cmds[i].name);
+    printf("help");
+}
+
 static void print_formats(void)
 {
     for (int f = 0; dw_format_name((dw_format)f); f++)
@@ -112,9 +120,8 @@ static void bash_script(cli_ctx *ctx, const cli_command *cmds, size_t n)
            "    '')\n"
            "        if [[ $cur != -* ]]; then\n"
            "            COMPREPLY=($(compgen -W '");
-    for (size_t i = 0; i < n; i++)
-        printf("%s%s", i ? " " : "", cmds[i].name);
-    printf(" help' -- \"$cur\")); return\n"
+    print_commands(cmds, n);
+    printf("' -- \"$cur\")); return\n"
            "        fi\n"
            "        opts='");
     print_words(global_options, -1, " ", NULL);
@@ -161,9 +168,8 @@ static void zsh_script(cli_ctx *ctx, const cli_command *cmds, size_t n)
            "local curcontext=$curcontext state line ret=1\n"
            "local -a commands\n"
            "commands=(");
-    for (size_t i = 0; i < n; i++)
-        printf("%s%s", i ? " " : "", cmds[i].name);
-    printf(" help)\n"
+    print_commands(cmds, n);
+    printf(")\n"
            "_arguments -C");
     zsh_spec(global_options, "");
     printf(" \\\n    '1:command:->command' '*::argument:->argument' && ret=0\n"
