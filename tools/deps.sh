@@ -11,7 +11,7 @@ libfiu-dev fiu-utils libxml2-utils libxml2-dev valgrind clang libclang-rt-14-dev
 gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64 wine
 samba smbnetfs fuse3 libfuse3-dev xfsprogs btrfs-progs e2fsprogs util-linux
 safecat liburing-dev
-dpkg-dev debhelper lintian python3-venv python3-setuptools python3-pip python3-wheel zsh bash-completion
+dpkg-dev debhelper lintian python3-venv python3-setuptools python3-pip python3-wheel zsh bash-completion dh-python
 prometheus systemd"
 
 if [ "${1:-}" = "--list" ]; then

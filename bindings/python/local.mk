@@ -67,17 +67,27 @@ endif
 
 # Installed under the interpreter's extension name; libtool's .la has no use in site-packages. (dwpythondir
 # has no "exec" in its name, so automake installs the module with the data: hence the data hook.)
+# Distribution metadata beside the package, so importlib.metadata.version("dropwatch") answers for this
+# install route too (pip writes its own for the pyproject.toml route).
+DW_PY_DISTINFO = $(pythondir)/dropwatch-$(PACKAGE_VERSION).dist-info
 DW_INSTALL_DATA_HOOKS += dw-python-install-data-hook
 dw-python-install-data-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		cd "$(DESTDIR)$(dwpythondir)" && \
-		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la; \
+		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la && \
+		$(MKDIR_P) "$(DESTDIR)$(DW_PY_DISTINFO)" && \
+		printf 'Metadata-Version: 2.1\nName: dropwatch\nVersion: %s\nSummary: %s\nLicense: MIT\nClassifier: License :: OSI Approved :: MIT License\n' \
+			'$(PACKAGE_VERSION)' 'Python binding of libdropwatch (installed with the library)' \
+			> "$(DESTDIR)$(DW_PY_DISTINFO)/METADATA" && \
+		printf 'dropwatch\n' > "$(DESTDIR)$(DW_PY_DISTINFO)/top_level.txt"; \
 	fi
 DW_UNINSTALL_HOOKS += dw-python-uninstall-hook
 dw-python-uninstall-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		rm -f "$(DESTDIR)$(dwpythondir)/_native$(PYTHON_EXT_SUFFIX)"; \
 		rmdir "$(DESTDIR)$(dwpythondir)" 2>/dev/null || :; \
+		rm -f "$(DESTDIR)$(DW_PY_DISTINFO)/METADATA" "$(DESTDIR)$(DW_PY_DISTINFO)/top_level.txt"; \
+		rmdir "$(DESTDIR)$(DW_PY_DISTINFO)" 2>/dev/null || :; \
 	fi
 
 CLEANFILES += bindings/python/dropwatch_wrap.c bindings/python/native.py bindings/python/inplace.stamp \

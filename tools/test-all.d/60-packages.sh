@@ -102,9 +102,10 @@ ldd "$work/use" 2>/dev/null | grep -qE "libdropwatch.so.0 => /(usr/)?lib/" && ok
 if py=$(cd / && /usr/bin/python3 -c 'import dropwatch, importlib.metadata, tempfile, os
 d = tempfile.mkdtemp(); p = dropwatch.create_drop_directory(os.path.join(d, "Drop"))
 with dropwatch.Drop.open(p) as drop: drop.write(b"Subject: x\r\n\r\nbody\r\n")
+assert importlib.metadata.version("dropwatch") == dropwatch.__version__
 print(dropwatch.__version__, dropwatch.__file__)'); then
     case $py in
-        *" /usr/lib/python3/dist-packages/dropwatch/"*) ok "/usr/bin/python3 imports the packaged module: $py" ;;
+        *" /usr/lib/python3/dist-packages/dropwatch/"*) ok "/usr/bin/python3 imports the packaged module (importlib.metadata agrees): $py" ;;
         *) bad "the module did not come from the package: $py" ;;
     esac
 else
@@ -122,6 +123,7 @@ for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed' && left="$left $p"
 done
 for f in /usr/include/dropwatch /usr/include/dropwatch.h /usr/lib/python3/dist-packages/dropwatch /usr/bin/dropwatch \
+         /usr/lib/python3/dist-packages/dropwatch-0.1.0.dist-info \
          /usr/share/bash-completion/completions/dropwatch; do
     [ -e "$f" ] && left="$left $f"
 done
