@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Manual pages: dropwatch(1), the libdropwatch(3) overview, one page per main function and .so links
 # for the functions documented with them. Installed by make install; checked by make distcheck.
 dist_man_MANS += \

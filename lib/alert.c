@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Event 8004 alert records (and the sibling events 8005/8007/8008/8009) in four formats: text, Windows
  * Event XML, JSON Lines and RFC 5424 syslog.

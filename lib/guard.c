@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guarded writes: a message lands in the drop directory completely or not at all (see dropwatch/guard.h
  * and doc/guarded-writes.md). Every OS call goes through the handle's dwi_ops table (lib/platform.h),
  * with the per-handle fault injection of dw_drop_options in front of it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of the guarded-write code shared by guard.c, quota.c, health.c and the Check tests. */
 #ifndef DW_LIB_GUARD_INTERNAL_H
 #define DW_LIB_GUARD_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dw_drop_health(): a probe of a drop directory for monitoring. The canary goes through the whole
  * guarded sequence (create, write, fsync, close, no-replace rename, directory fsync) but is published
  * under a dot-prefixed ".tmp" name, never "*.eml", so a gateway can never pick it up as mail. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the library's .c files (internal, hidden). Internal cross-file symbols use the
  * dwi_ prefix so the version script, which exports dw_*, never exports them. */
 #ifndef DW_LIB_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Drop-path resolution: the strict resolver (validate the root and the DropDirectory, join with exactly
  * one separator) and the explain mode (what Exchange's own Path.Combine would produce, compared with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared declarations of the dropwatch command-line tool (src/). Not part of the library. */
 #ifndef DW_CLI_H
 #define DW_CLI_H

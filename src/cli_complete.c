@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hidden "dropwatch completion bash|zsh": prints a shell completion script generated from the option
  * tables the commands parse with, so completion cannot drift from the parser. The tables are collected by
  * running each command with the getopt_long wrapper (cli.h) in collecting mode: its first call hands over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsing helpers, exit-code mapping and allocation helpers of the dropwatch tool. */
 #include <config.h>
 

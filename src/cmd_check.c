@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch check, watch and sweep: health probes of every selected connector's drop directory, repeated
  * as a service by watch, and removal of stale temporary files. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch deliver: guarded write of each file (or standard input) as one message into a connector's
  * drop directory; on failure the alert record and the class's exit code. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch demo: the whole story in one command, against a demo drop root created under a temporary
  * folder: resolve, validate, create the drop directory, deliver, check health, then provoke real
  * failures and show the alerts. Every step checks what it expects; the exit status is 0 only when the

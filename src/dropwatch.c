@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch: command-line front end of libdropwatch. Global options, sub-command dispatch, messages and
  * the final check that stdout was really written. See dropwatch(1). */
 #include <config.h>

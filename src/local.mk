@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The dropwatch command-line tool, linked against the installed (shared) libdropwatch. It also compiles
 # lib/utf8.c, the project's strict UTF-8 decoder, for escaping output: that helper is internal to the
 # library and not exported.

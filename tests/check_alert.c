@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/alert.c: every format and field, golden files, sibling events, adversarial input,
  * caller buffers, determinism and thread safety. */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r under -std=c11 */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for the guarded writes (lib/guard.c, lib/quota.c, lib/health.c, lib/platform_posix.c). Everything
  * runs on the real file system in mkdtemp directories; a counting/failing ops table (the platform seam)
  * proves which calls happened and injects failures at every step. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/path.c: strict drop-path resolution (every root form, lengths, buffers) and explain mode. */
 #include <check.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests of the dropwatch program: POSIX sh scripts driving the freshly built src/dropwatch through the
 # parallel harness (SH_LOG_COMPILER = $(SHELL)); tests/cli/lib.sh holds their shared helpers.
 CLI_TESTS = \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Reliability and security suite (doc/reliability.md): fuzz targets, crash consistency, hostile
 # directories, load, plus the make targets for the long runs (fuzz, valgrind, coverage).
 #

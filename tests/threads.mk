@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Thread safety (doc/thread-safety.md): one dw_drop shared by several threads, as built and under
 # ThreadSanitizer (tests/threads/tsan.sh compiles it with clang -fsanitize=thread).
 check_PROGRAMS += tests/threads/shared_drop

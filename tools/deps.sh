@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install the Debian packages libdropwatch needs to build and test, and only those that are missing, so
 # running it again is cheap and harmless. Extra package names may be given as arguments (or in
 # DW_EXTRA_PACKAGES). Needs root only when something is missing. Debian 12 is the reference system.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make distcheck (distcheck-hook): every file of the source tree that README.md names (tools/test-all.sh,
 # doc/python.md, ...) is in the tarball too, so the README's commands work from an unpacked release.
 # Usage: dist-check-readme.sh SRCDIR DISTDIR

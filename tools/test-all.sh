@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Build libdropwatch from scratch and run every test: C (Check), CLI, Python, C#, PowerShell, the
 # libfiu fault-injection tests, then the C suite again under ASan+UBSan and under valgrind, and a
 # short fuzz smoke run, coverage of lib/ and make distcheck. This is the README's test command; .ci/run runs it with DW_WERROR=1.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch_csharp.i - SWIG interface for the C# binding of libdropwatch.
  *

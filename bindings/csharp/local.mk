@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # C# binding: SWIG generates C glue and internal C# plumbing from bindings/csharp/dropwatch_csharp.i into
 # the build dir; the glue becomes the native module dropwatch_csharp.so (linked to libdropwatch, RUNPATH
 # $ORIGIN so it finds a libdropwatch beside it); `dotnet build` compiles the plumbing plus the hand-written

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # PowerShell module: bindings/powershell/DropWatch/ (manifest + script module) plus, assembled in the build
 # dir, DropWatch.dll, its native glue and a copy of libdropwatch: `Import-Module <builddir>/bindings/powershell/DropWatch`
 # works straight from the build. `make install` puts the module in $(pkglibdir)/powershell/Modules/DropWatch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch.i - SWIG interface of the Python binding (low-level module dropwatch._native).
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Python binding: SWIG generates the low-level extension dropwatch._native (a libtool module linked
 # against libdropwatch); the pure-Python package bindings/python/dropwatch/ is the API users see.
 # The wrapper C is a build output (generated in the build directory, never in the source tree, so a

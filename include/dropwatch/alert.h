@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/alert.h - Event 8004 alert records (and the sibling events Exchange logs from the same path).
  *

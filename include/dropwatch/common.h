@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/common.h - export macro, status codes and memory helpers shared by every part of libdropwatch.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/guard.h - guarded writes into a drop directory.
  *

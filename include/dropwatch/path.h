@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/path.h - resolving a Foreign connector's drop directory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/testing.h - fault injection for testing gateways, tools and bindings. Not part of
  * <dropwatch.h>: include it explicitly. Kept out of dw_drop_options so production options carry no test

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every exported function has a manual page (doc/<name>.3, installed through doc/local.mk); every
 # function a page's NAME section documents is exported; every page a page refers to ("name(3)", ".so")
 # exists. The exported list comes from the built library, so future symbols are covered without edits.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The exported symbol list (name and version node) equals the committed lib/libdropwatch.abi. A change
 # here is an ABI change: follow doc/abi.md (new symbols in the current node, never remove or re-node one in
 # a released node), then update the list: tests/abi/check-symbols.sh --update from the build dir.

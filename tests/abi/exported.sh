@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the ABI and manual-page tests: prints the dynamic symbols the built libdropwatch exports,
 # one "name@@NODE" per line, sorted. Reads the library libtool built (its dlname from lib/libdropwatch.la).
 dw_exported_symbols() {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Shell completion (dropwatch completion bash|zsh, installed by make install): generated from the option
 # tables the commands parse, so every option completion offers is one the command accepts, and every
 # option a command's --help names is offered. Needs bash; zsh for the zsh script (skipped (77) without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hostile directories. Every case runs in a private sandbox holding the drop directory, a sibling
  * directory and an "/etc"-like decoy (never the real /etc); after each case the sandbox outside the drop

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Drop: writes of every input kind, streaming messages, cleanup, maintenance, quotas, bad inputs."""
 
 import errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Envelope (X-Sender / X-Receiver / X-EndOfInjectedXHeaders): format, written files parsed back, injection."""
 
 import email

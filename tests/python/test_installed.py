@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The package as installed by pip (tools/test-all.d/50-wheel.sh runs the suite against a wheel installed
 into a fresh virtual environment): metadata, typing marker and version. Skipped when the package is
 imported from the build tree, which has no distribution metadata."""

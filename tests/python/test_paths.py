@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Resolution, explanation and validation of drop directories."""
 
 import os

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One dw_drop shared by several threads (the rule in doc/thread-safety.md): one-shot, streamed and batch
  * writes, usage and sweep run at the same time on one handle, with a quota and with an injected fault

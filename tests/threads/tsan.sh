@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ThreadSanitizer run of tests/threads/shared_drop.c: the program and the library sources (lib/*.c, as
 # the fuzz targets do) compiled together with clang -fsanitize=thread, so the check covers the library's
 # own synchronisation whatever compiler configured the tree. Any report fails the test (exit 66).

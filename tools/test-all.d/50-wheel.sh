@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Stage of tools/test-all.sh: the Python package built the PyPI way. From a copy of the tree (the source
 # tree stays clean): `pip wheel .` and `pip install .` in fresh virtual environments, offline with
 # --no-build-isolation and Debian's build tools (python3-setuptools, python3-wheel, swig; the venvs see

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Stage of tools/test-all.sh: Debian packages and installation hygiene.
 #  1. dpkg-buildpackage -us -uc builds libdropwatch0, libdropwatch-dev, dropwatch and python3-dropwatch from a
 #     copy of the tree (the source tree stays clean; DEB_BUILD_OPTIONS=nocheck: make check already ran on

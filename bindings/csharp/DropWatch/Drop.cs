@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Guarded writes into an open drop directory.
 using System;
 using System.IO;

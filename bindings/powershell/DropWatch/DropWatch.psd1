@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Module manifest for DropWatch: libdropwatch for PowerShell (drop directories of Exchange Foreign connectors).
 @{
     RootModule           = 'DropWatch.psm1'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Guarded writes into a drop directory: Drop, Message, Envelope, quotas and the health probe."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The dropwatch exception hierarchy and the one table that maps library results onto it.
 
 Every exception derives from :class:`DropWatchError`. Classified I/O failures are also :class:`OSError`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Resolving and validating a Foreign connector's drop directory."""
 
 from __future__ import annotations
