@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The library: one .c per concern. Everything is compiled once into a convenience library (which the
 # Check tests link, so they can reach internal seams) and wrapped into the installed libdropwatch, whose
 # exports are limited to the public dw_ API by a version script (or libtool's regex where the linker
@@ -11,7 +12,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/path.h \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
-	include/dropwatch/alert.h
+	include/dropwatch/alert.h \
+	include/dropwatch/testing.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
