@@ -739,7 +739,6 @@ static dw_status list_claims(dw_pickup *p, dw_pickup_stats *stats, dw_io_error *
 static dw_status list_dir(dw_pickup *p, int full, dw_pickup_stats *stats, dw_io_error *err)
 {
     clear_lists(p);
-    p->n_quar = 0;
     memset(stats, 0, sizeof *stats);
     dw_status st = attach_ledger(p, err);
     if (st != DW_OK)
@@ -790,7 +789,7 @@ static dw_status list_dir(dw_pickup *p, int full, dw_pickup_stats *stats, dw_io_
     if (p->n_ready > 1)
         qsort(p->ready, p->n_ready, sizeof *p->ready, cmp_entry);
     stats->ready = p->n_ready;
-    stats->quarantined = p->n_quar;
+    stats->quarantined = p->n_quar; /* dw_pickup_scan() starts from 0 */
     p->pending = stats->not_ready + stats->claimed;
     return st;
 }
@@ -803,6 +802,7 @@ dw_status dw_pickup_scan(dw_pickup *p, dw_pickup_stats *stats, dw_io_error *err)
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
         return DW_E_INVAL;
     }
+    p->n_quar = 0;
     return list_dir(p, 1, stats ? stats : &local, err);
 }
 
@@ -961,6 +961,7 @@ dw_status dw_pickup_next(dw_pickup *p, dw_pickup_msg **msg, dw_io_error *err)
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
         return DW_E_INVAL;
     }
+    p->n_quar = 0;
     int listed = 0;
     for (;;) {
         if (p->next_ready >= p->n_ready && p->next_expired >= p->n_expired) {

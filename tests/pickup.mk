@@ -7,3 +7,6 @@ tests_check_pickup_SOURCES = tests/check_pickup.c tests/rel_common.h
 tests_check_pickup_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_pickup_LDADD = $(TESTS_CHECK_LDADD)
 EXTRA_DIST += doc/pickup.md
+
+TESTS += tests/cli/test_pickup.sh
+EXTRA_DIST += tests/cli/test_pickup.sh

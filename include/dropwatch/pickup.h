@@ -182,7 +182,8 @@ DW_API dw_status dw_pickup_ack(dw_pickup_msg *msg, dw_io_error *err);
  * meanwhile), for this or another picker to take again. Always releases `msg`. */
 DW_API dw_status dw_pickup_release(dw_pickup_msg *msg, dw_io_error *err);
 
-/** The i-th file quarantined by the last scan (or NULL past the end). Valid until the next scan. */
+/** The i-th file quarantined by the last call of dw_pickup_scan() or dw_pickup_next() (NULL past the end).
+ * Valid until the next such call. */
 DW_API const dw_pickup_quarantine *dw_pickup_quarantined(const dw_pickup *p, size_t i);
 
 /**
