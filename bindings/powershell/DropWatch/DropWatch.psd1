@@ -18,7 +18,8 @@
         'Format-DropAlert',
         'Get-DropIOClass',
         'Test-DropHealth',
-        'Remove-DropStaleFile'
+        'Remove-DropStaleFile',
+        'Receive-DropMessage'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
