@@ -119,6 +119,19 @@ static double raw_loop(const char *dir, unsigned n, int durable)
     return n / t;
 }
 
+/* The pickup work folders are empty after a clean run: remove them so bench_scratch_remove (one level)
+ * can take the rest. */
+static void remove_work_dirs(const char *dir)
+{
+    static const char *const sub[] = {"/.dwpickup/claimed", "/.dwpickup/quarantine", "/.dwpickup"};
+    char path[4200];
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", dir, sub[i]);
+        if (rmdir(path) != 0)
+            bench_die("pickup: rmdir %s (not empty?)", path);
+    }
+}
+
 void bench_pickup(const char *parent)
 {
     char fs[512], dir[4096];
@@ -136,9 +149,10 @@ void bench_pickup(const char *parent)
                 bench_scratch_make(parent, is_lib ? "pickup-lib" : "pickup-raw", dir, sizeof dir);
                 fill_messages(dir, count, 4096);
                 sync();
-                if (is_lib)
+                if (is_lib) {
                     lib[r] = lib_loop(dir, count, durable);
-                else
+                    remove_work_dirs(dir);
+                } else
                     base[r] = raw_loop(dir, count, durable);
                 bench_scratch_remove(dir);
             }
