@@ -88,4 +88,25 @@ run pickup --archive ../x "$drop" true; expect_usage "bad --archive"
 run pickup --bogus "$drop" true; expect_usage "unknown option"
 run pickup "$T/missing" true; expect_rc 78 "missing drop directory"
 run pickup --help; expect_rc 0 "help"; expect_out "DW_RECIPIENT_COUNT" "help text"
+
+# Under valgrind (leaks, invalid accesses): an acknowledged message, a released one, a quarantined file.
+bin="$top_builddir/src/.libs/dropwatch"
+[ -x "$bin" ] || bin="$top_builddir/src/dropwatch"
+if command -v valgrind >/dev/null 2>&1 && ! grep -q __asan_init "$bin" 2>/dev/null; then
+    vg() { # vg EXPECTED-STATUS DESCRIPTION ARGS...
+        want=$1; what=$2; shift 2
+        checks=$((checks + 1))
+        valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+            --errors-for-leak-kinds=definite,indirect,possible "$bin" "$@" >"$OUT" 2>"$ERR" </dev/null
+        rc=$?
+        [ "$rc" -eq "$want" ] || fail "valgrind $what: status $rc, expected $want"
+    }
+    "$DW" deliver --root "$root" --drop-dir Fax --sender a@b --recipient c@d "$T/m1" "$T/m2" >/dev/null
+    vg 75 "pickup, released" pickup "$drop" -- false
+    vg 0 "pickup, acknowledged" pickup --archive done "$drop" -- cat
+    printf 'X-sender: <a@b>\r\nX-Receiver: <c@d>\r\nX-EndOfInjectedXHeaders: 99\r\nshort' >"$drop/EX01-9-20240501120002Z.Normal.eml"
+    vg 65 "pickup, quarantined" --format xml pickup --incomplete-after 0 "$drop" -- true
+else
+    echo "valgrind not available (or sanitizer build): valgrind runs skipped"
+fi
 finish
