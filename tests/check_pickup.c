@@ -922,10 +922,28 @@ static int msg_id(dw_pickup_msg *m)
     return id;
 }
 
+/* Exchange's partial files among the good ones: written in Exchange's format directly under the final
+ * name (short MIME part), then dated back, while the pickers run. None may ever be handed on. */
+#define C_PARTIALS 30
+
+static void *c_exchange(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < C_PARTIALS; i++) {
+        char name[64], buf[512];
+        snprintf(name, sizeof name, "EX01-%d-20240501120000Z.Normal.eml", 1000 + i);
+        int n = snprintf(buf, sizeof buf,
+                         "X-sender: <fax@contoso.com>\r\nX-Receiver: <+1555@fax>\r\nX-EndOfInjectedXHeaders: 4000\r\n"
+                         "partial=%d\r\n", i);
+        put_file(name, buf, (size_t)n, 3600);
+    }
+    return NULL;
+}
+
 static void *c_picker(void *arg)
 {
     (void)arg;
-    dw_pickup *p = open_p(0, 300);
+    dw_pickup *p = open_p(0, 1);
     dw_io_error e;
     for (;;) {
         dw_pickup_msg *m;
@@ -955,19 +973,29 @@ START_TEST(threads_writers_and_pickers)
     for (int i = 0; i < C_TOTAL; i++)
         atomic_store(&seen[i], 0);
     atomic_store(&writers_done, 0);
-    pthread_t w[C_WRITERS], pk[3];
+    pthread_t w[C_WRITERS], pk[3], ex;
     for (int i = 0; i < 3; i++)
         pthread_create(&pk[i], NULL, c_picker, NULL);
+    pthread_create(&ex, NULL, c_exchange, NULL);
     for (int i = 0; i < C_WRITERS; i++)
         pthread_create(&w[i], NULL, c_writer, (void *)(intptr_t)i);
+    pthread_join(ex, NULL);
     for (int i = 0; i < C_WRITERS; i++)
         pthread_join(w[i], NULL);
     for (int i = 0; i < 3; i++)
         pthread_join(pk[i], NULL);
     for (int i = 0; i < C_TOTAL; i++)
         ck_assert_msg(atomic_load(&seen[i]) == 1, "id %d seen %d times", i, atomic_load(&seen[i]));
-    ck_assert_int_eq(count_entries("."), 0);
     ck_assert_int_eq(count_entries(".dwpickup/claimed"), 0);
+    /* A partial file a picker saw before it was dated back is quarantined by the next listing. */
+    dw_pickup *p = open_p(0, 1);
+    dw_io_error e;
+    dw_pickup_stats st;
+    ck_assert_int_eq(dw_pickup_scan(p, &st, &e), DW_OK);
+    ck_assert_uint_eq(st.ready, 0);
+    dw_pickup_close(p);
+    ck_assert_int_eq(count_entries("."), 0);
+    ck_assert_int_eq(count_entries(".dwpickup/quarantine"), 2 * C_PARTIALS);
     ck_assert_uint_eq(ledger_used(), 0);
 }
 END_TEST
