@@ -30,7 +30,8 @@ static const char help[] =
     "  DW_RECIPIENTS            all recipient addresses, separated by newlines\n"
     "  DW_MIME_SIZE             bytes on standard input     DW_REDELIVERED 1 when possibly a duplicate\n"
     "\n"
-    "  --follow                 keep watching (inotify) for new messages; stop on SIGINT/SIGTERM\n"
+    "  --follow                 keep watching (inotify) for new messages; stop on SIGINT/SIGTERM; a\n"
+    "                           released message is retried after 1, 2, 4 ... 32 s\n"
     "  --max N                  stop after N messages (0 = no limit)\n"
     "  --archive DIR            acknowledge by moving into DROPDIR/DIR instead of deleting\n"
     "  --settle-ms N            age before a file without a verifiable length is ready (default 2000)\n"
@@ -263,6 +264,7 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
 
     uint64_t done = 0, acked = 0, released = 0;
     int quarantined = 0, worst = 0;
+    unsigned backoff = 1;
     while (!stop_requested && (!max || done < max)) {
         dw_pickup_msg *m;
         st = dw_pickup_next(p, &m, &err);
@@ -286,6 +288,7 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
         char *keep = cli_xstrdup(name);
         if (status >= 0 && !read_failed && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             st = dw_pickup_ack(m, &err);
+            backoff = 1;
             if (st == DW_OK) {
                 acked++;
                 if (cli_summary_wanted(ctx))
@@ -315,7 +318,11 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
                 free(keep);
                 break;
             }
-            dw_pickup_wait(p, 1000, &err);
+            /* The release itself wakes the watch: back off (1, 2, 4 ... 32 s while failures go on) so a
+             * failing command is not retried in a tight loop. sleep() returns early on SIGTERM. */
+            sleep(backoff);
+            if (backoff < 32)
+                backoff *= 2;
         }
         free(keep);
     }

@@ -80,6 +80,20 @@ kill -TERM $pid
 wait $pid; rc=$?
 expect_rc 0 "--follow stops cleanly on SIGTERM"
 
+# --follow with a failing command backs off instead of retrying in a tight loop.
+"$DW" deliver --root "$root" --drop-dir Fax "$T/m1" >/dev/null || fail "deliver for the back-off"
+checks=$((checks + 1))
+"$DW" pickup --follow --settle-ms 0 "$drop" -- sh -c 'echo x >>"$OUTDIR/tries"; exit 1' >"$OUT" 2>"$ERR" &
+pid=$!
+sleep 2.5
+kill -TERM $pid
+wait $pid; rc=$?
+expect_rc 75 "--follow, failing command: released, status 75"
+tries=$(wc -l <"$T/out/tries")
+[ "$tries" -ge 1 ] && [ "$tries" -le 4 ] || fail "back-off between retries ($tries tries in 2.5 s)"
+[ "$(count_eml "$drop")" -eq 1 ] || fail "the failing message is back in the drop directory"
+run pickup "$drop" -- true; expect_rc 0 "clean up"
+
 # Usage errors
 run pickup; expect_usage "no directory"
 run pickup "$drop"; expect_usage "no command"
