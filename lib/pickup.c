@@ -74,6 +74,7 @@ typedef struct exam {
     dw_envelope *env;        /* V_READY with an envelope */
     dw_pickup_info info;
     uint64_t mime_expected;
+    uint64_t dev, ino;       /* identity of the examined file */
     const char *problem;
 } exam;
 
@@ -432,6 +433,8 @@ static dw_status examine_fd(dw_pickup *p, int fd, const char *name, exam *x, dw_
         return fail(p, err, DW_OP_STAT, rc, name);
     x->info.file_size = st.size;
     x->info.mtime_sec = st.mtime_sec;
+    x->dev = st.dev;
+    x->ino = st.ino;
     int64_t age = now_ns(p) - (st.mtime_sec * 1000000000 + st.mtime_nsec);
     if (age < 0)
         age = 0;
@@ -898,9 +901,8 @@ static dw_status claim_top(dw_pickup *p, const char *name, dw_pickup_msg **out, 
     }
     /* The name was examined through fd; make sure the rename moved that same file (a release by another
      * picker can put a different file under the same name in between). Otherwise judge the claimed one. */
-    dwi_stat a, b;
-    if (p->ops->stat(p->ctx, fd, NULL, &a) < 0 || p->ops->stat(p->ctx, p->claimfd, claim, &b) < 0 ||
-        a.dev != b.dev || a.ino != b.ino) {
+    dwi_stat b;
+    if (p->ops->stat(p->ctx, p->claimfd, claim, &b) < 0 || b.dev != x.dev || b.ino != x.ino) {
         p->ops->close(p->ctx, fd);
         dw_envelope_free(x.env);
         st = examine(p, p->claimfd, claim, &x, &fd, err);
