@@ -15,6 +15,8 @@
 
 static const char help[] =
     "Usage: dropwatch pickup [OPTIONS] DROPDIR [--] COMMAND [ARG...]\n"
+    "       dropwatch pickup [OPTIONS] (--drop-dir NAME [--root ROOT] | --config FILE --connector NAME)\n"
+    "                        [--] COMMAND [ARG...]\n"
     "\n"
     "Take the ready messages out of DROPDIR, oldest first, one at a time: claim the message (two pickers\n"
     "never get the same one), run COMMAND with the MIME message (without the injected X-headers) on its\n"
@@ -39,6 +41,8 @@ static const char help[] =
     "  --claim-ttl SEC          age after which another picker's claim is taken over (default 600)\n"
     "  --require-envelope       quarantine files without an X-Sender envelope\n"
     "  --no-fsync               do not fsync the directories after ack/release\n"
+    "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
+    "  --style STYLE            the connector whose drop directory to empty, as for 'dropwatch resolve'\n"
     "  -f, --format FMT         alert record format: text (default), xml, json, syslog\n"
     "\n"
     "Exit status: 0 every message acknowledged; 75 when COMMAND failed for some (they were released);\n"
@@ -184,10 +188,14 @@ static int report_quarantine(const cli_ctx *ctx, dw_pickup *p)
     return any;
 }
 
+static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opts, int follow, uint64_t max,
+                       char **cmd);
+
 int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_GLOBAL_LONGOPTS,
+        CLI_SEL_LONGOPTS,
         {"follow", no_argument, NULL, OPT_FOLLOW},
         {"max", required_argument, NULL, OPT_MAX},
         {"archive", required_argument, NULL, OPT_ARCHIVE},
@@ -200,11 +208,12 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
     };
     dw_pickup_options o;
     dw_pickup_options_init(&o);
+    cli_sel sel = {0};
     int follow = 0, rc = 0, opt;
     uint64_t max = 0, v;
     /* "+": options end at DROPDIR, so the command's own options are left alone. */
     while (!rc && (opt = getopt_long(argc, argv, "+:f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc))
+        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &sel, opt, optarg, &rc))
             continue;
         switch (opt) {
         case 'h': fputs(help, stdout); return 0;
@@ -236,14 +245,59 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
     }
     if (rc)
         return rc;
-    if (optind >= argc)
-        return cli_usage_error(ctx, "no drop directory");
-    const char *dropdir = argv[optind++];
+    /* The drop directory: a connector selection, or the first operand. */
+    cli_config cfg;
+    cli_target t;
+    int have_cfg = 0;
+    const char *dropdir = NULL;
+    if (sel.drop_dir || sel.connector || ctx->config_path) {
+        rc = cli_sel_build(ctx, &sel, &cfg);
+        if (rc)
+            return rc;
+        if (cfg.n_connectors != 1) {
+            cli_config_free(&cfg);
+            return cli_usage_error(ctx, "pickup empties one connector's drop directory: select it with --connector NAME");
+        }
+        cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
+        have_cfg = 1;
+        if (t.status != DW_OK) {
+            dw_io_error e;
+            cli_target_explain_failure(ctx, &t);
+            cli_target_error(&t, &e);
+            rc = cli_exit_for_class(e.io_class);
+            cli_target_free(&t);
+            cli_config_free(&cfg);
+            return rc;
+        }
+        dropdir = t.path;
+    } else {
+        if (optind >= argc)
+            return cli_usage_error(ctx, "no drop directory");
+        dropdir = argv[optind++];
+    }
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
-    if (optind >= argc)
+    if (optind >= argc) {
+        if (have_cfg) {
+            cli_target_free(&t);
+            cli_config_free(&cfg);
+        }
         return cli_usage_error(ctx, "no command to run per message");
+    }
     char **cmd = argv + optind;
+    rc = pickup_loop(ctx, dropdir, &o, follow, max, cmd);
+    if (have_cfg) {
+        cli_target_free(&t);
+        cli_config_free(&cfg);
+    }
+    return rc;
+}
+
+/* Claim, run, ack or release until nothing is ready (or, with follow, until SIGINT/SIGTERM). */
+static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opts, int follow, uint64_t max,
+                       char **cmd)
+{
+    dw_pickup_options o = *opts;
 
     dw_pickup *p;
     dw_io_error err;

@@ -92,7 +92,15 @@ expect_rc 75 "--follow, failing command: released, status 75"
 tries=$(wc -l <"$T/out/tries")
 [ "$tries" -ge 1 ] && [ "$tries" -le 4 ] || fail "back-off between retries ($tries tries in 2.5 s)"
 [ "$(count_eml "$drop")" -eq 1 ] || fail "the failing message is back in the drop directory"
-run pickup "$drop" -- true; expect_rc 0 "clean up"
+run pickup --settle-ms 0 "$drop" -- true; expect_rc 0 "clean up"
+
+# The drop directory from a connector selection instead of a path.
+"$DW" deliver --root "$root" --drop-dir Fax "$T/m1" >/dev/null || fail "deliver for the selection"
+run pickup --settle-ms 0 --root "$root" --drop-dir Fax -- cat; expect_rc 0 "pickup --root --drop-dir"
+[ "$(count_eml "$drop")" -eq 0 ] || fail "selected connector emptied"
+run pickup --root "$root" --drop-dir Gone -- true; expect_rc 78 "missing selected drop directory"
+run pickup --root "$root" --drop-dir 'a:b' -- true; expect_rc 78 "invalid DropDirectory"
+run pickup --root "$root" --drop-dir Fax; expect_usage "selection without a command"
 
 # Usage errors
 run pickup; expect_usage "no directory"
