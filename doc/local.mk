@@ -71,7 +71,28 @@ dist_man_MANS += \
 	doc/dw_version_string.3 \
 	doc/dw_win32_from_errno.3 \
 	doc/dw_win32_is_known.3 \
-	doc/dw_win32_name.3
+	doc/dw_win32_name.3 \
+	doc/dw_pickup_ack.3 \
+	doc/dw_pickup_claim.3 \
+	doc/dw_pickup_close.3 \
+	doc/dw_pickup_msg_info.3 \
+	doc/dw_pickup_msg_name.3 \
+	doc/dw_pickup_msg_read.3 \
+	doc/dw_pickup_msg_recipient.3 \
+	doc/dw_pickup_msg_recipient_count.3 \
+	doc/dw_pickup_msg_rewind.3 \
+	doc/dw_pickup_msg_sender.3 \
+	doc/dw_pickup_next.3 \
+	doc/dw_pickup_open.3 \
+	doc/dw_pickup_options_init.3 \
+	doc/dw_pickup_quarantine_alert.3 \
+	doc/dw_pickup_quarantined.3 \
+	doc/dw_pickup_ready_name.3 \
+	doc/dw_pickup_reason_name.3 \
+	doc/dw_pickup_release.3 \
+	doc/dw_pickup_scan.3 \
+	doc/dw_pickup_wait.3 \
+	doc/dw_pickup_watching.3
 
 # Example configuration referenced by dropwatch(1) and read by tests/cli/test_config.sh.
 EXTRA_DIST += doc/demo.conf

@@ -16,5 +16,6 @@
 #include <dropwatch/classify.h>
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
+#include <dropwatch/pickup.h>
 
 #endif /* DROPWATCH_H */

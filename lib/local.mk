@@ -13,7 +13,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
 	include/dropwatch/alert.h \
-	include/dropwatch/testing.h
+	include/dropwatch/testing.h \
+	include/dropwatch/pickup.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -29,7 +30,9 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/envelope.c lib/envelope.h \
 	lib/guard.c lib/guard_internal.h \
 	lib/health.c \
-	lib/alert.c
+	lib/alert.c \
+	lib/envelope_parse.c \
+	lib/pickup.c lib/pickup_internal.h
 lib_libdropwatch_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DDW_BUILDING_LIBRARY
 lib_libdropwatch_core_la_CFLAGS = $(AM_CFLAGS) $(DW_VISIBILITY_CFLAGS)
 

@@ -84,6 +84,24 @@ typedef struct dwi_ops {
     /* Process id, and the host name (short, not NUL-padded; writes at most size-1 bytes plus NUL). */
     long (*pid)(void *ctx);
     int (*hostname)(void *ctx, char *buf, size_t size);
+
+    /* ---- pickup (lib/pickup.c). A table may leave these NULL: pickup then reports -ENOSYS for the file
+     * operations and falls back to rescanning for the watch. ---- */
+    /* Open an existing file beneath dirfd read-only, never following symlinks. A file the writer still
+     * holds exclusively (Windows sharing violation) gives -EBUSY. */
+    int (*open_read)(void *ctx, int dirfd, const char *name);
+    /* Open a subdirectory of dirfd (O_DIRECTORY|O_NOFOLLOW); a symlink gives -ELOOP. */
+    int (*open_subdir)(void *ctx, int dirfd, const char *name);
+    int (*mkdir_at)(void *ctx, int dirfd, const char *name, unsigned mode);
+    /* rename_noreplace between two directories (same file system). */
+    int (*rename_at)(void *ctx, int from_dirfd, const char *from, int to_dirfd, const char *to);
+    /* 1 when a process with this id exists on this host, 0 when none does, < 0 when unknown. */
+    int (*process_alive)(void *ctx, long pid);
+    /* Change notification for a directory (inotify on Linux): a watch handle >= 0, or -ENOSYS. */
+    int (*watch_open)(void *ctx, int dirfd, const char *path);
+    /* Wait up to timeout_ms for a change: 1 when one was seen (pending events are drained), 0 on timeout. */
+    int (*watch_wait)(void *ctx, int watch, unsigned timeout_ms);
+    void (*watch_close)(void *ctx, int watch);
 } dwi_ops;
 
 /* The real operating-system implementation (const: no mutable state). */

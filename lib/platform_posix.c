@@ -8,6 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,9 @@
 #endif
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 #ifdef HAVE_SYS_SYSCALL_H
 #include <sys/syscall.h>
 #endif
@@ -153,11 +159,11 @@ static int px_close(void *ctx, int fd)
     return close(fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const char *to)
+static int px_rename_at(void *ctx, int from_dirfd, const char *from, int to_dirfd, const char *to)
 {
     (void)ctx;
 #ifdef HAVE_RENAMEAT2
-    if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+    if (renameat2(from_dirfd, from, to_dirfd, to, RENAME_NOREPLACE) == 0)
         return 0;
     /* EINVAL/ENOSYS/ENOTSUP: the file system (or kernel) has no RENAME_NOREPLACE; use link + unlink. */
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
@@ -165,7 +171,7 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
      * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
-    if (linkat(dirfd, from, dirfd, to, 0) < 0) {
+    if (linkat(from_dirfd, from, to_dirfd, to, 0) < 0) {
         /* No hard links either (an SMB share through smbnetfs says EPERM): the caller picks the
          * unique-name strategy. */
         if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK)
@@ -175,8 +181,15 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
     /* The message is published once the link exists. If the temporary name cannot be removed it is only
      * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
      * failure now would leave a published message that the caller believes was not delivered. */
-    (void)unlinkat(dirfd, from, 0);
+    (void)unlinkat(from_dirfd, from, 0);
     return 1;
+}
+
+/* The seam's rename_at: 0 on success whichever primitive published (pickup needs no more). */
+static int px_rename_at_op(void *ctx, int from_dirfd, const char *from, int to_dirfd, const char *to)
+{
+    int rc = px_rename_at(ctx, from_dirfd, from, to_dirfd, to);
+    return rc > 0 ? 0 : rc;
 }
 
 static int px_rename_unique(void *ctx, int dirfd, const char *from, const char *to)
@@ -188,6 +201,11 @@ static int px_rename_unique(void *ctx, int dirfd, const char *from, const char *
     if (errno != ENOENT)
         return NEG_ERRNO();
     return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const char *to)
+{
+    return px_rename_at(ctx, dirfd, from, dirfd, to);
 }
 
 static int px_unlink(void *ctx, int dirfd, const char *name)
@@ -481,6 +499,86 @@ static int px_hostname(void *ctx, char *buf, size_t size)
     return 0;
 }
 
+static int px_open_read(void *ctx, int dirfd, const char *name)
+{
+    (void)ctx;
+    return open_beneath(dirfd, name, O_RDONLY, 0);
+}
+
+static int px_open_subdir(void *ctx, int dirfd, const char *name)
+{
+    (void)ctx;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    int e = NEG_ERRNO();
+    struct stat sb;
+    if (e == -ENOTDIR && fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+        return -ELOOP;
+    return e;
+}
+
+static int px_mkdir_at(void *ctx, int dirfd, const char *name, unsigned mode)
+{
+    (void)ctx;
+    return mkdirat(dirfd, name, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_process_alive(void *ctx, long pid)
+{
+    (void)ctx;
+    if (pid <= 0)
+        return -EINVAL;
+    if (kill((pid_t)pid, 0) == 0)
+        return 1;
+    /* EPERM: it exists but belongs to someone else. */
+    return errno == ESRCH ? 0 : errno == EPERM ? 1 : NEG_ERRNO();
+}
+
+#ifdef __linux__
+/* inotify on the directory itself: the events that can make a message ready (a rename into it, a writer
+ * closing a file, a file changing) and those that can make a claim or quarantine folder matter. */
+static int px_watch_open(void *ctx, int dirfd, const char *path)
+{
+    (void)ctx;
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0)
+        return NEG_ERRNO();
+    const uint32_t mask = IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
+                          IN_MOVE_SELF;
+    /* Watch the directory we hold open (not whatever the path names now); the path is the fallback. */
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", dirfd);
+    if (inotify_add_watch(fd, self, mask) < 0 && (!path || inotify_add_watch(fd, path, mask | IN_DONT_FOLLOW) < 0)) {
+        int e = NEG_ERRNO();
+        close(fd);
+        return e;
+    }
+    return fd;
+}
+
+static int px_watch_wait(void *ctx, int watch, unsigned timeout_ms)
+{
+    (void)ctx;
+    struct pollfd pfd = {watch, POLLIN, 0};
+    int n = poll(&pfd, 1, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+    if (n < 0)
+        return errno == EINTR ? 0 : NEG_ERRNO();
+    if (n == 0)
+        return 0;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (read(watch, buf, sizeof buf) > 0) {
+    }
+    return 1;
+}
+
+static void px_watch_close(void *ctx, int watch)
+{
+    (void)ctx;
+    close(watch);
+}
+#endif
+
 const dwi_ops dwi_posix_ops = {
     .open_dir = px_open_dir,
     .create = px_create,
@@ -512,4 +610,14 @@ const dwi_ops dwi_posix_ops = {
     .random = px_random,
     .pid = px_pid,
     .hostname = px_hostname,
+    .open_read = px_open_read,
+    .open_subdir = px_open_subdir,
+    .mkdir_at = px_mkdir_at,
+    .rename_at = px_rename_at_op,
+    .process_alive = px_process_alive,
+#ifdef __linux__
+    .watch_open = px_watch_open,
+    .watch_wait = px_watch_wait,
+    .watch_close = px_watch_close,
+#endif
 };

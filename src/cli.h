@@ -193,5 +193,6 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv);
 int cmd_sweep(cli_ctx *ctx, int argc, char **argv);
 int cmd_alert(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+int cmd_pickup(cli_ctx *ctx, int argc, char **argv);
 
 #endif /* DW_CLI_H */

@@ -28,6 +28,7 @@ static const char usage_text[] =
     "  sweep      remove stale temporary files left by crashed writers\n"
     "  alert      format an Event 8004 record from given fields\n"
     "  demo       the whole story against a temporary demo drop root\n"
+    "  pickup     the gateway's side: run a command per ready message, ack or release it\n"
     "\n"
     "Global options (also accepted after the command):\n"
     "  -f, --format FMT   output format of records: text (default), xml, json, syslog;\n"
@@ -173,6 +174,7 @@ int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
 static const cli_command commands[] = {
     {"resolve", cmd_resolve}, {"validate", cmd_validate}, {"deliver", cmd_deliver}, {"check", cmd_check},
     {"watch", cmd_watch},     {"sweep", cmd_sweep},       {"alert", cmd_alert},     {"demo", cmd_demo},
+    {"pickup", cmd_pickup},
 };
 
 /* Like gnulib's close_stdout: a full disk or closed pipe on stdout must not end in a silent success. */

@@ -7,7 +7,7 @@ src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
 	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
-	src/cmd_demo.c src/cli_complete.c \
+	src/cmd_demo.c src/cli_complete.c src/cmd_pickup.c \
 	lib/utf8.c lib/utf8.h
 # Monitoring outputs (metrics, plugin mode) and the terminal progress line.
 src_dropwatch_SOURCES += \

@@ -19,3 +19,4 @@ include tests/monitoring.mk
 include tests/outside.mk
 include tests/threads.mk
 include tests/abi.mk
+include tests/pickup.mk

@@ -448,3 +448,110 @@ static unsigned int dwcs_alert_event_id(int event_mode, const dw_io_error *err) 
     return dw_alert_event_id(&a);
 }
 %}
+
+/* ---- pickup (dropwatch/pickup.h): plain-value helpers for DropWatch/Pickup.cs ------------------------- */
+%ignore dw_pickup_options;
+%ignore dw_pickup_options_init;
+%ignore dw_pickup_open;
+%ignore dw_pickup_scan;
+%ignore dw_pickup_stats;
+%ignore dw_pickup_ready_name;
+%ignore dw_pickup_claim;
+%ignore dw_pickup_next;
+%ignore dw_pickup_msg_name;
+%ignore dw_pickup_msg_sender;
+%ignore dw_pickup_msg_recipient;
+%ignore dw_pickup_msg_read;
+%ignore dw_pickup_quarantine;
+%ignore dw_pickup_quarantined;
+%ignore dw_pickup_quarantine_alert;
+%ignore dw_pickup_reason_name;
+
+%include <dropwatch/pickup.h>
+
+%inline %{
+static dw_status dwcs_copy_text(const char *s, unsigned char *out_buf, unsigned long long size,
+                                unsigned long long *needed) {
+    size_t n = s ? strlen(s) + 1 : 0;
+    *needed = n;
+    if (!s) return DW_OK; /* absent: needed 0 */
+    if (size < n || out_buf == NULL) return DW_E_BUFFER;
+    memcpy(out_buf, s, n);
+    return DW_OK;
+}
+
+static dw_pickup *dwcs_pickup_open(const char *path, unsigned int settle_ms, unsigned int incomplete_after,
+                                   unsigned int claim_ttl, const char *archive_dir, int durable,
+                                   int require_envelope, dw_io_error *err, int *out_status) {
+    dw_pickup_options o;
+    dw_pickup *p = NULL;
+    dw_pickup_options_init(&o);
+    o.settle_ms = settle_ms;
+    o.incomplete_after_seconds = incomplete_after;
+    o.claim_ttl_seconds = claim_ttl;
+    if (archive_dir != NULL) {
+        o.ack_mode = DW_PICKUP_ARCHIVE;
+        o.archive_dir = archive_dir[0] ? archive_dir : NULL;
+    }
+    o.durable = durable;
+    o.require_envelope = require_envelope;
+    *out_status = (int)dw_pickup_open(&p, path, &o, err);
+    return p;
+}
+
+static dw_pickup_msg *dwcs_pickup_next(dw_pickup *p, dw_io_error *err, int *out_status) {
+    dw_pickup_msg *m = NULL;
+    *out_status = (int)dw_pickup_next(p, &m, err);
+    return m;
+}
+
+static dw_pickup_msg *dwcs_pickup_claim(dw_pickup *p, const char *name, dw_io_error *err, int *out_status) {
+    dw_pickup_msg *m = NULL;
+    *out_status = (int)dw_pickup_claim(p, name, &m, err);
+    return m;
+}
+
+/* The message's name (which 0), or an address (which 1) / its parameters (which 2) of the sender
+ * (index -1) or of recipient `index`. needed 0: absent. */
+static dw_status dwcs_pickup_msg_text(const dw_pickup_msg *m, int which, long long index, unsigned char *out_buf,
+                                      unsigned long long size, unsigned long long *needed) {
+    const char *params = NULL, *a;
+    if (m == NULL) return DW_E_INVAL;
+    if (which == 0) return dwcs_copy_text(dw_pickup_msg_name(m), out_buf, size, needed);
+    a = index < 0 ? dw_pickup_msg_sender(m, &params) : dw_pickup_msg_recipient(m, (size_t)index, &params);
+    return dwcs_copy_text(which == 1 ? a : params, out_buf, size, needed);
+}
+
+static dw_status dwcs_pickup_msg_read(dw_pickup_msg *m, unsigned char *out_buf, unsigned long long size,
+                                      unsigned long long *out_u64, dw_io_error *err) {
+    size_t got = 0;
+    dw_status st = dw_pickup_msg_read(m, out_buf, (size_t)size, &got, err);
+    *out_u64 = got;
+    return st;
+}
+
+/* Quarantined file i of the last next()/scan(): its name (which 0), moved_to (1), text (2), reason (3),
+ * or its alert record in format `which - 10`. needed 0 past the end. */
+static dw_status dwcs_pickup_quarantined_text(const dw_pickup *p, unsigned long long i, int which,
+                                              unsigned char *out_buf, unsigned long long size,
+                                              unsigned long long *needed) {
+    const dw_pickup_quarantine *q = dw_pickup_quarantined(p, (size_t)i);
+    if (q == NULL) {
+        *needed = 0;
+        return DW_OK;
+    }
+    if (which == 0) return dwcs_copy_text(q->name, out_buf, size, needed);
+    if (which == 1) return dwcs_copy_text(q->moved_to, out_buf, size, needed);
+    if (which == 2) return dwcs_copy_text(q->text, out_buf, size, needed);
+    if (which == 3) return dwcs_copy_text(dw_pickup_reason_name(q->reason), out_buf, size, needed);
+    {
+        dw_alert a;
+        size_t n = 0;
+        dw_status st = dw_pickup_quarantine_alert(p, q, &a);
+        if (st != DW_OK) return st;
+        st = dw_alert_format(&a, (dw_format)(which - 10), (char *)out_buf, (size_t)size, &n);
+        *needed = n;
+        return st;
+    }
+}
+%}

@@ -16,6 +16,7 @@ DW_CSHARP_CS_FILES = \
 	bindings/csharp/DropWatch/Interop.cs \
 	bindings/csharp/DropWatch/IOClassifier.cs \
 	bindings/csharp/DropWatch/Library.cs \
+	bindings/csharp/DropWatch/Pickup.cs \
 	bindings/csharp/DropWatch/Quota.cs
 DW_CSHARP_PROJECT_FILES = \
 	bindings/csharp/DropWatch.csproj \
@@ -97,6 +98,7 @@ DW_CSHARP_TEST_FILES = \
 	tests/csharp/AlertTests.cs \
 	tests/csharp/ClassifierTests.cs \
 	tests/csharp/DropTests.cs \
+	tests/csharp/PickupTests.cs \
 	tests/csharp/FaultTests.cs \
 	tests/csharp/NameAndPathTests.cs \
 	tests/csharp/TestSupport.cs \

@@ -41,6 +41,7 @@ DW_PS_TEST_FILES = \
 	tests/powershell/Alert.Tests.ps1 \
 	tests/powershell/Module.Tests.ps1 \
 	tests/powershell/Path.Tests.ps1 \
+	tests/powershell/Pickup.Tests.ps1 \
 	tests/powershell/Write.Tests.ps1 \
 	tests/powershell/run-suite.ps1
 EXTRA_DIST += $(DW_PS_TEST_FILES) tests/powershell/run-pester.sh

@@ -455,3 +455,109 @@ static dw_status dwpy_alert_format(const dw_alert *alert, int format, const char
     return st;
 }
 %}
+
+/* ---- pickup (dropwatch/pickup.h): taking messages out of a drop directory ----------------------------- */
+
+%thread dwpy_pickup_open;
+%thread dw_pickup_close;
+%thread dw_pickup_scan;
+%thread dwpy_pickup_next;
+%thread dwpy_pickup_claim;
+%thread dw_pickup_wait;
+%thread dwpy_pickup_read;
+%thread dw_pickup_ack;
+%thread dw_pickup_release;
+
+DWPY_HANDLE_OUT(dw_pickup)
+DWPY_HANDLE_OUT(dw_pickup_msg)
+
+%ignore dw_pickup_open;
+%ignore dw_pickup_next;
+%ignore dw_pickup_claim;
+%ignore dw_pickup_msg_read;
+%ignore dw_pickup_msg_sender;
+%ignore dw_pickup_msg_recipient;
+%ignore dw_pickup_quarantine_alert;
+%ignore dw_pickup_options::archive_dir;
+%immutable dw_pickup_quarantine::name;
+%immutable dw_pickup_quarantine::moved_to;
+%immutable dw_pickup_quarantine::text;
+
+%include <dropwatch/pickup.h>
+
+%apply char **DWPY_STR { char **addr_out, char **params_out };
+
+%inline %{
+static dw_status dwpy_pickup_open(dw_pickup **out, const char *path, const dw_pickup_options *opts,
+                                  const char *archive_dir, dw_io_error *err)
+{
+    dw_pickup_options o;
+    if (opts)
+        o = *opts;
+    else
+        dw_pickup_options_init(&o);
+    o.archive_dir = archive_dir;
+    return dw_pickup_open(out, path, &o, err);
+}
+
+static dw_status dwpy_pickup_next(dw_pickup *p, dw_pickup_msg **out, dw_io_error *err)
+{
+    return dw_pickup_next(p, out, err);
+}
+
+static dw_status dwpy_pickup_claim(dw_pickup *p, const char *name, dw_pickup_msg **out, dw_io_error *err)
+{
+    return dw_pickup_claim(p, name, out, err);
+}
+
+/* Up to `size` bytes of the MIME part (b"" at the end). */
+static dw_status dwpy_pickup_read(dw_pickup_msg *msg, size_t size, char **DWPY_BYTES, size_t *DWPY_LEN,
+                                  dw_io_error *err)
+{
+    char *buf = (char *)malloc(size ? size : 1);
+    dw_status st;
+    if (!buf)
+        return DW_E_NOMEM;
+    st = dw_pickup_msg_read(msg, buf, size, DWPY_LEN, err);
+    *DWPY_BYTES = buf;
+    return st;
+}
+
+/* Address and parameters of the sender (index -1) or of recipient `index`; (None, None) past the end. */
+static dw_status dwpy_pickup_addr(const dw_pickup_msg *msg, long index, char **addr_out, char **params_out)
+{
+    const char *params = NULL, *a;
+    if (!msg)
+        return DW_E_INVAL;
+    a = index < 0 ? dw_pickup_msg_sender(msg, &params) : dw_pickup_msg_recipient(msg, (size_t)index, &params);
+    if (a && !(*addr_out = strdup(a)))
+        return DW_E_NOMEM;
+    if (params && !(*params_out = strdup(params)))
+        return DW_E_NOMEM;
+    return DW_OK;
+}
+
+/* The alert record of a quarantined file, formatted. */
+static dw_status dwpy_pickup_quarantine_alert(const dw_pickup *p, const dw_pickup_quarantine *q, int format,
+                                              int event_mode, char **DWPY_BYTES, size_t *DWPY_LEN)
+{
+    dw_alert a;
+    dw_status st;
+    char *s = NULL;
+    st = dw_pickup_quarantine_alert(p, q, &a);
+    if (st != DW_OK)
+        return st;
+    a.event_mode = (dw_event_mode)event_mode;
+    st = dw_alert_format_alloc(&a, (dw_format)format, &s, DWPY_LEN);
+    if (s) {
+        char *copy = (char *)malloc(*DWPY_LEN + 1);
+        if (copy)
+            memcpy(copy, s, *DWPY_LEN + 1);
+        dw_free(s);
+        if (!copy)
+            return DW_E_NOMEM;
+        *DWPY_BYTES = copy;
+    }
+    return st;
+}
+%}

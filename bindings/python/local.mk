@@ -12,6 +12,7 @@ DW_PY_PACKAGE = \
 	bindings/python/dropwatch/_drop.py \
 	bindings/python/dropwatch/_alert.py \
 	bindings/python/dropwatch/_util.py \
+	bindings/python/dropwatch/_pickup.py \
 	bindings/python/dropwatch/py.typed
 
 DW_PY_TESTS = \
@@ -26,7 +27,8 @@ DW_PY_TESTS = \
 	tests/python/test_threads.py \
 	tests/python/test_example.py \
 	tests/python/test_robustness.py \
-	tests/python/test_installed.py
+	tests/python/test_installed.py \
+	tests/python/test_pickup.py
 
 EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) pyproject.toml setup.py \
 	tests/python/run-pytest.sh.in doc/python.md

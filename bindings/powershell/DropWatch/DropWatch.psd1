@@ -19,7 +19,8 @@
         'Format-DropAlert',
         'Get-DropIOClass',
         'Test-DropHealth',
-        'Remove-DropStaleFile'
+        'Remove-DropStaleFile',
+        'Receive-DropMessage'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
