@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h - shared declarations of the libdropwatch benchmark (bench/dw_bench).
  *
@@ -47,7 +48,8 @@ enum {
     BENCH_S_FILL = 1 << 2,
     BENCH_S_CONC = 1 << 3,
     BENCH_S_PURE = 1 << 4,
-    BENCH_S_ALL = 0x1f
+    BENCH_S_PICKUP = 1 << 5,
+    BENCH_S_ALL = 0x3f
 };
 
 extern bench_config bench_cfg;
@@ -123,6 +125,7 @@ void bench_batch(const char *parent);
 void bench_fill(const char *parent);
 void bench_concurrency(const char *parent);
 void bench_pure(void);
+void bench_pickup(const char *parent);
 
 /* The corpus of DropDirectory names used for validation (also dumped for the Python benchmark). */
 extern const char *const bench_names[];

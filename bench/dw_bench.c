@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dw_bench - libdropwatch benchmark (issue 8).
  *
@@ -46,7 +47,7 @@ static void usage(FILE *f)
           "  --writers LIST     writer threads/processes (default 1,2,4)\n"
           "  --conc-files N     files per writer per round (default: adaptive)\n"
           "  --pure-ms MS       duration of one pure-function round (default 30)\n"
-          "  --only LIST        sections to run: delivery,batch,fill,concurrency,pure (default all)\n"
+          "  --only LIST        sections to run: delivery,batch,fill,concurrency,pure,pickup (default all)\n"
           "  --quick            --run-ms 50, 3 rounds, smaller fill levels (for development; noisier)\n"
           "  --md FILE          write the table as Markdown to FILE\n"
           "  --csv FILE         write the table as CSV to FILE\n"
@@ -121,10 +122,12 @@ static unsigned parse_sections(const char *s)
             bits |= BENCH_S_CONC;
         else if (strcmp(t, "pure") == 0)
             bits |= BENCH_S_PURE;
+        else if (strcmp(t, "pickup") == 0)
+            bits |= BENCH_S_PICKUP;
         else if (strcmp(t, "all") == 0)
             bits |= BENCH_S_ALL;
         else
-            bench_die("unknown section '%s' (delivery, batch, fill, concurrency, pure)", t);
+            bench_die("unknown section '%s' (delivery, batch, fill, concurrency, pure, pickup)", t);
     }
     return bits;
 }
@@ -361,6 +364,12 @@ int main(int argc, char **argv)
             bench_log("delivery in %s", c->dirs[i]);
             t0 = bench_now();
             bench_delivery(c->dirs[i]);
+            bench_log("  took %.1f s", bench_now() - t0);
+        }
+        if (c->sections & BENCH_S_PICKUP) {
+            bench_log("pickup in %s", c->dirs[i]);
+            t0 = bench_now();
+            bench_pickup(c->dirs[i]);
             bench_log("  took %.1f s", bench_now() - t0);
         }
         if (c->sections & BENCH_S_CONC) {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Benchmarks (issue 8). `make` builds bench/dw_bench; `make check` does not run it (speed targets live
 # here, never in timed unit tests). `make bench` runs it with the default options, prints the table and
 # writes bench/results/latest.md and latest.csv in the build tree; the Python binding overhead is added
@@ -12,7 +13,8 @@ bench_dw_bench_SOURCES = \
 	bench/bench_report.c \
 	bench/bench_alloc.c \
 	bench/bench_io.c \
-	bench/bench_pure.c
+	bench/bench_pure.c \
+	bench/bench_pickup.c
 bench_dw_bench_CFLAGS = $(AM_CFLAGS) -pthread
 bench_dw_bench_LDADD = lib/libdropwatch.la -lm
 bench_dw_bench_LDFLAGS = $(AM_LDFLAGS) -pthread

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Manual pages: dropwatch(1), the libdropwatch(3) overview, one page per main function and .so links
 # for the functions documented with them. Installed by make install; checked by make distcheck.
 dist_man_MANS += \
@@ -17,6 +18,7 @@ dist_man_MANS += \
 	doc/dw_drop_create_dir.3 \
 	doc/dw_drop_health.3 \
 	doc/dw_drop_open.3 \
+	doc/dw_drop_options.3 \
 	doc/dw_drop_options_init.3 \
 	doc/dw_drop_path.3 \
 	doc/dw_drop_publish_method.3 \
@@ -24,9 +26,16 @@ dist_man_MANS += \
 	doc/dw_drop_sweep.3 \
 	doc/dw_drop_usage.3 \
 	doc/dw_drop_write.3 \
+	doc/dw_drop_write_batch.3 \
 	doc/dw_drop_write_fd.3 \
 	doc/dw_drop_write_file.3 \
 	doc/dw_drop_write_cb.3 \
+	doc/dw_envelope_add_recipient.3 \
+	doc/dw_envelope_format.3 \
+	doc/dw_envelope_free.3 \
+	doc/dw_envelope_new.3 \
+	doc/dw_envelope_set_eoh_mode.3 \
+	doc/dw_envelope_set_sender.3 \
 	doc/dw_errno_is_known.3 \
 	doc/dw_errno_name.3 \
 	doc/dw_errno_str.3 \
@@ -38,6 +47,7 @@ dist_man_MANS += \
 	doc/dw_explain_warning_str.3 \
 	doc/dw_format_from_name.3 \
 	doc/dw_format_name.3 \
+	doc/dw_free.3 \
 	doc/dw_io_error_clear.3 \
 	doc/dw_io_error_set.3 \
 	doc/dw_msg_abort.3 \
@@ -58,9 +68,36 @@ dist_man_MANS += \
 	doc/dw_reason_name.3 \
 	doc/dw_reason_str.3 \
 	doc/dw_resolve_options_init.3 \
+	doc/dw_status_name.3 \
+	doc/dw_status_str.3 \
+	doc/dw_testing_drop_health.3 \
+	doc/dw_testing_drop_open.3 \
+	doc/dw_version_number.3 \
+	doc/dw_version_string.3 \
 	doc/dw_win32_from_errno.3 \
 	doc/dw_win32_is_known.3 \
-	doc/dw_win32_name.3
+	doc/dw_win32_name.3 \
+	doc/dw_pickup_ack.3 \
+	doc/dw_pickup_claim.3 \
+	doc/dw_pickup_close.3 \
+	doc/dw_pickup_msg_info.3 \
+	doc/dw_pickup_msg_name.3 \
+	doc/dw_pickup_msg_read.3 \
+	doc/dw_pickup_msg_recipient.3 \
+	doc/dw_pickup_msg_recipient_count.3 \
+	doc/dw_pickup_msg_rewind.3 \
+	doc/dw_pickup_msg_sender.3 \
+	doc/dw_pickup_next.3 \
+	doc/dw_pickup_open.3 \
+	doc/dw_pickup_options_init.3 \
+	doc/dw_pickup_quarantine_alert.3 \
+	doc/dw_pickup_quarantined.3 \
+	doc/dw_pickup_ready_name.3 \
+	doc/dw_pickup_reason_name.3 \
+	doc/dw_pickup_release.3 \
+	doc/dw_pickup_scan.3 \
+	doc/dw_pickup_wait.3 \
+	doc/dw_pickup_watching.3
 
 # Example configuration referenced by dropwatch(1) and read by tests/cli/test_config.sh.
 EXTRA_DIST += doc/demo.conf

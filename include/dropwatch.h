@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch.h - libdropwatch umbrella header.
  *
@@ -16,5 +17,6 @@
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
 #include <dropwatch/eventlog.h>
+#include <dropwatch/pickup.h>
 
 #endif /* DROPWATCH_H */

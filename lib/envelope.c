@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The X-Sender / X-Receiver envelope Exchange writes at the top of a drop file:
  *
@@ -235,4 +236,26 @@ dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char 
     dwi_out_u64(&o, n);
     dwi_out_str(&o, "\r\n");
     return dwi_out_finish(&o, needed);
+}
+
+/* ---- read access for the pickup side (lib/pickup.c) ---------------------------------------------------- */
+
+const char *dwi_envelope_sender(const dw_envelope *env, const char **params)
+{
+    if (params)
+        *params = env && env->has_sender ? env->sender.params : NULL;
+    return env && env->has_sender ? env->sender.address : NULL;
+}
+
+size_t dwi_envelope_recipient_count(const dw_envelope *env)
+{
+    return env ? env->n_rcpts : 0;
+}
+
+const char *dwi_envelope_recipient(const dw_envelope *env, size_t i, const char **params)
+{
+    int ok = env && i < env->n_rcpts;
+    if (params)
+        *params = ok ? env->rcpts[i].params : NULL;
+    return ok ? env->rcpts[i].address : NULL;
 }

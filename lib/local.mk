@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The library: one .c per concern. Everything is compiled once into a convenience library (which the
 # Check tests link, so they can reach internal seams) and wrapped into the installed libdropwatch, whose
 # exports are limited to the public dw_ API by a version script (or libtool's regex where the linker
@@ -12,7 +13,9 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
 	include/dropwatch/alert.h \
-	include/dropwatch/eventlog.h
+	include/dropwatch/eventlog.h \
+	include/dropwatch/testing.h \
+	include/dropwatch/pickup.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -29,7 +32,9 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/guard.c lib/guard_internal.h \
 	lib/health.c \
 	lib/alert.c \
-	lib/eventlog.c
+	lib/eventlog.c \
+	lib/envelope_parse.c \
+	lib/pickup.c lib/pickup_internal.h
 # One platform file, chosen at configure time (AC_CANONICAL_HOST).
 if DW_WINDOWS
 lib_libdropwatch_core_la_SOURCES += lib/platform_win32.c

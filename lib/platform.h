@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The platform seam: the only place libdropwatch calls the operating system. Every call goes through a
  * const table of function pointers (dwi_ops) so that a Windows implementation can be added beside
  * platform_posix.c, and so that tests and the per-handle fault injection can fail any step.
@@ -76,7 +77,7 @@ typedef struct dwi_ops {
      * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS or O_EXCL|O_NOFOLLOW; Windows: NtCreateFile with RootDirectory.) */
     dwi_fd (*create)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
     /* Open an existing file by path for reading (the source of dw_drop_write_file). */
-    dwi_fd (*open_read)(void *ctx, const char *path);
+    dwi_fd (*open_path_read)(void *ctx, const char *path);
     /* Open (creating when absent) a read-write file beneath dirfd without following symlinks (quota ledger). */
     dwi_fd (*open_rw)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
     dwi_ssize (*write)(void *ctx, dwi_fd fd, const void *buf, size_t len);
@@ -132,6 +133,24 @@ typedef struct dwi_ops {
      * writes at most size-1 bytes plus NUL). */
     long (*pid)(void *ctx);
     int (*hostname)(void *ctx, char *buf, size_t size);
+
+    /* ---- pickup (lib/pickup.c). A table may leave these NULL: pickup then reports -ENOSYS for the file
+     * operations and falls back to rescanning for the watch. ---- */
+    /* Open an existing file beneath dirfd read-only, never following symlinks. A file the writer still
+     * holds exclusively (Windows sharing violation) gives -EBUSY. */
+    int (*open_read)(void *ctx, dwi_fd dirfd, const char *name);
+    /* Open a subdirectory of dirfd (O_DIRECTORY|O_NOFOLLOW); a symlink gives -ELOOP. */
+    int (*open_subdir)(void *ctx, dwi_fd dirfd, const char *name);
+    int (*mkdir_at)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
+    /* rename_noreplace between two directories (same file system). */
+    int (*rename_at)(void *ctx, dwi_fd from_dirfd, const char *from, dwi_fd to_dirfd, const char *to);
+    /* 1 when a process with this id exists on this host, 0 when none does, < 0 when unknown. */
+    int (*process_alive)(void *ctx, long pid);
+    /* Change notification for a directory (inotify on Linux): a watch handle >= 0, or -ENOSYS. */
+    int (*watch_open)(void *ctx, dwi_fd dirfd, const char *path);
+    /* Wait up to timeout_ms for a change: 1 when one was seen (pending events are drained), 0 on timeout. */
+    int (*watch_wait)(void *ctx, int watch, unsigned timeout_ms);
+    void (*watch_close)(void *ctx, int watch);
 } dwi_ops;
 
 /* The real operating-system implementations (const: no mutable state); one is built, chosen at configure

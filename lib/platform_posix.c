@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX (Linux-first) implementation of the platform seam. The only file of the library that calls the
  * operating system; every function returns a negated errno on failure. No state: the table is const. */
 #ifdef HAVE_CONFIG_H
@@ -7,6 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,9 @@
 #endif
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 #ifdef HAVE_SYS_SYSCALL_H
 #include <sys/syscall.h>
 #endif
@@ -88,7 +95,7 @@ static dwi_fd px_open_rw(void *ctx, dwi_fd dirfd_h, const char *name, unsigned m
     return open_beneath(dirfd, name, O_CREAT | O_RDWR | O_NONBLOCK | O_NOCTTY, mode);
 }
 
-static dwi_fd px_open_read(void *ctx, const char *path)
+static dwi_fd px_open_path_read(void *ctx, const char *path)
 {
     (void)ctx;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -169,12 +176,12 @@ static int px_close(void *ctx, dwi_fd fd_h)
     return close(fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
+static int px_rename_at(void *ctx, dwi_fd from_h, const char *from, dwi_fd to_h, const char *to)
 {
-    int dirfd = (int)dirfd_h;
+    int from_dirfd = (int)from_h, to_dirfd = (int)to_h;
     (void)ctx;
 #ifdef HAVE_RENAMEAT2
-    if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+    if (renameat2(from_dirfd, from, to_dirfd, to, RENAME_NOREPLACE) == 0)
         return 0;
     /* EINVAL/ENOSYS/ENOTSUP: the file system (or kernel) has no RENAME_NOREPLACE; use link + unlink. */
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
@@ -182,7 +189,7 @@ static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, cons
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
      * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
-    if (linkat(dirfd, from, dirfd, to, 0) < 0) {
+    if (linkat(from_dirfd, from, to_dirfd, to, 0) < 0) {
         /* No hard links either (an SMB share through smbnetfs says EPERM): the caller picks the
          * unique-name strategy. */
         if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK)
@@ -192,8 +199,16 @@ static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, cons
     /* The message is published once the link exists. If the temporary name cannot be removed it is only
      * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
      * failure now would leave a published message that the caller believes was not delivered. */
-    (void)unlinkat(dirfd, from, 0);
+    (void)unlinkat(from_dirfd, from, 0);
     return 1;
+}
+
+/* The seam's rename_at: 0 on success whichever primitive published (pickup needs no more). */
+static int px_rename_at_op(void *ctx, dwi_fd from_h, const char *from, dwi_fd to_h, const char *to)
+{
+    int from_dirfd = (int)from_h, to_dirfd = (int)to_h;
+    int rc = px_rename_at(ctx, from_dirfd, from, to_dirfd, to);
+    return rc > 0 ? 0 : rc;
 }
 
 static int px_rename_unique(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
@@ -206,6 +221,12 @@ static int px_rename_unique(void *ctx, dwi_fd dirfd_h, const char *from, const c
     if (errno != ENOENT)
         return NEG_ERRNO();
     return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
+{
+    int dirfd = (int)dirfd_h;
+    return px_rename_at(ctx, dirfd, from, dirfd, to);
 }
 
 static int px_unlink(void *ctx, dwi_fd dirfd_h, const char *name)
@@ -506,11 +527,95 @@ static int px_hostname(void *ctx, char *buf, size_t size)
     return 0;
 }
 
+static int px_open_read(void *ctx, dwi_fd dirfd_h, const char *name)
+{
+    int dirfd = (int)dirfd_h;
+    (void)ctx;
+    return open_beneath(dirfd, name, O_RDONLY, 0);
+}
+
+static int px_open_subdir(void *ctx, dwi_fd dirfd_h, const char *name)
+{
+    int dirfd = (int)dirfd_h;
+    (void)ctx;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    int e = NEG_ERRNO();
+    struct stat sb;
+    if (e == -ENOTDIR && fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+        return -ELOOP;
+    return e;
+}
+
+static int px_mkdir_at(void *ctx, dwi_fd dirfd_h, const char *name, unsigned mode)
+{
+    int dirfd = (int)dirfd_h;
+    (void)ctx;
+    return mkdirat(dirfd, name, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
+}
+
+static int px_process_alive(void *ctx, long pid)
+{
+    (void)ctx;
+    if (pid <= 0)
+        return -EINVAL;
+    if (kill((pid_t)pid, 0) == 0)
+        return 1;
+    /* EPERM: it exists but belongs to someone else. */
+    return errno == ESRCH ? 0 : errno == EPERM ? 1 : NEG_ERRNO();
+}
+
+#ifdef __linux__
+/* inotify on the directory itself: the events that can make a message ready (a rename into it, a writer
+ * closing a file, a file changing) and those that can make a claim or quarantine folder matter. */
+static int px_watch_open(void *ctx, dwi_fd dirfd_h, const char *path)
+{
+    int dirfd = (int)dirfd_h;
+    (void)ctx;
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0)
+        return NEG_ERRNO();
+    const uint32_t mask = IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
+                          IN_MOVE_SELF;
+    /* Watch the directory we hold open (not whatever the path names now); the path is the fallback. */
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", dirfd);
+    if (inotify_add_watch(fd, self, mask) < 0 && (!path || inotify_add_watch(fd, path, mask | IN_DONT_FOLLOW) < 0)) {
+        int e = NEG_ERRNO();
+        close(fd);
+        return e;
+    }
+    return fd;
+}
+
+static int px_watch_wait(void *ctx, int watch, unsigned timeout_ms)
+{
+    (void)ctx;
+    struct pollfd pfd = {watch, POLLIN, 0};
+    int n = poll(&pfd, 1, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+    if (n < 0)
+        return errno == EINTR ? 0 : NEG_ERRNO();
+    if (n == 0)
+        return 0;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (read(watch, buf, sizeof buf) > 0) {
+    }
+    return 1;
+}
+
+static void px_watch_close(void *ctx, int watch)
+{
+    (void)ctx;
+    close(watch);
+}
+#endif
+
 const dwi_ops dwi_posix_ops = {
     .open_dir = px_open_dir,
     .create = px_create,
     .open_rw = px_open_rw,
-    .open_read = px_open_read,
+    .open_path_read = px_open_path_read,
     .write = px_write,
     .read = px_read,
     .pread = px_pread,
@@ -538,4 +643,14 @@ const dwi_ops dwi_posix_ops = {
     .random = px_random,
     .pid = px_pid,
     .hostname = px_hostname,
+    .open_read = px_open_read,
+    .open_subdir = px_open_subdir,
+    .mkdir_at = px_mkdir_at,
+    .rename_at = px_rename_at_op,
+    .process_alive = px_process_alive,
+#ifdef __linux__
+    .watch_open = px_watch_open,
+    .watch_wait = px_watch_wait,
+    .watch_close = px_watch_close,
+#endif
 };

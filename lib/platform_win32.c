@@ -244,7 +244,7 @@ static dwi_fd w_open_rw(void *ctx, dwi_fd dirfd, const char *name, unsigned mode
     return (dwi_fd)h;
 }
 
-static dwi_fd w_open_read(void *ctx, const char *path)
+static dwi_fd w_open_path_read(void *ctx, const char *path)
 {
     (void)ctx;
     wchar_t *w;
@@ -696,7 +696,7 @@ const dwi_ops dwi_win32_ops = {
     .open_dir = w_open_dir,
     .create = w_create,
     .open_rw = w_open_rw,
-    .open_read = w_open_read,
+    .open_path_read = w_open_path_read,
     .write = w_write,
     .read = w_read,
     .pread = w_pread,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DropDirectoryQuota as text: parsing what Exchange and its cmdlets write, and printing it the way
  * Get-ForeignConnector does.

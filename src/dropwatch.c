@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch: command-line front end of libdropwatch. Global options, sub-command dispatch, messages and
  * the final check that stdout was really written. See dropwatch(1). */
 #include <config.h>
@@ -28,6 +29,7 @@ static const char usage_text[] =
     "  alert      format an Event 8004 record from given fields\n"
     "  demo       the whole story against a temporary demo drop root\n"
     "  eventlog   install or uninstall the Windows Event Log source (Windows only)\n"
+    "  pickup     the gateway's side: run a command per ready message, ack or release it\n"
     "\n"
     "Global options (also accepted after the command):\n"
     "  -f, --format FMT   output format of records: text (default), xml, json, syslog;\n"
@@ -175,13 +177,11 @@ int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
     return cli_usage_error(ctx, "unknown option '-%c'", optopt);
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(cli_ctx *, int, char **);
-} commands[] = {
+static const cli_command commands[] = {
     {"resolve", cmd_resolve}, {"validate", cmd_validate}, {"deliver", cmd_deliver}, {"check", cmd_check},
     {"watch", cmd_watch},     {"sweep", cmd_sweep},       {"alert", cmd_alert},     {"demo", cmd_demo},
     {"eventlog", cmd_eventlog},
+    {"pickup", cmd_pickup},
 };
 
 /* Like gnulib's close_stdout: a full disk or closed pipe on stdout must not end in a silent success. */
@@ -249,6 +249,9 @@ int main(int argc, char **argv)
         }
         return cli_usage_error(&ctx, "unknown command '%s'", argv[optind + 1]);
     }
+    if (strcmp(name, "completion") == 0) /* hidden: shell completion generated from the option tables */
+        return finish_stdout(cli_completion(&ctx, argc - optind, argv + optind, commands,
+                                            sizeof commands / sizeof commands[0]));
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(commands[i].name, name) == 0) {
             ctx.cmd = commands[i].name;

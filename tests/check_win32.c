@@ -15,6 +15,7 @@
 #include <windows.h>
 
 #include "dropwatch.h"
+#include "dropwatch/testing.h"
 #include "../lib/guard_internal.h"
 
 #define W_PATH_NOT_FOUND 3u
@@ -223,7 +224,7 @@ END_TEST
 
 START_TEST(test_health_and_sweep)
 {
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     dw_io_error e;
     ck_assert_int_eq(dw_drop_health(dir, NULL, 60, &h, &e), DW_OK);
     ck_assert(h.exists && h.is_directory && h.writable);
@@ -345,7 +346,7 @@ START_TEST(test_path_not_found)
     ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
     ck_assert_int_eq(e.op, DW_OP_OPEN_DIR);
     ck_assert_str_eq(e.path, p);
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     ck_assert_int_eq(dw_drop_health(p, NULL, 60, &h, &e), DW_E_IO);
     ck_assert_int_eq(h.exists, 0);
     /* a file where the directory should be: ERROR_DIRECTORY */
@@ -544,15 +545,16 @@ START_TEST(test_injection_at_every_step)
 {
     dw_drop_options o;
     dw_drop_options_init(&o);
-    o.inject_op = inject_cases[_i].op;
-    o.inject_errno = inject_cases[_i].err;
-    o.inject_count = 1;
+    dw_fault f = DW_FAULT_INIT;
+    f.op = inject_cases[_i].op;
+    f.sys_errno = inject_cases[_i].err;
+    f.count = 1;
     o.retry_max = 0;
-    if (o.inject_op == DW_OP_QUOTA || o.inject_op == DW_OP_LOCK)
+    if (f.op == DW_OP_QUOTA || f.op == DW_OP_LOCK)
         o.quota_bytes = 1 << 20;
     dw_drop *d = NULL;
     dw_io_error e;
-    dw_status st = dw_drop_open(&d, dir, &o, &e);
+    dw_status st = dw_testing_drop_open(&d, dir, &o, &f, &e);
     if (st == DW_OK)
         st = dw_drop_write(d, "message", 7, NULL, NULL, 0, NULL, &e);
     ck_assert_int_eq(st, DW_E_IO);

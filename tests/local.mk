@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Check suites mirror lib/: tests/check_<concern>.c tests lib/<concern>.c. Each area adds its own
 # fragment (tests/<area>.mk) below.
 TESTS_CHECK_LDADD = $(top_builddir)/lib/libdropwatch_core.la @CHECK_LIBS@
@@ -17,3 +18,6 @@ include tests/reliability.mk
 include tests/monitoring.mk
 include tests/outside.mk
 include tests/win32.mk
+include tests/threads.mk
+include tests/abi.mk
+include tests/pickup.mk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch_csharp.i - SWIG interface for the C# binding of libdropwatch.
  *
@@ -41,6 +42,17 @@
 #include <string.h>
 #include <unistd.h>
 #include <dropwatch.h>
+#include <dropwatch/testing.h>
+
+/* The test-only fault (dropwatch/testing.h) from plain values; op DW_OP_NONE = no fault. */
+static dw_fault dwcs_fault(int op, int sys_errno, unsigned int count, unsigned int short_write) {
+    dw_fault f = DW_FAULT_INIT;
+    f.op = (dw_op)op;
+    f.sys_errno = sys_errno;
+    f.count = count;
+    f.short_write = short_write;
+    return f;
+}
 
 /* An alert record assembled from plain values; the strings are borrowed for the call only. */
 static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *drop_path, const char *root,
@@ -94,6 +106,8 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_drop_sweep;
 %ignore dw_drop_usage;
 %ignore dw_drop_health;
+%ignore dw_testing_drop_open;
+%ignore dw_testing_drop_health;
 %ignore dw_envelope_new;
 %ignore dw_envelope_format;
 %ignore dw_quota_parse;
@@ -234,15 +248,18 @@ static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const
     return st;
 }
 
-/* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them). */
+/* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them), and
+ * the test-only fault injection as plain values (DropOptions.Inject*). */
 static dw_drop *dwcs_drop_open(const char *path, const dw_drop_options *opts, const char *name_prefix,
-                               const char *machine_name, dw_io_error *err, int *out_status) {
+                               const char *machine_name, int fault_op, int fault_errno, unsigned int fault_count,
+                               unsigned int fault_short_write, dw_io_error *err, int *out_status) {
     dw_drop_options o;
     dw_drop *drop = NULL;
     if (opts != NULL) o = *opts; else dw_drop_options_init(&o);
     o.name_prefix = name_prefix;
     o.machine_name = machine_name;
-    *out_status = (int)dw_drop_open(&drop, path, &o, err);
+    dw_fault f = dwcs_fault(fault_op, fault_errno, fault_count, fault_short_write);
+    *out_status = (int)dw_testing_drop_open(&drop, path, &o, &f, err);
     return drop;
 }
 
@@ -362,9 +379,12 @@ static dw_status dwcs_drop_usage(dw_drop *drop, unsigned long long *out_u64, uns
     return st;
 }
 
-static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, unsigned int stale_age_seconds,
-                                  dw_health *out, dw_io_error *err) {
-    return dw_drop_health(path, opts, stale_age_seconds, out, err);
+static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, int fault_op, int fault_errno,
+                                  unsigned int fault_count, unsigned int fault_short_write,
+                                  unsigned int stale_age_seconds, dw_health *out, dw_io_error *err) {
+    dw_fault f = dwcs_fault(fault_op, fault_errno, fault_count, fault_short_write);
+    if (out != NULL) out->version = DW_HEALTH_VERSION;
+    return dw_testing_drop_health(path, opts, &f, stale_age_seconds, out, err);
 }
 
 static dw_envelope *dwcs_envelope_new(int *out_status) {
@@ -426,5 +446,112 @@ static unsigned int dwcs_alert_event_id(int event_mode, const dw_io_error *err) 
     a.event_mode = (dw_event_mode)event_mode;
     if (err != NULL) a.error = *err;
     return dw_alert_event_id(&a);
+}
+%}
+
+/* ---- pickup (dropwatch/pickup.h): plain-value helpers for DropWatch/Pickup.cs ------------------------- */
+%ignore dw_pickup_options;
+%ignore dw_pickup_options_init;
+%ignore dw_pickup_open;
+%ignore dw_pickup_scan;
+%ignore dw_pickup_stats;
+%ignore dw_pickup_ready_name;
+%ignore dw_pickup_claim;
+%ignore dw_pickup_next;
+%ignore dw_pickup_msg_name;
+%ignore dw_pickup_msg_sender;
+%ignore dw_pickup_msg_recipient;
+%ignore dw_pickup_msg_read;
+%ignore dw_pickup_quarantine;
+%ignore dw_pickup_quarantined;
+%ignore dw_pickup_quarantine_alert;
+%ignore dw_pickup_reason_name;
+
+%include <dropwatch/pickup.h>
+
+%inline %{
+static dw_status dwcs_copy_text(const char *s, unsigned char *out_buf, unsigned long long size,
+                                unsigned long long *needed) {
+    size_t n = s ? strlen(s) + 1 : 0;
+    *needed = n;
+    if (!s) return DW_OK; /* absent: needed 0 */
+    if (size < n || out_buf == NULL) return DW_E_BUFFER;
+    memcpy(out_buf, s, n);
+    return DW_OK;
+}
+
+static dw_pickup *dwcs_pickup_open(const char *path, unsigned int settle_ms, unsigned int incomplete_after,
+                                   unsigned int claim_ttl, const char *archive_dir, int durable,
+                                   int require_envelope, dw_io_error *err, int *out_status) {
+    dw_pickup_options o;
+    dw_pickup *p = NULL;
+    dw_pickup_options_init(&o);
+    o.settle_ms = settle_ms;
+    o.incomplete_after_seconds = incomplete_after;
+    o.claim_ttl_seconds = claim_ttl;
+    if (archive_dir != NULL) {
+        o.ack_mode = DW_PICKUP_ARCHIVE;
+        o.archive_dir = archive_dir[0] ? archive_dir : NULL;
+    }
+    o.durable = durable;
+    o.require_envelope = require_envelope;
+    *out_status = (int)dw_pickup_open(&p, path, &o, err);
+    return p;
+}
+
+static dw_pickup_msg *dwcs_pickup_next(dw_pickup *p, dw_io_error *err, int *out_status) {
+    dw_pickup_msg *m = NULL;
+    *out_status = (int)dw_pickup_next(p, &m, err);
+    return m;
+}
+
+static dw_pickup_msg *dwcs_pickup_claim(dw_pickup *p, const char *name, dw_io_error *err, int *out_status) {
+    dw_pickup_msg *m = NULL;
+    *out_status = (int)dw_pickup_claim(p, name, &m, err);
+    return m;
+}
+
+/* The message's name (which 0), or an address (which 1) / its parameters (which 2) of the sender
+ * (index -1) or of recipient `index`. needed 0: absent. */
+static dw_status dwcs_pickup_msg_text(const dw_pickup_msg *m, int which, long long index, unsigned char *out_buf,
+                                      unsigned long long size, unsigned long long *needed) {
+    const char *params = NULL, *a;
+    if (m == NULL) return DW_E_INVAL;
+    if (which == 0) return dwcs_copy_text(dw_pickup_msg_name(m), out_buf, size, needed);
+    a = index < 0 ? dw_pickup_msg_sender(m, &params) : dw_pickup_msg_recipient(m, (size_t)index, &params);
+    return dwcs_copy_text(which == 1 ? a : params, out_buf, size, needed);
+}
+
+static dw_status dwcs_pickup_msg_read(dw_pickup_msg *m, unsigned char *out_buf, unsigned long long size,
+                                      unsigned long long *out_u64, dw_io_error *err) {
+    size_t got = 0;
+    dw_status st = dw_pickup_msg_read(m, out_buf, (size_t)size, &got, err);
+    *out_u64 = got;
+    return st;
+}
+
+/* Quarantined file i of the last next()/scan(): its name (which 0), moved_to (1), text (2), reason (3),
+ * or its alert record in format `which - 10`. needed 0 past the end. */
+static dw_status dwcs_pickup_quarantined_text(const dw_pickup *p, unsigned long long i, int which,
+                                              unsigned char *out_buf, unsigned long long size,
+                                              unsigned long long *needed) {
+    const dw_pickup_quarantine *q = dw_pickup_quarantined(p, (size_t)i);
+    if (q == NULL) {
+        *needed = 0;
+        return DW_OK;
+    }
+    if (which == 0) return dwcs_copy_text(q->name, out_buf, size, needed);
+    if (which == 1) return dwcs_copy_text(q->moved_to, out_buf, size, needed);
+    if (which == 2) return dwcs_copy_text(q->text, out_buf, size, needed);
+    if (which == 3) return dwcs_copy_text(dw_pickup_reason_name(q->reason), out_buf, size, needed);
+    {
+        dw_alert a;
+        size_t n = 0;
+        dw_status st = dw_pickup_quarantine_alert(p, q, &a);
+        if (st != DW_OK) return st;
+        st = dw_alert_format(&a, (dw_format)(which - 10), (char *)out_buf, (size_t)size, &n);
+        *needed = n;
+        return st;
+    }
 }
 %}

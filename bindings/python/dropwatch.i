@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch.i - SWIG interface of the Python binding (low-level module dropwatch._native).
  *
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dropwatch.h>
+#include <dropwatch/testing.h>
 %}
 
 %include <stdint.i>
@@ -185,6 +187,8 @@ DWPY_HANDLE_OUT(dw_envelope)
 %ignore dw_drop_write_fd;
 %ignore dw_drop_write_batch;
 %ignore dw_drop_health;
+%ignore dw_testing_drop_open;
+%ignore dw_testing_drop_health;
 %ignore dw_envelope_format;
 %ignore dw_quota_format;
 %ignore dw_alert_format;
@@ -215,6 +219,7 @@ DWPY_HANDLE_OUT(dw_envelope)
 %include <dropwatch/classify.h>
 %include <dropwatch/guard.h>
 %include <dropwatch/alert.h>
+%include <dropwatch/testing.h>
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
@@ -287,8 +292,10 @@ static void dwpy_io_error_set_detail(dw_io_error *err, const char *detail)
         snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 }
 
+/* fault: the test-only fault injection (dropwatch/testing.h), NULL in normal use. */
 static dw_status dwpy_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts,
-                                const char *name_prefix, const char *machine_name, dw_io_error *err)
+                                const char *name_prefix, const char *machine_name, const dw_fault *fault,
+                                dw_io_error *err)
 {
     dw_drop_options o;
     if (opts)
@@ -297,7 +304,7 @@ static dw_status dwpy_drop_open(dw_drop **out, const char *path, const dw_drop_o
         dw_drop_options_init(&o);
     o.name_prefix = name_prefix;
     o.machine_name = machine_name;
-    return dw_drop_open(out, path, &o, err);
+    return dw_testing_drop_open(out, path, &o, fault, err);
 }
 
 static dw_status dwpy_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
@@ -389,10 +396,12 @@ static dw_status dwpy_drop_write_batch(dw_drop *drop, const void *const *bufs, c
     return st;
 }
 
-static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
-                                  dw_health *out, dw_io_error *err)
+static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                                  unsigned stale_age_seconds, dw_health *out, dw_io_error *err)
 {
-    return dw_drop_health(path, opts, stale_age_seconds, out, err);
+    if (out)
+        out->version = DW_HEALTH_VERSION; /* the layout this module was compiled with */
+    return dw_testing_drop_health(path, opts, fault, stale_age_seconds, out, err);
 }
 
 static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWPY_BYTES,
@@ -435,6 +444,112 @@ static dw_status dwpy_alert_format(const dw_alert *alert, int format, const char
     st = dw_alert_format_alloc(&a, (dw_format)format, &s, DWPY_LEN);
     if (s) {
         /* Re-own with malloc/free so the typemap can release it uniformly. */
+        char *copy = (char *)malloc(*DWPY_LEN + 1);
+        if (copy)
+            memcpy(copy, s, *DWPY_LEN + 1);
+        dw_free(s);
+        if (!copy)
+            return DW_E_NOMEM;
+        *DWPY_BYTES = copy;
+    }
+    return st;
+}
+%}
+
+/* ---- pickup (dropwatch/pickup.h): taking messages out of a drop directory ----------------------------- */
+
+%thread dwpy_pickup_open;
+%thread dw_pickup_close;
+%thread dw_pickup_scan;
+%thread dwpy_pickup_next;
+%thread dwpy_pickup_claim;
+%thread dw_pickup_wait;
+%thread dwpy_pickup_read;
+%thread dw_pickup_ack;
+%thread dw_pickup_release;
+
+DWPY_HANDLE_OUT(dw_pickup)
+DWPY_HANDLE_OUT(dw_pickup_msg)
+
+%ignore dw_pickup_open;
+%ignore dw_pickup_next;
+%ignore dw_pickup_claim;
+%ignore dw_pickup_msg_read;
+%ignore dw_pickup_msg_sender;
+%ignore dw_pickup_msg_recipient;
+%ignore dw_pickup_quarantine_alert;
+%ignore dw_pickup_options::archive_dir;
+%immutable dw_pickup_quarantine::name;
+%immutable dw_pickup_quarantine::moved_to;
+%immutable dw_pickup_quarantine::text;
+
+%include <dropwatch/pickup.h>
+
+%apply char **DWPY_STR { char **addr_out, char **params_out };
+
+%inline %{
+static dw_status dwpy_pickup_open(dw_pickup **out, const char *path, const dw_pickup_options *opts,
+                                  const char *archive_dir, dw_io_error *err)
+{
+    dw_pickup_options o;
+    if (opts)
+        o = *opts;
+    else
+        dw_pickup_options_init(&o);
+    o.archive_dir = archive_dir;
+    return dw_pickup_open(out, path, &o, err);
+}
+
+static dw_status dwpy_pickup_next(dw_pickup *p, dw_pickup_msg **out, dw_io_error *err)
+{
+    return dw_pickup_next(p, out, err);
+}
+
+static dw_status dwpy_pickup_claim(dw_pickup *p, const char *name, dw_pickup_msg **out, dw_io_error *err)
+{
+    return dw_pickup_claim(p, name, out, err);
+}
+
+/* Up to `size` bytes of the MIME part (b"" at the end). */
+static dw_status dwpy_pickup_read(dw_pickup_msg *msg, size_t size, char **DWPY_BYTES, size_t *DWPY_LEN,
+                                  dw_io_error *err)
+{
+    char *buf = (char *)malloc(size ? size : 1);
+    dw_status st;
+    if (!buf)
+        return DW_E_NOMEM;
+    st = dw_pickup_msg_read(msg, buf, size, DWPY_LEN, err);
+    *DWPY_BYTES = buf;
+    return st;
+}
+
+/* Address and parameters of the sender (index -1) or of recipient `index`; (None, None) past the end. */
+static dw_status dwpy_pickup_addr(const dw_pickup_msg *msg, long index, char **addr_out, char **params_out)
+{
+    const char *params = NULL, *a;
+    if (!msg)
+        return DW_E_INVAL;
+    a = index < 0 ? dw_pickup_msg_sender(msg, &params) : dw_pickup_msg_recipient(msg, (size_t)index, &params);
+    if (a && !(*addr_out = strdup(a)))
+        return DW_E_NOMEM;
+    if (params && !(*params_out = strdup(params)))
+        return DW_E_NOMEM;
+    return DW_OK;
+}
+
+/* The alert record of a quarantined file, formatted. */
+static dw_status dwpy_pickup_quarantine_alert(const dw_pickup *p, const dw_pickup_quarantine *q, int format,
+                                              int event_mode, char **DWPY_BYTES, size_t *DWPY_LEN)
+{
+    dw_alert a;
+    dw_status st;
+    char *s = NULL;
+    st = dw_pickup_quarantine_alert(p, q, &a);
+    if (st != DW_OK)
+        return st;
+    a.event_mode = (dw_event_mode)event_mode;
+    st = dw_alert_format_alloc(&a, (dw_format)format, &s, DWPY_LEN);
+    if (s) {
         char *copy = (char *)malloc(*DWPY_LEN + 1);
         if (copy)
             memcpy(copy, s, *DWPY_LEN + 1);

@@ -1,7 +1,8 @@
+# SPDX-License-Identifier: MIT
 # The module itself: manifest, exports, conventions and help.
 BeforeAll {
     Import-Module $env:DW_MODULE -Force
-    $script:expected = @('Format-DropAlert', 'Get-DropIOClass', 'Remove-DropStaleFile', 'Resolve-DropPath',
+    $script:expected = @('Format-DropAlert', 'Get-DropIOClass', 'Receive-DropMessage', 'Remove-DropStaleFile', 'Resolve-DropPath',
                          'Test-DropDirectory', 'Test-DropHealth', 'Write-DropMessage')
 }
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # DropWatch.psm1 - PowerShell functions over libdropwatch's .NET binding (DropWatch.dll, loaded by the
 # manifest's RequiredAssemblies). Failures become ErrorRecords: per-item ones through $PSCmdlet.WriteError
 # (so -ErrorAction applies), set-up ones through $PSCmdlet.ThrowTerminatingError.
@@ -730,5 +731,140 @@ function Remove-DropStaleFile {
     }
 }
 
+# ---- Receive-DropMessage -----------------------------------------------------------------------------------
+
+function Receive-DropMessage {
+    <#
+    .SYNOPSIS
+    Takes the ready messages out of a drop directory and emits one object per message.
+
+    .DESCRIPTION
+    The gateway's side of a drop directory. Each ready message (oldest first) is claimed atomically (two
+    pickers never get the same one), emitted as an object with its envelope and MIME content, and
+    acknowledged (deleted, or moved to -ArchiveDirectory) once the rest of the pipeline has processed the
+    object without a terminating error. When the pipeline fails or is stopped, the message is put back.
+    Files Exchange left incomplete are quarantined in .dwpickup/quarantine and reported as warnings.
+
+    .PARAMETER Path
+    The drop directory.
+
+    .PARAMETER Follow
+    Keep waiting for new messages (inotify on Linux) until the pipeline is stopped (Ctrl+C).
+
+    .PARAMETER First
+    Stop after this many messages.
+
+    .PARAMETER ArchiveDirectory
+    Move acknowledged messages into this subdirectory of the drop directory instead of deleting them.
+
+    .PARAMETER NoAcknowledge
+    Put every message back after emitting it (a dry run that leaves the directory as it was).
+
+    .PARAMETER SettleMilliseconds
+    Age before a file whose length cannot be verified (no envelope) counts as ready (default 2000).
+
+    .PARAMETER IncompleteAfterSeconds
+    Age after which a short or malformed file is quarantined (default 300).
+
+    .OUTPUTS
+    DropWatch.DropMessage objects: Name, Sender, SenderParameters, Recipients, Mime (bytes), Body (the MIME
+    text, UTF-8), MimeSize, Redelivered (True when possibly handed on before by a crashed picker), DropPath.
+
+    .EXAMPLE
+    Receive-DropMessage /var/spool/exchange/Fax | ForEach-Object { Send-Fax -To $_.Recipients -Body $_.Body }
+
+    .EXAMPLE
+    Receive-DropMessage /srv/drop -First 10 -NoAcknowledge | Select-Object Name, Sender, MimeSize
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('FullName', 'DropPath')]
+        [string] $Path,
+
+        [switch] $Follow,
+
+        [ValidateRange(1, [int]::MaxValue)]
+        [int] $First = [int]::MaxValue,
+
+        [string] $ArchiveDirectory,
+
+        [switch] $NoAcknowledge,
+
+        [uint32] $SettleMilliseconds = 2000,
+
+        [uint32] $IncompleteAfterSeconds = 300
+    )
+    process {
+        $o = [DropWatch.PickupOptions]::new()
+        $o.SettleMilliseconds = $SettleMilliseconds
+        $o.IncompleteAfterSeconds = $IncompleteAfterSeconds
+        if ($ArchiveDirectory) { $o.ArchiveDirectory = $ArchiveDirectory }
+        $pickup = $null
+        $failure = $null
+        if (-not [DropWatch.Pickup]::TryOpen($Path, $o, [ref]$pickup, [ref]$failure)) {
+            $PSCmdlet.WriteError((New-DropErrorRecord $failure $Path 'Receive-DropMessage'))
+            return
+        }
+        $done = 0
+        $reported = 0
+        # Without acknowledgement every message comes straight back: stop at the first one seen twice.
+        $seen = [System.Collections.Generic.HashSet[string]]::new()
+        try {
+            while ($done -lt $First) {
+                $msg = $null
+                $ok = $pickup.TryNext([ref]$msg, [ref]$failure)
+                while ($reported -lt $pickup.Quarantined.Count) {
+                    $q = $pickup.Quarantined[$reported]
+                    Write-Warning "Quarantined $($q.Name): $($q.Text)"
+                    $reported++
+                }
+                if (-not $ok) {
+                    $PSCmdlet.WriteError((New-DropErrorRecord $failure $Path 'Receive-DropMessage'))
+                    break
+                }
+                if ($null -eq $msg) {
+                    if (-not $Follow) { break }
+                    $pickup.Wait([TimeSpan]::FromSeconds(1))
+                    continue
+                }
+                if ($NoAcknowledge -and -not $seen.Add($msg.Name)) {
+                    $null = $msg.TryRelease([ref]$failure)
+                    break
+                }
+                $decided = $false
+                try {
+                    $mime = $msg.ReadAll()
+                    $PSCmdlet.WriteObject([pscustomobject]@{
+                            PSTypeName       = 'DropWatch.DropMessage'
+                            Name             = $msg.Name
+                            Sender           = $msg.Sender
+                            SenderParameters = $msg.SenderParameters
+                            Recipients       = $msg.Recipients
+                            Mime             = $mime
+                            Body             = [System.Text.Encoding]::UTF8.GetString($mime)
+                            MimeSize         = $msg.MimeSize
+                            Redelivered      = $msg.Redelivered
+                            DropPath         = $pickup.Path
+                        })
+                    # The downstream commands processed the object: hand-on done.
+                    if ($NoAcknowledge) { $ok = $msg.TryRelease([ref]$failure) } else { $ok = $msg.TryAck([ref]$failure) }
+                    $decided = $true
+                    if (-not $ok) { $PSCmdlet.WriteError((New-DropErrorRecord $failure $msg.Name 'Receive-DropMessage')) }
+                    $done++
+                }
+                finally {
+                    # A terminating error downstream, or Ctrl+C: the message goes back.
+                    if (-not $decided -and -not $msg.Done) { $null = $msg.TryRelease([ref]$failure) }
+                }
+            }
+        }
+        finally {
+            $pickup.Dispose()
+        }
+    }
+}
+
 Export-ModuleMember -Function Resolve-DropPath, Test-DropDirectory, Write-DropMessage, Format-DropAlert,
-    Get-DropIOClass, Test-DropHealth, Remove-DropStaleFile
+    Get-DropIOClass, Test-DropHealth, Remove-DropStaleFile, Receive-DropMessage

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """libdropwatch for Python: guarded writes into Exchange Foreign-connector drop directories.
 
 Resolve and validate a connector's drop directory, write message files into it so that each lands
@@ -15,6 +16,8 @@ Paths
 Writing
     Drop (write, message, sweep_stale, usage, health), Message, Envelope, FaultInjection,
     create_drop_directory, drop_health, parse_quota, format_quota
+Picking up (the gateway's side)
+    Pickup (iterate, next, claim, scan, wait), PickupMessage (read, ack, release), Quarantined
 Errors and alerts
     classify_errno, classify_win32, format_alert, alert_event, and the exceptions below
 Exceptions
@@ -67,6 +70,7 @@ from ._errors import (
     TransientIOError,
     UnsupportedError,
 )
+from ._pickup import Pickup, PickupMessage, PickupStats, Quarantined
 from ._paths import (
     ExplainWarning,
     Explanation,
@@ -108,6 +112,10 @@ __all__ = [
     "Message",
     "NameCheck",
     "PhysicalDiskError",
+    "Pickup",
+    "PickupMessage",
+    "PickupStats",
+    "Quarantined",
     "QuotaParseError",
     "RemoteIOError",
     "TransientIOError",

@@ -1,0 +1,404 @@
+/* dropwatch pickup: the gateway's loop. Claims each ready message of a drop directory, runs a command
+ * with the envelope in environment variables and the MIME message on standard input, acknowledges the
+ * message when the command exits 0 and releases it otherwise. Quarantined files print alert records. */
+#include <config.h>
+
+#ifdef _WIN32
+/* The command runner (fork, exec, wait, signals) is POSIX; the Windows port (CreateProcess) is not written
+ * yet. The library's pickup API itself builds for Windows. */
+#include "cli.h"
+
+int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_err(ctx, "pickup is not available on Windows yet");
+    return EX_UNAVAILABLE;
+}
+#else
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "Usage: dropwatch pickup [OPTIONS] DROPDIR [--] COMMAND [ARG...]\n"
+    "       dropwatch pickup [OPTIONS] (--drop-dir NAME [--root ROOT] | --config FILE --connector NAME)\n"
+    "                        [--] COMMAND [ARG...]\n"
+    "\n"
+    "Take the ready messages out of DROPDIR, oldest first, one at a time: claim the message (two pickers\n"
+    "never get the same one), run COMMAND with the MIME message (without the injected X-headers) on its\n"
+    "standard input and the envelope in its environment, then acknowledge it (delete, or --archive) when\n"
+    "COMMAND exits 0, or put it back when it fails. Files Exchange left incomplete are quarantined in\n"
+    "DROPDIR/.dwpickup/quarantine and reported as Event 8004 alert records on stdout.\n"
+    "\n"
+    "Environment of COMMAND:\n"
+    "  DW_FILE                  the message's file name      DW_DROP_DIR   DROPDIR\n"
+    "  DW_SENDER, DW_SENDER_PARAMS  X-Sender address and MAIL FROM parameters (unset without envelope)\n"
+    "  DW_RECIPIENT_COUNT       number of X-Receiver lines\n"
+    "  DW_RECIPIENT_<i>, DW_RECIPIENT_PARAMS_<i>  the i-th recipient (1-based) and its parameters\n"
+    "  DW_RECIPIENTS            all recipient addresses, separated by newlines\n"
+    "  DW_MIME_SIZE             bytes on standard input     DW_REDELIVERED 1 when possibly a duplicate\n"
+    "\n"
+    "  --follow                 keep watching (inotify) for new messages; stop on SIGINT/SIGTERM; a\n"
+    "                           released message is retried after 1, 2, 4 ... 32 s\n"
+    "  --max N                  stop after N messages (0 = no limit)\n"
+    "  --archive DIR            acknowledge by moving into DROPDIR/DIR instead of deleting\n"
+    "  --settle-ms N            age before a file without a verifiable length is ready (default 2000)\n"
+    "  --incomplete-after SEC   age after which a short file is quarantined (default 300)\n"
+    "  --claim-ttl SEC          age after which another picker's claim is taken over (default 600)\n"
+    "  --require-envelope       quarantine files without an X-Sender envelope\n"
+    "  --no-fsync               do not fsync the directories after ack/release\n"
+    "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
+    "  --style STYLE            the connector whose drop directory to empty, as for 'dropwatch resolve'\n"
+    "  -f, --format FMT         alert record format: text (default), xml, json, syslog\n"
+    "\n"
+    "Exit status: 0 every message acknowledged; 75 when COMMAND failed for some (they were released);\n"
+    "65 when files were quarantined; 74/77/78 for an I/O failure of the drop directory; 64 usage.\n";
+
+enum {
+    OPT_FOLLOW = OPT_FIRST_COMMAND_OPTION, OPT_MAX, OPT_ARCHIVE, OPT_SETTLE, OPT_INCOMPLETE, OPT_TTL,
+    OPT_REQUIRE_ENV, OPT_NO_FSYNC
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void set_env_u64(const char *name, uint64_t v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    setenv(name, buf, 1);
+}
+
+/* In the child: the envelope into the environment. */
+static void export_envelope(dw_pickup_msg *m, const char *dropdir)
+{
+    dw_pickup_info info;
+    dw_pickup_msg_info(m, &info);
+    setenv("DW_FILE", dw_pickup_msg_name(m), 1);
+    setenv("DW_DROP_DIR", dropdir, 1);
+    const char *params;
+    const char *s = dw_pickup_msg_sender(m, &params);
+    if (s) {
+        setenv("DW_SENDER", s, 1);
+        setenv("DW_SENDER_PARAMS", params ? params : "", 1);
+    }
+    size_t n = dw_pickup_msg_recipient_count(m);
+    set_env_u64("DW_RECIPIENT_COUNT", n);
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(dw_pickup_msg_recipient(m, i, NULL)) + 1;
+    char *all = cli_xmalloc(total);
+    all[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char name[48];
+        const char *r = dw_pickup_msg_recipient(m, i, &params);
+        snprintf(name, sizeof name, "DW_RECIPIENT_%zu", i + 1);
+        setenv(name, r, 1);
+        snprintf(name, sizeof name, "DW_RECIPIENT_PARAMS_%zu", i + 1);
+        setenv(name, params ? params : "", 1);
+        if (i)
+            strcat(all, "\n");
+        strcat(all, r);
+    }
+    setenv("DW_RECIPIENTS", all, 1);
+    free(all);
+    set_env_u64("DW_MIME_SIZE", info.mime_size);
+    setenv("DW_REDELIVERED", info.redelivered ? "1" : "0", 1);
+}
+
+/* Run the command on one message. Returns its wait status, or -1 when it could not be started. */
+static int run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir, char **argv, dw_io_error *err,
+                       int *read_failed)
+{
+    int pfd[2];
+    if (pipe(pfd) < 0) {
+        cli_err(ctx, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        cli_err(ctx, "fork: %s", strerror(errno));
+        close(pfd[0]);
+        close(pfd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(pfd[1]);
+        if (dup2(pfd[0], STDIN_FILENO) < 0)
+            _exit(126);
+        close(pfd[0]);
+        signal(SIGPIPE, SIG_DFL);
+        export_envelope(m, dropdir);
+        execvp(argv[0], argv);
+        fprintf(stderr, "dropwatch pickup: %s: %s\n", argv[0], strerror(errno));
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    close(pfd[0]);
+    char buf[65536];
+    *read_failed = 0;
+    for (;;) {
+        size_t got;
+        if (dw_pickup_msg_read(m, buf, sizeof buf, &got, err) != DW_OK) {
+            *read_failed = 1;
+            break;
+        }
+        if (!got)
+            break;
+        size_t off = 0;
+        while (off < got) {
+            ssize_t w = write(pfd[1], buf + off, got - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break; /* EPIPE: the command does not want the rest; its exit status decides */
+            off += (size_t)w;
+        }
+        if (off < got)
+            break;
+    }
+    close(pfd[1]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            cli_err(ctx, "waitpid: %s", strerror(errno));
+            return -1;
+        }
+    }
+    return status;
+}
+
+/* Alert records for the files the last dw_pickup_next() quarantined. */
+static int report_quarantine(const cli_ctx *ctx, dw_pickup *p)
+{
+    const dw_pickup_quarantine *q;
+    int any = 0;
+    for (size_t i = 0; (q = dw_pickup_quarantined(p, i)) != NULL; i++) {
+        dw_alert a;
+        char *text = NULL;
+        dw_pickup_quarantine_alert(p, q, &a);
+        a.event_mode = ctx->event_mode;
+        if (dw_alert_format_alloc(&a, ctx->format, &text, NULL) == DW_OK) {
+            fputs(text, stdout);
+            dw_free(text);
+        }
+        if (cli_summary_wanted(ctx))
+            cli_err(ctx, "quarantined %s: %s", q->name, q->text);
+        any = 1;
+    }
+    return any;
+}
+
+static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opts, int follow, uint64_t max,
+                       char **cmd);
+
+int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_GLOBAL_LONGOPTS,
+        CLI_SEL_LONGOPTS,
+        {"follow", no_argument, NULL, OPT_FOLLOW},
+        {"max", required_argument, NULL, OPT_MAX},
+        {"archive", required_argument, NULL, OPT_ARCHIVE},
+        {"settle-ms", required_argument, NULL, OPT_SETTLE},
+        {"incomplete-after", required_argument, NULL, OPT_INCOMPLETE},
+        {"claim-ttl", required_argument, NULL, OPT_TTL},
+        {"require-envelope", no_argument, NULL, OPT_REQUIRE_ENV},
+        {"no-fsync", no_argument, NULL, OPT_NO_FSYNC},
+        {NULL, 0, NULL, 0},
+    };
+    dw_pickup_options o;
+    dw_pickup_options_init(&o);
+    cli_sel sel = {0};
+    int follow = 0, rc = 0, opt;
+    uint64_t max = 0, v;
+    /* "+": options end at DROPDIR, so the command's own options are left alone. */
+    while (!rc && (opt = getopt_long(argc, argv, "+:f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &sel, opt, optarg, &rc))
+            continue;
+        switch (opt) {
+        case 'h': fputs(help, stdout); return 0;
+        case OPT_FOLLOW: follow = 1; break;
+        case OPT_MAX:
+            if (cli_parse_u64(optarg, 0, UINT64_MAX, &max) < 0)
+                return cli_usage_error(ctx, "invalid --max '%s'", optarg);
+            break;
+        case OPT_ARCHIVE:
+            o.ack_mode = DW_PICKUP_ARCHIVE;
+            o.archive_dir = optarg;
+            break;
+        case OPT_SETTLE:
+        case OPT_INCOMPLETE:
+        case OPT_TTL:
+            if (cli_parse_u64(optarg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
+                return cli_usage_error(ctx, "invalid value '%s'", optarg);
+            if (opt == OPT_SETTLE)
+                o.settle_ms = (unsigned)v;
+            else if (opt == OPT_INCOMPLETE)
+                o.incomplete_after_seconds = (unsigned)v;
+            else
+                o.claim_ttl_seconds = (unsigned)v;
+            break;
+        case OPT_REQUIRE_ENV: o.require_envelope = 1; break;
+        case OPT_NO_FSYNC: o.durable = 0; break;
+        default: return cli_getopt_error(ctx, argv, opt);
+        }
+    }
+    if (rc)
+        return rc;
+    /* The drop directory: a connector selection, or the first operand. */
+    cli_config cfg;
+    cli_target t;
+    int have_cfg = 0;
+    const char *dropdir = NULL;
+    if (sel.drop_dir || sel.connector || ctx->config_path) {
+        rc = cli_sel_build(ctx, &sel, &cfg);
+        if (rc)
+            return rc;
+        if (cfg.n_connectors != 1) {
+            cli_config_free(&cfg);
+            return cli_usage_error(ctx, "pickup empties one connector's drop directory: select it with --connector NAME");
+        }
+        cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
+        have_cfg = 1;
+        if (t.status != DW_OK) {
+            dw_io_error e;
+            cli_target_explain_failure(ctx, &t);
+            cli_target_error(&t, &e);
+            rc = cli_exit_for_class(e.io_class);
+            cli_target_free(&t);
+            cli_config_free(&cfg);
+            return rc;
+        }
+        dropdir = t.path;
+    } else {
+        if (optind >= argc)
+            return cli_usage_error(ctx, "no drop directory");
+        dropdir = argv[optind++];
+    }
+    if (optind < argc && strcmp(argv[optind], "--") == 0)
+        optind++;
+    if (optind >= argc) {
+        if (have_cfg) {
+            cli_target_free(&t);
+            cli_config_free(&cfg);
+        }
+        return cli_usage_error(ctx, "no command to run per message");
+    }
+    char **cmd = argv + optind;
+    rc = pickup_loop(ctx, dropdir, &o, follow, max, cmd);
+    if (have_cfg) {
+        cli_target_free(&t);
+        cli_config_free(&cfg);
+    }
+    return rc;
+}
+
+/* Claim, run, ack or release until nothing is ready (or, with follow, until SIGINT/SIGTERM). */
+static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opts, int follow, uint64_t max,
+                       char **cmd)
+{
+    dw_pickup_options o = *opts;
+
+    dw_pickup *p;
+    dw_io_error err;
+    dw_status st = dw_pickup_open(&p, dropdir, &o, &err);
+    if (st != DW_OK) {
+        if (st == DW_E_INVAL)
+            return cli_usage_error(ctx, "invalid --archive '%s' (a subdirectory name, at most one '/')",
+                                   o.archive_dir ? o.archive_dir : "");
+        cli_err(ctx, "%s: %s%s%s", dropdir, dw_class_str(err.io_class), err.detail[0] ? ": " : "", err.detail);
+        return cli_exit_for_status(st, &err);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    uint64_t done = 0, acked = 0, released = 0;
+    int quarantined = 0, worst = 0;
+    unsigned backoff = 1;
+    while (!stop_requested && (!max || done < max)) {
+        dw_pickup_msg *m;
+        st = dw_pickup_next(p, &m, &err);
+        if (report_quarantine(ctx, p))
+            quarantined = 1;
+        if (st != DW_OK) {
+            cli_err(ctx, "%s: %s (%s)", err.path, dw_class_str(err.io_class), err.detail);
+            worst = cli_exit_for_status(st, &err);
+            break;
+        }
+        if (!m) {
+            if (!follow)
+                break;
+            dw_pickup_wait(p, 1000, &err);
+            continue;
+        }
+        done++;
+        int read_failed = 0;
+        int status = run_command(ctx, m, dropdir, cmd, &err, &read_failed);
+        const char *name = dw_pickup_msg_name(m);
+        char *keep = cli_xstrdup(name);
+        if (status >= 0 && !read_failed && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            st = dw_pickup_ack(m, &err);
+            backoff = 1;
+            if (st == DW_OK) {
+                acked++;
+                if (cli_summary_wanted(ctx))
+                    cli_err(ctx, "acknowledged %s", keep);
+            } else {
+                cli_err(ctx, "%s: acknowledgement failed: %s (%s)", keep, dw_class_str(err.io_class), err.detail);
+                worst = cli_exit_for_status(st, &err);
+            }
+        } else {
+            if (read_failed)
+                cli_err(ctx, "%s: reading the message failed: %s", keep, err.detail);
+            else if (status >= 0 && cli_summary_wanted(ctx))
+                cli_err(ctx, "%s: command %s %d: released", keep,
+                        WIFEXITED(status) ? "exited with" : "killed by signal",
+                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+            st = dw_pickup_release(m, &err);
+            if (st != DW_OK) {
+                cli_err(ctx, "%s: release failed: %s (%s)", keep, dw_class_str(err.io_class), err.detail);
+                worst = cli_exit_for_status(st, &err);
+            } else {
+                released++;
+                if (!worst)
+                    worst = EX_TEMPFAIL;
+            }
+            if (!follow) {
+                /* without --follow, a released message would come straight back: stop here */
+                free(keep);
+                break;
+            }
+            /* The release itself wakes the watch: back off (1, 2, 4 ... 32 s while failures go on) so a
+             * failing command is not retried in a tight loop. sleep() returns early on SIGTERM. */
+            sleep(backoff);
+            if (backoff < 32)
+                backoff *= 2;
+        }
+        free(keep);
+    }
+    dw_pickup_close(p);
+    if (cli_summary_wanted(ctx))
+        cli_err(ctx, "%llu acknowledged, %llu released", (unsigned long long)acked, (unsigned long long)released);
+    if (!worst && quarantined)
+        worst = EX_DATAERR;
+    return worst;
+}
+#endif /* _WIN32 */
