@@ -13,7 +13,7 @@ tests_powerloss_powerfs_CFLAGS = $(AM_CFLAGS) $(FUSE3_CFLAGS)
 tests_powerloss_powerfs_LDADD = $(FUSE3_LIBS)
 tests_powerloss_powerloss_test_SOURCES = tests/powerloss/powerloss_test.c tests/rel_common.h
 tests_powerloss_powerloss_test_LDADD = $(RELIABILITY_LDADD)
-EXTRA_DIST += tests/powerloss/run.sh tests/powerloss/realfs.sh tools/test-all.d/40-powerloss.sh
+EXTRA_DIST += tests/powerloss/run.sh tools/test-all.d/40-powerloss.sh
 
 DW_POWERLOSS_LONG_CUTS = 1000
 check-powerloss: $(check_PROGRAMS)
