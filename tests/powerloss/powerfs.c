@@ -755,7 +755,8 @@ static int control(const char *buf, size_t size)
         if (S.power_off)
             return -EIO;
         size_t k = fold(pick_all, 0);
-        write_status("sync folded=%zu\n", k);
+        write_status("sync folded=%zu; so far: cuts=%" PRIu64 " kept=%" PRIu64 " dropped=%" PRIu64 "\n", k, S.cuts,
+                     S.kept_total, S.dropped_total);
         return (int)size;
     }
     return -EINVAL;

@@ -34,6 +34,7 @@ done
 mountpoint -q "$base/mnt" || { echo "run.sh: powerfs did not mount" >&2; exit 1; }
 rc=0
 env "$@" DW_POWERLOSS_MNT="$base/mnt" "$prog" || rc=$?
+[ -f "$base/store/status" ] && echo "powerfs: $(cat "$base/store/status")"
 if ! kill -0 "$pid" 2>/dev/null; then
     echo "run.sh: powerfs died:" >&2
     cat "$base/powerfs.log" >&2

@@ -97,7 +97,7 @@ run() { # label dir command... (runs in dir with TMPDIR=dir; output in logs/labe
         echo "FAIL: $label"
         tail -n 30 "$log"
     fi
-    grep -h -E '^(crash|powerloss): [0-9]+ (rounds|cuts)|negative control|regression|^[0-9]+%: Checks' "$log" | sed 's/^/    /'
+    grep -h -E '^(crash|powerloss): [0-9]+ (rounds|cuts)|negative control|regression|^powerfs: |^[0-9]+%: Checks' "$log" | sed 's/^/    /'
 }
 
 for fs in "${fslist[@]}"; do
