@@ -113,6 +113,17 @@ static int exists(const char *d, const char *name)
     return lstat(p, &sb) == 0;
 }
 
+/* The used and in-flight counters of the quota ledger in directory d (which must be well formed). */
+static void read_ledger_counts(const char *d, unsigned long long *used, unsigned long long *inflight)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/.dwquota", d);
+    FILE *f = fopen(p, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", used, inflight), 2);
+    fclose(f);
+}
+
 static void assert_nothing_left(const char *d)
 {
     listing *l = list_dir(d);
@@ -674,13 +685,8 @@ START_TEST(test_quota_ledger_mark_flushed_before_rename)
     ck_assert_int_eq(l->temps, 0);
     /* The next message goes through and the ledger counts exactly the two published bytes... */
     ck_assert_int_eq(dw_drop_write(d, "z", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
-    char p[2048];
-    snprintf(p, sizeof p, "%s/.dwquota", dir);
-    FILE *f = fopen(p, "r");
-    ck_assert_ptr_nonnull(f);
     unsigned long long used = 0, inflight = 0;
-    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", &used, &inflight), 2);
-    fclose(f);
+    read_ledger_counts(dir, &used, &inflight);
     ck_assert_uint_eq(used, 2);
     ck_assert_uint_eq(inflight, 0);
     dw_drop_close(d);
@@ -1213,13 +1219,8 @@ START_TEST(test_quota_does_not_rescan)
     ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, NULL), DW_OK);
     ck_assert_uint_eq(bytes, 30 * 10 + 51 * 5);
     dw_drop_close(d);
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s/.dwquota", dir);
-    FILE *f = fopen(buf, "r");
-    ck_assert_ptr_nonnull(f);
     unsigned long long used = 0, inflight = 1;
-    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", &used, &inflight), 2);
-    fclose(f);
+    read_ledger_counts(dir, &used, &inflight);
     ck_assert_uint_eq(used, 50 * 10 + 51 * 5);
     ck_assert_uint_eq(inflight, 0);
 }

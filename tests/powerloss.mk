@@ -11,7 +11,7 @@ endif
 tests_powerloss_powerfs_SOURCES = tests/powerloss/powerfs.c
 tests_powerloss_powerfs_CFLAGS = $(AM_CFLAGS) $(FUSE3_CFLAGS)
 tests_powerloss_powerfs_LDADD = $(FUSE3_LIBS)
-tests_powerloss_powerloss_test_SOURCES = tests/powerloss/powerloss_test.c tests/rel_common.h
+tests_powerloss_powerloss_test_SOURCES = tests/powerloss/powerloss_test.c tests/rel_common.h tests/rel_deliver.h
 tests_powerloss_powerloss_test_LDADD = $(RELIABILITY_LDADD)
 EXTRA_DIST += tests/powerloss/run.sh tools/test-all.d/40-powerloss.sh
 

@@ -417,14 +417,21 @@ static int cut(const char *model, uint64_t seed)
     return 0;
 }
 
-/* ---- rebuilding the live tree after the reboot -------------------------------------------------------- */
-
-static void rm_tree(int dirfd)
+/* A listing of dirfd from its start, leaving dirfd itself open. */
+static DIR *listing(int dirfd)
 {
     DIR *d = fdopendir(dup(dirfd));
     if (!d)
         die("fdopendir");
     rewinddir(d); /* the duplicate shares the offset of a descriptor that may have been read before */
+    return d;
+}
+
+/* ---- rebuilding the live tree after the reboot -------------------------------------------------------- */
+
+static void rm_tree(int dirfd)
+{
+    DIR *d = listing(dirfd);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -513,10 +520,7 @@ static void reboot(void)
     build_dir(S.live, S.root_id, &made, &nmade, &cap);
     free(made);
     /* Durable inodes no name refers to are gone for good. */
-    DIR *d = fdopendir(dup(S.inodes));
-    if (!d)
-        die("fdopendir store");
-    rewinddir(d);
+    DIR *d = listing(S.inodes);
     struct dirent *e;
     size_t files = 0;
     while ((e = readdir(d)) != NULL) {
@@ -541,10 +545,7 @@ static void reboot(void)
 /* Initial state: whatever BACKING holds at mount time is durable. */
 static void adopt(int dirfd, uint64_t dir)
 {
-    DIR *d = fdopendir(dup(dirfd));
-    if (!d)
-        die("fdopendir");
-    rewinddir(d); /* the duplicate shares the offset of a descriptor that may have been read before */
+    DIR *d = listing(dirfd);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))

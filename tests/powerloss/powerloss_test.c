@@ -27,13 +27,13 @@
 #include <config.h>
 #endif
 #include <signal.h>
-#include <sys/mman.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "dropwatch.h"
 #include "../rel_common.h"
+#include "../rel_deliver.h"
 
 #define MAX_LARGE (256 * 1024)
 #define LEDGER ".dwquota"
@@ -70,37 +70,8 @@ static void control(const char *cmd)
     close(c);
 }
 
-/* ---- every index ever seen (open addressing, index + 1 stored) ----------------------------------------- */
-static uint64_t *seen_set;
-static size_t seen_cap, seen_n;
-
-static int seen_insert(uint64_t idx)
-{
-    if ((seen_n + 1) * 2 > seen_cap) {
-        size_t ncap = seen_cap ? seen_cap * 2 : 4096;
-        uint64_t *n = calloc(ncap, sizeof *n);
-        REL_CHECK(n != NULL, "out of memory");
-        for (size_t i = 0; i < seen_cap; i++)
-            if (seen_set[i])
-                for (size_t h = (size_t)(seen_set[i] * 0x9E3779B97F4A7C15ull) & (ncap - 1);; h = (h + 1) & (ncap - 1))
-                    if (!n[h]) {
-                        n[h] = seen_set[i];
-                        break;
-                    }
-        free(seen_set);
-        seen_set = n;
-        seen_cap = ncap;
-    }
-    for (size_t h = (size_t)((idx + 1) * 0x9E3779B97F4A7C15ull) & (seen_cap - 1);; h = (h + 1) & (seen_cap - 1)) {
-        if (seen_set[h] == idx + 1)
-            return 0;
-        if (!seen_set[h]) {
-            seen_set[h] = idx + 1;
-            seen_n++;
-            return 1;
-        }
-    }
-}
+/* every message index ever seen */
+static rel_idxset seen;
 
 /* ---- the writers ------------------------------------------------------------------------------------------ */
 static dw_envelope *make_envelope(void)
@@ -140,69 +111,21 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
     dw_envelope *env = make_envelope();
     uint64_t idx = first;
     for (unsigned k = 0;; k++) {
-        size_t len;
-        char *msg = rel_msg(seed, idx, MAX_LARGE, &len);
-        char name[DW_FILE_NAME_MAX];
         dw_msg_options mo;
         dw_msg_options_init(&mo);
-        if ((k / 4) & 1) {
+        if ((k / 4) & 1) { /* every other round of the four ways with an envelope (it needs the size) */
             mo.envelope = env;
-            mo.expected_size = len;
+            mo.expected_size = rel_msg_length(seed, idx, MAX_LARGE);
         } else if (k & 8) {
-            mo.expected_size = len;
+            mo.expected_size = rel_msg_length(seed, idx, MAX_LARGE);
         }
-        unsigned count = 1;
-        size_t bound = len;
-        switch (k % 4) {
-        case 1: {
-            dw_msg *m = NULL;
-            st = dw_msg_begin(drop, &m, &mo, &err);
-            size_t a = len / 3, b = 2 * len / 3;
-            if (st == DW_OK)
-                st = dw_msg_write(m, msg, a, &err);
-            if (st == DW_OK)
-                st = dw_msg_write(m, msg + a, b - a, &err);
-            if (st == DW_OK)
-                st = dw_msg_write(m, msg + b, len - b, &err);
-            if (st == DW_OK)
-                st = dw_msg_commit(m, name, sizeof name, NULL, &err);
-            else if (m)
-                dw_msg_abort(m);
-            break;
-        }
-        case 2: {
-            count = 3;
-            const void *bufs[3];
-            size_t lens[3], done = 0;
-            char *msgs[3] = {msg, NULL, NULL};
-            char names[3][DW_FILE_NAME_MAX];
-            lens[0] = len;
-            for (unsigned j = 1; j < 3; j++) {
-                msgs[j] = rel_msg(seed, idx + j, MAX_LARGE, &lens[j]);
-                bound += lens[j];
-            }
-            for (unsigned j = 0; j < 3; j++)
-                bufs[j] = msgs[j];
-            st = dw_drop_write_batch(drop, bufs, lens, 3, &mo, &names[0][0], DW_FILE_NAME_MAX, &done, &err);
-            for (unsigned j = 1; j < 3; j++)
-                free(msgs[j]);
-            /* On failure the first `done` are published and durable: they count as delivered. */
-            for (unsigned j = 0; j < (st == DW_OK ? 3u : (unsigned)done); j++)
-                say(rep, "D %" PRIu64 " %s\n", idx + j, names[j]);
-            break;
-        }
-        case 3: {
-            int fd = memfd_create("dw-powerloss", MFD_CLOEXEC);
-            if (fd < 0 || write(fd, msg, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
-                _exit(7);
-            st = dw_drop_write_fd(drop, fd, &mo, name, sizeof name, NULL, &err);
-            close(fd);
-            break;
-        }
-        default:
-            st = dw_drop_write(drop, msg, len, &mo, name, sizeof name, NULL, &err);
-        }
-        free(msg);
+        rel_delivery dv;
+        st = rel_deliver(drop, k % REL_WAYS, seed, idx, MAX_LARGE, &mo, &dv, &err);
+        /* A failed batch has published (durably) its first dv.published: they count as delivered. */
+        for (size_t j = 0; j < dv.published; j++)
+            say(rep, "D %" PRIu64 " %s\n", idx + j, dv.names[j]);
+        unsigned count = dv.count;
+        size_t bound = dv.bound;
         if (st != DW_OK) {
             /* After the cut every call fails (EIO from the powered-off file system); a refusal for
              * capacity is reported as such. Either way this writer stops and waits to be killed. */
@@ -214,8 +137,6 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
             for (;;)
                 pause();
         }
-        if (count == 1)
-            say(rep, "D %" PRIu64 " %s\n", idx, name);
         idx += count;
     }
 }
@@ -510,7 +431,7 @@ int main(void)
                 lost_here++;
                 continue;
             }
-            REL_CHECK(seen_insert(idx), "cut %lu: index %" PRIu64 " published twice (again as '%s')", c, idx, e->d_name);
+            REL_CHECK(rel_idx_insert(&seen, idx), "cut %lu: index %" PRIu64 " published twice (again as '%s')", c, idx, e->d_name);
             if (nfiles == capfiles) {
                 capfiles = capfiles ? capfiles * 2 : 64;
                 files = realloc(files, capfiles * sizeof *files);
@@ -614,7 +535,7 @@ int main(void)
             free(pm);
             REL_CHECK(st == DW_OK, "cut %lu: probe delivery: %s %s (%s)", c, dw_status_name(st), dw_class_name(err.io_class),
                       err.detail);
-            REL_CHECK(seen_insert(pidx), "probe index reused");
+            REL_CHECK(rel_idx_insert(&seen, pidx), "probe index reused");
             uint64_t u2 = 0, i2 = 0;
             REL_CHECK(read_ledger(dirfd, &u2, &i2) == 1, "cut %lu: ledger malformed after the probe", c);
             REL_CHECK(u2 >= eml_bytes + plen && (!under || (u2 == eml_bytes + plen && i2 == temp_bytes)),
@@ -664,6 +585,6 @@ int main(void)
     }
     REL_CHECK(reported_total > 0, "no delivery completed before any cut");
     dw_envelope_free(env);
-    free(seen_set);
+    rel_idx_free(&seen);
     return 0;
 }
