@@ -52,6 +52,11 @@ cleanup() {
     for l in "${loops[@]}"; do
         losetup -d "$l" 2>/dev/null || true
     done
+    # loop devices a killed earlier run left on our images
+    for img in "$work"/*.img; do
+        [ -e "$img" ] || continue
+        losetup -j "$img" | cut -d: -f1 | while read -r l; do losetup -d "$l" 2>/dev/null || true; done
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
