@@ -205,6 +205,8 @@ DWPY_HANDLE_OUT(dw_envelope)
 %ignore dw_alert::app_name;
 %immutable dw_io_error::path;
 %immutable dw_io_error::detail;
+%immutable dw_io_error::published;
+%immutable dw_io_error::left_behind;
 
 %include <dropwatch/common.h>
 %include <dropwatch/version.h>
