@@ -568,7 +568,7 @@ int main(void)
         free(rep);
     }
     double secs = rel_now() - t0;
-    printf("powerloss: %lu cuts survived in %.1f s (", cuts, secs);
+    printf("powerloss: %lu cuts %s in %.1f s (", cuts, durable ? "survived" : "run", secs);
     for (size_t i = 0; i < nmodels; i++)
         printf("%s%s %lu", i ? ", " : "", model[i], per_model[i]);
     printf("; %lu with a quota): %lu reported deliveries, %lu files verified byte-identical (%lu published in flight, "
