@@ -888,7 +888,17 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
     if (st != DW_OK)
         return st;
     unsigned attempt = 0, names = 0;
-    int rc;
+    /* The ledger's dirty mark reaches the disk before the rename can (lib/quota.h; tests/powerloss). */
+    int rc = dwi_quota_flush_mark(d);
+    if (rc < 0) {
+        st = dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
+        note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
+        dwi_quota_release(d, m->reserved);
+        m->reserved = 0;
+        m->tmp[0] = '\0';
+        dwi_dirop_end(d);
+        return st;
+    }
     for (;;) {
         attempt++;
         if (fixed_name)

@@ -11,7 +11,8 @@
  * when the ledger is missing or malformed, when a writer crashed while holding the lock, when a write
  * would not fit under the (possibly stale) figure, or when the last rescan is older than
  * DWI_QUOTA_RESCAN_AGE seconds (so files added by programs bypassing libdropwatch are counted within that
- * bound). Not fsynced. */
+ * bound). The counters are not fsynced; durable handles flush only the dirty mark before a rename
+ * (dwi_quota_flush_mark), so after a power cut the ledger is either complete or dirty, never an under-count. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -351,4 +352,12 @@ void dwi_quota_unpublish(dw_drop *d, uint64_t size)
     dwi_quota *q = d->quota;
     if (q)
         q->used = size <= q->used ? q->used - size : 0;
+}
+
+int dwi_quota_flush_mark(dw_drop *d)
+{
+    dwi_quota *q = d->quota;
+    if (!q || d->opts.durability != DW_DURABLE_FULL)
+        return 0;
+    return d->ops->fsync(d->ctx, q->fd, 1);
 }

@@ -114,6 +114,17 @@ static int exists(const char *d, const char *name)
     return lstat(p, &sb) == 0;
 }
 
+/* The used and in-flight counters of the quota ledger in directory d (which must be well formed). */
+static void read_ledger_counts(const char *d, unsigned long long *used, unsigned long long *inflight)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/.dwquota", d);
+    FILE *f = fopen(p, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", used, inflight), 2);
+    fclose(f);
+}
+
 static void assert_nothing_left(const char *d)
 {
     listing *l = list_dir(d);
@@ -745,6 +756,45 @@ START_TEST(test_failed_fsync_is_never_retried)
 }
 END_TEST
 
+/* Power loss (doc/reliability.md, finding 10): a durable handle with a quota flushes the ledger while its
+ * dirty mark is on it, before the rename, so a power cut never leaves a clean ledger that misses a
+ * published file; a failed flush publishes nothing. Non-durable handles do not flush it. */
+START_TEST(test_quota_ledger_mark_flushed_before_rename)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.quota_bytes = 1 << 20;
+    dw_drop *d = open_seam(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_FSYNC], 2); /* the message, then the ledger */
+    ck_assert_int_eq(T.calls[T_RENAME], 1);
+    T.fail_at[T_FSYNC] = 4; /* the second message's own fsync passes, its ledger flush fails */
+    T.fail_errno[T_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "yy", 2, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.sys_errno, EIO);
+    ck_assert_int_eq(T.calls[T_RENAME], 1); /* never renamed */
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 1);
+    ck_assert_int_eq(l->temps, 0);
+    /* The next message goes through and the ledger counts exactly the two published bytes... */
+    ck_assert_int_eq(dw_drop_write(d, "z", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    unsigned long long used = 0, inflight = 0;
+    read_ledger_counts(dir, &used, &inflight);
+    ck_assert_uint_eq(used, 2);
+    ck_assert_uint_eq(inflight, 0);
+    dw_drop_close(d);
+    /* ... and a non-durable handle does not flush it. */
+    o.durability = DW_DURABLE_NONE;
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, "w", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_FSYNC], 0);
+    dw_drop_close(d);
+}
+END_TEST
+
 START_TEST(test_short_writes_are_completed)
 {
     dw_drop_options o;
@@ -1268,13 +1318,8 @@ START_TEST(test_quota_does_not_rescan)
     ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, NULL), DW_OK);
     ck_assert_uint_eq(bytes, 30 * 10 + 51 * 5);
     dw_drop_close(d);
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s/.dwquota", dir);
-    FILE *f = fopen(buf, "r");
-    ck_assert_ptr_nonnull(f);
     unsigned long long used = 0, inflight = 1;
-    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", &used, &inflight), 2);
-    fclose(f);
+    read_ledger_counts(dir, &used, &inflight);
     ck_assert_uint_eq(used, 50 * 10 + 51 * 5);
     ck_assert_uint_eq(inflight, 0);
 }
@@ -2394,6 +2439,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_stream_write_failure_aborts);
     tcase_add_test(tc, test_transient_retry_with_backoff);
     tcase_add_test(tc, test_failed_fsync_is_never_retried);
+    tcase_add_test(tc, test_quota_ledger_mark_flushed_before_rename);
     tcase_add_test(tc, test_short_writes_are_completed);
     tcase_add_test(tc, test_write_without_progress_fails);
     tcase_add_test(tc, test_name_collisions_are_retried);

@@ -51,7 +51,8 @@ typedef struct dw_envelope dw_envelope;
 /** Durability of a published message. */
 typedef enum dw_durability {
     DW_DURABLE_FULL = 0,   /**< fsync the file, rename, fsync the directory (default) */
-    DW_DURABLE_NONE = 1    /**< no fsync at all: still atomic (never partial under a final name), not crash-durable */
+    DW_DURABLE_NONE = 1    /**< no fsync at all: atomic while the system runs (never partial under a final name, even when the
+                                writer is killed); after a power loss a message may be missing, empty or partial */
 } dw_durability;
 
 /** How final names are made. */
