@@ -268,6 +268,7 @@ static int valid_options(const dw_drop_options *o)
 {
     return o->retry_max <= 32 && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
            (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
+           (unsigned)o->quota_mode <= DW_QUOTA_STRICT &&
            o->file_mode <= 07777 && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
            (!o->name_prefix || valid_prefix(o->name_prefix));
 }
@@ -1022,14 +1023,23 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
         else
             break;
     }
+    /* Exchange's quota rule stops before the message after the one that crossed the line: the messages
+     * already accepted are still published, and the refusal is reported afterwards. */
+    dw_io_error refusal;
+    int refused = st == DW_E_IO && opened > 0 && d->opts.quota_mode == DW_QUOTA_EXCHANGE && err &&
+                  err->op == DW_OP_QUOTA && err->io_class == DW_CLASS_CAPACITY;
+    if (refused) {
+        refusal = *err;
+        st = DW_OK;
+    }
     /* 2. one flush for the group, then close */
     int durable = d->opts.durability == DW_DURABLE_FULL;
     if (st == DW_OK && durable)
-        st = sync_group(d, items, n, err);
+        st = sync_group(d, items, opened, err);
     for (size_t i = 0; i < opened && st == DW_OK; i++)
         st = flush_and_close(&items[i].m, 0, err);
     /* 3. publish each under its own final name */
-    for (; published < n && st == DW_OK; published++) {
+    for (; published < opened && st == DW_OK; published++) {
         sizes[published] = items[published].m.size;
         st = publish(&items[published].m, NULL, finals + published * DWI_NAME_BUF, err);
         if (st != DW_OK)
@@ -1057,6 +1067,10 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     free(items);
     free(sizes);
     free(finals);
+    if (st == DW_OK && refused) {
+        *err = refusal;
+        return DW_E_IO;
+    }
     return st;
 }
 

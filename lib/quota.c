@@ -228,6 +228,13 @@ static int fits(const dwi_quota *q, uint64_t quota, uint64_t n)
     return total <= quota && n <= quota - total;
 }
 
+/* Exchange's test: the files directly in the directory (in-flight reservations included) add up to less
+ * than the quota. */
+static int below(const dwi_quota *q, uint64_t quota)
+{
+    return q->used + q->inflight < quota;
+}
+
 dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *err)
 {
     dwi_quota *q = d->quota;
@@ -237,14 +244,19 @@ dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *
     int rc = dwi_inject(d, DW_OP_QUOTA);
     if (rc < 0)
         return dwi_fail(d, err, DW_OP_QUOTA, rc, NULL, 1);
+    /* Exchange's rule judges only a message about to start (held 0), by what is already there; the
+     * strict rule judges every reservation by whether it fits. */
+    int exchange = d->opts.quota_mode == DW_QUOTA_EXCHANGE;
+    int ok = exchange ? held > 0 || below(q, quota) : fits(q, quota, n);
     /* The ledger may overcount (the consumer deleted files since the last rescan): confirm by a rescan
      * before refusing, so a write is never refused for space that is really free. */
-    if (!fits(q, quota, n) && !q->fresh) {
+    if (!ok && !q->fresh) {
         dw_status st = rescan(d, err);
         if (st != DW_OK)
             return st;
+        ok = exchange ? below(q, quota) : fits(q, quota, n);
     }
-    if (!fits(q, quota, n)) {
+    if (!ok) {
         /* The counted in-flight bytes include our own reservation. */
         uint64_t others = q->used + q->inflight - (held <= q->inflight ? held : q->inflight);
         dw_io_error_set(err, DW_OP_QUOTA, 0, W32_DISK_QUOTA_EXCEEDED, d->path);

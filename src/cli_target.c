@@ -224,6 +224,7 @@ int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target 
     a.computer = cfg->computer ? cfg->computer : host;
     a.error = *err;
     a.event_mode = ctx->event_mode;
+    a.exchange_version = cfg->version;
     char *out = NULL;
     size_t len = 0;
     dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);

@@ -29,7 +29,8 @@ static const char usage_text[] =
     "Global options (also accepted after the command):\n"
     "  -f, --format FMT   output format of records: text (default), xml, json, syslog\n"
     "  -c, --config FILE  transport server and connectors (see dropwatch(1), CONFIGURATION)\n"
-    "      --event MODE   event ID of alerts: 8004 (default) or auto (8005/8007/8008/8009)\n"
+    "      --event MODE   event ID of alerts: auto (default: the event Exchange logs, 8004/8005/8007/8008/8009)\n"
+    "                     or 8004 (always 8004)\n"
     "  -v, --verbose      summary lines on stderr even when stdout is not a terminal\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this help; COMMAND --help for a command's options\n"
@@ -161,7 +162,7 @@ static int finish_stdout(int rc)
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0};
+    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_AUTO, NULL, 0};
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
         {"event", required_argument, NULL, OPT_EVENT}, {"verbose", no_argument, NULL, 'v'},

@@ -1024,8 +1024,103 @@ static dw_drop *open_quota(uint64_t q, int seam)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = q;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     return seam ? open_seam(&o) : open_real(&o);
 }
+
+/* Empty the drop directory (the quota ledger included) but keep it. */
+static void rm_rf_contents(const char *d)
+{
+    DIR *dp = opendir(d);
+    ck_assert_ptr_nonnull(dp);
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char p[2048];
+        snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+        rel_rm_rf(p);
+    }
+    closedir(dp);
+}
+
+/* Exchange's quota rule, the default: refused only when the top-level files already add up to the quota
+ * or more (any name counts), checked before each message; the message that crosses the line is written. */
+START_TEST(test_quota_exchange_rule)
+{
+    write_plain(dir, "notes.txt", 10, 0); /* any extension counts, as in Exchange */
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(o.quota_mode, DW_QUOTA_EXCHANGE);
+    o.quota_bytes = 100;
+    dw_drop *d = open_seam(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 70 */
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 130: crosses, written */
+    int creates = T.calls[T_CREATE];
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO); /* the next one waits */
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 130, message 1");
+    ck_assert_int_eq(T.calls[T_CREATE], creates); /* refused before anything was written */
+    /* that refusal is the one Exchange logs as 8005 */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8005);
+    uint64_t bytes, files;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 130);
+    dw_drop_close(d);
+
+    /* exactly at the quota is exceeded (>=); one byte below is not */
+    rm_rf_contents(dir);
+    write_plain(dir, "full.eml", 100, 0);
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    dw_drop_close(d);
+    rm_rf_contents(dir);
+    write_plain(dir, "almost.eml", 99, 0);
+    d = open_seam(&o);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.expected_size = 5000; /* far past the quota: still written, as Exchange would */
+    char big[5000];
+    memset(big, 'b', sizeof big);
+    ck_assert_int_eq(dw_drop_write(d, big, sizeof big, &mo, name, sizeof name, NULL, &e), DW_OK);
+    dw_drop_close(d);
+
+    /* a batch stops after the message that crossed the line, as Exchange checks after each message */
+    rm_rf_contents(dir);
+    d = open_seam(&o);
+    const void *bufs[3] = {buf, buf, buf};
+    size_t lens[3] = {60, 60, 60};
+    size_t done = 9;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, NULL, 0, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 2);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    dw_drop_close(d);
+
+    /* the strict mode refuses the crossing message instead (and that refusal is not an 8005) */
+    rm_rf_contents(dir);
+    write_plain(dir, "notes.txt", 10, 0);
+    o.quota_mode = DW_QUOTA_STRICT;
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 70, message 60");
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8004);
+    dw_drop_close(d);
+    o.quota_mode = (dw_quota_mode)2;
+    dw_drop *bad = NULL;
+    ck_assert_int_eq(dw_drop_open(&bad, dir, &o, &e), DW_E_INVAL);
+}
+END_TEST
 
 START_TEST(test_quota_exact_fit_and_overflow)
 {
@@ -1282,6 +1377,7 @@ START_TEST(test_quota_writer_dying_under_the_lock)
         dw_drop_options o;
         dw_drop_options_init(&o);
         o.quota_bytes = 100;
+        o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
         dw_drop *c = NULL;
         if (dw_drop_open(&c, dir, &o, NULL) != DW_OK || dwi_dirop_begin(c, NULL) != DW_OK)
             _exit(1);
@@ -1343,6 +1439,7 @@ START_TEST(test_quota_lock_and_scan_failures)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = 1000;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     o.inject_op = DW_OP_QUOTA;
     o.inject_errno = EIO;
     o.inject_count = 1;
@@ -1524,6 +1621,7 @@ START_TEST(test_quota_with_deleting_consumer)
             dw_drop_options o;
             dw_drop_options_init(&o);
             o.quota_bytes = quota;
+            o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
             o.durability = DW_DURABLE_NONE;
             dw_drop *d = NULL;
             if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
@@ -1674,6 +1772,7 @@ START_TEST(test_health)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = 5000;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
     ck_assert_int_eq(h.exists, 1);
     ck_assert_int_eq(h.is_directory, 1);
@@ -1690,6 +1789,7 @@ START_TEST(test_health)
 
     /* Quota full: the canary cannot be written, and that is the answer. */
     o.quota_bytes = 100;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
     ck_assert_int_eq(h.writable, 0);
@@ -1730,6 +1830,7 @@ START_TEST(test_health)
     ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 60, &h, &ops, &T, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_SCAN);
     o.quota_bytes = 0;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     o.inject_op = DW_OP_STAT;
     o.inject_errno = EIO;
     o.inject_count = 1;
@@ -2132,6 +2233,7 @@ static Suite *guard_suite(void)
 
     tc = tcase_create("quota");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_quota_exchange_rule);
     tcase_add_test(tc, test_quota_exact_fit_and_overflow);
     tcase_add_test(tc, test_quota_streaming_overflow);
     tcase_add_test(tc, test_quota_does_not_rescan);

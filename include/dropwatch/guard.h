@@ -51,6 +51,15 @@ typedef enum dw_priority {
     DW_PRIORITY_LOW = 2
 } dw_priority;
 
+/** How DropDirectoryQuota decides. */
+typedef enum dw_quota_mode {
+    DW_QUOTA_EXCHANGE = 0, /**< Exchange's rule (default): a message is refused when the files directly in the
+                                directory already add up to the quota or more, checked before each message;
+                                the message that crosses the line is still written, the next one waits */
+    DW_QUOTA_STRICT = 1    /**< never exceed: a message is refused when it would not fit under the quota
+                                (stricter than Exchange; a refusal with room left is not an Exchange 8005) */
+} dw_quota_mode;
+
 /** Options for dw_drop_open(). Initialise with dw_drop_options_init(), then change what you need. */
 typedef struct dw_drop_options {
     uint64_t quota_bytes;       /**< DropDirectoryQuota in bytes; 0 = unlimited (default) */
@@ -69,6 +78,7 @@ typedef struct dw_drop_options {
     int inject_errno;
     unsigned inject_count;
     unsigned inject_short_write;
+    dw_quota_mode quota_mode;   /**< DW_QUOTA_EXCHANGE by default */
 } dw_drop_options;
 
 /** Per-message options for dw_msg_begin(). Initialise with dw_msg_options_init(). */
@@ -109,8 +119,9 @@ DW_API const char *dw_drop_path(const dw_drop *drop);
 DW_API dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err);
 
 /**
- * Start a streamed message: creates the temporary file. With a quota and a known expected_size, fails
- * with class capacity (op DW_OP_QUOTA) before anything is written when the message would not fit.
+ * Start a streamed message: creates the temporary file. With a quota, fails with class capacity (op
+ * DW_OP_QUOTA) before anything is written when the directory is already at the quota (DW_QUOTA_EXCHANGE),
+ * or, in DW_QUOTA_STRICT mode with a known expected_size, when the message would not fit.
  * @param opts  per-message options or NULL.
  */
 DW_API dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err);

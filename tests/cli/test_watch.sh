@@ -9,7 +9,7 @@ run watch --root "$root" --drop-dir Fax --interval 0 --count 3; expect_rc 0 "hea
 [ -s "$OUT" ] && fail "healthy probes print nothing"
 
 run watch --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "failing rounds"
-[ "$(grep -c '8004' "$OUT")" -ge 2 ] || fail "an alert per failed probe"
+[ "$(grep -c 'MSExchangeTransport 8008:' "$OUT")" -ge 2 ] || fail "an alert per failed probe"
 run --format json watch --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "json"
 expect_json "watch json alerts" 'assert len(recs) == 2'
 

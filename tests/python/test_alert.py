@@ -24,8 +24,9 @@ def io_failure(drop_dir):
 @pytest.fixture
 def quota_failure(drop_dir):
     with dropwatch.Drop.open(drop_dir, quota=10) as d:
+        d.write(b"x" * 100)  # Exchange's rule: the message that crosses the quota is written
         with pytest.raises(dropwatch.CapacityError) as ei:
-            d.write(b"x" * 100)
+            d.write(b"x")  # and the next one waits
     return ei.value
 
 
@@ -62,7 +63,8 @@ def test_text_and_syslog_records(io_failure):
 def test_auto_event_picks_the_sibling_event(quota_failure, tmp_path):
     assert dropwatch.alert_event(quota_failure) == (8005, "NonSmtpGWQuotaExceeded")
     assert json.loads(dropwatch.format_alert(quota_failure, event="auto"))["winlog"]["event_id"] == "8005"
-    assert json.loads(dropwatch.format_alert(quota_failure))["winlog"]["event_id"] == "8004"  # default
+    assert json.loads(dropwatch.format_alert(quota_failure))["winlog"]["event_id"] == "8005"  # default: auto
+    assert json.loads(dropwatch.format_alert(quota_failure, event="8004"))["winlog"]["event_id"] == "8004"
     with pytest.raises(dropwatch.DropConfigurationError) as ei:
         dropwatch.Drop.open(tmp_path / "missing")
     assert dropwatch.alert_event(ei.value)[0] == 8008
@@ -139,3 +141,15 @@ def test_bad_error_type():
         dropwatch.format_alert("disk broke")
     with pytest.raises(TypeError):
         dropwatch.format_alert(ValueError("x"))
+
+
+def test_exchange_version_picks_one_pack(io_failure):
+    t2007 = dropwatch.format_alert(io_failure, format="text")
+    assert "Product Version:        8.0\n" in t2007 and "Set-TransportServer" in t2007 and "Exchange 2010" not in t2007
+    t2013 = dropwatch.format_alert(io_failure, format="text", exchange_version="SE")
+    assert "Product Version:        14.0\n" in t2013 and "Set-TransportService" in t2013
+    assert "Exchange 2007" not in t2013 and "Set-TransportServer)" not in t2013
+    rec = json.loads(dropwatch.format_alert(io_failure, exchange_version=2010))
+    assert rec["dropwatch"]["alert_type"] == "Error" and rec["dropwatch"]["product_version"] == "14.0"
+    with pytest.raises(ValueError):
+        dropwatch.format_alert(io_failure, exchange_version=2003)

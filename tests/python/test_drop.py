@@ -224,7 +224,7 @@ def test_format_quota():
 
 
 def test_quota_text_and_expected_size(drop_dir):
-    with dropwatch.Drop.open(drop_dir, quota="1 KB") as d:
+    with dropwatch.Drop.open(drop_dir, quota="1 KB", quota_mode="strict") as d:
         assert d.health().quota_bytes == 1024
         with pytest.raises(dropwatch.CapacityError) as ei:
             with d.message(expected_size=4096) as m:

@@ -7,6 +7,7 @@ from typing import Any, Optional, Union
 
 from . import _native
 from ._errors import _CLASS_CODES, _OP_CODES, DropIOError, check
+from ._paths import _VERSIONS
 from ._util import UINT64_MAX, integer, text
 
 _FORMATS = {_native.dw_format_name(i): i for i in range(_native.DW_FORMAT_COUNT)}
@@ -63,14 +64,18 @@ def _path_text(p: Any) -> Any:
 
 
 def _alert(error: Any, event: Union[str, int], operation: Optional[str], time: Any, record_id: Optional[int],
-           syslog_facility: Optional[int]) -> Any:
+           syslog_facility: Optional[int], exchange_version: Union[int, str] = 2007) -> Any:
     ev = str(event).lower()
     if ev not in _EVENTS:
         raise ValueError(f"event must be '8004' or 'auto', not {event!r}")
+    key = exchange_version.lower() if isinstance(exchange_version, str) else exchange_version
+    if isinstance(key, bool) or key not in _VERSIONS:
+        raise ValueError(f"exchange_version must be one of 2007, 2010, 2013, 2016, 2019 or 'SE', not {exchange_version!r}")
     a = _native.dw_alert()
     _native.dw_alert_init(a)
     _fill_error(a, error, operation)
     a.event_mode = _EVENTS[ev]
+    a.exchange_version = _VERSIONS[key]
     a.time_ms = _time_ms(time)
     if record_id is not None:
         a.record_id = integer(record_id, "record_id", 0, UINT64_MAX)
@@ -94,7 +99,8 @@ def format_alert(
     error: Optional[BaseException] = None,
     *,
     format: str = "json",
-    event: Union[str, int] = "8004",
+    event: Union[str, int] = "auto",
+    exchange_version: Union[int, str] = 2007,
     connector: Optional[str] = None,
     drop_path: Any = None,
     root: Any = None,
@@ -112,15 +118,17 @@ def format_alert(
 
     ``error`` is the :class:`DropIOError` caught from a write (its class, operation, codes and path are
     used), any other :class:`OSError` (classified from its errno), or None. ``format`` is ``"json"``
-    (one line, Windows-event shipper field names), ``"xml"`` (Windows Event XML), ``"text"`` (like an Event
-    Viewer alert) or ``"syslog"`` (RFC 5424). ``event="auto"`` picks the ID Exchange would log for the
-    classification (8005 quota, 8007 path too long, 8008 directory missing, 8009 access denied, else
-    8004). ``time`` is a datetime or seconds since the epoch (None: now). Every field is escaped: any input
+    (one line, Windows-event shipper field names), ``"xml"`` (the Event Viewer XML view of a Windows
+    event with named extensions; not byte-identical to ``wevtutil qe /f:xml``), ``"text"`` (like an Event
+    Viewer alert) or ``"syslog"`` (RFC 5424). ``event="auto"`` (the default) picks the ID Exchange would
+    log for what it catches (8005 quota, 8007 path too long, 8008 directory missing, 8009 access denied,
+    else 8004); ``event="8004"`` forces 8004. ``exchange_version`` (2007, 2010, 2013/2016/2019/"SE")
+    picks the management pack the record's rule metadata comes from and the cmdlet it names. ``time`` is a datetime or seconds since the epoch (None: now). Every field is escaped: any input
     gives a well-formed record. Returns the record (ending with a newline).
     """
     if not isinstance(format, str) or format.lower() not in _FORMATS:
         raise ValueError(f"format must be one of {', '.join(ALERT_FORMATS)}, not {format!r}")
-    a = _alert(error, event, operation, time, record_id, syslog_facility)
+    a = _alert(error, event, operation, time, record_id, syslog_facility, exchange_version)
     st, out = _native.dwpy_alert_format(
         a,
         _FORMATS[format.lower()],

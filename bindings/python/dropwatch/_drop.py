@@ -211,6 +211,9 @@ class FaultInjection:
     short_write: int = 0
 
 
+_QUOTA_MODES = {"exchange": _native.DW_QUOTA_EXCHANGE, "strict": _native.DW_QUOTA_STRICT}
+
+
 def _drop_options(
     quota: QuotaArg,
     durable: bool,
@@ -220,10 +223,14 @@ def _drop_options(
     retry_cap_ms: Optional[int],
     file_mode: Optional[int],
     inject: Union[None, FaultInjection, Mapping[str, Any]],
+    quota_mode: str = "exchange",
 ) -> Any:
     o = _native.dw_drop_options()
     _native.dw_drop_options_init(o)
     o.quota_bytes = _quota_bytes(quota)
+    if quota_mode not in _QUOTA_MODES:
+        raise ValueError(f"quota_mode must be 'exchange' or 'strict', not {quota_mode!r}")
+    o.quota_mode = _QUOTA_MODES[quota_mode]
     if not isinstance(durable, bool):
         raise TypeError("durable must be True or False")
     o.durability = _native.DW_DURABLE_FULL if durable else _native.DW_DURABLE_NONE
@@ -382,7 +389,9 @@ class Drop:
     afterwards cannot redirect writes. Use as a context manager; a Drop may be shared between threads
     (calls on one Drop are serialised; open one Drop per thread for parallel writes).
 
-    Options: ``quota`` (None = unlimited, bytes as int, or text such as ``"10 MB"``), ``durable`` (False
+    Options: ``quota`` (None = unlimited, bytes as int, or text such as ``"10 MB"``), ``quota_mode``
+    (``"exchange"``, the default: refused only when the files already add up to the quota, so the message
+    that crosses it is still written, as Exchange does; ``"strict"``: never exceed it), ``durable`` (False
     skips fsync: still atomic, not crash-durable), ``naming`` (``"unique"`` or ``"exchange"``),
     ``retries`` / ``retry_base_ms`` / ``retry_cap_ms`` (bounded backoff for transient failures),
     ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode`` and ``inject`` (a
@@ -403,11 +412,13 @@ class Drop:
         machine_name: Optional[str] = None,
         file_mode: Optional[int] = None,
         inject: Union[None, FaultInjection, Mapping[str, Any]] = None,
+        quota_mode: str = "exchange",
     ) -> None:
         self._handle: Any = None
         self._path = path
         p = fspath(path, "path")
-        self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode, inject)
+        self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode, inject,
+                                   quota_mode)
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")
         self._lock = threading.RLock()  # re-entrant: a Message may be collected while the lock is held
