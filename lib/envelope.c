@@ -1,7 +1,7 @@
 /*
  * The X-Sender / X-Receiver envelope Exchange writes at the top of a drop file:
  *
- *   X-Sender: <sender@example.com> SIZE=1234\r\n
+ *   X-sender: <sender@example.com> SIZE=1234\r\n
  *   X-Receiver: <rcpt@example.com> ORCPT=rfc822;rcpt@example.com\r\n
  *   X-EndOfInjectedXHeaders: 5678\r\n
  *
@@ -210,7 +210,8 @@ dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char 
         return DW_E_ENVELOPE;
     dwi_out o;
     dwi_out_init(&o, buf, size);
-    out_line(&o, "X-Sender", &env->sender);
+    /* Exchange's own spelling, lower-case s (gateways match case-insensitively; a byte-exact copy does not) */
+    out_line(&o, "X-sender", &env->sender);
     for (size_t i = 0; i < env->n_rcpts; i++)
         out_line(&o, "X-Receiver", &env->rcpts[i]);
 

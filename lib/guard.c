@@ -247,8 +247,9 @@ static int valid_prefix(const char *p)
     return 1;
 }
 
-/* A machine name as it goes into an Exchange-style file name: its first DNS label, letters, digits,
- * '-' and '_' only. */
+/* A machine name as it goes into an Exchange-style file name: Exchange uses Environment.MachineName, the
+ * NetBIOS name, which Windows derives from the host name's first DNS label, upper case, cut to 15
+ * characters. The label must be letters, digits, '-' and '_' (1 to 63 characters). */
 static int set_machine(dw_drop *d, const char *name)
 {
     size_t n = 0;
@@ -259,7 +260,10 @@ static int set_machine(dw_drop *d, const char *name)
     for (size_t i = 0; i < n; i++)
         if (!name_char_ok(name[i]) || name[i] == '.')
             return 0;
-    memcpy(d->machine, name, n);
+    if (n > DW_NETBIOS_NAME_MAX)
+        n = DW_NETBIOS_NAME_MAX;
+    for (size_t i = 0; i < n; i++)
+        d->machine[i] = name[i] >= 'a' && name[i] <= 'z' ? (char)(name[i] - 'a' + 'A') : name[i];
     d->machine[n] = '\0';
     return 1;
 }

@@ -953,6 +953,23 @@ START_TEST(test_exchange_naming)
     ck_assert(name_matches(name, "^[A-Za-z0-9_-]+-[0-9]+-[0-9]{14}Z\\.Normal\\.eml$"));
     dw_drop_close(d);
 
+    /* The NetBIOS-style name Exchange's Environment.MachineName gives: upper case, at most 15 characters. */
+    static const char *const netbios[][2] = {{"ex01", "EX01"},
+                                             {"hub01-very-long-name.contoso.com", "HUB01-VERY-LONG"},
+                                             {"Mbx_2.corp", "MBX_2"}};
+    for (size_t i = 0; i < sizeof netbios / sizeof netbios[0]; i++) {
+        o.machine_name = netbios[i][0];
+        d = open_seam(&o);
+        T.fixed_now = 1714564800;
+        mo.record_id = 7;
+        mo.priority = DW_PRIORITY_NORMAL;
+        ck_assert_int_eq(dw_drop_write(d, "g", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+        char want[64];
+        snprintf(want, sizeof want, "%s-7-20240501120000Z.Normal.eml", netbios[i][1]);
+        ck_assert_str_eq(name, want);
+        dw_drop_close(d);
+    }
+
     /* Invalid machine names. */
     dw_io_error e;
     const char *bad[] = {"", "a/b", "bad name", ".lead", "0123456789012345678901234567890123456789012345678901234567890123"};
@@ -2012,9 +2029,51 @@ static void assert_enveloped(const char *name, const dw_envelope *env, const cha
     ck_assert_uint_eq(len, hlen + mime_len);
     ck_assert_int_eq(memcmp(b, hdr, hlen), 0);
     ck_assert_int_eq(memcmp(b + hlen, mime, mime_len), 0);
-    ck_assert_int_eq(memcmp(b, "X-Sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
+    ck_assert_int_eq(memcmp(b, "X-sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
     free(b);
 }
+
+/* Exchange mode: the file is byte-identical to what Exchange writes for the same envelope and message.
+ * The expected bytes are spelled out here by Exchange's rules, not produced by the library. */
+START_TEST(test_exchange_mode_file_bytes)
+{
+    static const char mime[] = "From: a@example.com\r\nTo: fax@example.com\r\nSubject: fax\r\n\r\npage 1\r\n";
+    dw_envelope *env = NULL;
+    ck_assert_int_eq(dw_envelope_new(&env), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(env, "a@example.com", "SIZE=62 BODY=7BIT"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "fax@example.com", "ORCPT=rfc822;fax@example.com"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "<two@example.com>", NULL), DW_OK);
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.naming = DW_NAMING_EXCHANGE;
+    o.machine_name = "hub01.contoso.com";
+    dw_drop *d = open_seam(&o);
+    T.fixed_now = 1714564800; /* 2024-05-01T12:00:00Z */
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    mo.record_id = 123456789;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, mime, sizeof mime - 1, &mo, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_str_eq(name, "HUB01-123456789-20240501120000Z.Normal.eml");
+    char want[512];
+    int n = snprintf(want, sizeof want,
+                     "X-sender: <a@example.com> SIZE=62 BODY=7BIT\r\n"
+                     "X-Receiver: <fax@example.com> ORCPT=rfc822;fax@example.com\r\n"
+                     "X-Receiver: <two@example.com>\r\n"
+                     "X-EndOfInjectedXHeaders: %zu\r\n"
+                     "%s",
+                     sizeof mime - 1, mime);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, (size_t)n);
+    ck_assert_int_eq(memcmp(b, want, len), 0);
+    free(b);
+    dw_drop_close(d);
+    dw_envelope_free(env);
+}
+END_TEST
 
 START_TEST(test_envelope_written_before_message)
 {
@@ -2261,6 +2320,7 @@ static Suite *guard_suite(void)
     tc = tcase_create("envelope");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_envelope_written_before_message);
+    tcase_add_test(tc, test_exchange_mode_file_bytes);
     tcase_add_test(tc, test_envelope_header_length_mode_and_quota);
     suite_add_tcase(s, tc);
 

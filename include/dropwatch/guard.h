@@ -41,8 +41,12 @@ typedef enum dw_durability {
 /** How final names are made. */
 typedef enum dw_naming {
     DW_NAMING_UNIQUE = 0,   /**< "<prefix><UTC yyyymmddTHHMMSS>-<pid>-<seq>-<random>.eml" (default) */
-    DW_NAMING_EXCHANGE = 1  /**< Exchange's "{Machine}-{RecordId}-{UTC yyyyMMddHHmmss}Z.{Priority}.eml" */
+    DW_NAMING_EXCHANGE = 1  /**< Exchange's "{Machine}-{RecordId}-{UTC yyyyMMddHHmmss}Z.{Priority}.eml", Machine
+                                 the NetBIOS-style name (upper case, at most 15 characters) */
 } dw_naming;
+
+/** Longest machine name in an Exchange-style file name (a NetBIOS name). */
+#define DW_NETBIOS_NAME_MAX 15
 
 /** Message priority, used by DW_NAMING_EXCHANGE. */
 typedef enum dw_priority {
@@ -69,7 +73,9 @@ typedef struct dw_drop_options {
     dw_durability durability;   /**< DW_DURABLE_FULL by default */
     dw_naming naming;           /**< DW_NAMING_UNIQUE by default */
     const char *name_prefix;    /**< optional prefix for unique names (validated: a simple name part); copied */
-    const char *machine_name;   /**< for DW_NAMING_EXCHANGE; NULL = the host name; copied */
+    const char *machine_name;   /**< for DW_NAMING_EXCHANGE: the NetBIOS-style name Exchange's
+                                     Environment.MachineName gives (first DNS label, upper case, at most
+                                     DW_NETBIOS_NAME_MAX characters) is derived from it; NULL = the host name */
     unsigned file_mode;         /**< permission bits of message files (default 0640) */
     /* Fault injection for testing gateways and bindings (per handle, no global state): when inject_op is
      * not DW_OP_NONE, the next inject_count calls of that operation fail with inject_errno, and
@@ -212,7 +218,8 @@ DW_API dw_status dw_drop_health(const char *path, const dw_drop_options *opts, u
 /** What X-EndOfInjectedXHeaders carries. The sources disagree; see doc/libdropwatch.3. */
 typedef enum dw_eoh_mode {
     DW_EOH_MIME_LENGTH = 0,    /**< length of the MIME message in bytes (what Exchange's code writes; default) */
-    DW_EOH_HEADER_LENGTH = 1   /**< length of the injected X-headers in bytes (what the documentation says) */
+    DW_EOH_HEADER_LENGTH = 1   /**< length of the injected X-headers in bytes (what the documentation says;
+                                    NOT what Exchange writes: files in this mode are not Exchange's bytes) */
 } dw_eoh_mode;
 
 /** Create an empty envelope. */

@@ -44,7 +44,7 @@ import sys
 data = open(sys.argv[1], "rb").read()
 mime = open(sys.argv[2], "rb").read()
 lines = data.split(b"\r\n")
-assert lines[0].startswith(b"X-Sender: ") and b"alice@contoso.com" in lines[0] and b"SIZE=100" in lines[0], lines[0]
+assert lines[0].startswith(b"X-sender: ") and b"alice@contoso.com" in lines[0] and b"SIZE=100" in lines[0], lines[0]
 assert lines[1].startswith(b"X-Receiver: ") and b"bob@fabrikam.com" in lines[1], lines[1]
 assert lines[2].startswith(b"X-Receiver: ") and b"carol@fabrikam.com" in lines[2], lines[2]
 assert lines[3].startswith(b"X-EndOfInjectedXHeaders: "), lines[3]

@@ -150,7 +150,7 @@ Describe 'Write-DropMessage' {
     It 'writes an Exchange envelope before each message' {
         $out = 'Subject: x' | Write-DropMessage -Path $script:drop -Sender 'a@example.com' -Recipient 'b@example.com', 'c@example.com'
         $text = Get-Content -LiteralPath $out.FullName -Raw
-        $text | Should -Match '^X-Sender: <a@example.com>'
+        $text | Should -Match '^X-sender: <a@example.com>'
         ([regex]::Matches($text, 'X-Receiver:')).Count | Should -Be 2
         $text | Should -Match 'Subject: x$'
     }
