@@ -123,6 +123,7 @@ void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro)
     ro->install_dir = cfg->install_dir;
     ro->exchange_version = cfg->version;
     ro->style = cfg->style;
+    ro->machine_name = cfg->computer; /* the Exchange server's name sizes the 8007 estimate */
 }
 
 /* Asks for the size first so any path the library accepts fits, however long. */
@@ -196,6 +197,14 @@ void cli_target_error(const cli_target *t, dw_io_error *err)
      * failures of that kind get, so the alert and exit code (EX_CONFIG) follow from it. */
     int too_long = t->status == DW_E_TOOLONG || t->info.reason == DW_REASON_PATH_TOO_LONG ||
                    t->info.reason == DW_REASON_ROOT_TOO_LONG;
+    if (t->conn->drop_dir[0] == '\0') {
+        /* Exchange's first check: no DropDirectory, nothing written, event 8008 (DirectoryNotFound). */
+        dw_io_error_set(err, DW_OP_VALIDATE, ENOENT, 3u, "");
+        err->retryable = 0;
+        snprintf(err->detail, sizeof err->detail,
+                 "DropDirectory is empty: Exchange writes nothing and logs event 8008");
+        return;
+    }
     dw_io_error_set(err, DW_OP_VALIDATE, too_long ? ENAMETOOLONG : EINVAL, too_long ? 206u : 123u,
                     t->exchange_path ? t->exchange_path : t->conn->drop_dir);
     err->io_class = DW_CLASS_CONFIGURATION;

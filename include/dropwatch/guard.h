@@ -45,9 +45,6 @@ typedef enum dw_naming {
                                  the NetBIOS-style name (upper case, at most 15 characters) */
 } dw_naming;
 
-/** Longest machine name in an Exchange-style file name (a NetBIOS name). */
-#define DW_NETBIOS_NAME_MAX 15
-
 /** Message priority, used by DW_NAMING_EXCHANGE. */
 typedef enum dw_priority {
     DW_PRIORITY_NORMAL = 0,
