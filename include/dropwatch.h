@@ -15,5 +15,6 @@
 #include <dropwatch/classify.h>
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
+#include <dropwatch/throttle.h>
 
 #endif /* DROPWATCH_H */

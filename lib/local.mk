@@ -11,7 +11,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/path.h \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
-	include/dropwatch/alert.h
+	include/dropwatch/alert.h \
+	include/dropwatch/throttle.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -27,7 +28,8 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/envelope.c lib/envelope.h \
 	lib/guard.c lib/guard_internal.h \
 	lib/health.c \
-	lib/alert.c
+	lib/alert.c \
+	lib/throttle.c
 lib_libdropwatch_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DDW_BUILDING_LIBRARY
 lib_libdropwatch_core_la_CFLAGS = $(AM_CFLAGS) $(DW_VISIBILITY_CFLAGS)
 

@@ -14,3 +14,4 @@ include tests/guard.mk
 include tests/alert.mk
 include tests/cli.mk
 include tests/reliability.mk
+include tests/throttle.mk
