@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -221,6 +222,36 @@ void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t)
             dw_reason_name(t->info.reason), t->info.offset);
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The record of a closed throttle window: how many alerts for that connector and event were not printed. */
+static void print_suppressed(const cli_ctx *ctx, const dw_throttle_window *w)
+{
+    cli_rec r;
+    rec_begin(&r, ctx, "suppressed", 0);
+    rec_str(&r, "connector", w->connector);
+    rec_u64(&r, "event_id", w->event_id);
+    const char *name = dw_event_name(w->event_id);
+    rec_str(&r, "event_name", name ? name : "");
+    rec_u64(&r, "suppressed", w->suppressed);
+    rec_u64(&r, "window_seconds", dw_throttle_window_seconds(ctx->throttle));
+    rec_end(&r);
+}
+
+void cli_throttle_flush(const cli_ctx *ctx, int64_t now)
+{
+    dw_throttle_window w;
+    if (now < 0)
+        now = now_ms();
+    while (ctx->throttle && dw_throttle_next_expired(ctx->throttle, now, &w) == DW_OK && w.event_id)
+        print_suppressed(ctx, &w);
+}
+
 int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const dw_io_error *err)
 {
     dw_alert a;
@@ -234,6 +265,21 @@ int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target 
     a.error = *err;
     a.event_mode = ctx->event_mode;
     a.exchange_version = cfg->version;
+    if (ctx->throttle) {
+        /* Exchange logs these events periodically per connector: repeats inside the window are counted,
+         * and the count is printed when the window closes. */
+        dw_throttle_result tr;
+        a.time_ms = now_ms();
+        cli_throttle_flush(ctx, a.time_ms);
+        if (dw_throttle_check(ctx->throttle, t->conn->name, dw_alert_event_id(&a), a.time_ms, &tr) == DW_OK) {
+            if (tr.closed.suppressed)
+                print_suppressed(ctx, &tr.closed);
+            if (!tr.log) {
+                free(host);
+                return 0;
+            }
+        }
+    }
     char *out = NULL;
     size_t len = 0;
     dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);
