@@ -168,6 +168,7 @@
 DWPY_HANDLE_OUT(dw_drop)
 DWPY_HANDLE_OUT(dw_msg)
 DWPY_HANDLE_OUT(dw_envelope)
+DWPY_HANDLE_OUT(dw_throttle)
 
 /* ---- what is wrapped as is, what is replaced by a helper -------------------------------------------- */
 
@@ -205,6 +206,7 @@ DWPY_HANDLE_OUT(dw_envelope)
 %ignore dw_alert::app_name;
 %immutable dw_io_error::path;
 %immutable dw_io_error::detail;
+%immutable dw_throttle_window::connector;
 
 %include <dropwatch/common.h>
 %include <dropwatch/version.h>
@@ -213,6 +215,7 @@ DWPY_HANDLE_OUT(dw_envelope)
 %include <dropwatch/classify.h>
 %include <dropwatch/guard.h>
 %include <dropwatch/alert.h>
+%include <dropwatch/throttle.h>
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 

@@ -153,3 +153,24 @@ def test_exchange_version_picks_one_pack(io_failure):
     assert rec["dropwatch"]["alert_type"] == "Error" and rec["dropwatch"]["product_version"] == "14.0"
     with pytest.raises(ValueError):
         dropwatch.format_alert(io_failure, exchange_version=2003)
+
+
+def test_throttle_suppresses_repeats_and_reports_the_count(quota_failure):
+    with dropwatch.Throttle() as t:
+        assert t.window == dropwatch.THROTTLE_DEFAULT_SECONDS == 900
+        assert t.check("Fax", quota_failure, now=1000) == (True, None)  # 8005: the first is logged
+        assert t.check("Fax", 8005, now=1100) == (False, None)
+        assert t.check("Fax", 8004, now=1100) == (True, None)  # another event: its own window
+        assert t.expired(now=1200) == []
+        log, closed = t.check("Fax", 8005, now=1900)  # the window's end
+        assert log is True
+        assert closed == dropwatch.SuppressedWindow("Fax", 8005, 1, 1000000, 1900000)
+        t.check("Fax", 8005, now=1901)
+        (w,) = t.expired(all=True)
+        assert (w.connector, w.event_id, w.suppressed) == ("Fax", 8005, 1)
+    with pytest.raises(ValueError):
+        t.check("Fax", 8004)
+    with pytest.raises(ValueError):
+        dropwatch.Throttle(window=-1)
+    with dropwatch.Throttle(window=0) as t0:
+        assert all(t0.check("Fax", 8004, now=5)[0] for _ in range(3))
