@@ -12,6 +12,9 @@ namespace DropWatch
     {
         /// <summary>DropDirectoryQuota in bytes; 0 = unlimited.</summary>
         public ulong QuotaBytes { get; set; }
+        /// <summary>Exchange's rule (default: refused only when the files already reach the quota, so the
+        /// message that crosses it is written) or Strict (never exceed).</summary>
+        public QuotaMode QuotaMode { get; set; }
         /// <summary>Transient retries per operation.</summary>
         public uint RetryMax { get; set; }
         /// <summary>First backoff delay in milliseconds (doubled each retry).</summary>
@@ -45,6 +48,7 @@ namespace DropWatch
             {
                 DropWatchNative.dw_drop_options_init(o);
                 QuotaBytes = o.quota_bytes;
+                QuotaMode = (QuotaMode)(int)o.quota_mode;
                 RetryMax = o.retry_max;
                 RetryBaseMilliseconds = o.retry_base_ms;
                 RetryCapMilliseconds = o.retry_cap_ms;
@@ -63,6 +67,7 @@ namespace DropWatch
             var o = new dw_drop_options();
             DropWatchNative.dw_drop_options_init(o);
             o.quota_bytes = QuotaBytes;
+            o.quota_mode = (dw_quota_mode)(int)QuotaMode;
             o.retry_max = RetryMax;
             o.retry_base_ms = RetryBaseMilliseconds;
             o.retry_cap_ms = RetryCapMilliseconds;
