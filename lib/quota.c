@@ -71,7 +71,7 @@ dw_status dwi_quota_open(dw_drop *d, dw_io_error *err)
     q->fd = -1;
     d->quota = q;
     int rc = dwi_inject(d, DW_OP_QUOTA);
-    if (!rc)
+    if (!rc && !d->opts.no_ledger)
         rc = ledger_open(d);
     if (rc < 0) {
         dw_status st = dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
@@ -150,6 +150,18 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
     if (!q)
         return DW_OK;
     pthread_mutex_lock(&q->mu);
+    if (d->opts.no_ledger) {
+        /* No file in the directory: count afresh for every change (in-flight messages of other processes
+         * are in their temporary files' sizes). */
+        q->locked = 1;
+        q->fresh = 0;
+        dw_status st = rescan(d, err);
+        if (st != DW_OK) {
+            q->locked = 0;
+            pthread_mutex_unlock(&q->mu);
+        }
+        return st;
+    }
     int rc = 0;
     if (q->pid != d->ops->pid(d->ctx)) {
         /* Forked child: the inherited descriptor shares the parent's flock, so take a descriptor of our own. */
@@ -204,6 +216,11 @@ void dwi_dirop_end(dw_drop *d)
     dwi_quota *q = d->quota;
     if (!q)
         return;
+    if (d->opts.no_ledger) {
+        q->locked = 0;
+        pthread_mutex_unlock(&q->mu);
+        return;
+    }
     /* Our own change is now part of the recorded state; errors only make the next caller rescan. */
     if (d->ops->stat(d->ctx, d->dirfd, NULL, &q->dir) == 0) {
         char buf[LEDGER_LEN + 1];

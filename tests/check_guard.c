@@ -1780,6 +1780,48 @@ START_TEST(test_usage_counts_like_the_quota)
 }
 END_TEST
 
+/* The files other than messages can be turned off: no quota ledger, no health canary. Only the
+ * temporary files of messages being written remain (and none is left afterwards). */
+START_TEST(test_no_ledger_no_canary)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(o.no_ledger, 0);
+    ck_assert_int_eq(o.no_canary, 0);
+    o.quota_bytes = 100;
+    o.no_ledger = 1;
+    o.no_canary = 1;
+    write_plain(dir, "notes.txt", 10, 0);
+    dw_drop *d = open_real(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 70 < 100 */
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 130, message 1");
+    /* the consumer deletes a file: seen at once, since every message counts afresh */
+    char path[2048];
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO); /* 120 */
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_OK); /* 60 */
+    dw_health h;
+    ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
+    ck_assert_int_eq(h.writable, 0); /* not probed */
+    dw_drop_close(d);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->temps, 0);
+    ck_assert_int_eq(l->eml, 2);
+    ck_assert_int_eq(l->total, 2); /* nothing but the messages */
+    snprintf(path, sizeof path, "%s/.dwquota", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
 START_TEST(test_health)
 {
     write_plain(dir, "a.eml", 100, 0);
@@ -2293,6 +2335,7 @@ static Suite *guard_suite(void)
     tc = tcase_create("quota");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_quota_exchange_rule);
+    tcase_add_test(tc, test_no_ledger_no_canary);
     tcase_add_test(tc, test_quota_exact_fit_and_overflow);
     tcase_add_test(tc, test_quota_streaming_overflow);
     tcase_add_test(tc, test_quota_does_not_rescan);

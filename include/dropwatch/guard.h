@@ -82,6 +82,16 @@ typedef struct dw_drop_options {
     unsigned inject_count;
     unsigned inject_short_write;
     dw_quota_mode quota_mode;   /**< DW_QUOTA_EXCHANGE by default */
+    /* Files other than messages that libdropwatch may create in the drop directory (a gateway that picks
+     * up "*.*" would see them; Exchange itself creates only ".eml" files): temporary files ".dwtmp-*.tmp"
+     * while a message is written (the price of atomic publication; removed on every failure path, crash
+     * leftovers removed by dw_drop_sweep()), the quota ledger ".dwquota" (only with a quota) and the
+     * health canary ".dwcanary-*.tmp" (only during dw_drop_health()). The last two can be turned off: */
+    int no_ledger;              /**< 1: no ".dwquota" file; the quota rescans the directory for every message
+                                     under a per-handle lock (exact within one process; between processes
+                                     two writers may pass the check at the same moment) */
+    int no_canary;              /**< 1: dw_drop_health() writes no canary file (out->writable stays 0: not
+                                     probed) */
 } dw_drop_options;
 
 /** Per-message options for dw_msg_begin(). Initialise with dw_msg_options_init(). */

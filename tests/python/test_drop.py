@@ -436,3 +436,11 @@ def test_write_many_type_errors(drop, drop_dir, bad):
     with pytest.raises(TypeError):
         drop.write_many(bad)
     assert_clean(drop_dir, [])
+
+
+def test_no_files_but_messages(drop_dir):
+    with dropwatch.Drop.open(drop_dir, quota=1000, ledger=False) as d:
+        d.write(b"x" * 10)
+        h = dropwatch.drop_health(drop_dir, canary=False)
+        assert h.writable is False
+    assert sorted(p.suffix for p in drop_dir.iterdir()) == [".eml"]

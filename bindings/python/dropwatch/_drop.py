@@ -357,12 +357,14 @@ def _health(path: Any, opts: Any, stale_age: Any) -> Health:
 
 
 def drop_health(
-    path: PathArg, *, stale_age: Any = 3600, quota: QuotaArg = None, durable: bool = True
+    path: PathArg, *, stale_age: Any = 3600, quota: QuotaArg = None, durable: bool = True, canary: bool = True
 ) -> Health:
     """Probe a drop directory without opening a :class:`Drop`: existence, type, free space, quota use, stale
-    temporary files and a canary guarded write (removed afterwards). Never raises for an unhealthy
-    directory: see :attr:`Health.ok` and :attr:`Health.error`."""
+    temporary files and a canary guarded write (removed afterwards; ``canary=False`` creates no file at all
+    and leaves ``writable`` False: not probed). Never raises for an unhealthy directory: see
+    :attr:`Health.ok` and :attr:`Health.error`."""
     opts = _drop_options(quota, durable, "unique", None, None, None, None, None)
+    opts.no_canary = 0 if canary else 1
     return _health(path, opts, stale_age)
 
 
@@ -391,7 +393,8 @@ class Drop:
 
     Options: ``quota`` (None = unlimited, bytes as int, or text such as ``"10 MB"``), ``quota_mode``
     (``"exchange"``, the default: refused only when the files already add up to the quota, so the message
-    that crosses it is still written, as Exchange does; ``"strict"``: never exceed it), ``durable`` (False
+    that crosses it is still written, as Exchange does; ``"strict"``: never exceed it), ``ledger`` (False:
+    no ``.dwquota`` file in the directory, the quota rescans it for every message), ``durable`` (False
     skips fsync: still atomic, not crash-durable), ``naming`` (``"unique"`` or ``"exchange"``),
     ``retries`` / ``retry_base_ms`` / ``retry_cap_ms`` (bounded backoff for transient failures),
     ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode`` and ``inject`` (a
@@ -413,12 +416,14 @@ class Drop:
         file_mode: Optional[int] = None,
         inject: Union[None, FaultInjection, Mapping[str, Any]] = None,
         quota_mode: str = "exchange",
+        ledger: bool = True,
     ) -> None:
         self._handle: Any = None
         self._path = path
         p = fspath(path, "path")
         self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode, inject,
                                    quota_mode)
+        self._opts.no_ledger = 0 if ledger else 1
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")
         self._lock = threading.RLock()  # re-entrant: a Message may be collected while the lock is held
