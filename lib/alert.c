@@ -122,6 +122,22 @@ typedef struct pack_info {
 /* Without a rule, the event's own level (Error) is the alert type. */
 #define NO_RULE {"Error", 3, NULL}
 
+/* The Exchange 2010 pack's rules: used for 2010 and for 2013 and later. */
+#define PACK_2010_RULES \
+    {{"Error", 3, \
+      "The specified connector experienced a non-SMTP gateway connection failure. An I/O exception occurred " \
+      "when writing to the drop directory."}, \
+     {"Warning", 4, \
+      "A non-SMTP Gateway Connection failure has occurred on the specified connector: The Drop Directory " \
+      "Quota limit has been exceeded."}, \
+     {"Warning", 4, \
+      "The Non-SMTP Gateway Connection failed because the drop directory filename exceeds the system-defined " \
+      "maximum length."}, \
+     {"Warning", 4, \
+      "A Non-SMTP Gateway Connection failure has occurred on the specified connector: the drop directory does " \
+      "not exist."}, \
+     NO_RULE}
+
 /* One pack per configured version: 2007 for 2007; the 2010 pack for 2010 and for 2013 and later, which
  * got no event-rule pages of their own (their cmdlet is Set-TransportService). The 2007 pack's page is
  * known only for 8004, the 2010 pack's for 8004, 8005, 8007 and 8008. */
@@ -131,34 +147,8 @@ static const pack_info packs[3] = {
        "A non-SMTP gateway connection failure occurred on the specified connector. An I/O exception occurred "
        "when writing to the Drop directory."},
       NO_RULE, NO_RULE, NO_RULE, NO_RULE}},
-    {"14.0", RULE_PATH_2010, "Set-TransportServer",
-     {{"Error", 3,
-       "The specified connector experienced a non-SMTP gateway connection failure. An I/O exception occurred "
-       "when writing to the drop directory."},
-      {"Warning", 4,
-       "A non-SMTP Gateway Connection failure has occurred on the specified connector: The Drop Directory "
-       "Quota limit has been exceeded."},
-      {"Warning", 4,
-       "The Non-SMTP Gateway Connection failed because the drop directory filename exceeds the system-defined "
-       "maximum length."},
-      {"Warning", 4,
-       "A Non-SMTP Gateway Connection failure has occurred on the specified connector: the drop directory does "
-       "not exist."},
-      NO_RULE}},
-    {"14.0", RULE_PATH_2010, "Set-TransportService",
-     {{"Error", 3,
-       "The specified connector experienced a non-SMTP gateway connection failure. An I/O exception occurred "
-       "when writing to the drop directory."},
-      {"Warning", 4,
-       "A non-SMTP Gateway Connection failure has occurred on the specified connector: The Drop Directory "
-       "Quota limit has been exceeded."},
-      {"Warning", 4,
-       "The Non-SMTP Gateway Connection failed because the drop directory filename exceeds the system-defined "
-       "maximum length."},
-      {"Warning", 4,
-       "A Non-SMTP Gateway Connection failure has occurred on the specified connector: the drop directory does "
-       "not exist."},
-      NO_RULE}},
+    {"14.0", RULE_PATH_2010, "Set-TransportServer", PACK_2010_RULES},
+    {"14.0", RULE_PATH_2010, "Set-TransportService", PACK_2010_RULES},
 };
 
 static const char ACT_DRIVERS[] =

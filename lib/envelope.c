@@ -190,16 +190,6 @@ static void out_line(dwi_out *o, const char *name, const env_addr *a)
     dwi_out_str(o, "\r\n");
 }
 
-static size_t decimal_digits(uint64_t v)
-{
-    size_t d = 1;
-    while (v >= 10) {
-        v /= 10;
-        d++;
-    }
-    return d;
-}
-
 dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char *buf, size_t size, size_t *needed)
 {
     if (needed)
@@ -226,7 +216,7 @@ dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char 
         size_t d = 1;
         for (;;) {
             n = fixed + d;
-            size_t nd = decimal_digits(n);
+            size_t nd = dwi_decimal_digits(n);
             if (nd == d)
                 break;
             d = nd;

@@ -262,16 +262,6 @@ static void out_grouped(dwi_out *o, uint64_t v)
     }
 }
 
-static unsigned dec_digits(uint64_t v)
-{
-    unsigned n = 1;
-    while (v >= 10) {
-        v /= 10;
-        n++;
-    }
-    return n;
-}
-
 /*
  * (double)bytes / 2^shift formatted "G4" as .NET does. The double is bytes rounded to 53 bits (ties to
  * even, as the conversion does) = mant / 2^s exactly; the four digits are rounded from that exact value,
@@ -297,7 +287,7 @@ static void out_g4(dwi_out *o, uint64_t bytes, unsigned shift)
     /* value = mant * 2^dropped / 2^shift; bytes >= 2^53 only happens with TB (shift 40 > dropped) */
     unsigned s = shift - dropped;
     uint64_t whole = mant >> s; /* >= 1: the unit was chosen so */
-    unsigned n = dec_digits(whole);
+    unsigned n = (unsigned)dwi_decimal_digits(whole);
     uint64_t q, r, den;
     int e10; /* value ~ q * 10^e10 */
     if (n <= 4) {
