@@ -500,6 +500,11 @@ static unsigned auto_event(const dw_io_error *e)
     if (dir_check && (en == ENOENT || en == ENOTDIR ||
                       (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND || w == W32_DIRECTORY))))
         return 8008;
+    /* Not even its attributes can be read (stat denied: a parent the account may not traverse): that
+     * is the "invisible" directory for which DirectoryInfo.Exists is false. A directory that exists but
+     * may not be opened or written is an UnauthorizedAccessException on the write (8009, below). */
+    if (e->op == DW_OP_STAT && (en == EACCES || (en == 0 && w == W32_ACCESS_DENIED)))
+        return 8008;
     if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY && exchange_quota_exceeded(e))
         return 8005;
     if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)

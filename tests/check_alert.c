@@ -556,7 +556,9 @@ START_TEST(test_auto_event_selection)
         {DW_OP_RENAME, EPERM, 0, -1, 8009},
         {DW_OP_CREATE, 0, 5, -1, 8009},      /* ERROR_ACCESS_DENIED */
         {DW_OP_NONE, 0, 0, DW_CLASS_ACCESS, 8009},
-        {DW_OP_OPEN_DIR, EACCES, 0, -1, 8009},
+        {DW_OP_OPEN_DIR, EACCES, 0, -1, 8009}, /* exists, may not be opened: UnauthorizedAccessException */
+        {DW_OP_STAT, EACCES, 0, -1, 8008},     /* invisible: DirectoryInfo.Exists is false */
+        {DW_OP_STAT, 0, 5, -1, 8008},
         {DW_OP_WRITE, ENOSPC, 0, -1, 8004},
         {DW_OP_FSYNC, EIO, 0, -1, 8004},
         {DW_OP_NONE, 0, 0, DW_CLASS_NONE, 8004},
