@@ -248,11 +248,13 @@ DWPY_HANDLE_OUT(dw_throttle)
 %inline %{
 /* dw_path_resolve(): the resolved path (also written on DW_E_TOOLONG) and the details. */
 static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const char *install_dir,
-                                   int exchange_version, int style, char **DWPY_STR, dw_resolve_info *info)
+                                   int exchange_version, int style, const char *machine_name, char **DWPY_STR,
+                                   dw_resolve_info *info)
 {
     dw_resolve_options o;
     dw_status st;
     dw_resolve_options_init(&o);
+    o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
@@ -262,11 +264,13 @@ static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const
 
 /* dw_path_explain(): Exchange's own path and the warnings. */
 static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const char *install_dir,
-                                   int exchange_version, int style, char **DWPY_STR, dw_explain_info *info)
+                                   int exchange_version, int style, const char *machine_name, char **DWPY_STR,
+                                   dw_explain_info *info)
 {
     dw_resolve_options o;
     dw_status st;
     dw_resolve_options_init(&o);
+    o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
