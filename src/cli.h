@@ -115,6 +115,7 @@ typedef struct cli_target {
     char *exchange_path;     /* where Exchange would write (for messages about invalid settings) */
     dw_status status;        /* of dw_path_resolve() */
     dw_resolve_info info;
+    dw_explain_info explain; /* Exchange's view when resolution failed (8007 numbers, 8008 for no name) */
 } cli_target;
 
 /* Resolution options (install folder, version, style) of a configuration. */

@@ -161,7 +161,6 @@ static dw_status explain_fn(const char *r, const char *d, const dw_resolve_optio
 void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connector *conn)
 {
     dw_resolve_options ro;
-    dw_explain_info ei;
     memset(t, 0, sizeof *t);
     t->conn = conn;
     cli_resolve_options(cfg, &ro);
@@ -171,7 +170,7 @@ void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connecto
         free(t->path);
         t->path = NULL;
         dw_status est;
-        t->exchange_path = resolve_alloc(explain_fn, cfg->root, conn->drop_dir, &ro, &ei, &est);
+        t->exchange_path = resolve_alloc(explain_fn, cfg->root, conn->drop_dir, &ro, &t->explain, &est);
     }
 }
 
@@ -210,6 +209,15 @@ void cli_target_error(const cli_target *t, dw_io_error *err)
                     t->exchange_path ? t->exchange_path : t->conn->drop_dir);
     err->io_class = DW_CLASS_CONFIGURATION;
     err->retryable = 0;
+    if (too_long && t->explain.longest_file_name && t->info.reason == DW_REASON_PATH_TOO_LONG) {
+        /* "may exceed", with the numbers: the longest file name Exchange generates for this machine */
+        size_t units = t->explain.exchange_units, name = t->explain.longest_file_name;
+        snprintf(err->detail, sizeof err->detail,
+                 "a message file may exceed MAX_PATH: drop path %zu + 1 + longest file name %zu = %zu UTF-16 "
+                 "units (limit 259; directory limit 247)",
+                 units, name, units + 1 + name);
+        return;
+    }
     snprintf(err->detail, sizeof err->detail, "%s rejected: %s (%s)", input_name(t->info.input),
              dw_reason_str(t->info.reason), dw_reason_name(t->info.reason));
 }
