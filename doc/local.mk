@@ -19,6 +19,8 @@ dist_man_MANS += \
 	doc/dw_drop_open.3 \
 	doc/dw_drop_options_init.3 \
 	doc/dw_drop_path.3 \
+	doc/dw_drop_publish_method.3 \
+	doc/dw_publish_method_name.3 \
 	doc/dw_drop_sweep.3 \
 	doc/dw_drop_usage.3 \
 	doc/dw_drop_write.3 \
@@ -43,6 +45,7 @@ dist_man_MANS += \
 	doc/dw_name_validate.3 \
 	doc/dw_name_validate_n.3 \
 	doc/dw_op_name.3 \
+	doc/dw_outcome_name.3 \
 	doc/dw_path_explain.3 \
 	doc/dw_path_resolve.3 \
 	doc/dw_quota_format.3 \

@@ -384,6 +384,8 @@ static void put_field(dwi_out *o, escaper esc, const field *f)
 /* ---- the record, resolved once per call ---- */
 
 #define EXPLAIN_BUF 1024
+/* The outcome sentence: the drop path, two names and fixed text. */
+#define OUTCOME_BUF (DW_IO_PATH_MAX + 2 * DW_IO_NAME_MAX + 512)
 
 typedef struct record {
     const dw_alert *a;
@@ -408,6 +410,8 @@ typedef struct record {
     char quota[64];
     char explain[EXPLAIN_BUF];
     char actbuf[ACTION_COUNT][ACTION_BUF];
+    field outcome;  /* empty when the error is not about a guarded write */
+    char outcome_txt[OUTCOME_BUF];
 } record;
 
 static const char *nz(const char *s, const char *dflt)
@@ -624,6 +628,50 @@ static const char *derive_exception(const record *r)
     return "I/O error occurred.";
 }
 
+/* The outcome of a failed guarded write, in words: whether the message is in the drop directory (and
+ * under which name) and what an undo that failed left where. Empty for other failures. */
+static void derive_outcome(record *r)
+{
+    const dw_io_error *e = &r->a->error;
+    r->outcome_txt[0] = '\0';
+    if (e->outcome != DW_OUTCOME_NOT_PUBLISHED && e->outcome != DW_OUTCOME_UNCERTAIN)
+        return;
+    const char *dir = r->a->drop_path ? r->a->drop_path : "the drop directory";
+    size_t dlen = strlen(dir) < DW_IO_PATH_MAX ? strlen(dir) : DW_IO_PATH_MAX;
+    dwi_out o;
+    dwi_out_init(&o, r->outcome_txt, sizeof r->outcome_txt);
+    size_t plen = arr_len(e->published, sizeof e->published);
+    if (e->outcome == DW_OUTCOME_UNCERTAIN) {
+        dwi_out_str(&o, "uncertain: the message is published as ");
+        dwi_out_bytes(&o, dir, dlen);
+        dwi_out_char(&o, '/');
+        dwi_out_bytes(&o, e->published, plen);
+        dwi_out_str(&o, " but its durability is unknown; do not deliver it again (duplicate), check that the "
+                        "file is still there");
+    } else {
+        dwi_out_str(&o, "not published: nothing is under a final name; delivering the message again is safe");
+    }
+    size_t llen = arr_len(e->left_behind, sizeof e->left_behind);
+    if (llen) {
+        dwi_out_str(&o, "; removing ");
+        dwi_out_bytes(&o, dir, dlen);
+        dwi_out_char(&o, '/');
+        dwi_out_bytes(&o, e->left_behind, llen);
+        dwi_out_str(&o, " failed (");
+        const char *en = dw_errno_name(e->left_errno);
+        if (en)
+            dwi_out_str(&o, en);
+        else
+            dwi_out_u64(&o, (unsigned long long)(unsigned)e->left_errno);
+        dwi_out_str(&o, "), so it is still there");
+        if (llen == plen && memcmp(e->left_behind, e->published, plen) == 0)
+            dwi_out_str(&o, " (the undo of the publication failed)");
+        else
+            dwi_out_str(&o, " (a temporary file: dropwatch sweep / dw_drop_sweep() removes it)");
+    }
+    (void)dwi_out_finish(&o, NULL); /* bounded parts: OUTCOME_BUF holds them all */
+}
+
 static void record_build(record *r, const dw_alert *a)
 {
     const dw_io_error *e = &a->error;
@@ -641,6 +689,8 @@ static void record_build(record *r, const dw_alert *a)
     field_set(&r->app, a->app_name ? a->app_name : "dropwatch", SIZE_MAX);
     field_set(&r->path, e->path, sizeof e->path);
     field_set(&r->detail, e->detail, sizeof e->detail);
+    derive_outcome(r);
+    field_set(&r->outcome, r->outcome_txt, sizeof r->outcome_txt);
 
     r->errnum = e->sys_errno;
     r->win32 = effective_win32(e);
@@ -697,7 +747,7 @@ static void record_build(record *r, const dw_alert *a)
 
     r->replaced = r->xml_bad = r->truncated = 0;
     const field *all[] = {&r->connector, &r->drop_path, &r->root, &r->drop_dir, &r->computer,
-                          &r->app, &r->path, &r->detail, &r->exception};
+                          &r->app, &r->path, &r->detail, &r->exception, &r->outcome};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         field_scan(all[i], &r->replaced, &r->xml_bad);
         r->truncated |= all[i]->truncated;
@@ -878,6 +928,8 @@ static void format_text(dwi_out *o, const record *r)
     dwi_out_char(o, '\n');
     text_field(o, "Path", &r->path);
     text_field(o, "Detail", &r->detail);
+    if (r->outcome.len)
+        text_field(o, "Outcome", &r->outcome);
     text_line(o, "Exception Type", r->exc_type);
     text_field(o, "Exception", &r->exception);
     if (r->replaced || r->truncated) {
@@ -983,6 +1035,10 @@ static void format_xml(dwi_out *o, const record *r)
     xml_data_int(o, "Attempts", e->attempts);
     xml_data_field(o, "Path", &r->path);
     xml_data_field(o, "Detail", &r->detail);
+    if (r->outcome.len) {
+        xml_data(o, "Outcome", dw_outcome_name(e->outcome));
+        xml_data_field(o, "OutcomeDetail", &r->outcome);
+    }
     xml_data(o, "ExceptionType", r->exc_type);
     xml_data_field(o, "Exception", &r->exception);
     static const char *const action_names[ACTION_COUNT] = {"Action1", "Action2", "Action3", "Action4"};
@@ -1099,6 +1155,12 @@ static void format_json(dwi_out *o, const record *r)
     json_field(o, &r->path);
     LIT(o, ",\"detail\":");
     json_field(o, &r->detail);
+    if (r->outcome.len) {
+        LIT(o, ",\"outcome\":");
+        json_str(o, dw_outcome_name(e->outcome));
+        LIT(o, ",\"outcome_detail\":");
+        json_field(o, &r->outcome);
+    }
     LIT(o, ",\"exception_type\":");
     json_str(o, r->exc_type);
     LIT(o, ",\"exception\":");
@@ -1218,6 +1280,10 @@ static void format_syslog(dwi_out *o, const record *r)
     sd_int(o, "attempts", e->attempts);
     sd_field(o, "path", &r->path);
     sd_field(o, "detail", &r->detail);
+    if (r->outcome.len) {
+        sd_param(o, "outcome", dw_outcome_name(e->outcome));
+        sd_field(o, "outcomeDetail", &r->outcome);
+    }
     sd_param(o, "exceptionType", r->exc_type);
     sd_field(o, "exception", &r->exception);
     static const char *const action_names[ACTION_COUNT] = {"action1", "action2", "action3", "action4"};

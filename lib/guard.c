@@ -20,6 +20,8 @@
 /* Quota reservations of streamed messages grow by at least this much, so the ledger lock is not taken on
  * every small write. */
 #define RESERVE_STEP (64u * 1024u)
+#define STR_(x) #x
+#define STR(x) STR_(x)
 /* Copy buffer of dw_drop_write_fd(). */
 #define COPY_BUF (64u * 1024u)
 
@@ -37,6 +39,7 @@ void dw_drop_options_init(dw_drop_options *opts)
     opts->durability = DW_DURABLE_FULL;
     opts->naming = DW_NAMING_UNIQUE;
     opts->file_mode = 0640;
+    opts->lock_timeout_ms = DW_LOCK_TIMEOUT_DEFAULT_MS;
     opts->inject_op = DW_OP_NONE;
 }
 
@@ -98,6 +101,14 @@ dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, 
         }
         (void)dwi_out_finish(&o, NULL);
         err->attempts = attempts ? attempts : 1;
+        /* On a network file system a "device" error (EIO when the server died or the connection broke)
+         * is the server's or the network's, not a disk's: remote class, retryable later. */
+        if (d->remote && err->io_class == DW_CLASS_PHYSICAL) {
+            err->io_class = DW_CLASS_REMOTE;
+            err->retryable = dw_class_retryable(DW_CLASS_REMOTE);
+            err->win32 = 59; /* ERROR_UNEXP_NET_ERR */
+            dwi_io_error_detail(err, "I/O error on a network file system (the file server or the connection failed)");
+        }
     }
     return DW_E_IO;
 }
@@ -270,10 +281,10 @@ static int set_machine(dw_drop *d, const char *name)
 
 static int valid_options(const dw_drop_options *o)
 {
-    return o->retry_max <= 32 && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
+    return o->retry_max <= DW_RETRY_MAX_LIMIT && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
            (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
            (unsigned)o->quota_mode <= DW_QUOTA_STRICT &&
-           o->file_mode <= 07777 && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
+           o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
            (!o->name_prefix || valid_prefix(o->name_prefix));
 }
 
@@ -300,13 +311,23 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
         dw_drop_options_init(&defaults);
         opts = &defaults;
     }
-    if (!out || !path || !ops || !*path || str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX ||
-        !valid_options(opts)) {
+    if (!out || !path || !ops || !*path || !valid_options(opts)) {
         if (err) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
-            dwi_io_error_detail(err, "invalid argument");
+            dwi_io_error_detail(err, opts && opts->retry_max > DW_RETRY_MAX_LIMIT
+                                         ? "retry_max out of range (0 to " STR(DW_RETRY_MAX_LIMIT) ")"
+                                         : "invalid argument");
         }
         return DW_E_INVAL;
+    }
+    if (str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX) {
+        /* A path the system cannot open (PATH_MAX) is a wrong DropDirectory / root setting, not a bad call:
+         * the same class and code as the kernel's own ENAMETOOLONG (event 8007). */
+        if (err) {
+            dw_io_error_set(err, DW_OP_OPEN_DIR, ENAMETOOLONG, 0, path);
+            dwi_io_error_detail(err, "the drop directory path is 4096 bytes or longer");
+        }
+        return DW_E_IO;
     }
     dw_drop *d = calloc(1, sizeof *d);
     if (!d)
@@ -320,6 +341,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
     atomic_init(&d->seq, 0);
     atomic_init(&d->record_next, 0);
     atomic_init(&d->inject_left, opts->inject_op == DW_OP_NONE ? 0 : opts->inject_count);
+    atomic_init(&d->publish_method, DW_PUBLISH_UNKNOWN);
     d->path = strdup(path);
     if (!d->path || (opts->name_prefix && !(d->prefix = strdup(opts->name_prefix)))) {
         drop_free(d);
@@ -364,6 +386,9 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
             rc = ops->open_dir(ctx, path);
     } while (rc < 0 && should_retry(d, rc, attempt));
     if (rc < 0) {
+        /* A device-class failure to open a directory on a share is the server's (it died, the network broke). */
+        d->remote = dw_class_from_errno(-rc) == DW_CLASS_PHYSICAL && ops->path_is_remote &&
+                    ops->path_is_remote(ctx, path) > 0;
         dw_status st = dwi_fail(d, err, DW_OP_OPEN_DIR, rc, NULL, attempt);
         /* O_NOFOLLOW on a symlink: the symlink was refused, say so. */
         if (err && -rc == ELOOP)
@@ -376,6 +401,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
         return st;
     }
     d->dirfd = rc;
+    d->remote = ops->is_remote ? ops->is_remote(ctx, rc) > 0 : 0;
 
     if (opts->quota_bytes) {
         dw_status st = dwi_quota_open(d, err);
@@ -406,9 +432,13 @@ const char *dw_drop_path(const dw_drop *drop)
 dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
 {
     dw_io_error_clear(err);
-    if (!path || !*path || str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX || mode > 07777) {
+    if (!path || !*path || mode > 07777) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
         return DW_E_INVAL;
+    }
+    if (str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX) {
+        dw_io_error_set(err, DW_OP_MKDIR, ENAMETOOLONG, 0, path);
+        return DW_E_IO;
     }
     const dwi_ops *ops = &dwi_posix_ops;
     int rc = ops->mkdir(NULL, path, mode ? mode : 0750);
@@ -432,8 +462,41 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
 
 /* ---- streaming -------------------------------------------------------------------------------------- */
 
+/* An undo (unlink) that failed: the file stays in the drop directory, and the caller is told which and why
+ * (a file system that just went read-only refuses the clean-up too). ENOENT means it is gone anyway. The
+ * first one is kept: it is the one the failure is about. */
+static void note_left(dw_io_error *err, const char *name, int rc)
+{
+    if (!err || rc >= 0 || rc == -ENOENT || err->left_behind[0])
+        return;
+    (void)dwi_copy_out(name, strlen(name), err->left_behind, sizeof err->left_behind, NULL);
+    err->left_errno = -rc;
+}
+
+/* A message whose final name exists (or may exist) although the call fails: the third outcome. */
+static void note_uncertain(dw_io_error *err, const char *final)
+{
+    if (!err || err->outcome == DW_OUTCOME_UNCERTAIN)
+        return;
+    err->outcome = DW_OUTCOME_UNCERTAIN;
+    (void)dwi_copy_out(final, strlen(final), err->published, sizeof err->published, NULL);
+}
+
+/* The outcome of a guarded write step, set last (dw_io_error_set() clears the whole record). A failed
+ * step that did not publish anything is "not published"; `publishes`: success means published. */
+static dw_status write_outcome(dw_status st, int publishes, dw_io_error *err)
+{
+    if (err) {
+        if (st == DW_OK && publishes)
+            err->outcome = DW_OUTCOME_DURABLE;
+        else if (st != DW_OK && err->outcome != DW_OUTCOME_UNCERTAIN)
+            err->outcome = DW_OUTCOME_NOT_PUBLISHED;
+    }
+    return st;
+}
+
 /* Remove the temporary file of a message (under the quota lock, giving back its reservation). */
-static void discard_temp(dw_msg *m)
+static void discard_temp(dw_msg *m, dw_io_error *err)
 {
     dw_drop *d = m->drop;
     if (m->fd >= 0) {
@@ -445,7 +508,7 @@ static void discard_temp(dw_msg *m)
     dw_io_error ignored;
     int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
     /* Unlink failures are not injected here: cleanup must not be the step under test. */
-    d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+    note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
     if (locked) {
         dwi_quota_release(d, m->reserved);
         dwi_dirop_end(d);
@@ -471,8 +534,10 @@ static dw_status reserve_to(dw_msg *m, uint64_t size, dw_io_error *err)
     if (st == DW_OK) {
         int rc = d->ops->ftruncate(d->ctx, m->fd, want);
         if (rc < 0) {
+            /* Growing the temp file failed (EFBIG, ENOSPC): a write failure, not DropDirectoryQuota. */
             dwi_quota_release(d, want - m->reserved);
-            st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
+            st = dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
         } else {
             m->reserved = want;
         }
@@ -522,11 +587,12 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
     if (reserve) {
         rc = d->ops->ftruncate(d->ctx, m->fd, reserve);
         if (rc < 0) {
-            st = dwi_fail(d, err, DW_OP_QUOTA, rc, m->tmp, 1);
+            st = dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
             dwi_quota_release(d, reserve);
             d->ops->close(d->ctx, m->fd);
             m->fd = -1;
-            d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+            note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
             m->tmp[0] = '\0';
             dwi_dirop_end(d);
             return st;
@@ -616,7 +682,7 @@ static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, ui
         st = write_all(m, (const unsigned char *)hdr, hdr_len, err);
         m->header_size = hdr_len;
         if (st != DW_OK)
-            discard_temp(m);
+            discard_temp(m, err);
     }
     free(hdr);
     return st;
@@ -652,9 +718,9 @@ dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, 
         *out = NULL;
     if (!drop || !out) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 0, err);
     }
-    return msg_begin(drop, out, opts, err);
+    return write_outcome(msg_begin(drop, out, opts, err), 0, err);
 }
 
 dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *err)
@@ -676,10 +742,10 @@ dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *e
     if (st == DW_OK)
         st = write_all(msg, data, len, err);
     if (st != DW_OK) {
-        discard_temp(msg);
+        discard_temp(msg, err);
         msg->failed = 1;
     }
-    return st;
+    return write_outcome(st, 0, err);
 }
 
 uint64_t dw_msg_size(const dw_msg *msg)
@@ -691,7 +757,7 @@ void dw_msg_abort(dw_msg *msg)
 {
     if (!msg)
         return;
-    discard_temp(msg);
+    discard_temp(msg, NULL);
     free(msg);
 }
 
@@ -733,6 +799,40 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
     return DW_OK;
 }
 
+/* The publish step with the method the file system supports (see dw_publish_method), learnt once per
+ * handle: file systems without no-replace rename and hard links go straight to the unique-name rename. */
+static int rename_final(dw_drop *d, const char *tmp, const char *final)
+{
+    int rc;
+    if (atomic_load(&d->publish_method) == DW_PUBLISH_UNIQUE_RENAME || !d->ops->rename_noreplace) {
+        rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
+        if (rc >= 0)
+            atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
+        return rc;
+    }
+    rc = d->ops->rename_noreplace(d->ctx, d->dirfd, tmp, final);
+    if (rc == -EOPNOTSUPP && d->ops->rename_unique) {
+        rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
+        if (rc >= 0)
+            atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
+        return rc;
+    }
+    if (rc >= 0)
+        atomic_store(&d->publish_method, rc == 1 ? DW_PUBLISH_LINK : DW_PUBLISH_RENAME_NOREPLACE);
+    return rc;
+}
+
+dw_publish_method dw_drop_publish_method(const dw_drop *drop)
+{
+    return drop ? (dw_publish_method)atomic_load(&((dw_drop *)drop)->publish_method) : DW_PUBLISH_UNKNOWN;
+}
+
+const char *dw_publish_method_name(dw_publish_method method)
+{
+    static const char *const names[] = {"unknown", "rename-noreplace", "link", "unique-rename"};
+    return (unsigned)method < sizeof names / sizeof names[0] ? names[method] : "unknown";
+}
+
 /* Rename the (closed) temp file to a new final name, never replacing anything. Under the quota lock. */
 static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err)
 {
@@ -750,7 +850,7 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
             make_final_name(d, m, final);
         rc = dwi_inject(d, DW_OP_RENAME);
         if (!rc)
-            rc = d->ops->rename_noreplace(d->ctx, d->dirfd, m->tmp, final);
+            rc = rename_final(d, m->tmp, final);
         if (rc == -EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
             /* Someone holds that name: Exchange naming moves to the next record id, unique naming to the
              * next sequence number (make_final_name draws it). */
@@ -771,14 +871,26 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
         if ((src < 0 && src != -ENOENT) ||
             (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
-            d->ops->unlink(d->ctx, d->dirfd, final);
+            int u = d->ops->unlink(d->ctx, d->dirfd, final);
             st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
             dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");
+            note_left(err, final, u);
             rc = -ELOOP;
         }
     } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
-        d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+        int u = d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+        note_left(err, m->tmp, u);
+        /* A failed rename on a network share may still have happened on the server (the reply was lost).
+         * If the temporary name is gone, or its state cannot be learned, the message may be published
+         * under the final name: say so rather than "not published", which would invite a duplicate. */
+        if (rc != -EEXIST && u < 0) {
+            dwi_stat sb;
+            int f = d->ops->stat(d->ctx, d->dirfd, final, &sb);
+            int ours = f == 0 && ((sb.dev == m->dev && sb.ino == m->ino) || u == -ENOENT);
+            if (ours || (f < 0 && f != -ENOENT) || (f == -ENOENT && u == -ENOENT))
+                note_uncertain(err, final);
+        }
     }
     if (rc < 0)
         dwi_quota_release(d, m->reserved);
@@ -790,18 +902,29 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
     return st;
 }
 
-/* Withdraw published messages again (after a failed directory fsync). */
-static void unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n)
+/* Withdraw published messages again (after a failed directory fsync). A message whose unlink fails stays
+ * published (durability unknown), and so does one that is already gone (ENOENT: the consumer took it):
+ * both are the third outcome, never "not published". Returns how many stay published. */
+static size_t unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n,
+                        dw_io_error *err)
 {
     dw_io_error ignored;
     int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        d->ops->unlink(d->ctx, d->dirfd, finals + i * stride);
-        if (locked)
+        const char *name = finals + i * stride;
+        int rc = d->ops->unlink(d->ctx, d->dirfd, name);
+        if (rc < 0) {
+            kept++;
+            note_uncertain(err, name);
+            note_left(err, name, rc);
+        }
+        if (locked && (rc == 0 || rc == -ENOENT))
             dwi_quota_unpublish(d, sizes[i]);
     }
     if (locked)
         dwi_dirop_end(d);
+    return kept;
 }
 
 /* The directory is fsynced after the rename: without it the new name may not survive a power loss. If
@@ -817,7 +940,7 @@ static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_er
     if (rc >= 0)
         return DW_OK;
     dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);
-    unpublish(d, final, DWI_NAME_BUF, &size, 1);
+    unpublish(d, final, DWI_NAME_BUF, &size, 1, err);
     return st;
 }
 
@@ -827,7 +950,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
     dw_io_error_clear(err);
     if (!msg) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 1, err);
     }
     dw_drop *d = msg->drop;
     dw_status st = DW_OK;
@@ -849,7 +972,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
     }
     if (st != DW_OK) {
         dw_msg_abort(msg);
-        return st;
+        return write_outcome(st, 1, err);
     }
     char final[DWI_NAME_BUF];
     st = flush_and_close(msg, d->opts.durability == DW_DURABLE_FULL, err);
@@ -858,11 +981,12 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
     if (st == DW_OK)
         st = sync_dir(d, final, msg->size, err);
     if (st != DW_OK) {
-        discard_temp(msg); /* no-op when publish already consumed the temp */
+        discard_temp(msg, err); /* no-op when publish already consumed the temp */
         free(msg);
-        return st;
+        return write_outcome(st, 1, err);
     }
     free(msg);
+    (void)write_outcome(DW_OK, 1, err);
     if (size)
         return dwi_copy_out(final, strlen(final), name_out, size, needed);
     if (needed)
@@ -905,17 +1029,17 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
     dw_msg_options o;
     dw_status st = one_shot_args(drop, !data && len, opts, name_out, size, needed, &o, err);
     if (st != DW_OK)
-        return st;
+        return write_outcome(st, 1, err);
     /* The size is known: the quota is checked before the temp file exists. */
     o.expected_size = len;
     dw_msg *m;
     st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK)
-        return st;
+        return write_outcome(st, 1, err);
     st = dw_msg_write(m, data, len, err);
     if (st != DW_OK) {
         dw_msg_abort(m);
-        return st;
+        return write_outcome(st, 1, err);
     }
     return dw_msg_commit(m, name_out, size, needed, err);
 }
@@ -926,25 +1050,25 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     dw_msg_options o;
     dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
     if (st != DW_OK)
-        return st;
+        return write_outcome(st, 1, err);
     if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
         /* The envelope announces the MIME length: take it from a regular file (read from its start). */
         dwi_stat sb;
         if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
             dwi_io_error_detail(err, "an envelope with the MIME length needs expected_size for this source");
-            return DW_E_INVAL;
+            return write_outcome(DW_E_INVAL, 1, err);
         }
         o.expected_size = sb.size;
     }
     unsigned char *buf = malloc(COPY_BUF);
     if (!buf)
-        return DW_E_NOMEM;
+        return write_outcome(DW_E_NOMEM, 1, err);
     dw_msg *m;
     st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
-        return st;
+        return write_outcome(st, 1, err);
     }
     unsigned attempt = 0;
     for (;;) {
@@ -970,8 +1094,9 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     }
     free(buf);
     if (st != DW_OK) {
-        dw_msg_abort(m);
-        return st;
+        discard_temp(m, err);
+        free(m);
+        return write_outcome(st, 1, err);
     }
     return dw_msg_commit(m, name_out, size, needed, err);
 }
@@ -1051,7 +1176,7 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     }
     /* whatever was not published is removed */
     for (size_t i = 0; i < opened; i++)
-        discard_temp(&items[i].m);
+        discard_temp(&items[i].m, err);
     /* 4. one directory fsync makes every new name durable; if it fails, none of this group stays */
     if (published && durable) {
         int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
@@ -1059,7 +1184,16 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
             rc = d->ops->fsync(d->ctx, d->dirfd, 0);
         if (rc < 0) {
             dw_status s2 = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, NULL, 1);
-            unpublish(d, finals, DWI_NAME_BUF, sizes, published);
+            size_t kept = unpublish(d, finals, DWI_NAME_BUF, sizes, published, err);
+            if (kept && err) {
+                dwi_out o;
+                dwi_out_init(&o, err->detail, sizeof err->detail);
+                dwi_out_u64(&o, kept);
+                dwi_out_str(&o, " of the ");
+                dwi_out_u64(&o, published);
+                dwi_out_str(&o, " messages of this group stay published (durability unknown; first in `published`)");
+                (void)dwi_out_finish(&o, NULL);
+            }
             published = 0;
             st = s2;
         }
@@ -1087,15 +1221,15 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         *done = 0;
     if (!drop || (count && (!bufs || !lens))) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop ? drop->path : NULL);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 1, err);
     }
     for (size_t i = 0; i < count; i++)
         if (!bufs[i] && lens[i]) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
-            return DW_E_INVAL;
+            return write_outcome(DW_E_INVAL, 1, err);
         }
     if (names && name_stride < DW_FILE_NAME_MAX)
-        return DW_E_BUFFER;
+        return write_outcome(DW_E_BUFFER, 1, err);
     dw_msg_options o;
     if (opts)
         o = *opts;
@@ -1103,7 +1237,7 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         dw_msg_options_init(&o);
     if ((unsigned)o.priority > DW_PRIORITY_LOW) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
-        return DW_E_INVAL;
+        return write_outcome(DW_E_INVAL, 1, err);
     }
     size_t published = 0;
     dw_status st = DW_OK;
@@ -1116,7 +1250,8 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
     }
     if (done)
         *done = published;
-    return st;
+    /* On failure the outcome is that of the messages after the first *done (not published, or uncertain). */
+    return write_outcome(st, 1, err);
 }
 
 /* ---- listing: usage, sweep --------------------------------------------------------------------------- */

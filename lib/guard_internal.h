@@ -37,6 +37,8 @@ struct dw_drop {
     atomic_uint_fast64_t seq;
     atomic_uint_fast64_t record_next;
     atomic_uint inject_left;
+    atomic_int publish_method;  /* dw_publish_method, learnt at the first publication */
+    int remote;                 /* on a network file system: its EIO is the server's or the network's */
     dwi_quota *quota;       /* NULL when unlimited */
 };
 

@@ -44,6 +44,7 @@ static dw_status canary(dw_drop *d, dw_health *out, dw_io_error *err)
         return st;
     }
     st = dwi_msg_commit_as(m, name, NULL, 0, NULL, err);
+    out->publish_method = dw_drop_publish_method(d);
     if (st != DW_OK)
         return st;
     st = dwi_dirop_begin(d, err);
@@ -76,7 +77,7 @@ dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, uns
     dw_drop *d;
     dw_status st = dwi_drop_open_ops(&d, path, opts, ops, ctx, err);
     if (st != DW_OK) {
-        if (st == DW_E_IO && err && err->sys_errno != ENOENT) {
+        if (st == DW_E_IO && err && err->sys_errno != ENOENT && err->sys_errno != ENAMETOOLONG) {
             /* It is there, but not a directory we may use (a file, a symlink, or no permission). */
             out->exists = 1;
             out->is_directory = err->sys_errno != ENOTDIR && err->sys_errno != ELOOP;

@@ -12,7 +12,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_SYSCALL_H
@@ -68,13 +72,18 @@ static int open_beneath(int dirfd, const char *name, int flags, unsigned mode)
 static int px_create(void *ctx, int dirfd, const char *name, unsigned mode)
 {
     (void)ctx;
-    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_WRONLY, mode);
+    /* O_RDWR although we only write: smbnetfs (SMB shares through FUSE) fails ftruncate on a write-only
+     * descriptor with EIO, after having resized the file on the server. */
+    return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_RDWR, mode);
 }
 
 static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
 {
     (void)ctx;
-    return open_beneath(dirfd, name, O_CREAT | O_RDWR, mode);
+    /* O_NONBLOCK|O_NOCTTY: a FIFO, terminal or device planted under the name must neither block the open
+     * nor become our controlling terminal before the caller's fstat check refuses it (no effect on a
+     * regular file). */
+    return open_beneath(dirfd, name, O_CREAT | O_RDWR | O_NONBLOCK | O_NOCTTY, mode);
 }
 
 static ssize_t px_write(void *ctx, int fd, const void *buf, size_t len)
@@ -155,13 +164,29 @@ static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const cha
 #endif
     /* linkat fails with EEXIST instead of replacing, which is the guarantee we need; the temporary name
      * is then removed. A crash in between leaves a temp name that dw_drop_sweep() removes. */
-    if (linkat(dirfd, from, dirfd, to, 0) < 0)
+    if (linkat(dirfd, from, dirfd, to, 0) < 0) {
+        /* No hard links either (an SMB share through smbnetfs says EPERM): the caller picks the
+         * unique-name strategy. */
+        if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS || errno == EMLINK)
+            return -EOPNOTSUPP;
         return NEG_ERRNO();
+    }
     /* The message is published once the link exists. If the temporary name cannot be removed it is only
      * a stray hard link to the same complete file, which dw_drop_sweep() removes later: reporting a
      * failure now would leave a published message that the caller believes was not delivered. */
     (void)unlinkat(dirfd, from, 0);
-    return 0;
+    return 1;
+}
+
+static int px_rename_unique(void *ctx, int dirfd, const char *from, const char *to)
+{
+    (void)ctx;
+    struct stat sb;
+    if (fstatat(dirfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+        return -EEXIST;
+    if (errno != ENOENT)
+        return NEG_ERRNO();
+    return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
 }
 
 static int px_unlink(void *ctx, int dirfd, const char *name)
@@ -187,6 +212,8 @@ static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
     st->is_dir = S_ISDIR(sb.st_mode) ? 1 : 0;
     st->is_reg = S_ISREG(sb.st_mode) ? 1 : 0;
     st->is_link = S_ISLNK(sb.st_mode) ? 1 : 0;
+    st->nlink = (uint64_t)sb.st_nlink;
+    st->owned = sb.st_uid == geteuid();
     return 0;
 }
 
@@ -202,10 +229,121 @@ static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_by
     return 0;
 }
 
+/* A /proc table to look fd's file up in (its device and inode in *sb), or NULL. */
+static FILE *proc_file_for(int fd, const char *table, struct stat *sb)
+{
+    return fstat(fd, sb) < 0 ? NULL : fopen(table, "re");
+}
+
+/* Network file systems by statfs magic; FUSE ones by the subtype in /proc/self/mountinfo. */
+static int px_is_remote(void *ctx, int fd)
+{
+    (void)ctx;
+#ifdef __linux__
+    struct statfs sf;
+    if (fstatfs(fd, &sf) < 0)
+        return 0;
+    switch ((unsigned long)sf.f_type) {
+    case 0x6969UL:     /* NFS */
+    case 0x517BUL:     /* SMB */
+    case 0xFF534D42UL: /* CIFS */
+    case 0xFE534D42UL: /* SMB2 */
+    case 0x73757245UL: /* Coda */
+    case 0x5346414FUL: /* AFS */
+    case 0x00C36400UL: /* Ceph */
+    case 0x01021997UL: /* 9P */
+        return 1;
+    case 0x65735546UL: /* FUSE: look at the subtype */
+        break;
+    default:
+        return 0;
+    }
+    struct stat sb;
+    FILE *f = proc_file_for(fd, "/proc/self/mountinfo", &sb);
+    if (!f)
+        return 0;
+    static const char *const clients[] = {"fuse.smbnetfs", "fuse.sshfs", "fuse.s3fs", "fuse.rclone", "fuse.davfs",
+                                          "fuse.gcsfuse", "fuse.smb", "fuse.cifs"};
+    char line[4096];
+    int remote = 0;
+    while (!remote && fgets(line, sizeof line, f)) {
+        unsigned maj, min;
+        if (sscanf(line, "%*s %*s %u:%u", &maj, &min) != 2 || maj != major(sb.st_dev) || min != minor(sb.st_dev))
+            continue;
+        const char *sep = strstr(line, " - ");
+        for (size_t i = 0; sep && i < sizeof clients / sizeof clients[0]; i++) {
+            size_t n = strlen(clients[i]);
+            if (strncmp(sep + 3, clients[i], n) == 0 && sep[3 + n] == ' ')
+                remote = 1;
+        }
+    }
+    fclose(f);
+    return remote;
+#else
+    (void)fd;
+    return 0;
+#endif
+}
+
+/* When a server has died, the drop directory on its share cannot be opened (EIO) but the mount point or
+ * another ancestor usually can: ask about the nearest one that opens. */
+static int px_path_is_remote(void *ctx, const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + 1);
+    if (!p)
+        return 0;
+    memcpy(p, path, n + 1);
+    int remote = 0;
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        int fd = open(slash == p ? "/" : p, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) {
+            remote = px_is_remote(ctx, fd);
+            close(fd);
+            break;
+        }
+        if (slash == p)
+            break;
+    }
+    free(p);
+    return remote;
+}
+
 static int px_lock(void *ctx, int fd, int lock)
 {
     (void)ctx;
-    return flock(fd, lock ? LOCK_EX : LOCK_UN) < 0 ? NEG_ERRNO() : 0;
+    int op = lock == 2 ? LOCK_EX | LOCK_NB : lock ? LOCK_EX : LOCK_UN;
+    return flock(fd, op) < 0 ? NEG_ERRNO() : 0;
+}
+
+/* The holder of an flock on fd's file, from /proc/locks ("1: FLOCK ADVISORY WRITE <pid> MAJ:MIN:INO ...";
+ * waiting requests are listed with "->" and skipped). 0 when unknown (no /proc, another system). */
+static long px_lock_holder(void *ctx, int fd)
+{
+    (void)ctx;
+    struct stat sb;
+    FILE *f = proc_file_for(fd, "/proc/locks", &sb);
+    if (!f)
+        return 0;
+    char line[256];
+    long holder = 0;
+    while (!holder && fgets(line, sizeof line, f)) {
+        char kind[16];
+        long pid;
+        unsigned maj, min;
+        unsigned long long ino;
+        if (strstr(line, "->") || sscanf(line, "%*s %15s %*s %*s %ld %x:%x:%llu", kind, &pid, &maj, &min, &ino) != 5)
+            continue;
+        if (strcmp(kind, "FLOCK") == 0 && ino == (unsigned long long)sb.st_ino && maj == major(sb.st_dev) &&
+            min == minor(sb.st_dev))
+            holder = pid;
+    }
+    fclose(f);
+    return holder;
 }
 
 static int px_mkdir(void *ctx, const char *path, unsigned mode)
@@ -355,10 +493,14 @@ const dwi_ops dwi_posix_ops = {
     .syncfs = px_syncfs,
     .close = px_close,
     .rename_noreplace = px_rename_noreplace,
+    .rename_unique = px_rename_unique,
     .unlink = px_unlink,
     .stat = px_stat,
     .statfs = px_statfs,
+    .is_remote = px_is_remote,
+    .path_is_remote = px_path_is_remote,
     .lock = px_lock,
+    .lock_holder = px_lock_holder,
     .mkdir = px_mkdir,
     .dir_open = px_dir_open,
     .dir_next = px_dir_next,

@@ -30,6 +30,8 @@
  * counters that miss that writer's last change. */
 #define LEDGER_DIRTY_AT 7
 #define W32_DISK_QUOTA_EXCEEDED 1295u
+/* Largest believable ledger counter: 2^62 bytes (4 EiB), so used + inflight + a reservation never wraps. */
+#define LEDGER_COUNTER_MAX (UINT64_C(1) << 62)
 
 struct dwi_quota {
     pthread_mutex_t mu;
@@ -48,15 +50,38 @@ static int same_dir(const dwi_stat *a, const dwi_stat *b)
     return a->dev == b->dev && a->ino == b->ino;
 }
 
+/* The ledger is written through: a hard link to a file elsewhere, a device node or a FIFO planted under its
+ * name (anyone with write access to the directory can) would redirect those writes. So only a regular file
+ * with one link owned by us is used, checked on the open descriptor (no window between check and use);
+ * anything else is refused, never "repaired", because it may be someone else's file. */
+#define LEDGER_REFUSED 1
+
 static int ledger_open(dw_drop *d)
 {
     dwi_quota *q = d->quota;
     int fd = d->ops->open_rw(d->ctx, d->dirfd, DWI_LEDGER_NAME, 0600);
     if (fd < 0)
         return fd;
+    dwi_stat sb;
+    int rc = d->ops->stat(d->ctx, fd, NULL, &sb);
+    if (rc < 0 || !sb.is_reg || sb.nlink != 1 || !sb.owned) {
+        d->ops->close(d->ctx, fd);
+        return rc < 0 ? rc : sb.is_dir ? -EISDIR : LEDGER_REFUSED;
+    }
     q->fd = fd;
     q->pid = d->ops->pid(d->ctx);
     return 0;
+}
+
+/* Fill err for a failed ledger_open(). */
+static dw_status ledger_fail(dw_drop *d, int rc, dw_io_error *err)
+{
+    if (rc != LEDGER_REFUSED)
+        return dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
+    dw_status st = dwi_fail(d, err, DW_OP_QUOTA, -EINVAL, DWI_LEDGER_NAME, 1);
+    dwi_io_error_detail(err, "the quota ledger is not a regular file with one link owned by the writer (refused; "
+                             "remove it after checking what it is)");
+    return st;
 }
 
 dw_status dwi_quota_open(dw_drop *d, dw_io_error *err)
@@ -73,8 +98,8 @@ dw_status dwi_quota_open(dw_drop *d, dw_io_error *err)
     int rc = dwi_inject(d, DW_OP_QUOTA);
     if (!rc && !d->opts.no_ledger)
         rc = ledger_open(d);
-    if (rc < 0) {
-        dw_status st = dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
+    if (rc != 0) {
+        dw_status st = ledger_fail(d, rc, err);
         dwi_quota_free(d);
         return st;
     }
@@ -106,6 +131,10 @@ static int ledger_load(dw_drop *d)
     if (sscanf(buf, "dwquota2 %llu %llu %llu %llu %lld.%lld %lld.%lld %lld", &used, &inflight, &dev, &ino, &ms, &mn,
                &cs, &cn, &scanned) != 9)
         return 1; /* missing, malformed, older format, or left dirty by a crashed writer: rebuild */
+    /* Counters no real directory reaches (a quota is at most 2^63) would wrap in the sums below and admit
+     * writes over the quota: a corrupted or forged ledger, rebuilt like a malformed one. */
+    if (used > LEDGER_COUNTER_MAX || inflight > LEDGER_COUNTER_MAX)
+        return 1;
     q->scanned = scanned;
     q->used = used;
     q->inflight = inflight;
@@ -144,6 +173,26 @@ static int scan_expired(dw_drop *d)
     return d->quota->scanned > sec || sec - d->quota->scanned >= DWI_QUOTA_RESCAN_AGE;
 }
 
+/* Take the ledger lock, waiting at most lock_timeout_ms: a writer stopped while holding it (SIGSTOP, a hung
+ * share) must not stop every other writer and the health probe forever. Polls with a growing sleep
+ * (1 ms doubling up to 50 ms); -ETIMEDOUT (transient) when the time is up. */
+static int lock_bounded(dw_drop *d)
+{
+    int rc = d->ops->lock(d->ctx, d->quota->fd, 2);
+    if (rc != -EWOULDBLOCK && rc != -EAGAIN)
+        return rc;
+    uint64_t start = d->ops->monotonic_us(d->ctx), limit = (uint64_t)d->opts.lock_timeout_ms * 1000u;
+    unsigned nap = 1;
+    while (d->ops->monotonic_us(d->ctx) - start < limit) {
+        d->ops->sleep_ms(d->ctx, nap);
+        nap = nap < 50 ? nap * 2 : 50;
+        rc = d->ops->lock(d->ctx, d->quota->fd, 2);
+        if (rc != -EWOULDBLOCK && rc != -EAGAIN)
+            return rc;
+    }
+    return -ETIMEDOUT;
+}
+
 dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
 {
     dwi_quota *q = d->quota;
@@ -169,17 +218,32 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
             d->ops->close(d->ctx, q->fd);
         q->fd = -1;
         rc = ledger_open(d);
-        if (rc < 0) {
+        if (rc != 0) {
             pthread_mutex_unlock(&q->mu);
-            return dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
+            return ledger_fail(d, rc, err);
         }
     }
     rc = dwi_inject(d, DW_OP_LOCK);
     if (!rc)
-        rc = d->ops->lock(d->ctx, q->fd, 1);
+        rc = lock_bounded(d);
     if (rc < 0) {
         pthread_mutex_unlock(&q->mu);
-        return dwi_fail(d, err, DW_OP_LOCK, rc, DWI_LEDGER_NAME, 1);
+        dw_status st = dwi_fail(d, err, DW_OP_LOCK, rc, DWI_LEDGER_NAME, 1);
+        if (rc == -ETIMEDOUT && err) {
+            long holder = d->ops->lock_holder ? d->ops->lock_holder(d->ctx, q->fd) : 0;
+            dwi_out o;
+            dwi_out_init(&o, err->detail, sizeof err->detail);
+            dwi_out_str(&o, "the quota ledger lock was held for more than ");
+            dwi_out_u64(&o, d->opts.lock_timeout_ms);
+            dwi_out_str(&o, " ms");
+            if (holder > 0) {
+                dwi_out_str(&o, " by process ");
+                dwi_out_u64(&o, (unsigned long long)holder);
+            }
+            dwi_out_str(&o, " (a stuck writer?)");
+            (void)dwi_out_finish(&o, NULL);
+        }
+        return st;
     }
     q->locked = 1;
     q->fresh = 0;
@@ -241,8 +305,8 @@ void dwi_dirop_end(dw_drop *d)
 
 static int fits(const dwi_quota *q, uint64_t quota, uint64_t n)
 {
-    uint64_t total = q->used + q->inflight;
-    return total <= quota && n <= quota - total;
+    /* In this order no sum can wrap. */
+    return q->used <= quota && q->inflight <= quota - q->used && n <= quota - q->used - q->inflight;
 }
 
 /* Exchange's test: the files directly in the directory (in-flight reservations included) add up to less

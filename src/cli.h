@@ -15,6 +15,7 @@ typedef struct cli_ctx {
     dw_event_mode event_mode; /* --event */
     const char *config_path;  /* --config */
     int verbose;              /* 1 = summary lines even when stdout is not a terminal; -1 = never */
+    int metrics;              /* --format prometheus|openmetrics (check only; src/cli_monitor.h) */
     unsigned throttle_seconds; /* --throttle: suppression window of repeated alerts (0 = off) */
     dw_throttle *throttle;    /* created by main() after the global options; NULL = no suppression */
 } cli_ctx;
@@ -54,6 +55,11 @@ int cli_parse_version(const char *s, dw_exchange_version *out); /* 2007 | 2010 |
 int cli_parse_style(const char *s, dw_path_style *out);         /* auto | windows | posix */
 int cli_parse_event(const char *s, dw_event_mode *out);         /* 8004 | auto */
 int cli_parse_inject(const char *s, dw_drop_options *opts);     /* OP:ERRNO[:COUNT] */
+
+/* deliver: the message is published under its final name but its durability is unknown (the directory
+ * sync failed and the publication could not be undone). Outside sysexits on purpose: every sysexits
+ * failure code makes a mail system retry or bounce, and either is wrong for a message that is there. */
+#define CLI_EX_PUBLISHED_UNSURE 79
 
 /* sysexits code for a failure class and for a non-I/O library status. */
 int cli_exit_for_class(dw_class cls);

@@ -61,11 +61,11 @@ typedef struct parser {
 static void perr(parser *p, const char *fmt, const char *arg)
 {
     if (p->errors < CFG_MAX_ERRORS) {
-        fprintf(stderr, "dropwatch: %s:%u: ", p->file, p->line);
-        fprintf(stderr, fmt, arg ? arg : "");
-        fputc('\n', stderr);
+        char msg[1024];
+        snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+        cli_err(NULL, "%s:%u: %s", p->file, p->line, msg);
     } else if (p->errors == CFG_MAX_ERRORS) {
-        fprintf(stderr, "dropwatch: %s: too many errors, giving up\n", p->file);
+        cli_err(NULL, "%s: too many errors, giving up", p->file);
     }
     p->errors++;
 }
@@ -296,7 +296,7 @@ int cli_config_load(cli_config *cfg, const char *path)
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         int e = errno;
-        fprintf(stderr, "dropwatch: cannot open configuration file '%s': %s\n", path, strerror(e));
+        cli_err(NULL, "cannot open configuration file '%s': %s", path, strerror(e));
         return e == ENOENT || e == ENOTDIR ? EX_NOINPUT : EX_CONFIG;
     }
     char *buf = cli_xmalloc(CFG_MAX_BYTES + 1);
@@ -306,10 +306,10 @@ int cli_config_load(cli_config *cfg, const char *path)
         fclose(f);
     int rc = 0;
     if (bad) {
-        fprintf(stderr, "dropwatch: cannot read configuration file '%s'\n", path);
+        cli_err(NULL, "cannot read configuration file '%s'", path);
         rc = EX_IOERR;
     } else if (n > CFG_MAX_BYTES) {
-        fprintf(stderr, "dropwatch: %s: configuration file larger than %d bytes\n", path, CFG_MAX_BYTES);
+        cli_err(NULL, "%s: configuration file larger than %d bytes", path, CFG_MAX_BYTES);
         rc = EX_CONFIG;
     } else {
         rc = cli_config_parse(cfg, path, buf, n);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 
 static const char help[] =
     "Usage: dropwatch deliver [OPTIONS] --drop-dir NAME [--root ROOT] [FILE...]\n"
@@ -21,8 +22,8 @@ static const char help[] =
     "Write each FILE (standard input when none or '-') into the connector's drop directory as one\n"
     "message: a temporary file, fsync, then an atomic rename to a unique *.eml name, so the gateway never\n"
     "sees a partial file. The drop directory must exist (it is never created). Prints one line per\n"
-    "message: delivered<TAB>SOURCE<TAB>FILE<TAB>BYTES. The first failure stops the run, prints the\n"
-    "Event 8004 alert record on stdout and exits with its class's code.\n"
+    "message: delivered<TAB>SOURCE<TAB>FILE<TAB>BYTES, flushed at once. The first failure stops the run,\n"
+    "prints the Event 8004 alert record on stdout and exits with its class's code.\n"
     "\n"
     "Connector:\n"
     "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
@@ -51,12 +52,14 @@ static const char help[] =
     "  -f, --format FMT         alert format: text (default), xml, json, syslog\n"
     "\n"
     "Exit status: 0 delivered; 73 capacity, 74 physical/logical, 75 transient/remote, 77 access,\n"
-    "78 configuration (missing drop directory, invalid setting); 66 unreadable input; 64 usage.\n";
+    "78 configuration (missing drop directory, invalid setting); 66 unreadable input; 64 usage;\n"
+    "79 published but durability unknown (the directory sync failed and could not be undone): the\n"
+    "record published-unsure<TAB>SOURCE<TAB>FILE<TAB>BYTES names it; do not deliver it again.\n";
 
 enum {
     OPT_SENDER = OPT_FIRST_COMMAND_OPTION, OPT_SENDER_PARAMS, OPT_RECIPIENT, OPT_EOH, OPT_NAMING, OPT_MACHINE,
     OPT_PRIORITY, OPT_RECORD_ID, OPT_PREFIX, OPT_DURABILITY, OPT_RETRY_MAX, OPT_KEEP_GOING, OPT_INJECT,
-    OPT_SHORT_WRITE, OPT_QUOTA_MODE
+    OPT_SHORT_WRITE, OPT_LOCK_TIMEOUT, OPT_QUOTA_MODE
 };
 
 /* Reads all of fd into memory (standard input and other non-regular sources, so the size is known
@@ -112,6 +115,7 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         {"prefix", required_argument, NULL, OPT_PREFIX}, {"durability", required_argument, NULL, OPT_DURABILITY},
         {"retry-max", required_argument, NULL, OPT_RETRY_MAX}, {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
         {"inject", required_argument, NULL, OPT_INJECT}, {"short-write", required_argument, NULL, OPT_SHORT_WRITE},
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
         {"quota-mode", required_argument, NULL, OPT_QUOTA_MODE},
         {NULL, 0, NULL, 0},
     };
@@ -187,12 +191,18 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 rc = cli_usage_error(ctx, "invalid --durability '%s' (expected full or none)", optarg);
             break;
         case OPT_RETRY_MAX:
-            if (cli_parse_u64(optarg, 0, 100, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to 100)", optarg);
+            if (cli_parse_u64(optarg, 0, DW_RETRY_MAX_LIMIT, &v) != 0)
+                rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to %d)", optarg, DW_RETRY_MAX_LIMIT);
             else
                 dopts.retry_max = (unsigned)v;
             break;
         case OPT_KEEP_GOING: keep_going = 1; break;
+        case OPT_LOCK_TIMEOUT:
+            if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
+                rc = cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
+            else
+                dopts.lock_timeout_ms = (unsigned)v;
+            break;
         case OPT_INJECT:
             if (cli_parse_inject(optarg, &dopts) != 0)
                 rc = cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
@@ -268,7 +278,8 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
         if (st != DW_OK && st != DW_E_IO) {
             /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
-            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name, dw_status_str(st));
+            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name,
+                    err.detail[0] ? err.detail : dw_status_str(st));
             rc = st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
             cli_target_free(&t);
             cli_config_free(&cfg);
@@ -300,7 +311,10 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
     uint64_t total = 0;
     double t0 = now_s();
     int first_rc = 0, i;
+    cli_progress prog;
+    cli_progress_begin(&prog, ctx, "files", (uint64_t)nfiles);
     for (i = 0; i < nfiles; i++) {
+        cli_progress_update(&prog, (uint64_t)i, total);
         const char *src = files[i];
         int is_stdin = strcmp(src, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(src, O_RDONLY | O_CLOEXEC);
@@ -347,18 +361,25 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         }
         if (!is_stdin)
             close(fd);
-        if (st == DW_OK) {
-            delivered++;
-            total += bytes;
+        int unsure = st != DW_OK && err.outcome == DW_OUTCOME_UNCERTAIN;
+        if (unsure) /* published after all (durability unknown): its record names the file, like a delivery */
+            snprintf(name, sizeof name, "%s", err.published);
+        if (st == DW_OK || unsure) {
+            const char *kind = unsure ? "published-unsure" : "delivered";
+            if (!unsure) {
+                delivered++;
+                total += bytes;
+            }
             if (ctx->format == DW_FORMAT_TEXT) {
-                fputs("delivered\t", stdout);
+                fputs(kind, stdout);
+                fputc('\t', stdout);
                 cli_put_escaped(stdout, src, strlen(src));
                 fputc('\t', stdout);
                 cli_put_escaped(stdout, t.path, strlen(t.path));
                 printf("/%s\t%llu\n", name, (unsigned long long)bytes);
             } else {
                 cli_rec r;
-                rec_begin(&r, ctx, "delivered", 1);
+                rec_begin(&r, ctx, kind, !unsure);
                 rec_str(&r, "connector", t.conn->name);
                 rec_str(&r, "source", src);
                 rec_str(&r, "drop_path", t.path);
@@ -366,7 +387,11 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 rec_u64(&r, "bytes", bytes);
                 rec_end(&r);
             }
-            continue;
+            /* The caller learns of each published message at once: records held in a block buffer (a pipe)
+             * would be lost with the process, and a caller that never heard of a message delivers it again. */
+            fflush(stdout);
+            if (!unsure)
+                continue;
         }
         failed++;
         if (st == DW_E_IO && err.op == DW_OP_READ) {
@@ -382,15 +407,25 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         } else {
             char estr[128];
             dw_errno_str(err.sys_errno, estr, sizeof estr, NULL);
-            cli_err(ctx, "%s: %s failure during %s: %s%s%s", src, dw_class_name(err.io_class), dw_op_name(err.op),
-                    err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "", err.detail);
+            char oc[2 * DW_IO_NAME_MAX + 160] = "";
+            if (unsure)
+                snprintf(oc, sizeof oc, "; PUBLISHED as %s, durability unknown: do not deliver it again",
+                         err.published);
+            if (err.left_behind[0])
+                snprintf(oc + strlen(oc), sizeof oc - strlen(oc), "; %s left in the drop directory (unlink: %s)",
+                         err.left_behind, dw_errno_name(err.left_errno) ? dw_errno_name(err.left_errno) : "?");
+            cli_err(ctx, "%s: %s failure during %s: %s%s%s%s", src, dw_class_name(err.io_class),
+                    dw_op_name(err.op), err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "",
+                    err.detail, oc);
             int prc = cli_print_alert(ctx, &cfg, &t, &err);
+            /* Published but not known durable: not the class's code, which a caller would retry (a duplicate). */
             if (!first_rc)
-                first_rc = prc ? prc : cli_exit_for_class(err.io_class);
+                first_rc = prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err.io_class);
         }
         if (!keep_going)
             break;
     }
+    cli_progress_end(&prog);
     if (cli_summary_wanted(ctx)) {
         unsigned skipped = (unsigned)(nfiles - i - (i < nfiles ? 1 : 0));
         fprintf(stderr, "dropwatch deliver: %u delivered (%llu bytes), %u failed, %u not attempted, %.3f s\n",

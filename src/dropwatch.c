@@ -4,12 +4,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_monitor.h"
 
 static const char usage_text[] =
     "Usage: dropwatch [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
@@ -27,7 +29,8 @@ static const char usage_text[] =
     "  demo       the whole story against a temporary demo drop root\n"
     "\n"
     "Global options (also accepted after the command):\n"
-    "  -f, --format FMT   output format of records: text (default), xml, json, syslog\n"
+    "  -f, --format FMT   output format of records: text (default), xml, json, syslog;\n"
+    "                     check also: prometheus, openmetrics (metrics)\n"
     "  -c, --config FILE  transport server and connectors (see dropwatch(1), CONFIGURATION)\n"
     "      --event MODE   event ID of alerts: auto (default: the event Exchange logs, 8004/8005/8007/8008/8009)\n"
     "                     or 8004 (always 8004)\n"
@@ -41,12 +44,31 @@ static const char usage_text[] =
     "Exit status follows sysexits.h: 0 ok, 64 usage, 65 invalid data, 66 missing input, 73 capacity,\n"
     "74 physical/logical I/O failure, 75 transient/remote failure, 77 access denied, 78 configuration.\n";
 
+/* The message as one line: arguments, file names and config keys may hold newlines or terminal escapes,
+ * which must neither forge a second message nor reach the terminal (the records on stdout do the same). */
+static void put_message(const char *fmt, va_list ap)
+{
+    char small[512], *msg = small;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    if (!msg)
+        msg = small;
+    if (n > 0)
+        cli_put_escaped(stderr, msg, strlen(msg));
+    if (msg != small)
+        free(msg);
+}
+
 void cli_err(const cli_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "dropwatch%s%s: ", ctx && ctx->cmd ? " " : "", ctx && ctx->cmd ? ctx->cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_message(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
@@ -57,7 +79,7 @@ int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...)
     const char *cmd = ctx && ctx->cmd ? ctx->cmd : NULL;
     fprintf(stderr, "dropwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_message(fmt, ap);
     va_end(ap);
     fprintf(stderr, "\nTry 'dropwatch%s%s --help' for more information.\n", cmd ? " " : "", cmd ? cmd : "");
     return EX_USAGE;
@@ -75,8 +97,15 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
     switch (opt) {
     case OPT_FORMAT:
     case 'f':
-        if (dw_format_from_name(arg, &ctx->format) != DW_OK)
-            *rc = cli_usage_error(ctx, "unknown format '%s' (expected text, xml, json or syslog)", arg);
+        /* The metrics formats are not record formats: check alone prints them (src/cli_metrics.c). */
+        ctx->metrics = strcmp(arg, "prometheus") == 0    ? CLI_METRICS_PROMETHEUS
+                       : strcmp(arg, "openmetrics") == 0 ? CLI_METRICS_OPENMETRICS
+                                                         : CLI_METRICS_NONE;
+        if (ctx->metrics && ctx->cmd && strcmp(ctx->cmd, "check") != 0)
+            *rc = cli_usage_error(ctx, "format '%s' applies to check only (watch writes metrics with --textfile)", arg);
+        else if (!ctx->metrics && dw_format_from_name(arg, &ctx->format) != DW_OK)
+            *rc = cli_usage_error(ctx, "unknown format '%s' (expected text, xml, json, syslog, or for check: "
+                                       "prometheus, openmetrics)", arg);
         return 1;
     case OPT_CONFIG:
     case 'c':
@@ -181,7 +210,7 @@ static int finish_stdout(int rc)
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_AUTO, NULL, 0, DW_THROTTLE_DEFAULT_SECONDS, NULL};
+    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_AUTO, NULL, 0, 0, DW_THROTTLE_DEFAULT_SECONDS, NULL};
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
         {"event", required_argument, NULL, OPT_EVENT}, {"verbose", no_argument, NULL, 'v'},
@@ -190,6 +219,10 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
     };
     int rc = 0, opt;
+    /* Under RLIMIT_FSIZE the kernel sends SIGXFSZ before write() can return EFBIG, and its default action
+     * kills the process with the temporary file left behind. Ignored, the write fails with EFBIG, which
+     * the library reports (capacity, exit 73) after removing the temporary file. */
+    signal(SIGXFSZ, SIG_IGN);
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "+:f:c:vqhV", longopts, NULL)) != -1) {
         if (cli_global_option(&ctx, opt, optarg, &rc)) {
@@ -230,6 +263,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(commands[i].name, name) == 0) {
             ctx.cmd = commands[i].name;
+            if (ctx.metrics && strcmp(name, "check") != 0)
+                return cli_usage_error(&ctx, "formats prometheus and openmetrics apply to check only");
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
             optind = 0; /* GNU getopt: full re-initialisation for the sub-command's argument vector */

@@ -8,6 +8,9 @@ src_dropwatch_SOURCES = \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
 	src/cmd_demo.c \
 	lib/utf8.c lib/utf8.h
+# Monitoring outputs (metrics, plugin mode) and the terminal progress line.
+src_dropwatch_SOURCES += \
+	src/cli_monitor.h src/cli_metrics.c src/cli_plugin.c src/cli_progress.h src/cli_progress.c
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 src_dropwatch_LDADD = lib/libdropwatch.la
 

@@ -1442,7 +1442,7 @@ START_TEST(test_quota_lock_and_scan_failures)
     T.fail_at[T_FTRUNCATE] = T.calls[T_FTRUNCATE] + 1;
     T.fail_errno[T_FTRUNCATE] = EFBIG;
     ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
-    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.op, DW_OP_WRITE); /* a write failure, not DropDirectoryQuota (no event 8005) */
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
     ck_assert_int_eq(list_dir(dir)->temps, 0);
     uint64_t bytes;
@@ -1911,6 +1911,163 @@ static void make_batch(size_t n, char bodies[][64], const void **bufs, size_t *l
     }
 }
 
+/* Issue 17: the three outcomes of a guarded write, and what an undo that failed left where. */
+START_TEST(test_three_outcomes)
+{
+    dw_drop *d = open_seam(NULL);
+    dw_io_error e;
+    char name[DW_FILE_NAME_MAX];
+    /* Published and durable. */
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
+    ck_assert_str_eq(dw_outcome_name(e.outcome), "durable");
+    /* Not published: the fsync fails and the temporary file is removed. */
+    T.fail_at[T_FSYNC] = T.calls[T_FSYNC] + 1;
+    T.fail_errno[T_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_str_eq(e.left_behind, "");
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    /* Not published, and the clean-up failed too (a file system that just went read-only). */
+    T.fail_at[T_FSYNC] = T.calls[T_FSYNC] + 1;
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = EROFS;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_int_eq(strncmp(e.left_behind, ".dwtmp-", 7), 0);
+    ck_assert_int_eq(e.left_errno, EROFS);
+    ck_assert_int_eq(list_dir(dir)->temps, 1);
+    uint64_t removed = 0;
+    ck_assert_int_eq(dw_drop_sweep(d, 0, &removed, &e), DW_OK);
+    /* The directory fsync fails and the message is withdrawn: not published. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_errno[T_DIR_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_DIR_FSYNC);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_int_eq(list_dir(dir)->eml, 1);
+    /* The directory fsync fails and the withdrawal fails: published, durability unknown, never "not
+     * published"; the final name is reported and the file is really there. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = EROFS;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_UNCERTAIN);
+    ck_assert_str_eq(dw_outcome_name(e.outcome), "uncertain");
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_ne(faccessat(T.dirfd, e.published, F_OK, AT_SYMLINK_NOFOLLOW), -1);
+    ck_assert_str_eq(e.left_behind, e.published);
+    ck_assert_int_eq(e.left_errno, EROFS);
+    /* The alert says so in every format. */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.error = e;
+    a.connector = "Fax";
+    a.drop_path = dir;
+    for (int f = 0; f < DW_FORMAT_COUNT; f++) {
+        char *txt = NULL;
+        ck_assert_int_eq(dw_alert_format_alloc(&a, (dw_format)f, &txt, NULL), DW_OK);
+        ck_assert_msg(strstr(txt, "uncertain") && strstr(txt, e.published) && strstr(txt, "EROFS"), "%s", txt);
+        dw_free(txt);
+    }
+    /* The withdrawal finds the file gone (the consumer took it): published all the same. */
+    T.fail_at[T_DIR_FSYNC] = T.calls[T_DIR_FSYNC] + 1;
+    T.fail_at[T_UNLINK] = T.calls[T_UNLINK] + 1;
+    T.fail_errno[T_UNLINK] = ENOENT;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_UNCERTAIN);
+    ck_assert_str_eq(e.left_behind, "");
+    /* Streaming: a failed write is "not published" too; calls that are not writes say "none". */
+    dw_msg *m;
+    ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+    T.fail_at[T_WRITE] = T.calls[T_WRITE] + 1;
+    T.fail_errno[T_WRITE] = ENOSPC;
+    ck_assert_int_eq(dw_msg_write(m, "abc", 3, &e), DW_E_IO);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    dw_msg_abort(m);
+    ck_assert_int_eq(dw_drop_sweep(d, 3600, NULL, &e), DW_OK);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NONE);
+    ck_assert_str_eq(dw_outcome_name((dw_outcome)99), "unknown");
+    dw_drop_close(d);
+}
+END_TEST
+
+/* Issue 17, shares: a file system with neither RENAME_NOREPLACE nor hard links (what smbnetfs answers:
+ * EINVAL, then EPERM) publishes by unique-name rename, which still refuses an existing name; EIO on a
+ * network file system is class remote. The share itself is tested in tools/test-all.d/30-share.sh. */
+static int share_rename(void *ctx, int dirfd, const char *from, const char *to)
+{
+    (void)ctx; (void)dirfd; (void)from; (void)to;
+    return -EOPNOTSUPP;
+}
+static int share_remote(void *ctx, int fd)
+{
+    (void)ctx; (void)fd;
+    return 1;
+}
+static ssize_t share_dead_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    (void)ctx; (void)fd; (void)buf; (void)len;
+    return -EIO;
+}
+
+START_TEST(test_publish_methods)
+{
+    dw_drop *d = open_real(NULL);
+    dw_io_error e;
+    char name[DW_FILE_NAME_MAX];
+    ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNKNOWN);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    /* renameat2(RENAME_NOREPLACE) or, where the test directory lacks it, hard links */
+    ck_assert(dw_drop_publish_method(d) == DW_PUBLISH_RENAME_NOREPLACE || dw_drop_publish_method(d) == DW_PUBLISH_LINK);
+    ck_assert_str_eq(dw_publish_method_name(DW_PUBLISH_RENAME_NOREPLACE), "rename-noreplace");
+    ck_assert_str_eq(dw_publish_method_name(DW_PUBLISH_LINK), "link");
+    ck_assert_str_eq(dw_publish_method_name((dw_publish_method)42), "unknown");
+    ck_assert_int_eq(dw_drop_publish_method(NULL), DW_PUBLISH_UNKNOWN);
+    dw_drop_close(d);
+
+    dwi_ops share = dwi_posix_ops;
+    share.rename_noreplace = share_rename;
+    share.is_remote = share_remote;
+    ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &share, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "hello", 5, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNIQUE_RENAME);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 5);
+    free(b);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    /* The unique-name rename refuses an existing name (never replaces a file that is there). */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    int fd = openat(dfd, ".dwtmp-x.tmp", O_CREAT | O_WRONLY, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(dwi_posix_ops.rename_unique(NULL, dfd, ".dwtmp-x.tmp", name), -EEXIST);
+    b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, 5);
+    free(b);
+    unlinkat(dfd, ".dwtmp-x.tmp", 0);
+    close(dfd);
+    /* Health reports the method. */
+    dw_health h;
+    ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 3600, &h, &share, NULL, &e), DW_OK);
+    ck_assert_int_eq(h.publish_method, DW_PUBLISH_UNIQUE_RENAME);
+    dw_drop_close(d);
+
+    /* EIO on a network file system: remote, retryable. */
+    share.write = share_dead_write;
+    ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &share, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_REMOTE);
+    ck_assert_int_eq(e.sys_errno, EIO);
+    ck_assert_int_eq(e.retryable, 1);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
 START_TEST(test_batch_one_flush_per_group)
 {
     static char bodies[BATCH_MAX][64];
@@ -2238,7 +2395,10 @@ START_TEST(test_bad_arguments)
     char *huge = malloc(DW_IO_PATH_MAX + 10);
     memset(huge, 'a', DW_IO_PATH_MAX + 9);
     huge[DW_IO_PATH_MAX + 9] = '\0';
-    ck_assert_int_eq(dw_drop_open(&d, huge, NULL, &e), DW_E_INVAL);
+    /* A path the system cannot open is a configuration failure (ENAMETOOLONG), not a bad argument. */
+    ck_assert_int_eq(dw_drop_open(&d, huge, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.sys_errno, ENAMETOOLONG);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
     free(huge);
     dw_drop_options_init(&o);
     o.retry_max = 1000;
@@ -2356,6 +2516,8 @@ static Suite *guard_suite(void)
 
     tc = tcase_create("batch");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_three_outcomes);
+    tcase_add_test(tc, test_publish_methods);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
     suite_add_tcase(s, tc);

@@ -14,4 +14,6 @@ include tests/guard.mk
 include tests/alert.mk
 include tests/cli.mk
 include tests/reliability.mk
+include tests/monitoring.mk
+include tests/outside.mk
 include tests/throttle.mk

@@ -110,6 +110,8 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_throttle_result;
 %ignore dw_io_error::path;
 %ignore dw_io_error::detail;
+%ignore dw_io_error::published;
+%ignore dw_io_error::left_behind;
 
 %include <dropwatch/common.h>
 %include <dropwatch/version.h>
@@ -146,6 +148,37 @@ static dw_status dwcs_io_error_detail(const dw_io_error *err, unsigned char *out
     memcpy(out_buf, err->detail, n - 1);
     out_buf[n - 1] = 0;
     return DW_OK;
+}
+
+/* The outcome's names (published, left_behind), read like path and detail: which = 0 published, 1 left_behind. */
+static dw_status dwcs_io_error_name(const dw_io_error *err, int which, unsigned char *out_buf,
+                                    unsigned long long size, unsigned long long *needed) {
+    const char *src;
+    size_t n;
+    if (err == NULL) return DW_E_INVAL;
+    src = which ? err->left_behind : err->published;
+    n = strnlen(src, DW_IO_NAME_MAX) + 1;
+    *needed = n;
+    if (size < n || out_buf == NULL) return DW_E_BUFFER;
+    memcpy(out_buf, src, n - 1);
+    out_buf[n - 1] = 0;
+    return DW_OK;
+}
+
+/* Set the outcome fields (an alert about a guarded write built from a managed classification). */
+static void dwcs_io_error_set_outcome(dw_io_error *err, int outcome, const char *published, const char *left_behind,
+                                      int left_errno) {
+    if (err == NULL) return;
+    err->outcome = (dw_outcome)outcome;
+    err->left_errno = left_errno;
+    if (published != NULL) {
+        strncpy(err->published, published, sizeof err->published - 1);
+        err->published[sizeof err->published - 1] = 0;
+    }
+    if (left_behind != NULL) {
+        strncpy(err->left_behind, left_behind, sizeof err->left_behind - 1);
+        err->left_behind[sizeof err->left_behind - 1] = 0;
+    }
 }
 
 /* Set the fields the managed layer knows (used to hand an alert a classification). */

@@ -206,6 +206,8 @@ DWPY_HANDLE_OUT(dw_throttle)
 %ignore dw_alert::app_name;
 %immutable dw_io_error::path;
 %immutable dw_io_error::detail;
+%immutable dw_io_error::published;
+%immutable dw_io_error::left_behind;
 %immutable dw_throttle_window::connector;
 
 %include <dropwatch/common.h>

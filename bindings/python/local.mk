@@ -19,6 +19,7 @@ DW_PY_TESTS = \
 	tests/python/test_classify.py \
 	tests/python/test_drop.py \
 	tests/python/test_errors.py \
+	tests/python/test_outcomes.py \
 	tests/python/test_alert.py \
 	tests/python/test_envelope.py \
 	tests/python/test_threads.py \

@@ -54,6 +54,31 @@ typedef enum dw_op {
 
 #define DW_OP_COUNT 17
 
+/**
+ * What a guarded write (dw_drop_write(), dw_drop_write_fd(), dw_msg_commit(), dw_drop_write_batch(), and
+ * the dw_msg_begin()/dw_msg_write() steps before it) left behind. Exactly one of three outcomes:
+ *  - DW_OUTCOME_DURABLE: the call returned DW_OK; the message is published under its final name and
+ *    durable (with DW_DURABLE_NONE: published, not synced, as requested).
+ *  - DW_OUTCOME_NOT_PUBLISHED: the call failed and no final name exists; delivering it again is safe. A
+ *    temporary file may remain when its removal failed too (left_behind).
+ *  - DW_OUTCOME_UNCERTAIN: the call failed AFTER the final name appeared (the directory fsync failed and
+ *    the publication could not be undone, or the consumer took the file meanwhile): the message IS
+ *    published under `published` but its durability is unknown. Do NOT deliver it again (duplicate);
+ *    check later that the file is still there, or let the operator decide.
+ * Calls that are not guarded writes leave DW_OUTCOME_NONE. Values are only ever appended.
+ */
+typedef enum dw_outcome {
+    DW_OUTCOME_NONE = 0,          /**< not a guarded write */
+    DW_OUTCOME_DURABLE = 1,       /**< published and durable (DW_OK) */
+    DW_OUTCOME_NOT_PUBLISHED = 2, /**< failed; nothing under a final name */
+    DW_OUTCOME_UNCERTAIN = 3      /**< failed; published under `published`, durability unknown */
+} dw_outcome;
+
+#define DW_OUTCOME_COUNT 4
+
+/** Capacity of dw_io_error.published and .left_behind (a file name in the drop directory, with the NUL). */
+#define DW_IO_NAME_MAX 128
+
 /** Capacity of dw_io_error.path in bytes, including the NUL (longer paths are truncated). */
 #define DW_IO_PATH_MAX 4096
 /** Capacity of dw_io_error.detail in bytes, including the NUL. */
@@ -61,7 +86,8 @@ typedef enum dw_op {
 
 /**
  * A classified I/O exception. Filled by every call that touches the file system; zeroed (class
- * DW_CLASS_NONE) on success. Plain data: copy it freely, no free function.
+ * DW_CLASS_NONE) on success, except `outcome`, which a successful guarded write sets to DW_OUTCOME_DURABLE.
+ * Plain data: copy it freely, no free function.
  */
 typedef struct dw_io_error {
     dw_class io_class;   /**< the class */
@@ -72,6 +98,10 @@ typedef struct dw_io_error {
     unsigned attempts;   /**< how many attempts were made (transient retries included) */
     char path[DW_IO_PATH_MAX];     /**< the path involved (drop directory or file), possibly truncated */
     char detail[DW_IO_DETAIL_MAX]; /**< extra detail ("quota 1048576 bytes, used 1040000, message 9000"; "unclassified errno 1234") */
+    dw_outcome outcome;  /**< for guarded writes: which of the three outcomes (see dw_outcome) */
+    char published[DW_IO_NAME_MAX];   /**< with DW_OUTCOME_UNCERTAIN: the final name the message is published under */
+    char left_behind[DW_IO_NAME_MAX]; /**< a file in the drop directory whose removal (an undo) failed, or "" */
+    int left_errno;      /**< errno of that failed removal (0 when none) */
 } dw_io_error;
 
 /** Set every field of `err` to "no error". NULL is ignored. */
@@ -100,6 +130,9 @@ DW_API const char *dw_class_action(dw_class cls);
 
 /** 1 when retrying may help for this class (transient, remote; capacity after space is freed), else 0. */
 DW_API int dw_class_retryable(dw_class cls);
+
+/** Short outcome name: "none", "durable", "not-published", "uncertain" ("unknown" out of range). Static. */
+DW_API const char *dw_outcome_name(dw_outcome outcome);
 
 /** Short operation name ("open-dir", "create", "write", "fsync", "rename", "dir-fsync", "quota", ...). Static. */
 DW_API const char *dw_op_name(dw_op op);

@@ -9,6 +9,19 @@
  * afterwards cannot redirect writes. The drop directory is never created implicitly (Exchange does not);
  * dw_drop_create_dir() exists for admin tools that want to create it explicitly.
  *
+ * Signals: under a file-size limit (RLIMIT_FSIZE, `ulimit -f`) the kernel sends SIGXFSZ before write() can
+ * fail with EFBIG, and its default action kills the process, leaving the temporary file behind. A library
+ * cannot change signal dispositions for its caller: a program that may run under such a limit must ignore
+ * SIGXFSZ itself (signal(SIGXFSZ, SIG_IGN), as the dropwatch program does); the write then fails with
+ * EFBIG (class capacity) and the temporary file is removed.
+ *
+ * Outcomes: every guarded write ends in exactly one of three, reported in dw_io_error.outcome
+ * (dropwatch/classify.h): DW_OUTCOME_DURABLE (DW_OK: published and durable), DW_OUTCOME_NOT_PUBLISHED
+ * (failed, nothing under a final name: retry), DW_OUTCOME_UNCERTAIN (failed after the final name appeared,
+ * e.g. the directory fsync failed on a file system that went read-only and the publication could not be
+ * undone: the message is published as dw_io_error.published, durability unknown: do NOT retry). A file
+ * whose removal failed is named in dw_io_error.left_behind.
+ *
  * Every failure returns DW_E_IO (or another dw_status) and fills a dw_io_error (dropwatch/classify.h).
  * Transient failures are retried with bounded exponential backoff; after a failed fsync the temporary file
  * is removed and the failure reported (a failed fsync is never retried: the kernel may have dropped the data).
@@ -52,6 +65,33 @@ typedef enum dw_priority {
     DW_PRIORITY_LOW = 2
 } dw_priority;
 
+/** Highest dw_drop_options.retry_max accepted (dw_drop_open() refuses more with DW_E_INVAL). */
+#define DW_RETRY_MAX_LIMIT 32
+
+/** Default dw_drop_options.lock_timeout_ms: how long a writer waits for the quota ledger lock. */
+#define DW_LOCK_TIMEOUT_DEFAULT_MS 5000
+
+/**
+ * How a handle publishes (renames a finished temporary file to its final name), chosen automatically by
+ * what the file system supports; dw_drop_publish_method() and dw_health.publish_method report it.
+ *  - DW_PUBLISH_RENAME_NOREPLACE: renameat2(RENAME_NOREPLACE); atomic, never replaces a file.
+ *  - DW_PUBLISH_LINK: linkat + unlinkat of the temporary name; never replaces a file.
+ *  - DW_PUBLISH_UNIQUE_RENAME: for file systems with neither (SMB shares through FUSE, some network file
+ *    systems): the final name is checked to be absent, then a plain rename, which is atomic on the server
+ *    (the message is never visible partially) but would REPLACE a file created under the same name by
+ *    another writer between the check and the rename. Its safety rests on final-name uniqueness:
+ *    DW_NAMING_UNIQUE names carry the UTC second, the process id, a per-handle sequence and 32 bits derived
+ *    from a random per-handle salt; DW_NAMING_EXCHANGE names carry the machine name and record id, so
+ *    writers sharing a drop directory must use distinct machine names. A name that exists already is still
+ *    detected (the next name is taken), and the renamed file is checked to be ours afterwards.
+ */
+typedef enum dw_publish_method {
+    DW_PUBLISH_UNKNOWN = 0,           /**< nothing published through this handle yet */
+    DW_PUBLISH_RENAME_NOREPLACE = 1,
+    DW_PUBLISH_LINK = 2,
+    DW_PUBLISH_UNIQUE_RENAME = 3
+} dw_publish_method;
+
 /** How DropDirectoryQuota decides. */
 typedef enum dw_quota_mode {
     DW_QUOTA_EXCHANGE = 0, /**< Exchange's rule (default): a message is refused when the files directly in the
@@ -64,7 +104,7 @@ typedef enum dw_quota_mode {
 /** Options for dw_drop_open(). Initialise with dw_drop_options_init(), then change what you need. */
 typedef struct dw_drop_options {
     uint64_t quota_bytes;       /**< DropDirectoryQuota in bytes; 0 = unlimited (default) */
-    unsigned retry_max;         /**< transient retries per operation (default 4; 0 = no retry) */
+    unsigned retry_max;         /**< transient retries per operation (default 4; 0 = no retry; at most DW_RETRY_MAX_LIMIT) */
     unsigned retry_base_ms;     /**< first backoff delay (default 10 ms), doubled each retry */
     unsigned retry_cap_ms;      /**< maximum single delay (default 1000 ms) */
     dw_durability durability;   /**< DW_DURABLE_FULL by default */
@@ -74,6 +114,8 @@ typedef struct dw_drop_options {
                                      Environment.MachineName gives (first DNS label, upper case, at most
                                      DW_NETBIOS_NAME_MAX characters) is derived from it; NULL = the host name */
     unsigned file_mode;         /**< permission bits of message files (default 0640) */
+    unsigned lock_timeout_ms;   /**< longest wait for the quota ledger lock (default DW_LOCK_TIMEOUT_DEFAULT_MS; 0 = one
+                                     try); a timeout is a transient failure (ETIMEDOUT, op DW_OP_LOCK) */
     /* Fault injection for testing gateways and bindings (per handle, no global state): when inject_op is
      * not DW_OP_NONE, the next inject_count calls of that operation fail with inject_errno, and
      * inject_short_write makes writes transfer at most that many bytes per call (0 = off). */
@@ -125,6 +167,12 @@ DW_API void dw_drop_close(dw_drop *drop);
 /** The path the handle was opened with. Valid until dw_drop_close(). */
 DW_API const char *dw_drop_path(const dw_drop *drop);
 
+/** How this handle publishes messages (DW_PUBLISH_UNKNOWN until its first publication, or for NULL). */
+DW_API dw_publish_method dw_drop_publish_method(const dw_drop *drop);
+
+/** Short name of a publish method: "unknown", "rename-noreplace", "link", "unique-rename". Static. */
+DW_API const char *dw_publish_method_name(dw_publish_method method);
+
 /**
  * Explicitly create a drop directory (admin tools only; writes never do this). The parent must exist.
  * An existing directory is not an error. mode 0 means 0750.
@@ -145,7 +193,8 @@ DW_API dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_e
 
 /**
  * Publish a streamed message: fsync, atomic no-replace rename to a unique final name, directory fsync.
- * Always releases `msg`, success or not (on failure nothing is left under any name).
+ * Always releases `msg`, success or not. On failure err->outcome says whether the message is published
+ * after all (DW_OUTCOME_UNCERTAIN, name in err->published) or not (DW_OUTCOME_NOT_PUBLISHED).
  * @param name_out  receives the final file name (not the full path); may be NULL when size is 0.
  * @param needed    receives the size needed for name_out (with NUL); names are at most DW_FILE_NAME_MAX.
  */
@@ -175,7 +224,10 @@ DW_API dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *o
  * the directory is fsynced once. The guarantee per message is the same as dw_drop_write(): a message is
  * never visible partially under a final name. On success all `count` messages are published and durable
  * (with DW_DURABLE_FULL). On failure the first *done messages are published and durable, and none of the
- * others exists under any name. Messages are processed in groups of at most 256 open files.
+ * others exists under any name (err->outcome DW_OUTCOME_NOT_PUBLISHED) -- unless the directory fsync of a
+ * group failed and withdrawing its messages failed too: then err->outcome is DW_OUTCOME_UNCERTAIN, some
+ * messages of that group stay published with their durability unknown, the first is named in
+ * err->published and err->detail says how many. Messages are processed in groups of at most 256 open files.
  * @param bufs         `count` message buffers (a NULL buffer is allowed only with length 0).
  * @param lens         their lengths.
  * @param opts         per-message options applied to every message (expected_size is ignored), or NULL.
@@ -210,6 +262,7 @@ typedef struct dw_health {
     uint64_t quota_bytes;       /**< configured quota (0 = unlimited) */
     uint64_t stale_temp_files;  /**< temporary files older than the stale age */
     uint64_t canary_micros;     /**< duration of the canary write in microseconds */
+    dw_publish_method publish_method; /**< how the canary was published (what writes to this directory use) */
 } dw_health;
 
 /**

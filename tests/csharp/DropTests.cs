@@ -446,6 +446,7 @@ namespace DropWatch.Tests
                 Assert.True(h.IsHealthy, h.Error?.Message);
                 Assert.Null(h.Error);
                 Assert.True(h.Exists && h.IsDirectory && h.Writable);
+                Assert.Contains(h.PublishMethod, new[] { "rename-noreplace", "link" }); // shares: "unique-rename"
                 Assert.Equal(quota, h.QuotaBytes);
                 Assert.Equal(1UL, h.FileCount);
                 Assert.Equal(5UL, h.UsedBytes);

@@ -88,6 +88,39 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void FailedWritesReportTheirOutcome()
+        {
+            // Issue 17: a failed guarded write says whether the message is published after all.
+            using (var dir = new TempDrop())
+            using (var drop = Drop.Open(dir.Path, Inject(IOOperation.DirectoryFsync, Errno.EIO, 1)))
+            {
+                var e = Assert.Throws<DropPhysicalDiskException>(() => drop.Write("x"));
+                Assert.Equal(WriteOutcome.NotPublished, e.Outcome);
+                Assert.False(e.PublishedUnsure);
+                Assert.Equal("", e.Published);
+                Assert.Equal("", e.LeftBehind);
+                Assert.Empty(dir.Messages());
+                // The classification round-trips into an alert with its outcome.
+                var alert = Alert.FromException(e, "Fax");
+                alert.DropPath = dir.Path;
+                Assert.Contains("not-published", alert.Format(AlertFormat.Json));
+            }
+        }
+
+        [Fact]
+        public void RetryMaxRangeIsTheLibrarysAndNamesTheOption()
+        {
+            // Issue 17, failure 8: one range, checked once, naming the option.
+            using (var dir = new TempDrop())
+            {
+                var e = Assert.Throws<ArgumentOutOfRangeException>(() => Drop.Open(dir.Path, new DropOptions { RetryMax = 33 }));
+                Assert.Equal("RetryMax", e.ParamName);
+                using (Drop.Open(dir.Path, new DropOptions { RetryMax = 32 })) { }
+                Assert.Equal(5000u, new DropOptions().LockTimeoutMilliseconds);
+            }
+        }
+
+        [Fact]
         public void TransientFailuresAreRetried()
         {
             using (var dir = new TempDrop())

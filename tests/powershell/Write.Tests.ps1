@@ -26,6 +26,17 @@ Describe 'Write-DropMessage' {
     BeforeEach { $script:drop = New-TestDrop }
     AfterEach { Remove-Item -LiteralPath $script:drop -Recurse -Force -ErrorAction SilentlyContinue }
 
+    It 'reports a failed write as not published, with its outcome (issue 17)' {
+        $o = New-Faulty 'DirectoryFsync' 5
+        $out = Write-DropMessage -Path $script:drop -InputObject 'x' -Options $o -ErrorVariable ev -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $ev.Count | Should -Be 1
+        $ev[0].Exception.Outcome | Should -Be ([DropWatch.WriteOutcome]::NotPublished)
+        $ev[0].Exception.PublishedUnsure | Should -BeFalse
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'DropWatch.Physical*'
+        (Get-Messages $script:drop).Count | Should -Be 0
+    }
+
     It 'writes each pipeline string as one message' {
         $out = 'first', 'second' | Write-DropMessage -Path $script:drop
         $out.Count | Should -Be 2

@@ -290,6 +290,7 @@ def test_health_of_a_good_directory(drop, drop_dir):
     assert h.total_bytes >= h.free_bytes > 0
     assert h.file_count == 1 and h.used_bytes == 3
     assert h.quota_bytes is None
+    assert h.publish_method in ("rename-noreplace", "link")  # a local file system (shares: "unique-rename")
     h.raise_for_error()
     assert_clean(drop_dir)  # the canary is gone
     assert dropwatch.drop_health(drop_dir).ok

@@ -35,6 +35,9 @@ namespace DropWatch
         public string MachineName { get; set; }
         /// <summary>Permission bits of message files (0640 by default).</summary>
         public uint FileMode { get; set; }
+        /// <summary>Longest wait for the quota ledger lock in milliseconds (5000 by default); then a
+        /// DropTransientException naming the process holding it.</summary>
+        public uint LockTimeoutMilliseconds { get; set; }
         /// <summary>Fault injection (tests): the operation that fails.</summary>
         public IOOperation InjectOperation { get; set; }
         /// <summary>Fault injection: the errno it fails with.</summary>
@@ -59,6 +62,7 @@ namespace DropWatch
                 Durability = (Durability)(int)o.durability;
                 Naming = (FileNaming)(int)o.naming;
                 FileMode = o.file_mode;
+                LockTimeoutMilliseconds = o.lock_timeout_ms;
                 InjectOperation = (IOOperation)(int)o.inject_op;
                 InjectErrno = o.inject_errno;
                 InjectCount = o.inject_count;
@@ -68,6 +72,10 @@ namespace DropWatch
 
         internal dw_drop_options ToNative()
         {
+            // The library's own range (DW_RETRY_MAX_LIMIT), reported here with the option's name.
+            if (RetryMax > DropWatchNative.DW_RETRY_MAX_LIMIT)
+                throw new ArgumentOutOfRangeException(nameof(RetryMax), RetryMax,
+                    "RetryMax must be 0 to " + DropWatchNative.DW_RETRY_MAX_LIMIT + ".");
             var o = new dw_drop_options();
             DropWatchNative.dw_drop_options_init(o);
             o.quota_bytes = QuotaBytes;
@@ -80,6 +88,7 @@ namespace DropWatch
             o.durability = (dw_durability)(int)Durability;
             o.naming = (dw_naming)(int)Naming;
             o.file_mode = FileMode;
+            o.lock_timeout_ms = LockTimeoutMilliseconds;
             o.inject_op = (dw_op)(int)InjectOperation;
             o.inject_errno = InjectErrno;
             o.inject_count = InjectCount;
@@ -151,6 +160,9 @@ namespace DropWatch
         public ulong StaleTempFiles { get; internal set; }
         /// <summary>Duration of the canary write in microseconds.</summary>
         public ulong CanaryMicroseconds { get; internal set; }
+        /// <summary>How writes publish on this file system: "rename-noreplace", "link", "unique-rename" (shares
+        /// with neither; safe by final-name uniqueness), or "unknown".</summary>
+        public string PublishMethod { get; internal set; } = "unknown";
     }
 
     internal sealed class DropSafeHandle : SafeHandle
@@ -476,6 +488,7 @@ namespace DropWatch
                     IsDirectory = h.is_directory != 0, Writable = h.writable != 0, FreeBytes = h.free_bytes,
                     TotalBytes = h.total_bytes, UsedBytes = h.used_bytes, FileCount = h.file_count,
                     QuotaBytes = h.quota_bytes, StaleTempFiles = h.stale_temp_files, CanaryMicroseconds = h.canary_micros,
+                    PublishMethod = DropWatchNative.dw_publish_method_name(h.publish_method),
                 };
             }
         }

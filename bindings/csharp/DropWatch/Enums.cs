@@ -17,6 +17,23 @@ namespace DropWatch
         Remote = 7,
     }
 
+    /// <summary>
+    /// The outcome of a guarded write (dw_outcome): exactly one of Durable (success), NotPublished (nothing
+    /// under a final name: delivering again is safe) or Uncertain (the message IS published under
+    /// <see cref="IOErrorInfo.Published"/> but its durability is unknown: do not deliver it again).
+    /// </summary>
+    public enum WriteOutcome
+    {
+        /// <summary>Not a guarded write.</summary>
+        None = 0,
+        /// <summary>Published and durable.</summary>
+        Durable = 1,
+        /// <summary>Failed; nothing under a final name.</summary>
+        NotPublished = 2,
+        /// <summary>Failed after the final name appeared: published, durability unknown.</summary>
+        Uncertain = 3,
+    }
+
     /// <summary>The operation that failed (dw_op).</summary>
     public enum IOOperation
     {

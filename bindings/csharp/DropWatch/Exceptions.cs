@@ -32,6 +32,14 @@ namespace DropWatch
         public uint Attempts => Error.Attempts;
         /// <summary>Extra detail from the library ("quota 1048576 bytes, used ...").</summary>
         public string Detail => Error.Detail;
+        /// <summary>For a guarded write: NotPublished, or Uncertain (published, durability unknown).</summary>
+        public WriteOutcome Outcome => Error.Outcome;
+        /// <summary>With Uncertain: the final file name the message is published under.</summary>
+        public string Published => Error.Published;
+        /// <summary>A file left in the drop directory because its removal failed, or "".</summary>
+        public string LeftBehind => Error.LeftBehind;
+        /// <summary>True when the message is published after all: never deliver it again (duplicate).</summary>
+        public bool PublishedUnsure => Error.PublishedUnsure;
 
         /// <summary>Create an exception for a classification (use <see cref="Create"/> to get the subclass).</summary>
         public DropIOException(string message, IOErrorInfo error, Exception inner = null)

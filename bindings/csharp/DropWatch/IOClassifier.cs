@@ -25,6 +25,16 @@ namespace DropWatch
         public string Detail { get; }
         /// <summary>What the operator should do for this class.</summary>
         public string UserAction => IOClassifier.UserAction(IOClass);
+        /// <summary>For guarded writes, which of the three outcomes happened (None for other calls).</summary>
+        public WriteOutcome Outcome { get; }
+        /// <summary>With <see cref="WriteOutcome.Uncertain"/>: the final file name the message is published under, else "".</summary>
+        public string Published { get; } = "";
+        /// <summary>A file left in the drop directory because its removal (an undo) failed, else "".</summary>
+        public string LeftBehind { get; } = "";
+        /// <summary>errno of that failed removal (0 when none).</summary>
+        public int LeftErrno { get; }
+        /// <summary>True when the message is published after all (durability unknown): never deliver it again.</summary>
+        public bool PublishedUnsure => Outcome == WriteOutcome.Uncertain;
 
         internal IOErrorInfo(dw_io_error err)
         {
@@ -40,6 +50,14 @@ namespace DropWatch
                              out string detail, 256 + 1);
             Path = path ?? "";
             Detail = detail ?? "";
+            Outcome = (WriteOutcome)(int)err.outcome;
+            LeftErrno = err.left_errno;
+            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_name(err, 0, b, s, out n),
+                             out string published, 128 + 1);
+            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_name(err, 1, b, s, out n),
+                             out string left, 128 + 1);
+            Published = published ?? "";
+            LeftBehind = left ?? "";
         }
 
         /// <summary>Create a classification from explicit values (for alerts about failures seen elsewhere).</summary>
@@ -80,6 +98,7 @@ namespace DropWatch
             var err = new dw_io_error();
             DropWatchNative.dwcs_io_error_fill(err, (int)IOClass, (int)Operation, Errno, Win32Code, Retryable ? 1 : 0,
                                                Attempts, Path, Detail);
+            DropWatchNative.dwcs_io_error_set_outcome(err, (int)Outcome, Published, LeftBehind, LeftErrno);
             return err;
         }
 
@@ -101,6 +120,11 @@ namespace DropWatch
             if (Detail.Length > 0) sb.Append(": ").Append(Detail);
             sb.Append("; ").Append(IOClassifier.Name(IOClass)).Append(": ").Append(IOClassifier.Describe(IOClass));
             if (Attempts > 1) sb.Append(" (after ").Append(Attempts).Append(" attempts)");
+            if (Outcome == WriteOutcome.Uncertain)
+                sb.Append("; PUBLISHED as ").Append(Published).Append(", durability unknown: do not deliver it again");
+            if (LeftBehind.Length > 0)
+                sb.Append("; ").Append(LeftBehind).Append(" left in the drop directory (removal failed, errno ")
+                  .Append(LeftErrno).Append(')');
             return sb.ToString();
         }
 

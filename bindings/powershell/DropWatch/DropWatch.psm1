@@ -55,11 +55,16 @@ function New-DropErrorRecord {
     while (($e -is [System.Management.Automation.MethodInvocationException] -or
             $e -is [System.Reflection.TargetInvocationException]) -and $e.InnerException) { $e = $e.InnerException }
     if ($e -is [DropWatch.DropIOException]) { $id = "DropWatch.$($e.IOClass)" } else { $id = "DropWatch.$($e.GetType().Name)" }
+    # A message published after all (durability unknown) must not be retried like a failure: its own ErrorId.
+    if ($e -is [DropWatch.DropIOException] -and $e.PublishedUnsure) { $id = 'DropWatch.PublishedUnsure' }
     $record = [System.Management.Automation.ErrorRecord]::new($e, $id, (Get-DropErrorCategory $e), $Target)
     if ($Activity) { $record.CategoryInfo.Activity = $Activity }
     if ($e -is [DropWatch.DropIOException]) {
         $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($e.Message)
         $record.ErrorDetails.RecommendedAction = $e.UserAction
+        if ($e.PublishedUnsure) {
+            $record.ErrorDetails.RecommendedAction = "The message is published as $($e.Published) but its durability is unknown: do not deliver it again. $($e.UserAction)"
+        }
     }
     return $record
 }

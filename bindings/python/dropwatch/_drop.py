@@ -223,6 +223,7 @@ def _drop_options(
     retry_cap_ms: Optional[int],
     file_mode: Optional[int],
     inject: Union[None, FaultInjection, Mapping[str, Any]],
+    lock_timeout_ms: Optional[int] = None,
     quota_mode: str = "exchange",
 ) -> Any:
     o = _native.dw_drop_options()
@@ -238,13 +239,16 @@ def _drop_options(
         raise ValueError(f"naming must be 'unique' or 'exchange', not {naming!r}")
     o.naming = _NAMING[naming]
     if retries is not None:
-        o.retry_max = integer(retries, "retries", 0, 1000)
+        # The library's own range (DW_RETRY_MAX_LIMIT), checked once here with a message naming the option.
+        o.retry_max = integer(retries, "retries", 0, _native.DW_RETRY_MAX_LIMIT)
     if retry_base_ms is not None:
         o.retry_base_ms = integer(retry_base_ms, "retry_base_ms", 0, UINT32_MAX)
     if retry_cap_ms is not None:
         o.retry_cap_ms = integer(retry_cap_ms, "retry_cap_ms", 0, UINT32_MAX)
     if file_mode is not None:
         o.file_mode = integer(file_mode, "file_mode", 0, 0o7777)
+    if lock_timeout_ms is not None:
+        o.lock_timeout_ms = integer(lock_timeout_ms, "lock_timeout_ms", 0, 3600000)
     if inject is not None:
         if isinstance(inject, Mapping):
             inject = FaultInjection(**inject)
@@ -317,6 +321,9 @@ class Health:
     quota_bytes: Optional[int]
     stale_temp_files: int
     canary_micros: int
+    #: how writes publish on this file system: "rename-noreplace", "link", "unique-rename" (shares without
+    #: either; safe by final-name uniqueness, see dw_drop_open(3)), or "unknown" when the canary did not get there
+    publish_method: str
     error: Optional[Exception]
 
     def __bool__(self) -> bool:
@@ -352,6 +359,7 @@ def _health(path: Any, opts: Any, stale_age: Any) -> Health:
         quota_bytes=int(out.quota_bytes) or None,
         stale_temp_files=int(out.stale_temp_files),
         canary_micros=int(out.canary_micros),
+        publish_method=_native.dw_publish_method_name(out.publish_method),
         error=error,
     )
 
@@ -397,8 +405,9 @@ class Drop:
     no ``.dwquota`` file in the directory, the quota rescans it for every message), ``durable`` (False
     skips fsync: still atomic, not crash-durable), ``naming`` (``"unique"`` or ``"exchange"``),
     ``retries`` / ``retry_base_ms`` / ``retry_cap_ms`` (bounded backoff for transient failures),
-    ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode`` and ``inject`` (a
-    :class:`FaultInjection` for tests). Failures raise :class:`DropIOError` subclasses.
+    ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode``, ``lock_timeout_ms`` (longest
+    wait for the quota ledger lock, default 5000; then a :class:`TransientIOError` naming the holder) and
+    ``inject`` (a :class:`FaultInjection` for tests). Failures raise :class:`DropIOError` subclasses.
     """
 
     def __init__(
@@ -415,6 +424,7 @@ class Drop:
         machine_name: Optional[str] = None,
         file_mode: Optional[int] = None,
         inject: Union[None, FaultInjection, Mapping[str, Any]] = None,
+        lock_timeout_ms: Optional[int] = None,
         quota_mode: str = "exchange",
         ledger: bool = True,
     ) -> None:
@@ -422,7 +432,7 @@ class Drop:
         self._path = path
         p = fspath(path, "path")
         self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode, inject,
-                                   quota_mode)
+                                   lock_timeout_ms, quota_mode)
         self._opts.no_ledger = 0 if ledger else 1
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")

@@ -38,6 +38,12 @@ class DropIOError(DropWatchError, OSError):
     ``win32``        the equivalent Win32 error code (0 when none)
     ``attempts``     how many attempts were made (transient retries included)
     ``detail``       extra detail from the library ("quota 1048576 bytes, used ...")
+    ``outcome``      for guarded writes, one of three: "not-published" (nothing under a final name:
+                     delivering again is safe) or "uncertain" (the message IS published as ``published``
+                     but its durability is unknown: do not deliver it again); "none" for other calls
+    ``published``    with outcome "uncertain": the final file name, else None
+    ``left_behind``  a file in the drop directory whose removal (an undo) failed, else None
+    ``left_errno``   why that removal failed (0 when none)
     """
 
     io_class: str = "physical"
@@ -55,6 +61,10 @@ class DropIOError(DropWatchError, OSError):
         win32: int = 0,
         attempts: int = 0,
         detail: str = "",
+        outcome: str = "none",
+        published: Optional[str] = None,
+        left_behind: Optional[str] = None,
+        left_errno: int = 0,
     ) -> None:
         super().__init__(errno, strerror, filename)
         code = _CLASS_CODES[self.io_class]
@@ -64,6 +74,15 @@ class DropIOError(DropWatchError, OSError):
         self.win32 = win32
         self.attempts = attempts
         self.detail = detail
+        self.outcome = outcome
+        self.published = published or None
+        self.left_behind = left_behind or None
+        self.left_errno = left_errno
+
+    @property
+    def published_unsure(self) -> bool:
+        """True when the message is published after all (durability unknown): never deliver it again."""
+        return self.outcome == "uncertain"
 
     def __str__(self) -> str:
         if self.errno is None:  # e.g. the DropDirectoryQuota: no errno to show
@@ -75,6 +94,10 @@ class DropIOError(DropWatchError, OSError):
         extra = f"{self.io_class} failure during {self.operation}"
         if self.detail:
             extra += f"; {self.detail}"
+        if self.outcome == "uncertain":
+            extra += f"; PUBLISHED as {self.published}, durability unknown: do not deliver it again"
+        if self.left_behind:
+            extra += f"; {self.left_behind} left in the drop directory (removal failed, errno {self.left_errno})"
         return f"{base} ({extra})"
 
 
@@ -271,6 +294,10 @@ def io_error_from_struct(err: Any, filename: Any = None) -> DropIOError:
         win32=int(err.win32),
         attempts=int(err.attempts),
         detail=err.detail,
+        outcome=_native.dw_outcome_name(err.outcome),
+        published=err.published,
+        left_behind=err.left_behind,
+        left_errno=int(err.left_errno),
     )
 
 
