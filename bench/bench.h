@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h - shared declarations of the libdropwatch benchmark (bench/dw_bench).
  *

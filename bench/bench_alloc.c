@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_alloc.c - count heap allocations made while a benchmark region runs.
  *

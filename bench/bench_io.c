@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_io.c - the file-system sections of dw_bench: delivery throughput, batches, cost as the directory
  * fills, and concurrent writers. The baseline of each is the raw syscall sequence written inline here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_pure.c - pure functions: DropDirectory validation, path resolution, errno classification and
  * alert formatting, each against a naive baseline written here, plus heap-allocation counts.

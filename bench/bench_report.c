@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_report.c - timing, statistics, result rows and the Markdown/CSV report of dw_bench.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dw_bench - libdropwatch benchmark (issue 8).
  *

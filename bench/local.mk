@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Benchmarks (issue 8). `make` builds bench/dw_bench; `make check` does not run it (speed targets live
 # here, never in timed unit tests). `make bench` runs it with the default options, prints the table and
 # writes bench/results/latest.md and latest.csv in the build tree; the Python binding overhead is added

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Binding overhead of libdropwatch's Python binding (issue 8, part 6).
 
 Measures, from Python, DropDirectory validation and durable 4 KiB delivery, each against

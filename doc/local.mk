@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Manual pages: dropwatch(1), the libdropwatch(3) overview, one page per main function and .so links
 # for the functions documented with them. Installed by make install; checked by make distcheck.
 dist_man_MANS += \
@@ -17,6 +18,7 @@ dist_man_MANS += \
 	doc/dw_drop_create_dir.3 \
 	doc/dw_drop_health.3 \
 	doc/dw_drop_open.3 \
+	doc/dw_drop_options.3 \
 	doc/dw_drop_options_init.3 \
 	doc/dw_drop_path.3 \
 	doc/dw_drop_publish_method.3 \
@@ -24,7 +26,14 @@ dist_man_MANS += \
 	doc/dw_drop_sweep.3 \
 	doc/dw_drop_usage.3 \
 	doc/dw_drop_write.3 \
+	doc/dw_drop_write_batch.3 \
 	doc/dw_drop_write_fd.3 \
+	doc/dw_envelope_add_recipient.3 \
+	doc/dw_envelope_format.3 \
+	doc/dw_envelope_free.3 \
+	doc/dw_envelope_new.3 \
+	doc/dw_envelope_set_eoh_mode.3 \
+	doc/dw_envelope_set_sender.3 \
 	doc/dw_errno_is_known.3 \
 	doc/dw_errno_name.3 \
 	doc/dw_errno_str.3 \
@@ -33,6 +42,7 @@ dist_man_MANS += \
 	doc/dw_explain_warning_str.3 \
 	doc/dw_format_from_name.3 \
 	doc/dw_format_name.3 \
+	doc/dw_free.3 \
 	doc/dw_io_error_clear.3 \
 	doc/dw_io_error_set.3 \
 	doc/dw_msg_abort.3 \
@@ -60,6 +70,12 @@ dist_man_MANS += \
 	doc/dw_reason_name.3 \
 	doc/dw_reason_str.3 \
 	doc/dw_resolve_options_init.3 \
+	doc/dw_status_name.3 \
+	doc/dw_status_str.3 \
+	doc/dw_testing_drop_health.3 \
+	doc/dw_testing_drop_open.3 \
+	doc/dw_version_number.3 \
+	doc/dw_version_string.3 \
 	doc/dw_win32_from_errno.3 \
 	doc/dw_win32_is_known.3 \
 	doc/dw_win32_name.3

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Event 8004 alert records (and the sibling events 8005/8007/8008/8009) in four formats: text, Windows
  * Event XML, JSON Lines and RFC 5424 syslog.
@@ -1307,6 +1308,7 @@ void dw_alert_init(dw_alert *alert)
     if (!alert)
         return;
     memset(alert, 0, sizeof *alert);
+    alert->version = DW_ALERT_VERSION;
     alert->time_ms = -1;
     alert->event_mode = DW_EVENT_AUTO;
     alert->exchange_version = DW_EXCHANGE_2007;
@@ -1315,7 +1317,7 @@ void dw_alert_init(dw_alert *alert)
 
 unsigned dw_alert_event_id(const dw_alert *alert)
 {
-    if (!alert)
+    if (!alert || !dwi_version_ok(alert->version, DW_ALERT_VERSION))
         return 0;
     return alert->event_mode == DW_EVENT_AUTO ? auto_event(&alert->error) : 8004;
 }
@@ -1359,7 +1361,7 @@ dw_status dw_format_from_name(const char *name, dw_format *out)
 
 static dw_status check_alert(const dw_alert *alert, dw_format format)
 {
-    if (!alert || (unsigned)format >= DW_FORMAT_COUNT)
+    if (!alert || (unsigned)format >= DW_FORMAT_COUNT || !dwi_version_ok(alert->version, DW_ALERT_VERSION))
         return DW_E_INVAL;
     if (alert->syslog_facility < 0 || alert->syslog_facility > 23)
         return DW_E_INVAL;

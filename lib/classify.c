@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Classification of errno values and Win32 codes into the I/O failure classes of dropwatch/classify.h.
  * The tables are X-macros so one list yields both the switch used for lookup (constant time, no scan)
  * and the symbolic names. Everything here is a pure function of its arguments. */

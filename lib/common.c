@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status codes, version and memory helpers shared by every part of the library. */
 #include <stdlib.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The X-Sender / X-Receiver envelope Exchange writes at the top of a drop file:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Envelope internals shared by lib/envelope.c (which owns the type) and lib/guard.c (which writes it). */
 #ifndef DW_LIB_ENVELOPE_H
 #define DW_LIB_ENVELOPE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Guarded writes: a message lands in the drop directory completely or not at all (see dropwatch/guard.h
  * and doc/guarded-writes.md). Every OS call goes through the handle's dwi_ops table (lib/platform.h),
  * with the per-handle fault injection of dw_drop_options in front of it. */
@@ -32,6 +33,7 @@ void dw_drop_options_init(dw_drop_options *opts)
     if (!opts)
         return;
     memset(opts, 0, sizeof *opts);
+    opts->version = DW_DROP_OPTIONS_VERSION;
     opts->quota_bytes = 0;
     opts->retry_max = 4;
     opts->retry_base_ms = 10;
@@ -40,7 +42,6 @@ void dw_drop_options_init(dw_drop_options *opts)
     opts->naming = DW_NAMING_UNIQUE;
     opts->file_mode = 0640;
     opts->lock_timeout_ms = DW_LOCK_TIMEOUT_DEFAULT_MS;
-    opts->inject_op = DW_OP_NONE;
 }
 
 void dw_msg_options_init(dw_msg_options *opts)
@@ -48,6 +49,7 @@ void dw_msg_options_init(dw_msg_options *opts)
     if (!opts)
         return;
     memset(opts, 0, sizeof *opts);
+    opts->version = DW_MSG_OPTIONS_VERSION;
     opts->priority = DW_PRIORITY_NORMAL;
 }
 
@@ -76,12 +78,12 @@ int dwi_is_temp_name(const char *name)
 
 int dwi_inject(dw_drop *d, dw_op op)
 {
-    if (d->opts.inject_op == DW_OP_NONE || d->opts.inject_op != op)
+    if (d->fault.op == DW_OP_NONE || d->fault.op != op)
         return 0;
     unsigned left = atomic_load(&d->inject_left);
     while (left > 0) {
         if (atomic_compare_exchange_weak(&d->inject_left, &left, left - 1))
-            return d->opts.inject_errno > 0 ? -d->opts.inject_errno : -EIO;
+            return d->fault.sys_errno > 0 ? -d->fault.sys_errno : -EIO;
     }
     return 0;
 }
@@ -281,10 +283,11 @@ static int set_machine(dw_drop *d, const char *name)
 
 static int valid_options(const dw_drop_options *o)
 {
-    return o->retry_max <= DW_RETRY_MAX_LIMIT && o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
+    return dwi_version_ok(o->version, DW_DROP_OPTIONS_VERSION) && o->retry_max <= DW_RETRY_MAX_LIMIT &&
+           o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
            (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
            (unsigned)o->quota_mode <= DW_QUOTA_STRICT &&
-           o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u && (unsigned)o->inject_op < DW_OP_COUNT && o->inject_errno >= 0 &&
+           o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u &&
            (!o->name_prefix || valid_prefix(o->name_prefix));
 }
 
@@ -300,8 +303,25 @@ static void drop_free(dw_drop *d)
     free(d);
 }
 
+static int valid_fault(const dw_fault *f)
+{
+    return !f || (dwi_version_ok(f->version, DW_FAULT_VERSION) && (unsigned)f->op < DW_OP_COUNT && f->sys_errno >= 0);
+}
+
 dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_options *opts, const dwi_ops *ops,
                             void *ctx, dw_io_error *err)
+{
+    return dwi_drop_open_fault(out, path, opts, NULL, ops, ctx, err);
+}
+
+dw_status dw_testing_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                               dw_io_error *err)
+{
+    return dwi_drop_open_fault(out, path, opts, fault, &dwi_posix_ops, NULL, err);
+}
+
+dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                              const dwi_ops *ops, void *ctx, dw_io_error *err)
 {
     dw_io_error_clear(err);
     if (out)
@@ -311,10 +331,13 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
         dw_drop_options_init(&defaults);
         opts = &defaults;
     }
-    if (!out || !path || !ops || !*path || !valid_options(opts)) {
+    if (!out || !path || !ops || !*path || !valid_options(opts) || !valid_fault(fault)) {
         if (err) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
-            dwi_io_error_detail(err, opts && opts->retry_max > DW_RETRY_MAX_LIMIT
+            dwi_io_error_detail(err, !dwi_version_ok(opts->version, DW_DROP_OPTIONS_VERSION)
+                                         ? "dw_drop_options.version unknown: initialise the options with "
+                                           "dw_drop_options_init() or DW_DROP_OPTIONS_INIT"
+                                     : opts->retry_max > DW_RETRY_MAX_LIMIT
                                          ? "retry_max out of range (0 to " STR(DW_RETRY_MAX_LIMIT) ")"
                                          : "invalid argument");
         }
@@ -340,7 +363,12 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
     d->opts.machine_name = NULL;
     atomic_init(&d->seq, 0);
     atomic_init(&d->record_next, 0);
-    atomic_init(&d->inject_left, opts->inject_op == DW_OP_NONE ? 0 : opts->inject_count);
+    if (fault)
+        d->fault = *fault;
+    d->fault.version = DW_FAULT_VERSION;
+    if (!fault)
+        d->fault.op = DW_OP_NONE;
+    atomic_init(&d->inject_left, d->fault.op == DW_OP_NONE ? 0 : d->fault.count);
     atomic_init(&d->publish_method, DW_PUBLISH_UNKNOWN);
     d->path = strdup(path);
     if (!d->path || (opts->name_prefix && !(d->prefix = strdup(opts->name_prefix)))) {
@@ -610,8 +638,8 @@ static dw_status write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_
     unsigned attempt = 0;
     while (len > 0) {
         size_t chunk = len;
-        if (d->opts.inject_short_write && chunk > d->opts.inject_short_write)
-            chunk = d->opts.inject_short_write;
+        if (d->fault.short_write && chunk > d->fault.short_write)
+            chunk = d->fault.short_write;
         attempt++;
         ssize_t n = dwi_inject(d, DW_OP_WRITE);
         if (!n)
@@ -695,8 +723,11 @@ static dw_status msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *op
         dw_msg_options_init(&defaults);
         opts = &defaults;
     }
-    if ((unsigned)opts->priority > DW_PRIORITY_LOW) {
+    if ((unsigned)opts->priority > DW_PRIORITY_LOW || !dwi_version_ok(opts->version, DW_MSG_OPTIONS_VERSION)) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+        if (!dwi_version_ok(opts->version, DW_MSG_OPTIONS_VERSION))
+            dwi_io_error_detail(err, "dw_msg_options.version unknown: initialise the options with "
+                                     "dw_msg_options_init() or DW_MSG_OPTIONS_INIT");
         return DW_E_INVAL;
     }
     dw_msg *m = calloc(1, sizeof *m);
@@ -718,6 +749,15 @@ dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, 
         *out = NULL;
     if (!drop || !out) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
+        return write_outcome(DW_E_INVAL, 0, err);
+    }
+    if (opts && opts->envelope && !opts->expected_size && dwi_envelope_complete(opts->envelope) &&
+        dwi_envelope_eoh_mode(opts->envelope) == DW_EOH_MIME_LENGTH) {
+        /* The envelope is written first and announces the MIME length: it must be known now, not at commit. */
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
+        dwi_io_error_detail(err, "an envelope announcing the MIME length needs dw_msg_options.expected_size "
+                                 "(the MIME bytes that will be written), or dw_envelope_set_eoh_mode() "
+                                 "with DW_EOH_HEADER_LENGTH");
         return write_outcome(DW_E_INVAL, 0, err);
     }
     return write_outcome(msg_begin(drop, out, opts, err), 0, err);
@@ -1235,7 +1275,7 @@ dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, const size
         o = *opts;
     else
         dw_msg_options_init(&o);
-    if ((unsigned)o.priority > DW_PRIORITY_LOW) {
+    if ((unsigned)o.priority > DW_PRIORITY_LOW || !dwi_version_ok(o.version, DW_MSG_OPTIONS_VERSION)) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
         return write_outcome(DW_E_INVAL, 1, err);
     }

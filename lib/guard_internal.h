@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of the guarded-write code shared by guard.c, quota.c, health.c and the Check tests. */
 #ifndef DW_LIB_GUARD_INTERNAL_H
 #define DW_LIB_GUARD_INTERNAL_H
@@ -7,6 +8,7 @@
 
 #include "dropwatch/classify.h"
 #include "dropwatch/guard.h"
+#include "dropwatch/testing.h"
 #include "platform.h"
 
 /* Temporary files: dot-prefixed (consumers skip hidden files) AND ending in ".tmp" (never ".eml"). */
@@ -36,6 +38,7 @@ struct dw_drop {
     uint64_t salt;          /* random per handle: makes temp and unique names unguessable */
     atomic_uint_fast64_t seq;
     atomic_uint_fast64_t record_next;
+    dw_fault fault;         /* dropwatch/testing.h; op DW_OP_NONE = off */
     atomic_uint inject_left;
     atomic_int publish_method;  /* dw_publish_method, learnt at the first publication */
     int remote;                 /* on a network file system: its EIO is the server's or the network's */
@@ -61,9 +64,18 @@ struct dw_msg {
 dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_options *opts, const dwi_ops *ops,
                             void *ctx, dw_io_error *err);
 
+/* The same with a fault armed before the directory is opened (dropwatch/testing.h; fault may be NULL). */
+dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                              const dwi_ops *ops, void *ctx, dw_io_error *err);
+
 /* dw_drop_health() with an explicit ops table. */
 dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
                               dw_health *out, const dwi_ops *ops, void *ctx, dw_io_error *err);
+
+/* The same with a fault armed on the handle it opens (fault may be NULL). */
+dw_status dwi_drop_health_fault(const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                                unsigned stale_age_seconds, dw_health *out, const dwi_ops *ops, void *ctx,
+                                dw_io_error *err);
 
 /* Publish a streamed message under a caller-chosen name (dw_drop_health()'s canary); else as dw_msg_commit. */
 dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out, size_t size, size_t *needed,

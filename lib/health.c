@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dw_drop_health(): a probe of a drop directory for monitoring. The canary goes through the whole
  * guarded sequence (create, write, fsync, close, no-replace rename, directory fsync) but is published
  * under a dot-prefixed ".tmp" name, never "*.eml", so a gateway can never pick it up as mail. */
@@ -63,19 +64,23 @@ static dw_status canary(dw_drop *d, dw_health *out, dw_io_error *err)
     return DW_OK;
 }
 
-dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
-                              dw_health *out, const dwi_ops *ops, void *ctx, dw_io_error *err)
+dw_status dwi_drop_health_fault(const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                                unsigned stale_age_seconds, dw_health *out, const dwi_ops *ops, void *ctx,
+                                dw_io_error *err)
 {
     dw_io_error_clear(err);
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!path || !out) {
+    if (!path || !out || !dwi_version_ok(out->version, DW_HEALTH_VERSION)) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
+        if (out && !dwi_version_ok(out->version, DW_HEALTH_VERSION))
+            dwi_io_error_detail(err, "dw_health.version unknown: initialise the result with DW_HEALTH_INIT");
         return DW_E_INVAL;
     }
+    unsigned version = out->version;
+    memset(out, 0, sizeof *out);
+    out->version = version;
     out->quota_bytes = opts ? opts->quota_bytes : 0;
     dw_drop *d;
-    dw_status st = dwi_drop_open_ops(&d, path, opts, ops, ctx, err);
+    dw_status st = dwi_drop_open_fault(&d, path, opts, fault, ops, ctx, err);
     if (st != DW_OK) {
         if (st == DW_E_IO && err && err->sys_errno != ENOENT && err->sys_errno != ENAMETOOLONG) {
             /* It is there, but not a directory we may use (a file, a symlink, or no permission). */
@@ -110,8 +115,20 @@ dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, uns
     return st;
 }
 
+dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
+                              dw_health *out, const dwi_ops *ops, void *ctx, dw_io_error *err)
+{
+    return dwi_drop_health_fault(path, opts, NULL, stale_age_seconds, out, ops, ctx, err);
+}
+
 dw_status dw_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds, dw_health *out,
                          dw_io_error *err)
 {
     return dwi_drop_health_ops(path, opts, stale_age_seconds, out, &dwi_posix_ops, NULL, err);
+}
+
+dw_status dw_testing_drop_health(const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                                 unsigned stale_age_seconds, dw_health *out, dw_io_error *err)
+{
+    return dwi_drop_health_fault(path, opts, fault, stale_age_seconds, out, &dwi_posix_ops, NULL, err);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the library's .c files (internal, hidden). Internal cross-file symbols use the
  * dwi_ prefix so the version script, which exports dw_*, never exports them. */
 #ifndef DW_LIB_INTERNAL_H
@@ -63,5 +64,12 @@ size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128]);
 
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);
+
+/* A caller-allocated struct's `version` field is one this library knows (1..current; doc/abi.md). A later
+ * version that grows the struct copies only the caller's version's fields. */
+static inline int dwi_version_ok(unsigned version, unsigned current)
+{
+    return version >= 1 && version <= current;
+}
 
 #endif /* DW_LIB_INTERNAL_H */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The library: one .c per concern. Everything is compiled once into a convenience library (which the
 # Check tests link, so they can reach internal seams) and wrapped into the installed libdropwatch, whose
 # exports are limited to the public dw_ API by a version script (or libtool's regex where the linker
@@ -12,6 +13,7 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
 	include/dropwatch/alert.h \
+	include/dropwatch/testing.h \
 	include/dropwatch/throttle.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 

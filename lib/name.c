@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DropDirectory validation: one Windows path component, checked against every naming rule.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Drop-path resolution: the strict resolver (validate the root and the DropDirectory, join with exactly
  * one separator) and the explain mode (what Exchange's own Path.Combine would produce, compared with the
@@ -85,6 +86,7 @@ void dw_resolve_options_init(dw_resolve_options *opts)
 {
     if (!opts)
         return;
+    opts->version = DW_RESOLVE_OPTIONS_VERSION;
     opts->install_dir = NULL;
     opts->exchange_version = DW_EXCHANGE_2007;
     opts->style = DW_STYLE_AUTO;
@@ -93,7 +95,8 @@ void dw_resolve_options_init(dw_resolve_options *opts)
 
 static int options_ok(const dw_resolve_options *o)
 {
-    return dw_exchange_install_dir(o->exchange_version) != NULL && (unsigned)o->style <= DW_STYLE_POSIX;
+    return dwi_version_ok(o->version, DW_RESOLVE_OPTIONS_VERSION) &&
+           dw_exchange_install_dir(o->exchange_version) != NULL && (unsigned)o->style <= DW_STYLE_POSIX;
 }
 
 /* The root that is really used: a blank root stands for the install folder (caller's, else the default). */

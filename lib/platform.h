@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The platform seam: the only place libdropwatch calls the operating system. Every call goes through a
  * const table of function pointers (dwi_ops) so that a Windows implementation can be added beside
  * platform_posix.c, and so that tests and the per-handle fault injection can fail any step.

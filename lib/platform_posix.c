@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX (Linux-first) implementation of the platform seam. The only file of the library that calls the
  * operating system; every function returns a negated errno on failure. No state: the table is const. */
 #ifdef HAVE_CONFIG_H

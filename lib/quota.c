@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DropDirectoryQuota accounting with a ledger file (see lib/quota.h and doc/guarded-writes.md).
  *
  * Ledger ".dwquota": one fixed-size text line "dwquota2 used inflight dev ino mtime ctime scanned".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* DropDirectoryQuota accounting (lib/quota.c): a ledger file in the drop directory keeps the usage so a
  * write never rescans the directory, yet stays right with several processes and a deleting consumer.
  *

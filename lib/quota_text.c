@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DropDirectoryQuota as text, exactly as Exchange's ByteQuantifiedSize parses and prints it (read from
  * the decompiled class; ../shared/exchange.md). tests/quota/ holds the generator that runs the real .NET

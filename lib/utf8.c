@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict UTF-8 decoding (internal). Strictness matters: an overlong "/" (C0 AF) must never slip past the
  * separator check of the DropDirectory validator. */
 #include "utf8.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict UTF-8 decoding shared by the validator, the resolver and the alert formatter (internal). */
 #ifndef DW_LIB_UTF8_H
 #define DW_LIB_UTF8_H

@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 # AX_DW_CFLAG(FLAG, VARIABLE): append FLAG to VARIABLE when the C compiler accepts it.
 AC_DEFUN([AX_DW_CFLAG], [
   AS_VAR_PUSHDEF([dw_var], [dw_cv_cflag_$1])

@@ -1,12 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared declarations of the dropwatch command-line tool (src/). Not part of the library. */
 #ifndef DW_CLI_H
 #define DW_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <sysexits.h>
 
 #include <dropwatch.h>
+#include <dropwatch/testing.h>
 
 /* Settings every sub-command sees (global options and the config file). */
 typedef struct cli_ctx {
@@ -54,7 +57,7 @@ int cli_parse_time(const char *s, int64_t *ms);        /* "2026-11-25T04:30:00.1
 int cli_parse_version(const char *s, dw_exchange_version *out); /* 2007 | 2010 | 2013 (and later) */
 int cli_parse_style(const char *s, dw_path_style *out);         /* auto | windows | posix */
 int cli_parse_event(const char *s, dw_event_mode *out);         /* 8004 | auto */
-int cli_parse_inject(const char *s, dw_drop_options *opts);     /* OP:ERRNO[:COUNT] */
+int cli_parse_inject(const char *s, dw_fault *fault);        /* OP:ERRNO[:COUNT] */
 
 /* deliver: the message is published under its final name but its durability is unknown (the directory
  * sync failed and the publication could not be undone). Outside sysexits on purpose: every sysexits
@@ -172,6 +175,23 @@ int cli_flag_options(cli_ctx *ctx, int argc, char **argv, const char *help, cons
 int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg);
 
 /* ---- sub-commands ---- */
+/* A sub-command of the command table (src/dropwatch.c). */
+typedef struct cli_command {
+    const char *name;
+    int (*fn)(cli_ctx *, int, char **);
+} cli_command;
+
+/* Every getopt_long call of the CLI goes through this wrapper, so that the hidden "completion" command
+ * (src/cli_complete.c) can collect each command's option table: completion cannot drift from parsing. */
+int cli_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
+                    int *longindex);
+#ifndef CLI_NO_GETOPT_WRAP
+#define getopt_long cli_getopt_long
+#endif
+
+/* Hidden "dropwatch completion bash|zsh": the completion script for the command table. */
+int cli_completion(cli_ctx *ctx, int argc, char **argv, const cli_command *cmds, size_t n);
+
 int cmd_resolve(cli_ctx *ctx, int argc, char **argv);
 int cmd_validate(cli_ctx *ctx, int argc, char **argv);
 int cmd_deliver(cli_ctx *ctx, int argc, char **argv);

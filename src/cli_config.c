@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The configuration file: an INI-like description of one transport server and its Foreign connectors,
  * with Exchange's own parameter names. Parsing is strict (unknown sections and keys, duplicates, bad
  * values and invalid UTF-8 are errors with their line number) because a silently ignored typo in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Records on stdout in the four output formats, with per-format escaping. Reports (resolve, validate,
  * check, deliver, sweep) use these; alerts come from the library's dw_alert_format(). */
 #include <config.h>

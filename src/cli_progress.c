@@ -103,13 +103,26 @@ void cli_progress_update(cli_progress *p, uint64_t done, uint64_t bytes)
     if (n < 0)
         return;
     size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    memcpy(p->line, line, len);
+    p->len = len;
+    p->last = now;
+    p->drawn = 1;
+    cli_progress_flush(p);
+}
+
+void cli_progress_flush(cli_progress *p)
+{
+    if (!p->on) {
+        fflush(stdout);
+        return;
+    }
     erase(p);
     fflush(stdout);
     fflush(stderr);
-    put_raw(line, len);
-    p->width = len;
-    p->last = now;
-    p->drawn = 1;
+    if (p->drawn) {
+        put_raw(p->line, p->len);
+        p->width = p->len;
+    }
 }
 
 void cli_progress_end(cli_progress *p)

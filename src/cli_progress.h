@@ -14,6 +14,8 @@ typedef struct cli_progress {
     double t0, last;         /* monotonic seconds: start, last drawing */
     size_t width;            /* characters of the line on screen */
     int drawn;
+    char line[200];          /* the line last drawn, redrawn after a flush */
+    size_t len;
 } cli_progress;
 
 /* Starts a run of `total` items; the line is drawn only for more than one item, when standard error is
@@ -21,6 +23,9 @@ typedef struct cli_progress {
 void cli_progress_begin(cli_progress *p, const cli_ctx *ctx, const char *unit, uint64_t total);
 /* `done` items finished so far (bytes: their size, 0 when not meaningful); call before each item. */
 void cli_progress_update(cli_progress *p, uint64_t done, uint64_t bytes);
+/* Writes out the records buffered so far now (standard output is flushed in every case); with the line
+ * shown, it is erased first and drawn again below them. */
+void cli_progress_flush(cli_progress *p);
 /* Erases the line (the summary and the shell prompt follow on a clean line). */
 void cli_progress_end(cli_progress *p);
 

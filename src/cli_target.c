@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Connector selection (config file + command-line overrides), resolution of each connector's drop path,
  * and alert printing shared by the sub-commands that touch drop directories. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsing helpers, exit-code mapping and allocation helpers of the dropwatch tool. */
 #include <config.h>
 
@@ -231,7 +232,7 @@ int cli_parse_event(const char *s, dw_event_mode *out)
     return 0;
 }
 
-int cli_parse_inject(const char *s, dw_drop_options *opts)
+int cli_parse_inject(const char *s, dw_fault *fault)
 {
     char buf[64];
     if (strlen(s) >= sizeof buf)
@@ -251,9 +252,9 @@ int cli_parse_inject(const char *s, dw_drop_options *opts)
         return -1;
     if (cnt && cli_parse_u64(cnt, 1, 1000000, &c) != 0)
         return -1;
-    opts->inject_op = o;
-    opts->inject_errno = e;
-    opts->inject_count = (unsigned)c;
+    fault->op = o;
+    fault->sys_errno = e;
+    fault->count = (unsigned)c;
     return 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch alert: format an Event 8004 record from fields given on the command line, for scripts that
  * detect failures themselves (or that re-emit what Exchange logged). */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch check, watch and sweep: health probes of every selected connector's drop directory, repeated
  * as a service by watch, and removal of stale temporary files. */
 #include <config.h>
@@ -83,6 +84,7 @@ typedef struct probe_args {
     const char *textfile;   /* check, watch: --textfile */
     int plugin;             /* check --plugin */
     cli_plugin_opts popts;  /* its --warning/--critical */
+    dw_fault fault;         /* --inject (dropwatch/testing.h) */
 } probe_args;
 
 /* The combinations of the monitoring options that make sense. Returns -1 to go on, else an exit code. */
@@ -122,6 +124,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
     a->interval = 60;
     a->max_age = 3600;
     dw_drop_options_init(&a->dopts);
+    a->fault = (dw_fault)DW_FAULT_INIT;
     int opt, rc = 0;
     uint64_t v;
     while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
@@ -164,7 +167,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
             a->dopts.lock_timeout_ms = (unsigned)v;
             break;
         case OPT_INJECT:
-            if (cli_parse_inject(optarg, &a->dopts) != 0)
+            if (cli_parse_inject(optarg, &a->fault) != 0)
                 return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
             break;
         case OPT_TEXTFILE:
@@ -203,6 +206,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     memset(res, 0, sizeof *res);
     res->connector = t->conn->name;
     res->quota = t->conn->quota;
+    res->h.version = DW_HEALTH_VERSION;
     dw_health *hp = &res->h;
     dw_io_error *err = &res->err;
     dw_io_error_clear(err);
@@ -213,7 +217,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     } else {
         dw_drop_options o = a->dopts;
         o.quota_bytes = t->conn->quota;
-        st = dw_drop_health(t->path, &o, (unsigned)a->stale_age, hp, err);
+        st = dw_testing_drop_health(t->path, &o, &a->fault, (unsigned)a->stale_age, hp, err);
         if (st != DW_OK && st != DW_E_IO) {
             if (show & PROBE_EXPLAIN)
                 cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
@@ -482,7 +486,7 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
         if (ts[i].status != DW_OK) {
             cli_target_explain_failure(ctx, &ts[i]);
             cli_target_error(&ts[i], &err);
-        } else if ((st = dw_drop_open(&drop, ts[i].path, &a.dopts, &err)) == DW_OK) {
+        } else if ((st = dw_testing_drop_open(&drop, ts[i].path, &a.dopts, &a.fault, &err)) == DW_OK) {
             st = dw_drop_sweep(drop, (unsigned)a.max_age, &removed, &err);
             dw_drop_close(drop);
         }

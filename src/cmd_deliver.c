@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch deliver: guarded write of each file (or standard input) as one message into a connector's
  * drop directory; on failure the alert record and the class's exit code. */
 #include <config.h>
@@ -122,6 +123,7 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
     cli_sel sel = {0};
     dw_drop_options dopts;
     dw_drop_options_init(&dopts);
+    dw_fault fault = DW_FAULT_INIT;
     dw_msg_options mopts;
     dw_msg_options_init(&mopts);
     const char *sender = NULL, *sender_params = NULL;
@@ -204,14 +206,14 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 dopts.lock_timeout_ms = (unsigned)v;
             break;
         case OPT_INJECT:
-            if (cli_parse_inject(optarg, &dopts) != 0)
+            if (cli_parse_inject(optarg, &fault) != 0)
                 rc = cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
             break;
         case OPT_SHORT_WRITE:
             if (cli_parse_u64(optarg, 1, 1u << 30, &v) != 0)
                 rc = cli_usage_error(ctx, "invalid --short-write '%s' (expected a byte count)", optarg);
             else
-                dopts.inject_short_write = (unsigned)v;
+                fault.short_write = (unsigned)v;
             break;
         default:
             rc = cli_getopt_error(ctx, argv, opt);
@@ -275,7 +277,7 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         cli_target_explain_failure(ctx, &t);
         cli_target_error(&t, &err);
     } else {
-        dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
+        dw_status st = dw_testing_drop_open(&drop, t.path, &dopts, &fault, &err);
         if (st != DW_OK && st != DW_E_IO) {
             /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
             cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name,
@@ -388,8 +390,9 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 rec_end(&r);
             }
             /* The caller learns of each published message at once: records held in a block buffer (a pipe)
-             * would be lost with the process, and a caller that never heard of a message delivers it again. */
-            fflush(stdout);
+             * would be lost with the process, and a caller that never heard of a message delivers it again.
+             * On a terminal the progress line is erased first, so the record lands on a line of its own. */
+            cli_progress_flush(&prog);
             if (!unsure)
                 continue;
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch demo: the whole story in one command, against a demo drop root created under a temporary
  * folder: resolve, validate, create the drop directory, deliver, check health, then provoke real
  * failures and show the alerts. Every step checks what it expects; the exit status is 0 only when the
@@ -315,7 +316,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     drop = NULL;
 
     heading("5. Health probe (dropwatch check)");
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     st = dw_drop_health(t.path, &dopts, 3600, &h, &err);
     {
         char q[64] = "";
@@ -337,11 +338,8 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     expect(st == DW_OK && h.writable && h.file_count == 3, "the drop directory is healthy with three files");
 
     heading("6. A disk failure: EIO during fsync (injected, as 'deliver --inject fsync:EIO' does)");
-    dw_drop_options bad = dopts;
-    bad.inject_op = DW_OP_FSYNC;
-    bad.inject_errno = EIO;
-    bad.inject_count = 1;
-    st = dw_drop_open(&drop, t.path, &bad, &err);
+    dw_fault fsync_eio = {.version = DW_FAULT_VERSION, .op = DW_OP_FSYNC, .sys_errno = EIO, .count = 1};
+    st = dw_testing_drop_open(&drop, t.path, &dopts, &fsync_eio, &err);
     expect(st == DW_OK, "the drop directory opens for the fault run");
     if (st == DW_OK) {
         st = deliver_samples(drop, 1, 4, &err, NULL) == 1 ? DW_OK : DW_E_IO;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch resolve: the strict drop path of each selected connector, and with --explain the path
  * Exchange itself would use (Path.Combine) with a warning for every difference. */
 #include <config.h>

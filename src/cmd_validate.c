@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch validate: one verdict, reason code and message per DropDirectory value. */
 #include <config.h>
 

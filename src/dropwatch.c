@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch: command-line front end of libdropwatch. Global options, sub-command dispatch, messages and
  * the final check that stdout was really written. See dropwatch(1). */
 #include <config.h>
@@ -189,10 +190,7 @@ int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
     return cli_usage_error(ctx, "unknown option '-%c'", optopt);
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(cli_ctx *, int, char **);
-} commands[] = {
+static const cli_command commands[] = {
     {"resolve", cmd_resolve}, {"validate", cmd_validate}, {"deliver", cmd_deliver}, {"check", cmd_check},
     {"watch", cmd_watch},     {"sweep", cmd_sweep},       {"alert", cmd_alert},     {"demo", cmd_demo},
 };
@@ -260,6 +258,9 @@ int main(int argc, char **argv)
         }
         return cli_usage_error(&ctx, "unknown command '%s'", argv[optind + 1]);
     }
+    if (strcmp(name, "completion") == 0) /* hidden: shell completion generated from the option tables */
+        return finish_stdout(cli_completion(&ctx, argc - optind, argv + optind, commands,
+                                            sizeof commands / sizeof commands[0]));
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(commands[i].name, name) == 0) {
             ctx.cmd = commands[i].name;

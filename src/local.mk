@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The dropwatch command-line tool, linked against the installed (shared) libdropwatch. It also compiles
 # lib/utf8.c, the project's strict UTF-8 decoder, for escaping output: that helper is internal to the
 # library and not exported.
@@ -6,7 +7,7 @@ src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
 	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
-	src/cmd_demo.c \
+	src/cmd_demo.c src/cli_complete.c \
 	lib/utf8.c lib/utf8.h
 # Monitoring outputs (metrics, plugin mode) and the terminal progress line.
 src_dropwatch_SOURCES += \
@@ -17,3 +18,16 @@ src_dropwatch_LDADD = lib/libdropwatch.la
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
 # ship in the tarball too.
 EXTRA_DIST += tools/demo.sh tools/deps.sh
+
+# Shell completion, generated from the CLI's own option tables by the hidden "dropwatch completion"
+# command (src/cli_complete.c), installed where bash-completion and zsh look. Debian installs the zsh file
+# into /usr/share/zsh/vendor-completions (debian/rules sets zshcompletiondir).
+bashcompletiondir = $(datadir)/bash-completion/completions
+zshcompletiondir = $(datadir)/zsh/site-functions
+nodist_bashcompletion_DATA = src/completion/dropwatch
+nodist_zshcompletion_DATA = src/completion/_dropwatch
+src/completion/dropwatch: src/dropwatch$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) src/completion && src/dropwatch$(EXEEXT) completion bash > $@.tmp && mv -f $@.tmp $@
+src/completion/_dropwatch: src/dropwatch$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) src/completion && src/dropwatch$(EXEEXT) completion zsh > $@.tmp && mv -f $@.tmp $@
+CLEANFILES += src/completion/dropwatch src/completion/_dropwatch

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests for the alert formatter (lib/alert.c): Check unit tests with golden files, and real parsers
 # (xmllint, Python's json, an RFC 5424 parser) run over generated adversarial records.
 check_PROGRAMS += tests/check_alert tests/alert/gen_alerts

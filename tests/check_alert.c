@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/alert.c: every format and field, golden files, sibling events, adversarial input,
  * caller buffers, determinism and thread safety. */
 #define _POSIX_C_SOURCE 200809L /* gmtime_r under -std=c11 */
@@ -89,7 +90,21 @@ START_TEST(test_init_defaults)
     ck_assert_int_eq(a.syslog_facility, 16);
     ck_assert_int_eq(a.has_record_id, 0);
     ck_assert_int_eq(a.error.io_class, DW_CLASS_NONE);
+    ck_assert_uint_eq(a.version, DW_ALERT_VERSION);
     dw_alert_init(NULL); /* ignored */
+    /* The static initialiser agrees; an unset or future version is refused (doc/abi.md). */
+    dw_alert s = DW_ALERT_INIT;
+    ck_assert(s.version == a.version && s.time_ms == a.time_ms && s.event_mode == a.event_mode &&
+              s.syslog_facility == a.syslog_facility && s.connector == NULL);
+    char buf[64];
+    ck_assert_int_eq(dw_alert_format(&s, DW_FORMAT_TEXT, buf, 0, NULL), DW_E_BUFFER);
+    s.version = 0;
+    ck_assert_int_eq(dw_alert_format(&s, DW_FORMAT_TEXT, buf, sizeof buf, NULL), DW_E_INVAL);
+    ck_assert_uint_eq(dw_alert_event_id(&s), 0);
+    s.version = DW_ALERT_VERSION + 1;
+    char *out = NULL;
+    ck_assert_int_eq(dw_alert_format_alloc(&s, DW_FORMAT_JSON, &out, NULL), DW_E_INVAL);
+    ck_assert_ptr_null(out);
 }
 END_TEST
 

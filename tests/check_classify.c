@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/classify.c: every errno and Win32 code of the documented table (doc/guarded-writes.md,
  * from Event 8004 and io-errors reference) gets its documented class, names and Win32 equivalent. */
 #include <check.h>

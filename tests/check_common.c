@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/common.c: status texts, version, and the caller-buffer writer every formatter uses. */
 #include <check.h>
 #include <stdlib.h>

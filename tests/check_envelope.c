@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/envelope.c: byte-exact X-Sender/X-Receiver/X-EndOfInjectedXHeaders and injection refusal. */
 #include <check.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Out-of-memory paths of lib/envelope.c, driven by libfiu's POSIX preload (run through tests/envelope_nomem.sh):
  * every allocation failure returns DW_E_NOMEM and leaves the envelope exactly as it was. */
 #include <check.h>

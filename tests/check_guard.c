@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for the guarded writes (lib/guard.c, lib/quota.c, lib/health.c, lib/platform_posix.c). Everything
  * runs on the real file system in mkdtemp directories; a counting/failing ops table (the platform seam)
  * proves which calls happened and injects failures at every step. */
@@ -293,6 +294,25 @@ static dw_drop *open_real(const dw_drop_options *o)
     return d;
 }
 
+/* open_real() with a fault armed (dropwatch/testing.h). */
+static dw_drop *open_faulty(const dw_drop_options *o, const dw_fault *f)
+{
+    dw_drop *d = NULL;
+    dw_io_error e;
+    dw_status st = dw_testing_drop_open(&d, dir, o, f, &e);
+    ck_assert_msg(st == DW_OK, "open: %s %s", dw_status_name(st), e.detail);
+    return d;
+}
+
+static dw_fault fault_of(dw_op op, int errnum, unsigned count)
+{
+    dw_fault f = DW_FAULT_INIT;
+    f.op = op;
+    f.sys_errno = errnum;
+    f.count = count;
+    return f;
+}
+
 static void setup(void)
 {
     make_dir();
@@ -517,11 +537,9 @@ START_TEST(test_injected_fault_leaves_nothing)
     int fds = rel_count_fds();
     dw_drop_options o;
     dw_drop_options_init(&o);
-    o.inject_op = fc->op;
-    o.inject_errno = fc->errnum;
-    o.inject_count = fc->count;
+    dw_fault f = fault_of(fc->op, fc->errnum, fc->count);
     o.retry_base_ms = 0; /* the real ops table sleeps: keep the transient cases instant */
-    dw_drop *d = open_real(&o);
+    dw_drop *d = open_faulty(&o, &f);
     char name[DW_FILE_NAME_MAX];
     dw_io_error e;
     static const char body[] = "Subject: fault\r\n\r\nbody\r\n";
@@ -554,11 +572,9 @@ START_TEST(test_stream_write_failure_aborts)
 {
     dw_drop_options o;
     dw_drop_options_init(&o);
-    o.inject_op = DW_OP_WRITE;
-    o.inject_errno = ENOSPC;
-    o.inject_count = 1;
+    dw_fault f = fault_of(DW_OP_WRITE, ENOSPC, 1);
     int fds = rel_count_fds();
-    dw_drop *d = open_real(&o);
+    dw_drop *d = open_faulty(&o, &f);
     dw_msg *m;
     dw_io_error e;
     ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
@@ -653,8 +669,13 @@ START_TEST(test_short_writes_are_completed)
 {
     dw_drop_options o;
     dw_drop_options_init(&o);
-    o.inject_short_write = 3;
-    dw_drop *d = open_seam(&o);
+    dw_fault f = DW_FAULT_INIT;
+    f.short_write = 3;
+    ops = test_ops();
+    memset(&T, 0, sizeof T);
+    T.dirfd = -1;
+    dw_drop *d = NULL;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir, &o, &f, &ops, &T, NULL), DW_OK);
     const char body[] = "0123456789abcdefghij";
     char name[DW_FILE_NAME_MAX];
     ck_assert_int_eq(dw_drop_write(d, body, 20, NULL, name, sizeof name, NULL, NULL), DW_OK);
@@ -829,16 +850,14 @@ START_TEST(test_missing_dir_is_configuration)
     /* Injected failures of the open itself. */
     dw_drop_options o;
     dw_drop_options_init(&o);
-    o.inject_op = DW_OP_OPEN_DIR;
-    o.inject_errno = EIO;
-    o.inject_count = 1;
-    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_IO);
+    dw_fault f = fault_of(DW_OP_OPEN_DIR, EIO, 1);
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_PHYSICAL);
     ck_assert_int_eq(e.op, DW_OP_OPEN_DIR);
     ck_assert_str_eq(e.path, dir);
-    o.inject_errno = EINTR; /* transient: retried, then it opens */
+    f.sys_errno = EINTR; /* transient: retried, then it opens */
     o.retry_base_ms = 0;
-    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_OK);
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_OK);
     dw_drop_close(d);
 }
 END_TEST
@@ -1457,15 +1476,11 @@ START_TEST(test_quota_lock_and_scan_failures)
     dw_drop_options_init(&o);
     o.quota_bytes = 1000;
     o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
-    o.inject_op = DW_OP_QUOTA;
-    o.inject_errno = EIO;
-    o.inject_count = 1;
-    ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_IO);
+    dw_fault f = fault_of(DW_OP_QUOTA, EIO, 1);
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_QUOTA);
-    o.inject_count = 2;
-    o.inject_op = DW_OP_LOCK;
-    o.inject_errno = EAGAIN;
-    d = open_real(&o);
+    f = fault_of(DW_OP_LOCK, EAGAIN, 2);
+    d = open_faulty(&o, &f);
     ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_LOCK);
     ck_assert_int_eq(e.io_class, DW_CLASS_TRANSIENT);
@@ -1809,7 +1824,7 @@ START_TEST(test_no_ledger_no_canary)
     snprintf(path, sizeof path, "%s/%s", dir, name);
     ck_assert_int_eq(unlink(path), 0);
     ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_OK); /* 60 */
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
     ck_assert_int_eq(h.writable, 0); /* not probed */
     dw_drop_close(d);
@@ -1826,7 +1841,7 @@ START_TEST(test_health)
 {
     write_plain(dir, "a.eml", 100, 0);
     write_plain(dir, ".dwtmp-1-1-x.tmp", 5, 7200);
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     dw_io_error e;
     dw_drop_options o;
     dw_drop_options_init(&o);
@@ -1890,10 +1905,8 @@ START_TEST(test_health)
     ck_assert_int_eq(e.op, DW_OP_SCAN);
     o.quota_bytes = 0;
     o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
-    o.inject_op = DW_OP_STAT;
-    o.inject_errno = EIO;
-    o.inject_count = 1;
-    ck_assert_int_eq(dw_drop_health(dir, &o, 60, &h, &e), DW_E_IO);
+    dw_fault f = fault_of(DW_OP_STAT, EIO, 1);
+    ck_assert_int_eq(dw_testing_drop_health(dir, &o, &f, 60, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_STAT);
 }
 END_TEST
@@ -2050,7 +2063,7 @@ START_TEST(test_publish_methods)
     unlinkat(dfd, ".dwtmp-x.tmp", 0);
     close(dfd);
     /* Health reports the method. */
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 3600, &h, &share, NULL, &e), DW_OK);
     ck_assert_int_eq(h.publish_method, DW_PUBLISH_UNIQUE_RENAME);
     dw_drop_close(d);
@@ -2326,6 +2339,14 @@ START_TEST(test_envelope_written_before_message)
     ck_assert_int_eq(dw_drop_write_fd(d, pfd[0], &mo, name, sizeof name, NULL, &e), DW_E_INVAL);
     close(pfd[0]);
     close(pfd[1]);
+    /* Streaming without expected_size fails at begin (not at commit) and says what to pass. */
+    m = NULL;
+    ck_assert_int_eq(dw_msg_begin(d, &m, &mo, &e), DW_E_INVAL);
+    ck_assert_ptr_null(m);
+    ck_assert_int_eq(e.op, DW_OP_VALIDATE);
+    ck_assert_ptr_nonnull(strstr(e.detail, "expected_size"));
+    ck_assert_ptr_nonnull(strstr(e.detail, "DW_EOH_HEADER_LENGTH"));
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
 
     /* Batch: every message gets its own envelope with its own length. */
     const void *bufs[2] = {mime, mime};
@@ -2413,11 +2434,34 @@ START_TEST(test_bad_arguments)
     o.file_mode = 0100000;
     ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
     dw_drop_options_init(&o);
-    o.inject_op = (dw_op)99;
+    dw_fault f = fault_of((dw_op)99, 0, 1);
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_INVAL);
+    f = fault_of(DW_OP_WRITE, -1, 1);
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_INVAL);
+    f = fault_of(DW_OP_WRITE, EIO, 1);
+    f.version = 0;
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_INVAL);
+    /* Versioned options (doc/abi.md): an unset or future version is refused, and says what to do. */
+    o.version = 0;
     ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
-    dw_drop_options_init(&o);
-    o.inject_errno = -1;
+    ck_assert_ptr_nonnull(strstr(e.detail, "dw_drop_options_init"));
+    o.version = DW_DROP_OPTIONS_VERSION + 1;
     ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);
+    {
+        /* The static initialisers and the _init functions agree field by field. */
+        dw_drop_options si = DW_DROP_OPTIONS_INIT, fi;
+        dw_drop_options_init(&fi);
+        ck_assert(si.version == fi.version && si.quota_bytes == fi.quota_bytes && si.retry_max == fi.retry_max &&
+                  si.retry_base_ms == fi.retry_base_ms && si.retry_cap_ms == fi.retry_cap_ms &&
+                  si.durability == fi.durability && si.naming == fi.naming && si.name_prefix == fi.name_prefix &&
+                  si.machine_name == fi.machine_name && si.file_mode == fi.file_mode);
+        dw_msg_options sm = DW_MSG_OPTIONS_INIT, fm;
+        dw_msg_options_init(&fm);
+        ck_assert(sm.version == fm.version && sm.expected_size == fm.expected_size && sm.envelope == fm.envelope &&
+                  sm.priority == fm.priority && sm.record_id == fm.record_id);
+        ck_assert_int_eq(dw_drop_open(&d, dir, &si, &e), DW_OK);
+        dw_drop_close(d);
+    }
     dw_drop_options_init(&o);
     o.retry_cap_ms = 100000;
     ck_assert_int_eq(dw_drop_open(&d, dir, &o, &e), DW_E_INVAL);

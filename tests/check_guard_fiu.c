@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libfiu fault injection into the real libc calls of the guarded write (the POSIX preload wraps open,
  * write, read, fsync, close, fdopendir, readdir; see libfiu's function_list). Run under
  * `fiu-run -x` (tests/check_guard_fiu.sh does that): the preload and this program share libfiu's state,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run the libfiu fault-injection tests of the guarded writes under libfiu's POSIX preload (fiu-run -x).
 # Needs FIU_RUN (exported by the test harness from configure); skips (77) only when fiu-run is absent.
 set -u

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/name.c: every DropDirectory naming rule, accepted and rejected, with reason and offset. */
 #include <check.h>
 #include <stdlib.h>

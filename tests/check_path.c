@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/path.c: strict drop-path resolution (every root form, lengths, buffers) and explain mode. */
 #include <check.h>
 #include <stdio.h>
@@ -171,8 +172,28 @@ START_TEST(test_resolve_table)
     ck_assert_ptr_null(o.install_dir);
     ck_assert_int_eq(o.exchange_version, DW_EXCHANGE_2007);
     ck_assert_int_eq(o.style, DW_STYLE_AUTO);
+    ck_assert_uint_eq(o.version, DW_RESOLVE_OPTIONS_VERSION);
     o.style = cases[_i].style;
     run_case(&cases[_i], &o);
+}
+END_TEST
+
+/* Versioned options (doc/abi.md): DW_RESOLVE_OPTIONS_INIT equals the init function; an unset or future
+ * version is refused before anything is written. */
+START_TEST(test_resolve_options_version)
+{
+    dw_resolve_options s = DW_RESOLVE_OPTIONS_INIT, f;
+    dw_resolve_options_init(&f);
+    ck_assert(s.version == f.version && s.install_dir == f.install_dir && s.exchange_version == f.exchange_version &&
+              s.style == f.style);
+    char buf[64];
+    ck_assert_int_eq(dw_path_resolve("/srv", "Fax", &s, buf, sizeof buf, NULL, NULL), DW_OK);
+    s.version = 0;
+    ck_assert_int_eq(dw_path_resolve("/srv", "Fax", &s, buf, sizeof buf, NULL, NULL), DW_E_INVAL);
+    s.version = DW_RESOLVE_OPTIONS_VERSION + 1;
+    ck_assert_int_eq(dw_path_resolve("/srv", "Fax", &s, buf, sizeof buf, NULL, NULL), DW_E_INVAL);
+    dw_explain_info info;
+    ck_assert_int_eq(dw_path_explain("/srv", "Fax", &s, buf, sizeof buf, NULL, &info), DW_E_INVAL);
 }
 END_TEST
 
@@ -828,6 +849,7 @@ static Suite *path_suite(void)
     int n = (int)(sizeof cases / sizeof cases[0]);
     tcase_add_loop_test(tc, test_resolve_table, 0, n);
     tcase_add_loop_test(tc, test_resolve_table_null_options, 0, n);
+    tcase_add_test(tc, test_resolve_options_version);
     tcase_add_test(tc, test_exchange_versions);
     tcase_add_test(tc, test_custom_install_dir);
     tcase_add_test(tc, test_bad_arguments);

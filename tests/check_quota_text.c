@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/quota_text.c: DropDirectoryQuota parsing (every accepted form, bad input) and formatting. */
 #include <check.h>
 #include <stdio.h>

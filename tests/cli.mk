@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests of the dropwatch program: POSIX sh scripts driving the freshly built src/dropwatch through the
 # parallel harness (SH_LOG_COMPILER = $(SHELL)); tests/cli/lib.sh holds their shared helpers.
 CLI_TESTS = \
@@ -11,6 +12,7 @@ CLI_TESTS = \
 	tests/cli/test_alert.sh \
 	tests/cli/test_demo.sh \
 	tests/cli/test_man.sh \
+	tests/cli/test_completion.sh \
 	tests/cli/test_valgrind.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh

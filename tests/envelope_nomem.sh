@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs the envelope out-of-memory tests under libfiu's POSIX preload, which makes malloc, calloc and
 # realloc fail on demand. A missing fiu-run is a hard error: configure only enables this test with libfiu.
 prog="${top_builddir:-.}/tests/check_envelope_nomem"

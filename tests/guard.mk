@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests for the guarded writes: classification tables, the write protocol through the platform seam and
 # on the real file system, and libfiu fault injection under the POSIX preload (when libfiu is present).
 check_PROGRAMS += tests/check_classify tests/check_guard

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Check suites mirror lib/: tests/check_<concern>.c tests lib/<concern>.c. Each area adds its own
 # fragment (tests/<area>.mk) below.
 TESTS_CHECK_LDADD = $(top_builddir)/lib/libdropwatch_core.la @CHECK_LIBS@
@@ -16,4 +17,6 @@ include tests/cli.mk
 include tests/reliability.mk
 include tests/monitoring.mk
 include tests/outside.mk
+include tests/threads.mk
+include tests/abi.mk
 include tests/throttle.mk

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests for the path work: DropDirectory names, drop-path resolution, quota text, envelope formatting.
 check_PROGRAMS += tests/check_name tests/check_path tests/check_quota_text tests/check_envelope
 TESTS += tests/check_name tests/check_path tests/check_quota_text tests/check_envelope

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the crash, hostile and load programs and the guard Check suites: deterministic message
  * content that a checker can verify from the file alone, directory listing and removal, open-descriptor
  * counting, and small failure reporting macros. Header-only so each program stays one translation unit. */

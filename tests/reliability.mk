@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Reliability and security suite (doc/reliability.md): fuzz targets, crash consistency, hostile
 # directories, load, plus the make targets for the long runs (fuzz, valgrind, coverage).
 #
@@ -30,6 +31,7 @@ tests_fuzz_replay_alert_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET_NAME='"fuzz_aler
 tests_fuzz_replay_alert_CFLAGS = $(AM_CFLAGS) $(LIBXML2_CFLAGS)
 tests_fuzz_replay_alert_LDADD = $(RELIABILITY_LDADD) $(LIBXML2_LIBS)
 
+# The whole corpus ships: make check replays every file (why: doc/reliability.md, "release tarball").
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/make_seeds.py tests/valgrind.sh doc/reliability.md
 
 # ---- libFuzzer builds: clang, independent of the configured compiler --------------------------------

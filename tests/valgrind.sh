@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Run every Check program and fuzz replay under valgrind (memcheck): any error or definite/possible leak
 # fails. Usage: tests/valgrind.sh PROGRAM... (make check-valgrind passes the programs listed in TESTS), from the
 # build directory. Check runs each test in-process (CK_FORK=no) so valgrind sees everything; children a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The README's first command: install what is missing (Debian), build libdropwatch in _build/ and run the
 # demo, which tells the whole story against a temporary drop root. Safe to run again: each step is skipped
 # when its result is already up to date. Arguments go to "dropwatch demo" (e.g. --keep, --format json).

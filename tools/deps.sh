@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install the Debian packages libdropwatch needs to build and test, and only those that are missing, so
 # running it again is cheap and harmless. Extra package names may be given as arguments (or in
 # DW_EXTRA_PACKAGES). Needs root only when something is missing. Debian 12 is the reference system.
@@ -11,7 +12,7 @@ libfiu-dev fiu-utils libxml2-utils libxml2-dev valgrind clang libclang-rt-14-dev
 gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64 wine
 samba smbnetfs fuse3 libfuse3-dev xfsprogs btrfs-progs e2fsprogs util-linux
 safecat liburing-dev
-dpkg-dev debhelper lintian python3-venv python3-setuptools python3-pip python3-wheel
+dpkg-dev debhelper lintian python3-venv python3-setuptools python3-pip python3-wheel zsh bash-completion dh-python
 prometheus systemd python3-prometheus-client strace"
 
 if [ "${1:-}" = "--list" ]; then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Build libdropwatch from scratch and run every test: C (Check), CLI, Python, C#, PowerShell, the
 # libfiu fault-injection tests, then the C suite again under ASan+UBSan and under valgrind, and a
 # short fuzz smoke run, coverage of lib/ and make distcheck. This is the README's test command; .ci/run runs it with DW_WERROR=1.
@@ -24,6 +25,8 @@ export PWSH="$PWD/.tools/pwsh/pwsh"
 
 # Debian's interpreter has both the headers and pytest; a pyenv python3 earlier on PATH may lack pytest.
 python=${PYTHON:-/usr/bin/python3}
+# make check here never skips the ThreadSanitizer and zsh completion tests (their tools are in deps.sh).
+export DW_REQUIRE_TSAN=1 DW_REQUIRE_ZSH=1
 
 log "generating the build system"
 ./autogen.sh >/dev/null

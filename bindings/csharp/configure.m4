@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 dnl C# binding (SWIG) and the PowerShell module built on it. See bindings/csharp/ and bindings/powershell/.
 dnl   --enable-csharp=yes   required: configure fails when dotnet, swig or a shared libdropwatch is missing,
 dnl                          and the C#/PowerShell tests FAIL (never skip) when a toolchain is missing.

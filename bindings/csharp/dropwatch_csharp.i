@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch_csharp.i - SWIG interface for the C# binding of libdropwatch.
  *
@@ -42,6 +43,17 @@
 #include <string.h>
 #include <unistd.h>
 #include <dropwatch.h>
+#include <dropwatch/testing.h>
+
+/* The test-only fault (dropwatch/testing.h) from plain values; op DW_OP_NONE = no fault. */
+static dw_fault dwcs_fault(int op, int sys_errno, unsigned int count, unsigned int short_write) {
+    dw_fault f = DW_FAULT_INIT;
+    f.op = (dw_op)op;
+    f.sys_errno = sys_errno;
+    f.count = count;
+    f.short_write = short_write;
+    return f;
+}
 
 /* An alert record assembled from plain values; the strings are borrowed for the call only. */
 static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *drop_path, const char *root,
@@ -97,6 +109,8 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_drop_sweep;
 %ignore dw_drop_usage;
 %ignore dw_drop_health;
+%ignore dw_testing_drop_open;
+%ignore dw_testing_drop_health;
 %ignore dw_envelope_new;
 %ignore dw_envelope_format;
 %ignore dw_quota_parse;
@@ -244,15 +258,18 @@ static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const
     return st;
 }
 
-/* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them). */
+/* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them), and
+ * the test-only fault injection as plain values (DropOptions.Inject*). */
 static dw_drop *dwcs_drop_open(const char *path, const dw_drop_options *opts, const char *name_prefix,
-                               const char *machine_name, dw_io_error *err, int *out_status) {
+                               const char *machine_name, int fault_op, int fault_errno, unsigned int fault_count,
+                               unsigned int fault_short_write, dw_io_error *err, int *out_status) {
     dw_drop_options o;
     dw_drop *drop = NULL;
     if (opts != NULL) o = *opts; else dw_drop_options_init(&o);
     o.name_prefix = name_prefix;
     o.machine_name = machine_name;
-    *out_status = (int)dw_drop_open(&drop, path, &o, err);
+    dw_fault f = dwcs_fault(fault_op, fault_errno, fault_count, fault_short_write);
+    *out_status = (int)dw_testing_drop_open(&drop, path, &o, &f, err);
     return drop;
 }
 
@@ -372,9 +389,12 @@ static dw_status dwcs_drop_usage(dw_drop *drop, unsigned long long *out_u64, uns
     return st;
 }
 
-static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, unsigned int stale_age_seconds,
-                                  dw_health *out, dw_io_error *err) {
-    return dw_drop_health(path, opts, stale_age_seconds, out, err);
+static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, int fault_op, int fault_errno,
+                                  unsigned int fault_count, unsigned int fault_short_write,
+                                  unsigned int stale_age_seconds, dw_health *out, dw_io_error *err) {
+    dw_fault f = dwcs_fault(fault_op, fault_errno, fault_count, fault_short_write);
+    if (out != NULL) out->version = DW_HEALTH_VERSION;
+    return dw_testing_drop_health(path, opts, &f, stale_age_seconds, out, err);
 }
 
 static dw_envelope *dwcs_envelope_new(int *out_status) {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # C# binding: SWIG generates C glue and internal C# plumbing from bindings/csharp/dropwatch_csharp.i into
 # the build dir; the glue becomes the native module dropwatch_csharp.so (linked to libdropwatch, RUNPATH
 # $ORIGIN so it finds a libdropwatch beside it); `dotnet build` compiles the plumbing plus the hand-written
@@ -37,7 +38,8 @@ DW_CS_GEN = bindings/csharp/generated
 DW_CS_OUT = bindings/csharp/out
 
 # The glue is installed with the PowerShell module (which is how .NET finds it: beside DropWatch.dll).
-psmoduledir = $(datadir)/powershell/Modules/DropWatch
+# The module holds a native .so, so it lives under $(libdir) (architecture-dependent), not $(datadir).
+psmoduledir = $(pkglibdir)/powershell/Modules/DropWatch
 psmodule_LTLIBRARIES = bindings/csharp/dropwatch_csharp.la
 nodist_bindings_csharp_dropwatch_csharp_la_SOURCES = $(DW_CS_GEN)/dropwatch_csharp_wrap.c
 bindings_csharp_dropwatch_csharp_la_CPPFLAGS = $(AM_CPPFLAGS) -D_GNU_SOURCE

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install PowerShell 7.6 (as a .NET tool) and Pester into <repo>/.tools so the PowerShell tests run in a
 # real pwsh. Idempotent: an existing install of the pinned versions is kept. Works against whatever NuGet
 # source the machine's NuGet.Config names (an offline mirror included); nothing else is downloaded.

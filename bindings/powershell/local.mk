@@ -1,8 +1,9 @@
+# SPDX-License-Identifier: MIT
 # PowerShell module: bindings/powershell/DropWatch/ (manifest + script module) plus, assembled in the build
 # dir, DropWatch.dll, its native glue and a copy of libdropwatch: `Import-Module <builddir>/bindings/powershell/DropWatch`
-# works straight from the build. `make install` puts the module in $(datadir)/powershell/Modules/DropWatch,
-# which is on pwsh's default PSModulePath when prefix is /usr/local (else add $(datadir)/powershell/Modules
-# to PSModulePath, or Import-Module the folder).
+# works straight from the build. `make install` puts the module in $(pkglibdir)/powershell/Modules/DropWatch
+# (under lib: it carries a native .so); add $(pkglibdir)/powershell/Modules to PSModulePath, or Import-Module
+# the folder.
 
 DW_PS_MODULE_FILES = \
 	bindings/powershell/DropWatch/DropWatch.psd1 \

@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: MIT
 dnl Python binding (SWIG): bindings/python/. m4_included by configure.ac after AC_PATH_PROG([SWIG]).
 dnl
 dnl --enable-python       yes: required (configure fails without Python 3 headers or SWIG);

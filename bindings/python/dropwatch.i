@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch.i - SWIG interface of the Python binding (low-level module dropwatch._native).
  *
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dropwatch.h>
+#include <dropwatch/testing.h>
 %}
 
 %include <stdint.i>
@@ -186,6 +188,8 @@ DWPY_HANDLE_OUT(dw_throttle)
 %ignore dw_drop_write_fd;
 %ignore dw_drop_write_batch;
 %ignore dw_drop_health;
+%ignore dw_testing_drop_open;
+%ignore dw_testing_drop_health;
 %ignore dw_envelope_format;
 %ignore dw_quota_format;
 %ignore dw_alert_format;
@@ -217,6 +221,7 @@ DWPY_HANDLE_OUT(dw_throttle)
 %include <dropwatch/classify.h>
 %include <dropwatch/guard.h>
 %include <dropwatch/alert.h>
+%include <dropwatch/testing.h>
 %include <dropwatch/throttle.h>
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
@@ -294,8 +299,10 @@ static void dwpy_io_error_set_detail(dw_io_error *err, const char *detail)
         snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 }
 
+/* fault: the test-only fault injection (dropwatch/testing.h), NULL in normal use. */
 static dw_status dwpy_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts,
-                                const char *name_prefix, const char *machine_name, dw_io_error *err)
+                                const char *name_prefix, const char *machine_name, const dw_fault *fault,
+                                dw_io_error *err)
 {
     dw_drop_options o;
     if (opts)
@@ -304,7 +311,7 @@ static dw_status dwpy_drop_open(dw_drop **out, const char *path, const dw_drop_o
         dw_drop_options_init(&o);
     o.name_prefix = name_prefix;
     o.machine_name = machine_name;
-    return dw_drop_open(out, path, &o, err);
+    return dw_testing_drop_open(out, path, &o, fault, err);
 }
 
 static dw_status dwpy_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
@@ -396,10 +403,12 @@ static dw_status dwpy_drop_write_batch(dw_drop *drop, const void *const *bufs, c
     return st;
 }
 
-static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
-                                  dw_health *out, dw_io_error *err)
+static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts, const dw_fault *fault,
+                                  unsigned stale_age_seconds, dw_health *out, dw_io_error *err)
 {
-    return dw_drop_health(path, opts, stale_age_seconds, out, err);
+    if (out)
+        out->version = DW_HEALTH_VERSION; /* the layout this module was compiled with */
+    return dw_testing_drop_health(path, opts, fault, stale_age_seconds, out, err);
 }
 
 static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWPY_BYTES,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Python binding: SWIG generates the low-level extension dropwatch._native (a libtool module linked
 # against libdropwatch); the pure-Python package bindings/python/dropwatch/ is the API users see.
 # The wrapper C is a build output (generated in the build directory, never in the source tree, so a
@@ -24,9 +25,10 @@ DW_PY_TESTS = \
 	tests/python/test_envelope.py \
 	tests/python/test_threads.py \
 	tests/python/test_example.py \
-	tests/python/test_robustness.py
+	tests/python/test_robustness.py \
+	tests/python/test_installed.py
 
-EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) \
+EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) pyproject.toml setup.py \
 	tests/python/run-pytest.sh.in doc/python.md
 
 # Build-tree copy of the package (sources + the fresh extension) that the tests import.
@@ -67,17 +69,27 @@ endif
 
 # Installed under the interpreter's extension name; libtool's .la has no use in site-packages. (dwpythondir
 # has no "exec" in its name, so automake installs the module with the data: hence the data hook.)
+# Distribution metadata beside the package, so importlib.metadata.version("dropwatch") answers for this
+# install route too (pip writes its own for the pyproject.toml route).
+DW_PY_DISTINFO = $(pythondir)/dropwatch-$(PACKAGE_VERSION).dist-info
 DW_INSTALL_DATA_HOOKS += dw-python-install-data-hook
 dw-python-install-data-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		cd "$(DESTDIR)$(dwpythondir)" && \
-		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la; \
+		mv -f _native.so "_native$(PYTHON_EXT_SUFFIX)" && rm -f _native.la && \
+		$(MKDIR_P) "$(DESTDIR)$(DW_PY_DISTINFO)" && \
+		printf 'Metadata-Version: 2.1\nName: dropwatch\nVersion: %s\nSummary: %s\nLicense: MIT\nClassifier: License :: OSI Approved :: MIT License\n' \
+			'$(PACKAGE_VERSION)' 'Python binding of libdropwatch (installed with the library)' \
+			> "$(DESTDIR)$(DW_PY_DISTINFO)/METADATA" && \
+		printf 'dropwatch\n' > "$(DESTDIR)$(DW_PY_DISTINFO)/top_level.txt"; \
 	fi
 DW_UNINSTALL_HOOKS += dw-python-uninstall-hook
 dw-python-uninstall-hook:
 	@if test "$(DW_PY_ENABLED)" = yes; then \
 		rm -f "$(DESTDIR)$(dwpythondir)/_native$(PYTHON_EXT_SUFFIX)"; \
 		rmdir "$(DESTDIR)$(dwpythondir)" 2>/dev/null || :; \
+		rm -f "$(DESTDIR)$(DW_PY_DISTINFO)/METADATA" "$(DESTDIR)$(DW_PY_DISTINFO)/top_level.txt"; \
+		rmdir "$(DESTDIR)$(DW_PY_DISTINFO)" 2>/dev/null || :; \
 	fi
 
 CLEANFILES += bindings/python/dropwatch_wrap.c bindings/python/native.py bindings/python/inplace.stamp \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/alert.h - Event 8004 alert records (and the sibling events Exchange logs from the same path).
  *
@@ -43,11 +44,16 @@ typedef enum dw_event_mode {
 /** Longest string field copied into a record, in bytes; longer values are truncated and marked. */
 #define DW_ALERT_FIELD_MAX 8192
 
+/** Version of dw_alert this header describes (see doc/abi.md). */
+#define DW_ALERT_VERSION 1
+
 /**
- * One alert occurrence. Initialise with dw_alert_init(), set what you know; every string may be NULL
- * (shown as empty or omitted). Strings are borrowed for the duration of the format call only.
+ * One alert occurrence. Initialise with dw_alert_init() or DW_ALERT_INIT, set what you know; every string
+ * may be NULL (shown as empty or omitted). Strings are borrowed for the duration of the format call only.
+ * An unknown `version` is refused with DW_E_INVAL.
  */
 typedef struct dw_alert {
+    unsigned version;           /**< DW_ALERT_VERSION (set by dw_alert_init()) */
     const char *connector;      /**< Foreign connector name (%1) */
     const char *drop_path;      /**< resolved drop directory (%2) */
     const char *root;           /**< RootDropDirectoryPath as configured */
@@ -69,6 +75,10 @@ typedef struct dw_alert {
                                                DW_EXCHANGE_2007 by default */
 } dw_alert;
 
+/** The defaults of dw_alert as a static initialiser. */
+#define DW_ALERT_INIT \
+    { .version = DW_ALERT_VERSION, .time_ms = -1, .event_mode = DW_EVENT_AUTO, .syslog_facility = 16 }
+
 /** Fill `alert` with the defaults (all strings NULL, time now, DW_EVENT_AUTO, facility local0, Exchange 2007).
  * NULL is ignored. */
 DW_API void dw_alert_init(dw_alert *alert);
@@ -87,7 +97,7 @@ DW_API dw_status dw_alert_format(const dw_alert *alert, dw_format format, char *
 DW_API dw_status dw_alert_format_alloc(const dw_alert *alert, dw_format format, char **out, size_t *len);
 
 /** The event ID the record carries (8004/8005/8007/8008/8009 in DW_EVENT_AUTO mode, 8004 in DW_EVENT_8004
- * mode). 0 for NULL. */
+ * mode). 0 for NULL or an unknown version. */
 DW_API unsigned dw_alert_event_id(const dw_alert *alert);
 
 /** Symbolic name of an event ID ("NonSmtpGWQuotaExceeded" for 8005, ...), or NULL when not one of ours. */

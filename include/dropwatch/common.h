@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/common.h - export macro, status codes and memory helpers shared by every part of libdropwatch.
  *
@@ -8,8 +9,11 @@
  *  - Results go into caller buffers. When a buffer is too small the call returns DW_E_BUFFER and, when the
  *    caller passed a non-NULL `needed`, stores the size needed *including* the terminating NUL.
  *  - Calls that touch the file system fill a caller-owned dw_io_error (see dropwatch/classify.h).
- *  - The library never prints, never exits, keeps no global mutable state, and every function is
- *    thread-safe; objects (dw_drop, dw_msg, dw_envelope) may be used by one thread at a time.
+ *  - The library never prints, never exits and keeps no global mutable state. Threads: a dw_drop may be
+ *    shared by any number of threads (all calls but dw_drop_close()); a dw_msg belongs to one thread at a
+ *    time; a complete dw_envelope may be read by many. The full rule: doc/thread-safety.md.
+ *  - Caller-allocated option and record structs start with a `version` field (DW_*_INIT, the _init
+ *    functions); the ABI policy is in doc/abi.md.
  */
 #ifndef DROPWATCH_COMMON_H
 #define DROPWATCH_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/guard.h - guarded writes into a drop directory.
  *
@@ -36,10 +37,12 @@
 extern "C" {
 #endif
 
-/** An open drop directory. Create with dw_drop_open(), release with dw_drop_close(). */
+/** An open drop directory. Create with dw_drop_open(), release with dw_drop_close(). May be shared by
+ * any number of threads; dw_drop_close() only once no other thread uses it (doc/thread-safety.md). */
 typedef struct dw_drop dw_drop;
 
-/** A message being written (streaming). Create with dw_msg_begin(), end with dw_msg_commit() or dw_msg_abort(). */
+/** A message being written (streaming). Create with dw_msg_begin(), end with dw_msg_commit() or dw_msg_abort().
+ * Used by one thread at a time. */
 typedef struct dw_msg dw_msg;
 
 /** An X-Sender / X-Receiver envelope for drop files (see dw_envelope_new()). */
@@ -101,8 +104,17 @@ typedef enum dw_quota_mode {
                                 (stricter than Exchange; a refusal with room left is not an Exchange 8005) */
 } dw_quota_mode;
 
-/** Options for dw_drop_open(). Initialise with dw_drop_options_init(), then change what you need. */
+
+/** Version of dw_drop_options this header describes (see doc/abi.md). */
+#define DW_DROP_OPTIONS_VERSION 1
+
+/**
+ * Options for dw_drop_open(). Initialise with dw_drop_options_init() or DW_DROP_OPTIONS_INIT, then change
+ * what you need. `version` comes first and tells the library which layout the caller was compiled with;
+ * an unknown version is refused with DW_E_INVAL.
+ */
 typedef struct dw_drop_options {
+    unsigned version;           /**< DW_DROP_OPTIONS_VERSION (set by dw_drop_options_init()) */
     uint64_t quota_bytes;       /**< DropDirectoryQuota in bytes; 0 = unlimited (default) */
     unsigned retry_max;         /**< transient retries per operation (default 4; 0 = no retry; at most DW_RETRY_MAX_LIMIT) */
     unsigned retry_base_ms;     /**< first backoff delay (default 10 ms), doubled each retry */
@@ -116,13 +128,6 @@ typedef struct dw_drop_options {
     unsigned file_mode;         /**< permission bits of message files (default 0640) */
     unsigned lock_timeout_ms;   /**< longest wait for the quota ledger lock (default DW_LOCK_TIMEOUT_DEFAULT_MS; 0 = one
                                      try); a timeout is a transient failure (ETIMEDOUT, op DW_OP_LOCK) */
-    /* Fault injection for testing gateways and bindings (per handle, no global state): when inject_op is
-     * not DW_OP_NONE, the next inject_count calls of that operation fail with inject_errno, and
-     * inject_short_write makes writes transfer at most that many bytes per call (0 = off). */
-    dw_op inject_op;
-    int inject_errno;
-    unsigned inject_count;
-    unsigned inject_short_write;
     dw_quota_mode quota_mode;   /**< DW_QUOTA_EXCHANGE by default */
     /* Files other than messages that libdropwatch may create in the drop directory (a gateway that picks
      * up "*.*" would see them; Exchange itself creates only ".eml" files): temporary files ".dwtmp-*.tmp"
@@ -136,18 +141,32 @@ typedef struct dw_drop_options {
                                      probed) */
 } dw_drop_options;
 
-/** Per-message options for dw_msg_begin(). Initialise with dw_msg_options_init(). */
+/** The defaults of dw_drop_options as a static initialiser: `dw_drop_options o = DW_DROP_OPTIONS_INIT;` */
+#define DW_DROP_OPTIONS_INIT                                                                                  \
+    { .version = DW_DROP_OPTIONS_VERSION, .retry_max = 4, .retry_base_ms = 10, .retry_cap_ms = 1000,          \
+      .durability = DW_DURABLE_FULL, .naming = DW_NAMING_UNIQUE, .file_mode = 0640,                        \
+      .lock_timeout_ms = DW_LOCK_TIMEOUT_DEFAULT_MS }
+
+/** Version of dw_msg_options this header describes. */
+#define DW_MSG_OPTIONS_VERSION 1
+
+/** Per-message options for dw_msg_begin(). Initialise with dw_msg_options_init() or DW_MSG_OPTIONS_INIT. */
 typedef struct dw_msg_options {
-    uint64_t expected_size;          /**< message size when known (quota check before any byte is written); 0 = unknown */
+    unsigned version;                /**< DW_MSG_OPTIONS_VERSION (set by dw_msg_options_init()) */
+    uint64_t expected_size;          /**< message size when known (quota check before any byte is written); 0 = unknown.
+                                          Required (> 0) with an envelope in DW_EOH_MIME_LENGTH mode */
     const dw_envelope *envelope;     /**< optional envelope written before the message; not copied, must outlive the call */
     dw_priority priority;            /**< for DW_NAMING_EXCHANGE */
     uint64_t record_id;              /**< for DW_NAMING_EXCHANGE; 0 = generated */
 } dw_msg_options;
 
-/** Fill `opts` with the defaults. NULL is ignored. */
+/** The defaults of dw_msg_options as a static initialiser. */
+#define DW_MSG_OPTIONS_INIT { .version = DW_MSG_OPTIONS_VERSION, .priority = DW_PRIORITY_NORMAL }
+
+/** Fill `opts` with the defaults (DW_DROP_OPTIONS_INIT), version included. NULL is ignored. */
 DW_API void dw_drop_options_init(dw_drop_options *opts);
 
-/** Fill `opts` with the defaults. NULL is ignored. */
+/** Fill `opts` with the defaults (DW_MSG_OPTIONS_INIT), version included. NULL is ignored. */
 DW_API void dw_msg_options_init(dw_msg_options *opts);
 
 /**
@@ -183,6 +202,9 @@ DW_API dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error
  * Start a streamed message: creates the temporary file. With a quota, fails with class capacity (op
  * DW_OP_QUOTA) before anything is written when the directory is already at the quota (DW_QUOTA_EXCHANGE),
  * or, in DW_QUOTA_STRICT mode with a known expected_size, when the message would not fit.
+ * An envelope in DW_EOH_MIME_LENGTH mode (the default) writes the MIME length before the message, so it
+ * needs expected_size > 0: without it the call fails at once with DW_E_INVAL, and err->detail says to
+ * pass expected_size or to choose DW_EOH_HEADER_LENGTH.
  * @param opts  per-message options or NULL.
  */
 DW_API dw_status dw_msg_begin(dw_drop *drop, dw_msg **out, const dw_msg_options *opts, dw_io_error *err);
@@ -250,8 +272,15 @@ DW_API dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t
 /** Usage of the drop directory as the quota counts it: bytes and number of top-level regular files. */
 DW_API dw_status dw_drop_usage(dw_drop *drop, uint64_t *bytes, uint64_t *files, dw_io_error *err);
 
-/** Result of dw_drop_health(). */
+/** Version of dw_health this header describes. */
+#define DW_HEALTH_VERSION 1
+
+/**
+ * Result of dw_drop_health(). The caller sets `version` (DW_HEALTH_INIT) so that a later library never
+ * writes fields the caller's struct does not have.
+ */
 typedef struct dw_health {
+    unsigned version;           /**< DW_HEALTH_VERSION, set by the caller */
     int exists;                 /**< the path exists */
     int is_directory;           /**< and is a directory (not a symlink) */
     int writable;               /**< a canary guarded write succeeded and was removed */
@@ -265,10 +294,14 @@ typedef struct dw_health {
     dw_publish_method publish_method; /**< how the canary was published (what writes to this directory use) */
 } dw_health;
 
+/** An empty dw_health with its version set: `dw_health h = DW_HEALTH_INIT;` */
+#define DW_HEALTH_INIT { .version = DW_HEALTH_VERSION }
+
 /**
  * Health probe of a drop directory: existence, type, free space, quota use, stale temporary files and a
  * canary guarded write that is removed afterwards. Returns DW_OK when healthy; otherwise the first failure
- * (classified in err) with the fields gathered so far in *out.
+ * (classified in err) with the fields gathered so far in *out. out->version must be DW_HEALTH_VERSION
+ * (DW_E_INVAL otherwise); the library keeps it and fills the rest.
  */
 DW_API dw_status dw_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
                                 dw_health *out, dw_io_error *err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/name.h - validation of a Foreign connector's DropDirectory value.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/path.h - resolving a Foreign connector's drop directory.
  *
@@ -39,8 +40,15 @@ typedef enum dw_exchange_version {
     DW_EXCHANGE_2013 = 2   /**< C:\Program Files\Microsoft\Exchange Server\V15\ (2013, 2016, 2019, SE) */
 } dw_exchange_version;
 
-/** Options for dw_path_resolve() / dw_path_explain(). Initialise with dw_resolve_options_init(). */
+/** Version of dw_resolve_options this header describes (see doc/abi.md). */
+#define DW_RESOLVE_OPTIONS_VERSION 1
+
+/**
+ * Options for dw_path_resolve() / dw_path_explain(). Initialise with dw_resolve_options_init() or
+ * DW_RESOLVE_OPTIONS_INIT; an unknown `version` is refused with DW_E_INVAL.
+ */
 typedef struct dw_resolve_options {
+    unsigned version;                     /**< DW_RESOLVE_OPTIONS_VERSION (set by dw_resolve_options_init()) */
     const char *install_dir;              /**< folder used for a blank root (validated like a root); NULL or blank = the version's default */
     dw_exchange_version exchange_version; /**< picks the default install folder; DW_EXCHANGE_2007 by default */
     dw_path_style style;                  /**< DW_STYLE_AUTO by default */
@@ -54,6 +62,9 @@ typedef struct dw_resolve_options {
 #define DW_EXCHANGE_NAME_FIXED 47
 /** Longest directory part .NET accepts before PathTooLongException (MAX_PATH - 12, without the NUL). */
 #define DW_WIN_MAX_DIR 247
+/** The defaults of dw_resolve_options as a static initialiser. */
+#define DW_RESOLVE_OPTIONS_INIT \
+    { .version = DW_RESOLVE_OPTIONS_VERSION, .exchange_version = DW_EXCHANGE_2007, .style = DW_STYLE_AUTO }
 
 /** Which input a resolution problem was found in. */
 typedef enum dw_input {
@@ -77,8 +88,8 @@ typedef struct dw_resolve_info {
     size_t file_name_room;   /**< UTF-16 units left for "\file.eml" under MAX_PATH (Windows, not long-path); 0 otherwise */
 } dw_resolve_info;
 
-/** Fill `opts` with the defaults (NULL install_dir, Exchange 2007, DW_STYLE_AUTO, NULL machine_name). NULL is
- * ignored. */
+/** Fill `opts` with the defaults (DW_RESOLVE_OPTIONS_INIT: NULL install_dir, Exchange 2007, DW_STYLE_AUTO, NULL
+ * machine_name). NULL is ignored. */
 DW_API void dw_resolve_options_init(dw_resolve_options *opts);
 
 /**

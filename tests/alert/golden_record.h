@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fixed records behind tests/alert/golden/ (shared by check_alert.c and gen_alerts.c). */
 #ifndef DW_TESTS_GOLDEN_RECORD_H
 #define DW_TESTS_GOLDEN_RECORD_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Run real parsers over adversarial alert records.
 
 gen_alerts prints COUNT records built from quotes, '<', '&', ']', newlines, control characters, invalid

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Regenerate tests/alert/golden/ from the fixed records in golden_record.h. Run from a build directory
 # after an intended output change, then review the diff: the golden files are the format's contract.
 #   sh ../tests/alert/regen_golden.sh [SRCDIR]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Helpers sourced by the tests/cli/test_*.sh scripts (POSIX sh). They drive the freshly built
 # src/dropwatch; the harness exports top_builddir, top_srcdir, PYTHON and LD_LIBRARY_PATH.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch alert: records from given fields in every format, event selection, bad arguments.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

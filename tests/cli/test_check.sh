@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch check and sweep: health reports, alerts for failing connectors, config coverage, formats.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The configuration file: strict parsing with line-numbered errors (exit 78), missing file (66).
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch deliver: guarded writes from files and stdin, envelope, naming, quota, and every failure
 # class's alert and exit code (provoked with the documented --inject test aid).
 . "${top_srcdir:-.}/tests/cli/lib.sh"

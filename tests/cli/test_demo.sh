@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch demo: the README's main job runs its whole story, cleans up, and --keep keeps it.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The manual pages render without groff warnings, and every .so link points at a page that exists.
 # Skipped (77) where man/groff are not installed.
 . "${top_srcdir:-.}/tests/cli/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch resolve: strict resolution, version-aware defaults, --explain, formats, exit codes.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Global options, help, version and usage errors (exit 64, message and hint on stderr, nothing on stdout).
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Memory check of the dropwatch program under valgrind (leaks and invalid accesses), on success and on
 # failure paths. Skipped (77) when valgrind is not installed.
 . "${top_srcdir:-.}/tests/cli/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch validate: one verdict, reason code and message per value; exit 65 when any is invalid.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 tab=$(printf '\t')

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch watch: an alert per failed probe, one recovery record when it clears, clean stop on SIGTERM.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Crash consistency: a writer process delivers messages with known content (derived from a seed and an
  * index) and reports each delivery on a pipe after dw_drop_write() / dw_msg_commit() /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Minimal reproducer: dw_drop_sweep(drop, 0, ...) must remove every temporary file a crashed writer
  * left, including one created less than a second ago ("older than 0 seconds" is every file). A child

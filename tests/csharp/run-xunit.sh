@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make check driver: build and run the xunit tests of the C# binding (tests/csharp/) against the freshly
 # built DropWatch.dll, its glue and libdropwatch (bindings/csharp/out/ in the build dir).
 # Exit 77 (skip) when the binding is not built, unless configure was given --enable-csharp: then a missing

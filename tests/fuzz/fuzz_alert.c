@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: Event 8004 alert formatting (dw_alert_format, dw_alert_format_alloc) in every format.
  * Input: a 33-byte header (numbers and flags, zero-padded when short), then the string fields separated

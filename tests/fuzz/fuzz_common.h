@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared helpers for the fuzz targets: a property check that reports and aborts (so libFuzzer and the
  * replay driver both see a crash with the failing input), and an independent strict UTF-8 decoder (the
  * properties must not trust lib/utf8.c, which is under test). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: DropDirectory validation (dw_name_validate, dw_name_validate_n, dw_name_is_reserved).
  * Property: a name that is accepted is a simple Windows directory name, judged by an independent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: strict drop-path resolution (dw_path_resolve) and Exchange's join (dw_path_explain).
  * Input: one flag byte, then root, DropDirectory and install folder separated by NUL bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strict recursive-descent JSON validator (see json_check.h). Written for the fuzz properties: no
  * allocation beyond a bounded member-name table per object, no recursion deeper than MAX_DEPTH. */
 #ifdef HAVE_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small strict JSON (RFC 8259 / I-JSON) validator for the alert properties. */
 #ifndef DW_JSON_CHECK_H
 #define DW_JSON_CHECK_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Regenerate the hand-written seed inputs under tests/fuzz/corpus/ (files named seed-*).
 
 Inputs found by fuzzing (merged in with `make fuzz-merge`) live beside them under hash names.

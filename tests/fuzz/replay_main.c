@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Plain driver for a fuzz target without libFuzzer: runs LLVMFuzzerTestOneInput on every file named on
  * the command line (directories are walked one level deep). With no argument it replays the committed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hostile directories. Every case runs in a private sandbox holding the drop directory, a sibling
  * directory and an "/etc"-like decoy (never the real /etc); after each case the sandbox outside the drop
@@ -261,7 +262,7 @@ static void case_symlink_drop_refused(void)
         expect_io(st, &err, DW_CLASS_CONFIGURATION, ELOOP, i ? "open symlink -> sibling" : "open symlink -> etc decoy");
         EXPECT(drop == NULL, "handle returned on failure");
         dw_drop_close(drop);
-        dw_health h;
+        dw_health h = DW_HEALTH_INIT;
         st = dw_drop_health(link, NULL, 3600, &h, &err);
         EXPECT(st != DW_OK && h.writable == 0, "health of a symlinked drop directory reported healthy");
         unlink(link);
@@ -520,7 +521,7 @@ static void case_not_a_directory(void)
     snprintf(p, sizeof p, "%s/fifo", drop_path);
     REL_CHECK(mkfifo(p, 0644) == 0, "mkfifo");
     expect_io(dw_drop_open(&drop, p, NULL, &err), &err, DW_CLASS_CONFIGURATION, ENOTDIR, "open a FIFO");
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     EXPECT(dw_drop_health(p, NULL, 3600, &h, &err) != DW_OK, "a FIFO reported healthy");
     snprintf(p, sizeof p, "%s/missing", drop_path);
     expect_io(dw_drop_open(&drop, p, NULL, &err), &err, DW_CLASS_CONFIGURATION, ENOENT, "open a missing directory");
@@ -592,7 +593,7 @@ static void case_planted_special_files(void)
     struct stat fst;
     EXPECT(fstatat(dirfd, ".dwtmp-planted.tmp", &fst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(fst.st_mode),
            "the sweep touched a FIFO with a temporary name");
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     dw_status hs = dw_drop_health(drop_path, NULL, 0, &h, &err);
     printf("#   health with planted FIFOs: %s, writable %d, files %" PRIu64 "\n", dw_status_name(hs), h.writable, h.file_count);
     EXPECT(hs == DW_OK && h.writable, "health failed in a directory with special files");
@@ -661,7 +662,7 @@ static void nobody_checks(void)
     snprintf(p, sizeof p, "%s/none", drop_path);
     expect_io(dw_drop_open(&drop, p, NULL, &err), &err, DW_CLASS_ACCESS, EACCES, "open mode 0000 as uid 65534");
     EXPECT(err.op == DW_OP_OPEN_DIR, "op %s, expected open-dir", dw_op_name(err.op));
-    dw_health h;
+    dw_health h = DW_HEALTH_INIT;
     snprintf(p, sizeof p, "%s/ro", drop_path);
     st = dw_drop_health(p, NULL, 3600, &h, &err);
     EXPECT(st != DW_OK && h.writable == 0 && h.exists && h.is_directory, "health of a read-only directory");

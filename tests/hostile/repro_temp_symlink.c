@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Minimal reproducer (hostile directories): a temporary file replaced by a symlink between
  * dw_msg_write() and dw_msg_commit() is published as a "*.eml" symlink pointing outside the drop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Load: DW_LOAD_PROCS writer processes (default 8) each deliver DW_LOAD_MSGS messages (default 2,000)
  * into one drop directory with a DropDirectoryQuota of DW_LOAD_QUOTA bytes (default 1 MiB), while a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Format-DropAlert and Get-DropIOClass.
 BeforeAll {
     Import-Module $env:DW_MODULE -Force

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The module itself: manifest, exports, conventions and help.
 BeforeAll {
     Import-Module $env:DW_MODULE -Force

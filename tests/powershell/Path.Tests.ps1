@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Resolve-DropPath and Test-DropDirectory.
 BeforeAll {
     Import-Module $env:DW_MODULE -Force

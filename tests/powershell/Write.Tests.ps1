@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Write-DropMessage, Test-DropHealth and Remove-DropStaleFile against real directories, with real failures
 # (missing directory, quota, the library's per-handle fault injection).
 BeforeAll {

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make check driver: runs every tests/powershell/*.Tests.ps1 suite with Pester in a real PowerShell 7
 # (each suite in a new pwsh process: a loaded assembly cannot be unloaded), against the module assembled in
 # the build dir (bindings/powershell/DropWatch). Prints "pester: N passed, N failed".

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Runs one Pester suite in this (fresh) pwsh process and prints "<suite>: N passed, N failed".
 # Exit status: 0 when everything passed, 1 otherwise (including failures outside tests, e.g. in BeforeAll).
 param(

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared fixtures of the Python binding tests (run by tests/python/run-pytest.sh from make check)."""
 
 import os

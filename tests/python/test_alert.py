@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """format_alert / alert_event: every format, records built from real failures, hostile input."""
 
 import datetime

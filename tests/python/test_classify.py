@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """classify_errno / classify_win32 and the class -> exception table."""
 
 import errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Drop: writes of every input kind, streaming messages, cleanup, maintenance, quotas, bad inputs."""
 
 import errno
@@ -25,15 +26,33 @@ def test_write_bytes_returns_the_final_name(drop, drop_dir):
     assert_clean(drop_dir, [name])
 
 
-@pytest.mark.parametrize("data", [bytearray(MESSAGE), memoryview(MESSAGE), MESSAGE.decode()])
-def test_write_other_buffers_and_str(drop, drop_dir, data):
+@pytest.mark.parametrize("data", [bytearray(MESSAGE), memoryview(MESSAGE)])
+def test_write_other_buffers(drop, drop_dir, data):
     name = drop.write(data)
     assert read(drop_dir, name) == MESSAGE
 
 
-def test_write_str_is_utf8(drop, drop_dir):
-    name = drop.write("Subject: Grüße\r\n\r\n€\r\n")
-    assert read(drop_dir, name) == "Subject: Grüße\r\n\r\n€\r\n".encode("utf-8")
+@pytest.mark.parametrize("data", ["some/path", "Subject: Grüße\r\n\r\n€\r\n"])
+def test_write_refuses_str(drop, drop_dir, data):
+    """A str is neither taken as content nor as a file name: drop.write("some/path") must not publish the
+    path text as a message. The error says what to pass."""
+    with pytest.raises(TypeError, match="write_file"):
+        drop.write(data)
+    with pytest.raises(TypeError):
+        drop.write_many([b"ok", data])
+    with pytest.raises(TypeError):
+        with drop.message() as m:
+            m.write(data)
+    assert_clean(drop_dir, [])
+
+
+def test_write_file_and_path_objects_copy_the_file(drop, drop_dir, tmp_path):
+    src = tmp_path / "message.eml"
+    src.write_bytes(MESSAGE)
+    for arg in (str(src), bytes(src), src):
+        name = drop.write_file(arg)
+        assert read(drop_dir, name) == MESSAGE
+    assert read(drop_dir, drop.write(src)) == MESSAGE
 
 
 def test_write_file_like_streams_everything(drop, drop_dir):
@@ -114,7 +133,7 @@ def test_short_writes_still_land_completely(drop_dir):
 def test_message_commits_on_success(drop, drop_dir):
     with drop.message() as m:
         assert m.write(b"Subject: s\r\n") == 12
-        m.write("\r\n")
+        m.write(b"\r\n")
         m.write(memoryview(b"body\r\n"))
         assert m.size == 20
         assert listing(drop_dir)[0] == []  # nothing visible before the commit
@@ -373,9 +392,10 @@ def test_write_option_errors(drop, drop_dir):
     assert_clean(drop_dir, [])
 
 
-def test_file_like_returning_text_is_encoded(drop, drop_dir):
-    name = drop.write(io.StringIO("Subject: t\r\n\r\n"))
-    assert read(drop_dir, name) == b"Subject: t\r\n\r\n"
+def test_file_like_returning_text_is_refused(drop, drop_dir):
+    with pytest.raises(TypeError):
+        drop.write(io.StringIO("Subject: t\r\n\r\n"))
+    assert_clean(drop_dir, [])
 
 
 def test_file_like_that_raises_aborts(drop, drop_dir):
@@ -404,11 +424,11 @@ def test_repr_and_closed(drop_dir):
 
 
 def test_write_many_publishes_all_in_order(drop, drop_dir):
-    msgs = [b"Subject: %d\r\n\r\n" % i + os.urandom(i * 100) for i in range(20)] + ["text €", bytearray(b"ba")]
+    msgs = [b"Subject: %d\r\n\r\n" % i + os.urandom(i * 100) for i in range(20)] + ["text €".encode(), bytearray(b"ba")]
     names = drop.write_many(msgs)
     assert len(names) == len(msgs) == len(set(names))
     for name, m in zip(names, msgs):
-        assert read(drop_dir, name) == (m.encode() if isinstance(m, str) else bytes(m))
+        assert read(drop_dir, name) == bytes(m)
     assert_clean(drop_dir, names)
 
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Envelope (X-Sender / X-Receiver / X-EndOfInjectedXHeaders): format, written files parsed back, injection."""
 
 import email
@@ -77,6 +78,22 @@ def test_streamed_write_with_envelope(drop, drop_dir):
         m.write(MIME[:10])
         m.write(MIME[10:])
     check_written((drop_dir / m.name).read_bytes(), env)
+
+
+def test_streaming_with_envelope_needs_expected_size_at_begin(drop, drop_dir):
+    """The MIME length is written first: without expected_size the message is refused at once, with the
+    library's explanation (not a bare "call out of sequence" at commit)."""
+    env = make_envelope()
+    with pytest.raises(dropwatch.InvalidArgumentError) as ei:
+        drop.message(envelope=env)
+    assert "expected_size" in str(ei.value)
+    assert "DW_EOH_HEADER_LENGTH" in ei.value.detail
+    assert_clean(drop_dir, [])
+    # With the header-length mode the size is not needed.
+    env.eoh = "header-length"
+    with drop.message(envelope=env) as m:
+        m.write(MIME)
+    assert m.name is not None
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every exception class, raised from real failures, with its attributes."""
 
 import errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The five-line example of doc/python.md (and README.md) runs as written; help(dropwatch) reads well."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Resolution, explanation and validation of drop directories."""
 
 import os
@@ -49,8 +50,15 @@ def test_default_version_is_2007_and_install_dir_overrides():
 
 
 def test_resolve_accepts_bytes_and_pathlike():
-    assert dropwatch.resolve_drop_path(b"/srv/x", b"Drop") == "/srv/x/Drop"
+    # bytes in, bytes out (as os.path does); str and str paths give str.
+    assert dropwatch.resolve_drop_path(b"/srv/x", b"Drop") == b"/srv/x/Drop"
+    assert dropwatch.resolve_drop_path(b"/srv/x", "Drop") == b"/srv/x/Drop"
+    assert dropwatch.resolve_drop_path("/srv/\xe9t\xe9", b"Drop") == "/srv/\xe9t\xe9/Drop".encode()
     assert dropwatch.resolve_drop_path(pathlib.PurePosixPath("/srv/x"), "Drop") == "/srv/x/Drop"
+    assert dropwatch.resolve_drop_path("/srv/x", "Drop") == "/srv/x/Drop"
+    ex = dropwatch.explain_drop_path(b"D:\\Exchange", b"E:\\x")
+    assert isinstance(ex.exchange_path, bytes) and ex.exchange_path == b"E:\\x"
+    assert isinstance(dropwatch.explain_drop_path("D:\\Exchange", "Fax").exchange_path, str)
 
 
 def test_resolve_style_forced():

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """No Python input crashes the interpreter: generated hostile values through every entry point.
 
 Each call must either return or raise an ordinary exception (TypeError, ValueError, DropWatchError,

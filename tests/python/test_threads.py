@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Threads: concurrent writers get distinct complete files; blocking calls release the GIL."""
 
 import hashlib

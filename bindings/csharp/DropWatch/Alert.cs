@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Event 8004 alert records (and the sibling events Exchange logs from the same path).
 using System;
 using DropWatch.Native;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Guarded writes into an open drop directory.
 using System;
 using System.IO;
@@ -63,10 +64,7 @@ namespace DropWatch
                 Naming = (FileNaming)(int)o.naming;
                 FileMode = o.file_mode;
                 LockTimeoutMilliseconds = o.lock_timeout_ms;
-                InjectOperation = (IOOperation)(int)o.inject_op;
-                InjectErrno = o.inject_errno;
-                InjectCount = o.inject_count;
-                InjectShortWrite = o.inject_short_write;
+                InjectOperation = IOOperation.None;
             }
         }
 
@@ -89,10 +87,6 @@ namespace DropWatch
             o.naming = (dw_naming)(int)Naming;
             o.file_mode = FileMode;
             o.lock_timeout_ms = LockTimeoutMilliseconds;
-            o.inject_op = (dw_op)(int)InjectOperation;
-            o.inject_errno = InjectErrno;
-            o.inject_count = InjectCount;
-            o.inject_short_write = InjectShortWrite;
             return o;
         }
     }
@@ -203,7 +197,7 @@ namespace DropWatch
     /// <summary>
     /// An open drop directory. Every message lands completely or not at all: written to a temporary name the
     /// gateway ignores, flushed, published under a unique *.eml name by an atomic no-replace rename. Failures
-    /// throw a <see cref="DropIOException"/> subclass. One thread at a time per instance (calls are serialised).
+    /// throw a <see cref="DropIOException"/> subclass. May be shared by threads: calls are serialised (doc/thread-safety.md).
     /// </summary>
     public sealed class Drop : IDisposable
     {
@@ -223,8 +217,12 @@ namespace DropWatch
             using (var o = options.ToNative())
             using (var err = new dw_io_error())
             {
-                SWIGTYPE_p_dw_drop p = DropWatchNative.dwcs_drop_open(path, o, options.NamePrefix, options.MachineName, err,
-                                                                     out int st);
+                // The Inject* values travel beside the options: the library keeps them out of dw_drop_options
+                // (its testing API, dropwatch/testing.h).
+                SWIGTYPE_p_dw_drop p = DropWatchNative.dwcs_drop_open(path, o, options.NamePrefix, options.MachineName,
+                                                                     (int)options.InjectOperation, options.InjectErrno,
+                                                                     options.InjectCount, options.InjectShortWrite,
+                                                                     err, out int st);
                 Interop.Check((dw_status)st, err, "Opening drop directory '" + path + "'", nameof(path));
                 handle = new DropSafeHandle(SWIGTYPE_p_dw_drop.getCPtr(p).Handle);
             }
@@ -478,7 +476,9 @@ namespace DropWatch
             using (var h = new dw_health())
             using (var err = new dw_io_error())
             {
-                dw_status st = DropWatchNative.dwcs_drop_health(path, o, staleAgeSeconds, h, err);
+                dw_status st = DropWatchNative.dwcs_drop_health(path, o, (int)options.InjectOperation, options.InjectErrno,
+                                                                options.InjectCount, options.InjectShortWrite,
+                                                                staleAgeSeconds, h, err);
                 Exception error = null;
                 if (st == dw_status.DW_E_IO) error = DropIOException.Create(new IOErrorInfo(err), "Health of '" + path + "'");
                 else if (st != dw_status.DW_OK) error = Interop.StatusException(st, "Health of '" + path + "'", nameof(path));

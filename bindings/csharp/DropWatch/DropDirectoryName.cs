@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Validation of a Foreign connector's DropDirectory value against every Windows naming rule.
 using System;
 using System.Text;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Resolving a Foreign connector's drop directory (strictly, and as Exchange itself would).
 using System;
 using System.Collections.Generic;

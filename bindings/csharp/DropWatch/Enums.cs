@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Public .NET enums mirroring the C API's (same numeric values: dropwatch/*.h only ever appends).
 using System;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // X-Sender / X-Receiver envelopes written before a message (Exchange drop-file format).
 using System;
 using DropWatch.Native;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The exception hierarchy: every classified I/O failure is a DropIOException (a System.IO.IOException) of
 // the subclass for its class; configuration problems found before any I/O are ArgumentExceptions.
 using System;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Classification of errno values and Win32 codes, and the managed copy of a dw_io_error.
 using System;
 using DropWatch.Native;

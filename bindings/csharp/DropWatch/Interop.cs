@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Internal helpers around the SWIG plumbing: caller-buffer calls, UTF-8, and status -> exception mapping.
 // Exceptions are always created and thrown here in managed code, after the native call has returned.
 using System;

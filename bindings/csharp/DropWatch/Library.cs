@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Version of the native library actually loaded.
 using DropWatch.Native;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // DropDirectoryQuota values as Exchange writes them.
 using System;
 using DropWatch.Native;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Module manifest for DropWatch: libdropwatch for PowerShell (drop directories of Exchange Foreign connectors).
 @{
     RootModule           = 'DropWatch.psm1'
@@ -5,7 +6,7 @@
     GUID                 = '5b0f4f7e-3a8e-4c47-9d55-6f0d8e0c2a91'
     Author               = 'libdropwatch contributors'
     CompanyName          = 'libdropwatch'
-    Copyright            = '(c) libdropwatch contributors'
+    Copyright            = '(c) libdropwatch contributors. SPDX-License-Identifier: MIT'
     Description          = 'Resolve and validate Exchange Foreign connector drop directories, write message files into them atomically (guarded writes) with classified I/O errors, and format Event 8004 alerts. Uses libdropwatch through its .NET binding.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
@@ -27,6 +28,7 @@
         PSData = @{
             Tags       = @('Exchange', 'ForeignConnector', 'DropDirectory', 'Event8004', 'Linux')
             ProjectUri = 'https://example.invalid/libdropwatch'
+            LicenseUri = 'https://spdx.org/licenses/MIT.html'
         }
     }
 }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # DropWatch.psm1 - PowerShell functions over libdropwatch's .NET binding (DropWatch.dll, loaded by the
 # manifest's RequiredAssemblies). Failures become ErrorRecords: per-item ones through $PSCmdlet.WriteError
 # (so -ErrorAction applies), set-up ones through $PSCmdlet.ThrowTerminatingError.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """libdropwatch for Python: guarded writes into Exchange Foreign-connector drop directories.
 
 Resolve and validate a connector's drop directory, write message files into it so that each lands

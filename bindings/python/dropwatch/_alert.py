@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Event 8004 alert records (and the sibling events Exchange logs from the same write path)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Classifying errno values and Win32 error codes into libdropwatch's failure classes."""
 
 from __future__ import annotations

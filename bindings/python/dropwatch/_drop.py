@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Guarded writes into a drop directory: Drop, Message, Envelope, quotas and the health probe."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ import os
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Mapping, Optional, Union
+from typing import Any, BinaryIO, Iterable, Literal, Mapping, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -26,6 +27,16 @@ _EOH = {"mime-length": _native.DW_EOH_MIME_LENGTH, "header-length": _native.DW_E
 _CHUNK = 1 << 16
 
 QuotaArg = Union[None, int, str]
+#: Message content: bytes-like only. A str is refused (is it text or a file name?): encode text, and pass
+#: a file as an os.PathLike or to Drop.write_file().
+Content = Union[bytes, bytearray, memoryview]
+NamingArg = Literal["unique", "exchange"]
+PriorityArg = Literal["normal", "high", "low"]
+EohArg = Literal["mime-length", "header-length"]
+OpArg = Literal[
+    "none", "open-dir", "create", "write", "read", "fsync", "close", "rename", "dir-fsync", "quota", "unlink",
+    "scan", "stat", "mkdir", "lock", "validate", "resolve",
+]
 
 
 # ---- quotas ---------------------------------------------------------------------------------------------
@@ -81,7 +92,7 @@ class Envelope:
         recipients: Iterable[Union[str, tuple[str, Optional[str]]]] = (),
         *,
         sender_params: Optional[str] = None,
-        eoh: str = "mime-length",
+        eoh: EohArg = "mime-length",
     ) -> None:
         st, handle = _native.dw_envelope_new()
         check(st)
@@ -138,12 +149,12 @@ class Envelope:
         return tuple(self._recipients)
 
     @property
-    def eoh(self) -> str:
+    def eoh(self) -> EohArg:
         """What X-EndOfInjectedXHeaders holds: ``"mime-length"`` or ``"header-length"``."""
         return self._eoh
 
     @eoh.setter
-    def eoh(self, mode: str) -> None:
+    def eoh(self, mode: EohArg) -> None:
         if mode not in _EOH:
             raise ValueError(f"eoh must be 'mime-length' or 'header-length', not {mode!r}")
         check(_native.dw_envelope_set_eoh_mode(self._live(), _EOH[mode]))
@@ -205,7 +216,7 @@ class FaultInjection:
     transfer at most that many bytes per call.
     """
 
-    op: str = "none"
+    op: OpArg = "none"
     errno: int = 0
     count: int = 1
     short_write: int = 0
@@ -222,7 +233,6 @@ def _drop_options(
     retry_base_ms: Optional[int],
     retry_cap_ms: Optional[int],
     file_mode: Optional[int],
-    inject: Union[None, FaultInjection, Mapping[str, Any]],
     lock_timeout_ms: Optional[int] = None,
     quota_mode: str = "exchange",
 ) -> Any:
@@ -249,19 +259,27 @@ def _drop_options(
         o.file_mode = integer(file_mode, "file_mode", 0, 0o7777)
     if lock_timeout_ms is not None:
         o.lock_timeout_ms = integer(lock_timeout_ms, "lock_timeout_ms", 0, 3600000)
-    if inject is not None:
-        if isinstance(inject, Mapping):
-            inject = FaultInjection(**inject)
-        if not isinstance(inject, FaultInjection):
-            raise TypeError("inject must be a FaultInjection or a mapping of its fields")
-        op = inject.op.replace("_", "-") if isinstance(inject.op, str) else inject.op
-        if op not in _OPS:
-            raise ValueError(f"inject op must be one of {sorted(_OPS)}, not {inject.op!r}")
-        o.inject_op = _OPS[op]
-        o.inject_errno = integer(inject.errno, "inject errno", 0, 2**31 - 1)
-        o.inject_count = integer(inject.count, "inject count", 0, UINT32_MAX)
-        o.inject_short_write = integer(inject.short_write, "inject short_write", 0, UINT32_MAX)
     return o
+
+
+def _fault(inject: Union[None, FaultInjection, Mapping[str, Any]]) -> Any:
+    """The library's test-only dw_fault (dropwatch/testing.h) for ``inject``, or None."""
+    if inject is None:
+        return None
+    if isinstance(inject, Mapping):
+        inject = FaultInjection(**inject)
+    if not isinstance(inject, FaultInjection):
+        raise TypeError("inject must be a FaultInjection or a mapping of its fields")
+    op = inject.op.replace("_", "-") if isinstance(inject.op, str) else inject.op
+    if op not in _OPS:
+        raise ValueError(f"inject op must be one of {sorted(_OPS)}, not {inject.op!r}")
+    f = _native.dw_fault()
+    f.version = _native.DW_FAULT_VERSION
+    f.op = _OPS[op]
+    f.sys_errno = integer(inject.errno, "inject errno", 0, 2**31 - 1)
+    f.count = integer(inject.count, "inject count", 0, UINT32_MAX)
+    f.short_write = integer(inject.short_write, "inject short_write", 0, UINT32_MAX)
+    return f
 
 
 def _msg_options(
@@ -285,13 +303,18 @@ def _msg_options(
 
 def _as_bytes(data: Any) -> Any:
     if isinstance(data, str):
-        return data.encode("utf-8")
+        # A str could be message text or a file name: writing "some/path" as a message is the classic
+        # mistake, so neither is guessed.
+        raise TypeError(
+            "message content must be bytes-like, not str: pass text.encode() for text, or a pathlib.Path "
+            "(or Drop.write_file(path)) to write a file's contents"
+        )
     if isinstance(data, (bytes, bytearray, memoryview)):
         return data
     try:
         return memoryview(data)
     except TypeError:
-        raise TypeError(f"data must be bytes-like or str, not {type(data).__name__}") from None
+        raise TypeError(f"message content must be bytes-like, not {type(data).__name__}") from None
 
 
 # ---- results -----------------------------------------------------------------------------------------
@@ -335,12 +358,12 @@ class Health:
             raise self.error
 
 
-def _health(path: Any, opts: Any, stale_age: Any) -> Health:
+def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None) -> Health:
     p = fspath(path, "path")
     age = seconds(stale_age, "stale_age")
     out = _native.dw_health()
     err = _native.dw_io_error()
-    st = _native.dwpy_drop_health(p, opts, age, out, err)
+    st = _native.dwpy_drop_health(p, opts, fault, age, out, err)
     error: Optional[Exception] = None
     if st != _native.DW_OK:
         try:
@@ -371,7 +394,7 @@ def drop_health(
     temporary files and a canary guarded write (removed afterwards; ``canary=False`` creates no file at all
     and leaves ``writable`` False: not probed). Never raises for an unhealthy directory: see
     :attr:`Health.ok` and :attr:`Health.error`."""
-    opts = _drop_options(quota, durable, "unique", None, None, None, None, None)
+    opts = _drop_options(quota, durable, "unique", None, None, None, None)
     opts.no_canary = 0 if canary else 1
     return _health(path, opts, stale_age)
 
@@ -416,7 +439,7 @@ class Drop:
         *,
         quota: QuotaArg = None,
         durable: bool = True,
-        naming: str = "unique",
+        naming: NamingArg = "unique",
         retries: Optional[int] = None,
         retry_base_ms: Optional[int] = None,
         retry_cap_ms: Optional[int] = None,
@@ -431,15 +454,16 @@ class Drop:
         self._handle: Any = None
         self._path = path
         p = fspath(path, "path")
-        self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode, inject,
+        self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode,
                                    lock_timeout_ms, quota_mode)
         self._opts.no_ledger = 0 if ledger else 1
+        self._fault = _fault(inject)
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")
         self._lock = threading.RLock()  # re-entrant: a Message may be collected while the lock is held
         self._messages: "weakref.WeakSet[Message]" = weakref.WeakSet()
         err = _native.dw_io_error()
-        st, handle = _native.dwpy_drop_open(p, self._opts, prefix, machine, err)
+        st, handle = _native.dwpy_drop_open(p, self._opts, prefix, machine, self._fault, err)
         check(st, err, p)
         self._handle = handle
 
@@ -495,31 +519,24 @@ class Drop:
 
     def write(
         self,
-        data: Union[bytes, bytearray, memoryview, str, BinaryIO, "os.PathLike[Any]"],
+        data: Union[Content, BinaryIO, "os.PathLike[Any]"],
         *,
         envelope: Optional[Envelope] = None,
-        priority: str = "normal",
+        priority: PriorityArg = "normal",
         record_id: Optional[int] = None,
         expected_size: Optional[int] = None,
     ) -> str:
         """Write one message and return its final file name (not the full path).
 
-        ``data`` is bytes-like, a str (written as UTF-8), a binary file-like object (read to EOF in chunks)
-        or an ``os.PathLike`` naming a file to copy (streamed from its descriptor, never held in memory).
+        ``data`` is bytes-like (the message), a binary file-like object (read to EOF in chunks) or an
+        ``os.PathLike`` naming a file to copy (streamed from its descriptor, never held in memory). A str
+        is refused with TypeError: ``drop.write("some/path")`` would otherwise publish the path text as a
+        message; encode text yourself, and use a ``pathlib.Path`` or :meth:`write_file` for files.
         ``envelope`` prepends X-Sender/X-Receiver headers; ``priority`` and ``record_id`` feed exchange naming.
         """
         if isinstance(data, os.PathLike):
-            src = fspath(data, "data")
-            fd = os.open(src, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            try:
-                opts = _msg_options(expected_size, envelope, priority, record_id)
-                err = _native.dw_io_error()
-                with self._lock:
-                    st, name = _native.dwpy_drop_write_fd(self._live(), fd, opts, err)
-                check(st, err, self._path)
-                return name
-            finally:
-                os.close(fd)
+            return self.write_file(data, envelope=envelope, priority=priority, record_id=record_id,
+                                   expected_size=expected_size)
         if hasattr(data, "read") and not isinstance(data, (bytes, bytearray, memoryview, str)):
             with self.message(expected_size=expected_size, envelope=envelope, priority=priority,
                               record_id=record_id) as m:
@@ -538,12 +555,35 @@ class Drop:
         check(st, err, self._path)
         return name
 
-    def write_many(
+    def write_file(
         self,
-        messages: Iterable[Union[bytes, bytearray, memoryview, str]],
+        path: PathArg,
         *,
         envelope: Optional[Envelope] = None,
-        priority: str = "normal",
+        priority: PriorityArg = "normal",
+        record_id: Optional[int] = None,
+        expected_size: Optional[int] = None,
+    ) -> str:
+        """Write the contents of the file at ``path`` (str, bytes or os.PathLike) as one message, streamed
+        from its descriptor, and return the final file name."""
+        src = fspath(path, "path")
+        fd = os.open(src, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            opts = _msg_options(expected_size, envelope, priority, record_id)
+            err = _native.dw_io_error()
+            with self._lock:
+                st, name = _native.dwpy_drop_write_fd(self._live(), fd, opts, err)
+            check(st, err, self._path)
+            return name
+        finally:
+            os.close(fd)
+
+    def write_many(
+        self,
+        messages: Iterable[Content],
+        *,
+        envelope: Optional[Envelope] = None,
+        priority: PriorityArg = "normal",
     ) -> list[str]:
         """Write several messages with one durability barrier and return their final names, in order.
 
@@ -573,7 +613,7 @@ class Drop:
         expected_size: Optional[int] = None,
         *,
         envelope: Optional[Envelope] = None,
-        priority: str = "normal",
+        priority: PriorityArg = "normal",
         record_id: Optional[int] = None,
     ) -> "Message":
         """Start a streamed message; use as ``with drop.message() as m: m.write(...)``. The message is
@@ -604,7 +644,7 @@ class Drop:
     def health(self, stale_age: Any = 3600) -> Health:
         """Health probe of this drop directory with this Drop's options (see :func:`drop_health`)."""
         self._live()
-        return _health(self._path, self._opts, stale_age)
+        return _health(self._path, self._opts, stale_age, self._fault)
 
 
 class Message:
@@ -656,8 +696,8 @@ class Message:
             raise DropStateError("the message was already committed or aborted")
         return self._handle
 
-    def write(self, data: Union[bytes, bytearray, memoryview, str]) -> int:
-        """Append bytes (str is written as UTF-8); returns the number of bytes written. On failure the
+    def write(self, data: Content) -> int:
+        """Append bytes (a str is refused: encode text yourself); returns the number of bytes written. On failure the
         message is aborted and the classified :class:`DropIOError` raised."""
         buf = _as_bytes(data)
         err = _native.dw_io_error()

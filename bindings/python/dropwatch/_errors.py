@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The dropwatch exception hierarchy and the one table that maps library results onto it.
 
 Every exception derives from :class:`DropWatchError`. Classified I/O failures are also :class:`OSError`
@@ -320,4 +321,14 @@ def check(status: int, err: Any = None, filename: Any = None, message: Optional[
         return
     if status == _native.DW_E_IO and err is not None:
         raise io_error_from_struct(err, filename)
-    raise status_error(status, message)
+    detail = getattr(err, "detail", None) if err is not None else None
+    if detail and message is None:
+        # The library said why (e.g. which option to pass): keep it in the exception's text.
+        message = f"{_native.dw_status_str(status)}: {detail}"
+    exc = status_error(status, message)
+    if detail:
+        try:
+            exc.detail = detail  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+    raise exc

@@ -1,9 +1,12 @@
+# SPDX-License-Identifier: MIT
 """Resolving and validating a Foreign connector's drop directory."""
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Optional, Union
+from typing import Literal, Any, NamedTuple, Optional, Union
 
 from . import _native
 from ._errors import (
@@ -29,6 +32,9 @@ _VERSIONS = {
 }
 _WARNINGS = {flag: name for flag, name in enum_names("DW_WARN_").items() if flag}
 
+
+#: Path styles accepted by the resolver.
+StyleArg = Literal["auto", "windows", "posix"]
 
 def _reason_name(code: int) -> str:
     return _REASONS.get(code, "unknown")
@@ -132,6 +138,17 @@ def _root_arg(root: Any) -> Any:
     return text(root, "root")
 
 
+def _wants_bytes(*values: Any) -> bool:
+    """bytes in, bytes out (as os.path does): any bytes or os.PathLike[bytes] input."""
+    return any(isinstance(os.fspath(v) if isinstance(v, os.PathLike) else v, bytes) for v in values)
+
+
+def _out(path: Optional[str], as_bytes: bool) -> Any:
+    if path is None or not as_bytes:
+        return path
+    return path.encode("utf-8", "surrogateescape")
+
+
 def _raise_resolve(st: int, info: Any, root: Any, drop_directory: Any, path: Optional[str]) -> None:
     reason = _reason_name(info.reason)
     where = _INPUTS.get(info.input, "none")
@@ -164,9 +181,9 @@ def resolve_drop_path(
     *,
     install_dir: Any = None,
     exchange_version: Union[int, str] = 2007,
-    style: str = "auto",
+    style: StyleArg = "auto",
     machine_name: Optional[str] = None,
-) -> str:
+) -> Union[str, bytes]:
     """Strictly resolve a Foreign connector's drop directory: RootDropDirectoryPath joined with DropDirectory.
 
     ``root`` None or blank means the Exchange installation folder: ``install_dir`` when given, else the
@@ -175,7 +192,8 @@ def resolve_drop_path(
     are validated; problems raise :class:`InvalidRootError`, :class:`InvalidDropDirectoryError` or
     :class:`DropPathTooLongError` (all ValueError subclasses). ``machine_name`` (the Exchange server's
     name) sizes the room kept for the longest file name Exchange generates (None: the longest, 15
-    characters). Returns the joined path.
+    characters). Returns the joined path: bytes when ``root`` or ``drop_directory`` is bytes (as
+    :mod:`os.path` does), else str.
     """
     inst, ver, sty = _options(install_dir, exchange_version, style)
     r = _root_arg(root)
@@ -184,7 +202,7 @@ def resolve_drop_path(
     st, path = _native.dwpy_path_resolve(r, d, inst, ver, sty, text(machine_name, "machine_name"), info)
     if st != _native.DW_OK:
         _raise_resolve(st, info, root, drop_directory, path)
-    return path
+    return _out(path, _wants_bytes(root, drop_directory))
 
 
 @dataclass(frozen=True)
@@ -206,8 +224,8 @@ class Explanation:
     strict resolution failed).
     """
 
-    exchange_path: str
-    strict_path: Optional[str]
+    exchange_path: Union[str, bytes]
+    strict_path: Union[str, bytes, None]
     strict_status: str
     strict_reason: str
     strict_error: Optional[Exception]
@@ -234,7 +252,7 @@ def explain_drop_path(
     *,
     install_dir: Any = None,
     exchange_version: Union[int, str] = 2007,
-    style: str = "auto",
+    style: StyleArg = "auto",
     machine_name: Optional[str] = None,
 ) -> Explanation:
     """Where would Exchange really write? Reproduce Exchange's own join (.NET Path.Combine: an absolute or
@@ -253,7 +271,7 @@ def explain_drop_path(
         for flag, name in sorted(_WARNINGS.items())
         if info.warnings & flag
     )
-    strict_path: Optional[str] = None
+    strict_path: Union[str, bytes, None] = None
     strict_error: Optional[Exception] = None
     try:
         strict_path = resolve_drop_path(
@@ -263,7 +281,7 @@ def explain_drop_path(
     except InvalidDropPathError as exc:
         strict_error = exc
     return Explanation(
-        exchange_path=xpath,
+        exchange_path=_out(xpath, _wants_bytes(root, drop_directory)),
         strict_path=strict_path,
         strict_status=_native.dw_status_name(info.strict_status),
         strict_reason=_reason_name(info.strict_reason),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Argument conversion shared by the dropwatch modules (private)."""
 
 from __future__ import annotations
