@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suppression windows per (connector, event ID), as Exchange throttles its periodic events (see
  * dropwatch/throttle.h). A small array searched linearly: a server has a handful of connectors and five

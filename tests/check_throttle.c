@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/throttle.c: per-connector, per-event suppression windows with the suppressed count
  * reported when the window closes. */
 #include <check.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests for the alert throttle (lib/throttle.c).
 check_PROGRAMS += tests/check_throttle
 TESTS += tests/check_throttle

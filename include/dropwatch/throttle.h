@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/throttle.h - suppression of repeated alert records, as Exchange throttles its own events.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Regenerate tests/quota/bqs_table.tsv with the real .NET formatter (needs the dotnet SDK; the C tests
 # read the committed table and never need dotnet). dotnet's outputs go under BUILDDIR/dotnet.
 #   sh tests/quota/regen_table.sh [SRCDIR [BUILDDIR]]

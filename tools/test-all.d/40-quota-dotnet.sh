@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The ByteQuantifiedSize tables (tests/quota/bqs_table.tsv, bqs_parse.tsv) are generated with the real .NET
 # runtime and committed, so `make check` compares libdropwatch with them without dotnet. This stage
 # regenerates them into a scratch copy and fails when .NET's output differs from the committed tables

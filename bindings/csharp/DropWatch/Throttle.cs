@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Repeated alerts suppressed per connector and event, as Exchange throttles its own events.
 using System;
 using System.Collections.Generic;

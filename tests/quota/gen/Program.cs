@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Generates the ByteQuantifiedSize formatting table (bytes TAB text) with the real .NET formatter.
 // The rule is Exchange's (decompiled ByteQuantifiedSize.ToString): the largest unit among TB, GB, MB, KB
 // whose whole count (bytes >> 40/30/20/10) is non-zero, else B; the quotient as a double formatted "G4"
