@@ -17,5 +17,6 @@
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
 #include <dropwatch/pickup.h>
+#include <dropwatch/throttle.h>
 
 #endif /* DROPWATCH_H */

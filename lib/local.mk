@@ -14,7 +14,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/guard.h \
 	include/dropwatch/alert.h \
 	include/dropwatch/testing.h \
-	include/dropwatch/pickup.h
+	include/dropwatch/pickup.h \
+	include/dropwatch/throttle.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -32,7 +33,8 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/health.c \
 	lib/alert.c \
 	lib/envelope_parse.c \
-	lib/pickup.c lib/pickup_internal.h
+	lib/pickup.c lib/pickup_internal.h \
+	lib/throttle.c
 lib_libdropwatch_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DDW_BUILDING_LIBRARY
 lib_libdropwatch_core_la_CFLAGS = $(AM_CFLAGS) $(DW_VISIBILITY_CFLAGS)
 
