@@ -65,6 +65,13 @@ dist_man_MANS += \
 	doc/dw_path_resolve.3 \
 	doc/dw_quota_format.3 \
 	doc/dw_quota_parse.3 \
+	doc/dw_quota_validate.3 \
+	doc/dw_win32_message.3 \
+	doc/dw_throttle_new.3 \
+	doc/dw_throttle_free.3 \
+	doc/dw_throttle_check.3 \
+	doc/dw_throttle_next_expired.3 \
+	doc/dw_throttle_window_seconds.3 \
 	doc/dw_reason_name.3 \
 	doc/dw_reason_str.3 \
 	doc/dw_resolve_options_init.3 \

@@ -18,5 +18,6 @@
 #include <dropwatch/alert.h>
 #include <dropwatch/eventlog.h>
 #include <dropwatch/pickup.h>
+#include <dropwatch/throttle.h>
 
 #endif /* DROPWATCH_H */

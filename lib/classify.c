@@ -612,3 +612,58 @@ dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32
     }
     return DW_OK;
 }
+
+/* English system text (FormatMessage, en-US) of the Win32 codes the classification knows, as .NET's
+ * IOException.Message carries it: that is what Exchange logs as event 8004's %3. Codes whose text is not
+ * pinned down here give NULL (the caller falls back to the errno text). */
+const char *dw_win32_message(uint32_t code)
+{
+    switch (code) {
+    case 2: return "The system cannot find the file specified.";
+    case 3: return "The system cannot find the path specified.";
+    case 4: return "The system cannot open the file.";
+    case 5: return "Access is denied.";
+    case 8: return "Not enough memory resources are available to process this command.";
+    case 14: return "Not enough memory resources are available to complete this operation.";
+    case 17: return "The system cannot move the file to a different disk drive.";
+    case 19: return "The media is write protected.";
+    case 21: return "The device is not ready.";
+    case 23: return "Data error (cyclic redundancy check).";
+    case 25: return "The drive cannot locate a specific area or track on the disk.";
+    case 27: return "The drive cannot find the sector requested.";
+    case 29: return "The system cannot write to the specified device.";
+    case 30: return "The system cannot read from the specified device.";
+    case 31: return "A device attached to the system is not functioning.";
+    case 32: return "The process cannot access the file because it is being used by another process.";
+    case 33: return "The process cannot access the file because another process has locked a portion of the file.";
+    case 39: return "The disk is full.";
+    case 53: return "The network path was not found.";
+    case 54: return "The network is busy.";
+    case 55: return "The specified network resource or device is no longer available.";
+    case 59: return "An unexpected network error occurred.";
+    case 64: return "The specified network name is no longer available.";
+    case 65: return "Network access is denied.";
+    case 67: return "The network name cannot be found.";
+    case 80: return "The file exists.";
+    case 87: return "The parameter is incorrect.";
+    case 112: return "There is not enough space on the disk.";
+    case 121: return "The semaphore timeout period has expired.";
+    case 123: return "The filename, directory name, or volume label syntax is incorrect.";
+    case 161: return "The specified path is invalid.";
+    case 170: return "The requested resource is in use.";
+    case 183: return "Cannot create a file when that file already exists.";
+    case 206: return "The filename or extension is too long.";
+    case 267: return "The directory name is invalid.";
+    case 995: return "The I/O operation has been aborted because of either a thread exit or an application request.";
+    case 1117: return "The request could not be performed because of an I/O device error.";
+    case 1167: return "The device is not connected.";
+    case 1225: return "The remote computer refused the network connection.";
+    case 1236: return "The network connection was aborted by the local system.";
+    case 1314: return "A required privilege is not held by the client.";
+    case 1392: return "The file or directory is corrupted and unreadable.";
+    case 1393: return "The disk structure is corrupted and unreadable.";
+    case 1450: return "Insufficient system resources exist to complete the requested service.";
+    case 1453: return "Insufficient quota to complete the requested service.";
+    default: return NULL;
+    }
+}

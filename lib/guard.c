@@ -266,8 +266,9 @@ static int valid_prefix(const char *p)
     return 1;
 }
 
-/* A machine name as it goes into an Exchange-style file name: its first DNS label, letters, digits,
- * '-' and '_' only. */
+/* A machine name as it goes into an Exchange-style file name: Exchange uses Environment.MachineName, the
+ * NetBIOS name, which Windows derives from the host name's first DNS label, upper case, cut to 15
+ * characters. The label must be letters, digits, '-' and '_' (1 to 63 characters). */
 static int set_machine(dw_drop *d, const char *name)
 {
     size_t n = 0;
@@ -278,7 +279,10 @@ static int set_machine(dw_drop *d, const char *name)
     for (size_t i = 0; i < n; i++)
         if (!name_char_ok(name[i]) || name[i] == '.')
             return 0;
-    memcpy(d->machine, name, n);
+    if (n > DW_NETBIOS_NAME_MAX)
+        n = DW_NETBIOS_NAME_MAX;
+    for (size_t i = 0; i < n; i++)
+        d->machine[i] = name[i] >= 'a' && name[i] <= 'z' ? (char)(name[i] - 'a' + 'A') : name[i];
     d->machine[n] = '\0';
     return 1;
 }
@@ -288,6 +292,7 @@ static int valid_options(const dw_drop_options *o)
     return dwi_version_ok(o->version, DW_DROP_OPTIONS_VERSION) && o->retry_max <= DW_RETRY_MAX_LIMIT &&
            o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
            (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
+           (unsigned)o->quota_mode <= DW_QUOTA_STRICT &&
            o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u &&
            (!o->name_prefix || valid_prefix(o->name_prefix));
 }
@@ -1280,14 +1285,23 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
         else
             break;
     }
+    /* Exchange's quota rule stops before the message after the one that crossed the line: the messages
+     * already accepted are still published, and the refusal is reported afterwards. */
+    dw_io_error refusal;
+    int refused = st == DW_E_IO && opened > 0 && d->opts.quota_mode == DW_QUOTA_EXCHANGE && err &&
+                  err->op == DW_OP_QUOTA && err->io_class == DW_CLASS_CAPACITY;
+    if (refused) {
+        refusal = *err;
+        st = DW_OK;
+    }
     /* 2. one flush for the group, then close */
     int durable = d->opts.durability == DW_DURABLE_FULL;
     if (st == DW_OK && durable)
-        st = sync_group(d, items, n, err);
+        st = sync_group(d, items, opened, err);
     for (size_t i = 0; i < opened && st == DW_OK; i++)
         st = flush_and_close(&items[i].m, 0, err);
     /* 3. publish each under its own final name */
-    for (; published < n && st == DW_OK; published++) {
+    for (; published < opened && st == DW_OK; published++) {
         sizes[published] = items[published].m.size;
         st = publish(&items[published].m, NULL, finals + published * DWI_NAME_BUF, err);
         if (st != DW_OK)
@@ -1324,6 +1338,10 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     free(items);
     free(sizes);
     free(finals);
+    if (st == DW_OK && refused) {
+        *err = refusal;
+        return DW_E_IO;
+    }
     return st;
 }
 

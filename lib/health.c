@@ -108,7 +108,9 @@ dw_status dwi_drop_health_fault(const char *path, const dw_drop_options *opts, c
     out->used_bytes = res.used_bytes;
     out->file_count = res.files;
     out->stale_temp_files = res.stale_temps;
-    st = canary(d, out, err);
+    /* Without the canary nothing is created in the directory; writable then says "not probed". */
+    if (!d->opts.no_canary)
+        st = canary(d, out, err);
     dw_drop_close(d);
     return st;
 }

@@ -47,6 +47,8 @@ static inline void dwi_out_char(dwi_out *o, char c)
 }
 /* Append an unsigned decimal number. */
 void dwi_out_u64(dwi_out *o, unsigned long long v);
+/* Number of decimal digits of v (1 for 0). */
+size_t dwi_decimal_digits(uint64_t v);
 /*
  * Finish: NUL-terminate, store len + 1 in *needed (when not NULL) and return DW_OK, or DW_E_BUFFER when
  * the text did not fit (the buffer then holds a truncated, NUL-terminated prefix when size > 0).

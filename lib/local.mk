@@ -15,7 +15,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/alert.h \
 	include/dropwatch/eventlog.h \
 	include/dropwatch/testing.h \
-	include/dropwatch/pickup.h
+	include/dropwatch/pickup.h \
+	include/dropwatch/throttle.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -34,7 +35,8 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/alert.c \
 	lib/eventlog.c \
 	lib/envelope_parse.c \
-	lib/pickup.c lib/pickup_internal.h
+	lib/pickup.c lib/pickup_internal.h \
+	lib/throttle.c
 # One platform file, chosen at configure time (AC_CANONICAL_HOST).
 if DW_WINDOWS
 lib_libdropwatch_core_la_SOURCES += lib/platform_win32.c

@@ -98,7 +98,7 @@ dw_status dwi_quota_open(dw_drop *d, dw_io_error *err)
     q->fd = DWI_FD_NONE;
     d->quota = q;
     int rc = dwi_inject(d, DW_OP_QUOTA);
-    if (!rc)
+    if (!rc && !d->opts.no_ledger)
         rc = ledger_open(d);
     if (rc != 0) {
         dw_status st = ledger_fail(d, rc, err);
@@ -201,6 +201,18 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
     if (!q)
         return DW_OK;
     dwi_mutex_lock(&q->mu);
+    if (d->opts.no_ledger) {
+        /* No file in the directory: count afresh for every change (in-flight messages of other processes
+         * are in their temporary files' sizes). */
+        q->locked = 1;
+        q->fresh = 0;
+        dw_status st = rescan(d, err);
+        if (st != DW_OK) {
+            q->locked = 0;
+            dwi_mutex_unlock(&q->mu);
+        }
+        return st;
+    }
     int rc = 0;
     if (q->pid != d->ops->pid(d->ctx)) {
         /* Forked child: the inherited descriptor shares the parent's flock, so take a descriptor of our own. */
@@ -270,6 +282,11 @@ void dwi_dirop_end(dw_drop *d)
     dwi_quota *q = d->quota;
     if (!q)
         return;
+    if (d->opts.no_ledger) {
+        q->locked = 0;
+        dwi_mutex_unlock(&q->mu);
+        return;
+    }
     /* Our own change is now part of the recorded state; errors only make the next caller rescan. */
     if (d->ops->stat(d->ctx, d->dirfd, NULL, &q->dir) == 0) {
         char buf[LEDGER_LEN + 1];
@@ -294,6 +311,13 @@ static int fits(const dwi_quota *q, uint64_t quota, uint64_t n)
     return q->used <= quota && q->inflight <= quota - q->used && n <= quota - q->used - q->inflight;
 }
 
+/* Exchange's test: the files directly in the directory (in-flight reservations included) add up to less
+ * than the quota. */
+static int below(const dwi_quota *q, uint64_t quota)
+{
+    return q->used + q->inflight < quota;
+}
+
 dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *err)
 {
     dwi_quota *q = d->quota;
@@ -303,14 +327,19 @@ dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *
     int rc = dwi_inject(d, DW_OP_QUOTA);
     if (rc < 0)
         return dwi_fail(d, err, DW_OP_QUOTA, rc, NULL, 1);
+    /* Exchange's rule judges only a message about to start (held 0), by what is already there; the
+     * strict rule judges every reservation by whether it fits. */
+    int exchange = d->opts.quota_mode == DW_QUOTA_EXCHANGE;
+    int ok = exchange ? held > 0 || below(q, quota) : fits(q, quota, n);
     /* The ledger may overcount (the consumer deleted files since the last rescan): confirm by a rescan
      * before refusing, so a write is never refused for space that is really free. */
-    if (!fits(q, quota, n) && !q->fresh) {
+    if (!ok && !q->fresh) {
         dw_status st = rescan(d, err);
         if (st != DW_OK)
             return st;
+        ok = exchange ? below(q, quota) : fits(q, quota, n);
     }
-    if (!fits(q, quota, n)) {
+    if (!ok) {
         /* The counted in-flight bytes include our own reservation. */
         uint64_t others = q->used + q->inflight - (held <= q->inflight ? held : q->inflight);
         dw_io_error_set(err, DW_OP_QUOTA, 0, W32_DISK_QUOTA_EXCEEDED, d->path);
@@ -357,7 +386,8 @@ void dwi_quota_unpublish(dw_drop *d, uint64_t size)
 int dwi_quota_flush_mark(dw_drop *d)
 {
     dwi_quota *q = d->quota;
-    if (!q || d->opts.durability != DW_DURABLE_FULL)
+    /* No ledger file (no_ledger: every write rescans the directory) means no mark to flush. */
+    if (!q || d->opts.durability != DW_DURABLE_FULL || d->opts.no_ledger || q->fd < 0)
         return 0;
     return d->ops->fsync(d->ctx, q->fd, 1);
 }

@@ -37,6 +37,8 @@ typedef struct cli_ctx {
     const char *config_path;  /* --config */
     int verbose;              /* 1 = summary lines even when stdout is not a terminal; -1 = never */
     int metrics;              /* --format prometheus|openmetrics (check only; src/cli_monitor.h) */
+    unsigned throttle_seconds; /* --throttle: suppression window of repeated alerts (0 = off) */
+    dw_throttle *throttle;    /* created by main() after the global options; NULL = no suppression */
     int eventlog;             /* --eventlog: alerts also go to the Windows Event Log */
     const char *event_source; /* --source (NULL: DW_EVENTLOG_DEFAULT_SOURCE) */
 } cli_ctx;
@@ -51,7 +53,7 @@ int cli_summary_wanted(const cli_ctx *ctx);
 /* Global options every sub-command also accepts after its name. Returns 1 when `opt` was one of them,
  * 0 when not, and sets *rc (EX_USAGE) when its argument was bad. */
 enum {
-    OPT_FORMAT = 1000, OPT_CONFIG, OPT_EVENT, OPT_VERBOSE, OPT_QUIET,
+    OPT_FORMAT = 1000, OPT_CONFIG, OPT_EVENT, OPT_VERBOSE, OPT_QUIET, OPT_THROTTLE,
     OPT_FIRST_COMMAND_OPTION = 1100
 };
 #define CLI_GLOBAL_LONGOPTS \
@@ -60,6 +62,7 @@ enum {
     {"event", required_argument, NULL, OPT_EVENT}, \
     {"verbose", no_argument, NULL, OPT_VERBOSE}, \
     {"quiet", no_argument, NULL, OPT_QUIET}, \
+    {"throttle", required_argument, NULL, OPT_THROTTLE}, \
     {"help", no_argument, NULL, 'h'}
 int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc);
 /* Reports an unknown option or a missing argument from getopt_long (opt is '?' or ':'). */
@@ -141,6 +144,7 @@ typedef struct cli_target {
     char *exchange_path;     /* where Exchange would write (for messages about invalid settings) */
     dw_status status;        /* of dw_path_resolve() */
     dw_resolve_info info;
+    dw_explain_info explain; /* Exchange's view when resolution failed (8007 numbers, 8008 for no name) */
 } cli_target;
 
 /* Resolution options (install folder, version, style) of a configuration. */
@@ -151,6 +155,9 @@ void cli_target_free(cli_target *t);
 void cli_target_error(const cli_target *t, dw_io_error *err);
 /* Prints an alert record for a failure on a target to stdout in ctx->format. Returns 0 or EX_SOFTWARE. */
 int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const dw_io_error *err);
+/* Prints the "suppressed" record of every throttle window closed by now_ms (INT64_MAX: all of them; -1:
+ * the current time). */
+void cli_throttle_flush(const cli_ctx *ctx, int64_t now_ms);
 /* Prints a "resolve failed" explanation to stderr. */
 void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t);
 

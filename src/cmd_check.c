@@ -456,6 +456,7 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
                 fails[i] = 0;
             }
         }
+        cli_throttle_flush(ctx, -1); /* report suppression windows that closed without a new alert */
         if (cli_summary_wanted(ctx))
             fprintf(stderr, "dropwatch watch: round %llu: %zu connector(s), %zu failing\n",
                     (unsigned long long)round, cfg.n_connectors, failing);

@@ -71,11 +71,11 @@ START_TEST(test_strings_order)
     ck_assert(win32_seen);
     free(ev.block);
 
-    /* 8008 (auto mode, the directory is missing): two insertion strings, a warning */
+    /* 8008 (auto mode, the directory is missing): two insertion strings, logged at level Error as Exchange does */
     sample(&a, DW_CLASS_CONFIGURATION, 3, DW_OP_OPEN_DIR);
     ck_assert_int_eq(dwi_alert_event_strings(&a, &ev), DW_OK);
     ck_assert_uint_eq(ev.id, 8008);
-    ck_assert(!ev.is_error);
+    ck_assert(ev.is_error);
     ck_assert_str_eq(ev.s[0], "Fax Connector");
     ck_assert_str_eq(ev.s[1], "C:\\Drop\\Fax");
     ck_assert_str_eq(ev.s[2], "Class: configuration");

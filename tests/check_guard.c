@@ -1102,6 +1102,23 @@ START_TEST(test_exchange_naming)
     ck_assert(name_matches(name, "^[A-Za-z0-9_-]+-[0-9]+-[0-9]{14}Z\\.Normal\\.eml$"));
     dw_drop_close(d);
 
+    /* The NetBIOS-style name Exchange's Environment.MachineName gives: upper case, at most 15 characters. */
+    static const char *const netbios[][2] = {{"ex01", "EX01"},
+                                             {"hub01-very-long-name.contoso.com", "HUB01-VERY-LONG"},
+                                             {"Mbx_2.corp", "MBX_2"}};
+    for (size_t i = 0; i < sizeof netbios / sizeof netbios[0]; i++) {
+        o.machine_name = netbios[i][0];
+        d = open_seam(&o);
+        T.fixed_now = 1714564800;
+        mo.record_id = 7;
+        mo.priority = DW_PRIORITY_NORMAL;
+        ck_assert_int_eq(dw_drop_write(d, "g", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+        char want[64];
+        snprintf(want, sizeof want, "%s-7-20240501120000Z.Normal.eml", netbios[i][1]);
+        ck_assert_str_eq(name, want);
+        dw_drop_close(d);
+    }
+
     /* Invalid machine names. */
     dw_io_error e;
     const char *bad[] = {"", "a/b", "bad name", ".lead", "0123456789012345678901234567890123456789012345678901234567890123"};
@@ -1173,8 +1190,103 @@ static dw_drop *open_quota(uint64_t q, int seam)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = q;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     return seam ? open_seam(&o) : open_real(&o);
 }
+
+/* Empty the drop directory (the quota ledger included) but keep it. */
+static void rm_rf_contents(const char *d)
+{
+    DIR *dp = opendir(d);
+    ck_assert_ptr_nonnull(dp);
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char p[2048];
+        snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+        rel_rm_rf(p);
+    }
+    closedir(dp);
+}
+
+/* Exchange's quota rule, the default: refused only when the top-level files already add up to the quota
+ * or more (any name counts), checked before each message; the message that crosses the line is written. */
+START_TEST(test_quota_exchange_rule)
+{
+    write_plain(dir, "notes.txt", 10, 0); /* any extension counts, as in Exchange */
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(o.quota_mode, DW_QUOTA_EXCHANGE);
+    o.quota_bytes = 100;
+    dw_drop *d = open_seam(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 70 */
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 130: crosses, written */
+    int creates = T.calls[T_CREATE];
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO); /* the next one waits */
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 130, message 1");
+    ck_assert_int_eq(T.calls[T_CREATE], creates); /* refused before anything was written */
+    /* that refusal is the one Exchange logs as 8005 */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8005);
+    uint64_t bytes, files;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 130);
+    dw_drop_close(d);
+
+    /* exactly at the quota is exceeded (>=); one byte below is not */
+    rm_rf_contents(dir);
+    write_plain(dir, "full.eml", 100, 0);
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    dw_drop_close(d);
+    rm_rf_contents(dir);
+    write_plain(dir, "almost.eml", 99, 0);
+    d = open_seam(&o);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.expected_size = 5000; /* far past the quota: still written, as Exchange would */
+    char big[5000];
+    memset(big, 'b', sizeof big);
+    ck_assert_int_eq(dw_drop_write(d, big, sizeof big, &mo, name, sizeof name, NULL, &e), DW_OK);
+    dw_drop_close(d);
+
+    /* a batch stops after the message that crossed the line, as Exchange checks after each message */
+    rm_rf_contents(dir);
+    d = open_seam(&o);
+    const void *bufs[3] = {buf, buf, buf};
+    size_t lens[3] = {60, 60, 60};
+    size_t done = 9;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, NULL, 0, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 2);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    dw_drop_close(d);
+
+    /* the strict mode refuses the crossing message instead (and that refusal is not an 8005) */
+    rm_rf_contents(dir);
+    write_plain(dir, "notes.txt", 10, 0);
+    o.quota_mode = DW_QUOTA_STRICT;
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 70, message 60");
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8004);
+    dw_drop_close(d);
+    o.quota_mode = (dw_quota_mode)2;
+    dw_drop *bad = NULL;
+    ck_assert_int_eq(dw_drop_open(&bad, dir, &o, &e), DW_E_INVAL);
+}
+END_TEST
 
 START_TEST(test_quota_exact_fit_and_overflow)
 {
@@ -1426,6 +1538,7 @@ START_TEST(test_quota_writer_dying_under_the_lock)
         dw_drop_options o;
         dw_drop_options_init(&o);
         o.quota_bytes = 100;
+        o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
         dw_drop *c = NULL;
         if (dw_drop_open(&c, dir, &o, NULL) != DW_OK || dwi_dirop_begin(c, NULL) != DW_OK)
             _exit(1);
@@ -1487,6 +1600,7 @@ START_TEST(test_quota_lock_and_scan_failures)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = 1000;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     dw_fault f = fault_of(DW_OP_QUOTA, EIO, 1);
     ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_QUOTA);
@@ -1664,6 +1778,7 @@ START_TEST(test_quota_with_deleting_consumer)
             dw_drop_options o;
             dw_drop_options_init(&o);
             o.quota_bytes = quota;
+            o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
             o.durability = DW_DURABLE_NONE;
             dw_drop *d = NULL;
             if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
@@ -1805,6 +1920,48 @@ START_TEST(test_usage_counts_like_the_quota)
 }
 END_TEST
 
+/* The files other than messages can be turned off: no quota ledger, no health canary. Only the
+ * temporary files of messages being written remain (and none is left afterwards). */
+START_TEST(test_no_ledger_no_canary)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(o.no_ledger, 0);
+    ck_assert_int_eq(o.no_canary, 0);
+    o.quota_bytes = 100;
+    o.no_ledger = 1;
+    o.no_canary = 1;
+    write_plain(dir, "notes.txt", 10, 0);
+    dw_drop *d = open_real(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 70 < 100 */
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 130, message 1");
+    /* the consumer deletes a file: seen at once, since every message counts afresh */
+    char path[2048];
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO); /* 120 */
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_OK); /* 60 */
+    dw_health h = DW_HEALTH_INIT;
+    ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
+    ck_assert_int_eq(h.writable, 0); /* not probed */
+    dw_drop_close(d);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->temps, 0);
+    ck_assert_int_eq(l->eml, 2);
+    ck_assert_int_eq(l->total, 2); /* nothing but the messages */
+    snprintf(path, sizeof path, "%s/.dwquota", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
 START_TEST(test_health)
 {
     write_plain(dir, "a.eml", 100, 0);
@@ -1814,6 +1971,7 @@ START_TEST(test_health)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = 5000;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
     ck_assert_int_eq(h.exists, 1);
     ck_assert_int_eq(h.is_directory, 1);
@@ -1830,6 +1988,7 @@ START_TEST(test_health)
 
     /* Quota full: the canary cannot be written, and that is the answer. */
     o.quota_bytes = 100;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
     ck_assert_int_eq(h.writable, 0);
@@ -1870,6 +2029,7 @@ START_TEST(test_health)
     ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 60, &h, &ops, &T, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_SCAN);
     o.quota_bytes = 0;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     dw_fault f = fault_of(DW_OP_STAT, EIO, 1);
     ck_assert_int_eq(dw_testing_drop_health(dir, &o, &f, 60, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_STAT);
@@ -2206,9 +2366,51 @@ static void assert_enveloped(const char *name, const dw_envelope *env, const cha
     ck_assert_uint_eq(len, hlen + mime_len);
     ck_assert_int_eq(memcmp(b, hdr, hlen), 0);
     ck_assert_int_eq(memcmp(b + hlen, mime, mime_len), 0);
-    ck_assert_int_eq(memcmp(b, "X-Sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
+    ck_assert_int_eq(memcmp(b, "X-sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
     free(b);
 }
+
+/* Exchange mode: the file is byte-identical to what Exchange writes for the same envelope and message.
+ * The expected bytes are spelled out here by Exchange's rules, not produced by the library. */
+START_TEST(test_exchange_mode_file_bytes)
+{
+    static const char mime[] = "From: a@example.com\r\nTo: fax@example.com\r\nSubject: fax\r\n\r\npage 1\r\n";
+    dw_envelope *env = NULL;
+    ck_assert_int_eq(dw_envelope_new(&env), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(env, "a@example.com", "SIZE=62 BODY=7BIT"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "fax@example.com", "ORCPT=rfc822;fax@example.com"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "<two@example.com>", NULL), DW_OK);
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.naming = DW_NAMING_EXCHANGE;
+    o.machine_name = "hub01.contoso.com";
+    dw_drop *d = open_seam(&o);
+    T.fixed_now = 1714564800; /* 2024-05-01T12:00:00Z */
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    mo.record_id = 123456789;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, mime, sizeof mime - 1, &mo, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_str_eq(name, "HUB01-123456789-20240501120000Z.Normal.eml");
+    char want[512];
+    int n = snprintf(want, sizeof want,
+                     "X-sender: <a@example.com> SIZE=62 BODY=7BIT\r\n"
+                     "X-Receiver: <fax@example.com> ORCPT=rfc822;fax@example.com\r\n"
+                     "X-Receiver: <two@example.com>\r\n"
+                     "X-EndOfInjectedXHeaders: %zu\r\n"
+                     "%s",
+                     sizeof mime - 1, mime);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, (size_t)n);
+    ck_assert_int_eq(memcmp(b, want, len), 0);
+    free(b);
+    dw_drop_close(d);
+    dw_envelope_free(env);
+}
+END_TEST
 
 START_TEST(test_envelope_written_before_message)
 {
@@ -2463,6 +2665,8 @@ static Suite *guard_suite(void)
 
     tc = tcase_create("quota");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_quota_exchange_rule);
+    tcase_add_test(tc, test_no_ledger_no_canary);
     tcase_add_test(tc, test_quota_exact_fit_and_overflow);
     tcase_add_test(tc, test_quota_streaming_overflow);
     tcase_add_test(tc, test_quota_does_not_rescan);
@@ -2492,6 +2696,7 @@ static Suite *guard_suite(void)
     tc = tcase_create("envelope");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_envelope_written_before_message);
+    tcase_add_test(tc, test_exchange_mode_file_bytes);
     tcase_add_test(tc, test_envelope_header_length_mode_and_quota);
     suite_add_tcase(s, tc);
 

@@ -22,3 +22,4 @@ include tests/threads.mk
 include tests/abi.mk
 include tests/pickup.mk
 include tests/powerloss.mk
+include tests/throttle.mk

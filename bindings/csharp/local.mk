@@ -17,7 +17,8 @@ DW_CSHARP_CS_FILES = \
 	bindings/csharp/DropWatch/IOClassifier.cs \
 	bindings/csharp/DropWatch/Library.cs \
 	bindings/csharp/DropWatch/Pickup.cs \
-	bindings/csharp/DropWatch/Quota.cs
+	bindings/csharp/DropWatch/Quota.cs \
+	bindings/csharp/DropWatch/Throttle.cs
 DW_CSHARP_PROJECT_FILES = \
 	bindings/csharp/DropWatch.csproj \
 	bindings/csharp/Directory.Build.props \

@@ -58,6 +58,9 @@ typedef enum dw_status {
     DW_E_ENVELOPE = 11  /**< invalid envelope address or parameter (header injection refused) */
 } dw_status;
 
+/** Longest machine name in an Exchange-style file name: a NetBIOS name (Environment.MachineName). */
+#define DW_NETBIOS_NAME_MAX 15
+
 /** Number of dw_status values (one more than the highest code). */
 #define DW_STATUS_COUNT 12
 

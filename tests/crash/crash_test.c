@@ -71,6 +71,7 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
     dw_drop_options_init(&o);
     o.durability = durable ? DW_DURABLE_FULL : DW_DURABLE_NONE;
     o.quota_bytes = quota;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     dw_drop *drop = NULL;
     dw_io_error err;
     if (dw_drop_open(&drop, dir, &o, &err) != DW_OK) {

@@ -73,8 +73,9 @@ function New-DropErrorRecord {
 # Options from -Options and -Quota. Returns an exception instead of throwing: PowerShell would record a
 # caught exception in the caller's -ErrorVariable and $Error, next to the ErrorRecord we write.
 function Get-DropOptions {
-    param($Options, $Quota, [ref] $Failure)
+    param($Options, $Quota, [ref] $Failure, $QuotaMode)
     if ($Options) { $o = $Options } else { $o = [DropWatch.DropOptions]::new() }
+    if ($QuotaMode) { $o.QuotaMode = [DropWatch.QuotaMode]$QuotaMode }
     if ($null -ne $Quota -and "$Quota" -ne '') {
         $bytes = [uint64]0
         if ($Quota -is [string]) {
@@ -268,8 +269,14 @@ function Write-DropMessage {
     Files whose content to write (one message each). Binds FullName from piped objects.
 
     .PARAMETER Quota
-    DropDirectoryQuota: bytes, or text such as '10MB' or 'unlimited'. A message that would exceed it fails
-    with QuotaExceeded before anything is written.
+    DropDirectoryQuota: bytes, or text such as '10MB' or 'unlimited', read as Exchange's ByteQuantifiedSize
+    reads it. By Exchange's rule (the default) a message fails with QuotaExceeded, before anything is
+    written, when the files in the directory already add up to the quota; the message that crosses it is
+    still written.
+
+    .PARAMETER QuotaMode
+    Exchange (default) or Strict: with Strict a message that would exceed the quota fails instead, so the
+    quota is never exceeded (not Exchange's rule).
 
     .PARAMETER Options
     A DropWatch.DropOptions object (retry policy, durability, naming, fault injection for tests).
@@ -315,6 +322,9 @@ function Write-DropMessage {
 
         [object] $Quota,
 
+        [ValidateSet('Exchange', 'Strict')]
+        [string] $QuotaMode,
+
         [DropWatch.DropOptions] $Options,
 
         [string] $Sender,
@@ -323,7 +333,7 @@ function Write-DropMessage {
     )
     begin {
         $failure = $null
-        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure)
+        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure) $QuotaMode
         if ($failure) { $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Quota 'Write-DropMessage')) }
         $envelope = $null
         if ($Sender -or $Recipient) {
@@ -451,8 +461,15 @@ function Format-DropAlert {
     EventRecordID to emit.
 
     .PARAMETER AutoEventId
-    Use the event ID Exchange would log for the class (8005 quota, 8007 path too long, 8008 missing
-    directory, 8009 access denied) instead of always 8004.
+    Kept for scripts written for earlier versions: the event ID Exchange would log for what it catches
+    (8005 quota, 8007 path too long, 8008 missing directory, 8009 access denied, else 8004) is the default.
+
+    .PARAMETER Force8004
+    Always use event ID 8004 (for monitors that want one event ID).
+
+    .PARAMETER ExchangeVersion
+    2007 (default), 2010, 2013, 2016, 2019 or SE: the management pack whose rule metadata the record carries
+    (2007 pack for 2007, 2010 pack for later versions) and the cmdlet its explanation names.
 
     .PARAMETER SyslogFacility
     RFC 5424 facility number, 0-23 (default 16, local0).
@@ -508,6 +525,9 @@ function Format-DropAlert {
         [DateTimeOffset] $Time,
         [uint64] $RecordId,
         [switch] $AutoEventId,
+        [switch] $Force8004,
+        [ValidateSet('2007', '2010', '2013', '2016', '2019', 'SE')]
+        [string] $ExchangeVersion = '2007',
         [ValidateRange(0, 23)]
         [int] $SyslogFacility = 16,
         [string] $AppName
@@ -543,7 +563,12 @@ function Format-DropAlert {
             if ($ExceptionText) { $alert.ExceptionText = $ExceptionText }
             if ($PSBoundParameters.ContainsKey('Time')) { $alert.Time = $Time }
             if ($PSBoundParameters.ContainsKey('RecordId')) { $alert.RecordId = $RecordId }
-            if ($AutoEventId) { $alert.EventMode = [DropWatch.AlertEventMode]::Auto }
+            if ($Force8004) { $alert.EventMode = [DropWatch.AlertEventMode]::Event8004 }
+            $alert.ExchangeVersion = switch ($ExchangeVersion) {
+                '2007' { [DropWatch.ExchangeVersion]::Exchange2007 }
+                '2010' { [DropWatch.ExchangeVersion]::Exchange2010 }
+                default { [DropWatch.ExchangeVersion]::Exchange2013 }
+            }
             $alert.SyslogFacility = $SyslogFacility
             if ($AppName) { $alert.AppName = $AppName }
             $text = $null
