@@ -173,7 +173,7 @@ static int judge(const dw_envelope *env, uint64_t seed, const char *data, size_t
         snprintf(why, whylen, "empty");
         return -1;
     }
-    if (!strncmp(data, "X-Sender:", 9)) {
+    if (!strncasecmp(data, "X-Sender:", 9)) { /* Exchange spells it X-sender */
         const char *h = strstr(data, "X-DW-Test:");
         if (!h) {
             snprintf(why, whylen, "envelope without a message (%zu bytes)", len);

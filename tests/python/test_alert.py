@@ -175,3 +175,14 @@ def test_throttle_suppresses_repeats_and_reports_the_count(quota_failure):
         dropwatch.Throttle(window=-1)
     with dropwatch.Throttle(window=0) as t0:
         assert all(t0.check("Fax", 8004, now=5)[0] for _ in range(3))
+
+
+def test_format_literal_matches_the_library_table():
+    # The type hint is written out for type checkers; the accepted names come from C's table.
+    import typing
+
+    from dropwatch import _alert
+
+    assert set(typing.get_args(_alert.AlertFormatArg)) == set(dropwatch.ALERT_FORMATS)
+    events = typing.get_args(typing.get_args(_alert.EventArg)[0])
+    assert set(events) == set(_alert._EVENTS)

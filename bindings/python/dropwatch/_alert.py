@@ -7,7 +7,7 @@ import datetime
 import threading
 import time as _time
 from dataclasses import dataclass
-from typing import Any, List, Optional, Union
+from typing import Any, List, Literal, Optional, Union
 
 from . import _native
 from ._errors import _CLASS_CODES, _OP_CODES, DropIOError, check
@@ -19,6 +19,10 @@ _EVENTS = {"8004": _native.DW_EVENT_8004, "auto": _native.DW_EVENT_AUTO}
 
 #: The formats format_alert() accepts.
 ALERT_FORMATS = tuple(_FORMATS)
+#: The same names for type checkers (a test keeps it equal to the library's table).
+AlertFormatArg = Literal["text", "xml", "json", "syslog"]
+#: Event choice: "auto" (what Exchange would log) or "8004" (forced); 8004 as a number is accepted too.
+EventArg = Union[Literal["auto", "8004"], int]
 
 
 def _time_ms(value: Any) -> int:
@@ -102,8 +106,8 @@ def _field(value: Any, what: str) -> Any:
 def format_alert(
     error: Optional[BaseException] = None,
     *,
-    format: str = "json",
-    event: Union[str, int] = "auto",
+    format: AlertFormatArg = "json",
+    event: EventArg = "auto",
     exchange_version: Union[int, str] = 2007,
     connector: Optional[str] = None,
     drop_path: Any = None,
@@ -148,7 +152,7 @@ def format_alert(
     return out.decode("utf-8", "replace")
 
 
-def alert_event(error: Optional[BaseException] = None, *, event: Union[str, int] = "auto",
+def alert_event(error: Optional[BaseException] = None, *, event: EventArg = "auto",
                 operation: Optional[str] = None) -> tuple[int, Optional[str]]:
     """The event ID (and its symbolic name) a record for ``error`` carries: 8004, or with ``event="auto"``
     the sibling event Exchange would log (8005, 8007, 8008, 8009)."""
