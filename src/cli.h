@@ -33,6 +33,7 @@ typedef struct cli_ctx {
     dw_event_mode event_mode; /* --event */
     const char *config_path;  /* --config */
     int verbose;              /* 1 = summary lines even when stdout is not a terminal; -1 = never */
+    int metrics;              /* --format prometheus|openmetrics (check only; src/cli_monitor.h) */
 } cli_ctx;
 
 /* ---- messages (src/dropwatch.c) ---- */

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_monitor.h"
+#include "cli_progress.h"
 
 static const char check_help[] =
     "Usage: dropwatch check [OPTIONS] --drop-dir NAME [--root ROOT]\n"
@@ -25,10 +27,19 @@ static const char check_help[] =
     "  --quota QUOTA            DropDirectoryQuota (overrides the configuration)\n"
     "  --stale-age SECONDS      temporary files older than this count as stale (default 3600)\n"
     "  --inject OP:ERRNO[:N]    test aid: make the canary write fail (see dropwatch(1))\n"
-    "  -f, --format FMT         text (default), xml, json, syslog\n"
+    "  -f, --format FMT         text (default), xml, json, syslog; or metrics instead of reports and\n"
+    "                           alerts: prometheus (text format 0.0.4), openmetrics (OpenMetrics 1.0)\n"
+    "  --textfile PATH          also write the metrics to PATH atomically (node_exporter textfile collector)\n"
+    "  --plugin                 monitoring-plugin mode: one status line with performance data, exit\n"
+    "                           status 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+    "  --warning T, --critical T\n"
+    "                           thresholds of --plugin: quota=RANGE (percent of the quota used) and/or\n"
+    "                           age=RANGE (seconds of the oldest waiting message), comma-separated;\n"
+    "                           RANGE as in the monitoring-plugins guidelines: 10, 10:, ~:10, 10:20, @10:20\n"
     "\n"
     "Exit status: 0 when every connector is healthy, else the code of the first failing one's class\n"
-    "(73 capacity, 74 physical/logical, 75 transient/remote, 77 access, 78 configuration).\n";
+    "(73 capacity, 74 physical/logical, 75 transient/remote, 77 access, 78 configuration).\n"
+    "With --plugin: 0 OK, 1 WARNING, 2 CRITICAL (a failing connector), 3 UNKNOWN (bad arguments).\n";
 
 static const char watch_help[] =
     "Usage: dropwatch watch [OPTIONS] [--interval SECONDS] [--count N] (--drop-dir NAME | --config FILE)\n"
@@ -41,6 +52,8 @@ static const char watch_help[] =
     "\n"
     "  --interval SECONDS       pause between rounds (0 to 86400, default 60)\n"
     "  --count N                stop after N rounds (default 0: run until a signal)\n"
+    "  --textfile PATH          after each round, replace PATH atomically with the Prometheus metrics of\n"
+    "                           every connector (for node_exporter's textfile collector: name it *.prom)\n"
     "  --stale-age SECONDS, --quota QUOTA, --inject OP:ERRNO[:N] and the connector options of 'check'\n"
     "\n"
     "Exit status: the status of the last round, as for 'check' (0 when all connectors were healthy).\n";
@@ -56,13 +69,38 @@ static const char sweep_help[] =
     "\n"
     "Exit status: 0, or the failure class's code as for 'check'.\n";
 
-enum { OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE };
+enum {
+    OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE, OPT_TEXTFILE,
+    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL
+};
 
 typedef struct probe_args {
     cli_sel sel;
     uint64_t stale_age, interval, count, max_age;
     dw_drop_options dopts;
+    const char *textfile;   /* check, watch: --textfile */
+    int plugin;             /* check --plugin */
+    cli_plugin_opts popts;  /* its --warning/--critical */
 } probe_args;
+
+/* The combinations of the monitoring options that make sense. Returns -1 to go on, else an exit code. */
+static int monitor_options_check(const cli_ctx *ctx, const probe_args *a)
+{
+    int thresholds = a->popts.warn_quota.set || a->popts.crit_quota.set || a->popts.warn_age.set ||
+                     a->popts.crit_age.set;
+    if (thresholds && !a->plugin)
+        return cli_usage_error(ctx, "--warning and --critical apply to --plugin");
+    if (a->plugin && (ctx->metrics || a->textfile))
+        return cli_usage_error(ctx, "--plugin prints a status line: no --format prometheus/openmetrics or --textfile");
+    if (a->textfile) {
+        size_t n = strlen(a->textfile);
+        if (n == 0 || a->textfile[n - 1] == '/')
+            return cli_usage_error(ctx, "invalid --textfile '%s' (expected a file name)", a->textfile);
+        if (n < 5 || strcmp(a->textfile + n - 5, ".prom") != 0)
+            cli_err(ctx, "warning: node_exporter's textfile collector reads only *.prom files, not '%s'", a->textfile);
+    }
+    return -1;
+}
 
 /* Parses the options of check (which = 0), watch (1) or sweep (2). Returns -1 to go on, else an exit code. */
 static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
@@ -71,7 +109,9 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
         {"stale-age", required_argument, NULL, OPT_STALE_AGE}, {"inject", required_argument, NULL, OPT_INJECT},
         {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
-        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {NULL, 0, NULL, 0},
+        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"textfile", required_argument, NULL, OPT_TEXTFILE},
+        {"plugin", no_argument, NULL, OPT_PLUGIN}, {"warning", required_argument, NULL, OPT_WARNING},
+        {"critical", required_argument, NULL, OPT_CRITICAL}, {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     memset(a, 0, sizeof *a);
@@ -89,7 +129,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         /* Each command takes only the options its help names. */
         int allowed = opt == 'h' || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
                       (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
-                      (which == 2 && opt == OPT_MAX_AGE);
+                      (which == 2 && opt == OPT_MAX_AGE) || (which != 2 && opt == OPT_TEXTFILE) ||
+                      (which == 0 && (opt == OPT_PLUGIN || opt == OPT_WARNING || opt == OPT_CRITICAL));
         if (!allowed)
             return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv, opt)
                                             : cli_usage_error(ctx, "option '%s' does not apply here", argv[optind - 1]);
@@ -117,11 +158,24 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
             if (cli_parse_inject(optarg, &a->dopts) != 0)
                 return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
             break;
+        case OPT_TEXTFILE:
+            a->textfile = optarg;
+            break;
+        case OPT_PLUGIN:
+            a->plugin = 1;
+            break;
+        case OPT_WARNING:
+        case OPT_CRITICAL:
+            if (cli_plugin_threshold(&a->popts, optarg, opt == OPT_CRITICAL) != 0)
+                return cli_usage_error(ctx, "invalid --%s '%s' (expected quota=RANGE and/or age=RANGE, RANGE as "
+                                            "10, 10:, ~:10, 10:20 or @10:20)",
+                                       opt == OPT_CRITICAL ? "critical" : "warning", optarg);
+            break;
         }
     }
     if (optind < argc)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-    return -1;
+    return monitor_options_check(ctx, a);
 }
 
 static void fmt_quota(uint64_t q, char *buf, size_t size)
@@ -130,12 +184,18 @@ static void fmt_quota(uint64_t q, char *buf, size_t size)
         snprintf(buf, size, "%llu", (unsigned long long)q);
 }
 
-/* One probe. report: print the health record. Returns 0 or the class's exit code; *err gets the failure. */
-static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const probe_args *a, int report,
-                 dw_io_error *err)
+/* What probe() prints: the health record, the alert of a failure, the failure on stderr. */
+enum { PROBE_REPORT = 1, PROBE_ALERT = 2, PROBE_EXPLAIN = 4 };
+
+/* One probe. Returns 0 or the class's exit code; *res gets what was found (res->err the failure). */
+static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const probe_args *a, int show,
+                 cli_probe_result *res)
 {
-    dw_health h;
-    memset(&h, 0, sizeof h);
+    memset(res, 0, sizeof *res);
+    res->connector = t->conn->name;
+    res->quota = t->conn->quota;
+    dw_health *hp = &res->h;
+    dw_io_error *err = &res->err;
     dw_io_error_clear(err);
     dw_status st;
     if (t->status != DW_OK) {
@@ -144,14 +204,21 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     } else {
         dw_drop_options o = a->dopts;
         o.quota_bytes = t->conn->quota;
-        st = dw_drop_health(t->path, &o, (unsigned)a->stale_age, &h, err);
+        st = dw_drop_health(t->path, &o, (unsigned)a->stale_age, hp, err);
         if (st != DW_OK && st != DW_E_IO) {
-            cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
+            if (show & PROBE_EXPLAIN)
+                cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
+            if (err->io_class == DW_CLASS_NONE)
+                err->io_class = DW_CLASS_CONFIGURATION;
+            cli_probe_complete(res, NULL, ctx->event_mode);
             return cli_exit_for_status(st, NULL);
         }
     }
     int ok = st == DW_OK;
-    if (report) {
+    res->ok = ok;
+    cli_probe_complete(res, t->status == DW_OK ? t->path : NULL, ctx->event_mode);
+    const dw_health h = *hp;
+    if (show & PROBE_REPORT) {
         char q[64];
         cli_rec r;
         rec_begin(&r, ctx, "health", ok);
@@ -181,12 +248,14 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     }
     if (ok)
         return 0;
-    if (t->status != DW_OK)
-        cli_target_explain_failure(ctx, t);
-    else
-        cli_err(ctx, "connector '%s': %s failure during %s", t->conn->name, dw_class_name(err->io_class),
-                dw_op_name(err->op));
-    int prc = cli_print_alert(ctx, cfg, t, err);
+    if (show & PROBE_EXPLAIN) {
+        if (t->status != DW_OK)
+            cli_target_explain_failure(ctx, t);
+        else
+            cli_err(ctx, "connector '%s': %s failure during %s", t->conn->name, dw_class_name(err->io_class),
+                    dw_op_name(err->op));
+    }
+    int prc = (show & PROBE_ALERT) ? cli_print_alert(ctx, cfg, t, err) : 0;
     return prc ? prc : cli_exit_for_class(err->io_class);
 }
 
@@ -213,28 +282,65 @@ static void targets_end(cli_config *cfg, cli_target *ts)
     cli_config_free(cfg);
 }
 
+/* --plugin is looked for before parsing, so that even a bad argument list ends as UNKNOWN (3). */
+static int wants_plugin(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--plugin") == 0)
+            return 1;
+    return 0;
+}
+
 int cmd_check(cli_ctx *ctx, int argc, char **argv)
 {
     probe_args a;
     cli_config cfg;
     cli_target *ts;
+    int plugin = wants_plugin(argc, argv);
+    cli_plugin_capture cap;
+    if (plugin)
+        cli_plugin_capture_begin(&cap);
     int rc = setup(ctx, argc, argv, 0, &a, &cfg, &ts);
+    if (plugin) {
+        char why[256];
+        cli_plugin_capture_end(&cap, why, sizeof why);
+        if (rc > 0)
+            return cli_plugin_unknown(stdout, why[0] ? why : "invalid arguments or configuration");
+    }
     if (rc >= 0)
         return rc;
     rc = 0;
+    /* Metrics and the status line own standard output: no reports or alert records there. */
+    int show = a.plugin ? 0 : ctx->metrics ? PROBE_EXPLAIN : PROBE_REPORT | PROBE_ALERT | PROBE_EXPLAIN;
+    cli_probe_result *rs = cli_xmalloc(cfg.n_connectors * sizeof *rs);
+    cli_metrics m;
+    cli_metrics_init(&m, cfg.n_connectors, ctx->event_mode, 0);
     size_t failing = 0;
     for (size_t i = 0; i < cfg.n_connectors; i++) {
-        dw_io_error err;
-        int r1 = probe(ctx, &cfg, &ts[i], &a, 1, &err);
+        int r1 = probe(ctx, &cfg, &ts[i], &a, show, &rs[i]);
+        cli_metrics_record(&m, i, &rs[i]);
         if (r1) {
             failing++;
             if (!rc)
                 rc = r1;
         }
     }
-    if (cli_summary_wanted(ctx))
-        fprintf(stderr, "dropwatch check: %zu connector(s), %zu healthy, %zu failing\n", cfg.n_connectors,
-                cfg.n_connectors - failing, failing);
+    if (a.plugin) {
+        rc = cli_plugin_report(stdout, &a.popts, rs, cfg.n_connectors);
+    } else {
+        if (ctx->metrics)
+            cli_metrics_write(stdout, &m, rs, ctx->metrics);
+        if (a.textfile && cli_metrics_textfile(a.textfile, &m, rs) != 0) {
+            cli_err(ctx, "cannot write --textfile '%s': %s", a.textfile, strerror(errno));
+            if (!rc)
+                rc = EX_CANTCREAT;
+        }
+        if (cli_summary_wanted(ctx))
+            fprintf(stderr, "dropwatch check: %zu connector(s), %zu healthy, %zu failing\n", cfg.n_connectors,
+                    cfg.n_connectors - failing, failing);
+    }
+    cli_metrics_free(&m);
+    free(rs);
     targets_end(&cfg, ts);
     return rc;
 }
@@ -244,6 +350,23 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
     stop_signal = sig;
+}
+
+/* The metrics of a finished round to --textfile. A failure to write them is reported (once per streak)
+ * but does not stop the watch: the alerts on standard output matter more. */
+static void watch_textfile(const cli_ctx *ctx, const probe_args *a, cli_metrics *m, const cli_probe_result *rs,
+                           uint64_t round)
+{
+    m->rounds = round;
+    m->round_time_s = (int64_t)time(NULL);
+    if (cli_metrics_textfile(a->textfile, m, rs) != 0) {
+        if (!m->textfile_failing)
+            cli_err(ctx, "cannot write --textfile '%s': %s", a->textfile, strerror(errno));
+        m->textfile_failing = 1;
+    } else if (m->textfile_failing) {
+        cli_err(ctx, "--textfile '%s' written again", a->textfile);
+        m->textfile_failing = 0;
+    }
 }
 
 int cmd_watch(cli_ctx *ctx, int argc, char **argv)
@@ -273,7 +396,13 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
 #endif
 
     unsigned *fails = calloc(cfg.n_connectors, sizeof *fails);
-    if (!fails) {
+    cli_probe_result *rs = calloc(cfg.n_connectors, sizeof *rs);
+    cli_metrics m;
+    cli_metrics_init(&m, cfg.n_connectors, ctx->event_mode, 1);
+    if (!fails || !rs) {
+        free(fails);
+        free(rs);
+        cli_metrics_free(&m);
         targets_end(&cfg, ts);
         cli_err(ctx, "out of memory");
         return EX_OSERR;
@@ -285,8 +414,8 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
         last = 0;
         size_t failing = 0;
         for (size_t i = 0; i < cfg.n_connectors && !stop_signal; i++) {
-            dw_io_error err;
-            int r1 = probe(ctx, &cfg, &ts[i], &a, 0, &err);
+            int r1 = probe(ctx, &cfg, &ts[i], &a, PROBE_ALERT | PROBE_EXPLAIN, &rs[i]);
+            cli_metrics_record(&m, i, &rs[i]);
             if (r1) {
                 failing++;
                 fails[i]++;
@@ -307,6 +436,8 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
             fprintf(stderr, "dropwatch watch: round %llu: %zu connector(s), %zu failing\n",
                     (unsigned long long)round, cfg.n_connectors, failing);
         fflush(stdout); /* a service's log must see records as they happen */
+        if (a.textfile && !stop_signal)
+            watch_textfile(ctx, &a, &m, rs, round);
         if (a.count && round >= a.count)
             break;
         struct timespec pause = {(time_t)a.interval, 0};
@@ -324,6 +455,8 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     sigaction(SIGTERM, &old_term, NULL);
 #endif
     free(fails);
+    free(rs);
+    cli_metrics_free(&m);
     targets_end(&cfg, ts);
     return last;
 }
@@ -337,7 +470,11 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
     if (rc >= 0)
         return rc;
     rc = 0;
+    cli_progress prog;
+    uint64_t removed_total = 0;
+    cli_progress_begin(&prog, ctx, "connectors", cfg.n_connectors);
     for (size_t i = 0; i < cfg.n_connectors; i++) {
+        cli_progress_update(&prog, i, 0);
         dw_io_error err;
         dw_io_error_clear(&err);
         dw_drop *drop = NULL;
@@ -357,6 +494,7 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
             rec_str(&r, "drop_path", ts[i].path);
             rec_u64(&r, "removed", removed);
             rec_end(&r);
+            removed_total += removed;
             continue;
         }
         if (st != DW_E_IO) {
@@ -371,6 +509,10 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
         if (!rc)
             rc = prc ? prc : cli_exit_for_class(err.io_class);
     }
+    cli_progress_end(&prog);
+    if (cli_summary_wanted(ctx) && cfg.n_connectors > 1)
+        fprintf(stderr, "dropwatch sweep: %zu connector(s), %llu stale temporary file(s) removed\n", cfg.n_connectors,
+                (unsigned long long)removed_total);
     targets_end(&cfg, ts);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 
 static const char help[] =
     "Usage: dropwatch deliver [OPTIONS] --drop-dir NAME [--root ROOT] [FILE...]\n"
@@ -287,7 +288,10 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
     uint64_t total = 0;
     double t0 = now_s();
     int first_rc = 0, i;
+    cli_progress prog;
+    cli_progress_begin(&prog, ctx, "files", (uint64_t)nfiles);
     for (i = 0; i < nfiles; i++) {
+        cli_progress_update(&prog, (uint64_t)i, total);
         const char *src = files[i];
         int is_stdin = strcmp(src, "-") == 0;
         int fd = is_stdin ? STDIN_FILENO : open(src, O_RDONLY | O_CLOEXEC);
@@ -386,6 +390,7 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         if (!keep_going)
             break;
     }
+    cli_progress_end(&prog);
     if (cli_summary_wanted(ctx)) {
         unsigned skipped = (unsigned)(nfiles - i - (i < nfiles ? 1 : 0));
         fprintf(stderr, "dropwatch deliver: %u delivered (%llu bytes), %u failed, %u not attempted, %.3f s\n",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_monitor.h"
 
 static const char usage_text[] =
     "Usage: dropwatch [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
@@ -27,7 +28,8 @@ static const char usage_text[] =
     "  demo       the whole story against a temporary demo drop root\n"
     "\n"
     "Global options (also accepted after the command):\n"
-    "  -f, --format FMT   output format of records: text (default), xml, json, syslog\n"
+    "  -f, --format FMT   output format of records: text (default), xml, json, syslog;\n"
+    "                     check also: prometheus, openmetrics (metrics)\n"
     "  -c, --config FILE  transport server and connectors (see dropwatch(1), CONFIGURATION)\n"
     "      --event MODE   event ID of alerts: 8004 (default) or auto (8005/8007/8008/8009)\n"
     "  -v, --verbose      summary lines on stderr even when stdout is not a terminal\n"
@@ -72,8 +74,15 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
     switch (opt) {
     case OPT_FORMAT:
     case 'f':
-        if (dw_format_from_name(arg, &ctx->format) != DW_OK)
-            *rc = cli_usage_error(ctx, "unknown format '%s' (expected text, xml, json or syslog)", arg);
+        /* The metrics formats are not record formats: check alone prints them (src/cli_metrics.c). */
+        ctx->metrics = strcmp(arg, "prometheus") == 0    ? CLI_METRICS_PROMETHEUS
+                       : strcmp(arg, "openmetrics") == 0 ? CLI_METRICS_OPENMETRICS
+                                                         : CLI_METRICS_NONE;
+        if (ctx->metrics && ctx->cmd && strcmp(ctx->cmd, "check") != 0)
+            *rc = cli_usage_error(ctx, "format '%s' applies to check only (watch writes metrics with --textfile)", arg);
+        else if (!ctx->metrics && dw_format_from_name(arg, &ctx->format) != DW_OK)
+            *rc = cli_usage_error(ctx, "unknown format '%s' (expected text, xml, json, syslog, or for check: "
+                                       "prometheus, openmetrics)", arg);
         return 1;
     case OPT_CONFIG:
     case 'c':
@@ -166,7 +175,7 @@ static int finish_stdout(int rc)
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0};
+    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0, 0};
     cli_win_init(&argc, &argv);
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
@@ -215,6 +224,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(commands[i].name, name) == 0) {
             ctx.cmd = commands[i].name;
+            if (ctx.metrics && strcmp(name, "check") != 0)
+                return cli_usage_error(&ctx, "formats prometheus and openmetrics apply to check only");
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
             optind = 0; /* GNU getopt: full re-initialisation for the sub-command's argument vector */

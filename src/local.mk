@@ -11,6 +11,9 @@ src_dropwatch_SOURCES = \
 if DW_WINDOWS
 src_dropwatch_SOURCES += src/cli_win32.c
 endif
+# Monitoring outputs (metrics, plugin mode) and the terminal progress line.
+src_dropwatch_SOURCES += \
+	src/cli_monitor.h src/cli_metrics.c src/cli_plugin.c src/cli_progress.h src/cli_progress.c
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
 

@@ -15,3 +15,4 @@ include tests/alert.mk
 include tests/cli.mk
 include tests/reliability.mk
 include tests/win32.mk
+include tests/monitoring.mk

@@ -12,7 +12,7 @@ gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64 wine
 samba smbnetfs fuse3 libfuse3-dev xfsprogs btrfs-progs e2fsprogs util-linux
 safecat liburing-dev
 dpkg-dev debhelper lintian python3-venv python3-setuptools python3-pip python3-wheel
-prometheus systemd"
+prometheus systemd python3-prometheus-client strace"
 
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES ${DW_EXTRA_PACKAGES:-}

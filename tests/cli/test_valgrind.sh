@@ -40,6 +40,22 @@ vg 78 "config errors" --config "$T/c.conf" resolve --connector nope
 printf '[server]\nComputerName = A\n[connector A]\n[x]\nbad\n' >"$T/bad.conf"
 vg 78 "config syntax errors" --config "$T/bad.conf" resolve
 vg 64 "usage error" deliver --quota lots
+# Monitoring (doc/monitoring.md): metrics, --textfile, the plugin line, the progress line on a terminal.
+mkdir -p "$root/Full" "$T/prom"
+head -c 1000 /dev/zero >"$root/Full/a.eml"
+printf '[connector Full]\nDropDirectoryQuota = 1000\n' >>"$T/c.conf"
+vg 78 "check --format openmetrics" --event auto --config "$T/c.conf" check --format openmetrics
+vg 78 "check --format prometheus --textfile" --config "$T/c.conf" check --format prometheus --textfile "$T/prom/a.prom"
+vg 78 "watch --textfile" --config "$T/c.conf" watch --interval 0 --count 2 --textfile "$T/prom/b.prom"
+vg 0 "watch, unwritable textfile" --config "$T/c.conf" watch --connector Fax --interval 0 --count 2 --textfile "$T/no/c.prom"
+vg 2 "check --plugin" --config "$T/c.conf" check --plugin --warning quota=80,age=600 --critical 'quota=@90:100'
+vg 3 "check --plugin, bad range" --config "$T/c.conf" check --plugin --warning quota=20:10
+if command -v script >/dev/null 2>&1; then
+    checks=$((checks + 1))
+    script -qec "valgrind -q --error-exitcode=99 --leak-check=full '$bin' deliver --root '$root' --drop-dir Fax '$T/m.eml' '$T/m.eml' >'$OUT'; echo \"status \$?\" >'$T/st'" \
+        "$T/tty" </dev/null >/dev/null 2>&1
+    grep -q "status 0" "$T/st" || fail "valgrind deliver with the progress line: $(cat "$T/st" "$T/tty")"
+fi
 checks=$((checks + 1))
 TMPDIR="$T" valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
     --errors-for-leak-kinds=definite,indirect,possible "$bin" demo >"$OUT" 2>"$ERR"
