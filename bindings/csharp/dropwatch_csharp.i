@@ -262,18 +262,12 @@ static dw_status dwcs_drop_write_file(dw_drop *drop, const char *source, const d
     dw_msg_options o;
     size_t n = 0;
     dw_status st;
-    int fd;
     *needed = 0;
     if (drop == NULL || source == NULL) return DW_E_INVAL;
-    fd = open(source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        dw_io_error_set(err, DW_OP_READ, errno, 0, source);
-        return DW_E_IO;
-    }
     if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
     o.envelope = env;
-    st = dw_drop_write_fd(drop, fd, &o, (char *)out_buf, (size_t)size, &n, err);
-    close(fd);
+    /* the portable source (POSIX and Windows): the library opens and reads the file itself */
+    st = dw_drop_write_file(drop, source, &o, (char *)out_buf, (size_t)size, &n, err);
     *needed = n;
     return st;
 }

@@ -1,0 +1,130 @@
+#!/bin/sh
+# .NET on Windows stage of tools/test-all.sh (issue 15). Builds the NuGet package (make nupkg: the Linux
+# build's DropWatch.dll and glue plus the mingw build's libdropwatch-0.dll and a mingw-built glue), then:
+#   - a fresh consumer project referencing the package from a local folder feed, built and run on Linux,
+#     then published -r win-x64 --self-contained and run under Wine (deliver, classified failure, resolve);
+#   - the Path.Combine / GetFullPath proof: the corpus (tests/dotnet-windows/path_corpus.py) through the
+#     real .NET on Windows under Wine (tests/dotnet-windows/oracle), compared with dw_path_explain.
+# Prints "dotnet-windows: N passed, N failed". A missing tool is a failure, never a skip.
+#   DW_TOP, DW_JOBS, DW_PYTHON, DW_FULL_BUILD come from tools/test-all.sh; run alone:
+#   DW_FULL_BUILD=<a Linux build configured with --enable-csharp> sh tools/test-all.d/25-dotnet-windows.sh
+set -u
+top=${DW_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+jobs=${DW_JOBS:-2}
+python=${DW_PYTHON:-python3}
+full=${DW_FULL_BUILD:-$top/_build/full}
+host=x86_64-w64-mingw32
+passed=0
+failed=0
+
+summary() {
+    echo "dotnet-windows: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+    exit $?
+}
+die() {
+    echo "dotnet-windows: $*" >&2
+    failed=$((failed + 1))
+    summary
+}
+# Count the "ok:" and "FAIL:" lines of a program's output (the log), and a non-zero exit without a FAIL line.
+tally() { # name log rc
+    ok=$(grep -c '^ok: ' "$2")
+    bad=$(grep -c '^FAIL: ' "$2")
+    echo "$1: $ok passed, $bad failed"
+    grep '^FAIL: ' "$2" | head -20
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$3" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        echo "FAIL: $1 exited $3"
+        tail -20 "$2"
+        failed=$((failed + 1))
+    fi
+    if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+        echo "FAIL: $1 reported nothing"
+        failed=$((failed + 1))
+    fi
+}
+
+missing=""
+for tool in dotnet swig "$python" $host-gcc $host-strip wine wineserver; do
+    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+[ -z "$missing" ] || die "missing:$missing (tools/deps.sh installs them)"
+[ -f "$full/Makefile" ] || die "no Linux build in $full (DW_FULL_BUILD; tools/test-all.sh makes _build/full)"
+grep -q "^DW_CSHARP_ENABLED = yes" "$full/Makefile" || die "$full is not configured with --enable-csharp"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1
+dn="--nologo -v q -m:1 -p:UseSharedCompilation=false"
+
+# The mingw build (shared with 20-windows.sh): only the library is needed here.
+w="$top/_build/win"
+mkdir -p "$w"
+if [ ! -f "$w/Makefile" ] || [ "$top/configure" -nt "$w/Makefile" ]; then
+    (cd "$w" && "$top/configure" --host=$host --enable-python=no --enable-csharp=no >configure.out 2>&1) ||
+        { tail -20 "$w/configure.out"; die "configuring the mingw build failed"; }
+fi
+make -C "$w" -j"$jobs" lib/libdropwatch.la >"$w/make-lib.out" 2>&1 || { tail -30 "$w/make-lib.out"; die "mingw libdropwatch failed"; }
+
+b="$top/_build/dotnet-windows"
+mkdir -p "$b/logs"
+make -C "$full" nupkg DW_WIN_BUILDDIR="$w" >"$b/logs/nupkg.log" 2>&1 || { tail -30 "$b/logs/nupkg.log"; die "make nupkg failed"; }
+version=$(sed -n 's/^PACKAGE_VERSION = //p' "$full/Makefile")
+pkg="$full/bindings/csharp/pkg/DropWatch.$version.nupkg"
+[ -f "$pkg" ] || die "make nupkg made no $pkg"
+
+# The package's layout, as a transport agent's build sees it.
+listing=$(unzip -Z1 "$pkg") || die "cannot list $pkg"
+for f in lib/netstandard2.0/DropWatch.dll lib/netstandard2.0/DropWatch.xml README.md \
+         runtimes/linux-x64/native/dropwatch_csharp.so runtimes/linux-x64/native/libdropwatch.so.0 \
+         runtimes/win-x64/native/dropwatch_csharp.dll runtimes/win-x64/native/libdropwatch-0.dll; do
+    if printf '%s\n' "$listing" | grep -qx "$f"; then passed=$((passed + 1)); else echo "FAIL: $pkg lacks $f"; failed=$((failed + 1)); fi
+done
+nuspec=$(unzip -p "$pkg" DropWatch.nuspec)
+for m in "<id>DropWatch</id>" "<version>$version</version>" '<license type="expression">MIT</license>' \
+         "<readme>README.md</readme>" "<projectUrl>" "<description>"; do
+    if printf '%s' "$nuspec" | grep -qF "$m"; then passed=$((passed + 1)); else echo "FAIL: nuspec lacks $m"; failed=$((failed + 1)); fi
+done
+# The Windows DLLs need nothing beyond Windows' own DLLs and each other (no libgcc/winpthread to ship).
+for dll in dropwatch_csharp.dll libdropwatch-0.dll; do
+    deps=$($host-objdump -p "$full/bindings/csharp/win-x64/$dll" | sed -n 's/.*DLL Name: //p' | tr 'A-Z' 'a-z' |
+        grep -v -E '^(kernel32|msvcrt|ntdll|bcrypt|advapi32|libdropwatch-0)\.dll$')
+    if [ -z "$deps" ]; then passed=$((passed + 1)); else echo "FAIL: $dll needs $deps"; failed=$((failed + 1)); fi
+done
+echo "package: $pkg checked"
+
+# Wine: one prefix and one server for the stage.
+export WINEPREFIX="$b/wineprefix" WINEDEBUG=-all
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+wineserver -p 2>/dev/null || true
+trap 'wineserver -k 2>/dev/null' EXIT
+wine cmd /c exit >/dev/null 2>&1
+
+# ---- consumer: a fresh project, the package from a local folder feed ----------------------------------
+c="$b/consumer"
+rm -rf "$c" "$b/consumer-win" "$b/nuget-packages/dropwatch"
+mkdir -p "$c"
+cp "$top/tests/dotnet-windows/consumer/Consumer.csproj" "$top/tests/dotnet-windows/consumer/Program.cs" "$c/"
+cat >"$c/NuGet.config" <<EOF
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="dropwatch-local" value="$(dirname "$pkg")" />
+  </packageSources>
+</configuration>
+EOF
+export NUGET_PACKAGES="$b/nuget-packages"   # the package under test never mixes with a cached copy
+(cd "$c" && dotnet build -c Release $dn -p:DwPackageVersion="$version") >"$b/logs/consumer-build.log" 2>&1 ||
+    { tail -30 "$b/logs/consumer-build.log"; die "the consumer project did not build against the package"; }
+mkdir -p "$b/drop-linux" "$b/drop-win"
+dotnet "$c/bin/Release/net10.0/Consumer.dll" "$b/drop-linux" "$b/missing/x" >"$b/logs/consumer-linux.log" 2>&1
+tally "consumer (linux-x64)" "$b/logs/consumer-linux.log" $?
+(cd "$c" && dotnet publish -c Release -r win-x64 --self-contained true $dn -p:DwPackageVersion="$version" \
+    -o "$b/consumer-win") >"$b/logs/consumer-publish.log" 2>&1 ||
+    { tail -30 "$b/logs/consumer-publish.log"; die "publishing the consumer for win-x64 failed"; }
+wine "$b/consumer-win/Consumer.exe" "$(winpath "$b/drop-win")" "$(winpath "$b/missing/x")" \
+    >"$b/logs/consumer-win.log" 2>&1
+tally "consumer (win-x64 under Wine)" "$b/logs/consumer-win.log" $?
+
+summary
