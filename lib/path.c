@@ -476,6 +476,15 @@ static int net_is_rooted(const char *d, int posix)
     return u[k] == ':';
 }
 
+/* .NET Framework's invalid path characters (Path.CheckInvalidPathChars): '"', '<', '>', '|', controls. */
+static int has_net_invalid_char(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if (*u < 0x20 || *u == '"' || *u == '<' || *u == '>' || *u == '|')
+            return 1;
+    return 0;
+}
+
 /* Lexical walk of a relative DropDirectory: the final depth below the root, and whether ".." ever climbs
  * above the root. */
 static void walk_relative(const char *d, int posix, long *final_depth, int *escapes)
@@ -597,6 +606,9 @@ dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resol
         int c0 = seg_next(&t), c1 = seg_next(&t), c2 = seg_peek(&t);
         if (c0 >= 0 && is_alpha((unsigned char)c0) && c1 == ':' && (c2 < 0 || !is_wsep((unsigned char)c2)))
             w |= DW_WARN_DRIVE_RELATIVE;
+        /* .NET Framework's Path.Combine checks both paths for invalid characters (ArgumentException) */
+        if (has_net_invalid_char(r) || has_net_invalid_char(drop_dir))
+            w |= DW_WARN_COMBINE_FAILS;
     }
     info->warnings = w;
     return dwi_out_finish(&out, needed);
@@ -621,6 +633,8 @@ const char *dw_explain_warning_str(unsigned warning)
         return "Exchange's path leaves no room for a message file under MAX_PATH (Exchange would log event 8007)";
     case DW_WARN_DRIVE_RELATIVE:
         return "the path is drive-relative (\"C:x\"): it depends on the current directory of that drive";
+    case DW_WARN_COMBINE_FAILS:
+        return "Exchange's Path.Combine throws ArgumentException (a '\"', '<', '>', '|' or control character): the connector cannot deliver";
     default:
         return "unknown warning";
     }

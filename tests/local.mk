@@ -16,3 +16,4 @@ include tests/cli.mk
 include tests/reliability.mk
 include tests/win32.mk
 include tests/monitoring.mk
+include tests/path_full.mk

@@ -81,6 +81,7 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_errno_str;
 %ignore dw_path_resolve;
 %ignore dw_path_explain;
+%ignore dw_path_full;
 %ignore dw_name_validate;
 %ignore dw_name_validate_n;
 %ignore dw_drop_open;
@@ -197,6 +198,15 @@ static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const
     o.exchange_version = (dw_exchange_version)version;
     o.style = (dw_path_style)style;
     st = dw_path_explain(root, drop_dir, &o, (char *)out_buf, (size_t)size, &n, info);
+    *needed = n;
+    return st;
+}
+
+/* dw_path_full into a byte buffer. */
+static dw_status dwcs_path_full(const char *path, const char *cwd, unsigned char *out_buf, unsigned long long size,
+                                unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_path_full(path, cwd, (char *)out_buf, (size_t)size, &n);
     *needed = n;
     return st;
 }

@@ -131,6 +131,7 @@ DW_CSHARP_TEST_FILES = \
 	tests/csharp/AlertTests.cs \
 	tests/csharp/ClassifierTests.cs \
 	tests/csharp/DropTests.cs \
+	tests/csharp/FinalDirectoryTests.cs \
 	tests/csharp/FaultTests.cs \
 	tests/csharp/NameAndPathTests.cs \
 	tests/csharp/TestSupport.cs \

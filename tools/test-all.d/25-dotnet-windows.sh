@@ -127,4 +127,38 @@ wine "$b/consumer-win/Consumer.exe" "$(winpath "$b/drop-win")" "$(winpath "$b/mi
     >"$b/logs/consumer-win.log" 2>&1
 tally "consumer (win-x64 under Wine)" "$b/logs/consumer-win.log" $?
 
+# ---- the Path.Combine / GetFullPath proof ---------------------------------------------------------------
+o="$b/oracle"
+rm -rf "$o" "$b/oracle-win"
+mkdir -p "$o"
+cp "$top/tests/dotnet-windows/oracle/PathOracle.csproj" "$top/tests/dotnet-windows/oracle/Program.cs" "$o/"
+(cd "$o" && dotnet publish -c Release -r win-x64 --self-contained true $dn -o "$b/oracle-win") \
+    >"$b/logs/oracle-publish.log" 2>&1 || { tail -30 "$b/logs/oracle-publish.log"; die "publishing the oracle failed"; }
+"$python" "$top/tests/dotnet-windows/path_corpus.py" corpus "$b/corpus.tsv" || die "cannot write the corpus"
+rm -f "$b/oracle.tsv"
+wine "$b/oracle-win/PathOracle.exe" "$(winpath "$b/corpus.tsv")" "$(winpath "$b/oracle.tsv")" 'C:\Windows\System32' \
+    >"$b/logs/oracle.log" 2>&1
+rc=$?
+grep '^oracle:' "$b/logs/oracle.log"
+[ $rc -eq 0 ] && [ -s "$b/oracle.tsv" ] || { tail -20 "$b/logs/oracle.log"; die "the oracle did not run under Wine (exit $rc)"; }
+"$python" "$top/tests/dotnet-windows/path_corpus.py" compare "$b/corpus.tsv" "$b/oracle.tsv" \
+    "$full/lib/.libs/libdropwatch.so" >"$b/logs/path-corpus.log" 2>&1
+rc=$?
+grep -E '^(rule|path corpus)' "$b/logs/path-corpus.log"
+line=$(grep -E '^path corpus: [0-9]+ pairs, [0-9]+ checks passed, [0-9]+ failed' "$b/logs/path-corpus.log")
+if [ -z "$line" ]; then
+    echo "FAIL: the path corpus comparison reported nothing (exit $rc)"
+    tail -20 "$b/logs/path-corpus.log"
+    failed=$((failed + 1))
+else
+    pairs=$(echo "$line" | sed -E 's/path corpus: ([0-9]+) pairs.*/\1/')
+    ok=$(echo "$line" | sed -E 's/.* ([0-9]+) checks passed.*/\1/')
+    bad=$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')
+    grep '^FAIL' "$b/logs/path-corpus.log" | head -20
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    [ "$pairs" -ge 300 ] || { echo "FAIL: only $pairs corpus pairs (300 wanted)"; failed=$((failed + 1)); }
+    [ $rc -eq 0 ] || [ "$bad" -gt 0 ] || { echo "FAIL: path corpus exited $rc"; failed=$((failed + 1)); }
+fi
+
 summary

@@ -49,7 +49,7 @@ namespace DropWatch
     public enum ExplainWarnings
     {
         None = 0, RootReplaced = 1 << 0, Subdirectory = 1 << 1, ParentEscape = 1 << 2, InvalidName = 1 << 3,
-        Differs = 1 << 4, PathTooLong = 1 << 5, DriveRelative = 1 << 6,
+        Differs = 1 << 4, PathTooLong = 1 << 5, DriveRelative = 1 << 6, CombineFails = 1 << 7,
     }
 
     /// <summary>Alert output format (dw_format).</summary>

@@ -62,5 +62,9 @@ Check(explained.ExchangePath == @"D:\Exchange\..\Outside" &&
       (explained.Warnings & ExplainWarnings.ParentEscape) != 0, "explained " + explained.ExchangePath +
       " [" + explained.Warnings + "]");
 
+var fax = DropPath.Explain("D:", "Fax");
+Check(fax.ExchangePath == "D:Fax" && fax.FinalDirectory == @"D:\Fax",
+      "final directory " + fax.ExchangePath + " -> " + fax.FinalDirectory);
+
 Console.WriteLine("consumer: " + (failures == 0 ? "all checks passed" : failures + " failed"));
 return failures == 0 ? 0 : 1;

@@ -1,0 +1,14 @@
+# Tests for lib/path_full.c (the folder Exchange opens after Path.Combine). The proof against the real .NET
+# on Windows (Wine) is tools/test-all.d/25-dotnet-windows.sh with the sources under tests/dotnet-windows/.
+check_PROGRAMS += tests/check_path_full
+TESTS += tests/check_path_full
+tests_check_path_full_SOURCES = tests/check_path_full.c
+tests_check_path_full_CFLAGS = $(TESTS_CHECK_CFLAGS)
+tests_check_path_full_LDADD = $(TESTS_CHECK_LDADD)
+
+EXTRA_DIST += \
+	tests/dotnet-windows/path_corpus.py \
+	tests/dotnet-windows/oracle/PathOracle.csproj \
+	tests/dotnet-windows/oracle/Program.cs \
+	tests/dotnet-windows/consumer/Consumer.csproj \
+	tests/dotnet-windows/consumer/Program.cs
