@@ -17,3 +17,4 @@ include tests/reliability.mk
 include tests/win32.mk
 include tests/monitoring.mk
 include tests/path_full.mk
+include tests/dotnet-windows.mk

@@ -6,9 +6,3 @@ tests_check_path_full_SOURCES = tests/check_path_full.c
 tests_check_path_full_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_path_full_LDADD = $(TESTS_CHECK_LDADD)
 
-EXTRA_DIST += \
-	tests/dotnet-windows/path_corpus.py \
-	tests/dotnet-windows/oracle/PathOracle.csproj \
-	tests/dotnet-windows/oracle/Program.cs \
-	tests/dotnet-windows/consumer/Consumer.csproj \
-	tests/dotnet-windows/consumer/Program.cs

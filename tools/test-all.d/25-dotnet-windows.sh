@@ -161,4 +161,57 @@ else
     [ $rc -eq 0 ] || [ "$bad" -gt 0 ] || { echo "FAIL: path corpus exited $rc"; failed=$((failed + 1)); }
 fi
 
+# ---- the xunit suite on both platforms ------------------------------------------------------------------
+# Linux: tests/csharp/run-xunit.sh of the Linux build (make check ran it; run again when its log is missing).
+xl="$full/tests/csharp/run-xunit.log"
+if ! grep -q '^xunit: ' "$xl" 2>/dev/null; then
+    make -C "$full" check TESTS=tests/csharp/run-xunit.sh >"$b/logs/xunit-linux-make.log" 2>&1
+fi
+line=$(grep '^xunit: ' "$xl" 2>/dev/null | tail -1)
+if [ -z "$line" ]; then
+    echo "FAIL: no xunit result on Linux ($xl)"
+    failed=$((failed + 1))
+else
+    echo "xunit (linux-x64): ${line#xunit: }"
+fi
+# Windows: the same sources built with xunit.v3 (an executable), self-contained win-x64, under Wine.
+# Left out, each for its reason:
+#   IOClassifierTests.ErrnoClasses     Linux errno numbers (117 EUCLEAN, 122 EDQUOT, 112 EHOSTDOWN are
+#                                      other errors or none in the Windows C runtime); check_win32 covers
+#                                      the Windows classification from native codes
+#   DropDirectoryTests.SymlinkIsRefused expects Linux ELOOP from a Unix symlink; check_win32 covers the
+#                                      refused reparse point
+#   DropDirectoryTests.HealthCountsStaleTemporaryFiles  dw_drop_health() hangs under Wine (found here,
+#                                      reported with issue 15; the Windows scan needs a fix)
+x="$b/xunit"
+rm -rf "$x" "$b/xunit-win" "$b/xunit-tmp"
+mkdir -p "$x" "$b/xunit-tmp"
+cp "$top/tests/dotnet-windows/xunit/DropWatch.WinTests.csproj" "$x/"
+(cd "$x" && dotnet publish -c Release -r win-x64 --self-contained true $dn -p:DwTestSources="$top/tests/csharp/" \
+    -p:DwAssemblyDir="$full/bindings/csharp/out/" -p:DwNativeWin="$full/bindings/csharp/win-x64/" \
+    -o "$b/xunit-win") >"$b/logs/xunit-publish.log" 2>&1 ||
+    { tail -30 "$b/logs/xunit-publish.log"; die "publishing the xunit suite for win-x64 failed"; }
+DW_TEST_TMPDIR="$(winpath "$b/xunit-tmp")" timeout 900 wine "$b/xunit-win/DropWatch.Tests.exe" \
+    -nomethod DropWatch.Tests.IOClassifierTests.ErrnoClasses \
+    -nomethod DropWatch.Tests.DropDirectoryTests.SymlinkIsRefused \
+    -nomethod DropWatch.Tests.DropDirectoryTests.HealthCountsStaleTemporaryFiles \
+    >"$b/logs/xunit-win.log" 2>&1
+rc=$?
+line=$(grep -E 'Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+' "$b/logs/xunit-win.log" | tail -1)
+if [ -z "$line" ]; then
+    echo "FAIL: xunit under Wine printed no summary (exit $rc)"
+    tail -20 "$b/logs/xunit-win.log"
+    failed=$((failed + 1))
+else
+    t=$(echo "$line" | sed -E 's/.*Total: ([0-9]+).*/\1/')
+    e=$(echo "$line" | sed -E 's/.*Errors: ([0-9]+).*/\1/')
+    f=$(echo "$line" | sed -E 's/.*Failed: ([0-9]+).*/\1/')
+    sk=$(echo "$line" | sed -E 's/.*Skipped: ([0-9]+).*/\1/')
+    echo "xunit (win-x64 under Wine): $((t - e - f - sk)) passed, $((e + f)) failed, $sk skipped (3 Linux-only or hanging tests left out)"
+    grep -E '\[FAIL\]' "$b/logs/xunit-win.log" | head -20
+    passed=$((passed + t - e - f - sk))
+    failed=$((failed + e + f))
+    [ $rc -eq 0 ] || [ $((e + f)) -gt 0 ] || { echo "FAIL: xunit under Wine exited $rc"; failed=$((failed + 1)); }
+fi
+
 summary
