@@ -38,6 +38,7 @@ dw-powershell-clean-local:
 # ---- tests: Pester suites (tests/powershell/), each in a new pwsh process, through run-pester.sh ---------
 DW_PS_TEST_FILES = \
 	tests/powershell/Alert.Tests.ps1 \
+	tests/powershell/Exchange.Tests.ps1 \
 	tests/powershell/Module.Tests.ps1 \
 	tests/powershell/Path.Tests.ps1 \
 	tests/powershell/Write.Tests.ps1 \

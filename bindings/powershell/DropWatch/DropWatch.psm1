@@ -189,8 +189,9 @@ function Test-DropDirectory {
     (CON, NUL, COM1, ...), at most 255 UTF-16 units, and no Unicode look-alikes of separators. Outputs one
     result object per value; an invalid value is a result, not an error.
 
-    .PARAMETER Name
-    The value(s) to test. Accepts pipeline input (by value, or by property name as DropDirectory).
+    .PARAMETER DropDirectory
+    The value(s) to test (alias: Name). Accepts pipeline input by value, or by property name: a connector
+    from Get-ForeignConnector is tested on its DropDirectory, not its Name.
 
     .PARAMETER Quiet
     Output only $true or $false per value.
@@ -205,6 +206,11 @@ function Test-DropDirectory {
     IsValid is True.
 
     .EXAMPLE
+    Get-ForeignConnector | Test-DropDirectory
+
+    Tests every Foreign connector's DropDirectory value.
+
+    .EXAMPLE
     'Drop', 'a\b', 'CON', 'x.' | Test-DropDirectory | Where-Object { -not $_.IsValid } | Select-Object Name, Reason
 
     Lists the invalid values with their reasons (Separator, ReservedName, TrailingDot).
@@ -212,15 +218,17 @@ function Test-DropDirectory {
     [CmdletBinding()]
     [OutputType([DropWatch.DropNameCheck], [bool])]
     param(
+        # Named DropDirectory (alias Name) so that a Get-ForeignConnector object binds its DropDirectory
+        # property, never its Name: the binder tries a parameter's own name before its aliases.
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('DropDirectory')]
+        [Alias('Name')]
         [AllowEmptyString()]
-        [string[]] $Name,
+        [string[]] $DropDirectory,
 
         [switch] $Quiet
     )
     process {
-        foreach ($n in $Name) {
+        foreach ($n in $DropDirectory) {
             # [string] binding turns $null into '': Validate never throws here.
             $check = [DropWatch.DropDirectoryName]::Validate([string]$n)
             if ($Quiet) { $check.IsValid } else { $check }
