@@ -43,8 +43,15 @@ Describe 'Get-ForeignConnector | Test-DropDirectory' {
 
 Describe 'Windows PowerShell 5.1 syntax' {
     BeforeDiscovery {
-        $script:files = @(Get-ChildItem -LiteralPath $env:DW_MODULE -Recurse -Include *.ps1, *.psm1, *.psd1 |
+        # DW_MODULE names the module folder or its manifest
+        $dir = if (Test-Path -LiteralPath $env:DW_MODULE -PathType Leaf) { Split-Path -Parent $env:DW_MODULE } else { $env:DW_MODULE }
+        $script:files = @(Get-ChildItem -Path (Join-Path $dir '*') -Recurse -Include *.ps1, *.psm1, *.psd1 |
             ForEach-Object { @{ File = $_.FullName; Leaf = $_.Name } })
+    }
+
+    It 'finds the module scripts' {
+        $files.Leaf | Should -Contain 'DropWatch.psm1'
+        $files.Leaf | Should -Contain 'DropWatch.psd1'
     }
 
     It 'parses <Leaf> without PowerShell-7-only syntax' -ForEach $files {
@@ -94,7 +101,107 @@ Describe 'Windows PowerShell 5.1 syntax' {
     }
 
     It 'does not claim the Desktop edition' {
-        $m = Import-PowerShellDataFile (Join-Path $env:DW_MODULE 'DropWatch.psd1')
+        $m = Import-PowerShellDataFile (Get-Module DropWatch).Path.Replace('.psm1', '.psd1')
         $m.CompatiblePSEditions | Should -Be @('Core')
+    }
+}
+
+Describe 'Resolve-DropPath | Write-DropMessage' {
+    BeforeEach {
+        $script:root = Join-Path ([System.IO.Path]::GetTempPath()) ("dwps-" + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path (Join-Path $root 'Drop')
+        $script:msg = "Subject: pipeline`r`n`r`nbody`r`n"
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'binds the resolved path by property name' {
+        $w = Resolve-DropPath -Root $root -DropDirectory 'Drop' | Write-DropMessage -InputObject $msg
+        $w.DropDirectory | Should -Be (Join-Path $root 'Drop')
+        Get-Content -Raw -LiteralPath $w.FullName | Should -Be $msg
+    }
+
+    It 'writes to every directory the pipeline names' {
+        $null = New-Item -ItemType Directory -Path (Join-Path $root 'Fax')
+        $w = 'Drop', 'Fax' | Resolve-DropPath -Root $root | Write-DropMessage -InputObject $msg
+        $w.Count | Should -Be 2
+        ($w.DropDirectory | Split-Path -Leaf) | Should -Be @('Drop', 'Fax')
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $w = Write-DropMessage -Path (Join-Path $root 'Drop') -InputObject $msg -WhatIf
+        $w | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath (Join-Path $root 'Drop')).Count | Should -Be 0
+    }
+
+    It 'supports -Confirm:$false' {
+        $w = Write-DropMessage -Path (Join-Path $root 'Drop') -InputObject $msg -Confirm:$false
+        $w.Name | Should -Match '\.eml$'
+    }
+
+    It 'resolves a relative path against the current location' {
+        Push-Location $root
+        try { $w = Write-DropMessage -Path 'Drop' -InputObject $msg }
+        finally { Pop-Location }
+        $w.DropDirectory | Should -Be (Join-Path $root 'Drop')
+    }
+
+    It 'follows a PSDrive to its file-system target' {
+        $null = New-PSDrive -Name DWDrops -PSProvider FileSystem -Root $root -Scope Global
+        try { $w = Write-DropMessage -Path 'DWDrops:\Drop' -InputObject $msg }
+        finally { Remove-PSDrive -Name DWDrops -Scope Global }
+        $w.DropDirectory | Should -Be (Join-Path $root 'Drop')
+        Test-Path -LiteralPath $w.FullName | Should -BeTrue
+    }
+}
+
+Describe 'Get-ForeignConnector | Resolve-DropPath -TransportService' {
+    BeforeAll {
+        # Get-TransportService's output (AdminDisplayVersion is a ServerVersion: 'Version 15.1 (Build 2507.6)').
+        function New-TransportService([string] $Name, [string] $Root, [string] $Version) {
+            [pscustomobject]@{
+                PSTypeName            = 'Microsoft.Exchange.Data.Directory.SystemConfiguration.TransportServerPresentationObject'
+                Name                  = $Name
+                RootDropDirectoryPath = $Root
+                AdminDisplayVersion   = [pscustomobject]@{ Text = $Version } |
+                    Add-Member -MemberType ScriptMethod -Name ToString -Force -Value { $this.Text } -PassThru
+            }
+        }
+    }
+
+    It "joins each connector with its server's root" {
+        $hub = New-TransportService 'HUB01' 'D:\Exchange\' 'Version 15.1 (Build 2507.6)'
+        $r = New-Connector 'Fax' 'Fax' | Resolve-DropPath -TransportService $hub
+        $r.Path | Should -Be 'D:\Exchange\Fax'
+        $r.TransportService | Should -Be 'HUB01'
+    }
+
+    It "picks the install folder from the server's version when its root is blank" {
+        $e2010 = New-TransportService 'HUB01' '' 'Version 14.3 (Build 123.4)'
+        (New-Connector 'Fax' 'Fax' | Resolve-DropPath -TransportService $e2010).Path |
+            Should -Be 'C:\Program Files\Microsoft\Exchange Server\V14\Fax'
+        $e2019 = New-TransportService 'HUB01' '' 'Version 15.2 (Build 1118.7)'
+        (New-Connector 'Fax' 'Fax' | Resolve-DropPath -TransportService $e2019).Path |
+            Should -Be 'C:\Program Files\Microsoft\Exchange Server\V15\Fax'
+    }
+
+    It "chooses the connector's source server among several" {
+        $servers = @((New-TransportService 'HUB01' 'D:\One\' 'Version 15.1'), (New-TransportService 'HUB02' 'E:\Two\' 'Version 15.1'))
+        $c = New-Connector 'Fax' 'Fax'
+        $c.SourceTransportServers = @('HUB02')
+        ($c | Resolve-DropPath -TransportService $servers).Path | Should -Be 'E:\Two\Fax'
+        $c.SourceTransportServers = @('EDGE9')
+        $r = $c | Resolve-DropPath -TransportService $servers -ErrorAction SilentlyContinue -ErrorVariable errs
+        $r | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Match 'DropWatch.NoTransportService'
+    }
+
+    It 'says which default it assumed without a server' {
+        $r = New-Connector 'Fax' 'Fax' | Resolve-DropPath -WarningVariable w -WarningAction SilentlyContinue
+        $r.Path | Should -Be 'C:\Program Files\Microsoft\Exchange Server\Fax'
+        "$w" | Should -Match 'Exchange2007'
+        $null = New-Connector 'Fax' 'Fax' | Resolve-DropPath -ExchangeVersion Exchange2013 -WarningVariable w2
+        $w2 | Should -BeNullOrEmpty
     }
 }
