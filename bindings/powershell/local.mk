@@ -5,6 +5,7 @@
 # to PSModulePath, or Import-Module the folder).
 
 DW_PS_MODULE_FILES = \
+	bindings/powershell/DropWatch/DropWatch.format.ps1xml \
 	bindings/powershell/DropWatch/DropWatch.psd1 \
 	bindings/powershell/DropWatch/DropWatch.psm1
 

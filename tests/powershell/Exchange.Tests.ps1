@@ -205,3 +205,24 @@ Describe 'Get-ForeignConnector | Resolve-DropPath -TransportService' {
         $w2 | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Table views (DropWatch.format.ps1xml)' {
+    It 'defines a view for <_>' -ForEach @('DropWatch.ResolvedDropPath', 'DropWatch.DropPathExplanation',
+                                           'DropWatch.DropNameCheck', 'DropWatch.WrittenMessage') {
+        Get-FormatData -TypeName $_ | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows one line per result with the chosen columns' {
+        $text = @('Drop', 'a\b') | Test-DropDirectory | Out-String -Width 200
+        $lines = @($text -split "`n" | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Name\s+IsValid\s+Reason\s+Message'
+        $lines.Count | Should -Be 4   # header, rule, two rows
+        $lines[3] | Should -Match '^a\\b\s+False\s+Separator'
+    }
+
+    It 'shows the final directory of an explanation' {
+        $text = Resolve-DropPath -Root 'D:' -DropDirectory 'Fax' -Explain | Out-String -Width 200
+        $text | Should -Match 'FinalDirectory'
+        $text | Should -Match 'D:Fax\s+D:\\Fax'
+    }
+}

@@ -14,6 +14,7 @@
     CompatiblePSEditions = @('Core')
     # DropWatch.dll finds its native glue (dropwatch_csharp.so) beside itself in this folder.
     RequiredAssemblies   = @('DropWatch.dll')
+    FormatsToProcess     = @('DropWatch.format.ps1xml')
     FunctionsToExport    = @(
         'Resolve-DropPath',
         'Test-DropDirectory',
