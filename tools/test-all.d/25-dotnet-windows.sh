@@ -161,6 +161,39 @@ else
     [ $rc -eq 0 ] || [ "$bad" -gt 0 ] || { echo "FAIL: path corpus exited $rc"; failed=$((failed + 1)); }
 fi
 
+# ---- the PowerShell module: Publish-Module layout, and on Windows PowerShell 7.6 under Wine -------------
+make -C "$full" psmodule DW_WIN_BUILDDIR="$w" >"$b/logs/psmodule.log" 2>&1 || { tail -30 "$b/logs/psmodule.log"; die "make psmodule failed"; }
+mod="$full/bindings/powershell/publish/DropWatch"
+pwsh=
+for p in "${PWSH:-}" "$top/.tools/pwsh/pwsh" "$(command -v pwsh 2>/dev/null)"; do
+    if [ -n "$p" ] && [ -x "$p" ]; then pwsh=$p; break; fi
+done
+[ -n "$pwsh" ] || die "pwsh not found (bindings/powershell/install-pwsh.sh installs it into .tools/pwsh)"
+rm -rf "$b/psrepo"
+mkdir -p "$b/psrepo"
+repo="dwlocal$$"
+"$pwsh" -NoLogo -NoProfile -NonInteractive -Command "\$ErrorActionPreference = 'Stop'
+\$null = Test-ModuleManifest '$mod/DropWatch.psd1'
+Register-PSResourceRepository -Name $repo -Uri '$b/psrepo' -Trusted -Force
+try { Publish-PSResource -Path '$mod' -Repository $repo } finally { Unregister-PSResourceRepository -Name $repo }" \
+    >"$b/logs/publish-module.log" 2>&1 || { tail -20 "$b/logs/publish-module.log"; die "publishing the module to a local repository failed"; }
+published=$(unzip -Z1 "$b/psrepo/DropWatch.$version.nupkg" 2>/dev/null)
+for f in DropWatch.psd1 DropWatch.psm1 DropWatch.format.ps1xml DropWatch.dll dropwatch_csharp.so libdropwatch.so.0 \
+         dropwatch_csharp.dll libdropwatch-0.dll; do
+    if printf '%s\n' "$published" | grep -qx "$f"; then passed=$((passed + 1)); else echo "FAIL: the published module lacks $f"; failed=$((failed + 1)); fi
+done
+echo "module: published to a local repository as DropWatch.$version.nupkg"
+# PowerShell 7.6.9 for Windows: a host on Microsoft.PowerShell.SDK (tests/dotnet-windows/pwsh-host).
+h="$b/pwsh-host"
+rm -rf "$h" "$b/pwsh-host-win" "$b/drop-ps/Drop"
+mkdir -p "$h" "$b/drop-ps/Drop"
+cp "$top/tests/dotnet-windows/pwsh-host/PwshHost.csproj" "$top/tests/dotnet-windows/pwsh-host/Program.cs" "$h/"
+(cd "$h" && dotnet publish -c Release -r win-x64 --self-contained true $dn -o "$b/pwsh-host-win") \
+    >"$b/logs/pwsh-host-publish.log" 2>&1 || { tail -30 "$b/logs/pwsh-host-publish.log"; die "publishing the PowerShell host failed"; }
+timeout 300 wine "$b/pwsh-host-win/PwshHost.exe" "$(winpath "$top/tests/dotnet-windows/module-windows.ps1")" \
+    -Module "$(winpath "$mod/DropWatch.psd1")" -Drop "$(winpath "$b/drop-ps/Drop")" >"$b/logs/module-windows.log" 2>&1
+tally "module (PowerShell for Windows under Wine)" "$b/logs/module-windows.log" $?
+
 # ---- the xunit suite on both platforms ------------------------------------------------------------------
 # Linux: tests/csharp/run-xunit.sh of the Linux build (make check ran it; run again when its log is missing).
 xl="$full/tests/csharp/run-xunit.log"
