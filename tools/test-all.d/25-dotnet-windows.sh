@@ -47,7 +47,7 @@ tally() { # name log rc
 }
 
 missing=""
-for tool in dotnet swig "$python" $host-gcc $host-strip wine wineserver; do
+for tool in dotnet swig "$python" $host-gcc $host-strip $host-objdump wine wineserver unzip timeout; do
     command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 [ -z "$missing" ] || die "missing:$missing (tools/deps.sh installs them)"
