@@ -66,4 +66,8 @@ void dwi_utc_fields(int64_t t, unsigned f[6]);
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);
 
+/* 1 when s holds a character .NET Framework's path checks refuse ('"', '<', '>', '|', controls): its
+ * Path.Combine and GetFullPath throw ArgumentException. (lib/path_full.c) */
+int dwi_net_invalid_path_char(const char *s);
+
 #endif /* DW_LIB_INTERNAL_H */

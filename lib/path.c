@@ -476,15 +476,6 @@ static int net_is_rooted(const char *d, int posix)
     return u[k] == ':';
 }
 
-/* .NET Framework's invalid path characters (Path.CheckInvalidPathChars): '"', '<', '>', '|', controls. */
-static int has_net_invalid_char(const char *s)
-{
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
-        if (*u < 0x20 || *u == '"' || *u == '<' || *u == '>' || *u == '|')
-            return 1;
-    return 0;
-}
-
 /* Lexical walk of a relative DropDirectory: the final depth below the root, and whether ".." ever climbs
  * above the root. */
 static void walk_relative(const char *d, int posix, long *final_depth, int *escapes)
@@ -607,7 +598,7 @@ dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resol
         if (c0 >= 0 && is_alpha((unsigned char)c0) && c1 == ':' && (c2 < 0 || !is_wsep((unsigned char)c2)))
             w |= DW_WARN_DRIVE_RELATIVE;
         /* .NET Framework's Path.Combine checks both paths for invalid characters (ArgumentException) */
-        if (has_net_invalid_char(r) || has_net_invalid_char(drop_dir))
+        if (dwi_net_invalid_path_char(r) || dwi_net_invalid_path_char(drop_dir))
             w |= DW_WARN_COMBINE_FAILS;
     }
     info->warnings = w;

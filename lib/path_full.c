@@ -37,11 +37,18 @@ static int device_prefix(const char *p)
 
 /* .NET Framework refuses before normalising: invalid path characters (ArgumentException) and a ':' that
  * is not right after a drive letter at the start (NotSupportedException; device paths after their prefix). */
-static int framework_refuses(const char *p)
+int dwi_net_invalid_path_char(const char *s)
 {
-    for (const unsigned char *u = (const unsigned char *)p; *u; u++)
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
         if (*u < 0x20 || *u == '"' || *u == '<' || *u == '>' || *u == '|')
             return 1;
+    return 0;
+}
+
+static int framework_refuses(const char *p)
+{
+    if (dwi_net_invalid_path_char(p))
+        return 1;
     const char *b = device_prefix(p) ? p + 4 : p;
     for (const char *c = strchr(b, ':'); c; c = strchr(c + 1, ':'))
         if (!(c == b + 1 && is_letter(b[0])))
