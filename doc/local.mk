@@ -62,6 +62,7 @@ dist_man_MANS += \
 	doc/dw_op_name.3 \
 	doc/dw_outcome_name.3 \
 	doc/dw_path_explain.3 \
+	doc/dw_path_full.3 \
 	doc/dw_path_resolve.3 \
 	doc/dw_quota_format.3 \
 	doc/dw_quota_parse.3 \

@@ -88,5 +88,8 @@ typedef struct dwi_event_strings {
 } dwi_event_strings;
 struct dw_alert;
 dw_status dwi_alert_event_strings(const struct dw_alert *alert, dwi_event_strings *out);
+/* 1 when s holds a character .NET Framework's path checks refuse ('"', '<', '>', '|', controls): its
+ * Path.Combine and GetFullPath throw ArgumentException. (lib/path_full.c) */
+int dwi_net_invalid_path_char(const char *s);
 
 #endif /* DW_LIB_INTERNAL_H */

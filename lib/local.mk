@@ -25,6 +25,7 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/utf8.c lib/utf8.h \
 	lib/name.c \
 	lib/path.c \
+	lib/path_full.c \
 	lib/classify.c \
 	lib/platform.h lib/thread.h \
 	lib/quota.c lib/quota.h \

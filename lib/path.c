@@ -629,6 +629,9 @@ dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resol
         int c0 = seg_next(&t), c1 = seg_next(&t), c2 = seg_peek(&t);
         if (c0 >= 0 && is_alpha((unsigned char)c0) && c1 == ':' && (c2 < 0 || !is_wsep((unsigned char)c2)))
             w |= DW_WARN_DRIVE_RELATIVE;
+        /* .NET Framework's Path.Combine checks both paths for invalid characters (ArgumentException) */
+        if (dwi_net_invalid_path_char(r) || dwi_net_invalid_path_char(drop_dir))
+            w |= DW_WARN_COMBINE_FAILS;
     }
     info->warnings = w;
     return dwi_out_finish(&out, needed);
@@ -657,6 +660,8 @@ const char *dw_explain_warning_str(unsigned warning)
         return "DropDirectory is empty: Exchange writes nothing and logs event 8008 (there is no drop path)";
     case DW_WARN_DRIVE_RELATIVE:
         return "the path is drive-relative (\"C:x\"): it depends on the current directory of that drive";
+    case DW_WARN_COMBINE_FAILS:
+        return "Exchange's Path.Combine throws ArgumentException (a '\"', '<', '>', '|' or control character): the connector cannot deliver";
     default:
         return "unknown warning";
     }

@@ -149,7 +149,7 @@ static void show_explain(const char *root, const char *dd)
     else
         printf("  strict resolution:   rejected: %s (%s)\n", dw_reason_str(ei.strict_reason),
                dw_reason_name(ei.strict_reason));
-    for (unsigned bit = 1; bit <= DW_WARN_DRIVE_RELATIVE; bit <<= 1)
+    for (unsigned bit = 1; bit <= DW_WARN_COMBINE_FAILS; bit <<= 1)
         if (ei.warnings & bit)
             printf("  warning:             %s\n", dw_explain_warning_str(bit));
     expect(ei.warnings != 0 && ei.strict_status != DW_OK, "the bad DropDirectory is flagged by --explain");

@@ -35,6 +35,7 @@ static const struct { unsigned bit; const char *name; } warn_names[] = {
     {DW_WARN_PARENT_ESCAPE, "parent-escape"}, {DW_WARN_INVALID_NAME, "invalid-name"},
     {DW_WARN_DIFFERS, "differs"},             {DW_WARN_PATH_TOO_LONG, "path-too-long"},
     {DW_WARN_DRIVE_RELATIVE, "drive-relative"}, {DW_WARN_NO_DROP_DIRECTORY, "no-drop-directory"},
+    {DW_WARN_COMBINE_FAILS, "combine-fails"},
 };
 
 static const char *style_name(dw_path_style s)

@@ -745,14 +745,14 @@ END_TEST
 
 START_TEST(test_explain_warning_texts)
 {
-    unsigned bits[] = {RR, SUB, ESC, INV, DIF, TL, DRV, NOD};
+    unsigned bits[] = {RR, SUB, ESC, INV, DIF, TL, DRV, NOD, DW_WARN_COMBINE_FAILS};
     for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
         const char *t = dw_explain_warning_str(bits[i]);
         ck_assert_str_ne(t, "unknown warning");
         for (size_t j = 0; j < i; j++)
             ck_assert_str_ne(t, dw_explain_warning_str(bits[j]));
     }
-    ck_assert_str_eq(dw_explain_warning_str(1u << 8), "unknown warning");
+    ck_assert_str_eq(dw_explain_warning_str(1u << 9), "unknown warning");
     ck_assert_str_eq(dw_explain_warning_str(RR | SUB), "unknown warning"); /* one bit at a time */
     ck_assert_str_ne(dw_explain_warning_str(DW_WARN_NONE), "unknown warning");
 }

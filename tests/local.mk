@@ -23,3 +23,5 @@ include tests/abi.mk
 include tests/pickup.mk
 include tests/powerloss.mk
 include tests/throttle.mk
+include tests/path_full.mk
+include tests/dotnet-windows.mk

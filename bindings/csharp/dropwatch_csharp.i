@@ -96,6 +96,7 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_errno_str;
 %ignore dw_path_resolve;
 %ignore dw_path_explain;
+%ignore dw_path_full;
 %ignore dw_name_validate;
 %ignore dw_name_validate_n;
 %ignore dw_drop_open;
@@ -258,6 +259,15 @@ static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const
     return st;
 }
 
+/* dw_path_full into a byte buffer. */
+static dw_status dwcs_path_full(const char *path, const char *cwd, unsigned char *out_buf, unsigned long long size,
+                                unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_path_full(path, cwd, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
 /* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them), and
  * the test-only fault injection as plain values (DropOptions.Inject*). */
 static dw_drop *dwcs_drop_open(const char *path, const dw_drop_options *opts, const char *name_prefix,
@@ -322,18 +332,12 @@ static dw_status dwcs_drop_write_file(dw_drop *drop, const char *source, const d
     dw_msg_options o;
     size_t n = 0;
     dw_status st;
-    int fd;
     *needed = 0;
     if (drop == NULL || source == NULL) return DW_E_INVAL;
-    fd = open(source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        dw_io_error_set(err, DW_OP_READ, errno, 0, source);
-        return DW_E_IO;
-    }
     if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
     o.envelope = env;
-    st = dw_drop_write_fd(drop, fd, &o, (char *)out_buf, (size_t)size, &n, err);
-    close(fd);
+    /* the portable source (POSIX and Windows): the library opens and reads the file itself */
+    st = dw_drop_write_file(drop, source, &o, (char *)out_buf, (size_t)size, &n, err);
     *needed = n;
     return st;
 }

@@ -133,7 +133,8 @@ typedef enum dw_explain_warning {
                                            "\\" plus the longest file name Exchange generates for the machine
                                            is over 259 UTF-16 units, or the directory is over 247 (8007) */
     DW_WARN_DRIVE_RELATIVE = 1 << 6,  /**< "C:x" form: relative to the current directory of drive C */
-    DW_WARN_NO_DROP_DIRECTORY = 1 << 7 /**< DropDirectory is empty: Exchange writes nothing and logs 8008 */
+    DW_WARN_NO_DROP_DIRECTORY = 1 << 7, /**< DropDirectory is empty: Exchange writes nothing and logs 8008 */
+    DW_WARN_COMBINE_FAILS = 1 << 8    /**< .NET Framework's Path.Combine throws (a '"', '<', '>', '|' or control character): Exchange cannot use the configuration */
 } dw_explain_warning;
 
 /** Result of dw_path_explain(). */
@@ -164,6 +165,24 @@ DW_API dw_status dw_path_explain(const char *root, const char *drop_dir, const d
 
 /** Text for one warning bit (a single dw_explain_warning value). Static string, never NULL. */
 DW_API const char *dw_explain_warning_str(unsigned warning);
+
+/**
+ * The folder Exchange really opens: what DirectoryInfo makes of a path (.NET Path.GetFullPath on Windows,
+ * i.e. Win32 GetFullPathNameW): '/' becomes '\', repeated separators collapse, "." and ".." are resolved
+ * (never above the drive or the UNC share), a directory name's single trailing '.' and the path's trailing
+ * dots and spaces are dropped, and a rooted ("\x"), drive-relative ("D:x") or relative path is completed
+ * from `cwd`. \\?\ paths are returned unchanged. Use it on dw_path_explain()'s result.
+ * @param path  a Windows path (UTF-8).
+ * @param cwd   the current directory, drive-absolute ("C:\..."); NULL or "" means C:\Windows\System32,
+ *              a Windows service's. Another drive's current directory is taken to be its root.
+ * @param buf, size, needed  as for dw_path_resolve(), except that on DW_E_BUFFER *needed is a size that is
+ *              sufficient (the exact one comes back with DW_OK).
+ * @return DW_OK; DW_E_NAME when .NET Framework's GetFullPath refuses the path (empty, a '"', '<', '>', '|'
+ *         or control character: ArgumentException; a ':' other than right after a leading drive letter:
+ *         NotSupportedException); DW_E_INVAL (path NULL, buf NULL with size > 0, cwd not "X:\..."); DW_E_BUFFER.
+ * No heap allocation; thread-safe.
+ */
+DW_API dw_status dw_path_full(const char *path, const char *cwd, char *buf, size_t size, size_t *needed);
 
 #ifdef __cplusplus
 }

@@ -68,6 +68,7 @@ namespace DropWatch
     {
         None = 0, RootReplaced = 1 << 0, Subdirectory = 1 << 1, ParentEscape = 1 << 2, InvalidName = 1 << 3,
         Differs = 1 << 4, PathTooLong = 1 << 5, DriveRelative = 1 << 6, NoDropDirectory = 1 << 7,
+        CombineFails = 1 << 8,
     }
 
     /// <summary>Alert output format (dw_format).</summary>

@@ -95,6 +95,18 @@ function Get-DropOptions {
 
 # ---- Resolve-DropPath ------------------------------------------------------------------------------------
 
+# The Exchange version of a transport server's AdminDisplayVersion ('Version 15.1 (Build 2507.6)'), or $null.
+function Get-DropExchangeVersion([object] $AdminDisplayVersion) {
+    if ("$AdminDisplayVersion" -match '(?:Version\s+)?(\d+)\.\d+') {
+        switch ([int]$Matches[1]) {
+            8 { return [DropWatch.ExchangeVersion]::Exchange2007 }
+            14 { return [DropWatch.ExchangeVersion]::Exchange2010 }
+            { $_ -ge 15 } { return [DropWatch.ExchangeVersion]::Exchange2013 }
+        }
+    }
+    return $null
+}
+
 function Resolve-DropPath {
     <#
     .SYNOPSIS
@@ -129,6 +141,15 @@ function Resolve-DropPath {
     .PARAMETER Explain
     Output where Exchange would really write, with warnings, instead of the strict result.
 
+    .PARAMETER TransportService
+    Transport servers (Get-TransportService or Get-TransportServer output). Each connector is joined with
+    its source server's RootDropDirectoryPath, and a blank root stands for the install folder of that
+    server's AdminDisplayVersion (8.x: 2007, 14.x: 2010, 15.x: 2013 to SE). Without it, a blank root draws
+    a warning naming the default assumed.
+
+    .PARAMETER SourceTransportServers
+    The connector's source servers, bound from a piped connector; picks among several -TransportService.
+
     .OUTPUTS
     DropWatch.ResolvedDropPath (Path, Style, RootDefaulted, LongPath, Length, Utf16Length, FileNameRoom), or
     DropWatch.DropPathExplanation with -Explain.
@@ -137,6 +158,11 @@ function Resolve-DropPath {
     Resolve-DropPath -Root 'D:\Exchange' -DropDirectory 'Drop'
 
     Returns D:\Exchange\Drop.
+
+    .EXAMPLE
+    Get-ForeignConnector | Resolve-DropPath -TransportService (Get-TransportService HUB01)
+
+    Joins every Foreign connector with HUB01's RootDropDirectoryPath and install folder.
 
     .EXAMPLE
     Get-ForeignConnector | Resolve-DropPath -Explain
@@ -167,18 +193,53 @@ function Resolve-DropPath {
 
         [DropWatch.PathStyle] $Style = 'Auto',
 
-        [switch] $Explain
+        [switch] $Explain,
+
+        # Get-TransportService / Get-TransportServer output: Name, RootDropDirectoryPath, AdminDisplayVersion.
+        [object[]] $TransportService,
+
+        # The connector's source servers (bound from a piped Get-ForeignConnector object).
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [object[]] $SourceTransportServers
     )
     process {
+        $root = $Root
+        $version = $ExchangeVersion
+        $server = $null
+        if ($TransportService) {
+            # The connector's own source server when several are given; the only one otherwise.
+            $names = @($SourceTransportServers | ForEach-Object { "$_" })
+            $server = @($TransportService | Where-Object { $names -contains "$($_.Name)" }) | Select-Object -First 1
+            if (-not $server -and @($TransportService).Count -eq 1) { $server = @($TransportService)[0] }
+            if (-not $server) {
+                $e = [System.ArgumentException]::new("No transport service given is a source server of this connector (" +
+                    ($names -join ', ') + ")")
+                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($e, 'DropWatch.NoTransportService',
+                    [System.Management.Automation.ErrorCategory]::ObjectNotFound, $DropDirectory))
+                return
+            }
+            if (-not $PSBoundParameters.ContainsKey('Root')) { $root = [string]$server.RootDropDirectoryPath }
+            $v = Get-DropExchangeVersion $server.AdminDisplayVersion
+            if ($null -ne $v -and -not $PSBoundParameters.ContainsKey('ExchangeVersion')) { $version = $v }
+        }
+        elseif ([string]::IsNullOrWhiteSpace($root) -and -not $InstallDirectory -and
+                -not $PSBoundParameters.ContainsKey('ExchangeVersion')) {
+            Write-Warning ("RootDropDirectoryPath is blank: assumed the $version installation folder " +
+                [DropWatch.DropPath]::ExchangeInstallDirectory($version) +
+                "; give -TransportService (Get-TransportService) or -ExchangeVersion to choose")
+        }
         $options = [DropWatch.ResolveOptions]::new()
         if ($InstallDirectory) { $options.InstallDirectory = $InstallDirectory }
-        $options.ExchangeVersion = $ExchangeVersion
+        $options.ExchangeVersion = $version
         $options.Style = $Style
         $result = $null
         $failure = $null
-        if ($Explain) { $ok = [DropWatch.DropPath]::TryExplain($Root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
-        else { $ok = [DropWatch.DropPath]::TryResolve($Root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
-        if ($ok) { $result }
+        if ($Explain) { $ok = [DropWatch.DropPath]::TryExplain($root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
+        else { $ok = [DropWatch.DropPath]::TryResolve($root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
+        if ($ok) {
+            if ($server) { $result | Add-Member -NotePropertyName TransportService -NotePropertyValue "$($server.Name)" -PassThru }
+            else { $result }
+        }
         else { $PSCmdlet.WriteError((New-DropErrorRecord $failure $DropDirectory 'Resolve-DropPath')) }
     }
 }
@@ -196,8 +257,9 @@ function Test-DropDirectory {
     (CON, NUL, COM1, ...), at most 255 UTF-16 units, and no Unicode look-alikes of separators. Outputs one
     result object per value; an invalid value is a result, not an error.
 
-    .PARAMETER Name
-    The value(s) to test. Accepts pipeline input (by value, or by property name as DropDirectory).
+    .PARAMETER DropDirectory
+    The value(s) to test (alias: Name). Accepts pipeline input by value, or by property name: a connector
+    from Get-ForeignConnector is tested on its DropDirectory, not its Name.
 
     .PARAMETER Quiet
     Output only $true or $false per value.
@@ -212,6 +274,11 @@ function Test-DropDirectory {
     IsValid is True.
 
     .EXAMPLE
+    Get-ForeignConnector | Test-DropDirectory
+
+    Tests every Foreign connector's DropDirectory value.
+
+    .EXAMPLE
     'Drop', 'a\b', 'CON', 'x.' | Test-DropDirectory | Where-Object { -not $_.IsValid } | Select-Object Name, Reason
 
     Lists the invalid values with their reasons (Separator, ReservedName, TrailingDot).
@@ -219,15 +286,17 @@ function Test-DropDirectory {
     [CmdletBinding()]
     [OutputType([DropWatch.DropNameCheck], [bool])]
     param(
+        # Named DropDirectory (alias Name) so that a Get-ForeignConnector object binds its DropDirectory
+        # property, never its Name: the binder tries a parameter's own name before its aliases.
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('DropDirectory')]
+        [Alias('Name')]
         [AllowEmptyString()]
-        [string[]] $Name,
+        [string[]] $DropDirectory,
 
         [switch] $Quiet
     )
     process {
-        foreach ($n in $Name) {
+        foreach ($n in $DropDirectory) {
             # [string] binding turns $null into '': Validate never throws here.
             $check = [DropWatch.DropDirectoryName]::Validate([string]$n)
             if ($Quiet) { $check.IsValid } else { $check }
@@ -260,7 +329,9 @@ function Write-DropMessage {
     next input is still written. Use -ErrorAction Stop to stop at the first failure.
 
     .PARAMETER Path
-    The drop directory (resolved, e.g. with Resolve-DropPath).
+    The drop directory (resolved, e.g. with Resolve-DropPath). Binds by property name (Path, DropPath,
+    FinalDirectory), so Resolve-DropPath's output can be piped in. Relative paths resolve against the
+    current location, and PSDrive paths (Drops:\Fax) to their file-system target.
 
     .PARAMETER InputObject
     Strings, byte arrays or FileInfo objects to write, from the pipeline.
@@ -305,11 +376,12 @@ function Write-DropMessage {
 
     Writes a byte array; a quota excess throws a DropWatch.DropCapacityException.
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Input')]
+    [CmdletBinding(DefaultParameterSetName = 'Input', SupportsShouldProcess)]
     [OutputType([pscustomobject])]
     param(
-        [Parameter(Mandatory, Position = 0)]
-        [Alias('DropPath')]
+        # By property name too: Resolve-DropPath's results (Path) and Explain's (FinalDirectory) pipe in.
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('DropPath', 'FinalDirectory')]
         [string] $Path,
 
         [Parameter(Mandatory, Position = 1, ValueFromPipeline, ParameterSetName = 'Input')]
@@ -342,13 +414,24 @@ function Write-DropMessage {
             }
         }
         $drop = $null
-        if (-not [DropWatch.Drop]::TryOpen($Path, $dropOptions, [ref]$drop, [ref]$failure)) {
-            if ($envelope) { $envelope.Dispose() }
-            $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Path 'Write-DropMessage'))
+        # The drop directory is opened for the first input and again whenever a piped object names another
+        # one. Paths are provider-aware: relative ones resolve against $PWD, PSDrive paths to their target.
+        function Open-Target([string] $target) {
+            $full = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($target)
+            if ($drop -and $drop.Path -eq $full) { return }
+            if ($drop) { $drop.Dispose(); Set-Variable -Name drop -Value $null -Scope 1 -WhatIf:$false -Confirm:$false }
+            $opened = $null
+            $why = $null
+            if (-not [DropWatch.Drop]::TryOpen($full, $dropOptions, [ref]$opened, [ref]$why)) {
+                if ($envelope) { $envelope.Dispose() }
+                $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $why $target 'Write-DropMessage'))
+            }
+            Set-Variable -Name drop -Value $opened -Scope 1 -WhatIf:$false -Confirm:$false  # not subject to -WhatIf
         }
         $bytes = [System.Collections.Generic.List[byte]]::new()
 
         function Send-One([object] $item, [object] $target) {
+            if (-not $PSCmdlet.ShouldProcess($drop.Path, 'Write a message file')) { return }
             $mo = [DropWatch.MessageOptions]::new()
             $mo.Envelope = $envelope
             $name = $null
@@ -379,6 +462,7 @@ function Write-DropMessage {
         }
     }
     process {
+        Open-Target $Path
         if ($PSCmdlet.ParameterSetName -eq 'File') {
             foreach ($p in $LiteralPath) {
                 $resolved = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)
@@ -398,7 +482,7 @@ function Write-DropMessage {
         }
         finally {
             if ($envelope) { $envelope.Dispose() }
-            $drop.Dispose()
+            if ($drop) { $drop.Dispose() }
         }
     }
 }
