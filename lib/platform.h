@@ -115,6 +115,10 @@ typedef struct dwi_ops {
     int (*lock)(void *ctx, dwi_fd fd, int lock);
     /* Process id of a process holding a lock on fd's file (diagnostics: a stuck holder), or 0 unknown. */
     long (*lock_holder)(void *ctx, dwi_fd fd);
+    /* 1 when a lock handle opened by process `owner` (pid() at open time) no longer holds its lock alone and
+     * must be re-opened before locking: on POSIX in a forked child, which shares its parent's flock;
+     * never on Windows (no fork; LockFileEx locks belong to the handle). NULL: compare pid(). */
+    int (*lock_inherited)(void *ctx, long owner);
     int (*mkdir)(void *ctx, const char *path, unsigned mode);
     /* List dirfd (the dirfd itself stays open and owned by the caller). */
     int (*dir_open)(void *ctx, dwi_fd dirfd, dwi_dir **out);

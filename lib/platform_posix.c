@@ -516,6 +516,12 @@ static long px_pid(void *ctx)
     return (long)getpid();
 }
 
+static int px_lock_inherited(void *ctx, long owner)
+{
+    (void)ctx;
+    return (long)getpid() != owner;
+}
+
 static int px_hostname(void *ctx, char *buf, size_t size)
 {
     (void)ctx;
@@ -643,6 +649,7 @@ const dwi_ops dwi_posix_ops = {
     .random = px_random,
     .pid = px_pid,
     .hostname = px_hostname,
+    .lock_inherited = px_lock_inherited,
     .open_read = px_open_read,
     .open_subdir = px_open_subdir,
     .mkdir_at = px_mkdir_at,

@@ -675,6 +675,13 @@ static long w_pid(void *ctx)
     return (long)GetCurrentProcessId();
 }
 
+static int w_lock_inherited(void *ctx, long owner)
+{
+    (void)ctx;
+    (void)owner;
+    return 0; /* no fork on Windows: the ledger handle's lock is never shared with another process */
+}
+
 static int w_hostname(void *ctx, char *buf, size_t size)
 {
     (void)ctx;
@@ -724,4 +731,5 @@ const dwi_ops dwi_win32_ops = {
     .random = w_random,
     .pid = w_pid,
     .hostname = w_hostname,
+    .lock_inherited = w_lock_inherited,
 };

@@ -214,7 +214,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
         return st;
     }
     int rc = 0;
-    if (q->pid != d->ops->pid(d->ctx)) {
+    if (d->ops->lock_inherited ? d->ops->lock_inherited(d->ctx, q->pid) : q->pid != d->ops->pid(d->ctx)) {
         /* Forked child: the inherited descriptor shares the parent's flock, so take a descriptor of our own. */
         if (q->fd >= 0)
             d->ops->close(d->ctx, q->fd);
