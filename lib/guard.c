@@ -12,6 +12,7 @@
 
 #include "envelope.h"
 #include "guard_internal.h"
+#include "group_commit.h"
 #include "internal.h"
 #include "quota.h"
 
@@ -291,6 +292,7 @@ static void drop_free(dw_drop *d)
     if (!d)
         return;
     dwi_quota_free(d);
+    dwi_group_free(d->own_group);
     if (d->dirfd >= 0)
         d->ops->close(d->ctx, d->dirfd);
     free(d->path);
@@ -353,6 +355,12 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     d->ops = ops;
     d->ctx = ctx;
     d->dirfd = -1;
+    d->own_group = dwi_group_new();
+    if (!d->own_group) {
+        free(d);
+        return DW_E_NOMEM;
+    }
+    atomic_init(&d->group, d->own_group);
     d->opts = *opts;
     d->opts.name_prefix = NULL;
     d->opts.machine_name = NULL;
@@ -809,9 +817,7 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
             return dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
     }
     if (do_fsync) {
-        rc = dwi_inject(d, DW_OP_FSYNC);
-        if (!rc)
-            rc = d->ops->fsync(d->ctx, m->fd, 0);
+        rc = dwi_group_sync(d, DWI_SYNC_DATA, m->fd); /* group commit: may share one flush */
         if (rc < 0)
             return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
     }
@@ -969,9 +975,7 @@ static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_er
 {
     if (d->opts.durability != DW_DURABLE_FULL)
         return DW_OK;
-    int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
-    if (!rc)
-        rc = d->ops->fsync(d->ctx, d->dirfd, 0);
+    int rc = dwi_group_sync(d, DWI_SYNC_NAME, d->dirfd); /* group commit: may share one flush */
     if (rc >= 0)
         return DW_OK;
     dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);

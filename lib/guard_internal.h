@@ -43,6 +43,8 @@ struct dw_drop {
     atomic_int publish_method;  /* dw_publish_method, learnt at the first publication */
     int remote;                 /* on a network file system: its EIO is the server's or the network's */
     dwi_quota *quota;       /* NULL when unlimited */
+    dw_flush_group *own_group;               /* group commit among the threads sharing this handle */
+    _Atomic(dw_flush_group *) group;         /* own_group, or one shared with other handles */
 };
 
 struct dw_msg {

@@ -20,3 +20,4 @@ include tests/outside.mk
 include tests/threads.mk
 include tests/abi.mk
 include tests/pickup.mk
+include tests/group.mk

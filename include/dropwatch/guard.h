@@ -326,6 +326,30 @@ DW_API dw_status dw_quota_parse(const char *text, uint64_t *bytes);
 /** Format a quota the way Get-ForeignConnector prints it: "unlimited" or "10 MB (10,485,760 bytes)". */
 DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed);
 
+/* ---- Group commit ---------------------------------------------------------------------------------- */
+
+/**
+ * A flush group: durable writes of several handles that share their flushes (group commit). Every handle
+ * already groups the writes of the threads that share it; a group joins handles of one process whose
+ * drop directories are on the same file system. Writers ready to flush while another flush runs are all
+ * covered by the next one; each call still returns only after its own message is durable under its
+ * final name, with its own outcome. Owned by the caller: free it after every handle using it is closed.
+ */
+typedef struct dw_flush_group dw_flush_group;
+
+/** Create a flush group. @return DW_OK, DW_E_INVAL (out NULL), DW_E_NOMEM. */
+DW_API dw_status dw_flush_group_new(dw_flush_group **out);
+
+/** Free a flush group no handle uses any more. NULL is ignored. */
+DW_API void dw_flush_group_free(dw_flush_group *group);
+
+/**
+ * Make `drop` flush with `group` (NULL: its own group again). Call before the handle writes, from one
+ * thread. @return DW_OK, DW_E_INVAL (drop NULL, or the group already serves another file system: err
+ * says which), DW_E_IO (the directory could not be examined).
+ */
+DW_API dw_status dw_drop_set_flush_group(dw_drop *drop, dw_flush_group *group, dw_io_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for group commit (lib/group_commit.c): writers that share a flush each get their own message
+ * durable under its own name, and a failing shared flush gives each writer its exact outcome. Batches are
+ * formed deterministically by holding a group's flushes until the expected writers wait for one. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dropwatch.h"
+#include "dropwatch/testing.h"
+#include "../lib/group_commit.h"
+#include "../lib/guard_internal.h"
+
+static char root[200], dir_a[256], dir_b[256];
+
+static void setup(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(root, sizeof root, "%s/dwgroup-XXXXXX", t && *t ? t : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    snprintf(dir_a, sizeof dir_a, "%s/a", root);
+    snprintf(dir_b, sizeof dir_b, "%s/b", root);
+    ck_assert_int_eq(mkdir(dir_a, 0750), 0);
+    ck_assert_int_eq(mkdir(dir_b, 0750), 0);
+}
+
+static void rm_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *de;
+    char p[600];
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+static void teardown(void)
+{
+    rm_dir(dir_a);
+    rm_dir(dir_b);
+    rmdir(root);
+}
+
+/* .eml files and temporary files in a directory. */
+static void count(const char *path, int *eml, int *temps)
+{
+    *eml = *temps = 0;
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && !strcmp(de->d_name + n - 4, ".eml"))
+            (*eml)++;
+        else if (dwi_is_temp_name(de->d_name))
+            (*temps)++;
+    }
+    closedir(d);
+}
+
+typedef struct job {
+    dw_drop *drop;
+    int writes;
+    int ok;
+    dw_status st;
+    dw_io_error err;
+    char name[DW_FILE_NAME_MAX];
+} job;
+
+static void *writer(void *arg)
+{
+    job *j = arg;
+    char msg[4096];
+    for (int i = 0; i < j->writes; i++) {
+        snprintf(msg, sizeof msg, "Subject: %p %d\r\n\r\nbody\r\n", (void *)j, i);
+        j->st = dw_drop_write(j->drop, msg, strlen(msg), NULL, j->name, sizeof j->name, NULL, &j->err);
+        if (j->st == DW_OK)
+            j->ok++;
+    }
+    return NULL;
+}
+
+/* Start n writers of one message each while `kind` is held, wait until all of them wait for that flush,
+ * then release it: one flush of that kind covers them all. */
+static void run_held(dw_flush_group *g, dwi_sync_kind kind, job *jobs, int n)
+{
+    pthread_t th[16];
+    dwi_group_hold(g, kind, 1);
+    for (int i = 0; i < n; i++) {
+        jobs[i].writes = 1;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    for (int spins = 0; dwi_group_pending(g, kind) < (unsigned)n; spins++) {
+        ck_assert_int_lt(spins, 20000);
+        usleep(500);
+    }
+    dwi_group_hold(g, kind, 0);
+    for (int i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+}
+
+static dw_flush_group *group_of(dw_drop *d)
+{
+    return atomic_load(&d->group);
+}
+
+/* ---- threads sharing a handle ---------------------------------------------------------------------- */
+
+START_TEST(t_threads_share_handle)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    job jobs[8];
+    pthread_t th[8];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 8; i++) {
+        jobs[i].drop = d;
+        jobs[i].writes = 25;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].ok, 25);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+    }
+    uint64_t flushes, covered;
+    for (int k = 0; k < 2; k++) {
+        dwi_group_stats(group_of(d), (dwi_sync_kind)k, &flushes, &covered);
+        ck_assert_uint_eq(covered, 200); /* every message had each flush, exactly once */
+        ck_assert_uint_le(flushes, covered);
+    }
+    int eml, temps;
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 200);
+    ck_assert_int_eq(temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(t_one_flush_covers_all)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    for (int k = 0; k < 2; k++) {
+        job jobs[6];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < 6; i++)
+            jobs[i].drop = d;
+        uint64_t f0, c0, f1, c1;
+        dwi_group_stats(group_of(d), (dwi_sync_kind)k, &f0, &c0);
+        run_held(group_of(d), (dwi_sync_kind)k, jobs, 6);
+        dwi_group_stats(group_of(d), (dwi_sync_kind)k, &f1, &c1);
+        ck_assert_uint_eq(f1 - f0, 1);
+        ck_assert_uint_eq(c1 - c0, 6);
+        for (int i = 0; i < 6; i++)
+            ck_assert_int_eq(jobs[i].st, DW_OK);
+    }
+    int eml, temps;
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 12);
+    ck_assert_int_eq(temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* ---- a failing shared flush ------------------------------------------------------------------------ */
+
+START_TEST(t_shared_data_flush_fails)
+{
+    dw_fault f = DW_FAULT_INIT;
+    f.op = DW_OP_FSYNC;
+    f.sys_errno = EIO;
+    f.count = 1;
+    dw_drop *d;
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir_a, NULL, &f, NULL), DW_OK);
+    job jobs[6];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++)
+        jobs[i].drop = d;
+    run_held(group_of(d), DWI_SYNC_DATA, jobs, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_FSYNC);
+        ck_assert_int_eq(jobs[i].err.sys_errno, EIO);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    }
+    int eml, temps;
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 0);
+    ck_assert_int_eq(temps, 0);
+    /* the fault is spent: the next write is durable */
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(t_shared_name_flush_fails)
+{
+    dw_fault f = DW_FAULT_INIT;
+    f.op = DW_OP_DIR_FSYNC;
+    f.sys_errno = EIO;
+    f.count = 1;
+    dw_drop *d;
+    ck_assert_int_eq(dw_testing_drop_open(&d, dir_a, NULL, &f, NULL), DW_OK);
+    job jobs[6];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++)
+        jobs[i].drop = d;
+    run_held(group_of(d), DWI_SYNC_NAME, jobs, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED); /* each withdrew its own name */
+    }
+    int eml, temps;
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 0);
+    ck_assert_int_eq(temps, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* The withdrawal fails too (a file system gone read-only): every writer is told its own published name. */
+static int unlink_erofs(void *ctx, int dirfd, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 4 && !strcmp(name + n - 4, ".eml"))
+        return -EROFS;
+    return dwi_posix_ops.unlink(ctx, dirfd, name);
+}
+
+START_TEST(t_shared_name_flush_fails_uncertain)
+{
+    static dwi_ops ops;
+    ops = dwi_posix_ops;
+    ops.unlink = unlink_erofs;
+    dw_fault f = DW_FAULT_INIT;
+    f.op = DW_OP_DIR_FSYNC;
+    f.count = 1;
+    dw_drop *d;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, &f, &ops, NULL, NULL), DW_OK);
+    job jobs[6];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++)
+        jobs[i].drop = d;
+    run_held(group_of(d), DWI_SYNC_NAME, jobs, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir_a, jobs[i].err.published);
+        ck_assert_int_eq(access(p, F_OK), 0);
+        for (int k = 0; k < i; k++) /* its own name, not a neighbour's */
+            ck_assert_str_ne(jobs[i].err.published, jobs[k].err.published);
+    }
+    int eml, temps;
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 6);
+    dw_drop_close(d);
+}
+END_TEST
+
+/* ---- handles sharing a caller's group ---------------------------------------------------------------- */
+
+START_TEST(t_two_handles_one_group)
+{
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_fault f = DW_FAULT_INIT;
+    f.op = DW_OP_DIR_FSYNC;
+    f.count = 1;
+    dw_drop *a, *b;
+    ck_assert_int_eq(dw_testing_drop_open(&a, dir_a, NULL, &f, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_open(&b, dir_b, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(b, g, NULL), DW_OK);
+    /* data: one syncfs covers the temp files of both directories */
+    job jobs[6];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++)
+        jobs[i].drop = i % 2 ? b : a;
+    uint64_t f0, c0, f1, c1;
+    dwi_group_stats(g, DWI_SYNC_DATA, &f0, &c0);
+    run_held(g, DWI_SYNC_DATA, jobs, 6);
+    dwi_group_stats(g, DWI_SYNC_DATA, &f1, &c1);
+    ck_assert_uint_eq(f1 - f0, 1);
+    ck_assert_uint_eq(c1 - c0, 6);
+    /* the fault failed a's first directory fsync: only a's writers that it covered failed */
+    int failed = 0;
+    for (int i = 0; i < 6; i++) {
+        if (jobs[i].drop == b) {
+            ck_assert_int_eq(jobs[i].st, DW_OK);
+        } else if (jobs[i].st != DW_OK) {
+            failed++;
+            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+        }
+    }
+    ck_assert_int_ge(failed, 1);
+    /* names: one fsync per directory, each writer with its own directory's result */
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++)
+        jobs[i].drop = i % 2 ? b : a;
+    run_held(g, DWI_SYNC_NAME, jobs, 6);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(jobs[i].st, DW_OK);
+    int eml, temps;
+    count(dir_b, &eml, &temps);
+    ck_assert_int_eq(eml, 6);
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 6 - failed);
+    ck_assert_int_eq(temps, 0);
+    /* back to its own group */
+    ck_assert_int_eq(dw_drop_set_flush_group(a, NULL, NULL), DW_OK);
+    ck_assert_ptr_eq(group_of(a), a->own_group);
+    dw_drop_close(a);
+    dw_drop_close(b);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+START_TEST(t_group_other_file_system)
+{
+    struct stat s1, s2;
+    if (stat("/dev/shm", &s2) != 0 || stat(dir_a, &s1) != 0 || s1.st_dev == s2.st_dev)
+        return; /* no second file system here */
+    char shm[] = "/dev/shm/dwgroup-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(shm));
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_drop *a, *b;
+    ck_assert_int_eq(dw_drop_open(&a, dir_a, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_open(&b, shm, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_set_flush_group(b, g, &e), DW_E_INVAL);
+    ck_assert_int_eq(e.sys_errno, EXDEV);
+    ck_assert_ptr_eq(group_of(b), b->own_group);
+    dw_drop_close(a);
+    dw_drop_close(b);
+    dw_flush_group_free(g);
+    rmdir(shm);
+}
+END_TEST
+
+START_TEST(t_bad_arguments)
+{
+    ck_assert_int_eq(dw_flush_group_new(NULL), DW_E_INVAL);
+    dw_flush_group_free(NULL);
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_set_flush_group(NULL, g, &e), DW_E_INVAL);
+    ck_assert_int_eq(e.op, DW_OP_VALIDATE);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* ---- processes --------------------------------------------------------------------------------------- */
+
+/* Processes do not share a group (doc/guarded-writes.md): each flushes for its own threads, and writers of
+ * several processes with several threads each lose nothing. */
+START_TEST(t_processes)
+{
+    pid_t pids[4];
+    for (int p = 0; p < 4; p++) {
+        pids[p] = fork();
+        ck_assert_int_ge(pids[p], 0);
+        if (pids[p] == 0) {
+            dw_drop *d;
+            if (dw_drop_open(&d, dir_a, NULL, NULL) != DW_OK)
+                _exit(2);
+            job jobs[3];
+            pthread_t th[3];
+            memset(jobs, 0, sizeof jobs);
+            for (int i = 0; i < 3; i++) {
+                jobs[i].drop = d;
+                jobs[i].writes = 10;
+                pthread_create(&th[i], NULL, writer, &jobs[i]);
+            }
+            int bad = 0;
+            for (int i = 0; i < 3; i++) {
+                pthread_join(th[i], NULL);
+                bad |= jobs[i].ok != 10;
+            }
+            dw_drop_close(d);
+            _exit(bad);
+        }
+    }
+    for (int p = 0; p < 4; p++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[p], &status, 0), pids[p]);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    int eml, temps;
+    count(dir_a, &eml, &temps);
+    ck_assert_int_eq(eml, 120);
+    ck_assert_int_eq(temps, 0);
+}
+END_TEST
+
+static Suite *group_suite(void)
+{
+    Suite *s = suite_create("group");
+    TCase *tc = tcase_create("group");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, t_threads_share_handle);
+    tcase_add_test(tc, t_one_flush_covers_all);
+    tcase_add_test(tc, t_shared_data_flush_fails);
+    tcase_add_test(tc, t_shared_name_flush_fails);
+    tcase_add_test(tc, t_shared_name_flush_fails_uncertain);
+    tcase_add_test(tc, t_two_handles_one_group);
+    tcase_add_test(tc, t_group_other_file_system);
+    tcase_add_test(tc, t_bad_arguments);
+    tcase_add_test(tc, t_processes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(group_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
