@@ -49,7 +49,8 @@ enum {
     BENCH_S_CONC = 1 << 3,
     BENCH_S_PURE = 1 << 4,
     BENCH_S_PICKUP = 1 << 5,
-    BENCH_S_ALL = 0x3f
+    BENCH_S_GROUP = 1 << 6,
+    BENCH_S_ALL = 0x7f
 };
 
 extern bench_config bench_cfg;
@@ -126,6 +127,7 @@ void bench_fill(const char *parent);
 void bench_concurrency(const char *parent);
 void bench_pure(void);
 void bench_pickup(const char *parent);
+void bench_group(const char *parent);
 
 /* The corpus of DropDirectory names used for validation (also dumped for the Python benchmark). */
 extern const char *const bench_names[];

@@ -11,7 +11,8 @@ bench_dw_bench_SOURCES = \
 	bench/bench_alloc.c \
 	bench/bench_io.c \
 	bench/bench_pure.c \
-	bench/bench_pickup.c
+	bench/bench_pickup.c \
+	bench/bench_group.c
 bench_dw_bench_CFLAGS = $(AM_CFLAGS) -pthread
 bench_dw_bench_LDADD = lib/libdropwatch.la -lm
 bench_dw_bench_LDFLAGS = $(AM_LDFLAGS) -pthread

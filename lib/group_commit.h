@@ -1,27 +1,26 @@
 /* SPDX-License-Identifier: MIT */
-/* Group commit: concurrent durable writers share their flushes (doc/guarded-writes.md, *Group commit*). */
+/* Group commit: concurrent durable writers share their directory flushes (doc/guarded-writes.md). */
 #ifndef DW_LIB_GROUP_COMMIT_H
 #define DW_LIB_GROUP_COMMIT_H
 
-#include "dropwatch/guard.h"
+#include <stdint.h>
 
-/* The two flushes of a durable write: the temp file's data before the rename, the new name after it. */
-typedef enum dwi_sync_kind { DWI_SYNC_DATA = 0, DWI_SYNC_NAME = 1 } dwi_sync_kind;
+#include "dropwatch/guard.h"
 
 /* A group of the handle's own (threads sharing one handle); freed by dwi_group_free. NULL on no memory. */
 dw_flush_group *dwi_group_new(void);
 void dwi_group_free(dw_flush_group *g);
 
-/* One flush of `kind` for the caller's message: `fd` is the temp file (DATA) or the directory (NAME).
- * Waits until a flush that started after this call covers it, leading that flush when no one else does,
- * and returns that flush's result (0 or a negated errno). The fault armed on the leading handle
- * (dropwatch/testing.h: DW_OP_FSYNC, DW_OP_DIR_FSYNC) fails the flush, i.e. every message it covers. */
-int dwi_group_sync(dw_drop *d, dwi_sync_kind kind, int fd);
+/* The directory fsync after the caller's rename: waits until an fsync of d's directory that started after
+ * this call has ended, leading it when no one else does, and returns its result (0 or a negated errno).
+ * The fault armed on a handle (dropwatch/testing.h, DW_OP_DIR_FSYNC) fails the fsync of its directory,
+ * i.e. every writer of that directory the fsync was to cover. */
+int dwi_group_sync_dir(dw_drop *d);
 
-/* For the tests: hold (1) or release (0) the flushes of `kind`, and count the writers waiting for one. */
-void dwi_group_hold(dw_flush_group *g, dwi_sync_kind kind, int hold);
-unsigned dwi_group_pending(dw_flush_group *g, dwi_sync_kind kind);
-/* Flushes led so far, and messages they covered (per kind). */
-void dwi_group_stats(dw_flush_group *g, dwi_sync_kind kind, uint64_t *flushes, uint64_t *covered);
+/* For the tests: hold (1) or release (0) the group's flushes, and count the writers waiting for one. */
+void dwi_group_hold(dw_flush_group *g, int hold);
+unsigned dwi_group_pending(dw_flush_group *g);
+/* Flush rounds led so far, writers they covered, directory fsyncs they made. */
+void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *fsyncs);
 
 #endif /* DW_LIB_GROUP_COMMIT_H */

@@ -817,7 +817,9 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
             return dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
     }
     if (do_fsync) {
-        rc = dwi_group_sync(d, DWI_SYNC_DATA, m->fd); /* group commit: may share one flush */
+        rc = dwi_inject(d, DW_OP_FSYNC);
+        if (!rc)
+            rc = d->ops->fsync(d->ctx, m->fd, 0);
         if (rc < 0)
             return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
     }
@@ -975,7 +977,7 @@ static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_er
 {
     if (d->opts.durability != DW_DURABLE_FULL)
         return DW_OK;
-    int rc = dwi_group_sync(d, DWI_SYNC_NAME, d->dirfd); /* group commit: may share one flush */
+    int rc = dwi_group_sync_dir(d); /* group commit: one directory fsync may cover several writers */
     if (rc >= 0)
         return DW_OK;
     dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for group commit (lib/group_commit.c): writers that share a flush each get their own message
- * durable under its own name, and a failing shared flush gives each writer its exact outcome. Batches are
- * formed deterministically by holding a group's flushes until the expected writers wait for one. */
+/* Tests for group commit (lib/group_commit.c): writers that share a directory fsync each get their own
+ * message durable under its own name, and a failing shared fsync gives each writer its exact outcome.
+ * Rounds are formed deterministically by holding a group's flushes until the expected writers wait. */
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
@@ -96,21 +96,21 @@ static void *writer(void *arg)
     return NULL;
 }
 
-/* Start n writers of one message each while `kind` is held, wait until all of them wait for that flush,
- * then release it: one flush of that kind covers them all. */
-static void run_held(dw_flush_group *g, dwi_sync_kind kind, job *jobs, int n)
+/* Start n writers of one message each while the group's flushes are held, wait until all of them wait
+ * for the directory fsync, then release it: one flush round covers them all. */
+static void run_held(dw_flush_group *g, job *jobs, int n)
 {
     pthread_t th[16];
-    dwi_group_hold(g, kind, 1);
+    dwi_group_hold(g, 1);
     for (int i = 0; i < n; i++) {
         jobs[i].writes = 1;
         ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
     }
-    for (int spins = 0; dwi_group_pending(g, kind) < (unsigned)n; spins++) {
+    for (int spins = 0; dwi_group_pending(g) < (unsigned)n; spins++) {
         ck_assert_int_lt(spins, 20000);
         usleep(500);
     }
-    dwi_group_hold(g, kind, 0);
+    dwi_group_hold(g, 0);
     for (int i = 0; i < n; i++)
         pthread_join(th[i], NULL);
 }
@@ -139,12 +139,11 @@ START_TEST(t_threads_share_handle)
         ck_assert_int_eq(jobs[i].ok, 25);
         ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
     }
-    uint64_t flushes, covered;
-    for (int k = 0; k < 2; k++) {
-        dwi_group_stats(group_of(d), (dwi_sync_kind)k, &flushes, &covered);
-        ck_assert_uint_eq(covered, 200); /* every message had each flush, exactly once */
-        ck_assert_uint_le(flushes, covered);
-    }
+    uint64_t rounds, covered, fsyncs;
+    dwi_group_stats(group_of(d), &rounds, &covered, &fsyncs);
+    ck_assert_uint_eq(covered, 200); /* every message had its directory flush, exactly once */
+    ck_assert_uint_eq(fsyncs, rounds);
+    ck_assert_uint_le(rounds, covered);
     int eml, temps;
     count(dir_a, &eml, &temps);
     ck_assert_int_eq(eml, 200);
@@ -157,23 +156,24 @@ START_TEST(t_one_flush_covers_all)
 {
     dw_drop *d;
     ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
-    for (int k = 0; k < 2; k++) {
-        job jobs[6];
-        memset(jobs, 0, sizeof jobs);
-        for (int i = 0; i < 6; i++)
-            jobs[i].drop = d;
-        uint64_t f0, c0, f1, c1;
-        dwi_group_stats(group_of(d), (dwi_sync_kind)k, &f0, &c0);
-        run_held(group_of(d), (dwi_sync_kind)k, jobs, 6);
-        dwi_group_stats(group_of(d), (dwi_sync_kind)k, &f1, &c1);
-        ck_assert_uint_eq(f1 - f0, 1);
-        ck_assert_uint_eq(c1 - c0, 6);
-        for (int i = 0; i < 6; i++)
-            ck_assert_int_eq(jobs[i].st, DW_OK);
+    job jobs[6];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++)
+        jobs[i].drop = d;
+    uint64_t r0, c0, f0, r1, c1, f1;
+    dwi_group_stats(group_of(d), &r0, &c0, &f0);
+    run_held(group_of(d), jobs, 6);
+    dwi_group_stats(group_of(d), &r1, &c1, &f1);
+    ck_assert_uint_eq(r1 - r0, 1);
+    ck_assert_uint_eq(c1 - c0, 6);
+    ck_assert_uint_eq(f1 - f0, 1);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_OK);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
     }
     int eml, temps;
     count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 12);
+    ck_assert_int_eq(eml, 6);
     ck_assert_int_eq(temps, 0);
     dw_drop_close(d);
 }
@@ -181,7 +181,8 @@ END_TEST
 
 /* ---- a failing shared flush ------------------------------------------------------------------------ */
 
-START_TEST(t_shared_data_flush_fails)
+/* The file flushes are each writer's own: a failed fsync fails that writer only. */
+START_TEST(t_file_flush_is_own)
 {
     dw_fault f = DW_FAULT_INIT;
     f.op = DW_OP_FSYNC;
@@ -190,25 +191,30 @@ START_TEST(t_shared_data_flush_fails)
     dw_drop *d;
     ck_assert_int_eq(dw_testing_drop_open(&d, dir_a, NULL, &f, NULL), DW_OK);
     job jobs[6];
+    pthread_t th[6];
     memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 6; i++)
-        jobs[i].drop = d;
-    run_held(group_of(d), DWI_SYNC_DATA, jobs, 6);
     for (int i = 0; i < 6; i++) {
+        jobs[i].drop = d;
+        jobs[i].writes = 1;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    int failed = 0;
+    for (int i = 0; i < 6; i++) {
+        pthread_join(th[i], NULL);
+        if (jobs[i].st == DW_OK) {
+            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+            continue;
+        }
+        failed++;
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
         ck_assert_int_eq(jobs[i].err.op, DW_OP_FSYNC);
-        ck_assert_int_eq(jobs[i].err.sys_errno, EIO);
         ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
     }
+    ck_assert_int_eq(failed, 1);
     int eml, temps;
     count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 0);
+    ck_assert_int_eq(eml, 5);
     ck_assert_int_eq(temps, 0);
-    /* the fault is spent: the next write is durable */
-    char name[DW_FILE_NAME_MAX];
-    dw_io_error e;
-    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, name, sizeof name, NULL, &e), DW_OK);
-    ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
     dw_drop_close(d);
 }
 END_TEST
@@ -225,7 +231,7 @@ START_TEST(t_shared_name_flush_fails)
     memset(jobs, 0, sizeof jobs);
     for (int i = 0; i < 6; i++)
         jobs[i].drop = d;
-    run_held(group_of(d), DWI_SYNC_NAME, jobs, 6);
+    run_held(group_of(d), jobs, 6);
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
         ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
@@ -262,7 +268,7 @@ START_TEST(t_shared_name_flush_fails_uncertain)
     memset(jobs, 0, sizeof jobs);
     for (int i = 0; i < 6; i++)
         jobs[i].drop = d;
-    run_held(group_of(d), DWI_SYNC_NAME, jobs, 6);
+    run_held(group_of(d), jobs, 6);
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
         ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
@@ -294,40 +300,35 @@ START_TEST(t_two_handles_one_group)
     ck_assert_int_eq(dw_drop_open(&b, dir_b, NULL, NULL), DW_OK);
     ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
     ck_assert_int_eq(dw_drop_set_flush_group(b, g, NULL), DW_OK);
-    /* data: one syncfs covers the temp files of both directories */
-    job jobs[6];
-    memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 6; i++)
-        jobs[i].drop = i % 2 ? b : a;
-    uint64_t f0, c0, f1, c1;
-    dwi_group_stats(g, DWI_SYNC_DATA, &f0, &c0);
-    run_held(g, DWI_SYNC_DATA, jobs, 6);
-    dwi_group_stats(g, DWI_SYNC_DATA, &f1, &c1);
-    ck_assert_uint_eq(f1 - f0, 1);
-    ck_assert_uint_eq(c1 - c0, 6);
-    /* the fault failed a's first directory fsync: only a's writers that it covered failed */
-    int failed = 0;
-    for (int i = 0; i < 6; i++) {
-        if (jobs[i].drop == b) {
-            ck_assert_int_eq(jobs[i].st, DW_OK);
-        } else if (jobs[i].st != DW_OK) {
-            failed++;
-            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    /* one round covers both directories with one fsync each; a's fails, b's does not */
+    for (int pass = 0; pass < 2; pass++) {
+        job jobs[6];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < 6; i++)
+            jobs[i].drop = i % 2 ? b : a;
+        uint64_t r0, c0, f0, r1, c1, f1;
+        dwi_group_stats(g, &r0, &c0, &f0);
+        run_held(g, jobs, 6);
+        dwi_group_stats(g, &r1, &c1, &f1);
+        ck_assert_uint_eq(r1 - r0, 1);
+        ck_assert_uint_eq(c1 - c0, 6);
+        ck_assert_uint_eq(f1 - f0, 2);
+        for (int i = 0; i < 6; i++) {
+            if (jobs[i].drop == b || pass == 1) {
+                ck_assert_int_eq(jobs[i].st, DW_OK);
+                ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+            } else {
+                ck_assert_int_eq(jobs[i].st, DW_E_IO);
+                ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+                ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+            }
         }
     }
-    ck_assert_int_ge(failed, 1);
-    /* names: one fsync per directory, each writer with its own directory's result */
-    memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 6; i++)
-        jobs[i].drop = i % 2 ? b : a;
-    run_held(g, DWI_SYNC_NAME, jobs, 6);
-    for (int i = 0; i < 6; i++)
-        ck_assert_int_eq(jobs[i].st, DW_OK);
     int eml, temps;
     count(dir_b, &eml, &temps);
     ck_assert_int_eq(eml, 6);
     count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 6 - failed);
+    ck_assert_int_eq(eml, 3);
     ck_assert_int_eq(temps, 0);
     /* back to its own group */
     ck_assert_int_eq(dw_drop_set_flush_group(a, NULL, NULL), DW_OK);
@@ -426,7 +427,7 @@ static Suite *group_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, t_threads_share_handle);
     tcase_add_test(tc, t_one_flush_covers_all);
-    tcase_add_test(tc, t_shared_data_flush_fails);
+    tcase_add_test(tc, t_file_flush_is_own);
     tcase_add_test(tc, t_shared_name_flush_fails);
     tcase_add_test(tc, t_shared_name_flush_fails_uncertain);
     tcase_add_test(tc, t_two_handles_one_group);
