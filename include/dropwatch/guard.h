@@ -329,11 +329,12 @@ DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t 
 /* ---- Group commit ---------------------------------------------------------------------------------- */
 
 /**
- * A flush group: durable writes of several handles that share their flushes (group commit). Every handle
- * already groups the writes of the threads that share it; a group joins handles of one process whose
- * drop directories are on the same file system. Writers ready to flush while another flush runs are all
- * covered by the next one; each call still returns only after its own message is durable under its
- * final name, with its own outcome. Owned by the caller: free it after every handle using it is closed.
+ * A flush group: durable writes of several handles that share their directory fsyncs (group commit).
+ * Every handle already groups the writes of the threads that share it; a group joins handles of one
+ * process whose drop directories are on the same file system. Writers that renamed while a directory
+ * fsync ran are all covered by the next one (one fsync per directory); each call still returns only
+ * after its own message is durable under its final name, with its own outcome. Owned by the caller:
+ * free it after every handle using it is closed.
  */
 typedef struct dw_flush_group dw_flush_group;
 
