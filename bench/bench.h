@@ -50,7 +50,8 @@ enum {
     BENCH_S_PURE = 1 << 4,
     BENCH_S_PICKUP = 1 << 5,
     BENCH_S_GROUP = 1 << 6,
-    BENCH_S_ALL = 0x7f
+    BENCH_S_URING = 1 << 7,
+    BENCH_S_ALL = 0xff
 };
 
 extern bench_config bench_cfg;
@@ -128,6 +129,7 @@ void bench_concurrency(const char *parent);
 void bench_pure(void);
 void bench_pickup(const char *parent);
 void bench_group(const char *parent);
+void bench_uring(const char *parent);
 
 /* The corpus of DropDirectory names used for validation (also dumped for the Python benchmark). */
 extern const char *const bench_names[];

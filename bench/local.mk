@@ -12,10 +12,15 @@ bench_dw_bench_SOURCES = \
 	bench/bench_io.c \
 	bench/bench_pure.c \
 	bench/bench_pickup.c \
-	bench/bench_group.c
+	bench/bench_group.c \
+	bench/bench_uring.c
 bench_dw_bench_CFLAGS = $(AM_CFLAGS) -pthread
 bench_dw_bench_LDADD = lib/libdropwatch.la -lm
 bench_dw_bench_LDFLAGS = $(AM_LDFLAGS) -pthread
+if HAVE_LIBURING
+bench_dw_bench_CFLAGS += -DDW_BENCH_URING $(LIBURING_CFLAGS)
+bench_dw_bench_LDADD += $(LIBURING_LIBS)
+endif
 
 EXTRA_DIST += bench/python_overhead.py bench/peers.py
 
