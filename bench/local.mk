@@ -22,7 +22,7 @@ bench_dw_bench_CFLAGS += -DDW_BENCH_URING $(LIBURING_CFLAGS)
 bench_dw_bench_LDADD += $(LIBURING_LIBS)
 endif
 
-EXTRA_DIST += bench/python_overhead.py bench/peers.py
+EXTRA_DIST += bench/python_overhead.py bench/peers.py bench/share.sh tools/share-env.sh
 
 # Options for `make bench`, e.g. make bench BENCH_FLAGS=--quick or BENCH_DIRS='--dir /srv/drop'.
 # Default: /tmp and the build tree (the repository's own disk).

@@ -249,6 +249,7 @@ def main():
     ap.add_argument("--share", help="a mounted SMB share to deliver into")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--count", type=int, default=40, help="processes or messages per side and round")
+    ap.add_argument("--share-only", action="store_true", help="only the share rows (bench/share.sh)")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--md")
     ap.add_argument("--csv")
@@ -260,21 +261,26 @@ def main():
     parent = spread_parent((args.dir or [tempfile.gettempdir()])[0])
     rows = po.Rows()
     try:
-        if shutil.which("safecat"):
-            print(f"peers: safecat vs dropwatch deliver in {parent}", file=sys.stderr)
-            bench_cli(args.cli, env, parent, args.rounds, args.count, rows)
-        else:
-            rows.text("—", "safecat", "", "not installed", result="FAIL")
         try:
             import dropwatch as dw
         except ImportError:
             dw = None
-        if dw:
+        if args.share_only:
+            if not dw:
+                raise SystemExit("peers: --share needs the Python binding")
+            bench_share(dw, args.share, args.rounds, args.count, rows)
+        elif shutil.which("safecat"):
+            print(f"peers: safecat vs dropwatch deliver in {parent}", file=sys.stderr)
+            bench_cli(args.cli, env, parent, args.rounds, args.count, rows)
+        else:
+            rows.text("—", "safecat", "", "not installed", result="FAIL")
+        if dw and not args.share_only:
             print("peers: Python alternatives", file=sys.stderr)
             bench_python(dw, parent, args.rounds, args.count * 2, rows)
-        print("peers: large messages", file=sys.stderr)
-        bench_large(args.cli, env, parent, 3 if not args.quick else 2, rows)
-        if args.share and dw:
+        if not args.share_only:
+            print("peers: large messages", file=sys.stderr)
+            bench_large(args.cli, env, parent, 3 if not args.quick else 2, rows)
+        if args.share and dw and not args.share_only:
             print(f"peers: share {args.share}", file=sys.stderr)
             bench_share(dw, args.share, args.rounds, args.count, rows)
     finally:
