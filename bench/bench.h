@@ -118,6 +118,9 @@ void bench_scratch_make(const char *parent, const char *tag, char *buf, size_t s
 /* Remove every entry of dir (one level) and the dir itself; then sync the file system so writeback of
  * the removal does not land in the next timed round. */
 void bench_scratch_remove(const char *dir);
+/* Make a scratch directory flagged FS_TOPDIR_FL, so that ext2/3/4 place each subdirectory in a block group
+ * of its own ("fresh block groups"). Returns 0 when the flag could not be set (the directory exists). */
+int bench_spread_parent(const char *parent, const char *tag, char *buf, size_t size);
 /* Create `n` finished *.eml files of `bytes` bytes quickly (no fsync). */
 void bench_fill_dir(const char *dir, unsigned n, size_t bytes);
 

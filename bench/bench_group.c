@@ -10,12 +10,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -145,21 +143,6 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
     return files / (t1 - t0);
 }
 
-static int group_spread_parent(const char *parent, char *buf, size_t size)
-{
-    bench_scratch_make(parent, "group", buf, size);
-    int fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    int flags = 0, ok = 0;
-    if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
-        flags |= FS_TOPDIR_FL;
-        ok = ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
-    }
-    close(fd);
-    return ok;
-}
-
 static void loadavg(char *buf, size_t size)
 {
     snprintf(buf, size, "?");
@@ -177,7 +160,7 @@ void bench_group(const char *parent)
     static const char section[] = "7. Group commit, threads sharing a handle";
     char fs[512], spread[4096];
     bench_fs_label(parent, fs, sizeof fs);
-    int fresh = group_spread_parent(parent, spread, sizeof spread);
+    int fresh = bench_spread_parent(parent, "group", spread, sizeof spread);
     group_len = 4096;
     char *msg = malloc(group_len);
     if (!msg)

@@ -22,7 +22,6 @@
 #ifdef DW_BENCH_URING
 #include <linux/fs.h>
 #include <liburing.h>
-#include <sys/ioctl.h>
 
 #define URING_GROUP 8
 
@@ -100,20 +99,6 @@ static void uring_deliver(struct io_uring *ring, int dirfd, const char *tag, uns
         bench_die("fsync(dir): %s", strerror(errno));
 }
 
-static int uring_parent(const char *parent, char *buf, size_t size)
-{
-    bench_scratch_make(parent, "uring", buf, size);
-    int fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int flags = 0;
-    if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
-        flags |= FS_TOPDIR_FL;
-        (void)ioctl(fd, FS_IOC_SETFLAGS, &flags);
-    }
-    if (fd >= 0)
-        close(fd);
-    return 0;
-}
-
 void bench_uring(const char *parent)
 {
     static const char section[] = "9. io_uring linked submission";
@@ -135,7 +120,7 @@ void bench_uring(const char *parent)
         return;
     }
     memset(msg4k, 'u', sizeof msg4k);
-    uring_parent(parent, top, sizeof top);
+    (void)bench_spread_parent(parent, "uring", top, sizeof top);
     bench_scratch_make(top, "uring-io", dirs[0], sizeof dirs[0]);
     bench_scratch_make(top, "uring-raw", dirs[1], sizeof dirs[1]);
     int dfd[2];

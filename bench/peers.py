@@ -30,7 +30,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import python_overhead as po  # noqa: E402  (Rows, fs_label)
+import python_overhead as po  # noqa: E402  (Rows, fs_label, emit)
 
 SECTION = "8. Peers side by side"
 FS_TOPDIR_FL = 0x00020000
@@ -285,14 +285,7 @@ def main():
             bench_share(dw, args.share, args.rounds, args.count, rows)
     finally:
         shutil.rmtree(parent, ignore_errors=True)
-    md = rows.markdown()
-    print(md)
-    if args.md:
-        with open(args.md, "a", encoding="utf-8") as f:
-            f.write(md)
-    if args.csv:
-        with open(args.csv, "a", encoding="utf-8") as f:
-            f.write(rows.csv())
+    po.emit(rows, args.md, args.csv)
     return 0
 
 

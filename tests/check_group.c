@@ -74,6 +74,27 @@ static void count(const char *path, int *eml, int *temps)
     closedir(d);
 }
 
+/* Assert the .eml and temporary file counts of a directory. */
+static void expect_files(const char *path, int eml, int temps)
+{
+    int e, t;
+    count(path, &e, &t);
+    ck_assert_int_eq(e, eml);
+    ck_assert_int_eq(t, temps);
+}
+
+/* A handle on `path` whose next call of `op` fails with EIO (dropwatch/testing.h). */
+static dw_drop *open_faulty(const char *path, dw_op op)
+{
+    dw_fault f = DW_FAULT_INIT;
+    f.op = op;
+    f.sys_errno = EIO;
+    f.count = 1;
+    dw_drop *d = NULL;
+    ck_assert_int_eq(dw_testing_drop_open(&d, path, NULL, &f, NULL), DW_OK);
+    return d;
+}
+
 typedef struct job {
     dw_drop *drop;
     int writes;
@@ -115,6 +136,16 @@ static void run_held(dw_flush_group *g, job *jobs, int n)
         pthread_join(th[i], NULL);
 }
 
+/* n jobs of one message each on `d`. */
+static void jobs_on(job *jobs, int n, dw_drop *d)
+{
+    memset(jobs, 0, (size_t)n * sizeof *jobs);
+    for (int i = 0; i < n; i++) {
+        jobs[i].drop = d;
+        jobs[i].writes = 1;
+    }
+}
+
 static dw_flush_group *group_of(dw_drop *d)
 {
     return atomic_load(&d->group);
@@ -144,10 +175,7 @@ START_TEST(t_threads_share_handle)
     ck_assert_uint_eq(covered, 200); /* every message had its directory flush, exactly once */
     ck_assert_uint_eq(fsyncs, rounds);
     ck_assert_uint_le(rounds, covered);
-    int eml, temps;
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 200);
-    ck_assert_int_eq(temps, 0);
+    expect_files(dir_a, 200, 0);
     dw_drop_close(d);
 }
 END_TEST
@@ -157,9 +185,7 @@ START_TEST(t_one_flush_covers_all)
     dw_drop *d;
     ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
     job jobs[6];
-    memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 6; i++)
-        jobs[i].drop = d;
+    jobs_on(jobs, 6, d);
     uint64_t r0, c0, f0, r1, c1, f1;
     dwi_group_stats(group_of(d), &r0, &c0, &f0);
     run_held(group_of(d), jobs, 6);
@@ -171,10 +197,7 @@ START_TEST(t_one_flush_covers_all)
         ck_assert_int_eq(jobs[i].st, DW_OK);
         ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
     }
-    int eml, temps;
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 6);
-    ck_assert_int_eq(temps, 0);
+    expect_files(dir_a, 6, 0);
     dw_drop_close(d);
 }
 END_TEST
@@ -184,12 +207,7 @@ END_TEST
 /* The file flushes are each writer's own: a failed fsync fails that writer only. */
 START_TEST(t_file_flush_is_own)
 {
-    dw_fault f = DW_FAULT_INIT;
-    f.op = DW_OP_FSYNC;
-    f.sys_errno = EIO;
-    f.count = 1;
-    dw_drop *d;
-    ck_assert_int_eq(dw_testing_drop_open(&d, dir_a, NULL, &f, NULL), DW_OK);
+    dw_drop *d = open_faulty(dir_a, DW_OP_FSYNC);
     job jobs[6];
     pthread_t th[6];
     memset(jobs, 0, sizeof jobs);
@@ -211,36 +229,23 @@ START_TEST(t_file_flush_is_own)
         ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
     }
     ck_assert_int_eq(failed, 1);
-    int eml, temps;
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 5);
-    ck_assert_int_eq(temps, 0);
+    expect_files(dir_a, 5, 0);
     dw_drop_close(d);
 }
 END_TEST
 
 START_TEST(t_shared_name_flush_fails)
 {
-    dw_fault f = DW_FAULT_INIT;
-    f.op = DW_OP_DIR_FSYNC;
-    f.sys_errno = EIO;
-    f.count = 1;
-    dw_drop *d;
-    ck_assert_int_eq(dw_testing_drop_open(&d, dir_a, NULL, &f, NULL), DW_OK);
+    dw_drop *d = open_faulty(dir_a, DW_OP_DIR_FSYNC);
     job jobs[6];
-    memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 6; i++)
-        jobs[i].drop = d;
+    jobs_on(jobs, 6, d);
     run_held(group_of(d), jobs, 6);
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
         ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
         ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED); /* each withdrew its own name */
     }
-    int eml, temps;
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 0);
-    ck_assert_int_eq(temps, 0);
+    expect_files(dir_a, 0, 0);
     dw_drop_close(d);
 }
 END_TEST
@@ -265,9 +270,7 @@ START_TEST(t_shared_name_flush_fails_uncertain)
     dw_drop *d;
     ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, &f, &ops, NULL, NULL), DW_OK);
     job jobs[6];
-    memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 6; i++)
-        jobs[i].drop = d;
+    jobs_on(jobs, 6, d);
     run_held(group_of(d), jobs, 6);
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
@@ -279,9 +282,7 @@ START_TEST(t_shared_name_flush_fails_uncertain)
         for (int k = 0; k < i; k++) /* its own name, not a neighbour's */
             ck_assert_str_ne(jobs[i].err.published, jobs[k].err.published);
     }
-    int eml, temps;
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 6);
+    expect_files(dir_a, 6, 0);
     dw_drop_close(d);
 }
 END_TEST
@@ -292,11 +293,7 @@ START_TEST(t_two_handles_one_group)
 {
     dw_flush_group *g;
     ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
-    dw_fault f = DW_FAULT_INIT;
-    f.op = DW_OP_DIR_FSYNC;
-    f.count = 1;
-    dw_drop *a, *b;
-    ck_assert_int_eq(dw_testing_drop_open(&a, dir_a, NULL, &f, NULL), DW_OK);
+    dw_drop *a = open_faulty(dir_a, DW_OP_DIR_FSYNC), *b;
     ck_assert_int_eq(dw_drop_open(&b, dir_b, NULL, NULL), DW_OK);
     ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
     ck_assert_int_eq(dw_drop_set_flush_group(b, g, NULL), DW_OK);
@@ -324,12 +321,8 @@ START_TEST(t_two_handles_one_group)
             }
         }
     }
-    int eml, temps;
-    count(dir_b, &eml, &temps);
-    ck_assert_int_eq(eml, 6);
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 3);
-    ck_assert_int_eq(temps, 0);
+    expect_files(dir_b, 6, 0);
+    expect_files(dir_a, 3, 0);
     /* back to its own group */
     ck_assert_int_eq(dw_drop_set_flush_group(a, NULL, NULL), DW_OK);
     ck_assert_ptr_eq(group_of(a), a->own_group);
@@ -412,10 +405,7 @@ START_TEST(t_processes)
         ck_assert_int_eq(waitpid(pids[p], &status, 0), pids[p]);
         ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
-    int eml, temps;
-    count(dir_a, &eml, &temps);
-    ck_assert_int_eq(eml, 120);
-    ck_assert_int_eq(temps, 0);
+    expect_files(dir_a, 120, 0);
 }
 END_TEST
 
