@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Section 7 of the benchmark: group commit (issue 20). W writer threads share one handle and write
- * durable 4 KiB messages for a fixed time; the baseline is W threads each running the raw durable
+ * Section 7 of the benchmark: group commit (issue 20). W writer threads share one handle (or each has
+ * its own, all in one dw_flush_group) and write durable 4 KiB messages for a fixed time; the baseline is W threads each running the raw durable
  * sequence (openat(O_EXCL) → write → fsync → close → renameat → fsync(dir)) in the same kind of
  * directory. Rounds alternate the order; every round writes into directories under a parent flagged
  * FS_TOPDIR_FL (fresh block groups on ext4) and nothing is deleted before the section ends. Per-call
@@ -91,12 +91,20 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
     bench_scratch_make(parent, lib ? "glib" : "graw", dir, sizeof dir);
     if (group_ndirs < 256)
         snprintf(group_dirs[group_ndirs++], sizeof group_dirs[0], "%s", dir);
-    dw_drop *d = NULL;
+    dw_drop *ds[GROUP_MAX_WRITERS] = {NULL};
+    dw_flush_group *g = NULL;
     int dirfd = -1;
-    if (lib) {
+    /* lib 1: one handle for all threads; lib 2: a handle per thread, all in one dw_flush_group */
+    for (unsigned w = 0; lib && w < (lib == 2 ? writers : 1); w++) {
         dw_io_error err;
-        if (dw_drop_open(&d, dir, NULL, &err) != DW_OK)
+        if (dw_drop_open(&ds[w], dir, NULL, &err) != DW_OK)
             bench_die("dw_drop_open %s: errno %d", dir, err.sys_errno);
+        if (lib == 2 && ((!g && dw_flush_group_new(&g) != DW_OK) || dw_drop_set_flush_group(ds[w], g, &err) != DW_OK))
+            bench_die("flush group: errno %d", err.sys_errno);
+    }
+    if (lib) {
+        for (unsigned w = 1; lib == 1 && w < writers; w++)
+            ds[w] = ds[0];
     } else {
         dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirfd < 0)
@@ -116,7 +124,7 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
     pthread_t th[GROUP_MAX_WRITERS];
     double until = bench_now() + 0.005 + run_ms / 1000.0;
     for (unsigned w = 0; w < writers; w++) {
-        s[w] = (gside){dir, d, dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
+        s[w] = (gside){dir, ds[w], dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
                        (cap - *nlat) / writers, &barrier};
         if (pthread_create(&th[w], NULL, group_thread, &s[w]) != 0)
             bench_die("pthread_create failed");
@@ -136,9 +144,10 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
         files += s[w].files;
     }
     *nlat = at;
-    if (d)
-        dw_drop_close(d);
-    else
+    for (unsigned w = 0; lib && w < (lib == 2 ? writers : 1); w++)
+        dw_drop_close(ds[w]);
+    dw_flush_group_free(g);
+    if (!lib)
         close(dirfd);
     return files / (t1 - t0);
 }
@@ -157,7 +166,7 @@ static void loadavg(char *buf, size_t size)
 
 void bench_group(const char *parent)
 {
-    static const char section[] = "7. Group commit, threads sharing a handle";
+    static const char section[] = "7. Group commit";
     char fs[512], spread[4096];
     bench_fs_label(parent, fs, sizeof fs);
     int fresh = bench_spread_parent(parent, "group", spread, sizeof spread);
@@ -168,30 +177,35 @@ void bench_group(const char *parent)
     memset(msg, 'x', group_len);
     memcpy(msg, "Subject: group\r\n\r\n", 18);
     group_msg = msg;
-    unsigned counts[2] = {1, 8};
+    static const struct {
+        unsigned writers;
+        int lib;
+        const char *how;
+    } cases[3] = {{1, 1, "one handle"}, {8, 1, "one handle"}, {8, 2, "a handle each, one dw_flush_group"}};
     unsigned rounds = bench_cfg.rounds < 2 ? 2 : bench_cfg.rounds;
     double *lat_lib = malloc(GROUP_MAX_CALLS * sizeof(double)), *lat_raw = malloc(GROUP_MAX_CALLS * sizeof(double));
     if (!lat_lib || !lat_raw)
         bench_die("out of memory");
-    for (size_t ci = 0; ci < 2; ci++) {
-        unsigned writers = counts[ci];
+    for (size_t ci = 0; ci < 3; ci++) {
+        unsigned writers = cases[ci].writers;
+        int how = cases[ci].lib;
         double lib[64], base[64];
         unsigned nlib = 0, nraw = 0;
         char load0[32], load1[32];
         loadavg(load0, sizeof load0);
         for (unsigned r = 0; r < rounds && r < 64; r++) {
             if (r % 2 == 0) {
-                lib[r] = group_side(spread, 1, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
+                lib[r] = group_side(spread, how, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
                 base[r] = group_side(spread, 0, writers, bench_cfg.run_ms, lat_raw, &nraw, GROUP_MAX_CALLS);
             } else {
                 base[r] = group_side(spread, 0, writers, bench_cfg.run_ms, lat_raw, &nraw, GROUP_MAX_CALLS);
-                lib[r] = group_side(spread, 1, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
+                lib[r] = group_side(spread, how, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
             }
         }
         loadavg(load1, sizeof load1);
         char what[200], note[600], bname[200];
-        snprintf(what, sizeof what, "%u writer thread%s, one handle, durable 4 KiB%s", writers, writers == 1 ? "" : "s",
-                 fresh ? ", fresh block groups" : "");
+        snprintf(what, sizeof what, "%u writer thread%s, %s, durable 4 KiB%s", writers, writers == 1 ? "" : "s",
+                 cases[ci].how, fresh ? ", fresh block groups" : "");
         snprintf(bname, sizeof bname, "%u thread%s, each the raw sequence", writers, writers == 1 ? "" : "s");
         snprintf(note, sizeof note,
                  "aggregate files/s; %.0f ms per side and round, order alternating; load average %s → %s "
@@ -205,7 +219,8 @@ void bench_group(const char *parent)
         snprintf(lv, sizeof lv, "p50 %.0f µs, p99 %.0f µs", p50l, p99l);
         snprintf(bv, sizeof bv, "p50 %.0f µs, p99 %.0f µs", p50r, p99r);
         snprintf(rv, sizeof rv, "added p50 %+.0f µs, p99 %+.0f µs", p50l - p50r, p99l - p99r);
-        snprintf(what, sizeof what, "%u writer thread%s: latency per call", writers, writers == 1 ? "" : "s");
+        snprintf(what, sizeof what, "%u writer thread%s, %s: latency per call", writers, writers == 1 ? "" : "s",
+                 cases[ci].how);
         snprintf(note, sizeof note, "%u library calls, %u raw sequences", nlib, nraw);
         bench_row_text(section, fs, what, "µs", lv, bname, bv, rv, NULL, "info", note);
     }

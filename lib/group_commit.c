@@ -21,6 +21,7 @@ typedef struct waiter {
     struct waiter *next;
     dw_drop *drop;
     int rc;
+    int synced;        /* rc is the result of a real fsync of this waiter's directory (not an injected fault) */
     int done;
 } waiter;
 
@@ -107,23 +108,50 @@ dw_status dw_drop_set_flush_group(dw_drop *drop, dw_flush_group *group, dw_io_er
     return DW_OK;
 }
 
-/* One fsync per drop directory among the waiters; each waiter gets its directory's result (handles
- * sharing a group write into different directories; one failed directory must not fail the others). */
+/* One fsync per directory among the waiters; each waiter gets its directory's result (handles sharing
+ * a group may write into different directories, and one failed directory must not fail the others).
+ * Handles on the same directory share one fsync: it is the directory inode that is flushed, whichever
+ * descriptor names it. A fault armed on a handle still fails that handle's writers. */
 static uint64_t flush_dirs(waiter *list)
 {
+    enum { PENDING = 1 };
     uint64_t fsyncs = 0;
     for (waiter *w = list; w; w = w->next)
-        w->rc = 1; /* not yet flushed */
+        w->rc = PENDING;
     for (waiter *w = list; w; w = w->next) {
-        if (w->rc != 1)
+        if (w->rc != PENDING)
             continue;
-        int rc = dwi_inject(w->drop, DW_OP_DIR_FSYNC);
-        if (!rc)
-            rc = w->drop->ops->fsync(w->drop->ctx, w->drop->dirfd, 0);
-        fsyncs++;
-        for (waiter *v = w; v; v = v->next)
-            if (v->rc == 1 && v->drop == w->drop)
+        dw_drop *d = w->drop;
+        int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
+        /* the same directory already flushed in this round, through another handle? (a writer alone, or
+         * the threads of one handle, never get here with another handle: no stat for them) */
+        dwi_stat me, other;
+        int known = 0, synced = 1;
+        for (waiter *v = list; !rc && v != w; v = v->next) {
+            if (v->drop == d || !v->synced)
+                continue;
+            if (!known && d->ops->stat(d->ctx, d->dirfd, NULL, &me) != 0)
+                break;
+            known = 1;
+            if (v->drop->ops->stat(v->drop->ctx, v->drop->dirfd, NULL, &other) == 0 && other.dev == me.dev &&
+                other.ino == me.ino) {
+                rc = v->rc;
+                synced = 1;
+                goto share;
+            }
+        }
+        synced = !rc;
+        if (synced) {
+            rc = d->ops->fsync(d->ctx, d->dirfd, 0);
+            fsyncs++;
+        }
+    share:
+        for (waiter *v = w; v; v = v->next) {
+            if (v->rc == PENDING && v->drop == d) {
                 v->rc = rc;
+                v->synced = synced;
+            }
+        }
     }
     return fsyncs;
 }
