@@ -84,7 +84,7 @@ dw_status dw_drop_set_flush_group(dw_drop *drop, dw_flush_group *group, dw_io_er
         return DW_E_INVAL;
     }
     if (!group) {
-        atomic_store(&drop->group, drop->own_group);
+        atomic_store(&drop->group, NULL);
         return DW_OK;
     }
     dwi_stat sb;
@@ -159,6 +159,11 @@ static uint64_t flush_dirs(waiter *list)
 int dwi_group_sync_dir(dw_drop *d)
 {
     dw_flush_group *g = atomic_load(&d->group);
+    if (!g) {
+        /* no group (the default): the handle's own directory fsync, as before group commit */
+        int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
+        return rc ? rc : d->ops->fsync(d->ctx, d->dirfd, 0);
+    }
     waiter me = {.drop = d};
     pthread_mutex_lock(&g->mu);
     me.next = g->pending;

@@ -7,11 +7,12 @@
 
 #include "dropwatch/guard.h"
 
-/* A group of the handle's own (threads sharing one handle); freed by dwi_group_free. NULL on no memory. */
+/* dw_flush_group_new / dw_flush_group_free. NULL on no memory. */
 dw_flush_group *dwi_group_new(void);
 void dwi_group_free(dw_flush_group *g);
 
-/* The directory fsync after the caller's rename: waits until an fsync of d's directory that started after
+/* The directory fsync after the caller's rename. Without a group (the default) the handle's own fsync.
+ * With one: waits until an fsync of d's directory that started after
  * this call has ended, leading it when no one else does, and returns its result (0 or a negated errno).
  * The fault armed on a handle (dropwatch/testing.h, DW_OP_DIR_FSYNC) fails the fsync of its directory,
  * i.e. every writer of that directory the fsync was to cover. */

@@ -292,7 +292,6 @@ static void drop_free(dw_drop *d)
     if (!d)
         return;
     dwi_quota_free(d);
-    dwi_group_free(d->own_group);
     if (d->dirfd >= 0)
         d->ops->close(d->ctx, d->dirfd);
     free(d->path);
@@ -355,12 +354,7 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     d->ops = ops;
     d->ctx = ctx;
     d->dirfd = -1;
-    d->own_group = dwi_group_new();
-    if (!d->own_group) {
-        free(d);
-        return DW_E_NOMEM;
-    }
-    atomic_init(&d->group, d->own_group);
+    atomic_init(&d->group, NULL);
     d->opts = *opts;
     d->opts.name_prefix = NULL;
     d->opts.machine_name = NULL;
