@@ -4,7 +4,10 @@
 # writes bench/results/latest.md and latest.csv in the build tree; the Python binding overhead is added
 # when the binding was built.
 
+# POSIX only (threads, fork, ioctl): not built for Windows.
+if !DW_WINDOWS
 noinst_PROGRAMS += bench/dw_bench
+endif
 bench_dw_bench_SOURCES = \
 	bench/dw_bench.c bench/bench.h \
 	bench/bench_report.c \

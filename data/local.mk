@@ -7,11 +7,14 @@ data/dropwatch.service: $(srcdir)/data/dropwatch.service.in Makefile
 noinst_DATA += data/dropwatch.service
 CLEANFILES += data/dropwatch.service data/dropwatch.service.tmp
 EXTRA_DIST += data/dropwatch.service.in
+DW_SYSTEMD_INSTALL_DIRS =
 if INSTALL_SYSTEMD_UNIT
 systemdsystemunit_DATA = data/dropwatch.service
+DW_SYSTEMD_INSTALL_DIRS += $(systemdsystemunitdir)
 endif
 if INSTALL_SYSUSERS
 dist_sysusers_DATA = data/sysusers.d/dropwatch.conf
+DW_SYSTEMD_INSTALL_DIRS += $(sysusersdir)
 else
 EXTRA_DIST += data/sysusers.d/dropwatch.conf
 endif

@@ -28,6 +28,8 @@ dist_man_MANS += \
 	doc/dw_drop_write.3 \
 	doc/dw_drop_write_batch.3 \
 	doc/dw_drop_write_fd.3 \
+	doc/dw_drop_write_file.3 \
+	doc/dw_drop_write_cb.3 \
 	doc/dw_flush_group_new.3 \
 	doc/dw_flush_group_free.3 \
 	doc/dw_drop_set_flush_group.3 \
@@ -42,6 +44,9 @@ dist_man_MANS += \
 	doc/dw_errno_str.3 \
 	doc/dw_event_name.3 \
 	doc/dw_exchange_install_dir.3 \
+	doc/dw_eventlog_report.3 \
+	doc/dw_eventlog_install.3 \
+	doc/dw_eventlog_uninstall.3 \
 	doc/dw_explain_warning_str.3 \
 	doc/dw_format_from_name.3 \
 	doc/dw_format_name.3 \
@@ -60,9 +65,17 @@ dist_man_MANS += \
 	doc/dw_op_name.3 \
 	doc/dw_outcome_name.3 \
 	doc/dw_path_explain.3 \
+	doc/dw_path_full.3 \
 	doc/dw_path_resolve.3 \
 	doc/dw_quota_format.3 \
 	doc/dw_quota_parse.3 \
+	doc/dw_quota_validate.3 \
+	doc/dw_win32_message.3 \
+	doc/dw_throttle_new.3 \
+	doc/dw_throttle_free.3 \
+	doc/dw_throttle_check.3 \
+	doc/dw_throttle_next_expired.3 \
+	doc/dw_throttle_window_seconds.3 \
 	doc/dw_reason_name.3 \
 	doc/dw_reason_str.3 \
 	doc/dw_resolve_options_init.3 \

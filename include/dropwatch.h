@@ -16,6 +16,8 @@
 #include <dropwatch/classify.h>
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
+#include <dropwatch/eventlog.h>
 #include <dropwatch/pickup.h>
+#include <dropwatch/throttle.h>
 
 #endif /* DROPWATCH_H */

@@ -19,11 +19,15 @@
 #include <time.h>
 
 #include "dropwatch/alert.h"
+#include "dropwatch/guard.h"
 #include "internal.h"
+#include "platform.h"
 #include "utf8.h"
 
-#define RULE_PATH \
+#define RULE_PATH_2007 \
     "Microsoft Exchange Server/Exchange 2007/Common Components/Hub Transport and Edge Transport/Transport"
+#define RULE_PATH_2010 \
+    "Microsoft Exchange Server/Exchange 2010/Common Components/Hub Transport and Edge Transport/Transport"
 #define TRUNC_MARK "...[truncated]"
 #define DW_STR_(x) #x
 #define DW_STR(x) DW_STR_(x)
@@ -33,66 +37,121 @@
 #define W32_FILE_NOT_FOUND 2u
 #define W32_PATH_NOT_FOUND 3u
 #define W32_ACCESS_DENIED 5u
+#define W32_NETWORK_ACCESS_DENIED 65u
 #define W32_FILENAME_EXCED_RANGE 206u
 #define W32_DIRECTORY 267u
+#define W32_PRIVILEGE_NOT_HELD 1314u
+/* Where the explanation or an action names the cmdlet that sets RootDropDirectoryPath. */
+#define CMDLET_MARK "@CMDLET@"
 
+/* The event itself: what Exchange logs (TransportEventLogConstants), the same for every version. */
 typedef struct event_info {
     unsigned id;
-    const char *name;        /* Exchange's symbolic name (TransportEventLogConstants) */
-    const char *alert_type;  /* monitoring severity: 2007 pack for 8004, 2010 monitoring for the siblings */
-    int syslog_severity;     /* follows alert_type: crit 2, err 3, warning 4 */
-    const char *rule_name;
+    const char *name;        /* Exchange's symbolic name */
     const char *message;     /* with %1 %2 %3 insertion strings */
     int nparams;             /* insertion strings Exchange passes (unnamed Data items) */
-    const char *explanation;
+    const char *explanation; /* CMDLET_MARK stands for the version's cmdlet */
+    const char *actions[3];  /* the event's own user actions (8004 builds its list from the class) */
 } event_info;
 
 static const event_info events[] = {
-    {8004, "NonSmtpGWBadDropDirectory", "Critical Error", 2,
-     "A non-SMTP gateway connection failure occurred on the specified connector. An I/O exception occurred "
-     "when writing to the Drop directory.",
+    {8004, "NonSmtpGWBadDropDirectory",
      /* Exchange's own text, including its space before the final period. */
      "A non-SMTP gateway connection failure occurred on connector %1. When writing to the drop directory %2, "
      "an I/O exception %3 occurred .",
      3,
      "The Foreign connector experienced an I/O exception while writing a message file to its Drop directory. "
-     "The location is RootDropDirectoryPath (Set-TransportServer) joined with the connector's DropDirectory "
+     "The location is RootDropDirectoryPath (" CMDLET_MARK ") joined with the connector's DropDirectory "
      "(Set-ForeignConnector). Causes: physical hard-disk problems (the drive or its controller); logical "
      "disk-structure problems (file-system errors or corruption); transient software errors (intense "
-     "read/write activity)."},
-    {8005, "NonSmtpGWQuotaExceeded", "Warning", 4,
-     "A non-SMTP gateway connection failure occurred on the specified connector. The drop directory quota "
-     "limit has been exceeded.",
+     "read/write activity).",
+     {NULL, NULL, NULL}},
+    {8005, "NonSmtpGWQuotaExceeded",
      "A non-SMTP gateway connection failure occurred on connector %1. The drop directory quota limit of "
      "%2(MB) has been exceeded.",
      2,
-     "The message files in the connector's Drop directory reached its DropDirectoryQuota. No new files are "
-     "written until the foreign gateway deletes existing ones; messages wait in the queue and are retried "
-     "(444 4.4.4 NONSMTPGW.QuotaExceeded), nothing bounces."},
-    {8007, "NonSmtpGWPathTooLongException", "Warning", 4,
-     "A non-SMTP gateway connection failed because the drop directory filename exceeds the system-defined "
-     "maximum length.",
+     "The files directly in the connector's Drop directory add up to its DropDirectoryQuota or more. No new "
+     "files are written until the foreign gateway deletes existing ones; messages wait in the queue and are "
+     "retried (444 4.4.4 NONSMTPGW.QuotaExceeded), nothing bounces.",
+     {"Remove files from the Drop directory until their total size is below the quota (make sure the foreign "
+      "gateway picks up and deletes its files).",
+      "Raise the connector's DropDirectoryQuota (Set-ForeignConnector -DropDirectoryQuota).", NULL}},
+    {8007, "NonSmtpGWPathTooLongException",
      /* Exchange does not publish this text; the wording is libdropwatch's, the insertion strings Exchange's. */
      "A non-SMTP gateway connection failure occurred on connector %1 because a file name in the drop "
      "directory %2 exceeds the system-defined maximum length.",
      2,
      "The full path of a message file in the Drop directory exceeds the maximum path length of the system "
-     "(MAX_PATH, 260 characters, on Windows). Shorten RootDropDirectoryPath or DropDirectory."},
-    {8008, "NonSmtpGWNoDropDirectory", "Warning", 4,
-     "A connection failure occurred on the foreign connector. The Drop directory does not exist.",
+     "(MAX_PATH, 260 characters, on Windows): Exchange caught a PathTooLongException.",
+     {"Shorten RootDropDirectoryPath (" CMDLET_MARK ").",
+      "Shorten the connector's DropDirectory (Set-ForeignConnector -DropDirectory).", NULL}},
+    {8008, "NonSmtpGWNoDropDirectory",
      "A connection failure occurred on the foreign connector %1. The Drop directory %2 does not exist.",
      2,
-     "The connector's Drop directory does not exist. Exchange never creates it automatically: create it, or "
-     "correct DropDirectory (Set-ForeignConnector) or RootDropDirectoryPath (Set-TransportServer)."},
-    {8009, "NonSmtpGWUnauthorizedAccess", "Error", 3,
-     "Non-SMTP connector failed because the Drop directory does not have the correct access permissions.",
+     "The connector's Drop directory does not exist, is not visible to the account of the transport "
+     "service, or DropDirectory is empty. Exchange never creates the directory and writes nothing.",
+     {"Create the Drop directory that matches DropDirectory (Set-ForeignConnector) in the location "
+      "RootDropDirectoryPath (" CMDLET_MARK ") names; Exchange never creates it.",
+      "Or correct DropDirectory (Set-ForeignConnector) or RootDropDirectoryPath (" CMDLET_MARK ").", NULL}},
+    {8009, "NonSmtpGWUnauthorizedAccess",
      "Non-SMTP connector %1 failed because the Drop directory %2 does not have the correct access "
      "permissions. Change the access permissions for directory %2 or use another directory.",
      2,
-     "The account of the transport service may not create files in the connector's Drop directory. Grant it "
-     "write permission on the directory, or use another directory."},
+     "The account of the transport service may not create files in the connector's Drop directory: Exchange "
+     "caught an UnauthorizedAccessException.",
+     {"Grant the account of the Microsoft Exchange Transport service write access to the Drop directory: "
+      "Network Service when the directory is on the Exchange server, the server's computer account "
+      "(DOMAIN\\SERVER$) when it is on a network share.",
+      "Or use another directory (DropDirectory with Set-ForeignConnector, RootDropDirectoryPath with "
+      CMDLET_MARK ").", NULL}},
 };
 #define EVENT_COUNT (sizeof events / sizeof events[0])
+
+/* What one management pack says about an event. rule_name NULL: the pack has no rule for it. */
+typedef struct pack_rule {
+    const char *alert_type;
+    int syslog_severity; /* follows alert_type: crit 2, err 3, warning 4 */
+    const char *rule_name;
+} pack_rule;
+
+typedef struct pack_info {
+    const char *product_version;
+    const char *rule_path;
+    const char *cmdlet;      /* sets RootDropDirectoryPath in the versions this pack stands for */
+    pack_rule rules[EVENT_COUNT];
+} pack_info;
+
+/* Without a rule, the event's own level (Error) is the alert type. */
+#define NO_RULE {"Error", 3, NULL}
+
+/* The Exchange 2010 pack's rules: used for 2010 and for 2013 and later. */
+#define PACK_2010_RULES \
+    {{"Error", 3, \
+      "The specified connector experienced a non-SMTP gateway connection failure. An I/O exception occurred " \
+      "when writing to the drop directory."}, \
+     {"Warning", 4, \
+      "A non-SMTP Gateway Connection failure has occurred on the specified connector: The Drop Directory " \
+      "Quota limit has been exceeded."}, \
+     {"Warning", 4, \
+      "The Non-SMTP Gateway Connection failed because the drop directory filename exceeds the system-defined " \
+      "maximum length."}, \
+     {"Warning", 4, \
+      "A Non-SMTP Gateway Connection failure has occurred on the specified connector: the drop directory does " \
+      "not exist."}, \
+     NO_RULE}
+
+/* One pack per configured version: 2007 for 2007; the 2010 pack for 2010 and for 2013 and later, which
+ * got no event-rule pages of their own (their cmdlet is Set-TransportService). The 2007 pack's page is
+ * known only for 8004, the 2010 pack's for 8004, 8005, 8007 and 8008. */
+static const pack_info packs[3] = {
+    {"8.0", RULE_PATH_2007, "Set-TransportServer",
+     {{"Critical Error", 2,
+       "A non-SMTP gateway connection failure occurred on the specified connector. An I/O exception occurred "
+       "when writing to the Drop directory."},
+      NO_RULE, NO_RULE, NO_RULE, NO_RULE}},
+    {"14.0", RULE_PATH_2010, "Set-TransportServer", PACK_2010_RULES},
+    {"14.0", RULE_PATH_2010, "Set-TransportService", PACK_2010_RULES},
+};
 
 static const char ACT_DRIVERS[] =
     "Verify that the disk drivers and the firmware of the drive and of its controller are up to date.";
@@ -102,6 +161,7 @@ static const char ACT_MOVE[] =
     "Change the location of the connector's Drop directory to another disk (see \"How to Configure the Drop "
     "Directory of a Foreign Connector\").";
 #define ACTION_COUNT 4
+#define ACTION_BUF 400
 
 /* ---- input fields: bounded, decoded lazily, flagged ---- */
 
@@ -325,13 +385,18 @@ static void put_field(dwi_out *o, escaper esc, const field *f)
 
 /* ---- the record, resolved once per call ---- */
 
-#define EXC_BUF (DW_IO_PATH_MAX + 2 * DW_IO_DETAIL_MAX + 512)
+#define EXPLAIN_BUF 1024
 /* The outcome sentence: the drop path, two names and fixed text. */
 #define OUTCOME_BUF (DW_IO_PATH_MAX + 2 * DW_IO_NAME_MAX + 512)
 
 typedef struct record {
     const dw_alert *a;
     const event_info *ev;
+    const pack_info *pack;
+    const pack_rule *rule;
+    const char *rule_name;  /* "" when the pack has no rule for the event */
+    const char *exc_type;   /* the .NET exception type Exchange would have caught */
+    const char *explanation;
     field connector, drop_path, root, drop_dir, computer, exception, path, detail, app;
     field params[3];
     int errnum;
@@ -344,8 +409,9 @@ typedef struct record {
     int truncated;
     char time[64];
     char errtext[256];
-    char quota_mb[48];
-    char exc[EXC_BUF];
+    char quota[64];
+    char explain[EXPLAIN_BUF];
+    char actbuf[ACTION_COUNT][ACTION_BUF];
     field outcome;  /* empty when the error is not about a guarded write */
     char outcome_txt[OUTCOME_BUF];
 } record;
@@ -375,47 +441,13 @@ static uint32_t effective_win32(const dw_io_error *e)
     return e->win32 ? e->win32 : (e->sys_errno ? dw_win32_from_errno(e->sys_errno) : 0);
 }
 
-/* The event Exchange would log, following its own order: missing directory, quota, then the write's
- * exception type (PathTooLongException, UnauthorizedAccessException, any other IOException). */
-static unsigned auto_event(const dw_io_error *e)
+/* "quota N bytes, used U" in a DropDirectoryQuota refusal's detail (how the guarded writer reports one).
+ * Returns 1 and the numbers found (used stays UINT64_MAX when absent), 0 when there is no quota figure. */
+static int quota_detail(const char *detail, size_t len, uint64_t *quota, uint64_t *used)
 {
-    int en = e->sys_errno;
-    uint32_t w = effective_win32(e);
-    int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT;
-    /* .NET's DirectoryInfo.Exists is false for a missing path and for a file: both are 8008. */
-    if (dir_check && (en == ENOENT || en == ENOTDIR ||
-                      (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND || w == W32_DIRECTORY))))
-        return 8008;
-    if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY)
-        return 8005;
-    if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)
-        return 8007;
-    if (en == EACCES || en == EPERM || w == W32_ACCESS_DENIED ||
-        (en == 0 && w == 0 && e->io_class == DW_CLASS_ACCESS))
-        return 8009;
-    return 8004;
-}
-
-/* The .NET exception type Exchange would have caught for this failure (for the derived %3). */
-static const char *exception_type(const dw_io_error *e, uint32_t w)
-{
-    int en = e->sys_errno;
-    if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)
-        return "PathTooLongException";
-    if (en == EACCES || en == EPERM || w == W32_ACCESS_DENIED)
-        return "UnauthorizedAccessException";
-    if (en == ENOENT || w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND) {
-        int dir = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT || e->op == DW_OP_SCAN || e->op == DW_OP_MKDIR;
-        return dir ? "DirectoryNotFoundException" : "FileNotFoundException";
-    }
-    return "IOException";
-}
-
-/* DropDirectoryQuota in MB for 8005's %2, read from the classification detail ("quota N bytes, ..."),
- * which is how the guarded writer reports a DropDirectoryQuota refusal. */
-static void quota_text(const char *detail, size_t len, char *out, size_t size)
-{
-    static const char key[] = "quota ";
+    static const char key[] = "quota ", ukey[] = "used ";
+    *quota = 0;
+    *used = UINT64_MAX;
     const char *p = NULL;
     for (size_t i = 0; i + sizeof key - 1 < len; i++) {
         if (memcmp(detail + i, key, sizeof key - 1) == 0 && detail[i + sizeof key - 1] >= '0' &&
@@ -424,42 +456,105 @@ static void quota_text(const char *detail, size_t len, char *out, size_t size)
             break;
         }
     }
-    dwi_out o;
-    dwi_out_init(&o, out, size);
-    if (!p) {
-        dwi_out_str(&o, "unknown");
-        dwi_out_finish(&o, NULL);
-        return;
-    }
+    if (!p)
+        return 0;
     const char *end = detail + len;
-    unsigned long long bytes = 0;
-    int overflow = 0;
+    uint64_t v = 0;
     for (; p < end && *p >= '0' && *p <= '9'; p++) {
-        if (bytes > (UINT64_MAX - 9) / 10)
-            overflow = 1;
-        else
-            bytes = bytes * 10 + (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - 9) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
     }
-    if (overflow) {
-        dwi_out_str(&o, "unknown");
-    } else {
-        const unsigned long long mb = 1024ULL * 1024ULL;
-        dwi_out_u64(&o, bytes / mb);
-        unsigned long long frac = (bytes % mb) * 100 / mb; /* two decimals, truncated */
-        if (bytes % mb) {
-            dwi_out_char(&o, '.');
-            dwi_out_char(&o, (char)('0' + frac / 10));
-            dwi_out_char(&o, (char)('0' + frac % 10));
+    *quota = v;
+    for (; p + sizeof ukey - 1 < end; p++) {
+        if (memcmp(p, ukey, sizeof ukey - 1) == 0 && p[sizeof ukey - 1] >= '0' && p[sizeof ukey - 1] <= '9') {
+            uint64_t u = 0;
+            for (p += sizeof ukey - 1; p < end && *p >= '0' && *p <= '9'; p++) {
+                if (u > (UINT64_MAX - 9) / 10)
+                    return 1;
+                u = u * 10 + (uint64_t)(*p - '0');
+            }
+            *used = u;
+            break;
         }
     }
-    dwi_out_finish(&o, NULL);
+    return 1;
+}
+
+/* Whether Exchange itself would refuse: its test is "the files add up to the quota or more". A refusal by
+ * the stricter never-exceed mode with room left is not one Exchange would log (it would write). */
+static int exchange_quota_exceeded(const dw_io_error *e)
+{
+    uint64_t quota, used;
+    size_t dlen = arr_len(e->detail, sizeof e->detail);
+    if (!quota_detail(e->detail, dlen, &quota, &used) || used == UINT64_MAX)
+        return 1; /* no figures to tell: a caller-made quota failure is taken at its word */
+    return used >= quota;
+}
+
+/* The event Exchange would log, following its own order and the .NET exception types it catches:
+ * DropDirectory empty or the directory missing/invisible (DirectoryInfo.Exists false) 8008; quota 8005;
+ * then the write's exception: PathTooLongException 8007, UnauthorizedAccessException 8009, any other
+ * IOException 8004. */
+static unsigned auto_event(const dw_io_error *e)
+{
+    int en = e->sys_errno;
+    uint32_t w = effective_win32(e);
+    int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT || e->op == DW_OP_VALIDATE;
+    /* .NET's DirectoryInfo.Exists is false for a missing path, for a file, and for a directory the
+     * service account cannot see; an empty DropDirectory is checked before that (both 8008). */
+    if (dir_check && (en == ENOENT || en == ENOTDIR ||
+                      (en == 0 && (w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND || w == W32_DIRECTORY))))
+        return 8008;
+    /* Not even its attributes can be read (stat denied: a parent the account may not traverse): that
+     * is the "invisible" directory for which DirectoryInfo.Exists is false. A directory that exists but
+     * may not be opened or written is an UnauthorizedAccessException on the write (8009, below). */
+    if (e->op == DW_OP_STAT && (en == EACCES || (en == 0 && w == W32_ACCESS_DENIED)))
+        return 8008;
+    if (e->op == DW_OP_QUOTA && e->io_class == DW_CLASS_CAPACITY && exchange_quota_exceeded(e))
+        return 8005;
+    if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)
+        return 8007;
+    if (en == EACCES || en == EPERM || w == W32_ACCESS_DENIED || w == W32_NETWORK_ACCESS_DENIED ||
+        w == W32_PRIVILEGE_NOT_HELD || (en == 0 && w == 0 && e->io_class == DW_CLASS_ACCESS))
+        return 8009;
+    return 8004;
+}
+
+/* The .NET exception type Exchange would have caught for this failure (a named field of its own). */
+static const char *exception_type(const dw_io_error *e, uint32_t w)
+{
+    int en = e->sys_errno;
+    if (en == ENAMETOOLONG || w == W32_FILENAME_EXCED_RANGE)
+        return "PathTooLongException";
+    if (en == EACCES || en == EPERM || w == W32_ACCESS_DENIED || w == W32_NETWORK_ACCESS_DENIED ||
+        w == W32_PRIVILEGE_NOT_HELD)
+        return "UnauthorizedAccessException";
+    if (en == ENOENT || w == W32_PATH_NOT_FOUND || w == W32_FILE_NOT_FOUND) {
+        int dir = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT || e->op == DW_OP_SCAN || e->op == DW_OP_MKDIR;
+        return dir ? "DirectoryNotFoundException" : "FileNotFoundException";
+    }
+    return "IOException";
+}
+
+/* 8005's %2: the quota as ByteQuantifiedSize prints it ("10 MB (10,485,760 bytes)"), from the detail. */
+static void quota_param(const char *detail, size_t len, char *out, size_t size)
+{
+    uint64_t quota, used;
+    if (!quota_detail(detail, len, &quota, &used) || quota == 0 ||
+        dw_quota_format(quota, out, size, NULL) != DW_OK) {
+        dwi_out o;
+        dwi_out_init(&o, out, size);
+        dwi_out_str(&o, "unknown");
+        dwi_out_finish(&o, NULL);
+    }
 }
 
 static int64_t now_ms(void)
 {
-    struct timespec ts;
-    if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec >= 0)
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t sec, nsec;
+    if (dwi_default_ops.now(NULL, &sec, &nsec) == 0 && sec >= 0)
+        return sec * 1000 + nsec / 1000000;
     return 0; /* a clock that fails or predates 1970: the epoch, still a valid record */
 }
 
@@ -469,22 +564,13 @@ static void format_time(int64_t ms, char *out, size_t size)
         ms = now_ms();
     if (ms > MAX_TIME_MS)
         ms = MAX_TIME_MS;
-    if (sizeof(time_t) < 8 && ms / 1000 > INT32_MAX)
-        ms = (int64_t)INT32_MAX * 1000 + 999;
-    time_t secs = (time_t)(ms / 1000);
     int milli = (int)(ms % 1000);
-    struct tm tm;
-    if (!gmtime_r(&secs, &tm)) {
-        memset(&tm, 0, sizeof tm);
-        tm.tm_year = 70;
-        tm.tm_mday = 1;
-        milli = 0;
-    }
+    unsigned f[6];
+    dwi_utc_fields(ms / 1000, f); /* no libc time zone state, no gmtime_r (absent on Windows) */
     /* Fixed width: 24 characters for every year 0000-9999. */
     dwi_out o;
     dwi_out_init(&o, out, size);
-    unsigned vals[6] = {(unsigned)(tm.tm_year + 1900), (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday,
-                        (unsigned)tm.tm_hour, (unsigned)tm.tm_min, (unsigned)tm.tm_sec};
+    const unsigned *vals = f;
     static const char seps[] = "--T::.";
     for (int i = 0; i < 6; i++) {
         unsigned v = vals[i];
@@ -503,62 +589,36 @@ static void format_time(int64_t ms, char *out, size_t size)
     dwi_out_finish(&o, NULL);
 }
 
-/* %3 when the caller gave none, e.g. "IOException: No space left on device (errno ENOSPC 28, Win32
- * ERROR_DISK_FULL 112) during write of /srv/drop/Fax/x.tmp". */
-static void derive_exception(record *r)
+/* Copy a constant paragraph into buf with CMDLET_MARK replaced by the pack's cmdlet. */
+static const char *with_cmdlet(const char *text, const char *cmdlet, char *buf, size_t size)
 {
-    const dw_io_error *e = &r->a->error;
+    if (!text || !strstr(text, CMDLET_MARK))
+        return text;
     dwi_out o;
-    dwi_out_init(&o, r->exc, sizeof r->exc);
-    dwi_out_str(&o, exception_type(e, r->win32));
-    dwi_out_str(&o, ": ");
-    /* Without an errno there is no system text: the class description says what kind of failure it was. */
-    dwi_out_str(&o, r->errnum ? r->errtext : r->class_desc);
-    if (r->errnum || r->win32) {
-        dwi_out_str(&o, " (");
-        if (r->errnum) {
-            dwi_out_str(&o, "errno ");
-            if (r->errno_name) {
-                dwi_out_str(&o, r->errno_name);
-                dwi_out_char(&o, ' ');
-            }
-            if (r->errnum < 0) {
-                dwi_out_char(&o, '-');
-                dwi_out_u64(&o, 0ULL - (unsigned long long)(long long)r->errnum);
-            } else {
-                dwi_out_u64(&o, (unsigned long long)r->errnum);
-            }
-        }
-        if (r->win32) {
-            dwi_out_str(&o, r->errnum ? ", Win32 " : "Win32 ");
-            if (r->win32_name) {
-                dwi_out_str(&o, r->win32_name);
-                dwi_out_char(&o, ' ');
-            }
-            dwi_out_u64(&o, r->win32);
-        }
-        dwi_out_char(&o, ')');
+    dwi_out_init(&o, buf, size);
+    const char *p = text, *m;
+    while ((m = strstr(p, CMDLET_MARK)) != NULL) {
+        dwi_out_bytes(&o, p, (size_t)(m - p));
+        dwi_out_str(&o, cmdlet);
+        p = m + sizeof CMDLET_MARK - 1;
     }
-    if (e->op != DW_OP_NONE) {
-        dwi_out_str(&o, " during ");
-        dwi_out_str(&o, r->op_name);
-    }
-    size_t plen = arr_len(e->path, sizeof e->path);
-    if (plen) {
-        dwi_out_str(&o, " of ");
-        dwi_out_bytes(&o, e->path, plen);
-    }
-    size_t dlen = arr_len(e->detail, sizeof e->detail);
-    if (dlen) {
-        dwi_out_str(&o, "; ");
-        dwi_out_bytes(&o, e->detail, dlen);
-    }
-    /* The event log entry must say when the message is there after all (or a file was left behind). */
-    if (e->outcome == DW_OUTCOME_UNCERTAIN || arr_len(e->left_behind, sizeof e->left_behind)) {
-        dwi_out_str(&o, "; ");
-        dwi_out_str(&o, r->outcome_txt);
-    }
-    dwi_out_finish(&o, NULL); /* cannot overflow: every part is bounded and EXC_BUF holds them all */
+    dwi_out_str(&o, p);
+    (void)dwi_out_finish(&o, NULL); /* the buffers are sized for the longest paragraph */
+    return buf;
+}
+
+/* 8004's %3 when the caller gave none: the exception's Message alone, as .NET builds it from the native
+ * code -- the Win32 system text (dw_win32_message(); on POSIX for the Win32 code closest to the errno),
+ * else the errno's own text, else .NET's default IOException message. The type, codes, operation and path
+ * are named fields of their own. */
+static const char *derive_exception(const record *r)
+{
+    const char *m = r->win32 ? dw_win32_message(r->win32) : NULL;
+    if (m)
+        return m;
+    if (r->errnum && r->errtext[0])
+        return r->errtext;
+    return "I/O error occurred.";
 }
 
 /* The outcome of a failed guarded write, in words: whether the message is in the drop directory (and
@@ -610,6 +670,10 @@ static void record_build(record *r, const dw_alert *a)
     const dw_io_error *e = &a->error;
     r->a = a;
     r->ev = event_lookup(dw_alert_event_id(a));
+    unsigned ver = (unsigned)a->exchange_version <= DW_EXCHANGE_2013 ? (unsigned)a->exchange_version : 0;
+    r->pack = &packs[ver];
+    r->rule = &r->pack->rules[r->ev - events];
+    r->rule_name = r->rule->rule_name ? r->rule->rule_name : "";
     field_set(&r->connector, a->connector, SIZE_MAX);
     field_set(&r->drop_path, a->drop_path, SIZE_MAX);
     field_set(&r->root, a->root, SIZE_MAX);
@@ -623,6 +687,7 @@ static void record_build(record *r, const dw_alert *a)
 
     r->errnum = e->sys_errno;
     r->win32 = effective_win32(e);
+    r->exc_type = exception_type(e, r->win32);
     r->class_name = nz(dw_class_name(e->io_class), "unknown");
     r->class_desc = nz(dw_class_str(e->io_class), "");
     r->op_name = nz(dw_op_name(e->op), "unknown");
@@ -632,36 +697,43 @@ static void record_build(record *r, const dw_alert *a)
     if (r->errnum)
         (void)dw_errno_str(r->errnum, r->errtext, sizeof r->errtext, NULL); /* truncation is harmless */
 
-    /* The class action first (the most specific), then the event page's three in the order the class
-     * makes most likely to help. */
-    static const char *const page_order[3] = {ACT_DRIVERS, ACT_CHKDSK, ACT_MOVE};
-    static const char *const logical_order[3] = {ACT_CHKDSK, ACT_DRIVERS, ACT_MOVE};
-    static const char *const capacity_order[3] = {ACT_MOVE, ACT_DRIVERS, ACT_CHKDSK};
-    const char *const *order = e->io_class == DW_CLASS_LOGICAL    ? logical_order
-                               : e->io_class == DW_CLASS_CAPACITY ? capacity_order
-                                                                  : page_order;
-    r->actions[0] = nz(dw_class_action(e->io_class), "");
-    r->action_count = 1;
-    /* Physical and logical class actions already say what the page's first action for them says. */
-    const char *covered = e->io_class == DW_CLASS_PHYSICAL  ? ACT_DRIVERS
-                          : e->io_class == DW_CLASS_LOGICAL ? ACT_CHKDSK
-                                                            : NULL;
-    for (int i = 0; i < 3; i++)
-        if (order[i] != covered)
-            r->actions[r->action_count++] = order[i];
+    const char *cmdlet = r->pack->cmdlet;
+    r->explanation = with_cmdlet(r->ev->explanation, cmdlet, r->explain, sizeof r->explain);
+    r->action_count = 0;
+    if (r->ev->id != 8004) {
+        /* The siblings' own user actions: the disk-health list of 8004 does not apply to them. */
+        for (int i = 0; i < 3 && r->ev->actions[i]; i++)
+            r->actions[r->action_count++] = with_cmdlet(r->ev->actions[i], cmdlet, r->actbuf[i], ACTION_BUF);
+    } else {
+        /* The class action first (the most specific), then the event page's three in the order the class
+         * makes most likely to help. */
+        static const char *const page_order[3] = {ACT_DRIVERS, ACT_CHKDSK, ACT_MOVE};
+        static const char *const logical_order[3] = {ACT_CHKDSK, ACT_DRIVERS, ACT_MOVE};
+        static const char *const capacity_order[3] = {ACT_MOVE, ACT_DRIVERS, ACT_CHKDSK};
+        const char *const *order = e->io_class == DW_CLASS_LOGICAL    ? logical_order
+                                   : e->io_class == DW_CLASS_CAPACITY ? capacity_order
+                                                                      : page_order;
+        r->actions[0] = nz(dw_class_action(e->io_class), "");
+        r->action_count = 1;
+        /* Physical and logical class actions already say what the page's first action for them says. */
+        const char *covered = e->io_class == DW_CLASS_PHYSICAL  ? ACT_DRIVERS
+                              : e->io_class == DW_CLASS_LOGICAL ? ACT_CHKDSK
+                                                                : NULL;
+        for (int i = 0; i < 3; i++)
+            if (order[i] != covered)
+                r->actions[r->action_count++] = order[i];
+    }
 
     format_time(a->time_ms, r->time, sizeof r->time);
-    if (a->exception_text) {
+    if (a->exception_text)
         field_set(&r->exception, a->exception_text, SIZE_MAX);
-    } else {
-        derive_exception(r);
-        field_set(&r->exception, r->exc, sizeof r->exc);
-    }
-    quota_text(r->detail.s, r->detail.len, r->quota_mb, sizeof r->quota_mb);
+    else
+        field_set(&r->exception, derive_exception(r), SIZE_MAX);
+    quota_param(r->detail.s, r->detail.len, r->quota, sizeof r->quota);
 
     r->params[0] = r->connector;
     if (r->ev->id == 8005)
-        field_set(&r->params[1], r->quota_mb, sizeof r->quota_mb);
+        field_set(&r->params[1], r->quota, sizeof r->quota);
     else
         r->params[1] = r->drop_path;
     r->params[2] = r->exception;
@@ -770,7 +842,7 @@ static void format_text(dwi_out *o, const record *r)
     const dw_io_error *e = &a->error;
     /* Header: one line, like an Operator Console alert; every inserted value is escaped so no input can
      * start a line of its own. */
-    put_esc(o, esc_text, r->ev->alert_type);
+    put_esc(o, esc_text, r->rule->alert_type);
     dwi_out_str(o, " - ");
     dwi_out_str(o, r->time);
     dwi_out_str(o, " - ");
@@ -778,23 +850,23 @@ static void format_text(dwi_out *o, const record *r)
     dwi_out_str(o, " - MSExchangeTransport ");
     dwi_out_u64(o, r->ev->id);
     dwi_out_str(o, ": ");
-    put_esc(o, esc_text, r->ev->rule_name);
+    put_esc(o, esc_text, *r->rule_name ? r->rule_name : r->ev->name);
     dwi_out_char(o, '\n');
 
     text_label(o, "Message");
     put_message(o, esc_text, r);
     dwi_out_char(o, '\n');
     text_line(o, "Product Name", "Exchange");
-    text_line(o, "Product Version", "8.0");
+    text_line(o, "Product Version", r->pack->product_version);
     text_label(o, "Event ID");
     dwi_out_u64(o, r->ev->id);
     dwi_out_str(o, " (");
     dwi_out_str(o, r->ev->name);
     dwi_out_str(o, ")\n");
     text_line(o, "Event Source", "MSExchangeTransport");
-    text_line(o, "Alert Type", r->ev->alert_type);
-    text_line(o, "MOM Rule Path", RULE_PATH);
-    text_line(o, "MOM Rule Name", r->ev->rule_name);
+    text_line(o, "Alert Type", r->rule->alert_type);
+    text_line(o, "MOM Rule Path", r->pack->rule_path);
+    text_line(o, "MOM Rule Name", *r->rule_name ? r->rule_name : "(none in this version's management pack)");
     text_line(o, "Log Name", "Application");
     text_line(o, "Level", "Error");
     text_line(o, "Task Category", "RemoteDelivery (7)");
@@ -851,6 +923,7 @@ static void format_text(dwi_out *o, const record *r)
     text_field(o, "Detail", &r->detail);
     if (r->outcome.len)
         text_field(o, "Outcome", &r->outcome);
+    text_line(o, "Exception Type", r->exc_type);
     text_field(o, "Exception", &r->exception);
     if (r->replaced || r->truncated) {
         text_label(o, "Notes");
@@ -863,7 +936,7 @@ static void format_text(dwi_out *o, const record *r)
         dwi_out_char(o, '\n');
     }
     dwi_out_str(o, "\nExplanation:\n");
-    put_wrapped(o, "  ", r->ev->explanation, 100);
+    put_wrapped(o, "  ", r->explanation, 100);
     dwi_out_str(o, "\nUser Action:\n");
     for (int i = 0; i < r->action_count; i++) {
         dwi_out_str(o, "  ");
@@ -936,10 +1009,10 @@ static void format_xml(dwi_out *o, const record *r)
     }
     xml_data(o, "EventName", r->ev->name);
     xml_data(o, "Product", "Exchange");
-    xml_data(o, "ProductVersion", "8.0");
-    xml_data(o, "AlertType", r->ev->alert_type);
-    xml_data(o, "RulePath", RULE_PATH);
-    xml_data(o, "RuleName", r->ev->rule_name);
+    xml_data(o, "ProductVersion", r->pack->product_version);
+    xml_data(o, "AlertType", r->rule->alert_type);
+    xml_data(o, "RulePath", r->pack->rule_path);
+    xml_data(o, "RuleName", r->rule_name);
     xml_data_field(o, "Connector", &r->connector);
     xml_data_field(o, "DropPath", &r->drop_path);
     xml_data_field(o, "RootDropDirectoryPath", &r->root);
@@ -959,6 +1032,7 @@ static void format_xml(dwi_out *o, const record *r)
         xml_data(o, "Outcome", dw_outcome_name(e->outcome));
         xml_data_field(o, "OutcomeDetail", &r->outcome);
     }
+    xml_data(o, "ExceptionType", r->exc_type);
     xml_data_field(o, "Exception", &r->exception);
     static const char *const action_names[ACTION_COUNT] = {"Action1", "Action2", "Action3", "Action4"};
     for (int i = 0; i < r->action_count; i++)
@@ -1036,12 +1110,14 @@ static void format_json(dwi_out *o, const record *r)
     }
     LIT(o, "}},\"dropwatch\":{\"event_name\":");
     json_str(o, r->ev->name);
-    LIT(o, ",\"product\":\"Exchange\",\"product_version\":\"8.0\",\"alert_type\":");
-    json_str(o, r->ev->alert_type);
+    LIT(o, ",\"product\":\"Exchange\",\"product_version\":");
+    json_str(o, r->pack->product_version);
+    LIT(o, ",\"alert_type\":");
+    json_str(o, r->rule->alert_type);
     LIT(o, ",\"rule\":{\"path\":");
-    json_str_n(o, RULE_PATH, sizeof RULE_PATH - 1);
+    json_str(o, r->pack->rule_path);
     LIT(o, ",\"name\":");
-    json_str(o, r->ev->rule_name);
+    json_str(o, *r->rule_name ? r->rule_name : NULL);
     LIT(o, "},\"connector\":");
     json_field(o, &r->connector);
     LIT(o, ",\"drop_path\":");
@@ -1078,6 +1154,8 @@ static void format_json(dwi_out *o, const record *r)
         LIT(o, ",\"outcome_detail\":");
         json_field(o, &r->outcome);
     }
+    LIT(o, ",\"exception_type\":");
+    json_str(o, r->exc_type);
     LIT(o, ",\"exception\":");
     json_field(o, &r->exception);
     LIT(o, ",\"actions\":[");
@@ -1155,7 +1233,7 @@ static void format_syslog(dwi_out *o, const record *r)
     const dw_alert *a = r->a;
     const dw_io_error *e = &a->error;
     dwi_out_char(o, '<');
-    dwi_out_u64(o, (unsigned long long)(a->syslog_facility * 8 + r->ev->syslog_severity));
+    dwi_out_u64(o, (unsigned long long)(a->syslog_facility * 8 + r->rule->syslog_severity));
     dwi_out_str(o, ">1 ");
     dwi_out_str(o, r->time);
     dwi_out_char(o, ' ');
@@ -1168,12 +1246,12 @@ static void format_syslog(dwi_out *o, const record *r)
     /* 32473 is the example Private Enterprise Number of RFC 5612. */
     dwi_out_str(o, " [dropwatch@32473");
     sd_int(o, "eventID", r->ev->id);
-    sd_param(o, "alertType", r->ev->alert_type);
+    sd_param(o, "alertType", r->rule->alert_type);
     sd_param(o, "product", "Exchange");
-    sd_param(o, "productVersion", "8.0");
+    sd_param(o, "productVersion", r->pack->product_version);
     sd_param(o, "source", "MSExchangeTransport");
-    sd_param(o, "rulePath", RULE_PATH);
-    sd_param(o, "ruleName", r->ev->rule_name);
+    sd_param(o, "rulePath", r->pack->rule_path);
+    sd_param(o, "ruleName", r->rule_name);
     if (a->has_record_id) {
         dwi_out_str(o, " recordID=\"");
         dwi_out_u64(o, a->record_id);
@@ -1199,6 +1277,7 @@ static void format_syslog(dwi_out *o, const record *r)
         sd_param(o, "outcome", dw_outcome_name(e->outcome));
         sd_field(o, "outcomeDetail", &r->outcome);
     }
+    sd_param(o, "exceptionType", r->exc_type);
     sd_field(o, "exception", &r->exception);
     static const char *const action_names[ACTION_COUNT] = {"action1", "action2", "action3", "action4"};
     for (int i = 0; i < r->action_count; i++)
@@ -1223,7 +1302,8 @@ void dw_alert_init(dw_alert *alert)
     memset(alert, 0, sizeof *alert);
     alert->version = DW_ALERT_VERSION;
     alert->time_ms = -1;
-    alert->event_mode = DW_EVENT_8004;
+    alert->event_mode = DW_EVENT_AUTO;
+    alert->exchange_version = DW_EXCHANGE_2007;
     alert->syslog_facility = 16;
 }
 
@@ -1278,6 +1358,8 @@ static dw_status check_alert(const dw_alert *alert, dw_format format)
     if (alert->syslog_facility < 0 || alert->syslog_facility > 23)
         return DW_E_INVAL;
     if (alert->event_mode != DW_EVENT_8004 && alert->event_mode != DW_EVENT_AUTO)
+        return DW_E_INVAL;
+    if ((unsigned)alert->exchange_version > DW_EXCHANGE_2013)
         return DW_E_INVAL;
     return DW_OK;
 }
@@ -1338,5 +1420,89 @@ dw_status dw_alert_format_alloc(const dw_alert *alert, dw_format format, char **
     *out = buf;
     if (len)
         *len = need - 1;
+    return DW_OK;
+}
+
+/* ---- the Windows Event Log form (lib/eventlog.c) ---- */
+
+static void ev_str(dwi_out *o, const char *name, const char *s, size_t len)
+{
+    if (name) {
+        dwi_out_str(o, name);
+        dwi_out_str(o, ": ");
+    }
+    dwi_out_bytes(o, s, len);
+    dwi_out_bytes(o, "", 1); /* the NUL between strings */
+}
+
+static size_t ev_strings(dwi_out *o, const record *r)
+{
+    const dw_io_error *e = &r->a->error;
+    size_t n = 0;
+    char num[3][24];
+    dwi_out t;
+    /* Exchange's insertion strings first, unnamed and in %1.. order; then libdropwatch's own fields. */
+    for (int i = 0; i < r->ev->nparams; i++, n++)
+        ev_str(o, NULL, r->params[i].s, r->params[i].len);
+    const struct {
+        const char *name;
+        const char *s;
+        size_t len;
+    } extra[] = {
+        {"Class", r->class_name, strlen(r->class_name)},
+        {"Operation", r->op_name, strlen(r->op_name)},
+        {"Errno", num[0], 0},
+        {"Win32Code", num[1], 0},
+        {"Retryable", bool_str(e->retryable), strlen(bool_str(e->retryable))},
+        {"Attempts", num[2], 0},
+        {"Path", r->path.s, r->path.len},
+        {"Detail", r->detail.s, r->detail.len},
+        {"Action", r->actions[0], strlen(r->actions[0])},
+    };
+    long long vals[3] = {r->errnum, (long long)r->win32, (long long)e->attempts};
+    for (int i = 0; i < 3; i++) {
+        dwi_out_init(&t, num[i], sizeof num[i]);
+        if (vals[i] < 0)
+            dwi_out_char(&t, '-');
+        dwi_out_u64(&t, (unsigned long long)(vals[i] < 0 ? -vals[i] : vals[i]));
+        (void)dwi_out_finish(&t, NULL);
+    }
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++, n++)
+        ev_str(o, extra[i].name, extra[i].s, extra[i].len ? extra[i].len : strlen(extra[i].s));
+    return n;
+}
+
+dw_status dwi_alert_event_strings(const dw_alert *alert, dwi_event_strings *out)
+{
+    memset(out, 0, sizeof *out);
+    dw_status st = check_alert(alert, DW_FORMAT_TEXT);
+    if (st != DW_OK)
+        return st;
+    record *r = malloc(sizeof *r);
+    if (!r)
+        return DW_E_NOMEM;
+    record_build(r, alert);
+    dwi_out o;
+    dwi_out_init(&o, NULL, 0);
+    (void)ev_strings(&o, r);
+    char *block = malloc(o.len + 1);
+    if (!block) {
+        free(r);
+        return DW_E_NOMEM;
+    }
+    dwi_out_init(&o, block, o.len + 1);
+    size_t n = ev_strings(&o, r);
+    out->id = r->ev->id;
+    /* The event's own level: Exchange logs all five at level Error (qualifiers 0xC004); "Warning" is only
+     * the monitoring pack's alert severity for some of them. */
+    out->is_error = 1;
+    out->block = block;
+    const char *p = block;
+    for (size_t i = 0; i < n && i < DWI_EVENT_STRINGS_MAX; i++) {
+        out->s[i] = p;
+        p += strlen(p) + 1;
+    }
+    out->count = n < DWI_EVENT_STRINGS_MAX ? n : DWI_EVENT_STRINGS_MAX;
+    free(r);
     return DW_OK;
 }

@@ -67,15 +67,61 @@
 #define W_WORKING_SET_QUOTA 1453u
 #define W_TIMEOUT 1460u
 #define W_CANT_RESOLVE_FILENAME 1921u
+#define W_INVALID_FUNCTION 1u
+#define W_FILE_EXISTS 80u
+#define W_ALREADY_EXISTS 183u
+#define W_REPARSE_POINT_ENCOUNTERED 4395u
+
+/* errno values some platforms lack (mingw-w64 has no ENOMEDIUM, EUCLEAN, EDQUOT, ESTALE, ...): their rows
+ * exist only where the value does, and the Win32 table derives the nearest value that exists. */
+#ifdef ENOMEDIUM
+#define ROW_ENOMEDIUM(X) X(ENOMEDIUM, PHYSICAL, W_NOT_READY)
+#else
+#define ROW_ENOMEDIUM(X)
+#endif
+#ifdef EMEDIUMTYPE
+#define ROW_EMEDIUMTYPE(X) X(EMEDIUMTYPE, PHYSICAL, W_GEN_FAILURE)
+#else
+#define ROW_EMEDIUMTYPE(X)
+#endif
+#ifdef EUCLEAN
+#define ROW_EUCLEAN(X) X(EUCLEAN, LOGICAL, W_DISK_CORRUPT)
+#define DWI_EUCLEAN EUCLEAN
+#else
+#define ROW_EUCLEAN(X)
+#define DWI_EUCLEAN EBADMSG
+#endif
+#ifdef EDQUOT
+#define ROW_EDQUOT(X) X(EDQUOT, CAPACITY, W_DISK_QUOTA_EXCEEDED)
+#define DWI_EDQUOT EDQUOT
+#else
+#define ROW_EDQUOT(X)
+#define DWI_EDQUOT ENOSPC
+#endif
+#ifdef ESTALE
+#define ROW_ESTALE(X) X(ESTALE, REMOTE, W_NETNAME_DELETED)
+#else
+#define ROW_ESTALE(X)
+#endif
+#ifdef EHOSTDOWN
+#define ROW_EHOSTDOWN(X) X(EHOSTDOWN, REMOTE, W_BAD_NETPATH)
+#else
+#define ROW_EHOSTDOWN(X)
+#endif
+#ifdef EREMOTEIO
+#define ROW_EREMOTEIO(X) X(EREMOTEIO, REMOTE, W_UNEXP_NET_ERR)
+#else
+#define ROW_EREMOTEIO(X)
+#endif
 
 /* errno, class, closest Win32 code (0 = none fits). */
 #define DWI_ERRNO_TABLE(X) \
     X(EIO, PHYSICAL, W_IO_DEVICE) \
     X(ENXIO, PHYSICAL, W_NOT_READY) \
     X(ENODEV, PHYSICAL, W_DEVICE_NOT_CONNECTED) \
-    X(ENOMEDIUM, PHYSICAL, W_NOT_READY) \
-    X(EMEDIUMTYPE, PHYSICAL, W_GEN_FAILURE) \
-    X(EUCLEAN, LOGICAL, W_DISK_CORRUPT) \
+    ROW_ENOMEDIUM(X) \
+    ROW_EMEDIUMTYPE(X) \
+    ROW_EUCLEAN(X) \
     X(EBADMSG, LOGICAL, W_FILE_CORRUPT) \
     X(EROFS, LOGICAL, W_WRITE_PROTECT) \
     X(EINTR, TRANSIENT, W_OPERATION_ABORTED) \
@@ -88,7 +134,7 @@
     X(EMFILE, TRANSIENT, W_TOO_MANY_OPEN_FILES) \
     X(ENFILE, TRANSIENT, W_TOO_MANY_OPEN_FILES) \
     X(ENOSPC, CAPACITY, W_DISK_FULL) \
-    X(EDQUOT, CAPACITY, W_DISK_QUOTA_EXCEEDED) \
+    ROW_EDQUOT(X) \
     X(EFBIG, CAPACITY, W_FILE_TOO_LARGE) \
     X(EACCES, ACCESS, W_ACCESS_DENIED) \
     X(EPERM, ACCESS, W_ACCESS_DENIED) \
@@ -107,73 +153,77 @@
     X(EDEADLK, TRANSIENT, W_LOCK_VIOLATION) \
     X(ENOTCONN, REMOTE, W_NETNAME_DELETED) \
     X(EPIPE, REMOTE, W_NETNAME_DELETED) \
-    X(ESTALE, REMOTE, W_NETNAME_DELETED) \
+    ROW_ESTALE(X) \
     X(ECONNRESET, REMOTE, W_NETNAME_DELETED) \
     X(ECONNABORTED, REMOTE, W_CONNECTION_ABORTED) \
     X(ECONNREFUSED, REMOTE, W_CONNECTION_REFUSED) \
-    X(EHOSTDOWN, REMOTE, W_BAD_NETPATH) \
+    ROW_EHOSTDOWN(X) \
     X(EHOSTUNREACH, REMOTE, W_HOST_UNREACHABLE) \
     X(ENETDOWN, REMOTE, W_UNEXP_NET_ERR) \
     X(ENETUNREACH, REMOTE, W_NETWORK_UNREACHABLE) \
     X(ENETRESET, REMOTE, W_NETNAME_DELETED) \
     X(ENOLCK, REMOTE, 0u) \
-    X(EREMOTEIO, REMOTE, W_UNEXP_NET_ERR)
+    ROW_EREMOTEIO(X)
 
-/* Win32 code, symbolic name, class. */
+/* Win32 code, symbolic name, class, the errno derived from it on Windows (the native code is the fact). */
 #define DWI_WIN32_TABLE(X) \
-    X(W_NOT_READY, "ERROR_NOT_READY", PHYSICAL) \
-    X(W_CRC, "ERROR_CRC", PHYSICAL) \
-    X(W_SEEK, "ERROR_SEEK", PHYSICAL) \
-    X(W_SECTOR_NOT_FOUND, "ERROR_SECTOR_NOT_FOUND", PHYSICAL) \
-    X(W_WRITE_FAULT, "ERROR_WRITE_FAULT", PHYSICAL) \
-    X(W_READ_FAULT, "ERROR_READ_FAULT", PHYSICAL) \
-    X(W_GEN_FAILURE, "ERROR_GEN_FAILURE", PHYSICAL) \
-    X(W_IO_DEVICE, "ERROR_IO_DEVICE", PHYSICAL) \
-    X(W_DEVICE_NOT_CONNECTED, "ERROR_DEVICE_NOT_CONNECTED", PHYSICAL) \
-    X(W_FILE_CORRUPT, "ERROR_FILE_CORRUPT", LOGICAL) \
-    X(W_DISK_CORRUPT, "ERROR_DISK_CORRUPT", LOGICAL) \
-    X(W_WRITE_PROTECT, "ERROR_WRITE_PROTECT", LOGICAL) \
-    X(W_FILE_SYSTEM_LIMITATION, "ERROR_FILE_SYSTEM_LIMITATION", LOGICAL) \
-    X(W_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION", TRANSIENT) \
-    X(W_LOCK_VIOLATION, "ERROR_LOCK_VIOLATION", TRANSIENT) \
-    X(W_BUSY, "ERROR_BUSY", TRANSIENT) \
-    X(W_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", TRANSIENT) \
-    X(W_OUTOFMEMORY, "ERROR_OUTOFMEMORY", TRANSIENT) \
-    X(W_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", TRANSIENT) \
-    X(W_WORKING_SET_QUOTA, "ERROR_WORKING_SET_QUOTA", TRANSIENT) \
-    X(W_TOO_MANY_OPEN_FILES, "ERROR_TOO_MANY_OPEN_FILES", TRANSIENT) \
-    X(W_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED", TRANSIENT) \
-    X(W_TIMEOUT, "ERROR_TIMEOUT", TRANSIENT) \
-    X(W_DISK_FULL, "ERROR_DISK_FULL", CAPACITY) \
-    X(W_HANDLE_DISK_FULL, "ERROR_HANDLE_DISK_FULL", CAPACITY) \
-    X(W_DISK_QUOTA_EXCEEDED, "ERROR_DISK_QUOTA_EXCEEDED", CAPACITY) \
-    X(W_FILE_TOO_LARGE, "ERROR_FILE_TOO_LARGE", CAPACITY) \
-    X(W_ACCESS_DENIED, "ERROR_ACCESS_DENIED", ACCESS) \
-    X(W_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD", ACCESS) \
-    X(W_NETWORK_ACCESS_DENIED, "ERROR_NETWORK_ACCESS_DENIED", ACCESS) \
-    X(W_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", CONFIGURATION) \
-    X(W_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", CONFIGURATION) \
-    X(W_INVALID_NAME, "ERROR_INVALID_NAME", CONFIGURATION) \
-    X(W_DIRECTORY, "ERROR_DIRECTORY", CONFIGURATION) \
-    X(W_FILENAME_EXCED_RANGE, "ERROR_FILENAME_EXCED_RANGE", CONFIGURATION) \
-    X(W_BAD_PATHNAME, "ERROR_BAD_PATHNAME", CONFIGURATION) \
-    X(W_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", CONFIGURATION) \
-    X(W_NOT_SAME_DEVICE, "ERROR_NOT_SAME_DEVICE", CONFIGURATION) \
-    X(W_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", CONFIGURATION) \
-    X(W_DIR_NOT_EMPTY, "ERROR_DIR_NOT_EMPTY", CONFIGURATION) \
-    X(W_TOO_MANY_LINKS, "ERROR_TOO_MANY_LINKS", CAPACITY) \
-    X(W_CANT_RESOLVE_FILENAME, "ERROR_CANT_RESOLVE_FILENAME", CONFIGURATION) \
-    X(W_BAD_NETPATH, "ERROR_BAD_NETPATH", REMOTE) \
-    X(W_NETWORK_BUSY, "ERROR_NETWORK_BUSY", REMOTE) \
-    X(W_DEV_NOT_EXIST, "ERROR_DEV_NOT_EXIST", REMOTE) \
-    X(W_UNEXP_NET_ERR, "ERROR_UNEXP_NET_ERR", REMOTE) \
-    X(W_NETNAME_DELETED, "ERROR_NETNAME_DELETED", REMOTE) \
-    X(W_BAD_NET_NAME, "ERROR_BAD_NET_NAME", REMOTE) \
-    X(W_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", REMOTE) \
-    X(W_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", REMOTE) \
-    X(W_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", REMOTE) \
-    X(W_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", REMOTE) \
-    X(W_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", REMOTE)
+    X(W_NOT_READY, "ERROR_NOT_READY", PHYSICAL, ENXIO) \
+    X(W_CRC, "ERROR_CRC", PHYSICAL, EIO) \
+    X(W_SEEK, "ERROR_SEEK", PHYSICAL, EIO) \
+    X(W_SECTOR_NOT_FOUND, "ERROR_SECTOR_NOT_FOUND", PHYSICAL, EIO) \
+    X(W_WRITE_FAULT, "ERROR_WRITE_FAULT", PHYSICAL, EIO) \
+    X(W_READ_FAULT, "ERROR_READ_FAULT", PHYSICAL, EIO) \
+    X(W_GEN_FAILURE, "ERROR_GEN_FAILURE", PHYSICAL, EIO) \
+    X(W_IO_DEVICE, "ERROR_IO_DEVICE", PHYSICAL, EIO) \
+    X(W_DEVICE_NOT_CONNECTED, "ERROR_DEVICE_NOT_CONNECTED", PHYSICAL, ENODEV) \
+    X(W_FILE_CORRUPT, "ERROR_FILE_CORRUPT", LOGICAL, EBADMSG) \
+    X(W_DISK_CORRUPT, "ERROR_DISK_CORRUPT", LOGICAL, DWI_EUCLEAN) \
+    X(W_WRITE_PROTECT, "ERROR_WRITE_PROTECT", LOGICAL, EROFS) \
+    X(W_FILE_SYSTEM_LIMITATION, "ERROR_FILE_SYSTEM_LIMITATION", LOGICAL, EIO) \
+    X(W_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION", TRANSIENT, EBUSY) \
+    X(W_LOCK_VIOLATION, "ERROR_LOCK_VIOLATION", TRANSIENT, EAGAIN) \
+    X(W_BUSY, "ERROR_BUSY", TRANSIENT, EBUSY) \
+    X(W_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", TRANSIENT, ENOMEM) \
+    X(W_OUTOFMEMORY, "ERROR_OUTOFMEMORY", TRANSIENT, ENOMEM) \
+    X(W_NO_SYSTEM_RESOURCES, "ERROR_NO_SYSTEM_RESOURCES", TRANSIENT, ENOBUFS) \
+    X(W_WORKING_SET_QUOTA, "ERROR_WORKING_SET_QUOTA", TRANSIENT, ENOMEM) \
+    X(W_TOO_MANY_OPEN_FILES, "ERROR_TOO_MANY_OPEN_FILES", TRANSIENT, EMFILE) \
+    X(W_OPERATION_ABORTED, "ERROR_OPERATION_ABORTED", TRANSIENT, EINTR) \
+    X(W_TIMEOUT, "ERROR_TIMEOUT", TRANSIENT, ETIMEDOUT) \
+    X(W_DISK_FULL, "ERROR_DISK_FULL", CAPACITY, ENOSPC) \
+    X(W_HANDLE_DISK_FULL, "ERROR_HANDLE_DISK_FULL", CAPACITY, ENOSPC) \
+    X(W_DISK_QUOTA_EXCEEDED, "ERROR_DISK_QUOTA_EXCEEDED", CAPACITY, DWI_EDQUOT) \
+    X(W_FILE_TOO_LARGE, "ERROR_FILE_TOO_LARGE", CAPACITY, EFBIG) \
+    X(W_ACCESS_DENIED, "ERROR_ACCESS_DENIED", ACCESS, EACCES) \
+    X(W_PRIVILEGE_NOT_HELD, "ERROR_PRIVILEGE_NOT_HELD", ACCESS, EPERM) \
+    X(W_NETWORK_ACCESS_DENIED, "ERROR_NETWORK_ACCESS_DENIED", ACCESS, EACCES) \
+    X(W_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", CONFIGURATION, ENOENT) \
+    X(W_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", CONFIGURATION, ENOENT) \
+    X(W_INVALID_NAME, "ERROR_INVALID_NAME", CONFIGURATION, EINVAL) \
+    X(W_DIRECTORY, "ERROR_DIRECTORY", CONFIGURATION, ENOTDIR) \
+    X(W_FILENAME_EXCED_RANGE, "ERROR_FILENAME_EXCED_RANGE", CONFIGURATION, ENAMETOOLONG) \
+    X(W_BAD_PATHNAME, "ERROR_BAD_PATHNAME", CONFIGURATION, EINVAL) \
+    X(W_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", CONFIGURATION, EINVAL) \
+    X(W_NOT_SAME_DEVICE, "ERROR_NOT_SAME_DEVICE", CONFIGURATION, EXDEV) \
+    X(W_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", CONFIGURATION, ENOTSUP) \
+    X(W_DIR_NOT_EMPTY, "ERROR_DIR_NOT_EMPTY", CONFIGURATION, ENOTEMPTY) \
+    X(W_TOO_MANY_LINKS, "ERROR_TOO_MANY_LINKS", CAPACITY, EMLINK) \
+    X(W_CANT_RESOLVE_FILENAME, "ERROR_CANT_RESOLVE_FILENAME", CONFIGURATION, ELOOP) \
+    X(W_BAD_NETPATH, "ERROR_BAD_NETPATH", REMOTE, EHOSTUNREACH) \
+    X(W_NETWORK_BUSY, "ERROR_NETWORK_BUSY", REMOTE, ENETDOWN) \
+    X(W_DEV_NOT_EXIST, "ERROR_DEV_NOT_EXIST", REMOTE, ENETDOWN) \
+    X(W_UNEXP_NET_ERR, "ERROR_UNEXP_NET_ERR", REMOTE, ENETDOWN) \
+    X(W_NETNAME_DELETED, "ERROR_NETNAME_DELETED", REMOTE, ECONNRESET) \
+    X(W_BAD_NET_NAME, "ERROR_BAD_NET_NAME", REMOTE, EHOSTUNREACH) \
+    X(W_SEM_TIMEOUT, "ERROR_SEM_TIMEOUT", REMOTE, ETIMEDOUT) \
+    X(W_NETWORK_UNREACHABLE, "ERROR_NETWORK_UNREACHABLE", REMOTE, ENETUNREACH) \
+    X(W_HOST_UNREACHABLE, "ERROR_HOST_UNREACHABLE", REMOTE, EHOSTUNREACH) \
+    X(W_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", REMOTE, ECONNREFUSED) \
+    X(W_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED", REMOTE, ECONNABORTED) \
+    X(W_INVALID_FUNCTION, "ERROR_INVALID_FUNCTION", CONFIGURATION, ENOSYS) \
+    X(W_FILE_EXISTS, "ERROR_FILE_EXISTS", TRANSIENT, EEXIST) \
+    X(W_ALREADY_EXISTS, "ERROR_ALREADY_EXISTS", TRANSIENT, EEXIST) \
+    X(W_REPARSE_POINT_ENCOUNTERED, "ERROR_REPARSE_POINT_ENCOUNTERED", CONFIGURATION, ELOOP)
 
 typedef struct errno_entry {
     int errnum;
@@ -186,19 +236,20 @@ typedef struct win32_entry {
     uint32_t code;
     const char *name;
     dw_class cls;
+    int errnum;
 } win32_entry;
 
 #define ERRNO_ROW(e, c, w) {e, #e, DW_CLASS_##c, w},
 static const errno_entry errno_table[] = {DWI_ERRNO_TABLE(ERRNO_ROW)};
 
-#define WIN32_ROW(code, name, c) {code, name, DW_CLASS_##c},
+#define WIN32_ROW(code, name, c, e) {code, name, DW_CLASS_##c, e},
 static const win32_entry win32_table[] = {DWI_WIN32_TABLE(WIN32_ROW)};
 
 /* Position of errnum in errno_table, or -1. The switch is built from the same list, so each case
  * returns its own row index (counted by an enum generated alongside). */
 #define ERRNO_IDX(e, c, w) IDX_##e,
 enum { DWI_ERRNO_TABLE(ERRNO_IDX) ERRNO_COUNT };
-#define WIN32_IDX(code, name, c) WIDX_##code,
+#define WIN32_IDX(code, name, c, e) WIDX_##code,
 enum { DWI_WIN32_TABLE(WIN32_IDX) WIN32_COUNT };
 
 static int errno_index(int errnum)
@@ -216,7 +267,7 @@ static int errno_index(int errnum)
 static int win32_index(uint32_t code)
 {
     switch (code) {
-#define WIN32_CASE(code, name, c) case code: return WIDX_##code;
+#define WIN32_CASE(code, name, c, e) case code: return WIDX_##code;
         DWI_WIN32_TABLE(WIN32_CASE)
     default: return -1;
     }
@@ -274,6 +325,33 @@ uint32_t dw_win32_from_errno(int errnum)
 {
     int i = errno_index(errnum);
     return i < 0 ? 0 : errno_table[i].win32;
+}
+
+int dwi_err_errno(int rc)
+{
+    if (rc >= 0)
+        return 0;
+    if (dwi_err_is_win32(rc)) {
+        int i = win32_index((uint32_t)(-rc) & ~(uint32_t)DWI_ERR_WIN32);
+        return i < 0 ? EIO : win32_table[i].errnum;
+    }
+    return -rc;
+}
+
+uint32_t dwi_err_native(int rc)
+{
+    if (rc >= 0)
+        return 0;
+    if (dwi_err_is_win32(rc))
+        return (uint32_t)(-rc) & ~(uint32_t)DWI_ERR_WIN32;
+    return dw_win32_from_errno(-rc);
+}
+
+dw_class dwi_err_class(int rc)
+{
+    if (rc >= 0)
+        return DW_CLASS_NONE;
+    return dwi_err_is_win32(rc) ? dw_class_from_win32(dwi_err_native(rc)) : dw_class_from_errno(-rc);
 }
 
 static const struct {
@@ -355,26 +433,142 @@ static void out_int(dwi_out *o, int v)
     dwi_out_u64(o, v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v);
 }
 
+#if defined(_WIN32) || !(defined(_GNU_SOURCE) && defined(__GLIBC__))
+/* "Unknown error N", glibc's text for a value it does not know. */
+static void unknown_text(char *buf, size_t size, int errnum)
+{
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    dwi_out_str(&o, "Unknown error ");
+    out_int(&o, errnum);
+    (void)dwi_out_finish(&o, NULL);
+}
+#endif
+
+#ifdef _WIN32
+/* glibc's texts for the errno values the library reports, so that records read the same on every
+ * platform (the Microsoft C runtime words them differently and knows fewer). */
+static const char *portable_errno_text(int errnum)
+{
+    switch (errnum) {
+    case EIO:
+        return "Input/output error";
+    case ENXIO:
+        return "No such device or address";
+    case ENODEV:
+        return "No such device";
+    case EBADMSG:
+        return "Bad message";
+    case EROFS:
+        return "Read-only file system";
+    case EINTR:
+        return "Interrupted system call";
+    case EAGAIN:
+        return "Resource temporarily unavailable";
+    case EBUSY:
+        return "Device or resource busy";
+    case ETXTBSY:
+        return "Text file busy";
+    case ETIMEDOUT:
+        return "Connection timed out";
+    case ENOMEM:
+        return "Cannot allocate memory";
+    case ENOBUFS:
+        return "No buffer space available";
+    case EMFILE:
+        return "Too many open files";
+    case ENFILE:
+        return "Too many open files in system";
+    case ENOSPC:
+        return "No space left on device";
+    case EFBIG:
+        return "File too large";
+    case EACCES:
+        return "Permission denied";
+    case EPERM:
+        return "Operation not permitted";
+    case ENOENT:
+        return "No such file or directory";
+    case ENOTDIR:
+        return "Not a directory";
+    case ELOOP:
+        return "Too many levels of symbolic links";
+    case ENAMETOOLONG:
+        return "File name too long";
+    case EINVAL:
+        return "Invalid argument";
+    case EXDEV:
+        return "Invalid cross-device link";
+    case ECONNRESET:
+        return "Connection reset by peer";
+    case ECONNABORTED:
+        return "Software caused connection abort";
+    case ECONNREFUSED:
+        return "Connection refused";
+    case EHOSTUNREACH:
+        return "No route to host";
+    case ENETDOWN:
+        return "Network is down";
+    case ENETUNREACH:
+        return "Network is unreachable";
+    case ENETRESET:
+        return "Network dropped connection on reset";
+    case ENOLCK:
+        return "No locks available";
+    case EEXIST:
+        return "File exists";
+    case ENOSYS:
+        return "Function not implemented";
+    case ENOTSUP:
+        return "Operation not supported";
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+        return "Resource temporarily unavailable";
+#endif
+    default:
+        return NULL;
+    }
+}
+#endif
+
 dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
 {
     char tmp[256];
     const char *text;
-#if defined(_GNU_SOURCE) && defined(__GLIBC__)
+#if defined(_WIN32)
+    /* The C runtime's table (strerror_s: the thread-safe variant the Microsoft CRT offers). */
+    text = portable_errno_text(errnum);
+    if (text)
+        return dwi_copy_out(text, strlen(text), buf, size, needed);
+    /* The Microsoft C runtime says "Unknown error" without the number: add it, as glibc does. */
+    if (strerror_s(tmp, sizeof tmp, errnum) != 0 || !tmp[0] || strcmp(tmp, "Unknown error") == 0)
+        unknown_text(tmp, sizeof tmp, errnum);
+    text = tmp;
+#elif defined(_GNU_SOURCE) && defined(__GLIBC__)
     /* GNU strerror_r returns either tmp or a static immutable string; both are safe to read here. */
     text = strerror_r(errnum, tmp, sizeof tmp);
 #else
-    if (strerror_r(errnum, tmp, sizeof tmp) != 0) {
-        dwi_out o;
-        dwi_out_init(&o, tmp, sizeof tmp);
-        dwi_out_str(&o, "Unknown error ");
-        out_int(&o, errnum);
-        (void)dwi_out_finish(&o, NULL);
-    }
+    if (strerror_r(errnum, tmp, sizeof tmp) != 0)
+        unknown_text(tmp, sizeof tmp, errnum);
     text = tmp;
 #endif
     if (!text)
         return DW_E_INVAL;
     return dwi_copy_out(text, strlen(text), buf, size, needed);
+}
+
+void dwi_io_error_set_code(dw_io_error *err, dw_op op, int code, const char *path)
+{
+    if (!err)
+        return;
+    if (!dwi_err_is_win32(code)) {
+        dw_io_error_set(err, op, code < 0 ? -code : EIO, 0, path);
+        return;
+    }
+    /* Native: the class is the Win32 code's, errno is only derived from it. */
+    uint32_t w = dwi_err_native(code);
+    dw_io_error_set(err, op, 0, w, path);
+    err->sys_errno = dwi_err_errno(code);
 }
 
 void dw_io_error_clear(dw_io_error *err)
@@ -417,4 +611,59 @@ dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32
         (void)dwi_out_finish(&o, NULL);
     }
     return DW_OK;
+}
+
+/* English system text (FormatMessage, en-US) of the Win32 codes the classification knows, as .NET's
+ * IOException.Message carries it: that is what Exchange logs as event 8004's %3. Codes whose text is not
+ * pinned down here give NULL (the caller falls back to the errno text). */
+const char *dw_win32_message(uint32_t code)
+{
+    switch (code) {
+    case 2: return "The system cannot find the file specified.";
+    case 3: return "The system cannot find the path specified.";
+    case 4: return "The system cannot open the file.";
+    case 5: return "Access is denied.";
+    case 8: return "Not enough memory resources are available to process this command.";
+    case 14: return "Not enough memory resources are available to complete this operation.";
+    case 17: return "The system cannot move the file to a different disk drive.";
+    case 19: return "The media is write protected.";
+    case 21: return "The device is not ready.";
+    case 23: return "Data error (cyclic redundancy check).";
+    case 25: return "The drive cannot locate a specific area or track on the disk.";
+    case 27: return "The drive cannot find the sector requested.";
+    case 29: return "The system cannot write to the specified device.";
+    case 30: return "The system cannot read from the specified device.";
+    case 31: return "A device attached to the system is not functioning.";
+    case 32: return "The process cannot access the file because it is being used by another process.";
+    case 33: return "The process cannot access the file because another process has locked a portion of the file.";
+    case 39: return "The disk is full.";
+    case 53: return "The network path was not found.";
+    case 54: return "The network is busy.";
+    case 55: return "The specified network resource or device is no longer available.";
+    case 59: return "An unexpected network error occurred.";
+    case 64: return "The specified network name is no longer available.";
+    case 65: return "Network access is denied.";
+    case 67: return "The network name cannot be found.";
+    case 80: return "The file exists.";
+    case 87: return "The parameter is incorrect.";
+    case 112: return "There is not enough space on the disk.";
+    case 121: return "The semaphore timeout period has expired.";
+    case 123: return "The filename, directory name, or volume label syntax is incorrect.";
+    case 161: return "The specified path is invalid.";
+    case 170: return "The requested resource is in use.";
+    case 183: return "Cannot create a file when that file already exists.";
+    case 206: return "The filename or extension is too long.";
+    case 267: return "The directory name is invalid.";
+    case 995: return "The I/O operation has been aborted because of either a thread exit or an application request.";
+    case 1117: return "The request could not be performed because of an I/O device error.";
+    case 1167: return "The device is not connected.";
+    case 1225: return "The remote computer refused the network connection.";
+    case 1236: return "The network connection was aborted by the local system.";
+    case 1314: return "A required privilege is not held by the client.";
+    case 1392: return "The file or directory is corrupted and unreadable.";
+    case 1393: return "The disk structure is corrupted and unreadable.";
+    case 1450: return "Insufficient system resources exist to complete the requested service.";
+    case 1453: return "Insufficient quota to complete the requested service.";
+    default: return NULL;
+    }
 }

@@ -75,6 +75,16 @@ void dwi_out_u64(dwi_out *o, unsigned long long v)
     dwi_out_bytes(o, tmp + i, sizeof tmp - i);
 }
 
+size_t dwi_decimal_digits(uint64_t v)
+{
+    size_t d = 1;
+    while (v >= 10) {
+        v /= 10;
+        d++;
+    }
+    return d;
+}
+
 dw_status dwi_out_finish(dwi_out *o, size_t *needed)
 {
     if (needed)

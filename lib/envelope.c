@@ -2,7 +2,7 @@
 /*
  * The X-Sender / X-Receiver envelope Exchange writes at the top of a drop file:
  *
- *   X-Sender: <sender@example.com> SIZE=1234\r\n
+ *   X-sender: <sender@example.com> SIZE=1234\r\n
  *   X-Receiver: <rcpt@example.com> ORCPT=rfc822;rcpt@example.com\r\n
  *   X-EndOfInjectedXHeaders: 5678\r\n
  *
@@ -191,16 +191,6 @@ static void out_line(dwi_out *o, const char *name, const env_addr *a)
     dwi_out_str(o, "\r\n");
 }
 
-static size_t decimal_digits(uint64_t v)
-{
-    size_t d = 1;
-    while (v >= 10) {
-        v /= 10;
-        d++;
-    }
-    return d;
-}
-
 dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char *buf, size_t size, size_t *needed)
 {
     if (needed)
@@ -211,7 +201,8 @@ dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char 
         return DW_E_ENVELOPE;
     dwi_out o;
     dwi_out_init(&o, buf, size);
-    out_line(&o, "X-Sender", &env->sender);
+    /* Exchange's own spelling, lower-case s (gateways match case-insensitively; a byte-exact copy does not) */
+    out_line(&o, "X-sender", &env->sender);
     for (size_t i = 0; i < env->n_rcpts; i++)
         out_line(&o, "X-Receiver", &env->rcpts[i]);
 
@@ -226,7 +217,7 @@ dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char 
         size_t d = 1;
         for (;;) {
             n = fixed + d;
-            size_t nd = decimal_digits(n);
+            size_t nd = dwi_decimal_digits(n);
             if (nd == d)
                 break;
             d = nd;

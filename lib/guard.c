@@ -24,10 +24,16 @@
 #define RESERVE_STEP (64u * 1024u)
 #define STR_(x) #x
 #define STR(x) STR_(x)
-/* Copy buffer of dw_drop_write_fd(). */
+/* Copy buffer of dw_drop_write_fd(), _file() and _cb(). */
 #define COPY_BUF (64u * 1024u)
 
 /* ---- small helpers ---------------------------------------------------------------------------------- */
+
+/* 1 when rc is a failure code whose portable errno is e (a native Win32 code counts by its derived errno). */
+static int is_err(int rc, int e)
+{
+    return rc < 0 && dwi_err_errno(rc) == e;
+}
 
 void dw_drop_options_init(dw_drop_options *opts)
 {
@@ -92,14 +98,14 @@ int dwi_inject(dw_drop *d, dw_op op)
 dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, const char *name, unsigned attempts)
 {
     if (err) {
-        dw_io_error_set(err, op, neg_errno < 0 ? -neg_errno : EIO, 0, NULL);
+        dwi_io_error_set_code(err, op, neg_errno < 0 ? neg_errno : -EIO, NULL);
         dwi_out o;
         dwi_out_init(&o, err->path, sizeof err->path);
         dwi_out_str(&o, d->path);
         if (name && *name) {
             size_t n = strlen(d->path);
-            if (n == 0 || d->path[n - 1] != '/')
-                dwi_out_char(&o, '/');
+            if (n == 0 || (d->path[n - 1] != '/' && d->path[n - 1] != DWI_PATH_SEP))
+                dwi_out_char(&o, DWI_PATH_SEP);
             dwi_out_str(&o, name);
         }
         (void)dwi_out_finish(&o, NULL);
@@ -120,7 +126,7 @@ dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, 
  * Returns 1 after sleeping when another attempt should be made. */
 static int should_retry(dw_drop *d, int rc, unsigned attempt)
 {
-    if (rc >= 0 || dw_class_from_errno(-rc) != DW_CLASS_TRANSIENT || attempt > d->opts.retry_max)
+    if (rc >= 0 || dwi_err_class(rc) != DW_CLASS_TRANSIENT || attempt > d->opts.retry_max)
         return 0;
     uint64_t delay = d->opts.retry_base_ms;
     for (unsigned i = 1; i < attempt && delay < d->opts.retry_cap_ms; i++)
@@ -155,7 +161,7 @@ static void out_2(dwi_out *o, unsigned v)
 }
 
 /* UTC calendar fields from Unix seconds (Howard Hinnant's days-to-civil; no libc time zone state). */
-static void utc_fields(int64_t t, unsigned f[6])
+void dwi_utc_fields(int64_t t, unsigned f[6])
 {
     int64_t days = t / 86400, rem = t % 86400;
     if (rem < 0) {
@@ -185,7 +191,7 @@ static void out_utc(dwi_out *o, dw_drop *d, int with_t)
     if (d->ops->now(d->ctx, &sec, &nsec) < 0)
         sec = 0;
     unsigned f[6];
-    utc_fields(sec, f);
+    dwi_utc_fields(sec, f);
     out_2(o, f[0] / 100);
     out_2(o, f[0] % 100);
     out_2(o, f[1]);
@@ -261,8 +267,9 @@ static int valid_prefix(const char *p)
     return 1;
 }
 
-/* A machine name as it goes into an Exchange-style file name: its first DNS label, letters, digits,
- * '-' and '_' only. */
+/* A machine name as it goes into an Exchange-style file name: Exchange uses Environment.MachineName, the
+ * NetBIOS name, which Windows derives from the host name's first DNS label, upper case, cut to 15
+ * characters. The label must be letters, digits, '-' and '_' (1 to 63 characters). */
 static int set_machine(dw_drop *d, const char *name)
 {
     size_t n = 0;
@@ -273,7 +280,10 @@ static int set_machine(dw_drop *d, const char *name)
     for (size_t i = 0; i < n; i++)
         if (!name_char_ok(name[i]) || name[i] == '.')
             return 0;
-    memcpy(d->machine, name, n);
+    if (n > DW_NETBIOS_NAME_MAX)
+        n = DW_NETBIOS_NAME_MAX;
+    for (size_t i = 0; i < n; i++)
+        d->machine[i] = name[i] >= 'a' && name[i] <= 'z' ? (char)(name[i] - 'a' + 'A') : name[i];
     d->machine[n] = '\0';
     return 1;
 }
@@ -283,6 +293,7 @@ static int valid_options(const dw_drop_options *o)
     return dwi_version_ok(o->version, DW_DROP_OPTIONS_VERSION) && o->retry_max <= DW_RETRY_MAX_LIMIT &&
            o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
            (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
+           (unsigned)o->quota_mode <= DW_QUOTA_STRICT &&
            o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u &&
            (!o->name_prefix || valid_prefix(o->name_prefix));
 }
@@ -292,7 +303,7 @@ static void drop_free(dw_drop *d)
     if (!d)
         return;
     dwi_quota_free(d);
-    if (d->dirfd >= 0)
+    if (d->dirfd != DWI_FD_NONE)
         d->ops->close(d->ctx, d->dirfd);
     free(d->path);
     free(d->prefix);
@@ -313,7 +324,7 @@ dw_status dwi_drop_open_ops(dw_drop **out, const char *path, const dw_drop_optio
 dw_status dw_testing_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts, const dw_fault *fault,
                                dw_io_error *err)
 {
-    return dwi_drop_open_fault(out, path, opts, fault, &dwi_posix_ops, NULL, err);
+    return dwi_drop_open_fault(out, path, opts, fault, &dwi_default_ops, NULL, err);
 }
 
 dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_options *opts, const dw_fault *fault,
@@ -353,7 +364,7 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
         return DW_E_NOMEM;
     d->ops = ops;
     d->ctx = ctx;
-    d->dirfd = -1;
+    d->dirfd = DWI_FD_NONE;
     atomic_init(&d->group, NULL);
     d->opts = *opts;
     d->opts.name_prefix = NULL;
@@ -404,11 +415,14 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     atomic_store(&d->record_next, 1 + (mix64(d->salt) >> 24));
 
     unsigned attempt = 0;
+    dwi_fd dirfd = DWI_FD_NONE;
     do {
         attempt++;
         rc = dwi_inject(d, DW_OP_OPEN_DIR);
-        if (!rc)
-            rc = ops->open_dir(ctx, path);
+        if (!rc) {
+            dirfd = ops->open_dir(ctx, path);
+            rc = dirfd < 0 ? (int)dirfd : 0;
+        }
     } while (rc < 0 && should_retry(d, rc, attempt));
     if (rc < 0) {
         /* A device-class failure to open a directory on a share is the server's (it died, the network broke). */
@@ -416,17 +430,18 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
                     ops->path_is_remote(ctx, path) > 0;
         dw_status st = dwi_fail(d, err, DW_OP_OPEN_DIR, rc, NULL, attempt);
         /* O_NOFOLLOW on a symlink: the symlink was refused, say so. */
-        if (err && -rc == ELOOP)
+        int e = dwi_err_errno(rc);
+        if (err && e == ELOOP)
             dwi_io_error_detail(err, "the drop directory is a symlink (refused)");
-        else if (err && -rc == ENOENT)
+        else if (err && e == ENOENT)
             dwi_io_error_detail(err, "the drop directory does not exist (it is never created automatically)");
-        else if (err && -rc == ENOTDIR)
+        else if (err && e == ENOTDIR)
             dwi_io_error_detail(err, "the drop path is not a directory");
         drop_free(d);
         return st;
     }
-    d->dirfd = rc;
-    d->remote = ops->is_remote ? ops->is_remote(ctx, rc) > 0 : 0;
+    d->dirfd = dirfd;
+    d->remote = ops->is_remote ? ops->is_remote(ctx, dirfd) > 0 : 0;
 
     if (opts->quota_bytes) {
         dw_status st = dwi_quota_open(d, err);
@@ -441,7 +456,7 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
 
 dw_status dw_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts, dw_io_error *err)
 {
-    return dwi_drop_open_ops(out, path, opts, &dwi_posix_ops, NULL, err);
+    return dwi_drop_open_ops(out, path, opts, &dwi_default_ops, NULL, err);
 }
 
 void dw_drop_close(dw_drop *drop)
@@ -465,21 +480,20 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
         dw_io_error_set(err, DW_OP_MKDIR, ENAMETOOLONG, 0, path);
         return DW_E_IO;
     }
-    const dwi_ops *ops = &dwi_posix_ops;
+    const dwi_ops *ops = &dwi_default_ops;
     int rc = ops->mkdir(NULL, path, mode ? mode : 0750);
-    if (rc == -EEXIST) {
+    if (rc < 0 && dwi_err_errno(rc) == EEXIST) {
         /* Existing is fine only when it really is a directory (not a symlink to one, not a file). */
-        int fd = ops->open_dir(NULL, path);
+        dwi_fd fd = ops->open_dir(NULL, path);
         if (fd >= 0) {
             ops->close(NULL, fd);
             return DW_OK;
         }
-        rc = fd;
-        dw_io_error_set(err, DW_OP_MKDIR, -rc, 0, path);
+        dwi_io_error_set_code(err, DW_OP_MKDIR, (int)fd, path);
         return DW_E_IO;
     }
     if (rc < 0) {
-        dw_io_error_set(err, DW_OP_MKDIR, -rc, 0, path);
+        dwi_io_error_set_code(err, DW_OP_MKDIR, rc, path);
         return DW_E_IO;
     }
     return DW_OK;
@@ -492,7 +506,7 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
  * first one is kept: it is the one the failure is about. */
 static void note_left(dw_io_error *err, const char *name, int rc)
 {
-    if (!err || rc >= 0 || rc == -ENOENT || err->left_behind[0])
+    if (!err || rc >= 0 || is_err(rc, ENOENT) || err->left_behind[0])
         return;
     (void)dwi_copy_out(name, strlen(name), err->left_behind, sizeof err->left_behind, NULL);
     err->left_errno = -rc;
@@ -524,9 +538,9 @@ static dw_status write_outcome(dw_status st, int publishes, dw_io_error *err)
 static void discard_temp(dw_msg *m, dw_io_error *err)
 {
     dw_drop *d = m->drop;
-    if (m->fd >= 0) {
+    if (m->fd != DWI_FD_NONE) {
         d->ops->close(d->ctx, m->fd);
-        m->fd = -1;
+        m->fd = DWI_FD_NONE;
     }
     if (!m->tmp[0])
         return;
@@ -588,13 +602,16 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
     }
     unsigned attempt = 0, names = 0;
     int rc;
+    dwi_fd fd = DWI_FD_NONE;
     for (;;) {
         attempt++;
         make_temp_name(d, m->tmp);
         rc = dwi_inject(d, DW_OP_CREATE);
-        if (!rc)
-            rc = d->ops->create(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
-        if (rc == -EEXIST && ++names < NAME_ATTEMPTS) {
+        if (!rc) {
+            fd = d->ops->create(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
+            rc = fd < 0 ? (int)fd : 0;
+        }
+        if (rc < 0 && dwi_err_errno(rc) == EEXIST && ++names < NAME_ATTEMPTS) {
             attempt--;
             continue;
         }
@@ -608,7 +625,7 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
         m->tmp[0] = '\0';
         return st;
     }
-    m->fd = rc;
+    m->fd = fd;
     if (reserve) {
         rc = d->ops->ftruncate(d->ctx, m->fd, reserve);
         if (rc < 0) {
@@ -616,7 +633,7 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
             dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
             dwi_quota_release(d, reserve);
             d->ops->close(d->ctx, m->fd);
-            m->fd = -1;
+            m->fd = DWI_FD_NONE;
             note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
             m->tmp[0] = '\0';
             dwi_dirop_end(d);
@@ -638,7 +655,7 @@ static dw_status write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_
         if (d->fault.short_write && chunk > d->fault.short_write)
             chunk = d->fault.short_write;
         attempt++;
-        ssize_t n = dwi_inject(d, DW_OP_WRITE);
+        dwi_ssize n = dwi_inject(d, DW_OP_WRITE);
         if (!n)
             n = d->ops->write(d->ctx, m->fd, p, chunk);
         if (n > 0) {
@@ -682,7 +699,7 @@ static dw_status format_envelope(const dw_envelope *env, uint64_t mime_len, char
 static dw_status start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, uint64_t record_id, dw_io_error *err)
 {
     m->drop = d;
-    m->fd = -1;
+    m->fd = DWI_FD_NONE;
     m->priority = opts->priority;
     m->record_id = record_id ? record_id : atomic_fetch_add(&d->record_next, 1);
     char *hdr = NULL;
@@ -767,7 +784,7 @@ dw_status dw_msg_write(dw_msg *msg, const void *data, size_t len, dw_io_error *e
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, msg ? msg->drop->path : NULL);
         return DW_E_INVAL;
     }
-    if (msg->failed || msg->fd < 0)
+    if (msg->failed || msg->fd == DWI_FD_NONE)
         return DW_E_STATE;
     if (len == 0)
         return DW_OK;
@@ -824,8 +841,8 @@ static dw_status flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
         return dwi_fail(d, err, DW_OP_STAT, rc, m->tmp, 1);
     m->dev = sb.dev;
     m->ino = sb.ino;
-    int fd = m->fd;
-    m->fd = -1;
+    dwi_fd fd = m->fd;
+    m->fd = DWI_FD_NONE;
     rc = dwi_inject(d, DW_OP_CLOSE);
     if (rc < 0)
         d->ops->close(d->ctx, fd); /* an injected close failure still releases the descriptor, like Linux */
@@ -848,7 +865,7 @@ static int rename_final(dw_drop *d, const char *tmp, const char *final)
         return rc;
     }
     rc = d->ops->rename_noreplace(d->ctx, d->dirfd, tmp, final);
-    if (rc == -EOPNOTSUPP && d->ops->rename_unique) {
+    if (is_err(rc, EOPNOTSUPP) && d->ops->rename_unique) {
         rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
         if (rc >= 0)
             atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
@@ -878,7 +895,17 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
     if (st != DW_OK)
         return st;
     unsigned attempt = 0, names = 0;
-    int rc;
+    /* The ledger's dirty mark reaches the disk before the rename can (lib/quota.h; tests/powerloss). */
+    int rc = dwi_quota_flush_mark(d);
+    if (rc < 0) {
+        st = dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
+        note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
+        dwi_quota_release(d, m->reserved);
+        m->reserved = 0;
+        m->tmp[0] = '\0';
+        dwi_dirop_end(d);
+        return st;
+    }
     for (;;) {
         attempt++;
         if (fixed_name)
@@ -888,7 +915,7 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         rc = dwi_inject(d, DW_OP_RENAME);
         if (!rc)
             rc = rename_final(d, m->tmp, final);
-        if (rc == -EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
+        if (rc < 0 && dwi_err_errno(rc) == EEXIST && !fixed_name && ++names < NAME_ATTEMPTS) {
             /* Someone holds that name: Exchange naming moves to the next record id, unique naming to the
              * next sequence number (make_final_name draws it). */
             if (d->opts.naming == DW_NAMING_EXCHANGE)
@@ -906,7 +933,7 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         dwi_stat sb;
         int src = d->ops->stat(d->ctx, d->dirfd, final, &sb);
         /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
-        if ((src < 0 && src != -ENOENT) ||
+        if ((src < 0 && dwi_err_errno(src) != ENOENT) ||
             (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
             int u = d->ops->unlink(d->ctx, d->dirfd, final);
             st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
@@ -921,11 +948,11 @@ static dw_status publish(dw_msg *m, const char *fixed_name, char *final, dw_io_e
         /* A failed rename on a network share may still have happened on the server (the reply was lost).
          * If the temporary name is gone, or its state cannot be learned, the message may be published
          * under the final name: say so rather than "not published", which would invite a duplicate. */
-        if (rc != -EEXIST && u < 0) {
+        if (!is_err(rc, EEXIST) && u < 0) {
             dwi_stat sb;
             int f = d->ops->stat(d->ctx, d->dirfd, final, &sb);
-            int ours = f == 0 && ((sb.dev == m->dev && sb.ino == m->ino) || u == -ENOENT);
-            if (ours || (f < 0 && f != -ENOENT) || (f == -ENOENT && u == -ENOENT))
+            int ours = f == 0 && ((sb.dev == m->dev && sb.ino == m->ino) || is_err(u, ENOENT));
+            if (ours || (f < 0 && !is_err(f, ENOENT)) || (is_err(f, ENOENT) && is_err(u, ENOENT)))
                 note_uncertain(err, final);
         }
     }
@@ -956,7 +983,7 @@ static size_t unpublish(dw_drop *d, const char *finals, size_t stride, const uin
             note_uncertain(err, name);
             note_left(err, name, rc);
         }
-        if (locked && (rc == 0 || rc == -ENOENT))
+        if (locked && (rc == 0 || is_err(rc, ENOENT)))
             dwi_quota_unpublish(d, sizes[i]);
     }
     if (locked)
@@ -997,7 +1024,7 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         if (needed)
             *needed = DW_FILE_NAME_MAX;
         st = DW_E_BUFFER;
-    } else if (msg->failed || msg->fd < 0) {
+    } else if (msg->failed || msg->fd == DWI_FD_NONE) {
         st = DW_E_STATE;
     } else if (msg->check_mime && msg->size - msg->header_size != msg->mime_expected) {
         /* X-EndOfInjectedXHeaders already announced another MIME length: publishing would lie. */
@@ -1079,28 +1106,45 @@ dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_ms
     return dw_msg_commit(m, name_out, size, needed, err);
 }
 
-dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
-                           size_t *needed, dw_io_error *err)
+/* A source of a one-shot copy: a handle read through the ops table, or the caller's callback. */
+typedef struct copy_src {
+    dwi_fd fd;
+    dw_read_fn fn;
+    void *user;
+} copy_src;
+
+static dwi_ssize src_read(dw_drop *d, const copy_src *src, void *buf, size_t len)
 {
-    dw_msg_options o;
-    dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
-    if (st != DW_OK)
-        return write_outcome(st, 1, err);
+    if (!src->fn)
+        return d->ops->read(d->ctx, src->fd, buf, len);
+    size_t got = 0;
+    int e = src->fn(src->user, buf, len, &got);
+    if (e)
+        return e > 0 ? -e : -EIO;
+    return got > len ? -EINVAL : (dwi_ssize)got;
+}
+
+/* Copy a source into a new message until it reports the end. known_size: the source's size when it is a
+ * regular file (announced to an envelope that carries the MIME length), else -1. */
+static dw_status write_from(dw_drop *drop, const copy_src *src, int64_t known_size, const char *src_path,
+                            const dw_msg_options *o_in, char *name_out, size_t size, size_t *needed,
+                            dw_io_error *err)
+{
+    dw_msg_options o = *o_in;
     if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH) {
         /* The envelope announces the MIME length: take it from a regular file (read from its start). */
-        dwi_stat sb;
-        if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg) {
+        if (known_size < 0) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, drop->path);
             dwi_io_error_detail(err, "an envelope with the MIME length needs expected_size for this source");
             return write_outcome(DW_E_INVAL, 1, err);
         }
-        o.expected_size = sb.size;
+        o.expected_size = (uint64_t)known_size;
     }
     unsigned char *buf = malloc(COPY_BUF);
     if (!buf)
         return write_outcome(DW_E_NOMEM, 1, err);
     dw_msg *m;
-    st = msg_begin(drop, &m, &o, err);
+    dw_status st = msg_begin(drop, &m, &o, err);
     if (st != DW_OK) {
         free(buf);
         return write_outcome(st, 1, err);
@@ -1108,15 +1152,15 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
     unsigned attempt = 0;
     for (;;) {
         attempt++;
-        ssize_t n = dwi_inject(drop, DW_OP_READ);
+        dwi_ssize n = dwi_inject(drop, DW_OP_READ);
         if (!n)
-            n = drop->ops->read(drop->ctx, fd, buf, COPY_BUF);
+            n = src_read(drop, src, buf, COPY_BUF);
         if (n == 0)
             break;
         if (n < 0) {
             if (should_retry(drop, (int)n, attempt))
                 continue;
-            dw_io_error_set(err, DW_OP_READ, (int)-n, 0, NULL);
+            dwi_io_error_set_code(err, DW_OP_READ, (int)n, src_path);
             if (err)
                 err->attempts = attempt;
             st = DW_E_IO;
@@ -1134,6 +1178,60 @@ dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, ch
         return write_outcome(st, 1, err);
     }
     return dw_msg_commit(m, name_out, size, needed, err);
+}
+
+/* The size of a regular file behind fd, or -1. */
+static int64_t regular_size(dw_drop *drop, dwi_fd fd)
+{
+    dwi_stat sb;
+    if (drop->ops->stat(drop->ctx, fd, NULL, &sb) < 0 || !sb.is_reg)
+        return -1;
+    return (int64_t)sb.size;
+}
+
+#ifndef _WIN32
+dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts, char *name_out, size_t size,
+                           size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, fd < 0, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return write_outcome(st, 1, err);
+    copy_src src = {fd, NULL, NULL};
+    int64_t known = -1;
+    if (o.envelope && !o.expected_size && dwi_envelope_eoh_mode(o.envelope) == DW_EOH_MIME_LENGTH)
+        known = regular_size(drop, fd);
+    return write_from(drop, &src, known, NULL, &o, name_out, size, needed, err);
+}
+#endif
+
+dw_status dw_drop_write_file(dw_drop *drop, const char *path, const dw_msg_options *opts, char *name_out,
+                             size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, !path || !*path, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return write_outcome(st, 1, err);
+    dwi_fd fd = drop->ops->open_path_read(drop->ctx, path);
+    if (fd < 0) {
+        dwi_io_error_set_code(err, DW_OP_READ, (int)fd, path);
+        return write_outcome(DW_E_IO, 1, err);
+    }
+    copy_src src = {fd, NULL, NULL};
+    st = write_from(drop, &src, regular_size(drop, fd), path, &o, name_out, size, needed, err);
+    drop->ops->close(drop->ctx, fd);
+    return st;
+}
+
+dw_status dw_drop_write_cb(dw_drop *drop, dw_read_fn read, void *user, const dw_msg_options *opts, char *name_out,
+                           size_t size, size_t *needed, dw_io_error *err)
+{
+    dw_msg_options o;
+    dw_status st = one_shot_args(drop, !read, opts, name_out, size, needed, &o, err);
+    if (st != DW_OK)
+        return write_outcome(st, 1, err);
+    copy_src src = {DWI_FD_NONE, read, user};
+    return write_from(drop, &src, -1, NULL, &o, name_out, size, needed, err);
 }
 
 /* ---- batch ------------------------------------------------------------------------------------------- */
@@ -1154,7 +1252,7 @@ static dw_status sync_group(dw_drop *d, batch_item *items, size_t n, dw_io_error
     int rc = dwi_inject(d, DW_OP_FSYNC);
     if (!rc)
         rc = d->ops->syncfs(d->ctx, d->dirfd);
-    if (rc == -ENOSYS || rc == -EINVAL || rc == -ENOTSUP) {
+    if (rc < 0 && (dwi_err_errno(rc) == ENOSYS || dwi_err_errno(rc) == EINVAL || dwi_err_errno(rc) == ENOTSUP)) {
         rc = 0;
         for (size_t i = 0; i < n && rc >= 0; i++)
             rc = d->ops->fsync(d->ctx, items[i].m.fd, 0);
@@ -1187,14 +1285,23 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
         else
             break;
     }
+    /* Exchange's quota rule stops before the message after the one that crossed the line: the messages
+     * already accepted are still published, and the refusal is reported afterwards. */
+    dw_io_error refusal;
+    int refused = st == DW_E_IO && opened > 0 && d->opts.quota_mode == DW_QUOTA_EXCHANGE && err &&
+                  err->op == DW_OP_QUOTA && err->io_class == DW_CLASS_CAPACITY;
+    if (refused) {
+        refusal = *err;
+        st = DW_OK;
+    }
     /* 2. one flush for the group, then close */
     int durable = d->opts.durability == DW_DURABLE_FULL;
     if (st == DW_OK && durable)
-        st = sync_group(d, items, n, err);
+        st = sync_group(d, items, opened, err);
     for (size_t i = 0; i < opened && st == DW_OK; i++)
         st = flush_and_close(&items[i].m, 0, err);
     /* 3. publish each under its own final name */
-    for (; published < n && st == DW_OK; published++) {
+    for (; published < opened && st == DW_OK; published++) {
         sizes[published] = items[published].m.size;
         st = publish(&items[published].m, NULL, finals + published * DWI_NAME_BUF, err);
         if (st != DW_OK)
@@ -1231,6 +1338,10 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
     free(items);
     free(sizes);
     free(finals);
+    if (st == DW_OK && refused) {
+        *err = refusal;
+        return DW_E_IO;
+    }
     return st;
 }
 
@@ -1306,7 +1417,7 @@ dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_sc
                 int u = dwi_inject(d, DW_OP_UNLINK);
                 if (!u)
                     u = d->ops->unlink(d->ctx, d->dirfd, name);
-                if (u == 0 || u == -ENOENT)
+                if (u == 0 || dwi_err_errno(u) == ENOENT)
                     continue;
                 dw_status s = dwi_fail(d, err, DW_OP_UNLINK, u, name, 1);
                 d->ops->dir_close(d->ctx, dir);

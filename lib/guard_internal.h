@@ -3,13 +3,13 @@
 #ifndef DW_LIB_GUARD_INTERNAL_H
 #define DW_LIB_GUARD_INTERNAL_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include "dropwatch/classify.h"
 #include "dropwatch/guard.h"
 #include "dropwatch/testing.h"
 #include "platform.h"
+#include "thread.h"
 
 /* Temporary files: dot-prefixed (consumers skip hidden files) AND ending in ".tmp" (never ".eml"). */
 #define DWI_TMP_PREFIX ".dwtmp-"
@@ -30,7 +30,7 @@ typedef struct dwi_quota dwi_quota;
 struct dw_drop {
     const dwi_ops *ops;
     void *ctx;
-    int dirfd;
+    dwi_fd dirfd;
     char *path;
     dw_drop_options opts;  /* name_prefix and machine_name point into the copies below */
     char *prefix;
@@ -48,7 +48,7 @@ struct dw_drop {
 
 struct dw_msg {
     dw_drop *drop;
-    int fd;                 /* -1 once closed */
+    dwi_fd fd;              /* DWI_FD_NONE once closed */
     int failed;             /* a write failed: the temp file is already gone */
     uint64_t size;          /* bytes written (envelope included) */
     uint64_t reserved;      /* quota bytes reserved for this message (>= size) */
@@ -85,7 +85,8 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
 /* 1 when `name` is one of our temporary files (".dwtmp-*.tmp" or ".dwcanary-*.tmp"). */
 int dwi_is_temp_name(const char *name);
 
-/* Fill err for a failed step of `drop` (negated errno from the seam), with "<dir>/<name>" as the path. */
+/* Fill err for a failed step of `drop` (a failure code from the seam: negated errno or native Win32), with
+ * "<dir>/<name>" as the path. */
 dw_status dwi_fail(const dw_drop *drop, dw_io_error *err, dw_op op, int neg_errno, const char *name,
                    unsigned attempts);
 
@@ -108,6 +109,10 @@ dw_status dwi_scan(dw_drop *drop, int64_t stale_before_ns, int remove_stale, dwi
 /* The stale cut-off for an age: now - max_age_seconds in nanoseconds (at least 1, so 0 stays "off").
  * Nanoseconds, so that an age of 0 also takes the temporary files of the current second. */
 int64_t dwi_stale_cutoff_ns(dw_drop *drop, unsigned max_age_seconds);
+
+/* dw_io_error_set() for a failure code of the seam: a native Win32 code gives the class from the Win32
+ * table and a derived errno; a negated errno as before. */
+void dwi_io_error_set_code(dw_io_error *err, dw_op op, int code, const char *path);
 
 /* Copy a detail string into err->detail (truncated safely). */
 void dwi_io_error_detail(dw_io_error *err, const char *detail);

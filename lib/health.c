@@ -108,7 +108,9 @@ dw_status dwi_drop_health_fault(const char *path, const dw_drop_options *opts, c
     out->used_bytes = res.used_bytes;
     out->file_count = res.files;
     out->stale_temp_files = res.stale_temps;
-    st = canary(d, out, err);
+    /* Without the canary nothing is created in the directory; writable then says "not probed". */
+    if (!d->opts.no_canary)
+        st = canary(d, out, err);
     dw_drop_close(d);
     return st;
 }
@@ -122,11 +124,11 @@ dw_status dwi_drop_health_ops(const char *path, const dw_drop_options *opts, uns
 dw_status dw_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds, dw_health *out,
                          dw_io_error *err)
 {
-    return dwi_drop_health_ops(path, opts, stale_age_seconds, out, &dwi_posix_ops, NULL, err);
+    return dwi_drop_health_ops(path, opts, stale_age_seconds, out, &dwi_default_ops, NULL, err);
 }
 
 dw_status dw_testing_drop_health(const char *path, const dw_drop_options *opts, const dw_fault *fault,
                                  unsigned stale_age_seconds, dw_health *out, dw_io_error *err)
 {
-    return dwi_drop_health_fault(path, opts, fault, stale_age_seconds, out, &dwi_posix_ops, NULL, err);
+    return dwi_drop_health_fault(path, opts, fault, stale_age_seconds, out, &dwi_default_ops, NULL, err);
 }

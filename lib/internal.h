@@ -5,6 +5,7 @@
 #define DW_LIB_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dropwatch/common.h"
@@ -46,6 +47,8 @@ static inline void dwi_out_char(dwi_out *o, char c)
 }
 /* Append an unsigned decimal number. */
 void dwi_out_u64(dwi_out *o, unsigned long long v);
+/* Number of decimal digits of v (1 for 0). */
+size_t dwi_decimal_digits(uint64_t v);
 /*
  * Finish: NUL-terminate, store len + 1 in *needed (when not NULL) and return DW_OK, or DW_E_BUFFER when
  * the text did not fit (the buffer then holds a truncated, NUL-terminated prefix when size > 0).
@@ -60,6 +63,9 @@ dw_status dwi_out_finish(dwi_out *o, size_t *needed);
  */
 size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128]);
 
+/* UTC calendar fields (year, month, day, hour, minute, second) of Unix seconds (lib/guard.c). */
+void dwi_utc_fields(int64_t t, unsigned f[6]);
+
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);
 
@@ -69,5 +75,21 @@ static inline int dwi_version_ok(unsigned version, unsigned current)
 {
     return version >= 1 && version <= current;
 }
+/* The Windows Event Log form of an alert (lib/alert.c, for lib/eventlog.c): the event ID, error or
+ * warning, Exchange's insertion strings first in %1.. order, then libdropwatch's fields as "Name: value".
+ * The strings live in `block` (free() it). */
+#define DWI_EVENT_STRINGS_MAX 16
+typedef struct dwi_event_strings {
+    unsigned id;
+    int is_error;
+    size_t count;
+    const char *s[DWI_EVENT_STRINGS_MAX];
+    char *block;
+} dwi_event_strings;
+struct dw_alert;
+dw_status dwi_alert_event_strings(const struct dw_alert *alert, dwi_event_strings *out);
+/* 1 when s holds a character .NET Framework's path checks refuse ('"', '<', '>', '|', controls): its
+ * Path.Combine and GetFullPath throw ArgumentException. (lib/path_full.c) */
+int dwi_net_invalid_path_char(const char *s);
 
 #endif /* DW_LIB_INTERNAL_H */

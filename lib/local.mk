@@ -13,8 +13,10 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
 	include/dropwatch/alert.h \
+	include/dropwatch/eventlog.h \
 	include/dropwatch/testing.h \
-	include/dropwatch/pickup.h
+	include/dropwatch/pickup.h \
+	include/dropwatch/throttle.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -23,8 +25,9 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/utf8.c lib/utf8.h \
 	lib/name.c \
 	lib/path.c \
+	lib/path_full.c \
 	lib/classify.c \
-	lib/platform.h lib/platform_posix.c \
+	lib/platform.h lib/thread.h \
 	lib/quota.c lib/quota.h \
 	lib/quota_text.c \
 	lib/envelope.c lib/envelope.h \
@@ -32,9 +35,18 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/group_commit.c lib/group_commit.h \
 	lib/health.c \
 	lib/alert.c \
+	lib/eventlog.c \
 	lib/envelope_parse.c \
-	lib/pickup.c lib/pickup_internal.h
+	lib/pickup.c lib/pickup_internal.h \
+	lib/throttle.c
+# One platform file, chosen at configure time (AC_CANONICAL_HOST).
+if DW_WINDOWS
+lib_libdropwatch_core_la_SOURCES += lib/platform_win32.c
+else
+lib_libdropwatch_core_la_SOURCES += lib/platform_posix.c
+endif
 lib_libdropwatch_core_la_CPPFLAGS = $(AM_CPPFLAGS) -DDW_BUILDING_LIBRARY
+lib_libdropwatch_core_la_LIBADD = $(DW_PLATFORM_LIBS)
 lib_libdropwatch_core_la_CFLAGS = $(AM_CFLAGS) $(DW_VISIBILITY_CFLAGS)
 
 lib_LTLIBRARIES += lib/libdropwatch.la
@@ -47,3 +59,26 @@ else
 lib_libdropwatch_la_LDFLAGS += -export-symbols-regex '^dw_'
 endif
 EXTRA_lib_libdropwatch_la_DEPENDENCIES = $(top_srcdir)/lib/libdropwatch.sym
+
+# The Event Log message file: dropwatch-messages.dll, a resource-only DLL (windmc + windres), installed
+# beside libdropwatch-0.dll and registered by dw_eventlog_install() (dropwatch eventlog install).
+EXTRA_DIST += lib/dropwatch-messages.mc
+if DW_WINDOWS
+msgdlldir = $(bindir)
+msgdll_DATA = lib/dropwatch-messages.dll
+CLEANFILES += lib/dropwatch-messages.dll lib/mc/dropwatch-messages.h lib/mc/dropwatch-messages.rc \
+	lib/mc/MSG00409.bin lib/mc/dropwatch-messages.res.o
+lib/dropwatch-messages.dll: $(top_srcdir)/lib/dropwatch-messages.mc
+	$(AM_V_GEN)$(MKDIR_P) lib/mc && \
+	$(WINDMC) -h lib/mc -r lib/mc $(top_srcdir)/lib/dropwatch-messages.mc && \
+	(cd lib/mc && $(WINDRES) -i dropwatch-messages.rc -o dropwatch-messages.res.o) && \
+	$(CC) -shared -nostdlib -Wl,--entry=0 -s -o $@ lib/mc/dropwatch-messages.res.o
+endif
+
+# The zip a Windows user unpacks (tools/win-zip.sh): DLL, import and static libraries, headers,
+# dropwatch.exe, the message DLL and the manual pages as text.
+EXTRA_DIST += tools/win-zip.sh tools/win-check.sh
+if DW_WINDOWS
+windows-zip: all
+	$(SHELL) $(top_srcdir)/tools/win-zip.sh $(abs_top_builddir)
+endif

@@ -52,10 +52,21 @@ static size_t utf16_len_lenient(const char *s, size_t len)
     return n;
 }
 
-/* Windows path too long for a directory that must still hold "\<message file>". */
-static int win_too_long(size_t units)
+/* UTF-16 units of the longest file name Exchange generates on a machine: its NetBIOS name (first label, at
+ * most 15 characters; unknown = 15) and the fixed part. */
+static size_t exchange_name_units(const char *machine)
 {
-    return units + 1 >= DW_WIN_MAX_PATH || DW_WIN_MAX_PATH - 1 - units < DW_FILE_NAME_RESERVE;
+    size_t n = 0;
+    while (machine && machine[n] && machine[n] != '.' && n < DW_NETBIOS_NAME_MAX)
+        n++;
+    return (n ? n : DW_NETBIOS_NAME_MAX) + DW_EXCHANGE_NAME_FIXED;
+}
+
+/* A Windows directory of `units` that may not hold "\<the longest message file name>": .NET's
+ * PathTooLongException fires for a full path of 260 units or more, or a directory of 248 or more. */
+static int win_too_long(size_t units, size_t longest_name)
+{
+    return units > DW_WIN_MAX_DIR || units + 1 + longest_name > DW_WIN_MAX_PATH - 1;
 }
 
 const char *dw_exchange_install_dir(dw_exchange_version version)
@@ -79,6 +90,7 @@ void dw_resolve_options_init(dw_resolve_options *opts)
     opts->install_dir = NULL;
     opts->exchange_version = DW_EXCHANGE_2007;
     opts->style = DW_STYLE_AUTO;
+    opts->machine_name = NULL;
 }
 
 static int options_ok(const dw_resolve_options *o)
@@ -410,7 +422,7 @@ static dw_status resolve_core(const char *root, const char *drop_dir, const dw_r
         info->input = DW_INPUT_ROOT;
         return DW_E_TOOLONG;
     }
-    if (win_too_long(k->units)) {
+    if (win_too_long(k->units, exchange_name_units(o->machine_name))) {
         info->reason = DW_REASON_PATH_TOO_LONG;
         info->input = DW_INPUT_RESULT;
         return DW_E_TOOLONG;
@@ -528,6 +540,18 @@ dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resol
     const char *r = effective_root(root, &o, &defaulted);
     int posix = effective_style(r, o.style) == DW_STYLE_POSIX;
     size_t rlen = strlen(r), dlen = strlen(drop_dir);
+    info->longest_file_name = exchange_name_units(o.machine_name);
+    if (dlen == 0) {
+        /* Exchange's first check: no DropDirectory, no write, event 8008. There is no drop path. */
+        dw_resolve_info ri;
+        info->strict_status = dw_path_resolve(root, drop_dir, &o, NULL, 0, NULL, &ri);
+        info->strict_reason = ri.reason;
+        info->warnings = DW_WARN_NO_DROP_DIRECTORY | DW_WARN_INVALID_NAME | DW_WARN_DIFFERS;
+        info->event = 8008;
+        dwi_out out;
+        dwi_out_init(&out, buf, size);
+        return dwi_out_finish(&out, needed);
+    }
 
     /* Path.Combine(root, dropDirectory) */
     seg_iter segs = {{NULL, NULL, NULL}, {0, 0, 0}, 0, 0};
@@ -559,6 +583,7 @@ dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resol
         }
     }
     info->exchange_length = out.len;
+    info->exchange_units = units;
 
     /* the strict result, compared with Exchange's path without materialising either */
     cmp_state cmp;
@@ -593,13 +618,20 @@ dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resol
     if (!posix) {
         const unsigned char *e = (const unsigned char *)segs.s[0];
         int long_form = segs.n[0] >= 4 && is_wsep(e[0]) && is_wsep(e[1]) && e[2] == '?' && is_wsep(e[3]);
-        if (!long_form && win_too_long(units))
+        /* .NET's PathTooLongException: a full path of 260 units or more, or a directory of 248 or more;
+         * the file name is the longest Exchange generates for this machine (the record id's digits vary) */
+        if (!long_form && win_too_long(units, info->longest_file_name)) {
             w |= DW_WARN_PATH_TOO_LONG;
+            info->event = 8007;
+        }
         /* a drive-relative path "C:x": the first three bytes may span slices */
         seg_iter t = segs;
         int c0 = seg_next(&t), c1 = seg_next(&t), c2 = seg_peek(&t);
         if (c0 >= 0 && is_alpha((unsigned char)c0) && c1 == ':' && (c2 < 0 || !is_wsep((unsigned char)c2)))
             w |= DW_WARN_DRIVE_RELATIVE;
+        /* .NET Framework's Path.Combine checks both paths for invalid characters (ArgumentException) */
+        if (dwi_net_invalid_path_char(r) || dwi_net_invalid_path_char(drop_dir))
+            w |= DW_WARN_COMBINE_FAILS;
     }
     info->warnings = w;
     return dwi_out_finish(&out, needed);
@@ -621,9 +653,15 @@ const char *dw_explain_warning_str(unsigned warning)
     case DW_WARN_DIFFERS:
         return "Exchange's path is not the validated drop directory (they differ, or strict resolution failed)";
     case DW_WARN_PATH_TOO_LONG:
-        return "Exchange's path leaves no room for a message file under MAX_PATH (Exchange would log event 8007)";
+        return "a message file's full path may exceed MAX_PATH: Exchange's path, a backslash and the longest file "
+               "name Exchange generates for this machine come to more than 259 characters, or the directory "
+               "to more than 247 (Exchange would log event 8007)";
+    case DW_WARN_NO_DROP_DIRECTORY:
+        return "DropDirectory is empty: Exchange writes nothing and logs event 8008 (there is no drop path)";
     case DW_WARN_DRIVE_RELATIVE:
         return "the path is drive-relative (\"C:x\"): it depends on the current directory of that drive";
+    case DW_WARN_COMBINE_FAILS:
+        return "Exchange's Path.Combine throws ArgumentException (a '\"', '<', '>', '|' or control character): the connector cannot deliver";
     default:
         return "unknown warning";
     }

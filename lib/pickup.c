@@ -349,7 +349,7 @@ dw_status dwi_pickup_open_ops(dw_pickup **out, const char *path, const dw_pickup
 
 dw_status dw_pickup_open(dw_pickup **out, const char *path, const dw_pickup_options *opts, dw_io_error *err)
 {
-    return dwi_pickup_open_ops(out, path, opts, &dwi_posix_ops, NULL, err);
+    return dwi_pickup_open_ops(out, path, opts, &dwi_default_ops, NULL, err);
 }
 
 static void clear_lists(dw_pickup *p)

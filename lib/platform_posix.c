@@ -40,7 +40,7 @@
 
 #define NEG_ERRNO() (errno ? -errno : -EIO)
 
-static int px_open_dir(void *ctx, const char *path)
+static dwi_fd px_open_dir(void *ctx, const char *path)
 {
     (void)ctx;
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -76,16 +76,18 @@ static int open_beneath(int dirfd, const char *name, int flags, unsigned mode)
     return f < 0 ? NEG_ERRNO() : f;
 }
 
-static int px_create(void *ctx, int dirfd, const char *name, unsigned mode)
+static dwi_fd px_create(void *ctx, dwi_fd dirfd_h, const char *name, unsigned mode)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     /* O_RDWR although we only write: smbnetfs (SMB shares through FUSE) fails ftruncate on a write-only
      * descriptor with EIO, after having resized the file on the server. */
     return open_beneath(dirfd, name, O_CREAT | O_EXCL | O_RDWR, mode);
 }
 
-static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
+static dwi_fd px_open_rw(void *ctx, dwi_fd dirfd_h, const char *name, unsigned mode)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     /* O_NONBLOCK|O_NOCTTY: a FIFO, terminal or device planted under the name must neither block the open
      * nor become our controlling terminal before the caller's fstat check refuses it (no effect on a
@@ -93,42 +95,55 @@ static int px_open_rw(void *ctx, int dirfd, const char *name, unsigned mode)
     return open_beneath(dirfd, name, O_CREAT | O_RDWR | O_NONBLOCK | O_NOCTTY, mode);
 }
 
-static ssize_t px_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_fd px_open_path_read(void *ctx, const char *path)
 {
+    (void)ctx;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? NEG_ERRNO() : fd;
+}
+
+static dwi_ssize px_write(void *ctx, dwi_fd fd_h, const void *buf, size_t len)
+{
+    int fd = (int)fd_h;
     (void)ctx;
     ssize_t n = write(fd, buf, len);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static ssize_t px_read(void *ctx, int fd, void *buf, size_t len)
+static dwi_ssize px_read(void *ctx, dwi_fd fd_h, void *buf, size_t len)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     ssize_t n = read(fd, buf, len);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static ssize_t px_pread(void *ctx, int fd, void *buf, size_t len, uint64_t off)
+static dwi_ssize px_pread(void *ctx, dwi_fd fd_h, void *buf, size_t len, uint64_t off)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     ssize_t n = pread(fd, buf, len, (off_t)off);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static ssize_t px_pwrite(void *ctx, int fd, const void *buf, size_t len, uint64_t off)
+static dwi_ssize px_pwrite(void *ctx, dwi_fd fd_h, const void *buf, size_t len, uint64_t off)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     ssize_t n = pwrite(fd, buf, len, (off_t)off);
     return n < 0 ? NEG_ERRNO() : n;
 }
 
-static int px_ftruncate(void *ctx, int fd, uint64_t len)
+static int px_ftruncate(void *ctx, dwi_fd fd_h, uint64_t len)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     return ftruncate(fd, (off_t)len) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_fsync(void *ctx, int fd, int data_only)
+static int px_fsync(void *ctx, dwi_fd fd_h, int data_only)
 {
+    int fd = (int)fd_h;
     (void)ctx;
 #ifdef HAVE_FDATASYNC
     if (data_only)
@@ -139,8 +154,9 @@ static int px_fsync(void *ctx, int fd, int data_only)
     return fsync(fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_syncfs(void *ctx, int fd)
+static int px_syncfs(void *ctx, dwi_fd fd_h)
 {
+    int fd = (int)fd_h;
     (void)ctx;
 #ifdef HAVE_SYNCFS
     return syncfs(fd) < 0 ? NEG_ERRNO() : 0;
@@ -151,16 +167,18 @@ static int px_syncfs(void *ctx, int fd)
 #endif
 }
 
-static int px_close(void *ctx, int fd)
+static int px_close(void *ctx, dwi_fd fd_h)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     /* On Linux the descriptor is released even when close reports an error (EINTR included), so it is
      * never closed twice; the error itself is still reported because it may mean lost data (NFS). */
     return close(fd) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_rename_at(void *ctx, int from_dirfd, const char *from, int to_dirfd, const char *to)
+static int px_rename_at(void *ctx, dwi_fd from_h, const char *from, dwi_fd to_h, const char *to)
 {
+    int from_dirfd = (int)from_h, to_dirfd = (int)to_h;
     (void)ctx;
 #ifdef HAVE_RENAMEAT2
     if (renameat2(from_dirfd, from, to_dirfd, to, RENAME_NOREPLACE) == 0)
@@ -186,14 +204,16 @@ static int px_rename_at(void *ctx, int from_dirfd, const char *from, int to_dirf
 }
 
 /* The seam's rename_at: 0 on success whichever primitive published (pickup needs no more). */
-static int px_rename_at_op(void *ctx, int from_dirfd, const char *from, int to_dirfd, const char *to)
+static int px_rename_at_op(void *ctx, dwi_fd from_h, const char *from, dwi_fd to_h, const char *to)
 {
+    int from_dirfd = (int)from_h, to_dirfd = (int)to_h;
     int rc = px_rename_at(ctx, from_dirfd, from, to_dirfd, to);
     return rc > 0 ? 0 : rc;
 }
 
-static int px_rename_unique(void *ctx, int dirfd, const char *from, const char *to)
+static int px_rename_unique(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     struct stat sb;
     if (fstatat(dirfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0)
@@ -203,19 +223,22 @@ static int px_rename_unique(void *ctx, int dirfd, const char *from, const char *
     return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_rename_noreplace(void *ctx, int dirfd, const char *from, const char *to)
+static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
 {
+    int dirfd = (int)dirfd_h;
     return px_rename_at(ctx, dirfd, from, dirfd, to);
 }
 
-static int px_unlink(void *ctx, int dirfd, const char *name)
+static int px_unlink(void *ctx, dwi_fd dirfd_h, const char *name)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     return unlinkat(dirfd, name, 0) < 0 ? NEG_ERRNO() : 0;
 }
 
-static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
+static int px_stat(void *ctx, dwi_fd dirfd_h, const char *name, dwi_stat *st)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     struct stat sb;
     int rc = (name && *name) ? fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, &sb);
@@ -236,8 +259,9 @@ static int px_stat(void *ctx, int dirfd, const char *name, dwi_stat *st)
     return 0;
 }
 
-static int px_statfs(void *ctx, int fd, uint64_t *free_bytes, uint64_t *total_bytes)
+static int px_statfs(void *ctx, dwi_fd fd_h, uint64_t *free_bytes, uint64_t *total_bytes)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     struct statvfs sv;
     if (fstatvfs(fd, &sv) < 0)
@@ -255,8 +279,9 @@ static FILE *proc_file_for(int fd, const char *table, struct stat *sb)
 }
 
 /* Network file systems by statfs magic; FUSE ones by the subtype in /proc/self/mountinfo. */
-static int px_is_remote(void *ctx, int fd)
+static int px_is_remote(void *ctx, dwi_fd fd_h)
 {
+    int fd = (int)fd_h;
     (void)ctx;
 #ifdef __linux__
     struct statfs sf;
@@ -332,8 +357,9 @@ static int px_path_is_remote(void *ctx, const char *path)
     return remote;
 }
 
-static int px_lock(void *ctx, int fd, int lock)
+static int px_lock(void *ctx, dwi_fd fd_h, int lock)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     int op = lock == 2 ? LOCK_EX | LOCK_NB : lock ? LOCK_EX : LOCK_UN;
     return flock(fd, op) < 0 ? NEG_ERRNO() : 0;
@@ -341,8 +367,9 @@ static int px_lock(void *ctx, int fd, int lock)
 
 /* The holder of an flock on fd's file, from /proc/locks ("1: FLOCK ADVISORY WRITE <pid> MAJ:MIN:INO ...";
  * waiting requests are listed with "->" and skipped). 0 when unknown (no /proc, another system). */
-static long px_lock_holder(void *ctx, int fd)
+static long px_lock_holder(void *ctx, dwi_fd fd_h)
 {
+    int fd = (int)fd_h;
     (void)ctx;
     struct stat sb;
     FILE *f = proc_file_for(fd, "/proc/locks", &sb);
@@ -375,8 +402,9 @@ struct dwi_dir {
     DIR *dir;
 };
 
-static int px_dir_open(void *ctx, int dirfd, dwi_dir **out)
+static int px_dir_open(void *ctx, dwi_fd dirfd_h, dwi_dir **out)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     /* A fresh descriptor of the same directory: its own offset, and closedir() leaves dirfd alone. */
     int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -488,6 +516,12 @@ static long px_pid(void *ctx)
     return (long)getpid();
 }
 
+static int px_lock_inherited(void *ctx, long owner)
+{
+    (void)ctx;
+    return (long)getpid() != owner;
+}
+
 static int px_hostname(void *ctx, char *buf, size_t size)
 {
     (void)ctx;
@@ -499,14 +533,16 @@ static int px_hostname(void *ctx, char *buf, size_t size)
     return 0;
 }
 
-static int px_open_read(void *ctx, int dirfd, const char *name)
+static int px_open_read(void *ctx, dwi_fd dirfd_h, const char *name)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     return open_beneath(dirfd, name, O_RDONLY, 0);
 }
 
-static int px_open_subdir(void *ctx, int dirfd, const char *name)
+static int px_open_subdir(void *ctx, dwi_fd dirfd_h, const char *name)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0)
@@ -518,8 +554,9 @@ static int px_open_subdir(void *ctx, int dirfd, const char *name)
     return e;
 }
 
-static int px_mkdir_at(void *ctx, int dirfd, const char *name, unsigned mode)
+static int px_mkdir_at(void *ctx, dwi_fd dirfd_h, const char *name, unsigned mode)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     return mkdirat(dirfd, name, (mode_t)mode) < 0 ? NEG_ERRNO() : 0;
 }
@@ -538,8 +575,9 @@ static int px_process_alive(void *ctx, long pid)
 #ifdef __linux__
 /* inotify on the directory itself: the events that can make a message ready (a rename into it, a writer
  * closing a file, a file changing) and those that can make a claim or quarantine folder matter. */
-static int px_watch_open(void *ctx, int dirfd, const char *path)
+static int px_watch_open(void *ctx, dwi_fd dirfd_h, const char *path)
 {
+    int dirfd = (int)dirfd_h;
     (void)ctx;
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0)
@@ -583,6 +621,7 @@ const dwi_ops dwi_posix_ops = {
     .open_dir = px_open_dir,
     .create = px_create,
     .open_rw = px_open_rw,
+    .open_path_read = px_open_path_read,
     .write = px_write,
     .read = px_read,
     .pread = px_pread,
@@ -610,6 +649,7 @@ const dwi_ops dwi_posix_ops = {
     .random = px_random,
     .pid = px_pid,
     .hostname = px_hostname,
+    .lock_inherited = px_lock_inherited,
     .open_read = px_open_read,
     .open_subdir = px_open_subdir,
     .mkdir_at = px_mkdir_at,

@@ -11,7 +11,8 @@
  * when the ledger is missing or malformed, when a writer crashed while holding the lock, when a write
  * would not fit under the (possibly stale) figure, or when the last rescan is older than
  * DWI_QUOTA_RESCAN_AGE seconds (so files added by programs bypassing libdropwatch are counted within that
- * bound). Not fsynced. */
+ * bound). The counters are not fsynced; durable handles flush only the dirty mark before a rename
+ * (dwi_quota_flush_mark), so after a power cut the ledger is either complete or dirty, never an under-count. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -35,8 +36,8 @@
 #define LEDGER_COUNTER_MAX (UINT64_C(1) << 62)
 
 struct dwi_quota {
-    pthread_mutex_t mu;
-    int fd;            /* ledger, -1 when not open */
+    dwi_mutex mu;
+    dwi_fd fd;         /* ledger, DWI_FD_NONE when not open */
     long pid;          /* process that opened fd: a forked child shares the flock and must reopen */
     int locked;
     int fresh;         /* rescanned during this lock: a second rescan would tell nothing new */
@@ -60,9 +61,9 @@ static int same_dir(const dwi_stat *a, const dwi_stat *b)
 static int ledger_open(dw_drop *d)
 {
     dwi_quota *q = d->quota;
-    int fd = d->ops->open_rw(d->ctx, d->dirfd, DWI_LEDGER_NAME, 0600);
+    dwi_fd fd = d->ops->open_rw(d->ctx, d->dirfd, DWI_LEDGER_NAME, 0600);
     if (fd < 0)
-        return fd;
+        return (int)fd;
     dwi_stat sb;
     int rc = d->ops->stat(d->ctx, fd, NULL, &sb);
     if (rc < 0 || !sb.is_reg || sb.nlink != 1 || !sb.owned) {
@@ -90,14 +91,14 @@ dw_status dwi_quota_open(dw_drop *d, dw_io_error *err)
     dwi_quota *q = calloc(1, sizeof *q);
     if (!q)
         return DW_E_NOMEM;
-    if (pthread_mutex_init(&q->mu, NULL) != 0) {
+    if (dwi_mutex_init(&q->mu) != 0) {
         free(q);
         return DW_E_NOMEM;
     }
-    q->fd = -1;
+    q->fd = DWI_FD_NONE;
     d->quota = q;
     int rc = dwi_inject(d, DW_OP_QUOTA);
-    if (!rc)
+    if (!rc && !d->opts.no_ledger)
         rc = ledger_open(d);
     if (rc != 0) {
         dw_status st = ledger_fail(d, rc, err);
@@ -114,7 +115,7 @@ void dwi_quota_free(dw_drop *d)
         return;
     if (q->fd >= 0)
         d->ops->close(d->ctx, q->fd);
-    pthread_mutex_destroy(&q->mu);
+    dwi_mutex_destroy(&q->mu);
     free(q);
     d->quota = NULL;
 }
@@ -123,7 +124,7 @@ static int ledger_load(dw_drop *d)
 {
     dwi_quota *q = d->quota;
     char buf[LEDGER_LEN + 1];
-    ssize_t n = d->ops->pread(d->ctx, q->fd, buf, LEDGER_LEN, 0);
+    dwi_ssize n = d->ops->pread(d->ctx, q->fd, buf, LEDGER_LEN, 0);
     if (n < 0)
         return (int)n;
     buf[n] = '\0';
@@ -180,7 +181,7 @@ static int scan_expired(dw_drop *d)
 static int lock_bounded(dw_drop *d)
 {
     int rc = d->ops->lock(d->ctx, d->quota->fd, 2);
-    if (rc != -EWOULDBLOCK && rc != -EAGAIN)
+    if (rc >= 0 || (dwi_err_errno(rc) != EWOULDBLOCK && dwi_err_errno(rc) != EAGAIN))
         return rc;
     uint64_t start = d->ops->monotonic_us(d->ctx), limit = (uint64_t)d->opts.lock_timeout_ms * 1000u;
     unsigned nap = 1;
@@ -188,7 +189,7 @@ static int lock_bounded(dw_drop *d)
         d->ops->sleep_ms(d->ctx, nap);
         nap = nap < 50 ? nap * 2 : 50;
         rc = d->ops->lock(d->ctx, d->quota->fd, 2);
-        if (rc != -EWOULDBLOCK && rc != -EAGAIN)
+        if (rc >= 0 || (dwi_err_errno(rc) != EWOULDBLOCK && dwi_err_errno(rc) != EAGAIN))
             return rc;
     }
     return -ETIMEDOUT;
@@ -199,16 +200,28 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
     dwi_quota *q = d->quota;
     if (!q)
         return DW_OK;
-    pthread_mutex_lock(&q->mu);
+    dwi_mutex_lock(&q->mu);
+    if (d->opts.no_ledger) {
+        /* No file in the directory: count afresh for every change (in-flight messages of other processes
+         * are in their temporary files' sizes). */
+        q->locked = 1;
+        q->fresh = 0;
+        dw_status st = rescan(d, err);
+        if (st != DW_OK) {
+            q->locked = 0;
+            dwi_mutex_unlock(&q->mu);
+        }
+        return st;
+    }
     int rc = 0;
-    if (q->pid != d->ops->pid(d->ctx)) {
+    if (d->ops->lock_inherited ? d->ops->lock_inherited(d->ctx, q->pid) : q->pid != d->ops->pid(d->ctx)) {
         /* Forked child: the inherited descriptor shares the parent's flock, so take a descriptor of our own. */
         if (q->fd >= 0)
             d->ops->close(d->ctx, q->fd);
-        q->fd = -1;
+        q->fd = DWI_FD_NONE;
         rc = ledger_open(d);
         if (rc != 0) {
-            pthread_mutex_unlock(&q->mu);
+            dwi_mutex_unlock(&q->mu);
             return ledger_fail(d, rc, err);
         }
     }
@@ -216,7 +229,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
     if (!rc)
         rc = lock_bounded(d);
     if (rc < 0) {
-        pthread_mutex_unlock(&q->mu);
+        dwi_mutex_unlock(&q->mu);
         dw_status st = dwi_fail(d, err, DW_OP_LOCK, rc, DWI_LEDGER_NAME, 1);
         if (rc == -ETIMEDOUT && err) {
             long holder = d->ops->lock_holder ? d->ops->lock_holder(d->ctx, q->fd) : 0;
@@ -242,7 +255,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
         dw_status st = dwi_fail(d, err, DW_OP_STAT, rc, NULL, 1);
         d->ops->lock(d->ctx, q->fd, 0);
         q->locked = 0;
-        pthread_mutex_unlock(&q->mu);
+        dwi_mutex_unlock(&q->mu);
         return st;
     }
     rc = ledger_load(d);
@@ -254,7 +267,7 @@ dw_status dwi_dirop_begin(dw_drop *d, dw_io_error *err)
         if (st != DW_OK) {
             d->ops->lock(d->ctx, q->fd, 0);
             q->locked = 0;
-            pthread_mutex_unlock(&q->mu);
+            dwi_mutex_unlock(&q->mu);
             return st;
         }
     }
@@ -269,6 +282,11 @@ void dwi_dirop_end(dw_drop *d)
     dwi_quota *q = d->quota;
     if (!q)
         return;
+    if (d->opts.no_ledger) {
+        q->locked = 0;
+        dwi_mutex_unlock(&q->mu);
+        return;
+    }
     /* Our own change is now part of the recorded state; errors only make the next caller rescan. */
     if (d->ops->stat(d->ctx, d->dirfd, NULL, &q->dir) == 0) {
         char buf[LEDGER_LEN + 1];
@@ -284,13 +302,20 @@ void dwi_dirop_end(dw_drop *d)
     }
     d->ops->lock(d->ctx, q->fd, 0);
     q->locked = 0;
-    pthread_mutex_unlock(&q->mu);
+    dwi_mutex_unlock(&q->mu);
 }
 
 static int fits(const dwi_quota *q, uint64_t quota, uint64_t n)
 {
     /* In this order no sum can wrap. */
     return q->used <= quota && q->inflight <= quota - q->used && n <= quota - q->used - q->inflight;
+}
+
+/* Exchange's test: the files directly in the directory (in-flight reservations included) add up to less
+ * than the quota. */
+static int below(const dwi_quota *q, uint64_t quota)
+{
+    return q->used + q->inflight < quota;
 }
 
 dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *err)
@@ -302,14 +327,19 @@ dw_status dwi_quota_reserve(dw_drop *d, uint64_t held, uint64_t n, dw_io_error *
     int rc = dwi_inject(d, DW_OP_QUOTA);
     if (rc < 0)
         return dwi_fail(d, err, DW_OP_QUOTA, rc, NULL, 1);
+    /* Exchange's rule judges only a message about to start (held 0), by what is already there; the
+     * strict rule judges every reservation by whether it fits. */
+    int exchange = d->opts.quota_mode == DW_QUOTA_EXCHANGE;
+    int ok = exchange ? held > 0 || below(q, quota) : fits(q, quota, n);
     /* The ledger may overcount (the consumer deleted files since the last rescan): confirm by a rescan
      * before refusing, so a write is never refused for space that is really free. */
-    if (!fits(q, quota, n) && !q->fresh) {
+    if (!ok && !q->fresh) {
         dw_status st = rescan(d, err);
         if (st != DW_OK)
             return st;
+        ok = exchange ? below(q, quota) : fits(q, quota, n);
     }
-    if (!fits(q, quota, n)) {
+    if (!ok) {
         /* The counted in-flight bytes include our own reservation. */
         uint64_t others = q->used + q->inflight - (held <= q->inflight ? held : q->inflight);
         dw_io_error_set(err, DW_OP_QUOTA, 0, W32_DISK_QUOTA_EXCEEDED, d->path);
@@ -351,4 +381,13 @@ void dwi_quota_unpublish(dw_drop *d, uint64_t size)
     dwi_quota *q = d->quota;
     if (q)
         q->used = size <= q->used ? q->used - size : 0;
+}
+
+int dwi_quota_flush_mark(dw_drop *d)
+{
+    dwi_quota *q = d->quota;
+    /* No ledger file (no_ledger: every write rescans the directory) means no mark to flush. */
+    if (!q || d->opts.durability != DW_DURABLE_FULL || d->opts.no_ledger || q->fd < 0)
+        return 0;
+    return d->ops->fsync(d->ctx, q->fd, 1);
 }

@@ -39,4 +39,12 @@ void dwi_quota_publish(dw_drop *drop, uint64_t reserved, uint64_t size);
 /* A published message of `size` bytes was removed again (failed directory fsync). */
 void dwi_quota_unpublish(dw_drop *drop, uint64_t size);
 
+/* Durable handles (DW_DURABLE_FULL) with a quota: flush the ledger while dwi_dirop_begin()'s dirty mark is
+ * on it, before a rename adds a published file. The clean ledger dwi_dirop_end() writes is never flushed,
+ * so after a power cut the disk may hold an older ledger that counts fewer published bytes than the
+ * directory (whose renames the directory fsync flushed); trusted, it lets writers exceed the quota. With
+ * the mark flushed first the disk holds a dirty ledger instead and the first writer after the reboot
+ * rescans. Returns 0 or a negated errno (the rename must then not happen). */
+int dwi_quota_flush_mark(dw_drop *d);
+
 #endif /* DW_LIB_QUOTA_H */

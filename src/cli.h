@@ -6,10 +6,28 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdint.h>
+#ifdef HAVE_SYSEXITS_H
 #include <sysexits.h>
+#else
+/* BSD sysexits.h values (Windows has no such header; the exit codes stay the same everywhere). */
+#define EX_OK 0
+#define EX_USAGE 64
+#define EX_DATAERR 65
+#define EX_NOINPUT 66
+#define EX_UNAVAILABLE 69
+#define EX_SOFTWARE 70
+#define EX_OSERR 71
+#define EX_CANTCREAT 73
+#define EX_IOERR 74
+#define EX_TEMPFAIL 75
+#define EX_NOPERM 77
+#define EX_CONFIG 78
+#endif
 
 #include <dropwatch.h>
 #include <dropwatch/testing.h>
+
+#include "cli_compat.h"
 
 /* Settings every sub-command sees (global options and the config file). */
 typedef struct cli_ctx {
@@ -19,6 +37,10 @@ typedef struct cli_ctx {
     const char *config_path;  /* --config */
     int verbose;              /* 1 = summary lines even when stdout is not a terminal; -1 = never */
     int metrics;              /* --format prometheus|openmetrics (check only; src/cli_monitor.h) */
+    unsigned throttle_seconds; /* --throttle: suppression window of repeated alerts (0 = off) */
+    dw_throttle *throttle;    /* created by main() after the global options; NULL = no suppression */
+    int eventlog;             /* --eventlog: alerts also go to the Windows Event Log */
+    const char *event_source; /* --source (NULL: DW_EVENTLOG_DEFAULT_SOURCE) */
 } cli_ctx;
 
 /* ---- messages (src/dropwatch.c) ---- */
@@ -31,7 +53,7 @@ int cli_summary_wanted(const cli_ctx *ctx);
 /* Global options every sub-command also accepts after its name. Returns 1 when `opt` was one of them,
  * 0 when not, and sets *rc (EX_USAGE) when its argument was bad. */
 enum {
-    OPT_FORMAT = 1000, OPT_CONFIG, OPT_EVENT, OPT_VERBOSE, OPT_QUIET,
+    OPT_FORMAT = 1000, OPT_CONFIG, OPT_EVENT, OPT_VERBOSE, OPT_QUIET, OPT_THROTTLE,
     OPT_FIRST_COMMAND_OPTION = 1100
 };
 #define CLI_GLOBAL_LONGOPTS \
@@ -40,6 +62,7 @@ enum {
     {"event", required_argument, NULL, OPT_EVENT}, \
     {"verbose", no_argument, NULL, OPT_VERBOSE}, \
     {"quiet", no_argument, NULL, OPT_QUIET}, \
+    {"throttle", required_argument, NULL, OPT_THROTTLE}, \
     {"help", no_argument, NULL, 'h'}
 int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc);
 /* Reports an unknown option or a missing argument from getopt_long (opt is '?' or ':'). */
@@ -121,6 +144,7 @@ typedef struct cli_target {
     char *exchange_path;     /* where Exchange would write (for messages about invalid settings) */
     dw_status status;        /* of dw_path_resolve() */
     dw_resolve_info info;
+    dw_explain_info explain; /* Exchange's view when resolution failed (8007 numbers, 8008 for no name) */
 } cli_target;
 
 /* Resolution options (install folder, version, style) of a configuration. */
@@ -131,6 +155,9 @@ void cli_target_free(cli_target *t);
 void cli_target_error(const cli_target *t, dw_io_error *err);
 /* Prints an alert record for a failure on a target to stdout in ctx->format. Returns 0 or EX_SOFTWARE. */
 int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const dw_io_error *err);
+/* Prints the "suppressed" record of every throttle window closed by now_ms (INT64_MAX: all of them; -1:
+ * the current time). */
+void cli_throttle_flush(const cli_ctx *ctx, int64_t now_ms);
 /* Prints a "resolve failed" explanation to stderr. */
 void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t);
 
@@ -193,6 +220,9 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv);
 int cmd_sweep(cli_ctx *ctx, int argc, char **argv);
 int cmd_alert(cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(cli_ctx *ctx, int argc, char **argv);
+int cmd_eventlog(cli_ctx *ctx, int argc, char **argv);
+/* Write an alert to the Windows Event Log when --eventlog was given: 0, or an exit code (69 elsewhere). */
+int cli_eventlog_alert(const cli_ctx *ctx, const dw_alert *alert);
 int cmd_pickup(cli_ctx *ctx, int argc, char **argv);
 
 #endif /* DW_CLI_H */

@@ -28,7 +28,9 @@ static int64_t oldest_message_age(const char *path)
     DIR *d = opendir(path);
     if (!d)
         return -1;
+#ifndef _WIN32
     int dfd = dirfd(d);
+#endif
     int64_t oldest = -1;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
@@ -36,7 +38,16 @@ static int64_t oldest_message_age(const char *path)
         if (e->d_name[0] == '.' || n < 5 || strcasecmp(e->d_name + n - 4, ".eml") != 0)
             continue;
         struct stat st;
+#ifdef _WIN32
+        /* No fstatat in the Microsoft C runtime: the joined name (no symlinks to follow there). */
+        char *full = cli_xmalloc(strlen(path) + n + 2);
+        sprintf(full, "%s\\%s", path, e->d_name);
+        int bad = stat(full, &st) != 0;
+        free(full);
+        if (bad || !S_ISREG(st.st_mode))
+#else
         if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+#endif
             continue; /* taken by the gateway meanwhile, or not a message */
         if (oldest < 0 || (int64_t)st.st_mtime < oldest)
             oldest = (int64_t)st.st_mtime;
@@ -281,7 +292,12 @@ int cli_metrics_textfile(const char *path, const cli_metrics *m, const cli_probe
     }
     cli_metrics_write(f, m, rs, CLI_METRICS_PROMETHEUS);
     /* mkstemp makes the file 0600; the collector runs as another user. */
+#ifdef _WIN32
+    /* Windows: the file's ACL is inherited from the folder; _commit is fsync. */
+    int bad = fflush(f) != 0 || ferror(f) || _commit(fd) != 0;
+#else
     int bad = fflush(f) != 0 || ferror(f) || fchmod(fd, 0644) != 0 || fsync(fd) != 0;
+#endif
     int e = errno;
     if (fclose(f) != 0 && !bad) {
         bad = 1;

@@ -265,7 +265,11 @@ void cli_plugin_capture_begin(cli_plugin_capture *c)
     c->saved = -1;
     c->tmp = tmpfile();
     fflush(stderr);
+#ifdef _WIN32
+    if (c->tmp && (c->saved = _dup(STDERR_FILENO)) >= 0 &&
+#else
     if (c->tmp && (c->saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) >= 0 &&
+#endif
         dup2(fileno(c->tmp), STDERR_FILENO) >= 0)
         return;
     /* No capture: the messages simply stay on standard error. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -124,6 +125,7 @@ void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro)
     ro->install_dir = cfg->install_dir;
     ro->exchange_version = cfg->version;
     ro->style = cfg->style;
+    ro->machine_name = cfg->computer; /* the Exchange server's name sizes the 8007 estimate */
 }
 
 /* Asks for the size first so any path the library accepts fits, however long. */
@@ -160,7 +162,6 @@ static dw_status explain_fn(const char *r, const char *d, const dw_resolve_optio
 void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connector *conn)
 {
     dw_resolve_options ro;
-    dw_explain_info ei;
     memset(t, 0, sizeof *t);
     t->conn = conn;
     cli_resolve_options(cfg, &ro);
@@ -170,7 +171,7 @@ void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connecto
         free(t->path);
         t->path = NULL;
         dw_status est;
-        t->exchange_path = resolve_alloc(explain_fn, cfg->root, conn->drop_dir, &ro, &ei, &est);
+        t->exchange_path = resolve_alloc(explain_fn, cfg->root, conn->drop_dir, &ro, &t->explain, &est);
     }
 }
 
@@ -197,10 +198,27 @@ void cli_target_error(const cli_target *t, dw_io_error *err)
      * failures of that kind get, so the alert and exit code (EX_CONFIG) follow from it. */
     int too_long = t->status == DW_E_TOOLONG || t->info.reason == DW_REASON_PATH_TOO_LONG ||
                    t->info.reason == DW_REASON_ROOT_TOO_LONG;
+    if (t->conn->drop_dir[0] == '\0') {
+        /* Exchange's first check: no DropDirectory, nothing written, event 8008 (DirectoryNotFound). */
+        dw_io_error_set(err, DW_OP_VALIDATE, ENOENT, 3u, "");
+        err->retryable = 0;
+        snprintf(err->detail, sizeof err->detail,
+                 "DropDirectory is empty: Exchange writes nothing and logs event 8008");
+        return;
+    }
     dw_io_error_set(err, DW_OP_VALIDATE, too_long ? ENAMETOOLONG : EINVAL, too_long ? 206u : 123u,
                     t->exchange_path ? t->exchange_path : t->conn->drop_dir);
     err->io_class = DW_CLASS_CONFIGURATION;
     err->retryable = 0;
+    if (too_long && t->explain.longest_file_name && t->info.reason == DW_REASON_PATH_TOO_LONG) {
+        /* "may exceed", with the numbers: the longest file name Exchange generates for this machine */
+        size_t units = t->explain.exchange_units, name = t->explain.longest_file_name;
+        snprintf(err->detail, sizeof err->detail,
+                 "a message file may exceed MAX_PATH: drop path %zu + 1 + longest file name %zu = %zu UTF-16 "
+                 "units (limit 259; directory limit 247)",
+                 units, name, units + 1 + name);
+        return;
+    }
     snprintf(err->detail, sizeof err->detail, "%s rejected: %s (%s)", input_name(t->info.input),
              dw_reason_str(t->info.reason), dw_reason_name(t->info.reason));
 }
@@ -211,6 +229,36 @@ void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t)
     cli_put_escaped(stderr, t->conn->name, strlen(t->conn->name));
     fprintf(stderr, "': %s: %s (%s, byte %zu)\n", input_name(t->info.input), dw_reason_str(t->info.reason),
             dw_reason_name(t->info.reason), t->info.offset);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The record of a closed throttle window: how many alerts for that connector and event were not printed. */
+static void print_suppressed(const cli_ctx *ctx, const dw_throttle_window *w)
+{
+    cli_rec r;
+    rec_begin(&r, ctx, "suppressed", 0);
+    rec_str(&r, "connector", w->connector);
+    rec_u64(&r, "event_id", w->event_id);
+    const char *name = dw_event_name(w->event_id);
+    rec_str(&r, "event_name", name ? name : "");
+    rec_u64(&r, "suppressed", w->suppressed);
+    rec_u64(&r, "window_seconds", dw_throttle_window_seconds(ctx->throttle));
+    rec_end(&r);
+}
+
+void cli_throttle_flush(const cli_ctx *ctx, int64_t now)
+{
+    dw_throttle_window w;
+    if (now < 0)
+        now = now_ms();
+    while (ctx->throttle && dw_throttle_next_expired(ctx->throttle, now, &w) == DW_OK && w.event_id)
+        print_suppressed(ctx, &w);
 }
 
 int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const dw_io_error *err)
@@ -225,6 +273,22 @@ int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target 
     a.computer = cfg->computer ? cfg->computer : host;
     a.error = *err;
     a.event_mode = ctx->event_mode;
+    a.exchange_version = cfg->version;
+    if (ctx->throttle) {
+        /* Exchange logs these events periodically per connector: repeats inside the window are counted,
+         * and the count is printed when the window closes. */
+        dw_throttle_result tr;
+        a.time_ms = now_ms();
+        cli_throttle_flush(ctx, a.time_ms);
+        if (dw_throttle_check(ctx->throttle, t->conn->name, dw_alert_event_id(&a), a.time_ms, &tr) == DW_OK) {
+            if (tr.closed.suppressed)
+                print_suppressed(ctx, &tr.closed);
+            if (!tr.log) {
+                free(host);
+                return 0;
+            }
+        }
+    }
     char *out = NULL;
     size_t len = 0;
     dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);
@@ -235,5 +299,5 @@ int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target 
     }
     fwrite(out, 1, len, stdout);
     dw_free(out);
-    return 0;
+    return cli_eventlog_alert(ctx, &a);
 }

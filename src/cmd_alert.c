@@ -29,6 +29,8 @@ static const char help[] =
     "  --time TIME              event time: 2026-11-25T04:30:00.123Z (UTC), @MILLISECONDS, or now (default)\n"
     "  --record-id N            EventRecordID\n"
     "  --event 8004|auto        8004 (default) or the ID Exchange would log (8005/8007/8008/8009/8004)\n"
+    "  --eventlog               also write the record to the Windows Event Log (Windows only)\n"
+    "  --source NAME            event source for --eventlog (default DropWatch)\n"
     "  --facility N             syslog facility 0-23 (default 16, local0)\n"
     "  --app-name NAME          syslog APP-NAME (default dropwatch)\n"
     "  -f, --format FMT         text (default), xml, json, syslog\n"
@@ -39,7 +41,7 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
 {
     enum {
         O_CONNECTOR = OPT_FIRST_COMMAND_OPTION, O_DROP_PATH, O_ROOT, O_DROP_DIR, O_ERRNO, O_WIN32, O_OP, O_PATH,
-        O_DETAIL, O_EXC, O_COMPUTER, O_TIME, O_RECORD_ID, O_FACILITY, O_APP
+        O_DETAIL, O_EXC, O_COMPUTER, O_TIME, O_RECORD_ID, O_FACILITY, O_APP, O_EVENTLOG, O_SOURCE
     };
     static const struct option longopts[] = {
         CLI_GLOBAL_LONGOPTS,
@@ -50,7 +52,8 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
         {"detail", required_argument, NULL, O_DETAIL}, {"exception-text", required_argument, NULL, O_EXC},
         {"computer", required_argument, NULL, O_COMPUTER}, {"time", required_argument, NULL, O_TIME},
         {"record-id", required_argument, NULL, O_RECORD_ID}, {"facility", required_argument, NULL, O_FACILITY},
-        {"app-name", required_argument, NULL, O_APP}, {NULL, 0, NULL, 0},
+        {"app-name", required_argument, NULL, O_APP}, {"eventlog", no_argument, NULL, O_EVENTLOG},
+        {"source", required_argument, NULL, O_SOURCE}, {NULL, 0, NULL, 0},
     };
     dw_alert a;
     dw_alert_init(&a);
@@ -107,6 +110,8 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
             a.syslog_facility = (int)v;
             break;
         case O_APP: a.app_name = optarg; break;
+        case O_EVENTLOG: ctx->eventlog = 1; break;
+        case O_SOURCE: ctx->event_source = optarg; break;
         default:
             rc = cli_getopt_error(ctx, argv, opt);
         }
@@ -138,5 +143,5 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
     }
     fwrite(out, 1, len, stdout);
     dw_free(out);
-    return 0;
+    return cli_eventlog_alert(ctx, &a);
 }

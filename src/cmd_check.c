@@ -55,6 +55,8 @@ static const char watch_help[] =
     "\n"
     "  --interval SECONDS       pause between rounds (0 to 86400, default 60)\n"
     "  --count N                stop after N rounds (default 0: run until a signal)\n"
+    "  --eventlog               also write each alert to the Windows Event Log (Windows only)\n"
+    "  --source NAME            event source for --eventlog (default DropWatch)\n"
     "  --textfile PATH          after each round, replace PATH atomically with the Prometheus metrics of\n"
     "                           every connector (for node_exporter's textfile collector: name it *.prom)\n"
     "  --stale-age SECONDS, --quota QUOTA, --inject OP:ERRNO[:N] and the connector options of 'check'\n"
@@ -74,7 +76,7 @@ static const char sweep_help[] =
 
 enum {
     OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE, OPT_TEXTFILE,
-    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL, OPT_LOCK_TIMEOUT
+    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL, OPT_LOCK_TIMEOUT, OPT_EVENTLOG, OPT_SOURCE
 };
 
 typedef struct probe_args {
@@ -116,7 +118,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"textfile", required_argument, NULL, OPT_TEXTFILE},
         {"plugin", no_argument, NULL, OPT_PLUGIN}, {"warning", required_argument, NULL, OPT_WARNING},
         {"critical", required_argument, NULL, OPT_CRITICAL},
-        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {NULL, 0, NULL, 0},
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {"eventlog", no_argument, NULL, OPT_EVENTLOG},
+        {"source", required_argument, NULL, OPT_SOURCE}, {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     memset(a, 0, sizeof *a);
@@ -135,7 +138,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         }
         /* Each command takes only the options its help names. */
         int allowed = opt == 'h' || opt == OPT_LOCK_TIMEOUT || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
-                      (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT)) ||
+                      (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT || opt == OPT_EVENTLOG ||
+                                      opt == OPT_SOURCE)) ||
                       (which == 2 && opt == OPT_MAX_AGE) || (which != 2 && opt == OPT_TEXTFILE) ||
                       (which == 0 && (opt == OPT_PLUGIN || opt == OPT_WARNING || opt == OPT_CRITICAL));
         if (!allowed)
@@ -160,6 +164,12 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         case OPT_COUNT:
             if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->count) != 0)
                 return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
+            break;
+        case OPT_EVENTLOG:
+            ctx->eventlog = 1;
+            break;
+        case OPT_SOURCE:
+            ctx->event_source = optarg;
             break;
         case OPT_LOCK_TIMEOUT:
             if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
@@ -394,6 +404,12 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     rc = 0;
 
     /* No SA_RESTART: a signal must cut the pause short so the service stops promptly. */
+#ifdef _WIN32
+    /* Ctrl-C (SIGINT) and SIGTERM through the C runtime: Windows has no sigaction. */
+    stop_signal = 0;
+    void (*old_int)(int) = signal(SIGINT, on_signal);
+    void (*old_term)(int) = signal(SIGTERM, on_signal);
+#else
     struct sigaction sa, old_int, old_term;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -401,6 +417,7 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     stop_signal = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+#endif
 
     unsigned *fails = calloc(cfg.n_connectors, sizeof *fails);
     cli_probe_result *rs = calloc(cfg.n_connectors, sizeof *rs);
@@ -439,6 +456,7 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
                 fails[i] = 0;
             }
         }
+        cli_throttle_flush(ctx, -1); /* report suppression windows that closed without a new alert */
         if (cli_summary_wanted(ctx))
             fprintf(stderr, "dropwatch watch: round %llu: %zu connector(s), %zu failing\n",
                     (unsigned long long)round, cfg.n_connectors, failing);
@@ -454,8 +472,13 @@ int cmd_watch(cli_ctx *ctx, int argc, char **argv)
     if (stop_signal && cli_summary_wanted(ctx))
         fprintf(stderr, "dropwatch watch: stopped by %s after %llu round(s)\n",
                 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)round);
+#ifdef _WIN32
+    signal(SIGINT, old_int);
+    signal(SIGTERM, old_term);
+#else
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+#endif
     free(fails);
     free(rs);
     cli_metrics_free(&m);

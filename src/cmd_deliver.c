@@ -30,12 +30,16 @@ static const char help[] =
     "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
     "  --style STYLE, --computer NAME   as for 'dropwatch resolve'\n"
     "  --quota QUOTA            DropDirectoryQuota: unlimited, 1048576, 10MB, \"10 MB (10,485,760 bytes)\"\n"
+    "  --quota-mode exchange|strict  exchange (default): refuse only when the files already add up to the\n"
+    "                           quota, as Exchange does; strict: never exceed it (not Exchange's rule)\n"
     "Message:\n"
     "  --sender ADDR            X-Sender envelope header (needs --recipient)\n"
     "  --sender-params P        MAIL FROM parameters after the sender address\n"
     "  --recipient ADDR         X-Receiver header; repeat for more recipients\n"
-    "  --eoh mime|header        X-EndOfInjectedXHeaders value: MIME length (default) or header length\n"
+    "  --eoh mime|header        X-EndOfInjectedXHeaders value: MIME length (default, what Exchange writes)\n"
+    "                           or header length (the documentation's reading; not Exchange's bytes)\n"
     "  --naming unique|exchange file names: unique (default) or {Machine}-{RecordId}-{UTC}Z.{Priority}.eml\n"
+    "                           (Machine: NetBIOS-style, upper case, at most 15 characters)\n"
     "  --machine NAME           machine name for exchange naming (default: ComputerName, host name)\n"
     "  --priority P             high, normal (default), low (exchange naming)\n"
     "  --record-id N            record id of the first message, incremented per message (exchange naming)\n"
@@ -56,7 +60,7 @@ static const char help[] =
 enum {
     OPT_SENDER = OPT_FIRST_COMMAND_OPTION, OPT_SENDER_PARAMS, OPT_RECIPIENT, OPT_EOH, OPT_NAMING, OPT_MACHINE,
     OPT_PRIORITY, OPT_RECORD_ID, OPT_PREFIX, OPT_DURABILITY, OPT_RETRY_MAX, OPT_KEEP_GOING, OPT_INJECT,
-    OPT_SHORT_WRITE, OPT_LOCK_TIMEOUT
+    OPT_SHORT_WRITE, OPT_LOCK_TIMEOUT, OPT_QUOTA_MODE
 };
 
 /* Reads all of fd into memory (standard input and other non-regular sources, so the size is known
@@ -112,7 +116,9 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         {"prefix", required_argument, NULL, OPT_PREFIX}, {"durability", required_argument, NULL, OPT_DURABILITY},
         {"retry-max", required_argument, NULL, OPT_RETRY_MAX}, {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
         {"inject", required_argument, NULL, OPT_INJECT}, {"short-write", required_argument, NULL, OPT_SHORT_WRITE},
-        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {NULL, 0, NULL, 0},
+        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+        {"quota-mode", required_argument, NULL, OPT_QUOTA_MODE},
+        {NULL, 0, NULL, 0},
     };
     cli_sel sel = {0};
     dw_drop_options dopts;
@@ -153,6 +159,14 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 dopts.naming = DW_NAMING_EXCHANGE;
             else
                 rc = cli_usage_error(ctx, "invalid --naming '%s' (expected unique or exchange)", optarg);
+            break;
+        case OPT_QUOTA_MODE:
+            if (strcasecmp(optarg, "exchange") == 0)
+                dopts.quota_mode = DW_QUOTA_EXCHANGE;
+            else if (strcasecmp(optarg, "strict") == 0)
+                dopts.quota_mode = DW_QUOTA_STRICT;
+            else
+                rc = cli_usage_error(ctx, "invalid --quota-mode '%s' (expected exchange or strict)", optarg);
             break;
         case OPT_MACHINE: dopts.machine_name = optarg; break;
         case OPT_PRIORITY:
@@ -324,10 +338,18 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         size_t need = 0;
         dw_status st;
         uint64_t bytes;
+#ifdef _WIN32
+        /* No descriptors in the Windows API: the library opens the file itself (stdin is read whole). */
+        if (S_ISREG(sb.st_mode) && !is_stdin) {
+            mopts.expected_size = (uint64_t)sb.st_size;
+            bytes = (uint64_t)sb.st_size;
+            st = dw_drop_write_file(drop, src, &mopts, name, sizeof name, &need, &err);
+#else
         if (S_ISREG(sb.st_mode)) {
             mopts.expected_size = (uint64_t)sb.st_size;
             bytes = (uint64_t)sb.st_size;
             st = dw_drop_write_fd(drop, fd, &mopts, name, sizeof name, &need, &err);
+#endif
         } else {
             char *data;
             size_t len;

@@ -7,7 +7,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,19 +77,38 @@ static int count_files(const char *dir, int *tmp)
     return eml;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    return (type == FTW_DP ? rmdir(p) : unlink(p)) == 0 ? 0 : -1;
-}
-
 static char *join(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 2;
     char *s = cli_xmalloc(n);
     snprintf(s, n, "%s/%s", a, b);
     return s;
+}
+
+/* Remove the demo folder (no nftw: Windows has none). Symlinks are removed, never followed. */
+static int rm_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *p = join(dir, e->d_name);
+        struct stat sb;
+#ifdef _WIN32
+        int is_dir = stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+#else
+        int is_dir = lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+#endif
+        if ((is_dir ? rm_tree(p) : unlink(p)) != 0)
+            rc = -1;
+        free(p);
+    }
+    closedir(d);
+    return rmdir(dir) == 0 ? rc : -1;
 }
 
 static void show_resolve(const char *label, const char *root, const char *dd, dw_exchange_version ver,
@@ -131,7 +149,7 @@ static void show_explain(const char *root, const char *dd)
     else
         printf("  strict resolution:   rejected: %s (%s)\n", dw_reason_str(ei.strict_reason),
                dw_reason_name(ei.strict_reason));
-    for (unsigned bit = 1; bit <= DW_WARN_DRIVE_RELATIVE; bit <<= 1)
+    for (unsigned bit = 1; bit <= DW_WARN_COMBINE_FAILS; bit <<= 1)
         if (ei.warnings & bit)
             printf("  warning:             %s\n", dw_explain_warning_str(bit));
     expect(ei.warnings != 0 && ei.strict_status != DW_OK, "the bad DropDirectory is flagged by --explain");
@@ -228,7 +246,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
 
     printf("dropwatch demo: a Foreign connector \"Fax Connector\" on transport server HUB01.\n"
            "Demo folder: %s\n", base);
-    if (mkdir(root, 0750) != 0) {
+    if (cli_mkdir(root) != 0) {
         cli_err(ctx, "cannot create %s: %s", root, strerror(errno));
         rc = EX_CANTCREAT;
         goto out;
@@ -398,7 +416,7 @@ out:
     heading(unexpected ? "Done, with unexpected results" : "Done: every step behaved as expected");
     if (keep) {
         printf("kept %s (try: dropwatch check --config %s)\n", base, conf_path);
-    } else if (nftw(base, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+    } else if (rm_tree(base) != 0) {
         cli_err(ctx, "could not remove the demo folder %s completely", base);
         if (!rc)
             rc = EX_IOERR;

@@ -3,6 +3,20 @@
  * message when the command exits 0 and releases it otherwise. Quarantined files print alert records. */
 #include <config.h>
 
+#ifdef _WIN32
+/* The command runner (fork, exec, wait, signals) is POSIX; the Windows port (CreateProcess) is not written
+ * yet. The library's pickup API itself builds for Windows. */
+#include "cli.h"
+
+int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    cli_err(ctx, "pickup is not available on Windows yet");
+    return EX_UNAVAILABLE;
+}
+#else
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -387,3 +401,4 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
         worst = EX_DATAERR;
     return worst;
 }
+#endif /* _WIN32 */

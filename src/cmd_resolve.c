@@ -34,7 +34,8 @@ static const struct { unsigned bit; const char *name; } warn_names[] = {
     {DW_WARN_ROOT_REPLACED, "root-replaced"}, {DW_WARN_SUBDIRECTORY, "subdirectory"},
     {DW_WARN_PARENT_ESCAPE, "parent-escape"}, {DW_WARN_INVALID_NAME, "invalid-name"},
     {DW_WARN_DIFFERS, "differs"},             {DW_WARN_PATH_TOO_LONG, "path-too-long"},
-    {DW_WARN_DRIVE_RELATIVE, "drive-relative"},
+    {DW_WARN_DRIVE_RELATIVE, "drive-relative"}, {DW_WARN_NO_DROP_DIRECTORY, "no-drop-directory"},
+    {DW_WARN_COMBINE_FAILS, "combine-fails"},
 };
 
 static const char *style_name(dw_path_style s)
@@ -110,6 +111,15 @@ static int resolve_one(const cli_ctx *ctx, const cli_config *cfg, const cli_conn
     if (explain) {
         rec_str(&r, "exchange_path", xpath);
         rec_bool(&r, "same", ok && strcmp(xpath, t.path) == 0 && !(ei.warnings & DW_WARN_DIFFERS));
+        if (ei.event)
+            rec_u64(&r, "exchange_event", ei.event);
+        if (ei.warnings & DW_WARN_PATH_TOO_LONG) {
+            /* the numbers behind "may exceed": directory + "\" + longest Exchange file name vs 259 */
+            rec_u64(&r, "exchange_path_units", ei.exchange_units);
+            rec_u64(&r, "longest_file_name", ei.longest_file_name);
+            rec_u64(&r, "longest_full_path", ei.exchange_units + 1 + ei.longest_file_name);
+            rec_u64(&r, "max_path", DW_WIN_MAX_PATH - 1);
+        }
         if (ctx->format == DW_FORMAT_TEXT) {
             for (size_t i = 0; i < sizeof warn_names / sizeof warn_names[0]; i++)
                 if (ei.warnings & warn_names[i].bit)

@@ -28,13 +28,17 @@ static const char usage_text[] =
     "  sweep      remove stale temporary files left by crashed writers\n"
     "  alert      format an Event 8004 record from given fields\n"
     "  demo       the whole story against a temporary demo drop root\n"
+    "  eventlog   install or uninstall the Windows Event Log source (Windows only)\n"
     "  pickup     the gateway's side: run a command per ready message, ack or release it\n"
     "\n"
     "Global options (also accepted after the command):\n"
     "  -f, --format FMT   output format of records: text (default), xml, json, syslog;\n"
     "                     check also: prometheus, openmetrics (metrics)\n"
     "  -c, --config FILE  transport server and connectors (see dropwatch(1), CONFIGURATION)\n"
-    "      --event MODE   event ID of alerts: 8004 (default) or auto (8005/8007/8008/8009)\n"
+    "      --event MODE   event ID of alerts: auto (default: the event Exchange logs, 8004/8005/8007/8008/8009)\n"
+    "                     or 8004 (always 8004)\n"
+    "      --throttle S   log a repeated alert (same connector and event) at most once per S seconds,\n"
+    "                     reporting the suppressed count when the window closes (default 900; 0 = off)\n"
     "  -v, --verbose      summary lines on stderr even when stdout is not a terminal\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this help; COMMAND --help for a command's options\n"
@@ -114,6 +118,23 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
         if (cli_parse_event(arg, &ctx->event_mode) != 0)
             *rc = cli_usage_error(ctx, "unknown event mode '%s' (expected 8004 or auto)", arg);
         return 1;
+    case OPT_THROTTLE: {
+        uint64_t v;
+        if (cli_parse_u64(arg, 0, 31 * 24 * 3600, &v) != 0)
+            *rc = cli_usage_error(ctx, "invalid --throttle '%s' (expected seconds, 0 to turn it off)", arg);
+        else
+            ctx->throttle_seconds = (unsigned)v;
+        if (!*rc && ctx->throttle) {
+            /* given after the command name: nothing is in it yet, so start it again with the new window */
+            dw_throttle_free(ctx->throttle);
+            ctx->throttle = NULL;
+            if (dw_throttle_new(&ctx->throttle, ctx->throttle_seconds) != DW_OK) {
+                cli_err(ctx, "out of memory");
+                *rc = EX_OSERR;
+            }
+        }
+        return 1;
+    }
     case OPT_VERBOSE:
     case 'v':
         ctx->verbose = 1;
@@ -160,6 +181,11 @@ int cli_flag_options(cli_ctx *ctx, int argc, char **argv, const char *help, cons
 int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
 {
     const char *bad = argv[optind - 1];
+    /* BSD-derived getopt_long (mingw-w64's) also answers ':' for "--flag=value" on a flag: that is an
+     * argument too many, not one missing. */
+    int has_value = strncmp(bad, "--", 2) == 0 && strchr(bad, '=') != NULL;
+    if (opt == ':' && has_value)
+        return cli_usage_error(ctx, "option '%s' takes no argument", bad);
     if (opt == ':') {
         if (optopt && optopt < 256)
             return cli_usage_error(ctx, "option '-%c' needs an argument", optopt);
@@ -174,6 +200,7 @@ int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
 static const cli_command commands[] = {
     {"resolve", cmd_resolve}, {"validate", cmd_validate}, {"deliver", cmd_deliver}, {"check", cmd_check},
     {"watch", cmd_watch},     {"sweep", cmd_sweep},       {"alert", cmd_alert},     {"demo", cmd_demo},
+    {"eventlog", cmd_eventlog},
     {"pickup", cmd_pickup},
 };
 
@@ -190,18 +217,22 @@ static int finish_stdout(int rc)
 
 int main(int argc, char **argv)
 {
-    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_8004, NULL, 0, 0};
+    cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_AUTO, NULL, 0, 0, DW_THROTTLE_DEFAULT_SECONDS, NULL, 0, NULL};
+    cli_win_init(&argc, &argv);
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"config", required_argument, NULL, 'c'},
         {"event", required_argument, NULL, OPT_EVENT}, {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {"throttle", required_argument, NULL, OPT_THROTTLE},
         {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
     };
     int rc = 0, opt;
     /* Under RLIMIT_FSIZE the kernel sends SIGXFSZ before write() can return EFBIG, and its default action
      * kills the process with the temporary file left behind. Ignored, the write fails with EFBIG, which
      * the library reports (capacity, exit 73) after removing the temporary file. */
+#ifdef SIGXFSZ
     signal(SIGXFSZ, SIG_IGN);
+#endif
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "+:f:c:vqhV", longopts, NULL)) != -1) {
         if (cli_global_option(&ctx, opt, optarg, &rc)) {
@@ -221,7 +252,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert or demo)");
+        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert, demo or eventlog)");
     const char *name = argv[optind];
     if (strcmp(name, "help") == 0) {
         if (optind + 1 >= argc) {
@@ -250,7 +281,16 @@ int main(int argc, char **argv)
             int sub_argc = argc - optind;
             char **sub_argv = argv + optind;
             optind = 0; /* GNU getopt: full re-initialisation for the sub-command's argument vector */
-            return finish_stdout(commands[i].fn(&ctx, sub_argc, sub_argv));
+            /* Repeated alerts per connector and event are suppressed like Exchange's periodic events;
+             * a sub-command's own --throttle (a global option there too) takes effect through the ctx. */
+            if (dw_throttle_new(&ctx.throttle, ctx.throttle_seconds) != DW_OK) {
+                cli_err(&ctx, "out of memory");
+                return EX_OSERR;
+            }
+            rc = commands[i].fn(&ctx, sub_argc, sub_argv);
+            cli_throttle_flush(&ctx, INT64_MAX); /* windows still open close when the program ends */
+            dw_throttle_free(ctx.throttle);
+            return finish_stdout(rc);
         }
     }
     return cli_usage_error(&ctx, "unknown command '%s'", name);

@@ -7,13 +7,16 @@ src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
 	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
-	src/cmd_demo.c src/cli_complete.c src/cmd_pickup.c \
+	src/cmd_demo.c src/cmd_eventlog.c src/cli_complete.c src/cmd_pickup.c src/cli_compat.h \
 	lib/utf8.c lib/utf8.h
 # Monitoring outputs (metrics, plugin mode) and the terminal progress line.
 src_dropwatch_SOURCES += \
 	src/cli_monitor.h src/cli_metrics.c src/cli_plugin.c src/cli_progress.h src/cli_progress.c
+if DW_WINDOWS
+src_dropwatch_SOURCES += src/cli_win32.c
+endif
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
-src_dropwatch_LDADD = lib/libdropwatch.la
+src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
 
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
 # ship in the tarball too.
@@ -24,8 +27,11 @@ EXTRA_DIST += tools/demo.sh tools/deps.sh
 # into /usr/share/zsh/vendor-completions (debian/rules sets zshcompletiondir).
 bashcompletiondir = $(datadir)/bash-completion/completions
 zshcompletiondir = $(datadir)/zsh/site-functions
+# Not for a Windows build (no bash or zsh there, and a cross-built program cannot run at build time).
+if !DW_WINDOWS
 nodist_bashcompletion_DATA = src/completion/dropwatch
 nodist_zshcompletion_DATA = src/completion/_dropwatch
+endif
 src/completion/dropwatch: src/dropwatch$(EXEEXT)
 	$(AM_V_GEN)$(MKDIR_P) src/completion && src/dropwatch$(EXEEXT) completion bash > $@.tmp && mv -f $@.tmp $@
 src/completion/_dropwatch: src/dropwatch$(EXEEXT)

@@ -20,9 +20,15 @@ static const errno_case documented_errno[] = {
     {EIO, "EIO", DW_CLASS_PHYSICAL},
     {ENXIO, "ENXIO", DW_CLASS_PHYSICAL},
     {ENODEV, "ENODEV", DW_CLASS_PHYSICAL},
+#ifdef ENOMEDIUM
     {ENOMEDIUM, "ENOMEDIUM", DW_CLASS_PHYSICAL},
+#endif
+#ifdef EMEDIUMTYPE
     {EMEDIUMTYPE, "EMEDIUMTYPE", DW_CLASS_PHYSICAL},
+#endif
+#ifdef EUCLEAN
     {EUCLEAN, "EUCLEAN", DW_CLASS_LOGICAL},
+#endif
     {EBADMSG, "EBADMSG", DW_CLASS_LOGICAL},
     {EROFS, "EROFS", DW_CLASS_LOGICAL},
     {EINTR, "EINTR", DW_CLASS_TRANSIENT},
@@ -35,7 +41,9 @@ static const errno_case documented_errno[] = {
     {EMFILE, "EMFILE", DW_CLASS_TRANSIENT},
     {ENFILE, "ENFILE", DW_CLASS_TRANSIENT},
     {ENOSPC, "ENOSPC", DW_CLASS_CAPACITY},
+#ifdef EDQUOT
     {EDQUOT, "EDQUOT", DW_CLASS_CAPACITY},
+#endif
     {EFBIG, "EFBIG", DW_CLASS_CAPACITY},
     {EACCES, "EACCES", DW_CLASS_ACCESS},
     {EPERM, "EPERM", DW_CLASS_ACCESS},
@@ -55,17 +63,23 @@ static const errno_case documented_errno[] = {
     {EDEADLK, "EDEADLK", DW_CLASS_TRANSIENT},
     {ENOTCONN, "ENOTCONN", DW_CLASS_REMOTE},
     {EPIPE, "EPIPE", DW_CLASS_REMOTE},
+#ifdef ESTALE
     {ESTALE, "ESTALE", DW_CLASS_REMOTE},
+#endif
     {ECONNRESET, "ECONNRESET", DW_CLASS_REMOTE},
     {ECONNABORTED, "ECONNABORTED", DW_CLASS_REMOTE},
     {ECONNREFUSED, "ECONNREFUSED", DW_CLASS_REMOTE},
+#ifdef EHOSTDOWN
     {EHOSTDOWN, "EHOSTDOWN", DW_CLASS_REMOTE},
+#endif
     {EHOSTUNREACH, "EHOSTUNREACH", DW_CLASS_REMOTE},
     {ENETDOWN, "ENETDOWN", DW_CLASS_REMOTE},
     {ENETUNREACH, "ENETUNREACH", DW_CLASS_REMOTE},
     {ENETRESET, "ENETRESET", DW_CLASS_REMOTE},
     {ENOLCK, "ENOLCK", DW_CLASS_REMOTE},
+#ifdef EREMOTEIO
     {EREMOTEIO, "EREMOTEIO", DW_CLASS_REMOTE},
+#endif
 };
 
 typedef struct {
@@ -128,6 +142,10 @@ static const win32_case documented_win32[] = {
     {1232, "ERROR_HOST_UNREACHABLE", DW_CLASS_REMOTE},
     {1225, "ERROR_CONNECTION_REFUSED", DW_CLASS_REMOTE},
     {1236, "ERROR_CONNECTION_ABORTED", DW_CLASS_REMOTE},
+    {1, "ERROR_INVALID_FUNCTION", DW_CLASS_CONFIGURATION},
+    {80, "ERROR_FILE_EXISTS", DW_CLASS_TRANSIENT},
+    {183, "ERROR_ALREADY_EXISTS", DW_CLASS_TRANSIENT},
+    {4395, "ERROR_REPARSE_POINT_ENCOUNTERED", DW_CLASS_CONFIGURATION},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -189,9 +207,52 @@ START_TEST(test_win32_from_errno_is_consistent)
     }
     ck_assert_uint_eq(dw_win32_from_errno(ENOSPC), 112);
     ck_assert_uint_eq(dw_win32_from_errno(EACCES), 5);
+#ifdef EDQUOT
     ck_assert_uint_eq(dw_win32_from_errno(EDQUOT), 1295);
+#endif
     ck_assert_uint_eq(dw_win32_from_errno(0), 0);
     ck_assert_uint_eq(dw_win32_from_errno(99999), 0);
+}
+END_TEST
+
+/* Failure codes of the platform seam: a native Win32 code is the primary fact, errno derives from it. */
+START_TEST(test_native_failure_codes)
+{
+    int rc = dwi_err_win32(112);
+    ck_assert_int_lt(rc, 0);
+    ck_assert(dwi_err_is_win32(rc));
+    ck_assert_uint_eq(dwi_err_native(rc), 112);
+    ck_assert_int_eq(dwi_err_errno(rc), ENOSPC);
+    ck_assert_int_eq(dwi_err_class(rc), DW_CLASS_CAPACITY);
+    ck_assert_int_eq(dwi_err_errno(dwi_err_win32(183)), EEXIST);
+    ck_assert_int_eq(dwi_err_errno(dwi_err_win32(80)), EEXIST);
+    ck_assert_int_eq(dwi_err_errno(dwi_err_win32(3)), ENOENT);
+    ck_assert_int_eq(dwi_err_errno(dwi_err_win32(4395)), ELOOP);
+    ck_assert_int_eq(dwi_err_errno(dwi_err_win32(424242)), EIO); /* unknown: EIO, class physical */
+    ck_assert_int_eq(dwi_err_class(dwi_err_win32(424242)), DW_CLASS_PHYSICAL);
+    /* a negated errno stays what it was */
+    ck_assert(!dwi_err_is_win32(-ENOSPC));
+    ck_assert_int_eq(dwi_err_errno(-ENOSPC), ENOSPC);
+    ck_assert_uint_eq(dwi_err_native(-ENOSPC), 112);
+    ck_assert_int_eq(dwi_err_class(-EACCES), DW_CLASS_ACCESS);
+    ck_assert_int_eq(dwi_err_errno(0), 0);
+    ck_assert_int_eq(dwi_err_class(0), DW_CLASS_NONE);
+    /* every Win32 row derives an errno whose own class agrees, except where the errno side has no
+     * equivalent class (the name clash, transient on Windows, is not an errno-table row) */
+    for (size_t i = 0; i < dwi_win32_table_size(); i++) {
+        uint32_t w = dwi_win32_table_at(i);
+        ck_assert_int_ne(dwi_err_errno(dwi_err_win32(w)), 0);
+    }
+    /* dw_io_error from a native code: win32 is the native value, class from the Win32 table */
+    dw_io_error e;
+    dwi_io_error_set_code(&e, DW_OP_CREATE, dwi_err_win32(32), "C:\\drop");
+    ck_assert_uint_eq(e.win32, 32);
+    ck_assert_int_eq(e.sys_errno, EBUSY);
+    ck_assert_int_eq(e.io_class, DW_CLASS_TRANSIENT);
+    ck_assert_str_eq(e.path, "C:\\drop");
+    dwi_io_error_set_code(&e, DW_OP_WRITE, -ENOSPC, NULL);
+    ck_assert_uint_eq(e.win32, 112);
+    ck_assert_int_eq(e.sys_errno, ENOSPC);
 }
 END_TEST
 
@@ -339,6 +400,7 @@ static Suite *classify_suite(void)
     tcase_add_test(tc, test_tables_match_documentation);
     tcase_add_test(tc, test_win32_from_errno_is_consistent);
     tcase_add_test(tc, test_unknown_and_zero);
+    tcase_add_test(tc, test_native_failure_codes);
     suite_add_tcase(s, tc);
     tc = tcase_create("texts");
     tcase_add_test(tc, test_class_texts);

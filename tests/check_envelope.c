@@ -31,13 +31,13 @@ START_TEST(test_basic_format)
     dw_envelope *e = env_new();
     ck_assert_int_eq(dw_envelope_set_sender(e, "sender@contoso.com", NULL), DW_OK);
     ck_assert_int_eq(dw_envelope_add_recipient(e, "fax@contoso.com", NULL), DW_OK);
-    ck_assert_str_eq(fmt(e, 1234), "X-Sender: <sender@contoso.com>\r\n"
+    ck_assert_str_eq(fmt(e, 1234), "X-sender: <sender@contoso.com>\r\n"
                                    "X-Receiver: <fax@contoso.com>\r\n"
                                    "X-EndOfInjectedXHeaders: 1234\r\n");
-    ck_assert_str_eq(fmt(e, 0), "X-Sender: <sender@contoso.com>\r\n"
+    ck_assert_str_eq(fmt(e, 0), "X-sender: <sender@contoso.com>\r\n"
                                 "X-Receiver: <fax@contoso.com>\r\n"
                                 "X-EndOfInjectedXHeaders: 0\r\n");
-    ck_assert_str_eq(fmt(e, UINT64_MAX), "X-Sender: <sender@contoso.com>\r\n"
+    ck_assert_str_eq(fmt(e, UINT64_MAX), "X-sender: <sender@contoso.com>\r\n"
                                          "X-Receiver: <fax@contoso.com>\r\n"
                                          "X-EndOfInjectedXHeaders: 18446744073709551615\r\n");
     dw_envelope_free(e);
@@ -55,7 +55,7 @@ START_TEST(test_params_and_order)
                          DW_OK);
     }
     char want[2048];
-    size_t n = (size_t)snprintf(want, sizeof want, "X-Sender: <a@x.example> SIZE=2048 BODY=8BITMIME\r\n");
+    size_t n = (size_t)snprintf(want, sizeof want, "X-sender: <a@x.example> SIZE=2048 BODY=8BITMIME\r\n");
     for (int i = 0; i < 10; i++)
         n += (size_t)snprintf(want + n, sizeof want - n, "X-Receiver: <r%d@y.example>%s\r\n", i,
                               i == 3 ? " ORCPT=rfc822;r3@y.example NOTIFY=NEVER" : "");
@@ -71,22 +71,22 @@ START_TEST(test_brackets_and_null_sender)
     /* one enclosing pair is not doubled */
     ck_assert_int_eq(dw_envelope_set_sender(e, "<a@b.example>", NULL), DW_OK);
     ck_assert_int_eq(dw_envelope_add_recipient(e, "<c@d.example>", "  ORCPT=rfc822;c@d.example  "), DW_OK);
-    ck_assert_str_eq(fmt(e, 5), "X-Sender: <a@b.example>\r\n"
+    ck_assert_str_eq(fmt(e, 5), "X-sender: <a@b.example>\r\n"
                                 "X-Receiver: <c@d.example> ORCPT=rfc822;c@d.example\r\n"
                                 "X-EndOfInjectedXHeaders: 5\r\n");
     /* the null reverse-path of bounces */
     ck_assert_int_eq(dw_envelope_set_sender(e, "<>", NULL), DW_OK);
-    ck_assert_str_eq(fmt(e, 5), "X-Sender: <>\r\n"
+    ck_assert_str_eq(fmt(e, 5), "X-sender: <>\r\n"
                                 "X-Receiver: <c@d.example> ORCPT=rfc822;c@d.example\r\n"
                                 "X-EndOfInjectedXHeaders: 5\r\n");
     /* blank parameters write nothing, not a trailing space */
     ck_assert_int_eq(dw_envelope_set_sender(e, "s@e.example", "   "), DW_OK);
-    ck_assert_str_eq(fmt(e, 5), "X-Sender: <s@e.example>\r\n"
+    ck_assert_str_eq(fmt(e, 5), "X-sender: <s@e.example>\r\n"
                                 "X-Receiver: <c@d.example> ORCPT=rfc822;c@d.example\r\n"
                                 "X-EndOfInjectedXHeaders: 5\r\n");
     /* a quoted local part with an inner space is printable ASCII */
     ck_assert_int_eq(dw_envelope_set_sender(e, "\"john doe\"@e.example", NULL), DW_OK);
-    ck_assert_ptr_nonnull(strstr(fmt(e, 5), "X-Sender: <\"john doe\"@e.example>\r\n"));
+    ck_assert_ptr_nonnull(strstr(fmt(e, 5), "X-sender: <\"john doe\"@e.example>\r\n"));
     /* X.400 / FAX style addresses pass as long as they are printable ASCII */
     ck_assert_int_eq(dw_envelope_add_recipient(e, "FAX:+1 (425) 555-0100", NULL), DW_OK);
     ck_assert_ptr_nonnull(strstr(fmt(e, 5), "X-Receiver: <FAX:+1 (425) 555-0100>\r\n"));
@@ -122,7 +122,7 @@ START_TEST(test_bad_sender)
     ck_assert_msg(dw_envelope_set_sender(e, bad_addresses[_i], NULL) == DW_E_ENVELOPE, "sender \"%s\" accepted",
                   bad_addresses[_i]);
     /* the previous sender stays */
-    ck_assert_str_eq(fmt(e, 1), "X-Sender: <good@x.example> SIZE=1\r\n"
+    ck_assert_str_eq(fmt(e, 1), "X-sender: <good@x.example> SIZE=1\r\n"
                                 "X-Receiver: <r@x.example>\r\n"
                                 "X-EndOfInjectedXHeaders: 1\r\n");
     dw_envelope_free(e);
@@ -213,7 +213,7 @@ START_TEST(test_buffers)
     dw_envelope *e = env_new();
     ck_assert_int_eq(dw_envelope_set_sender(e, "a@b", NULL), DW_OK);
     ck_assert_int_eq(dw_envelope_add_recipient(e, "c@d", NULL), DW_OK);
-    const char *want = "X-Sender: <a@b>\r\nX-Receiver: <c@d>\r\nX-EndOfInjectedXHeaders: 42\r\n";
+    const char *want = "X-sender: <a@b>\r\nX-Receiver: <c@d>\r\nX-EndOfInjectedXHeaders: 42\r\n";
     size_t len = strlen(want), needed = 0;
     ck_assert_int_eq(dw_envelope_format(e, 42, NULL, 0, &needed), DW_E_BUFFER);
     ck_assert_uint_eq(needed, len + 1);
@@ -245,7 +245,7 @@ START_TEST(test_header_length_mode)
     ck_assert_int_eq(dw_envelope_set_sender(e, "a@b", NULL), DW_OK);
     ck_assert_int_eq(dw_envelope_add_recipient(e, "c@d", NULL), DW_OK);
     /* 17 + 19 + 25 + 2 digits + 2 = 65: the count includes its own line; the MIME length is ignored */
-    ck_assert_str_eq(fmt(e, 999999), "X-Sender: <a@b>\r\nX-Receiver: <c@d>\r\nX-EndOfInjectedXHeaders: 65\r\n");
+    ck_assert_str_eq(fmt(e, 999999), "X-sender: <a@b>\r\nX-Receiver: <c@d>\r\nX-EndOfInjectedXHeaders: 65\r\n");
     dw_envelope_free(e);
 
     /* across every digit-count boundary the number equals the length of the text it ends */

@@ -68,7 +68,7 @@ START_TEST(test_sender_nomem_keeps_previous)
     }
     char buf[256];
     ck_assert_int_eq(dw_envelope_format(e, 9, buf, sizeof buf, NULL), DW_OK);
-    ck_assert_str_eq(buf, "X-Sender: <old@x.example> SIZE=1\r\nX-Receiver: <r@x.example>\r\nX-EndOfInjectedXHeaders: 9\r\n");
+    ck_assert_str_eq(buf, "X-sender: <old@x.example> SIZE=1\r\nX-Receiver: <r@x.example>\r\nX-EndOfInjectedXHeaders: 9\r\n");
     dw_envelope_free(e);
 }
 END_TEST

@@ -267,7 +267,7 @@ START_TEST(t_shared_name_flush_fails)
 END_TEST
 
 /* The withdrawal fails too (a file system gone read-only): every writer is told its own published name. */
-static int unlink_erofs(void *ctx, int dirfd, const char *name)
+static int unlink_erofs(void *ctx, dwi_fd dirfd, const char *name)
 {
     size_t n = strlen(name);
     if (n > 4 && !strcmp(name + n - 4, ".eml"))

@@ -114,6 +114,17 @@ static int exists(const char *d, const char *name)
     return lstat(p, &sb) == 0;
 }
 
+/* The used and in-flight counters of the quota ledger in directory d (which must be well formed). */
+static void read_ledger_counts(const char *d, unsigned long long *used, unsigned long long *inflight)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/.dwquota", d);
+    FILE *f = fopen(p, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", used, inflight), 2);
+    fclose(f);
+}
+
 static void assert_nothing_left(const char *d)
 {
     listing *l = list_dir(d);
@@ -146,25 +157,25 @@ static int should_fail(tctx *t, int op)
 
 #define FAILS(t, op) (should_fail((t), (op)) ? -(t)->fail_errno[(op)] : 0)
 
-static int t_open_dir(void *ctx, const char *path)
+static dwi_fd t_open_dir(void *ctx, const char *path)
 {
     tctx *t = ctx;
     int rc = FAILS(t, T_OPEN_DIR);
     if (rc)
         return rc;
-    rc = dwi_posix_ops.open_dir(NULL, path);
-    if (rc >= 0)
-        t->dirfd = rc;
-    return rc;
+    dwi_fd fd = dwi_posix_ops.open_dir(NULL, path);
+    if (fd >= 0)
+        t->dirfd = (int)fd;
+    return fd;
 }
 
-static int t_create(void *ctx, int dirfd, const char *name, unsigned mode)
+static dwi_fd t_create(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
 {
     int rc = FAILS((tctx *)ctx, T_CREATE);
     return rc ? rc : dwi_posix_ops.create(NULL, dirfd, name, mode);
 }
 
-static ssize_t t_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_ssize t_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
 {
     tctx *t = ctx;
     int rc = FAILS(t, T_WRITE);
@@ -173,26 +184,26 @@ static ssize_t t_write(void *ctx, int fd, const void *buf, size_t len)
     return rc ? rc : dwi_posix_ops.write(NULL, fd, buf, len);
 }
 
-static ssize_t t_read(void *ctx, int fd, void *buf, size_t len)
+static dwi_ssize t_read(void *ctx, dwi_fd fd, void *buf, size_t len)
 {
     int rc = FAILS((tctx *)ctx, T_READ);
     return rc ? rc : dwi_posix_ops.read(NULL, fd, buf, len);
 }
 
-static int t_fsync(void *ctx, int fd, int data_only)
+static int t_fsync(void *ctx, dwi_fd fd, int data_only)
 {
     tctx *t = ctx;
     int rc = FAILS(t, fd == t->dirfd ? T_DIR_FSYNC : T_FSYNC);
     return rc ? rc : dwi_posix_ops.fsync(NULL, fd, data_only);
 }
 
-static int t_syncfs(void *ctx, int fd)
+static int t_syncfs(void *ctx, dwi_fd fd)
 {
     int rc = FAILS((tctx *)ctx, T_SYNCFS);
     return rc ? rc : dwi_posix_ops.syncfs(NULL, fd);
 }
 
-static int t_close(void *ctx, int fd)
+static int t_close(void *ctx, dwi_fd fd)
 {
     tctx *t = ctx;
     if (fd == t->dirfd) /* the handle's own directory: not a step of the write */
@@ -202,31 +213,31 @@ static int t_close(void *ctx, int fd)
     return rc ? rc : real;
 }
 
-static int t_rename(void *ctx, int dirfd, const char *from, const char *to)
+static int t_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
 {
     int rc = FAILS((tctx *)ctx, T_RENAME);
     return rc ? rc : dwi_posix_ops.rename_noreplace(NULL, dirfd, from, to);
 }
 
-static int t_unlink(void *ctx, int dirfd, const char *name)
+static int t_unlink(void *ctx, dwi_fd dirfd, const char *name)
 {
     int rc = FAILS((tctx *)ctx, T_UNLINK);
     return rc ? rc : dwi_posix_ops.unlink(NULL, dirfd, name);
 }
 
-static int t_dir_open(void *ctx, int dirfd, dwi_dir **out)
+static int t_dir_open(void *ctx, dwi_fd dirfd, dwi_dir **out)
 {
     int rc = FAILS((tctx *)ctx, T_DIR_OPEN);
     return rc ? rc : dwi_posix_ops.dir_open(NULL, dirfd, out);
 }
 
-static int t_lock(void *ctx, int fd, int lock)
+static int t_lock(void *ctx, dwi_fd fd, int lock)
 {
     int rc = lock ? FAILS((tctx *)ctx, T_LOCK) : 0;
     return rc ? rc : dwi_posix_ops.lock(NULL, fd, lock);
 }
 
-static int t_ftruncate(void *ctx, int fd, uint64_t len)
+static int t_ftruncate(void *ctx, dwi_fd fd, uint64_t len)
 {
     int rc = FAILS((tctx *)ctx, T_FTRUNCATE);
     return rc ? rc : dwi_posix_ops.ftruncate(NULL, fd, len);
@@ -497,6 +508,86 @@ START_TEST(test_write_fd_streams_in_bounded_chunks)
 }
 END_TEST
 
+/* The portable sources: a file by path (opened by the library) and a read callback. */
+typedef struct cb_src {
+    const unsigned char *p;
+    size_t left, max_chunk;
+    int fail_errno; /* returned once the data is used up, instead of the end */
+    int calls;
+} cb_src;
+
+static int cb_read(void *user, void *buf, size_t size, size_t *got)
+{
+    cb_src *c = user;
+    c->calls++;
+    if (!c->left && c->fail_errno)
+        return c->fail_errno;
+    size_t n = c->left < size ? c->left : size;
+    if (n > c->max_chunk)
+        n = c->max_chunk;
+    memcpy(buf, c->p, n);
+    c->p += n;
+    c->left -= n;
+    *got = n;
+    return 0;
+}
+
+START_TEST(test_write_file_and_callback)
+{
+    dw_drop *d = open_seam(NULL);
+    size_t total = 200 * 1000 + 7;
+    unsigned char *src = malloc(total);
+    for (size_t i = 0; i < total; i++)
+        src[i] = (unsigned char)(i * 7 + (i >> 9));
+    char p[2048];
+    snprintf(p, sizeof p, "%s/source2.bin", tmp_root);
+    FILE *f = fopen(p, "wb");
+    ck_assert_uint_eq(fwrite(src, 1, total, f), total);
+    fclose(f);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write_file(d, p, NULL, name, sizeof name, NULL, &e), DW_OK);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, total);
+    ck_assert_int_eq(memcmp(b, src, total), 0);
+    free(b);
+    ck_assert_uint_le(T.max_write, 64 * 1024);
+
+    /* A missing source: op read, the source's path, class configuration, nothing published. */
+    snprintf(p, sizeof p, "%s/no-such-source", tmp_root);
+    ck_assert_int_eq(dw_drop_write_file(d, p, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_READ);
+    ck_assert_int_eq(e.sys_errno, ENOENT);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_str_eq(e.path, p);
+    ck_assert_int_eq(dw_drop_write_file(d, NULL, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_file(d, "", NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+
+    /* The callback, in uneven chunks. */
+    cb_src c = {src, total, 1000, 0, 0};
+    ck_assert_int_eq(dw_drop_write_cb(d, cb_read, &c, NULL, name, sizeof name, NULL, &e), DW_OK);
+    b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, total);
+    ck_assert_int_eq(memcmp(b, src, total), 0);
+    free(b);
+    ck_assert_int_ge(c.calls, (int)(total / 1000));
+
+    /* A failing callback: its errno, op read, the temp file removed. */
+    cb_src bad = {src, 10, 1000, EACCES, 0};
+    ck_assert_int_eq(dw_drop_write_cb(d, cb_read, &bad, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_READ);
+    ck_assert_int_eq(e.sys_errno, EACCES);
+    ck_assert_int_eq(e.io_class, DW_CLASS_ACCESS);
+    ck_assert_int_eq(dw_drop_write_cb(d, NULL, NULL, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_drop_write_cb(NULL, cb_read, &c, NULL, name, sizeof name, NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(list_dir(dir)->eml, 2);
+    ck_assert_int_eq(list_dir(dir)->temps, 0);
+    free(src);
+    dw_drop_close(d);
+}
+END_TEST
+
 /* ---- fault injection at every step (per-handle options) ---------------------------------------------- */
 
 typedef struct fault_case {
@@ -665,6 +756,45 @@ START_TEST(test_failed_fsync_is_never_retried)
 }
 END_TEST
 
+/* Power loss (doc/reliability.md, finding 10): a durable handle with a quota flushes the ledger while its
+ * dirty mark is on it, before the rename, so a power cut never leaves a clean ledger that misses a
+ * published file; a failed flush publishes nothing. Non-durable handles do not flush it. */
+START_TEST(test_quota_ledger_mark_flushed_before_rename)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.quota_bytes = 1 << 20;
+    dw_drop *d = open_seam(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_FSYNC], 2); /* the message, then the ledger */
+    ck_assert_int_eq(T.calls[T_RENAME], 1);
+    T.fail_at[T_FSYNC] = 4; /* the second message's own fsync passes, its ledger flush fails */
+    T.fail_errno[T_FSYNC] = EIO;
+    ck_assert_int_eq(dw_drop_write(d, "yy", 2, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_int_eq(e.sys_errno, EIO);
+    ck_assert_int_eq(T.calls[T_RENAME], 1); /* never renamed */
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 1);
+    ck_assert_int_eq(l->temps, 0);
+    /* The next message goes through and the ledger counts exactly the two published bytes... */
+    ck_assert_int_eq(dw_drop_write(d, "z", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    unsigned long long used = 0, inflight = 0;
+    read_ledger_counts(dir, &used, &inflight);
+    ck_assert_uint_eq(used, 2);
+    ck_assert_uint_eq(inflight, 0);
+    dw_drop_close(d);
+    /* ... and a non-durable handle does not flush it. */
+    o.durability = DW_DURABLE_NONE;
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, "w", 1, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(T.calls[T_FSYNC], 0);
+    dw_drop_close(d);
+}
+END_TEST
+
 START_TEST(test_short_writes_are_completed)
 {
     dw_drop_options o;
@@ -691,7 +821,7 @@ START_TEST(test_short_writes_are_completed)
 END_TEST
 
 /* A write that keeps returning 0 bytes makes no progress: reported as op write, nothing left. */
-static ssize_t zero_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_ssize zero_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
 {
     (void)ctx;
     (void)fd;
@@ -772,16 +902,16 @@ END_TEST
  * not publish it under a final name. */
 static int swap_mode; /* 1: symlink to /etc/passwd, 2: another regular file */
 
-static int swapping_rename(void *ctx, int dirfd, const char *from, const char *to)
+static int swapping_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
 {
-    int fd = openat(dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
+    int fd = openat((int)dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
     if (fd >= 0)
         close(fd);
     if (swap_mode == 1) {
-        unlinkat(dirfd, "planted", 0);
-        symlinkat("/etc/passwd", dirfd, "planted");
+        unlinkat((int)dirfd, "planted", 0);
+        symlinkat("/etc/passwd", (int)dirfd, "planted");
     }
-    renameat(dirfd, "planted", dirfd, from); /* replaces our temp name */
+    renameat((int)dirfd, "planted", (int)dirfd, from); /* replaces our temp name */
     return t_rename(ctx, dirfd, from, to);
 }
 
@@ -972,6 +1102,23 @@ START_TEST(test_exchange_naming)
     ck_assert(name_matches(name, "^[A-Za-z0-9_-]+-[0-9]+-[0-9]{14}Z\\.Normal\\.eml$"));
     dw_drop_close(d);
 
+    /* The NetBIOS-style name Exchange's Environment.MachineName gives: upper case, at most 15 characters. */
+    static const char *const netbios[][2] = {{"ex01", "EX01"},
+                                             {"hub01-very-long-name.contoso.com", "HUB01-VERY-LONG"},
+                                             {"Mbx_2.corp", "MBX_2"}};
+    for (size_t i = 0; i < sizeof netbios / sizeof netbios[0]; i++) {
+        o.machine_name = netbios[i][0];
+        d = open_seam(&o);
+        T.fixed_now = 1714564800;
+        mo.record_id = 7;
+        mo.priority = DW_PRIORITY_NORMAL;
+        ck_assert_int_eq(dw_drop_write(d, "g", 1, &mo, name, sizeof name, NULL, NULL), DW_OK);
+        char want[64];
+        snprintf(want, sizeof want, "%s-7-20240501120000Z.Normal.eml", netbios[i][1]);
+        ck_assert_str_eq(name, want);
+        dw_drop_close(d);
+    }
+
     /* Invalid machine names. */
     dw_io_error e;
     const char *bad[] = {"", "a/b", "bad name", ".lead", "0123456789012345678901234567890123456789012345678901234567890123"};
@@ -1043,8 +1190,103 @@ static dw_drop *open_quota(uint64_t q, int seam)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = q;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     return seam ? open_seam(&o) : open_real(&o);
 }
+
+/* Empty the drop directory (the quota ledger included) but keep it. */
+static void rm_rf_contents(const char *d)
+{
+    DIR *dp = opendir(d);
+    ck_assert_ptr_nonnull(dp);
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char p[2048];
+        snprintf(p, sizeof p, "%s/%s", d, de->d_name);
+        rel_rm_rf(p);
+    }
+    closedir(dp);
+}
+
+/* Exchange's quota rule, the default: refused only when the top-level files already add up to the quota
+ * or more (any name counts), checked before each message; the message that crosses the line is written. */
+START_TEST(test_quota_exchange_rule)
+{
+    write_plain(dir, "notes.txt", 10, 0); /* any extension counts, as in Exchange */
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(o.quota_mode, DW_QUOTA_EXCHANGE);
+    o.quota_bytes = 100;
+    dw_drop *d = open_seam(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 70 */
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 130: crosses, written */
+    int creates = T.calls[T_CREATE];
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO); /* the next one waits */
+    ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 130, message 1");
+    ck_assert_int_eq(T.calls[T_CREATE], creates); /* refused before anything was written */
+    /* that refusal is the one Exchange logs as 8005 */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8005);
+    uint64_t bytes, files;
+    ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, &e), DW_OK);
+    ck_assert_uint_eq(bytes, 130);
+    dw_drop_close(d);
+
+    /* exactly at the quota is exceeded (>=); one byte below is not */
+    rm_rf_contents(dir);
+    write_plain(dir, "full.eml", 100, 0);
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 100, message 1");
+    dw_drop_close(d);
+    rm_rf_contents(dir);
+    write_plain(dir, "almost.eml", 99, 0);
+    d = open_seam(&o);
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.expected_size = 5000; /* far past the quota: still written, as Exchange would */
+    char big[5000];
+    memset(big, 'b', sizeof big);
+    ck_assert_int_eq(dw_drop_write(d, big, sizeof big, &mo, name, sizeof name, NULL, &e), DW_OK);
+    dw_drop_close(d);
+
+    /* a batch stops after the message that crossed the line, as Exchange checks after each message */
+    rm_rf_contents(dir);
+    d = open_seam(&o);
+    const void *bufs[3] = {buf, buf, buf};
+    size_t lens[3] = {60, 60, 60};
+    size_t done = 9;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, NULL, 0, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 2);
+    ck_assert_int_eq(e.op, DW_OP_QUOTA);
+    dw_drop_close(d);
+
+    /* the strict mode refuses the crossing message instead (and that refusal is not an 8005) */
+    rm_rf_contents(dir);
+    write_plain(dir, "notes.txt", 10, 0);
+    o.quota_mode = DW_QUOTA_STRICT;
+    d = open_seam(&o);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 70, message 60");
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8004);
+    dw_drop_close(d);
+    o.quota_mode = (dw_quota_mode)2;
+    dw_drop *bad = NULL;
+    ck_assert_int_eq(dw_drop_open(&bad, dir, &o, &e), DW_E_INVAL);
+}
+END_TEST
 
 START_TEST(test_quota_exact_fit_and_overflow)
 {
@@ -1188,13 +1430,8 @@ START_TEST(test_quota_does_not_rescan)
     ck_assert_int_eq(dw_drop_usage(d, &bytes, NULL, NULL), DW_OK);
     ck_assert_uint_eq(bytes, 30 * 10 + 51 * 5);
     dw_drop_close(d);
-    char buf[2048];
-    snprintf(buf, sizeof buf, "%s/.dwquota", dir);
-    FILE *f = fopen(buf, "r");
-    ck_assert_ptr_nonnull(f);
     unsigned long long used = 0, inflight = 1;
-    ck_assert_int_eq(fscanf(f, "dwquota2 %llu %llu", &used, &inflight), 2);
-    fclose(f);
+    read_ledger_counts(dir, &used, &inflight);
     ck_assert_uint_eq(used, 50 * 10 + 51 * 5);
     ck_assert_uint_eq(inflight, 0);
 }
@@ -1301,6 +1538,7 @@ START_TEST(test_quota_writer_dying_under_the_lock)
         dw_drop_options o;
         dw_drop_options_init(&o);
         o.quota_bytes = 100;
+        o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
         dw_drop *c = NULL;
         if (dw_drop_open(&c, dir, &o, NULL) != DW_OK || dwi_dirop_begin(c, NULL) != DW_OK)
             _exit(1);
@@ -1362,6 +1600,7 @@ START_TEST(test_quota_lock_and_scan_failures)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = 1000;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     dw_fault f = fault_of(DW_OP_QUOTA, EIO, 1);
     ck_assert_int_eq(dw_testing_drop_open(&d, dir, &o, &f, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_QUOTA);
@@ -1539,6 +1778,7 @@ START_TEST(test_quota_with_deleting_consumer)
             dw_drop_options o;
             dw_drop_options_init(&o);
             o.quota_bytes = quota;
+            o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
             o.durability = DW_DURABLE_NONE;
             dw_drop *d = NULL;
             if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
@@ -1680,6 +1920,48 @@ START_TEST(test_usage_counts_like_the_quota)
 }
 END_TEST
 
+/* The files other than messages can be turned off: no quota ledger, no health canary. Only the
+ * temporary files of messages being written remain (and none is left afterwards). */
+START_TEST(test_no_ledger_no_canary)
+{
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(o.no_ledger, 0);
+    ck_assert_int_eq(o.no_canary, 0);
+    o.quota_bytes = 100;
+    o.no_ledger = 1;
+    o.no_canary = 1;
+    write_plain(dir, "notes.txt", 10, 0);
+    dw_drop *d = open_real(&o);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    char buf[64];
+    memset(buf, 'm', sizeof buf);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, buf, 60, NULL, name, sizeof name, NULL, &e), DW_OK); /* 70 < 100 */
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+    ck_assert_str_eq(e.detail, "quota 100 bytes, used 130, message 1");
+    /* the consumer deletes a file: seen at once, since every message counts afresh */
+    char path[2048];
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_E_IO); /* 120 */
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(dw_drop_write(d, buf, 1, NULL, name, sizeof name, NULL, &e), DW_OK); /* 60 */
+    dw_health h = DW_HEALTH_INIT;
+    ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
+    ck_assert_int_eq(h.writable, 0); /* not probed */
+    dw_drop_close(d);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->temps, 0);
+    ck_assert_int_eq(l->eml, 2);
+    ck_assert_int_eq(l->total, 2); /* nothing but the messages */
+    snprintf(path, sizeof path, "%s/.dwquota", dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
+}
+END_TEST
+
 START_TEST(test_health)
 {
     write_plain(dir, "a.eml", 100, 0);
@@ -1689,6 +1971,7 @@ START_TEST(test_health)
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = 5000;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_OK);
     ck_assert_int_eq(h.exists, 1);
     ck_assert_int_eq(h.is_directory, 1);
@@ -1705,6 +1988,7 @@ START_TEST(test_health)
 
     /* Quota full: the canary cannot be written, and that is the answer. */
     o.quota_bytes = 100;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     ck_assert_int_eq(dw_drop_health(dir, &o, 3600, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.io_class, DW_CLASS_CAPACITY);
     ck_assert_int_eq(h.writable, 0);
@@ -1745,6 +2029,7 @@ START_TEST(test_health)
     ck_assert_int_eq(dwi_drop_health_ops(dir, NULL, 60, &h, &ops, &T, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_SCAN);
     o.quota_bytes = 0;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     dw_fault f = fault_of(DW_OP_STAT, EIO, 1);
     ck_assert_int_eq(dw_testing_drop_health(dir, &o, &f, 60, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.op, DW_OP_STAT);
@@ -1849,17 +2134,17 @@ END_TEST
 /* Issue 17, shares: a file system with neither RENAME_NOREPLACE nor hard links (what smbnetfs answers:
  * EINVAL, then EPERM) publishes by unique-name rename, which still refuses an existing name; EIO on a
  * network file system is class remote. The share itself is tested in tools/test-all.d/30-share.sh. */
-static int share_rename(void *ctx, int dirfd, const char *from, const char *to)
+static int share_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
 {
     (void)ctx; (void)dirfd; (void)from; (void)to;
     return -EOPNOTSUPP;
 }
-static int share_remote(void *ctx, int fd)
+static int share_remote(void *ctx, dwi_fd fd)
 {
     (void)ctx; (void)fd;
     return 1;
 }
-static ssize_t share_dead_write(void *ctx, int fd, const void *buf, size_t len)
+static dwi_ssize share_dead_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
 {
     (void)ctx; (void)fd; (void)buf; (void)len;
     return -EIO;
@@ -2081,9 +2366,51 @@ static void assert_enveloped(const char *name, const dw_envelope *env, const cha
     ck_assert_uint_eq(len, hlen + mime_len);
     ck_assert_int_eq(memcmp(b, hdr, hlen), 0);
     ck_assert_int_eq(memcmp(b + hlen, mime, mime_len), 0);
-    ck_assert_int_eq(memcmp(b, "X-Sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
+    ck_assert_int_eq(memcmp(b, "X-sender: <sender@example.com> SIZE=42\r\nX-Receiver: <fax+1555@example.com>\r\n", 76), 0);
     free(b);
 }
+
+/* Exchange mode: the file is byte-identical to what Exchange writes for the same envelope and message.
+ * The expected bytes are spelled out here by Exchange's rules, not produced by the library. */
+START_TEST(test_exchange_mode_file_bytes)
+{
+    static const char mime[] = "From: a@example.com\r\nTo: fax@example.com\r\nSubject: fax\r\n\r\npage 1\r\n";
+    dw_envelope *env = NULL;
+    ck_assert_int_eq(dw_envelope_new(&env), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(env, "a@example.com", "SIZE=62 BODY=7BIT"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "fax@example.com", "ORCPT=rfc822;fax@example.com"), DW_OK);
+    ck_assert_int_eq(dw_envelope_add_recipient(env, "<two@example.com>", NULL), DW_OK);
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    o.naming = DW_NAMING_EXCHANGE;
+    o.machine_name = "hub01.contoso.com";
+    dw_drop *d = open_seam(&o);
+    T.fixed_now = 1714564800; /* 2024-05-01T12:00:00Z */
+    dw_msg_options mo;
+    dw_msg_options_init(&mo);
+    mo.envelope = env;
+    mo.record_id = 123456789;
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write(d, mime, sizeof mime - 1, &mo, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_str_eq(name, "HUB01-123456789-20240501120000Z.Normal.eml");
+    char want[512];
+    int n = snprintf(want, sizeof want,
+                     "X-sender: <a@example.com> SIZE=62 BODY=7BIT\r\n"
+                     "X-Receiver: <fax@example.com> ORCPT=rfc822;fax@example.com\r\n"
+                     "X-Receiver: <two@example.com>\r\n"
+                     "X-EndOfInjectedXHeaders: %zu\r\n"
+                     "%s",
+                     sizeof mime - 1, mime);
+    size_t len;
+    unsigned char *b = read_file(dir, name, &len);
+    ck_assert_uint_eq(len, (size_t)n);
+    ck_assert_int_eq(memcmp(b, want, len), 0);
+    free(b);
+    dw_drop_close(d);
+    dw_envelope_free(env);
+}
+END_TEST
 
 START_TEST(test_envelope_written_before_message)
 {
@@ -2303,6 +2630,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_durability_none_skips_fsync_but_stays_atomic);
     tcase_add_test(tc, test_streaming_and_abort);
     tcase_add_test(tc, test_write_fd_streams_in_bounded_chunks);
+    tcase_add_test(tc, test_write_file_and_callback);
     tcase_add_test(tc, test_rename_never_replaces);
     tcase_add_test(tc, test_bad_arguments);
     suite_add_tcase(s, tc);
@@ -2313,6 +2641,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_stream_write_failure_aborts);
     tcase_add_test(tc, test_transient_retry_with_backoff);
     tcase_add_test(tc, test_failed_fsync_is_never_retried);
+    tcase_add_test(tc, test_quota_ledger_mark_flushed_before_rename);
     tcase_add_test(tc, test_short_writes_are_completed);
     tcase_add_test(tc, test_write_without_progress_fails);
     tcase_add_test(tc, test_name_collisions_are_retried);
@@ -2336,6 +2665,8 @@ static Suite *guard_suite(void)
 
     tc = tcase_create("quota");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_quota_exchange_rule);
+    tcase_add_test(tc, test_no_ledger_no_canary);
     tcase_add_test(tc, test_quota_exact_fit_and_overflow);
     tcase_add_test(tc, test_quota_streaming_overflow);
     tcase_add_test(tc, test_quota_does_not_rescan);
@@ -2365,6 +2696,7 @@ static Suite *guard_suite(void)
     tc = tcase_create("envelope");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_envelope_written_before_message);
+    tcase_add_test(tc, test_exchange_mode_file_bytes);
     tcase_add_test(tc, test_envelope_header_length_mode_and_quota);
     suite_add_tcase(s, tc);
 

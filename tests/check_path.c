@@ -376,8 +376,10 @@ START_TEST(test_max_path_boundaries)
         size_t room;
     } t[] = {
         {100, DW_OK, DW_REASON_OK, DW_INPUT_NONE, 159},
-        {195, DW_OK, DW_REASON_OK, DW_INPUT_NONE, 64},            /* exactly DW_FILE_NAME_RESERVE left */
-        {196, DW_E_TOOLONG, DW_REASON_PATH_TOO_LONG, DW_INPUT_RESULT, 63},
+        {195, DW_OK, DW_REASON_OK, DW_INPUT_NONE, 64},
+        /* exactly "\" + the longest Exchange file name of an unknown (15-character) machine left: 1 + 62 */
+        {196, DW_OK, DW_REASON_OK, DW_INPUT_NONE, 63},
+        {197, DW_E_TOOLONG, DW_REASON_PATH_TOO_LONG, DW_INPUT_RESULT, 62},
         {258, DW_E_TOOLONG, DW_REASON_PATH_TOO_LONG, DW_INPUT_RESULT, 1}, /* 258 + NUL = 259 < MAX_PATH */
         {259, DW_E_TOOLONG, DW_REASON_PATH_TOO_LONG, DW_INPUT_RESULT, 0}, /* 259 + NUL = 260: at MAX_PATH */
         {260, DW_E_TOOLONG, DW_REASON_PATH_TOO_LONG, DW_INPUT_RESULT, 0},
@@ -415,9 +417,9 @@ START_TEST(test_length_counts_utf16_units)
     ck_assert_uint_eq(info.utf16_length, 195);
     ck_assert_uint_eq(info.length, 199);
     ck_assert_uint_eq(info.file_name_room, 64);
-    make_root(root, 188);
+    make_root(root, 189); /* 197 units: "\" + a 62-unit Exchange file name no longer fits under 259 */
     ck_assert_int_eq(dw_path_resolve(root, drop, NULL, buf, sizeof buf, NULL, &info), DW_E_TOOLONG);
-    ck_assert_uint_eq(info.utf16_length, 196);
+    ck_assert_uint_eq(info.utf16_length, 197);
     /* three-byte BMP characters count one unit each: 4 of them (12 bytes) in the root */
     strcpy(root, "D:\\\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5\xE6\x97\xA5");
     ck_assert_int_eq(dw_path_resolve(root, "Drop", NULL, buf, sizeof buf, NULL, &info), DW_OK);
@@ -523,6 +525,7 @@ typedef struct explain_case {
 #define DIF DW_WARN_DIFFERS
 #define TL DW_WARN_PATH_TOO_LONG
 #define DRV DW_WARN_DRIVE_RELATIVE
+#define NOD DW_WARN_NO_DROP_DIRECTORY
 
 static const explain_case ecases[] = {
     /* valid configurations: no warnings */
@@ -564,7 +567,9 @@ static const explain_case ecases[] = {
     /* other naming rules */
     {"D:\\Exchange", "Drop.", "D:\\Exchange\\Drop.", INV | DIF, DW_E_NAME, DW_REASON_TRAILING_DOT},
     {"D:\\Exchange", "CON", "D:\\Exchange\\CON", INV | DIF, DW_E_NAME, DW_REASON_RESERVED_NAME},
-    {"D:\\Exchange", "", "D:\\Exchange", INV | DIF, DW_E_NAME, DW_REASON_EMPTY},
+    /* no DropDirectory: Exchange writes nothing (8008), so there is no drop path at all */
+    {"D:\\Exchange", "", "", NOD | INV | DIF, DW_E_NAME, DW_REASON_EMPTY},
+    {"bad", "", "", NOD | INV | DIF, DW_E_ROOT, DW_REASON_ROOT_RELATIVE},
     /* root problems */
     {"D:", "Drop", "D:Drop", DRV | DIF, DW_E_ROOT, DW_REASON_ROOT_DRIVE_RELATIVE},
     {"D:Exchange", "Drop", "D:Exchange\\Drop", DRV | DIF, DW_E_ROOT, DW_REASON_ROOT_DRIVE_RELATIVE},
@@ -696,16 +701,58 @@ START_TEST(test_explain_long_inputs_compare_without_buffer)
 }
 END_TEST
 
+/* Event Exchange would log for a configuration: 8008 for an empty DropDirectory, 8007 when the longest
+ * file name Exchange generates for the machine would take a message path past MAX_PATH. */
+START_TEST(test_explain_events_and_8007_estimate)
+{
+    dw_explain_info info;
+    char buf[600];
+    ck_assert_int_eq(dw_path_explain("D:\\Exchange", "", NULL, buf, sizeof buf, NULL, &info), DW_OK);
+    ck_assert_str_eq(buf, "");
+    ck_assert_uint_eq(info.event, 8008);
+    ck_assert_ptr_nonnull(strstr(dw_explain_warning_str(NOD), "8008"));
+
+    /* "D:\" + name: a 15-character machine gives names of 15 + 47 = 62 units; with the separator the
+     * directory may be 259 - 63 = 196 units long */
+    dw_resolve_options o;
+    dw_resolve_options_init(&o);
+    ck_assert_ptr_null(o.machine_name);
+    char drop[300];
+    for (size_t dirlen = 190; dirlen <= 250; dirlen++) {
+        for (int m = 0; m < 3; m++) {
+            static const char *const machines[] = {NULL, "HUB01.contoso.com", "a-very-long-machine-name"};
+            o.machine_name = machines[m];
+            size_t mlen = m == 1 ? 5 : 15; /* NetBIOS: first label, at most 15; unknown = 15 */
+            memset(drop, 'd', dirlen - 3);
+            drop[dirlen - 3] = '\0';
+            ck_assert_int_eq(dw_path_explain("D:\\", drop, &o, buf, sizeof buf, NULL, &info), DW_OK);
+            ck_assert_uint_eq(info.exchange_units, dirlen);
+            ck_assert_uint_eq(info.longest_file_name, mlen + DW_EXCHANGE_NAME_FIXED);
+            int too_long = dirlen > 247 || dirlen + 1 + mlen + 47 > 259;
+            ck_assert_msg(!!(info.warnings & TL) == too_long, "dir %zu machine %d: warnings 0x%x", dirlen, m,
+                          info.warnings);
+            ck_assert_uint_eq(info.event, too_long ? 8007u : 0u);
+        }
+    }
+    /* the \\?\ form has no MAX_PATH: no estimate applies */
+    memset(drop, 'd', 240);
+    drop[240] = '\0';
+    o.machine_name = NULL;
+    ck_assert_int_eq(dw_path_explain("\\\\?\\D:\\", drop, &o, buf, sizeof buf, NULL, &info), DW_OK);
+    ck_assert_uint_eq(info.warnings & TL, 0);
+}
+END_TEST
+
 START_TEST(test_explain_warning_texts)
 {
-    unsigned bits[] = {RR, SUB, ESC, INV, DIF, TL, DRV};
+    unsigned bits[] = {RR, SUB, ESC, INV, DIF, TL, DRV, NOD, DW_WARN_COMBINE_FAILS};
     for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
         const char *t = dw_explain_warning_str(bits[i]);
         ck_assert_str_ne(t, "unknown warning");
         for (size_t j = 0; j < i; j++)
             ck_assert_str_ne(t, dw_explain_warning_str(bits[j]));
     }
-    ck_assert_str_eq(dw_explain_warning_str(1u << 7), "unknown warning");
+    ck_assert_str_eq(dw_explain_warning_str(1u << 9), "unknown warning");
     ck_assert_str_eq(dw_explain_warning_str(RR | SUB), "unknown warning"); /* one bit at a time */
     ck_assert_str_ne(dw_explain_warning_str(DW_WARN_NONE), "unknown warning");
 }
@@ -820,6 +867,7 @@ static Suite *path_suite(void)
     tcase_add_test(te, test_explain_buffers_and_args);
     tcase_add_test(te, test_explain_long_inputs_compare_without_buffer);
     tcase_add_test(te, test_explain_warning_texts);
+    tcase_add_test(te, test_explain_events_and_8007_estimate);
     tcase_add_test(te, test_generated_properties);
     suite_add_tcase(s, te);
     return s;

@@ -707,6 +707,7 @@ START_TEST(ledger_follows_pickup)
     dw_drop_options dopt;
     dw_drop_options_init(&dopt);
     dopt.quota_bytes = 10000;
+    dopt.quota_mode = DW_QUOTA_STRICT; /* "would not fit" is the strict rule (Exchange's would write it) */
     dw_drop *d;
     dw_io_error e;
     ck_assert_int_eq(dw_drop_open(&d, dir, &dopt, &e), DW_OK);
@@ -744,23 +745,23 @@ static struct {
     int fail_rename, fail_unlink, fail_fsync, fail_open_read, fail_scan;
 } faults;
 
-static int f_rename_at(void *c, int a, const char *f, int b, const char *t)
+static int f_rename_at(void *c, dwi_fd a, const char *f, dwi_fd b, const char *t)
 {
     return faults.fail_rename ? -faults.fail_rename : dwi_posix_ops.rename_at(c, a, f, b, t);
 }
-static int f_unlink(void *c, int d, const char *n)
+static int f_unlink(void *c, dwi_fd d, const char *n)
 {
     return faults.fail_unlink ? -faults.fail_unlink : dwi_posix_ops.unlink(c, d, n);
 }
-static int f_fsync(void *c, int fd, int d)
+static int f_fsync(void *c, dwi_fd fd, int d)
 {
     return faults.fail_fsync ? -faults.fail_fsync : dwi_posix_ops.fsync(c, fd, d);
 }
-static int f_open_read(void *c, int d, const char *n)
+static int f_open_read(void *c, dwi_fd d, const char *n)
 {
     return faults.fail_open_read ? -faults.fail_open_read : dwi_posix_ops.open_read(c, d, n);
 }
-static int f_dir_open(void *c, int d, dwi_dir **o)
+static int f_dir_open(void *c, dwi_fd d, dwi_dir **o)
 {
     return faults.fail_scan ? -faults.fail_scan : dwi_posix_ops.dir_open(c, d, o);
 }

@@ -11,6 +11,7 @@ CLI_TESTS = \
 	tests/cli/test_watch.sh \
 	tests/cli/test_alert.sh \
 	tests/cli/test_demo.sh \
+	tests/cli/test_eventlog.sh \
 	tests/cli/test_man.sh \
 	tests/cli/test_completion.sh \
 	tests/cli/test_valgrind.sh

@@ -17,7 +17,12 @@ include tests/cli.mk
 include tests/reliability.mk
 include tests/monitoring.mk
 include tests/outside.mk
+include tests/win32.mk
 include tests/threads.mk
 include tests/abi.mk
 include tests/pickup.mk
+include tests/powerloss.mk
+include tests/throttle.mk
+include tests/path_full.mk
+include tests/dotnet-windows.mk
 include tests/group.mk

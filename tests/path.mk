@@ -31,3 +31,8 @@ tests_check_envelope_nomem_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_envelope_nomem_LDADD = $(TESTS_CHECK_LDADD) -lfiu
 TESTS += tests/envelope_nomem.sh
 endif
+
+# ByteQuantifiedSize tables generated with the real .NET formatter and parser (tests/quota/regen_table.sh
+# reruns the generator; check_quota_text reads the committed tables and needs no dotnet).
+EXTRA_DIST += tests/quota/bqs_table.tsv tests/quota/bqs_parse.tsv tests/quota/regen_table.sh \
+	tests/quota/gen/Program.cs tests/quota/gen/QuotaTable.csproj tests/quota/gen/Directory.Build.props

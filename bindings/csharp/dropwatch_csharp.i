@@ -34,6 +34,7 @@
 %apply unsigned long long *OUTPUT { unsigned long long *needed, unsigned long long *out_u64,
                                     unsigned long long *out_u64b };
 %apply int *OUTPUT { int *out_status };
+%apply long long *OUTPUT { long long *out_i64a, long long *out_i64b };
 
 %{
 #include <errno.h>
@@ -58,7 +59,8 @@ static dw_fault dwcs_fault(int op, int sys_errno, unsigned int count, unsigned i
 static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *drop_path, const char *root,
                              const char *drop_dir, const char *computer, const char *exception_text,
                              const dw_io_error *err, long long time_ms, unsigned long long record_id,
-                             int has_record_id, int event_mode, int syslog_facility, const char *app_name) {
+                             int has_record_id, int event_mode, int syslog_facility, const char *app_name,
+                             int exchange_version) {
     dw_alert_init(a);
     a->connector = connector;
     a->drop_path = drop_path;
@@ -73,6 +75,7 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
     a->event_mode = (dw_event_mode)event_mode;
     a->syslog_facility = syslog_facility;
     a->app_name = app_name;
+    a->exchange_version = (dw_exchange_version)exchange_version;
 }
 %}
 
@@ -93,6 +96,7 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_errno_str;
 %ignore dw_path_resolve;
 %ignore dw_path_explain;
+%ignore dw_path_full;
 %ignore dw_name_validate;
 %ignore dw_name_validate_n;
 %ignore dw_drop_open;
@@ -117,6 +121,12 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_quota_parse;
 %ignore dw_quota_format;
 %ignore dw_format_from_name;
+/* The throttle crosses through the dwcs_throttle_* helpers (plain values, no char arrays). */
+%ignore dw_throttle_new;
+%ignore dw_throttle_check;
+%ignore dw_throttle_next_expired;
+%ignore dw_throttle_window;
+%ignore dw_throttle_result;
 %ignore dw_io_error::path;
 %ignore dw_io_error::detail;
 %ignore dw_io_error::published;
@@ -129,6 +139,7 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %include <dropwatch/classify.h>
 %include <dropwatch/guard.h>
 %include <dropwatch/alert.h>
+%include <dropwatch/throttle.h>
 
 %inline %{
 /* ---- helpers: C shapes that marshal as plain values ---------------------------------------------- */
@@ -252,6 +263,15 @@ static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const
     return st;
 }
 
+/* dw_path_full into a byte buffer. */
+static dw_status dwcs_path_full(const char *path, const char *cwd, unsigned char *out_buf, unsigned long long size,
+                                unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_path_full(path, cwd, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
 /* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them), and
  * the test-only fault injection as plain values (DropOptions.Inject*). */
 static dw_drop *dwcs_drop_open(const char *path, const dw_drop_options *opts, const char *name_prefix,
@@ -316,18 +336,12 @@ static dw_status dwcs_drop_write_file(dw_drop *drop, const char *source, const d
     dw_msg_options o;
     size_t n = 0;
     dw_status st;
-    int fd;
     *needed = 0;
     if (drop == NULL || source == NULL) return DW_E_INVAL;
-    fd = open(source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        dw_io_error_set(err, DW_OP_READ, errno, 0, source);
-        return DW_E_IO;
-    }
     if (opts != NULL) o = *opts; else dw_msg_options_init(&o);
     o.envelope = env;
-    st = dw_drop_write_fd(drop, fd, &o, (char *)out_buf, (size_t)size, &n, err);
-    close(fd);
+    /* the portable source (POSIX and Windows): the library opens and reads the file itself */
+    st = dw_drop_write_file(drop, source, &o, (char *)out_buf, (size_t)size, &n, err);
     *needed = n;
     return st;
 }
@@ -432,13 +446,13 @@ static dw_status dwcs_alert_format(const char *connector, const char *drop_path,
                                    const char *drop_dir, const char *computer, const char *exception_text,
                                    const dw_io_error *err, long long time_ms, unsigned long long record_id,
                                    int has_record_id, int event_mode, int syslog_facility, const char *app_name,
-                                   int format, unsigned char *out_buf, unsigned long long size,
-                                   unsigned long long *needed) {
+                                   int exchange_version, int format, unsigned char *out_buf,
+                                   unsigned long long size, unsigned long long *needed) {
     dw_alert a;
     size_t n = 0;
     dw_status st;
     dwcs_alert_setup(&a, connector, drop_path, root, drop_dir, computer, exception_text, err, time_ms,
-                     record_id, has_record_id, event_mode, syslog_facility, app_name);
+                     record_id, has_record_id, event_mode, syslog_facility, app_name, exchange_version);
     st = dw_alert_format(&a, (dw_format)format, (char *)out_buf, (size_t)size, &n);
     *needed = n;
     return st;
@@ -450,6 +464,42 @@ static unsigned int dwcs_alert_event_id(int event_mode, const dw_io_error *err) 
     a.event_mode = (dw_event_mode)event_mode;
     if (err != NULL) a.error = *err;
     return dw_alert_event_id(&a);
+}
+
+static dw_throttle *dwcs_throttle_new(unsigned int window_seconds, int *out_status) {
+    dw_throttle *t = NULL;
+    *out_status = (int)dw_throttle_new(&t, window_seconds);
+    return t;
+}
+
+/* One alert: *out_status = 1 to log it; the window it closed (same connector and event) in the u64 outputs. */
+static dw_status dwcs_throttle_check(dw_throttle *t, const char *connector, unsigned int event_id, long long now_ms,
+                                     int *out_status, unsigned long long *out_u64, long long *out_i64a,
+                                     long long *out_i64b) {
+    dw_throttle_result r;
+    dw_status st = dw_throttle_check(t, connector, event_id, now_ms, &r);
+    *out_status = r.log;
+    *out_u64 = r.closed.suppressed;
+    *out_i64a = r.closed.opened_ms;
+    *out_i64b = r.closed.closed_ms;
+    return st;
+}
+
+/* One closed window with suppressed alerts; *out_status receives its event ID (0: none left). The name
+ * buffer must hold DW_THROTTLE_NAME_MAX bytes: the window is taken out, so it is not asked twice. */
+static dw_status dwcs_throttle_next_expired(dw_throttle *t, long long now_ms, unsigned char *out_buf,
+                                            unsigned long long size, int *out_status, unsigned long long *out_u64,
+                                            long long *out_i64a, long long *out_i64b) {
+    dw_throttle_window w;
+    dw_status st;
+    if (out_buf == NULL || size < DW_THROTTLE_NAME_MAX) return DW_E_BUFFER;
+    st = dw_throttle_next_expired(t, now_ms, &w);
+    memcpy(out_buf, w.connector, sizeof w.connector);
+    *out_status = (int)w.event_id;
+    *out_u64 = w.suppressed;
+    *out_i64a = w.opened_ms;
+    *out_i64b = w.closed_ms;
+    return st;
 }
 %}
 

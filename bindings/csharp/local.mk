@@ -17,9 +17,11 @@ DW_CSHARP_CS_FILES = \
 	bindings/csharp/DropWatch/IOClassifier.cs \
 	bindings/csharp/DropWatch/Library.cs \
 	bindings/csharp/DropWatch/Pickup.cs \
-	bindings/csharp/DropWatch/Quota.cs
+	bindings/csharp/DropWatch/Quota.cs \
+	bindings/csharp/DropWatch/Throttle.cs
 DW_CSHARP_PROJECT_FILES = \
 	bindings/csharp/DropWatch.csproj \
+	bindings/csharp/README.md \
 	bindings/csharp/Directory.Build.props \
 	bindings/csharp/Directory.Build.targets
 
@@ -77,6 +79,41 @@ $(DW_CS_OUT)/libdropwatch.stamp: lib/libdropwatch.la
 
 noinst_DATA += $(DW_CS_OUT)/DropWatch.dll $(DW_CS_OUT)/dropwatch_csharp.so $(DW_CS_OUT)/libdropwatch.stamp
 
+# ---- the NuGet package transport agents reference: make nupkg ---------------------------------------
+# DropWatch.$(PACKAGE_VERSION).nupkg with lib/netstandard2.0/DropWatch.dll (+ XML docs) and the native pieces
+# per runtime: runtimes/linux-x64/native/ from this build, runtimes/win-x64/native/ from a mingw build of the
+# same sources (DW_WIN_BUILDDIR, configured with --host=x86_64-w64-mingw32; tools/test-all.d/25-dotnet-windows.sh
+# makes one in _build/win). The Windows glue is compiled here from the same SWIG wrapper with the mingw
+# compiler, linked to that build's libdropwatch-0.dll; libgcc is linked statically, so the two DLLs need
+# nothing beyond Windows' own (KERNEL32, msvcrt, ntdll, bcrypt).
+DW_WIN_BUILDDIR = $(abs_top_builddir)/../win
+DW_MINGW_HOST = x86_64-w64-mingw32
+DW_CS_WIN = bindings/csharp/win-x64
+DW_NUPKG = bindings/csharp/pkg/DropWatch.$(PACKAGE_VERSION).nupkg
+
+$(DW_CS_WIN)/dropwatch_csharp.dll: $(DW_CS_GEN)/dropwatch_csharp_wrap.c $(DW_WIN_BUILDDIR)/lib/libdropwatch.la
+	$(AM_V_GEN)$(MKDIR_P) $(DW_CS_WIN) && rm -f $(DW_CS_WIN)/*.dll && dlname= && \
+	. $(DW_WIN_BUILDDIR)/lib/libdropwatch.la && \
+	cp -f $(DW_WIN_BUILDDIR)/lib/.libs/$$dlname $(DW_CS_WIN)/$$dlname && \
+	$(DW_MINGW_HOST)-gcc -std=c11 -O2 -shared -fno-strict-aliasing -Wall -Wextra -Werror \
+		-Wno-missing-prototypes -Wno-strict-prototypes -Wno-unused-parameter \
+		-I$(top_srcdir)/include -I$(DW_WIN_BUILDDIR)/include $(DW_CS_GEN)/dropwatch_csharp_wrap.c \
+		-o $@ -L$(DW_WIN_BUILDDIR)/lib/.libs -ldropwatch -static-libgcc && \
+	$(DW_MINGW_HOST)-strip --strip-debug $@ $(DW_CS_WIN)/$$dlname
+
+$(DW_WIN_BUILDDIR)/lib/libdropwatch.la:
+	@echo "make nupkg needs a mingw build of libdropwatch in DW_WIN_BUILDDIR=$(DW_WIN_BUILDDIR)" >&2; exit 1
+
+$(DW_NUPKG): $(DW_CS_OUT)/DropWatch.dll $(DW_CS_OUT)/dropwatch_csharp.so $(DW_CS_OUT)/libdropwatch.stamp \
+		$(DW_CS_WIN)/dropwatch_csharp.dll $(srcdir)/bindings/csharp/README.md
+	$(AM_V_GEN)rm -f bindings/csharp/pkg/DropWatch.*.nupkg && \
+	$(DW_DOTNET_ENV) $(DOTNET) pack $(srcdir)/bindings/csharp/DropWatch.csproj -c Release \
+		$(DW_DOTNET_FLAGS) -p:DwGeneratedDir=$(abs_builddir)/$(DW_CS_GEN)/ -p:Version=$(PACKAGE_VERSION) \
+		-p:DwNativeLinux=$(abs_builddir)/$(DW_CS_OUT)/ -p:DwNativeWin=$(abs_builddir)/$(DW_CS_WIN)/ \
+		-p:PackageOutputPath=$(abs_builddir)/bindings/csharp/pkg/
+
+nupkg: $(DW_NUPKG)
+
 # The .la is useless inside a PowerShell module folder.
 DW_INSTALL_DATA_HOOKS += dw-csharp-install-data-hook
 dw-csharp-install-data-hook:
@@ -88,10 +125,10 @@ endif
 
 DW_CLEAN_LOCAL += dw-csharp-clean-local
 dw-csharp-clean-local:
-	-rm -rf bindings/csharp/out dotnet tests/csharp/results
+	-rm -rf bindings/csharp/out bindings/csharp/win-x64 bindings/csharp/pkg dotnet tests/csharp/results
 	-rm -f bindings/csharp/generated/*.cs bindings/csharp/generated/*.c
 
-.PHONY: dw-csharp-clean-local dw-csharp-install-data-hook dw-csharp-uninstall-hook
+.PHONY: dw-csharp-clean-local dw-csharp-install-data-hook dw-csharp-uninstall-hook nupkg
 
 # ---- tests: xunit (tests/csharp/), run by make check through run-xunit.sh --------------------------------
 DW_CSHARP_TEST_FILES = \
@@ -99,6 +136,7 @@ DW_CSHARP_TEST_FILES = \
 	tests/csharp/ClassifierTests.cs \
 	tests/csharp/DropTests.cs \
 	tests/csharp/PickupTests.cs \
+	tests/csharp/FinalDirectoryTests.cs \
 	tests/csharp/FaultTests.cs \
 	tests/csharp/NameAndPathTests.cs \
 	tests/csharp/TestSupport.cs \

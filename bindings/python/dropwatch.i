@@ -170,6 +170,7 @@
 DWPY_HANDLE_OUT(dw_drop)
 DWPY_HANDLE_OUT(dw_msg)
 DWPY_HANDLE_OUT(dw_envelope)
+DWPY_HANDLE_OUT(dw_throttle)
 
 /* ---- what is wrapped as is, what is replaced by a helper -------------------------------------------- */
 
@@ -215,6 +216,7 @@ DWPY_HANDLE_OUT(dw_envelope)
 %immutable dw_io_error::detail;
 %immutable dw_io_error::published;
 %immutable dw_io_error::left_behind;
+%immutable dw_throttle_window::connector;
 
 %include <dropwatch/common.h>
 %include <dropwatch/version.h>
@@ -224,6 +226,7 @@ DWPY_HANDLE_OUT(dw_envelope)
 %include <dropwatch/guard.h>
 %include <dropwatch/alert.h>
 %include <dropwatch/testing.h>
+%include <dropwatch/throttle.h>
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
@@ -256,11 +259,13 @@ DWPY_HANDLE_OUT(dw_envelope)
 %inline %{
 /* dw_path_resolve(): the resolved path (also written on DW_E_TOOLONG) and the details. */
 static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const char *install_dir,
-                                   int exchange_version, int style, char **DWPY_STR, dw_resolve_info *info)
+                                   int exchange_version, int style, const char *machine_name, char **DWPY_STR,
+                                   dw_resolve_info *info)
 {
     dw_resolve_options o;
     dw_status st;
     dw_resolve_options_init(&o);
+    o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
@@ -270,11 +275,13 @@ static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const
 
 /* dw_path_explain(): Exchange's own path and the warnings. */
 static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const char *install_dir,
-                                   int exchange_version, int style, char **DWPY_STR, dw_explain_info *info)
+                                   int exchange_version, int style, const char *machine_name, char **DWPY_STR,
+                                   dw_explain_info *info)
 {
     dw_resolve_options o;
     dw_status st;
     dw_resolve_options_init(&o);
+    o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;

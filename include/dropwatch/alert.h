@@ -4,8 +4,10 @@
  *
  * One record describes one occurrence: "A non-SMTP gateway connection failure occurred on the specified
  * connector. An I/O exception occurred when writing to the Drop directory." It is formatted as text (like
- * an Event Viewer alert), Windows Event XML (as `wevtutil qe /f:xml` prints), one-line JSON (field names of
- * Windows-event shippers) or an RFC 5424 syslog line. Every format is well-formed for any input: strings
+ * an Event Viewer alert), XML (the Event Viewer "XML View" shape of a Windows event -- Exchange's unnamed
+ * insertion strings first -- with libdropwatch's own fields as named Data extensions, indented, one element
+ * per line; NOT a byte-for-byte copy of `wevtutil qe /f:xml` output, which is one line with single-quoted
+ * attributes), one-line JSON (field names of Windows-event shippers) or an RFC 5424 syslog line. Every format is well-formed for any input: strings
  * are escaped, invalid UTF-8 is replaced by U+FFFD (and the record says so), nothing can inject a second
  * record or field, and the output size is bounded.
  */
@@ -14,6 +16,7 @@
 
 #include <dropwatch/common.h>
 #include <dropwatch/classify.h>
+#include <dropwatch/path.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,9 +34,11 @@ typedef enum dw_format {
 
 /** Which event ID a record carries. */
 typedef enum dw_event_mode {
-    DW_EVENT_8004 = 0,     /**< always 8004 (the default, as in the seed) */
-    DW_EVENT_AUTO = 1      /**< the ID Exchange would log for the classification: 8005 quota, 8007 path too long,
-                                8008 drop directory missing, 8009 access denied, 8004 any other I/O exception */
+    DW_EVENT_8004 = 0,     /**< always 8004, whatever the failure (for callers that want one event ID) */
+    DW_EVENT_AUTO = 1      /**< the ID Exchange logs for what it catches (the default of dw_alert_init()):
+                                8008 drop directory missing or not visible, 8005 quota, 8007 path too long
+                                (PathTooLongException), 8009 access denied (UnauthorizedAccessException),
+                                8004 any other I/O exception */
 } dw_event_mode;
 
 /** Longest string field copied into a record, in bytes; longer values are truncated and marked. */
@@ -54,21 +59,28 @@ typedef struct dw_alert {
     const char *root;           /**< RootDropDirectoryPath as configured */
     const char *drop_dir;       /**< DropDirectory as configured */
     const char *computer;       /**< computer name; NULL = "localhost" */
-    const char *exception_text; /**< the I/O exception text (%3); NULL = derived from `error` */
+    const char *exception_text; /**< the I/O exception's message (8004's %3); NULL = derived from `error`: the
+                                     Win32 system text of its code (dw_win32_message()), else the errno text */
     dw_io_error error;          /**< the classification (copy a dw_io_error from a failed call here) */
     int64_t time_ms;            /**< event time, milliseconds since the Unix epoch (UTC); < 0 = now */
     uint64_t record_id;         /**< EventRecordID; emitted only when has_record_id is 1 */
     int has_record_id;
-    dw_event_mode event_mode;   /**< DW_EVENT_8004 by default */
+    dw_event_mode event_mode;   /**< DW_EVENT_AUTO by default; DW_EVENT_8004 forces 8004 */
     int syslog_facility;        /**< RFC 5424 facility number, 0-23 (default 16, local0) */
     const char *app_name;       /**< syslog APP-NAME; NULL = "dropwatch" */
+    dw_exchange_version exchange_version; /**< whose management pack supplies Product Version, rule path,
+                                               rule names and alert types (2007 pack for 2007; 2010 pack for
+                                               2010 and later) and which cmdlet explanations name
+                                               (Set-TransportServer 2007/2010, Set-TransportService 2013+);
+                                               DW_EXCHANGE_2007 by default */
 } dw_alert;
 
 /** The defaults of dw_alert as a static initialiser. */
 #define DW_ALERT_INIT \
-    { .version = DW_ALERT_VERSION, .time_ms = -1, .event_mode = DW_EVENT_8004, .syslog_facility = 16 }
+    { .version = DW_ALERT_VERSION, .time_ms = -1, .event_mode = DW_EVENT_AUTO, .syslog_facility = 16 }
 
-/** Fill `alert` with the defaults (all strings NULL, time now, event 8004, facility local0). NULL is ignored. */
+/** Fill `alert` with the defaults (all strings NULL, time now, DW_EVENT_AUTO, facility local0, Exchange 2007).
+ * NULL is ignored. */
 DW_API void dw_alert_init(dw_alert *alert);
 
 /**
@@ -84,7 +96,8 @@ DW_API dw_status dw_alert_format(const dw_alert *alert, dw_format format, char *
  */
 DW_API dw_status dw_alert_format_alloc(const dw_alert *alert, dw_format format, char **out, size_t *len);
 
-/** The event ID the record carries (8004, or 8005/8007/8008/8009 in DW_EVENT_AUTO mode). 0 for NULL or an unknown version. */
+/** The event ID the record carries (8004/8005/8007/8008/8009 in DW_EVENT_AUTO mode, 8004 in DW_EVENT_8004
+ * mode). 0 for NULL or an unknown version. */
 DW_API unsigned dw_alert_event_id(const dw_alert *alert);
 
 /** Symbolic name of an event ID ("NonSmtpGWQuotaExceeded" for 8005, ...), or NULL when not one of ours. */

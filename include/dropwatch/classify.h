@@ -150,6 +150,13 @@ DW_API const char *dw_win32_name(uint32_t code);
  */
 DW_API dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed);
 
+/**
+ * The English system text of a Win32 code, as Windows' FormatMessage gives it and .NET puts it in an
+ * IOException's Message ("There is not enough space on the disk." for ERROR_DISK_FULL 112): what Exchange
+ * logs as event 8004's %3. NULL for codes without a known text. Static string.
+ */
+DW_API const char *dw_win32_message(uint32_t code);
+
 /** The closest Win32 code for an errno value (ENOSPC -> ERROR_DISK_FULL 112), or 0 when none fits. */
 DW_API uint32_t dw_win32_from_errno(int errnum);
 

@@ -24,10 +24,13 @@
 #if defined(SWIG)
 #define DW_API
 #elif defined(_WIN32)
-#if defined(DW_BUILDING_LIBRARY)
+/* DLL: exported when building it, imported when using it; DW_STATIC for the static library. */
+#if defined(DW_STATIC)
+#define DW_API
+#elif defined(DW_BUILDING_LIBRARY)
 #define DW_API __declspec(dllexport)
 #else
-#define DW_API
+#define DW_API __declspec(dllimport)
 #endif
 #elif defined(__GNUC__) && __GNUC__ >= 4
 #define DW_API __attribute__((visibility("default")))
@@ -54,6 +57,9 @@ typedef enum dw_status {
     DW_E_PARSE = 10,    /**< malformed text input (quota value, format name, ...) */
     DW_E_ENVELOPE = 11  /**< invalid envelope address or parameter (header injection refused) */
 } dw_status;
+
+/** Longest machine name in an Exchange-style file name: a NetBIOS name (Environment.MachineName). */
+#define DW_NETBIOS_NAME_MAX 15
 
 /** Number of dw_status values (one more than the highest code). */
 #define DW_STATUS_COUNT 12

@@ -51,13 +51,15 @@ typedef struct dw_envelope dw_envelope;
 /** Durability of a published message. */
 typedef enum dw_durability {
     DW_DURABLE_FULL = 0,   /**< fsync the file, rename, fsync the directory (default) */
-    DW_DURABLE_NONE = 1    /**< no fsync at all: still atomic (never partial under a final name), not crash-durable */
+    DW_DURABLE_NONE = 1    /**< no fsync at all: atomic while the system runs (never partial under a final name, even when the
+                                writer is killed); after a power loss a message may be missing, empty or partial */
 } dw_durability;
 
 /** How final names are made. */
 typedef enum dw_naming {
     DW_NAMING_UNIQUE = 0,   /**< "<prefix><UTC yyyymmddTHHMMSS>-<pid>-<seq>-<random>.eml" (default) */
-    DW_NAMING_EXCHANGE = 1  /**< Exchange's "{Machine}-{RecordId}-{UTC yyyyMMddHHmmss}Z.{Priority}.eml" */
+    DW_NAMING_EXCHANGE = 1  /**< Exchange's "{Machine}-{RecordId}-{UTC yyyyMMddHHmmss}Z.{Priority}.eml", Machine
+                                 the NetBIOS-style name (upper case, at most 15 characters) */
 } dw_naming;
 
 /** Message priority, used by DW_NAMING_EXCHANGE. */
@@ -94,6 +96,16 @@ typedef enum dw_publish_method {
     DW_PUBLISH_UNIQUE_RENAME = 3
 } dw_publish_method;
 
+/** How DropDirectoryQuota decides. */
+typedef enum dw_quota_mode {
+    DW_QUOTA_EXCHANGE = 0, /**< Exchange's rule (default): a message is refused when the files directly in the
+                                directory already add up to the quota or more, checked before each message;
+                                the message that crosses the line is still written, the next one waits */
+    DW_QUOTA_STRICT = 1    /**< never exceed: a message is refused when it would not fit under the quota
+                                (stricter than Exchange; a refusal with room left is not an Exchange 8005) */
+} dw_quota_mode;
+
+
 /** Version of dw_drop_options this header describes (see doc/abi.md). */
 #define DW_DROP_OPTIONS_VERSION 1
 
@@ -111,10 +123,23 @@ typedef struct dw_drop_options {
     dw_durability durability;   /**< DW_DURABLE_FULL by default */
     dw_naming naming;           /**< DW_NAMING_UNIQUE by default */
     const char *name_prefix;    /**< optional prefix for unique names (validated: a simple name part); copied */
-    const char *machine_name;   /**< for DW_NAMING_EXCHANGE; NULL = the host name; copied */
+    const char *machine_name;   /**< for DW_NAMING_EXCHANGE: the NetBIOS-style name Exchange's
+                                     Environment.MachineName gives (first DNS label, upper case, at most
+                                     DW_NETBIOS_NAME_MAX characters) is derived from it; NULL = the host name */
     unsigned file_mode;         /**< permission bits of message files (default 0640) */
     unsigned lock_timeout_ms;   /**< longest wait for the quota ledger lock (default DW_LOCK_TIMEOUT_DEFAULT_MS; 0 = one
                                      try); a timeout is a transient failure (ETIMEDOUT, op DW_OP_LOCK) */
+    dw_quota_mode quota_mode;   /**< DW_QUOTA_EXCHANGE by default */
+    /* Files other than messages that libdropwatch may create in the drop directory (a gateway that picks
+     * up "*.*" would see them; Exchange itself creates only ".eml" files): temporary files ".dwtmp-*.tmp"
+     * while a message is written (the price of atomic publication; removed on every failure path, crash
+     * leftovers removed by dw_drop_sweep()), the quota ledger ".dwquota" (only with a quota) and the
+     * health canary ".dwcanary-*.tmp" (only during dw_drop_health()). The last two can be turned off: */
+    int no_ledger;              /**< 1: no ".dwquota" file; the quota rescans the directory for every message
+                                     under a per-handle lock (exact within one process; between processes
+                                     two writers may pass the check at the same moment) */
+    int no_canary;              /**< 1: dw_drop_health() writes no canary file (out->writable stays 0: not
+                                     probed) */
 } dw_drop_options;
 
 /** The defaults of dw_drop_options as a static initialiser: `dw_drop_options o = DW_DROP_OPTIONS_INIT;` */
@@ -175,8 +200,9 @@ DW_API const char *dw_publish_method_name(dw_publish_method method);
 DW_API dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err);
 
 /**
- * Start a streamed message: creates the temporary file. With a quota and a known expected_size, fails
- * with class capacity (op DW_OP_QUOTA) before anything is written when the message would not fit.
+ * Start a streamed message: creates the temporary file. With a quota, fails with class capacity (op
+ * DW_OP_QUOTA) before anything is written when the directory is already at the quota (DW_QUOTA_EXCHANGE),
+ * or, in DW_QUOTA_STRICT mode with a known expected_size, when the message would not fit.
  * An envelope in DW_EOH_MIME_LENGTH mode (the default) writes the MIME length before the message, so it
  * needs expected_size > 0: without it the call fails at once with DW_E_INVAL, and err->detail says to
  * pass expected_size or to choose DW_EOH_HEADER_LENGTH.
@@ -210,8 +236,33 @@ DW_API uint64_t dw_msg_size(const dw_msg *msg);
 DW_API dw_status dw_drop_write(dw_drop *drop, const void *data, size_t len, const dw_msg_options *opts,
                                char *name_out, size_t size, size_t *needed, dw_io_error *err);
 
-/** One-shot guarded write of everything readable from a file descriptor (read until EOF; never held in memory whole). */
+#ifndef _WIN32
+/** One-shot guarded write of everything readable from a file descriptor (read until EOF; never held in
+ * memory whole). POSIX only: on Windows use dw_drop_write_file() or dw_drop_write_cb(). */
 DW_API dw_status dw_drop_write_fd(dw_drop *drop, int fd, const dw_msg_options *opts,
+                                  char *name_out, size_t size, size_t *needed, dw_io_error *err);
+#endif
+
+/**
+ * One-shot guarded write of the file at `path` (UTF-8; opened for reading by the library, read until EOF,
+ * never held in memory whole). Portable: bindings use it instead of opening a descriptor themselves. A
+ * failure to open or read the source is reported with op DW_OP_READ and the source's path.
+ */
+DW_API dw_status dw_drop_write_file(dw_drop *drop, const char *path, const dw_msg_options *opts,
+                                    char *name_out, size_t size, size_t *needed, dw_io_error *err);
+
+/**
+ * Source callback of dw_drop_write_cb(): copy up to `size` bytes into `buf`, store how many in *got (0 at
+ * the end of the data) and return 0; or return a positive errno value for a failure of the source (the
+ * write is abandoned and reported with op DW_OP_READ).
+ */
+typedef int (*dw_read_fn)(void *user, void *buf, size_t size, size_t *got);
+
+/**
+ * One-shot guarded write of everything `read` yields (called until it reports 0 bytes). With an envelope
+ * in DW_EOH_MIME_LENGTH mode, opts->expected_size must announce the MIME length.
+ */
+DW_API dw_status dw_drop_write_cb(dw_drop *drop, dw_read_fn read, void *user, const dw_msg_options *opts,
                                   char *name_out, size_t size, size_t *needed, dw_io_error *err);
 
 /**
@@ -286,7 +337,8 @@ DW_API dw_status dw_drop_health(const char *path, const dw_drop_options *opts, u
 /** What X-EndOfInjectedXHeaders carries. The sources disagree; see doc/libdropwatch.3. */
 typedef enum dw_eoh_mode {
     DW_EOH_MIME_LENGTH = 0,    /**< length of the MIME message in bytes (what Exchange's code writes; default) */
-    DW_EOH_HEADER_LENGTH = 1   /**< length of the injected X-headers in bytes (what the documentation says) */
+    DW_EOH_HEADER_LENGTH = 1   /**< length of the injected X-headers in bytes (what the documentation says;
+                                    NOT what Exchange writes: files in this mode are not Exchange's bytes) */
 } dw_eoh_mode;
 
 /** Create an empty envelope. */
@@ -316,14 +368,30 @@ DW_API dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length
 /* ---- Quota values --------------------------------------------------------------------------------- */
 
 /**
- * Parse a DropDirectoryQuota as Exchange writes it: "unlimited", bare bytes ("1048576"), a number with a
- * B/KB/MB/GB/TB suffix (binary multiples, "10MB", "1.5 GB"), or the Get-ForeignConnector form
- * "10 MB (10,485,760 bytes)" (the exact byte count wins). *bytes receives the value, 0 for unlimited.
- * @return DW_OK, DW_E_INVAL (NULL), DW_E_PARSE (malformed, negative, zero, or above 2^63).
+ * Parse a DropDirectoryQuota exactly as Exchange's ByteQuantifiedSize does: trimmed; "unlimited" (any
+ * case); or a number of at most 15 characters ending in a digit (.NET Float | AllowThousands: "1,024",
+ * "1.5", "1e6"), then an optional single space and a unit B, KB, MB, GB or TB (any case, binary
+ * multiples; a bare number is bytes), then optionally " (N bytes)" (the Get-ForeignConnector form),
+ * whose N wins. The fraction of a byte is cut off. *bytes receives the value, 0 for unlimited.
+ * @return DW_OK, DW_E_INVAL (NULL), DW_E_PARSE (what Exchange rejects; and, libdropwatch's own refusals,
+ *         a zero quota or one above 2^63 bytes). The range Exchange enforces on a stored DropDirectoryQuota
+ *         is checked by dw_quota_validate().
  */
 DW_API dw_status dw_quota_parse(const char *text, uint64_t *bytes);
 
-/** Format a quota the way Get-ForeignConnector prints it: "unlimited" or "10 MB (10,485,760 bytes)". */
+/**
+ * Check a DropDirectoryQuota against the range Set-ForeignConnector enforces: 1 MB to 2,147,483,647 MB
+ * (0, libdropwatch's "unlimited", is accepted too). DW_OK or DW_E_INVAL.
+ */
+DW_API dw_status dw_quota_validate(uint64_t bytes);
+
+/**
+ * Format a quota exactly as ByteQuantifiedSize.ToString() prints it (what Get-ForeignConnector shows and
+ * event 8005 logs as %2): the largest unit among TB, GB, MB, KB whose whole count is not zero, else B; the
+ * quotient formatted with .NET "G4" (invariant culture); " (" + the byte count with comma separators +
+ * " bytes)". "10 MB (10,485,760 bytes)", "9.766 KB (10,000 bytes)", "1024 KB (1,048,575 bytes)",
+ * "1E+04 TB (...)"; 0 prints "unlimited".
+ */
 DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed);
 
 /* ---- Group commit ---------------------------------------------------------------------------------- */

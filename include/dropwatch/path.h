@@ -21,7 +21,9 @@ extern "C" {
 /** Windows MAX_PATH, including the terminating NUL. */
 #define DW_WIN_MAX_PATH 260
 
-/** Room (UTF-16 units) the strict resolver keeps free under MAX_PATH for a message file name. */
+/** Formerly the fixed room kept under MAX_PATH for a message file name. Kept for source compatibility;
+ * the resolvers now keep "\" + the longest file name Exchange generates for the machine
+ * (dw_resolve_options.machine_name): 1 + 15 + DW_EXCHANGE_NAME_FIXED = 63 for an unknown machine. */
 #define DW_FILE_NAME_RESERVE 64
 
 /** Path syntax of a root and of the resolved result. */
@@ -50,8 +52,16 @@ typedef struct dw_resolve_options {
     const char *install_dir;              /**< folder used for a blank root (validated like a root); NULL or blank = the version's default */
     dw_exchange_version exchange_version; /**< picks the default install folder; DW_EXCHANGE_2007 by default */
     dw_path_style style;                  /**< DW_STYLE_AUTO by default */
+    const char *machine_name;             /**< the Exchange server's name, for dw_path_explain()'s 8007 estimate
+                                               (its NetBIOS form: first label, at most 15 characters); NULL =
+                                               unknown, the longest (15) is assumed */
 } dw_resolve_options;
 
+/** Longest file name Exchange generates, without the machine name: "-{RecordId, up to 19 digits}-
+ * {yyyyMMddHHmmss}Z.Normal.eml" (Normal is the longest priority). */
+#define DW_EXCHANGE_NAME_FIXED 47
+/** Longest directory part .NET accepts before PathTooLongException (MAX_PATH - 12, without the NUL). */
+#define DW_WIN_MAX_DIR 247
 /** The defaults of dw_resolve_options as a static initialiser. */
 #define DW_RESOLVE_OPTIONS_INIT \
     { .version = DW_RESOLVE_OPTIONS_VERSION, .exchange_version = DW_EXCHANGE_2007, .style = DW_STYLE_AUTO }
@@ -78,7 +88,8 @@ typedef struct dw_resolve_info {
     size_t file_name_room;   /**< UTF-16 units left for "\file.eml" under MAX_PATH (Windows, not long-path); 0 otherwise */
 } dw_resolve_info;
 
-/** Fill `opts` with the defaults (DW_RESOLVE_OPTIONS_INIT: NULL install_dir, Exchange 2007, DW_STYLE_AUTO). NULL is ignored. */
+/** Fill `opts` with the defaults (DW_RESOLVE_OPTIONS_INIT: NULL install_dir, Exchange 2007, DW_STYLE_AUTO, NULL
+ * machine_name). NULL is ignored. */
 DW_API void dw_resolve_options_init(dw_resolve_options *opts);
 
 /**
@@ -101,8 +112,9 @@ DW_API const char *dw_exchange_install_dir(dw_exchange_version version);
  * @param needed    if not NULL, receives the bytes needed including NUL (also on DW_E_BUFFER).
  * @param info      if not NULL, receives the details (reason, input, offset, lengths).
  * @return DW_OK; DW_E_INVAL (drop_dir NULL, buf NULL with size > 0); DW_E_ROOT; DW_E_NAME; DW_E_TOOLONG
- *         (Windows result of 260 or more UTF-16 units with the NUL, or less than DW_FILE_NAME_RESERVE left
- *         for a file name: the path is still written when it fits the buffer); DW_E_BUFFER (wins over
+ *         (Windows result of 260 or more UTF-16 units with the NUL, a directory over 247 units, or too little
+ *         room left for "\" + the longest file name Exchange generates for opts->machine_name: the path is
+ *         still written when it fits the buffer); DW_E_BUFFER (wins over
  *         DW_E_TOOLONG; the verdict is in *info either way). Rules in doc/names-and-paths.md.
  * No heap allocation; thread-safe.
  */
@@ -117,8 +129,12 @@ typedef enum dw_explain_warning {
     DW_WARN_PARENT_ESCAPE = 1 << 2,   /**< ".." components lead outside the root */
     DW_WARN_INVALID_NAME = 1 << 3,    /**< DropDirectory breaks a naming rule (see strict_reason) */
     DW_WARN_DIFFERS = 1 << 4,         /**< Exchange's path is another place than the strict result, or strict rejected the root or name */
-    DW_WARN_PATH_TOO_LONG = 1 << 5,   /**< Exchange's path exceeds MAX_PATH (Exchange would log 8007) */
-    DW_WARN_DRIVE_RELATIVE = 1 << 6   /**< "C:x" form: relative to the current directory of drive C */
+    DW_WARN_PATH_TOO_LONG = 1 << 5,   /**< a message file's full path may exceed MAX_PATH: Exchange's path plus
+                                           "\\" plus the longest file name Exchange generates for the machine
+                                           is over 259 UTF-16 units, or the directory is over 247 (8007) */
+    DW_WARN_DRIVE_RELATIVE = 1 << 6,  /**< "C:x" form: relative to the current directory of drive C */
+    DW_WARN_NO_DROP_DIRECTORY = 1 << 7, /**< DropDirectory is empty: Exchange writes nothing and logs 8008 */
+    DW_WARN_COMBINE_FAILS = 1 << 8    /**< .NET Framework's Path.Combine throws (a '"', '<', '>', '|' or control character): Exchange cannot use the configuration */
 } dw_explain_warning;
 
 /** Result of dw_path_explain(). */
@@ -127,13 +143,21 @@ typedef struct dw_explain_info {
     dw_status strict_status;  /**< what dw_path_resolve() returned for the same inputs */
     dw_reason strict_reason;  /**< and its reason */
     size_t exchange_length;   /**< length of Exchange's path (bytes, no NUL) */
+    size_t exchange_units;    /**< length of Exchange's path in UTF-16 units */
+    size_t longest_file_name; /**< longest file name Exchange generates for the machine (UTF-16 units):
+                                   NetBIOS name length + DW_EXCHANGE_NAME_FIXED */
+    unsigned event;           /**< the event Exchange would log for this configuration before writing
+                                   anything: 8008 (DropDirectory empty), 8007 (a message path may be too
+                                   long), or 0 */
 } dw_explain_info;
 
 /**
  * Where Exchange would really write: Path.Combine(root, drop_dir) semantics (a rooted or absolute
  * drop_dir replaces the root; "a\b" and ".." pass through unresolved; one separator inserted only when the
  * root does not end in one). Writes Exchange's path into buf (same buffer rules as dw_path_resolve()) and
- * compares it with the strict result, setting warning bits with their reasons in *info.
+ * compares it with the strict result, setting warning bits with their reasons in *info. An empty drop_dir
+ * is Exchange's first check: it writes nothing and logs 8008, so buf receives "" and the warning
+ * DW_WARN_NO_DROP_DIRECTORY is set (the root is not a drop path).
  * @return DW_OK when Exchange's path was produced (even with warnings); DW_E_INVAL; DW_E_BUFFER.
  */
 DW_API dw_status dw_path_explain(const char *root, const char *drop_dir, const dw_resolve_options *opts,
@@ -141,6 +165,24 @@ DW_API dw_status dw_path_explain(const char *root, const char *drop_dir, const d
 
 /** Text for one warning bit (a single dw_explain_warning value). Static string, never NULL. */
 DW_API const char *dw_explain_warning_str(unsigned warning);
+
+/**
+ * The folder Exchange really opens: what DirectoryInfo makes of a path (.NET Path.GetFullPath on Windows,
+ * i.e. Win32 GetFullPathNameW): '/' becomes '\', repeated separators collapse, "." and ".." are resolved
+ * (never above the drive or the UNC share), a directory name's single trailing '.' and the path's trailing
+ * dots and spaces are dropped, and a rooted ("\x"), drive-relative ("D:x") or relative path is completed
+ * from `cwd`. \\?\ paths are returned unchanged. Use it on dw_path_explain()'s result.
+ * @param path  a Windows path (UTF-8).
+ * @param cwd   the current directory, drive-absolute ("C:\..."); NULL or "" means C:\Windows\System32,
+ *              a Windows service's. Another drive's current directory is taken to be its root.
+ * @param buf, size, needed  as for dw_path_resolve(), except that on DW_E_BUFFER *needed is a size that is
+ *              sufficient (the exact one comes back with DW_OK).
+ * @return DW_OK; DW_E_NAME when .NET Framework's GetFullPath refuses the path (empty, a '"', '<', '>', '|'
+ *         or control character: ArgumentException; a ':' other than right after a leading drive letter:
+ *         NotSupportedException); DW_E_INVAL (path NULL, buf NULL with size > 0, cwd not "X:\..."); DW_E_BUFFER.
+ * No heap allocation; thread-safe.
+ */
+DW_API dw_status dw_path_full(const char *path, const char *cwd, char *buf, size_t size, size_t *needed);
 
 #ifdef __cplusplus
 }

@@ -135,6 +135,7 @@ static int nasty(unsigned count, uint64_t seed)
         if (rnd() % 7 == 0) /* an unterminated array must not be read past its end */
             memset(a.error.detail, 'd', sizeof a.error.detail);
         a.event_mode = (rnd() % 2) ? DW_EVENT_AUTO : DW_EVENT_8004;
+        a.exchange_version = (dw_exchange_version)(rnd() % 3); /* every pack, rules with and without names */
         a.syslog_facility = (int)(rnd() % 24);
         a.has_record_id = (int)(rnd() % 2);
         a.record_id = ((uint64_t)rnd() << 32) | rnd();

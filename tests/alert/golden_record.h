@@ -36,15 +36,17 @@ static inline void golden_record(dw_alert *a, int variant)
     a->time_ms = GOLDEN_TIME_MS;
     a->record_id = 123456;
     a->has_record_id = 1;
-    a->event_mode = variant == GOLDEN_8004 ? DW_EVENT_8004 : DW_EVENT_AUTO;
+    /* the default event mode (DW_EVENT_AUTO) picks each variant's event from its failure */
     switch (variant) {
     case GOLDEN_8005:
         /* As the guarded writer reports a DropDirectoryQuota refusal: ERROR_DISK_QUOTA_EXCEEDED (1295). */
         dw_io_error_set(&a->error, DW_OP_QUOTA, 0, 1295, drop);
-        snprintf(a->error.detail, sizeof a->error.detail, "quota 10485760 bytes, used 10480000, message 9000");
+        /* Exchange's test: the files already add up to the quota (used >= quota) */
+        snprintf(a->error.detail, sizeof a->error.detail, "quota 10485760 bytes, used 10485760, message 9000");
         break;
     case GOLDEN_8007:
-        dw_io_error_set(&a->error, DW_OP_CREATE, ENAMETOOLONG, 0, "C:\\Program Files\\Microsoft\\Exchange Server\\Fax Connector\\x.tmp");
+        dw_io_error_set(&a->error, DW_OP_CREATE, ENAMETOOLONG, 0,
+                        "C:\\Program Files\\Microsoft\\Exchange Server\\Fax Connector\\.dwtmp-4242-1-0123456789abcdef.tmp");
         break;
     case GOLDEN_8008:
         dw_io_error_set(&a->error, DW_OP_OPEN_DIR, ENOENT, 0, drop);
@@ -53,8 +55,9 @@ static inline void golden_record(dw_alert *a, int variant)
         dw_io_error_set(&a->error, DW_OP_CREATE, EACCES, 0, drop);
         break;
     default:
+        /* libdropwatch writes a temporary name first (never ".eml", dot-prefixed), then renames */
         dw_io_error_set(&a->error, DW_OP_WRITE, ENOSPC, 0,
-                        "C:\\Program Files\\Microsoft\\Exchange Server\\Fax Connector\\HUB01-1-20261125043000Z.Normal.eml.tmp");
+                        "C:\\Program Files\\Microsoft\\Exchange Server\\Fax Connector\\.dwtmp-4242-1-0123456789abcdef.tmp");
         break;
     }
     a->error.attempts = 1;

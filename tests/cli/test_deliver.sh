@@ -45,7 +45,7 @@ import sys
 data = open(sys.argv[1], "rb").read()
 mime = open(sys.argv[2], "rb").read()
 lines = data.split(b"\r\n")
-assert lines[0].startswith(b"X-Sender: ") and b"alice@contoso.com" in lines[0] and b"SIZE=100" in lines[0], lines[0]
+assert lines[0].startswith(b"X-sender: ") and b"alice@contoso.com" in lines[0] and b"SIZE=100" in lines[0], lines[0]
 assert lines[1].startswith(b"X-Receiver: ") and b"bob@fabrikam.com" in lines[1], lines[1]
 assert lines[2].startswith(b"X-Receiver: ") and b"carol@fabrikam.com" in lines[2], lines[2]
 assert lines[3].startswith(b"X-EndOfInjectedXHeaders: "), lines[3]
@@ -68,21 +68,24 @@ run deliver --root "$env" --drop-dir E --naming odd "$T/m1.eml"; expect_usage "u
 
 # Failures: alert on stdout, message on stderr, the class's exit code, nothing partial left behind.
 n0=$(count_eml "$drop")
-fault() { # fault INJECT STATUS CLASS-PATTERN DESCRIPTION
+fault() { # fault INJECT STATUS CLASS-PATTERN DESCRIPTION EVENT
     run deliver --root "$root" --drop-dir Fax --retry-max 0 --inject "$1" "$T/m1.eml"
     expect_rc "$2" "$4"
-    expect_out "8004" "$4: the alert names event 8004"
+    expect_out "MSExchangeTransport $5:" "$4: the alert names event $5 (what Exchange catches)"
     expect_out "Fax" "$4: the alert names the connector"
     expect_err "$3" "$4: the class is on stderr"
     [ "$(count_eml "$drop")" -eq "$n0" ] || fail "$4: no message published"
     [ "$(count_tmp "$drop")" -eq 0 ] || fail "$4: temporary file removed"
 }
-fault fsync:EIO 74 "physical failure during fsync" "EIO during fsync"
-fault write:ENOSPC 73 "capacity" "disk full"
-fault create:EACCES 77 "access" "access denied"
-fault write:EAGAIN:50 75 "transient" "transient failure that does not clear"
-fault rename:ESTALE 75 "remote" "stale network handle"
-fault write:EROFS 74 "logical" "read-only file system"
+fault fsync:EIO 74 "physical failure during fsync" "EIO during fsync" 8004
+fault write:ENOSPC 73 "capacity" "disk full" 8004
+expect_out "an I/O exception There is not enough space on the disk\. occurred \." "disk full: %3 is the system text alone"
+fault create:EACCES 77 "access" "access denied" 8009
+fault write:EAGAIN:50 75 "transient" "transient failure that does not clear" 8004
+if posix_only "ESTALE (the Windows C runtime has no such errno)"; then
+    fault rename:ESTALE 75 "remote" "stale network handle" 8004
+fi
+fault write:EROFS 74 "logical" "read-only file system" 8004
 # A transient failure that clears within the retries is a success.
 run deliver --root "$root" --drop-dir Fax --retry-max 3 --inject write:EAGAIN:1 "$T/m1.eml"; expect_rc 0 "retried"
 n0=$(count_eml "$drop")
@@ -105,23 +108,32 @@ expect_syslog "syslog alert"
 
 # A missing drop directory is a configuration failure (78); it is never created.
 run deliver --root "$root" --drop-dir Missing "$T/m1.eml"; expect_rc 78 "missing drop directory"
-expect_out "8004" "alert for the missing directory"
+expect_out "MSExchangeTransport 8008:" "a missing directory is event 8008 by default"
 [ -e "$root/Missing" ] && fail "the drop directory must not be created"
-run --event auto deliver --root "$root" --drop-dir Missing "$T/m1.eml"; expect_rc 78 "auto event"
-expect_out "8008" "a missing directory is event 8008 in auto mode"
+run --event 8004 deliver --root "$root" --drop-dir Missing "$T/m1.eml"; expect_rc 78 "forced 8004"
+expect_out "MSExchangeTransport 8004:" "--event 8004 forces 8004"
 # An invalid DropDirectory is a configuration failure too, with the alert naming where Exchange would write.
 run deliver --root "$root" --drop-dir '../etc' "$T/m1.eml"; expect_rc 78 "invalid DropDirectory"
 expect_out "8004" "alert for an invalid setting"
 expect_err "DropDirectory" "invalid setting explained"
 
-# Quota: a message that does not fit is refused before anything is written (73).
+# Quota, strict mode: a message that does not fit is refused before anything is written (73); Exchange
+# would have written it, so the alert is not 8005.
 mkdir -p "$root/Small"
-run deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 73 "over quota"
-expect_out "8004" "quota alert"
+run deliver --root "$root" --drop-dir Small --quota 10B --quota-mode strict "$T/m2.eml"; expect_rc 73 "over quota"
+expect_out "8004" "a strict-only refusal is not 8005"
 [ "$(count_eml "$root/Small")" -eq 0 ] || fail "nothing written over quota"
-run --event auto deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 73 "over quota, auto event"
-expect_out "8005" "quota exceeded is event 8005 in auto mode"
-run --event auto deliver --root "$root" --drop-dir Small --quota '1 KB (1,024 bytes)' "$T/m1.eml"; expect_rc 0 "Get-ForeignConnector quota form"
+run deliver --root "$root" --drop-dir Small --quota 10B --quota-mode bogus "$T/m2.eml"; expect_usage "bad quota mode"
+# Quota, Exchange's rule (default): the message that crosses the line is written, the next one waits (8005).
+run deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 0 "crossing message written"
+[ "$(count_eml "$root/Small")" -eq 1 ] || fail "the crossing message is in the directory"
+run deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 73 "over quota, default mode"
+expect_out "8005" "quota exceeded is event 8005 by default"
+expect_out "10 B \\(10 bytes\\)\\(MB\\)" "8005 names the quota as ByteQuantifiedSize prints it"
+run --event 8004 deliver --root "$root" --drop-dir Small --quota 10B "$T/m2.eml"; expect_rc 73 "over quota, forced 8004"
+expect_out "MSExchangeTransport 8004" "--event 8004 forces one event ID"
+rm -f "$root/Small"/*.eml
+run deliver --root "$root" --drop-dir Small --quota '1 KB (1,024 bytes)' "$T/m1.eml"; expect_rc 0 "Get-ForeignConnector quota form"
 run deliver --root "$root" --drop-dir Small --quota 'lots' "$T/m1.eml"; expect_usage "malformed quota"
 
 # The first failure stops the run unless --keep-going; inputs that cannot be read give 66.
@@ -134,7 +146,7 @@ expect_err "2 delivered" "summary line with -v"
 run deliver --root "$root" --drop-dir Fax "$T/m1.eml"; expect_rc 0 "no summary into a pipe"
 [ -s "$ERR" ] && fail "no summary line when stdout is not a terminal"
 # With stdout on a terminal (script(1) provides one) the summary line appears without -v; -q silences it.
-if command -v script >/dev/null 2>&1; then
+if command -v script >/dev/null 2>&1 && posix_only "a terminal from script(1) (Wine's console is no pty)"; then
     checks=$((checks + 1))
     script -qec "'$DW' deliver --root '$root' --drop-dir Fax '$T/m1.eml'" /dev/null >"$OUT" 2>&1
     grep -q "1 delivered (" "$OUT" || fail "summary line on a terminal"

@@ -94,9 +94,9 @@ set -- $(stat -c '%d %i' "$root/Q")
 now=$(date +%s)
 printf 'dwquota2 18446744073709551516 200 %s %s 0.0 0.0 %s' "$1" "$2" "$now" >"$root/Q/.dwquota"
 head -c 500 /dev/zero >"$T/m500.eml"
-run deliver --root "$root" --drop-dir Q --quota 1000B "$T/m500.eml"; expect_rc 73 "counters near 2^64: rescanned, refused"
+run deliver --root "$root" --drop-dir Q --quota 1000B --quota-mode strict "$T/m500.eml"; expect_rc 73 "counters near 2^64: rescanned, refused"
 [ "$(count_eml "$root/Q")" -eq 1 ] || fail "counters near 2^64: a write over the quota was admitted"
-run deliver --root "$root" --drop-dir Q --quota 1400B "$T/m500.eml"; expect_rc 0 "after the rescan it fits"
+run deliver --root "$root" --drop-dir Q --quota 1400B --quota-mode strict "$T/m500.eml"; expect_rc 0 "after the rescan it fits"
 
 # ---- 8: one retry range, enforced once, naming the option ---------------------------------------------
 run deliver --root "$root" --drop-dir Fax --retry-max 33 "$T/m1.eml"; expect_usage "--retry-max 33"

@@ -83,4 +83,26 @@ expect_err "no connector 'Nope'" "unknown connector named"
 run resolve --config "$T/two.conf" --root /other --drop-dir Y; expect_rc 0 "command line overrides the file"
 [ "$(cat "$OUT")" = "/other/Y" ] || fail "override: got '$(cat "$OUT")'"
 
+# An empty DropDirectory: Exchange writes nothing and logs 8008; explain shows no drop path.
+run resolve --explain --root 'D:\Exchange' --drop-dir ''; expect_rc 65 "empty DropDirectory"
+expect_out "^exchange_path +$" "no drop path for an empty DropDirectory"
+expect_out "^exchange_event +8008$" "explain names event 8008"
+expect_out "Exchange writes nothing and logs event 8008" "explain says so"
+mkdir -p "$T/r"
+run check --root "$T/r" --drop-dir ''; expect_rc 78 "check with an empty DropDirectory"
+expect_out "MSExchangeTransport 8008:" "the alert is 8008"
+# The 8007 estimate: the longest file name Exchange generates for the machine, with the numbers.
+long=$(printf 'x%.0s' $(seq 1 205))
+run resolve --explain --root "D:\\$long" --drop-dir Fax --computer HUB01; expect_rc 65 "long path"
+expect_out "^longest_file_name +52$" "HUB01: 5 + 47 characters"
+expect_out "^exchange_path_units +212$" "D:\\ + 205 + \\Fax"
+expect_out "^longest_full_path +265$" "212 + 1 + 52, over the 259 of max_path"
+expect_out "^max_path +259$" "the limit is printed"
+run --format json deliver --root "D:\\$long" --drop-dir Fax --computer HUB01 /dev/null; expect_rc 78 "deliver to a too long path"
+expect_out '"event_id":"8007"' "the alert is 8007"
+expect_out "may exceed MAX_PATH: drop path 212 \\+ 1 \\+ longest file name 52 = 265" "the alert says may exceed, with the numbers"
+run resolve --explain --root "D:\\$long" --drop-dir Fax --computer HUB01234567890123; expect_rc 65 "long machine name"
+expect_out "^longest_file_name +62$" "NetBIOS names stop at 15 characters"
+expect_out "^exchange_event +8007$" "a path that may be too long is 8007"
+
 finish

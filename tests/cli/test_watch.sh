@@ -9,10 +9,24 @@ mkdir -p "$root/Fax"
 run watch --root "$root" --drop-dir Fax --interval 0 --count 3; expect_rc 0 "healthy rounds"
 [ -s "$OUT" ] && fail "healthy probes print nothing"
 
-run watch --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "failing rounds"
-[ "$(grep -c '8004' "$OUT")" -ge 2 ] || fail "an alert per failed probe"
-run --format json watch --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "json"
+# --throttle 0: an alert per failed probe.
+run --throttle 0 watch --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "failing rounds"
+[ "$(grep -c 'MSExchangeTransport 8008:' "$OUT")" -eq 2 ] || fail "an alert per failed probe"
+run --format json watch --throttle 0 --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "json"
 expect_json "watch json alerts" 'assert len(recs) == 2'
+# By default repeats are throttled like Exchange's periodic events: one alert per connector and event per
+# window, and the suppressed count reported when the window closes (here: when watch stops).
+run --format json watch --root "$root" --drop-dir Gone --interval 0 --count 4; expect_rc 78 "throttled rounds"
+expect_json "one alert, then the suppressed count" '
+assert len(recs) == 2, recs
+assert recs[0]["winlog"]["event_id"] == "8008"
+s = recs[1]
+assert s["record"] == "suppressed" and s["connector"] == "Gone" and s["event_id"] == 8008, s
+assert s["suppressed"] == 3 and s["window_seconds"] == 900, s'
+run --throttle soon watch --root "$root" --drop-dir Gone --count 1; expect_usage "bad --throttle"
+# A window that closes while watch runs is reported in that round; the next alert opens a new one.
+run --format json watch --throttle 1 --root "$root" --drop-dir Gone --interval 0 --count 2; expect_rc 78 "short window"
+expect_json "short window" 'assert recs[0]["winlog"]["event_id"] == "8008"'
 
 run -v watch --root "$root" --drop-dir Fax --interval 0 --count 2; expect_rc 0 "summary lines"
 expect_err "round 2: 1 connector\(s\), 0 failing" "per-round summary"
@@ -39,10 +53,16 @@ pid=$!
 wait_for "$ERR" "round 1:" || fail "watch started"
 mkdir "$root/Late"
 wait_for "$OUT" '"recovery"' || fail "recovery record"
-kill -TERM "$pid"
-wait "$pid"; rc=$?
-expect_rc 0 "stopped by SIGTERM after recovery (last round healthy)"
-expect_err "stopped by SIGTERM" "clean stop reported"
+if posix_only "SIGTERM (Windows delivers no SIGTERM to a console program; Ctrl-C is SIGINT, tested below)"; then
+    kill -TERM "$pid"
+    wait "$pid"; rc=$?
+    expect_rc 0 "stopped by SIGTERM after recovery (last round healthy)"
+    expect_err "stopped by SIGTERM" "clean stop reported"
+else
+    kill -INT "$pid"
+    wait "$pid"; rc=$?
+    expect_rc 0 "stopped by SIGINT after recovery (last round healthy)"
+fi
 expect_json "recovery json" '
 rec = [r for r in recs if r.get("record") == "recovery"]
 assert len(rec) == 1 and rec[0]["connector"] == "Late" and rec[0]["failed_probes"] >= 1, rec'

@@ -28,41 +28,13 @@
 
 #include "dropwatch.h"
 #include "../rel_common.h"
+#include "../rel_deliver.h"
 
 #define MAX_LARGE (512 * 1024)
 #define LEDGER ".dwquota"
 
-/* ---- every index ever published (open addressing; index + 1 stored so 0 means empty) ---------------- */
-static uint64_t *idx_set;
-static size_t idx_cap, idx_count;
-
-static int idx_insert(uint64_t idx)
-{
-    if ((idx_count + 1) * 2 > idx_cap) {
-        size_t ncap = idx_cap ? idx_cap * 2 : 4096;
-        uint64_t *n = calloc(ncap, sizeof *n);
-        REL_CHECK(n != NULL, "out of memory");
-        for (size_t i = 0; i < idx_cap; i++)
-            if (idx_set[i])
-                for (size_t h = (size_t)(idx_set[i] * 0x9E3779B97F4A7C15ull) & (ncap - 1);; h = (h + 1) & (ncap - 1))
-                    if (!n[h]) {
-                        n[h] = idx_set[i];
-                        break;
-                    }
-        free(idx_set);
-        idx_set = n;
-        idx_cap = ncap;
-    }
-    for (size_t h = (size_t)((idx + 1) * 0x9E3779B97F4A7C15ull) & (idx_cap - 1);; h = (h + 1) & (idx_cap - 1)) {
-        if (idx_set[h] == idx + 1)
-            return 0; /* already there */
-        if (!idx_set[h]) {
-            idx_set[h] = idx + 1;
-            idx_count++;
-            return 1;
-        }
-    }
-}
+/* every index ever published */
+static rel_idxset published;
 
 /* ---- files currently in the directory ------------------------------------------------------------------ */
 typedef struct {
@@ -99,6 +71,7 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
     dw_drop_options_init(&o);
     o.durability = durable ? DW_DURABLE_FULL : DW_DURABLE_NONE;
     o.quota_bytes = quota;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     dw_drop *drop = NULL;
     dw_io_error err;
     if (dw_drop_open(&drop, dir, &o, &err) != DW_OK) {
@@ -106,66 +79,19 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
         _exit(3);
     }
     uint64_t idx = first;
+    /* The order of the ways: one-shot, streamed, file descriptor, batch. */
     for (unsigned k = 0;; k++) {
-        size_t len;
-        char *msg = rel_msg(seed, idx, MAX_LARGE, &len);
-        char name[DW_FILE_NAME_MAX];
         dw_msg_options mo;
         dw_msg_options_init(&mo);
-        mo.expected_size = (k & 4) ? len : 0; /* known size: quota checked before the first byte */
-        dw_status st;
-        unsigned count = 1;
-        size_t bound = len; /* bytes this call may hold at once (for judging a quota refusal) */
-        switch (k % 4) {
-        case 1: {
-            dw_msg *m = NULL;
-            st = dw_msg_begin(drop, &m, &mo, &err);
-            size_t a = len / 3, b = 2 * len / 3;
-            if (st == DW_OK)
-                st = dw_msg_write(m, msg, a, &err);
-            if (st == DW_OK)
-                st = dw_msg_write(m, msg + a, b - a, &err);
-            if (st == DW_OK)
-                st = dw_msg_write(m, msg + b, len - b, &err);
-            if (st == DW_OK)
-                st = dw_msg_commit(m, name, sizeof name, NULL, &err);
-            else if (m)
-                dw_msg_abort(m);
-            break;
-        }
-        case 2: {
-            int fd = memfd_create("dw-crash", MFD_CLOEXEC);
-            if (fd < 0 || write(fd, msg, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0)
-                _exit(7);
-            st = dw_drop_write_fd(drop, fd, &mo, name, sizeof name, NULL, &err);
-            close(fd);
-            break;
-        }
-        case 3: {
-            count = 3;
-            const void *bufs[3];
-            size_t lens[3], done = 0;
-            char *msgs[3] = {msg, NULL, NULL};
-            char names[3][DW_FILE_NAME_MAX];
-            lens[0] = len;
-            for (unsigned j = 1; j < 3; j++) {
-                msgs[j] = rel_msg(seed, idx + j, MAX_LARGE, &lens[j]);
-                bound += lens[j];
-            }
-            for (unsigned j = 0; j < 3; j++)
-                bufs[j] = msgs[j];
-            st = dw_drop_write_batch(drop, bufs, lens, 3, NULL, &names[0][0], DW_FILE_NAME_MAX, &done, &err);
-            for (unsigned j = 1; j < 3; j++)
-                free(msgs[j]);
-            if (st == DW_OK)
-                for (unsigned j = 0; j < 3; j++)
-                    report(report_fd, idx + j, names[j]);
-            break;
-        }
-        default:
-            st = dw_drop_write(drop, msg, len, &mo, name, sizeof name, NULL, &err);
-        }
-        free(msg);
+        if (k & 4) /* known size: quota checked before the first byte */
+            mo.expected_size = rel_msg_length(seed, idx, MAX_LARGE);
+        rel_delivery dv;
+        dw_status st = rel_deliver(drop, k % REL_WAYS, seed, idx, MAX_LARGE, &mo, &dv, &err);
+        size_t bound = dv.bound; /* bytes this call may hold at once (for judging a quota refusal) */
+        unsigned count = dv.count;
+        if (st == DW_OK)
+            for (unsigned j = 0; j < count; j++)
+                report(report_fd, idx + j, dv.names[j]);
         if (st != DW_OK && quota && st == DW_E_IO && err.io_class == DW_CLASS_CAPACITY && err.op == DW_OP_QUOTA) {
             /* The quota is full: say so, and wait to be killed; the driver judges whether it really was. */
             char line[64];
@@ -180,8 +106,6 @@ static void writer(const char *dir, uint64_t seed, uint64_t first, int durable, 
                     dw_status_name(st), dw_class_name(err.io_class), dw_op_name(err.op), err.sys_errno, err.detail);
             _exit(4);
         }
-        if (count == 1)
-            report(report_fd, idx, name);
         idx += count;
     }
 }
@@ -280,7 +204,7 @@ int main(void)
             uint64_t idx = 0;
             REL_CHECK(rel_verify_file(dirfd, e->d_name, seed, MAX_LARGE, &idx, why, sizeof why) == 0,
                       "round %lu: '%s': %s", rounds, e->d_name, why);
-            REL_CHECK(idx_insert(idx), "index %" PRIu64 " published twice (again as '%s')", idx, e->d_name);
+            REL_CHECK(rel_idx_insert(&published, idx), "index %" PRIu64 " published twice (again as '%s')", idx, e->d_name);
             if (npresent == cappresent) {
                 cappresent = cappresent ? cappresent * 2 : 256;
                 present = realloc(present, cappresent * sizeof *present);
@@ -396,6 +320,6 @@ int main(void)
     if (!rel_env_ulong("DW_CRASH_KEEP", 0))
         rel_rm_rf(dir);
     free(present);
-    free(idx_set);
+    rel_idx_free(&published);
     return 0;
 }

@@ -109,14 +109,62 @@ namespace DropWatch.Tests
             using (var dir = new TempDrop())
             using (var drop = Drop.Open(dir.Path, new DropOptions { QuotaBytes = 1 }))
             {
-                var e = Assert.Throws<DropCapacityException>(() => drop.Write("too big"));
+                drop.Write("crosses the quota: still written, as Exchange does");
+                var e = Assert.Throws<DropCapacityException>(() => drop.Write("waits"));
                 var alert = Alert.FromException(e, "Fax");
-                alert.EventMode = AlertEventMode.Auto;
+                Assert.Equal(AlertEventMode.Auto, alert.EventMode); // the default
                 Assert.Equal(8005u, alert.EventId);
                 string text = alert.Format();
                 Assert.Contains("Fax", text);
                 Assert.Throws<ArgumentNullException>(() => Alert.FromException(null));
             }
+        }
+
+        [Fact]
+        public void ExchangeFidelity()
+        {
+            var a = Sample();
+            Assert.Contains("an I/O exception There is not enough space on the disk. occurred .", a.Format());
+            Assert.Contains("Product Version:        8.0", a.Format());
+            a.ExchangeVersion = ExchangeVersion.Exchange2013;
+            string t = a.Format();
+            Assert.Contains("Product Version:        14.0", t);
+            Assert.Contains("Set-TransportService", t);
+            Assert.DoesNotContain("Exchange 2007", t);
+            a.EventMode = AlertEventMode.Event8004;
+            a.Error = IOErrorInfo.FromErrno(Errno.EACCES, IOOperation.Create, "/d");
+            Assert.Equal(8004u, a.EventId);
+            Assert.Equal("There is not enough space on the disk.", IOClassifier.Win32Message(112));
+            Assert.Null(IOClassifier.Win32Message(99999));
+        }
+
+        [Fact]
+        public void ThrottleSuppressesRepeats()
+        {
+            var t0 = DateTimeOffset.FromUnixTimeSeconds(1700000000);
+            using (var t = new Throttle())
+            {
+                Assert.Equal(900u, t.WindowSeconds);
+                Assert.True(t.Check("Fax", 8008, out var c0, t0));
+                Assert.Null(c0);
+                Assert.False(t.Check("Fax", 8008, out _, t0.AddMinutes(1)));
+                Assert.False(t.Check("Fax", 8008, out _, t0.AddMinutes(2)));
+                Assert.True(t.Check("Fax", 8004, out _, t0.AddMinutes(2)));
+                Assert.Empty(t.Expired(t0.AddMinutes(3)));
+                Assert.True(t.Check("Fax", 8008, out var closed, t0.AddMinutes(15)));
+                Assert.Equal(2UL, closed.Suppressed);
+                Assert.Equal("Fax", closed.Connector);
+                Assert.False(t.Check("Fax", 8008, out _, t0.AddMinutes(16)));
+                var all = t.Expired(all: true);
+                Assert.Single(all);
+                Assert.Equal(8008u, all[0].EventId);
+                Assert.Equal(1UL, all[0].Suppressed);
+            }
+            var gone = new Throttle(0);
+            Assert.True(gone.Check("Fax", 8004, out _));
+            Assert.True(gone.Check("Fax", 8004, out _));
+            gone.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => gone.Check("Fax", 8004, out _));
         }
 
         [Fact]

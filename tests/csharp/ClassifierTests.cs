@@ -184,6 +184,12 @@ namespace DropWatch.Tests
         {
             Assert.Equal("unlimited", Quota.Format(0));
             Assert.Equal("10 MB (10,485,760 bytes)", Quota.Format(10485760));
+            // ByteQuantifiedSize's G4 text, as .NET itself prints it
+            Assert.Equal(((double)10000 / 1024).ToString("G4", System.Globalization.CultureInfo.InvariantCulture) +
+                         " KB (10,000 bytes)", Quota.Format(10000));
+            Assert.Equal("1024 KB (1,048,575 bytes)", Quota.Format(1048575));
+            Assert.True(Quota.IsValidDropDirectoryQuota(1UL << 20));
+            Assert.False(Quota.IsValidDropDirectoryQuota(1000));
             // 64-bit end to end: 5 GiB does not fit 32 bits.
             ulong five = 5UL << 30;
             Assert.Equal(five, Quota.Parse(Quota.Format(five)));

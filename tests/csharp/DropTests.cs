@@ -286,7 +286,7 @@ namespace DropWatch.Tests
                 string text = File.ReadAllText(Path.Combine(dir.Path, name));
                 string headers = env.Format((ulong)body.Length);
                 Assert.Equal(headers + body, text);
-                Assert.Contains("X-Sender: <sender@example.com>", headers);
+                Assert.Contains("X-sender: <sender@example.com>", headers);
                 Assert.Contains("X-Receiver: <rcpt@example.com>", headers);
                 Assert.Contains("X-EndOfInjectedXHeaders: " + body.Length, headers);
             }

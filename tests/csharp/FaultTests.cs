@@ -196,7 +196,7 @@ namespace DropWatch.Tests
         public void DropDirectoryQuotaIsCapacity()
         {
             using (var dir = new TempDrop())
-            using (var drop = Drop.Open(dir.Path, new DropOptions { QuotaBytes = 100 }))
+            using (var drop = Drop.Open(dir.Path, new DropOptions { QuotaBytes = 100, QuotaMode = QuotaMode.Strict }))
             {
                 drop.Write(new byte[60]);
                 var e = Assert.Throws<DropCapacityException>(() => drop.Write(new byte[60]));
@@ -209,12 +209,27 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void ExchangeQuotaRuleIsTheDefault()
+        {
+            using (var dir = new TempDrop())
+            using (var drop = Drop.Open(dir.Path, new DropOptions { QuotaBytes = 100 }))
+            {
+                Assert.Equal(QuotaMode.Exchange, new DropOptions().QuotaMode);
+                drop.Write(new byte[60]);
+                drop.Write(new byte[60]); // 60 < 100 before it: written
+                var e = Assert.Throws<DropCapacityException>(() => drop.Write(new byte[1]));
+                Assert.Equal(IOOperation.Quota, e.Operation);
+                Assert.Equal(2, dir.Messages().Length);
+            }
+        }
+
+        [Fact]
         public void ExpectedSizeIsCheckedAs64Bit()
         {
             // 6 GiB expected against a 5 GiB quota: fails before any byte is written. Truncated to 32 bits
             // (SWIG 4.1's default for size_t) the sizes would be 2 GiB and 1 GiB and the check would differ.
             using (var dir = new TempDrop())
-            using (var drop = Drop.Open(dir.Path, new DropOptions { QuotaBytes = 5UL << 30 }))
+            using (var drop = Drop.Open(dir.Path, new DropOptions { QuotaBytes = 5UL << 30, QuotaMode = QuotaMode.Strict }))
             {
                 var e = Assert.Throws<DropCapacityException>(() => drop.BeginMessage(new MessageOptions { ExpectedSize = 6UL << 30 }));
                 Assert.Equal(IOOperation.Quota, e.Operation);

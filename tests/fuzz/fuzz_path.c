@@ -166,7 +166,9 @@ static void check_result(const char *root, const char *name, const dw_resolve_op
         FUZZ_CHECK(info->style == DW_STYLE_WINDOWS && !info->long_path, "DW_E_TOOLONG for a path without a limit");
     if (info->style == DW_STYLE_WINDOWS && !info->long_path) {
         if (st == DW_OK)
-            FUZZ_CHECK(u16 + 1 < DW_WIN_MAX_PATH && info->file_name_room >= DW_FILE_NAME_RESERVE,
+            /* room for "\" + the longest Exchange file name of an unknown (15-character) machine */
+            FUZZ_CHECK(u16 <= DW_WIN_MAX_DIR &&
+                           info->file_name_room >= 1 + DW_NETBIOS_NAME_MAX + DW_EXCHANGE_NAME_FIXED,
                        "DW_OK for %zu UTF-16 units (room %zu)", u16, info->file_name_room);
         if (u16 + 1 > DW_WIN_MAX_PATH)
             FUZZ_CHECK(st == DW_E_TOOLONG, "%zu UTF-16 units beyond MAX_PATH gave %d", u16, (int)st);

@@ -32,6 +32,7 @@ static void writer(const char *dir, uint64_t seed, unsigned w, unsigned msgs, ui
     dw_drop_options o;
     dw_drop_options_init(&o);
     o.quota_bytes = quota;
+    o.quota_mode = DW_QUOTA_STRICT; /* these tests pin the never-exceed mode */
     o.durability = durable ? DW_DURABLE_FULL : DW_DURABLE_NONE;
     dw_drop *drop = NULL;
     dw_io_error err;

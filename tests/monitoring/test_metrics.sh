@@ -146,15 +146,16 @@ run check --root "$root" --drop-dir Fax --textfile "$T/prom/dropwatch.prom"; exp
 expect_out "^status +healthy" "check --textfile keeps the report on stdout"
 promtool_ok "check textfile" "$T/prom/dropwatch.prom"
 [ "$(stat -c %a "$T/prom/dropwatch.prom")" = 644 ] || fail "textfile mode 0644"
-run --config "$T/c.conf" watch --interval 0 --count 3 --textfile "$T/prom/dropwatch.prom"; expect_rc 73 "watch --textfile"
+# --throttle 0: every failed probe prints its alert (by default repeats are suppressed like Exchange's).
+run --config "$T/c.conf" --throttle 0 watch --interval 0 --count 3 --textfile "$T/prom/dropwatch.prom"; expect_rc 73 "watch --textfile"
 promtool_ok "watch textfile" "$T/prom/dropwatch.prom"
 expect_metrics prometheus "watch textfile" "
 assert v('dropwatch_watch_rounds_total') == 3
 assert v('dropwatch_watch_last_round_timestamp_seconds') > 1.7e9
 assert v('dropwatch_drop_probes_total', connector='Fax') == 3
 assert v('dropwatch_drop_probe_failures_total', connector='Gone') == 3
-assert v('dropwatch_alerts_total', connector='Gone', event_id='8004') == 3
-assert v('dropwatch_alerts_total', connector='Full', event_id='8004') == 3
+assert v('dropwatch_alerts_total', connector='Gone', event_id='8008') == 3
+assert v('dropwatch_alerts_total', connector='Full', event_id='8005') == 3
 assert v('dropwatch_drop_healthy', connector='Empty') == 1" "$T/prom/dropwatch.prom"
 [ "$(grep -c 'Event ID\|EventID\|8004' "$OUT")" -ge 6 ] || fail "watch --textfile still prints the alerts"
 [ "$(ls -A "$T/prom")" = dropwatch.prom ] || fail "no temporary file left: $(ls -A "$T/prom")"

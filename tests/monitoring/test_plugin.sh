@@ -76,7 +76,7 @@ expect_out "'Half oldest_age'=72[0-9][0-9]s;;~:3600;0" "age threshold in the per
 # has no age to alert on.
 run --config "$T/c.conf" check --plugin --connector Full --warning quota=101:
 expect_plugin 2 "quota full"
-expect_out "^DROPWATCH CRITICAL - Full: capacity failure during quota \(event 8004\)" "failure named"
+expect_out "^DROPWATCH CRITICAL - Full: capacity failure during quota \(event 8005\)" "failure named"
 run --event auto --config "$T/c.conf" check --plugin --warning quota=40
 expect_plugin 2 "the worst of three"
 expect_out "CRITICAL - Full: capacity failure during quota \(event 8005\); Half: quota 50\.0% used.*; 1 of 3 connector\(s\) OK \| " "worst first, then the warnings"

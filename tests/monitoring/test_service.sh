@@ -59,7 +59,7 @@ run "$@" --count 1 --interval 0; expect_rc 78 "the unit's command line, X400 mis
 expect_json "alerts are JSON Lines with event ID, class and connector fields" '
 assert len(recs) == 1, recs
 a = recs[0]
-assert a["event"]["code"] == "8004" and a["dropwatch"]["connector"] == "X400 Gateway"
+assert a["event"]["code"] == "8008" and a["dropwatch"]["connector"] == "X400 Gateway"  # missing directory
 assert a["dropwatch"]["class"] == "configuration"'
 [ -s "$T/run/dropwatch.prom" ] || fail "the unit's textfile written"
 

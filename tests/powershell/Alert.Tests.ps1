@@ -28,10 +28,10 @@ Describe 'Format-DropAlert' {
         $drop = Join-Path $root ('alert-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $drop
         try {
-            $null = 'x' * 500 | Write-DropMessage -Path $drop -Quota 100 -ErrorAction SilentlyContinue -ErrorVariable errs
+            $null = 'x' * 500 | Write-DropMessage -Path $drop -Quota 100 -QuotaMode Strict -ErrorAction SilentlyContinue -ErrorVariable errs
             $errs.Count | Should -Be 1
             $json = $errs | Format-DropAlert -Connector 'Fax' -Format Json -AutoEventId -Time $script:t0 | ConvertFrom-Json
-            $json.winlog.event_id | Should -Be '8005'
+            $json.winlog.event_id | Should -Be '8004'  # a strict-only refusal: Exchange would have written it
             $json.dropwatch.class | Should -Be 'capacity'
             $json.dropwatch.operation | Should -Be 'quota'
             $text = $errs[0].Exception | Format-DropAlert -Connector 'Fax'
@@ -40,7 +40,13 @@ Describe 'Format-DropAlert' {
         finally { Remove-Item -LiteralPath $drop -Recurse -Force }
     }
 
-    It 'uses the event ID Exchange would log with -AutoEventId' {
+    It 'uses the event ID Exchange would log by default, 8004 with -Force8004' {
+        Format-DropAlert -Errno 2 -Operation OpenDirectory -Format Json -Time $script:t0 |
+            ConvertFrom-Json | ForEach-Object { $_.winlog.event_id } | Should -Be '8008'
+        Format-DropAlert -Errno 2 -Operation OpenDirectory -Force8004 -Format Json -Time $script:t0 |
+            ConvertFrom-Json | ForEach-Object { $_.winlog.event_id } | Should -Be '8004'
+        Format-DropAlert -Errno 28 -ExchangeVersion SE -Time $script:t0 | Should -Match 'Set-TransportService'
+
         Format-DropAlert -Errno 2 -Operation OpenDirectory -AutoEventId -Format Json -Time $script:t0 |
             ConvertFrom-Json | ForEach-Object { $_.winlog.event_id } | Should -Be '8008'
         Format-DropAlert -Win32Code 5 -Operation Create -AutoEventId -Format Xml -Time $script:t0 | Should -Match '8009'

@@ -74,7 +74,7 @@ Describe 'A module folder without its native glue' {
         $dir = Join-Path $root ('noglue-' + [guid]::NewGuid().ToString('N'))
         $mod = New-Item -ItemType Directory -Path (Join-Path $dir 'DropWatch')
         $src = Split-Path -Parent $env:DW_MODULE
-        foreach ($f in 'DropWatch.psd1', 'DropWatch.psm1', 'DropWatch.dll') { Copy-Item -LiteralPath (Join-Path $src $f) -Destination $mod }
+        foreach ($f in 'DropWatch.psd1', 'DropWatch.psm1', 'DropWatch.format.ps1xml', 'DropWatch.dll') { Copy-Item -LiteralPath (Join-Path $src $f) -Destination $mod }
         try {
             $pwsh = (Get-Process -Id $PID).Path
             $cmd = "try { Import-Module '$($mod.FullName)' -ErrorAction Stop; 'imported' } catch { `$_.Exception.Message }"

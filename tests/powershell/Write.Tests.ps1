@@ -105,7 +105,7 @@ Describe 'Write-DropMessage' {
     }
 
     It 'reports a quota excess per message as QuotaExceeded and keeps going' {
-        $out = 'small', ('x' * 200), 'tiny' | Write-DropMessage -Path $script:drop -Quota 100 -ErrorAction SilentlyContinue -ErrorVariable errs
+        $out = 'small', ('x' * 200), 'tiny' | Write-DropMessage -Path $script:drop -Quota 100 -QuotaMode Strict -ErrorAction SilentlyContinue -ErrorVariable errs
         $out.Count | Should -Be 2
         $errs.Count | Should -Be 1
         $errs[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
@@ -114,8 +114,15 @@ Describe 'Write-DropMessage' {
         (Get-Messages $script:drop).Count | Should -Be 2
     }
 
+    It 'applies Exchange''s quota rule by default: the crossing message is written, the next one waits' {
+        $out = ('x' * 200), 'tiny' | Write-DropMessage -Path $script:drop -Quota 100 -ErrorAction SilentlyContinue -ErrorVariable errs
+        $out.Count | Should -Be 1
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Operation | Should -Be 'Quota'
+    }
+
     It 'accepts a quota as text' {
-        { 'x' * 2048 | Write-DropMessage -Path $script:drop -Quota '1KB' -ErrorAction Stop } |
+        { 'x' * 2048 | Write-DropMessage -Path $script:drop -Quota '1KB' -QuotaMode Strict -ErrorAction Stop } |
             Should -Throw -ExceptionType ([DropWatch.DropCapacityException])
         { 'x' | Write-DropMessage -Path $script:drop -Quota 'bogus' } | Should -Throw
     }
@@ -162,7 +169,7 @@ Describe 'Write-DropMessage' {
     It 'writes an Exchange envelope before each message' {
         $out = 'Subject: x' | Write-DropMessage -Path $script:drop -Sender 'a@example.com' -Recipient 'b@example.com', 'c@example.com'
         $text = Get-Content -LiteralPath $out.FullName -Raw
-        $text | Should -Match '^X-Sender: <a@example.com>'
+        $text | Should -Match '^X-sender: <a@example.com>'
         ([regex]::Matches($text, 'X-Receiver:')).Count | Should -Be 2
         $text | Should -Match 'Subject: x$'
     }

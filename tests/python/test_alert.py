@@ -25,8 +25,9 @@ def io_failure(drop_dir):
 @pytest.fixture
 def quota_failure(drop_dir):
     with dropwatch.Drop.open(drop_dir, quota=10) as d:
+        d.write(b"x" * 100)  # Exchange's rule: the message that crosses the quota is written
         with pytest.raises(dropwatch.CapacityError) as ei:
-            d.write(b"x" * 100)
+            d.write(b"x")  # and the next one waits
     return ei.value
 
 
@@ -63,7 +64,8 @@ def test_text_and_syslog_records(io_failure):
 def test_auto_event_picks_the_sibling_event(quota_failure, tmp_path):
     assert dropwatch.alert_event(quota_failure) == (8005, "NonSmtpGWQuotaExceeded")
     assert json.loads(dropwatch.format_alert(quota_failure, event="auto"))["winlog"]["event_id"] == "8005"
-    assert json.loads(dropwatch.format_alert(quota_failure))["winlog"]["event_id"] == "8004"  # default
+    assert json.loads(dropwatch.format_alert(quota_failure))["winlog"]["event_id"] == "8005"  # default: auto
+    assert json.loads(dropwatch.format_alert(quota_failure, event="8004"))["winlog"]["event_id"] == "8004"
     with pytest.raises(dropwatch.DropConfigurationError) as ei:
         dropwatch.Drop.open(tmp_path / "missing")
     assert dropwatch.alert_event(ei.value)[0] == 8008
@@ -140,3 +142,47 @@ def test_bad_error_type():
         dropwatch.format_alert("disk broke")
     with pytest.raises(TypeError):
         dropwatch.format_alert(ValueError("x"))
+
+
+def test_exchange_version_picks_one_pack(io_failure):
+    t2007 = dropwatch.format_alert(io_failure, format="text")
+    assert "Product Version:        8.0\n" in t2007 and "Set-TransportServer" in t2007 and "Exchange 2010" not in t2007
+    t2013 = dropwatch.format_alert(io_failure, format="text", exchange_version="SE")
+    assert "Product Version:        14.0\n" in t2013 and "Set-TransportService" in t2013
+    assert "Exchange 2007" not in t2013 and "Set-TransportServer)" not in t2013
+    rec = json.loads(dropwatch.format_alert(io_failure, exchange_version=2010))
+    assert rec["dropwatch"]["alert_type"] == "Error" and rec["dropwatch"]["product_version"] == "14.0"
+    with pytest.raises(ValueError):
+        dropwatch.format_alert(io_failure, exchange_version=2003)
+
+
+def test_throttle_suppresses_repeats_and_reports_the_count(quota_failure):
+    with dropwatch.Throttle() as t:
+        assert t.window == dropwatch.THROTTLE_DEFAULT_SECONDS == 900
+        assert t.check("Fax", quota_failure, now=1000) == (True, None)  # 8005: the first is logged
+        assert t.check("Fax", 8005, now=1100) == (False, None)
+        assert t.check("Fax", 8004, now=1100) == (True, None)  # another event: its own window
+        assert t.expired(now=1200) == []
+        log, closed = t.check("Fax", 8005, now=1900)  # the window's end
+        assert log is True
+        assert closed == dropwatch.SuppressedWindow("Fax", 8005, 1, 1000000, 1900000)
+        t.check("Fax", 8005, now=1901)
+        (w,) = t.expired(all=True)
+        assert (w.connector, w.event_id, w.suppressed) == ("Fax", 8005, 1)
+    with pytest.raises(ValueError):
+        t.check("Fax", 8004)
+    with pytest.raises(ValueError):
+        dropwatch.Throttle(window=-1)
+    with dropwatch.Throttle(window=0) as t0:
+        assert all(t0.check("Fax", 8004, now=5)[0] for _ in range(3))
+
+
+def test_format_literal_matches_the_library_table():
+    # The type hint is written out for type checkers; the accepted names come from C's table.
+    import typing
+
+    from dropwatch import _alert
+
+    assert set(typing.get_args(_alert.AlertFormatArg)) == set(dropwatch.ALERT_FORMATS)
+    events = typing.get_args(typing.get_args(_alert.EventArg)[0])
+    assert set(events) == set(_alert._EVENTS)

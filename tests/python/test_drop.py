@@ -243,7 +243,7 @@ def test_format_quota():
 
 
 def test_quota_text_and_expected_size(drop_dir):
-    with dropwatch.Drop.open(drop_dir, quota="1 KB") as d:
+    with dropwatch.Drop.open(drop_dir, quota="1 KB", quota_mode="strict") as d:
         assert d.health().quota_bytes == 1024
         with pytest.raises(dropwatch.CapacityError) as ei:
             with d.message(expected_size=4096) as m:
@@ -457,3 +457,11 @@ def test_write_many_type_errors(drop, drop_dir, bad):
     with pytest.raises(TypeError):
         drop.write_many(bad)
     assert_clean(drop_dir, [])
+
+
+def test_no_files_but_messages(drop_dir):
+    with dropwatch.Drop.open(drop_dir, quota=1000, ledger=False) as d:
+        d.write(b"x" * 10)
+        h = dropwatch.drop_health(drop_dir, canary=False)
+        assert h.writable is False
+    assert sorted(p.suffix for p in drop_dir.iterdir()) == [".eml"]

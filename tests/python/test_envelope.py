@@ -35,7 +35,7 @@ def test_format_block():
     block = env.format(len(MIME))
     assert block.endswith(b"X-EndOfInjectedXHeaders: %d\r\n" % len(MIME))
     lines = block.split(b"\r\n")
-    assert lines[0].startswith(b"X-Sender: ") and b"sender@example.com" in lines[0] and b"SIZE=" in lines[0]
+    assert lines[0].startswith(b"X-sender: ") and b"sender@example.com" in lines[0] and b"SIZE=" in lines[0]
     assert lines[1].startswith(b"X-Receiver: ") and b"one@example.com" in lines[1]
     assert lines[2].startswith(b"X-Receiver: ") and b"two@example.com" in lines[2] and b"NOTIFY=NEVER" in lines[2]
     assert all(b < 0x80 for b in block)
@@ -59,7 +59,7 @@ def check_written(data, env):
     assert n == len(MIME)
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     keys = [k for k, _ in msg.items()]
-    assert keys[:4] == ["X-Sender", "X-Receiver", "X-Receiver", "X-EndOfInjectedXHeaders"]
+    assert keys[:4] == ["X-sender", "X-Receiver", "X-Receiver", "X-EndOfInjectedXHeaders"]
     assert "sender@example.com" in msg["X-Sender"]
     assert [("one@example.com" in v) or ("two@example.com" in v) for v in msg.get_all("X-Receiver")] == [True, True]
     assert msg["Subject"] == "env"

@@ -124,7 +124,7 @@ def test_unwritable_directory_is_access_error(drop_dir):
 
 
 def test_quota_exceeded_is_capacity_error_without_errno(drop_dir):
-    with dropwatch.Drop.open(drop_dir, quota=100) as d:
+    with dropwatch.Drop.open(drop_dir, quota=100, quota_mode="strict") as d:
         d.write(b"a" * 60)
         with pytest.raises(dropwatch.CapacityError) as ei:
             d.write(b"b" * 60)
@@ -204,3 +204,15 @@ def test_libfiu_fsync_failure(drop_dir):
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["raised", str(errno.EIO), "fsync", "physical"]
     assert_clean(drop_dir, [])
+
+
+def test_quota_exchange_rule_writes_the_crossing_message(drop_dir):
+    with dropwatch.Drop.open(drop_dir, quota=100) as d:
+        d.write(b"a" * 60)
+        d.write(b"b" * 60)  # 60 < 100 before it: written, as Exchange does
+        with pytest.raises(dropwatch.CapacityError) as ei:
+            d.write(b"c")
+    assert "used 120" in ei.value.detail
+    assert dropwatch.alert_event(ei.value)[0] == 8005
+    with pytest.raises(ValueError):
+        dropwatch.Drop.open(drop_dir, quota=100, quota_mode="never")

@@ -251,3 +251,16 @@ def test_name_check_is_an_immutable_verdict():
     # character index vs byte offset for non-ASCII input
     accented = dropwatch.validate_drop_directory("Télé:copie")
     assert accented.reason == "stream" and accented.offset == 6 and accented.index == 4
+
+
+def test_explain_empty_drop_directory_and_8007_estimate():
+    x = dropwatch.explain_drop_path("D:\\Exchange", "")
+    assert x.exchange_path == "" and x.event == 8008
+    assert "no_drop_directory" in x.warning_codes or any("8008" in w.message for w in x.warnings)
+    long_root = "D:\\" + "x" * 205
+    x = dropwatch.explain_drop_path(long_root, "Fax", machine_name="HUB01")
+    assert (x.event, x.exchange_units, x.longest_file_name) == (8007, 212, 52)
+    x = dropwatch.explain_drop_path("D:\\" + "x" * 195, "Fax", machine_name="HUB01")
+    assert x.event == 0 and x.strict_path is not None  # 202 + 1 + 52 <= 259
+    with pytest.raises(dropwatch.DropPathTooLongError):
+        dropwatch.resolve_drop_path("D:\\" + "x" * 195, "Fax")  # unknown machine: 202 + 1 + 62 > 259

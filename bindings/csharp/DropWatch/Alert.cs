@@ -30,8 +30,10 @@ namespace DropWatch
         public DateTimeOffset? Time { get; set; }
         /// <summary>EventRecordID, emitted only when set.</summary>
         public ulong? RecordId { get; set; }
-        /// <summary>Always 8004, or the ID Exchange would log for the classification.</summary>
-        public AlertEventMode EventMode { get; set; } = AlertEventMode.Event8004;
+        /// <summary>The ID Exchange logs for what it catches (Auto, the default), or always 8004.</summary>
+        public AlertEventMode EventMode { get; set; } = AlertEventMode.Auto;
+        /// <summary>Whose management pack supplies the rule metadata and which cmdlet explanations name.</summary>
+        public ExchangeVersion ExchangeVersion { get; set; } = ExchangeVersion.Exchange2007;
         /// <summary>RFC 5424 facility, 0-23 (default 16, local0).</summary>
         public int SyslogFacility { get; set; } = 16;
         /// <summary>Syslog APP-NAME; null = "dropwatch".</summary>
@@ -65,7 +67,7 @@ namespace DropWatch
                 dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_alert_format(
                         Connector, DropPath, Root, DropDirectory, Computer, ExceptionText, err, timeMs,
                         RecordId ?? 0, RecordId.HasValue ? 1 : 0, (int)EventMode, SyslogFacility, AppName,
-                        (int)format, b, s, out n),
+                        (int)ExchangeVersion, (int)format, b, s, out n),
                     out string text, 4096);
                 if (st != dw_status.DW_OK) throw Interop.StatusException(st, "formatting the alert", nameof(format));
                 return text;

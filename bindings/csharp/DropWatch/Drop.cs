@@ -13,6 +13,13 @@ namespace DropWatch
     {
         /// <summary>DropDirectoryQuota in bytes; 0 = unlimited.</summary>
         public ulong QuotaBytes { get; set; }
+        /// <summary>Exchange's rule (default: refused only when the files already reach the quota, so the
+        /// message that crosses it is written) or Strict (never exceed).</summary>
+        public QuotaMode QuotaMode { get; set; }
+        /// <summary>True: no ".dwquota" ledger file in the directory (the quota rescans it per message).</summary>
+        public bool NoLedger { get; set; }
+        /// <summary>True: the health probe writes no canary file (Writable stays false: not probed).</summary>
+        public bool NoCanary { get; set; }
         /// <summary>Transient retries per operation.</summary>
         public uint RetryMax { get; set; }
         /// <summary>First backoff delay in milliseconds (doubled each retry).</summary>
@@ -49,6 +56,7 @@ namespace DropWatch
             {
                 DropWatchNative.dw_drop_options_init(o);
                 QuotaBytes = o.quota_bytes;
+                QuotaMode = (QuotaMode)(int)o.quota_mode;
                 RetryMax = o.retry_max;
                 RetryBaseMilliseconds = o.retry_base_ms;
                 RetryCapMilliseconds = o.retry_cap_ms;
@@ -69,6 +77,9 @@ namespace DropWatch
             var o = new dw_drop_options();
             DropWatchNative.dw_drop_options_init(o);
             o.quota_bytes = QuotaBytes;
+            o.quota_mode = (dw_quota_mode)(int)QuotaMode;
+            o.no_ledger = NoLedger ? 1 : 0;
+            o.no_canary = NoCanary ? 1 : 0;
             o.retry_max = RetryMax;
             o.retry_base_ms = RetryBaseMilliseconds;
             o.retry_cap_ms = RetryCapMilliseconds;

@@ -2,6 +2,7 @@
 // Resolving a Foreign connector's drop directory (strictly, and as Exchange itself would).
 using System;
 using System.Collections.Generic;
+using System.Text;
 using DropWatch.Native;
 
 namespace DropWatch
@@ -55,6 +56,13 @@ namespace DropWatch
         public long ExchangeLength { get; internal set; }
         /// <summary>True when the strict resolver accepted the inputs.</summary>
         public bool StrictOk => StrictStatus == DropStatus.Ok;
+        /// <summary>
+        /// The folder Exchange finally opens: <see cref="ExchangePath"/> as DirectoryInfo normalises it
+        /// (<see cref="DropPath.FullPath"/> with the service's current directory, C:\Windows\System32).
+        /// Null when .NET Framework would throw instead (<see cref="ExplainWarnings.CombineFails"/>, or a
+        /// ':' GetFullPath refuses) and for POSIX paths.
+        /// </summary>
+        public string FinalDirectory { get; internal set; }
         /// <inheritdoc/>
         public override string ToString() => ExchangePath;
     }
@@ -127,6 +135,8 @@ namespace DropWatch
             if (dropDirectory == null) throw new ArgumentNullException(nameof(dropDirectory));
             Interop.EnsureLoaded();
             options = options ?? new ResolveOptions();
+            bool posix = options.Style == PathStyle.Posix || (options.Style == PathStyle.Auto &&
+                !string.IsNullOrWhiteSpace(root) && root.StartsWith("/", StringComparison.Ordinal));
             using (var info = new dw_explain_info())
             {
                 dw_status st = Interop.CallText(
@@ -145,8 +155,39 @@ namespace DropWatch
                     ExchangePath = path, Warnings = (ExplainWarnings)info.warnings, WarningMessages = messages.ToArray(),
                     StrictStatus = (DropStatus)(int)info.strict_status, StrictReason = (DropNameReason)(int)info.strict_reason,
                     ExchangeLength = (long)info.exchange_length,
+                    FinalDirectory = posix || (info.warnings & (uint)ExplainWarnings.CombineFails) != 0 ? null
+                        : TryFullPath(path, null),
                 };
             }
+        }
+
+        /// <summary>
+        /// What DirectoryInfo makes of a Windows path (.NET Path.GetFullPath on Windows, computed on any
+        /// platform): separators unified, "." and ".." resolved, trailing dots and spaces dropped, rooted and
+        /// relative paths completed from <paramref name="currentDirectory"/> (null: C:\Windows\System32).
+        /// Throws ArgumentException where .NET Framework's GetFullPath throws (invalid characters, a ':' after
+        /// the drive position).
+        /// </summary>
+        public static string FullPath(string path, string currentDirectory = null)
+        {
+            if (path == null) throw new ArgumentNullException(nameof(path));
+            Interop.EnsureLoaded();
+            dw_status st = Interop.CallText(
+                (byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_path_full(path, currentDirectory, b, s, out n),
+                out string full, 512);
+            if (st == dw_status.DW_OK) return full;
+            if (st == dw_status.DW_E_NAME)
+                throw new ArgumentException(".NET Framework's GetFullPath refuses '" + path +
+                    "' (an invalid path character, or a ':' after the drive position)", nameof(path));
+            throw Interop.StatusException(st, "normalising the path", nameof(currentDirectory));
+        }
+
+        private static string TryFullPath(string path, string currentDirectory)
+        {
+            if (path == null) return null;
+            byte[] buffer = new byte[Encoding.UTF8.GetByteCount(path) + 512];
+            dw_status st = DropWatchNative.dwcs_path_full(path, currentDirectory, buffer, (ulong)buffer.Length, out ulong _);
+            return st == dw_status.DW_OK ? Interop.Utf8(buffer) : null;
         }
 
         /// <summary>Default installation folder of an Exchange version (with its trailing backslash).</summary>

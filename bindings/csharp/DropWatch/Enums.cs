@@ -67,11 +67,15 @@ namespace DropWatch
     public enum ExplainWarnings
     {
         None = 0, RootReplaced = 1 << 0, Subdirectory = 1 << 1, ParentEscape = 1 << 2, InvalidName = 1 << 3,
-        Differs = 1 << 4, PathTooLong = 1 << 5, DriveRelative = 1 << 6,
+        Differs = 1 << 4, PathTooLong = 1 << 5, DriveRelative = 1 << 6, NoDropDirectory = 1 << 7,
+        CombineFails = 1 << 8,
     }
 
     /// <summary>Alert output format (dw_format).</summary>
     public enum AlertFormat { Text = 0, Xml = 1, Json = 2, Syslog = 3 }
+
+    /// <summary>How DropDirectoryQuota decides (dw_quota_mode): Exchange's rule (default) or never exceed.</summary>
+    public enum QuotaMode { Exchange = 0, Strict = 1 }
 
     /// <summary>Which event ID an alert carries (dw_event_mode).</summary>
     public enum AlertEventMode { Event8004 = 0, Auto = 1 }

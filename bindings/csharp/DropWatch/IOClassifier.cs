@@ -204,6 +204,8 @@ namespace DropWatch
         public static string ErrnoName(int errno) { Interop.EnsureLoaded(); return DropWatchNative.dw_errno_name(errno); }
         /// <summary>Symbolic Win32 name ("ERROR_DISK_FULL"), or null.</summary>
         public static string Win32Name(uint code) { Interop.EnsureLoaded(); return DropWatchNative.dw_win32_name(code); }
+        /// <summary>The Windows system text of a Win32 code ("There is not enough space on the disk."), or null.</summary>
+        public static string Win32Message(uint code) { Interop.EnsureLoaded(); return DropWatchNative.dw_win32_message(code); }
         /// <summary>The closest Win32 code for an errno value, or 0.</summary>
         public static uint Win32FromErrno(int errno) { Interop.EnsureLoaded(); return DropWatchNative.dw_win32_from_errno(errno); }
 

@@ -31,7 +31,16 @@ namespace DropWatch
             return DropWatchNative.dwcs_quota_parse(text, out bytes) == dw_status.DW_OK;
         }
 
-        /// <summary>Format as Get-ForeignConnector prints it: "unlimited" or "10 MB (10,485,760 bytes)".</summary>
+        /// <summary>Whether a stored DropDirectoryQuota is in Set-ForeignConnector's range, 1 MB to
+        /// 2,147,483,647 MB (0, unlimited, is accepted too).</summary>
+        public static bool IsValidDropDirectoryQuota(ulong bytes)
+        {
+            Interop.EnsureLoaded();
+            return DropWatchNative.dw_quota_validate(bytes) == dw_status.DW_OK;
+        }
+
+        /// <summary>Format exactly as ByteQuantifiedSize prints it (G4, invariant culture): "unlimited",
+        /// "10 MB (10,485,760 bytes)", "9.766 KB (10,000 bytes)".</summary>
         public static string Format(ulong bytes)
         {
             Interop.EnsureLoaded();

@@ -8,10 +8,14 @@
     CompanyName          = 'libdropwatch'
     Copyright            = '(c) libdropwatch contributors. SPDX-License-Identifier: MIT'
     Description          = 'Resolve and validate Exchange Foreign connector drop directories, write message files into them atomically (guarded writes) with classified I/O errors, and format Event 8004 alerts. Uses libdropwatch through its .NET binding.'
-    PowerShellVersion    = '5.1'
-    CompatiblePSEditions = @('Core', 'Desktop')
+    # Core only: Windows PowerShell 5.1 (.NET Framework) does not look for a P/Invoke library beside the
+    # assembly, and that path is untested here (doc/csharp-powershell.md). The module's scripts avoid
+    # PowerShell-7-only syntax all the same (tests/powershell/Compat.Tests.ps1).
+    PowerShellVersion    = '7.2'
+    CompatiblePSEditions = @('Core')
     # DropWatch.dll finds its native glue (dropwatch_csharp.so) beside itself in this folder.
     RequiredAssemblies   = @('DropWatch.dll')
+    FormatsToProcess     = @('DropWatch.format.ps1xml')
     FunctionsToExport    = @(
         'Resolve-DropPath',
         'Test-DropDirectory',

@@ -73,8 +73,9 @@ function New-DropErrorRecord {
 # Options from -Options and -Quota. Returns an exception instead of throwing: PowerShell would record a
 # caught exception in the caller's -ErrorVariable and $Error, next to the ErrorRecord we write.
 function Get-DropOptions {
-    param($Options, $Quota, [ref] $Failure)
+    param($Options, $Quota, [ref] $Failure, $QuotaMode)
     if ($Options) { $o = $Options } else { $o = [DropWatch.DropOptions]::new() }
+    if ($QuotaMode) { $o.QuotaMode = [DropWatch.QuotaMode]$QuotaMode }
     if ($null -ne $Quota -and "$Quota" -ne '') {
         $bytes = [uint64]0
         if ($Quota -is [string]) {
@@ -93,6 +94,18 @@ function Get-DropOptions {
 }
 
 # ---- Resolve-DropPath ------------------------------------------------------------------------------------
+
+# The Exchange version of a transport server's AdminDisplayVersion ('Version 15.1 (Build 2507.6)'), or $null.
+function Get-DropExchangeVersion([object] $AdminDisplayVersion) {
+    if ("$AdminDisplayVersion" -match '(?:Version\s+)?(\d+)\.\d+') {
+        switch ([int]$Matches[1]) {
+            8 { return [DropWatch.ExchangeVersion]::Exchange2007 }
+            14 { return [DropWatch.ExchangeVersion]::Exchange2010 }
+            { $_ -ge 15 } { return [DropWatch.ExchangeVersion]::Exchange2013 }
+        }
+    }
+    return $null
+}
 
 function Resolve-DropPath {
     <#
@@ -128,6 +141,15 @@ function Resolve-DropPath {
     .PARAMETER Explain
     Output where Exchange would really write, with warnings, instead of the strict result.
 
+    .PARAMETER TransportService
+    Transport servers (Get-TransportService or Get-TransportServer output). Each connector is joined with
+    its source server's RootDropDirectoryPath, and a blank root stands for the install folder of that
+    server's AdminDisplayVersion (8.x: 2007, 14.x: 2010, 15.x: 2013 to SE). Without it, a blank root draws
+    a warning naming the default assumed.
+
+    .PARAMETER SourceTransportServers
+    The connector's source servers, bound from a piped connector; picks among several -TransportService.
+
     .OUTPUTS
     DropWatch.ResolvedDropPath (Path, Style, RootDefaulted, LongPath, Length, Utf16Length, FileNameRoom), or
     DropWatch.DropPathExplanation with -Explain.
@@ -136,6 +158,11 @@ function Resolve-DropPath {
     Resolve-DropPath -Root 'D:\Exchange' -DropDirectory 'Drop'
 
     Returns D:\Exchange\Drop.
+
+    .EXAMPLE
+    Get-ForeignConnector | Resolve-DropPath -TransportService (Get-TransportService HUB01)
+
+    Joins every Foreign connector with HUB01's RootDropDirectoryPath and install folder.
 
     .EXAMPLE
     Get-ForeignConnector | Resolve-DropPath -Explain
@@ -166,18 +193,53 @@ function Resolve-DropPath {
 
         [DropWatch.PathStyle] $Style = 'Auto',
 
-        [switch] $Explain
+        [switch] $Explain,
+
+        # Get-TransportService / Get-TransportServer output: Name, RootDropDirectoryPath, AdminDisplayVersion.
+        [object[]] $TransportService,
+
+        # The connector's source servers (bound from a piped Get-ForeignConnector object).
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [object[]] $SourceTransportServers
     )
     process {
+        $root = $Root
+        $version = $ExchangeVersion
+        $server = $null
+        if ($TransportService) {
+            # The connector's own source server when several are given; the only one otherwise.
+            $names = @($SourceTransportServers | ForEach-Object { "$_" })
+            $server = @($TransportService | Where-Object { $names -contains "$($_.Name)" }) | Select-Object -First 1
+            if (-not $server -and @($TransportService).Count -eq 1) { $server = @($TransportService)[0] }
+            if (-not $server) {
+                $e = [System.ArgumentException]::new("No transport service given is a source server of this connector (" +
+                    ($names -join ', ') + ")")
+                $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($e, 'DropWatch.NoTransportService',
+                    [System.Management.Automation.ErrorCategory]::ObjectNotFound, $DropDirectory))
+                return
+            }
+            if (-not $PSBoundParameters.ContainsKey('Root')) { $root = [string]$server.RootDropDirectoryPath }
+            $v = Get-DropExchangeVersion $server.AdminDisplayVersion
+            if ($null -ne $v -and -not $PSBoundParameters.ContainsKey('ExchangeVersion')) { $version = $v }
+        }
+        elseif ([string]::IsNullOrWhiteSpace($root) -and -not $InstallDirectory -and
+                -not $PSBoundParameters.ContainsKey('ExchangeVersion')) {
+            Write-Warning ("RootDropDirectoryPath is blank: assumed the $version installation folder " +
+                [DropWatch.DropPath]::ExchangeInstallDirectory($version) +
+                "; give -TransportService (Get-TransportService) or -ExchangeVersion to choose")
+        }
         $options = [DropWatch.ResolveOptions]::new()
         if ($InstallDirectory) { $options.InstallDirectory = $InstallDirectory }
-        $options.ExchangeVersion = $ExchangeVersion
+        $options.ExchangeVersion = $version
         $options.Style = $Style
         $result = $null
         $failure = $null
-        if ($Explain) { $ok = [DropWatch.DropPath]::TryExplain($Root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
-        else { $ok = [DropWatch.DropPath]::TryResolve($Root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
-        if ($ok) { $result }
+        if ($Explain) { $ok = [DropWatch.DropPath]::TryExplain($root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
+        else { $ok = [DropWatch.DropPath]::TryResolve($root, $DropDirectory, $options, [ref]$result, [ref]$failure) }
+        if ($ok) {
+            if ($server) { $result | Add-Member -NotePropertyName TransportService -NotePropertyValue "$($server.Name)" -PassThru }
+            else { $result }
+        }
         else { $PSCmdlet.WriteError((New-DropErrorRecord $failure $DropDirectory 'Resolve-DropPath')) }
     }
 }
@@ -195,8 +257,9 @@ function Test-DropDirectory {
     (CON, NUL, COM1, ...), at most 255 UTF-16 units, and no Unicode look-alikes of separators. Outputs one
     result object per value; an invalid value is a result, not an error.
 
-    .PARAMETER Name
-    The value(s) to test. Accepts pipeline input (by value, or by property name as DropDirectory).
+    .PARAMETER DropDirectory
+    The value(s) to test (alias: Name). Accepts pipeline input by value, or by property name: a connector
+    from Get-ForeignConnector is tested on its DropDirectory, not its Name.
 
     .PARAMETER Quiet
     Output only $true or $false per value.
@@ -211,6 +274,11 @@ function Test-DropDirectory {
     IsValid is True.
 
     .EXAMPLE
+    Get-ForeignConnector | Test-DropDirectory
+
+    Tests every Foreign connector's DropDirectory value.
+
+    .EXAMPLE
     'Drop', 'a\b', 'CON', 'x.' | Test-DropDirectory | Where-Object { -not $_.IsValid } | Select-Object Name, Reason
 
     Lists the invalid values with their reasons (Separator, ReservedName, TrailingDot).
@@ -218,15 +286,17 @@ function Test-DropDirectory {
     [CmdletBinding()]
     [OutputType([DropWatch.DropNameCheck], [bool])]
     param(
+        # Named DropDirectory (alias Name) so that a Get-ForeignConnector object binds its DropDirectory
+        # property, never its Name: the binder tries a parameter's own name before its aliases.
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('DropDirectory')]
+        [Alias('Name')]
         [AllowEmptyString()]
-        [string[]] $Name,
+        [string[]] $DropDirectory,
 
         [switch] $Quiet
     )
     process {
-        foreach ($n in $Name) {
+        foreach ($n in $DropDirectory) {
             # [string] binding turns $null into '': Validate never throws here.
             $check = [DropWatch.DropDirectoryName]::Validate([string]$n)
             if ($Quiet) { $check.IsValid } else { $check }
@@ -259,7 +329,9 @@ function Write-DropMessage {
     next input is still written. Use -ErrorAction Stop to stop at the first failure.
 
     .PARAMETER Path
-    The drop directory (resolved, e.g. with Resolve-DropPath).
+    The drop directory (resolved, e.g. with Resolve-DropPath). Binds by property name (Path, DropPath,
+    FinalDirectory), so Resolve-DropPath's output can be piped in. Relative paths resolve against the
+    current location, and PSDrive paths (Drops:\Fax) to their file-system target.
 
     .PARAMETER InputObject
     Strings, byte arrays or FileInfo objects to write, from the pipeline.
@@ -268,8 +340,14 @@ function Write-DropMessage {
     Files whose content to write (one message each). Binds FullName from piped objects.
 
     .PARAMETER Quota
-    DropDirectoryQuota: bytes, or text such as '10MB' or 'unlimited'. A message that would exceed it fails
-    with QuotaExceeded before anything is written.
+    DropDirectoryQuota: bytes, or text such as '10MB' or 'unlimited', read as Exchange's ByteQuantifiedSize
+    reads it. By Exchange's rule (the default) a message fails with QuotaExceeded, before anything is
+    written, when the files in the directory already add up to the quota; the message that crosses it is
+    still written.
+
+    .PARAMETER QuotaMode
+    Exchange (default) or Strict: with Strict a message that would exceed the quota fails instead, so the
+    quota is never exceeded (not Exchange's rule).
 
     .PARAMETER Options
     A DropWatch.DropOptions object (retry policy, durability, naming, fault injection for tests).
@@ -298,11 +376,12 @@ function Write-DropMessage {
 
     Writes a byte array; a quota excess throws a DropWatch.DropCapacityException.
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Input')]
+    [CmdletBinding(DefaultParameterSetName = 'Input', SupportsShouldProcess)]
     [OutputType([pscustomobject])]
     param(
-        [Parameter(Mandatory, Position = 0)]
-        [Alias('DropPath')]
+        # By property name too: Resolve-DropPath's results (Path) and Explain's (FinalDirectory) pipe in.
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('DropPath', 'FinalDirectory')]
         [string] $Path,
 
         [Parameter(Mandatory, Position = 1, ValueFromPipeline, ParameterSetName = 'Input')]
@@ -315,6 +394,9 @@ function Write-DropMessage {
 
         [object] $Quota,
 
+        [ValidateSet('Exchange', 'Strict')]
+        [string] $QuotaMode,
+
         [DropWatch.DropOptions] $Options,
 
         [string] $Sender,
@@ -323,7 +405,7 @@ function Write-DropMessage {
     )
     begin {
         $failure = $null
-        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure)
+        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure) $QuotaMode
         if ($failure) { $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Quota 'Write-DropMessage')) }
         $envelope = $null
         if ($Sender -or $Recipient) {
@@ -332,13 +414,24 @@ function Write-DropMessage {
             }
         }
         $drop = $null
-        if (-not [DropWatch.Drop]::TryOpen($Path, $dropOptions, [ref]$drop, [ref]$failure)) {
-            if ($envelope) { $envelope.Dispose() }
-            $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Path 'Write-DropMessage'))
+        # The drop directory is opened for the first input and again whenever a piped object names another
+        # one. Paths are provider-aware: relative ones resolve against $PWD, PSDrive paths to their target.
+        function Open-Target([string] $target) {
+            $full = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($target)
+            if ($drop -and $drop.Path -eq $full) { return }
+            if ($drop) { $drop.Dispose(); Set-Variable -Name drop -Value $null -Scope 1 -WhatIf:$false -Confirm:$false }
+            $opened = $null
+            $why = $null
+            if (-not [DropWatch.Drop]::TryOpen($full, $dropOptions, [ref]$opened, [ref]$why)) {
+                if ($envelope) { $envelope.Dispose() }
+                $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $why $target 'Write-DropMessage'))
+            }
+            Set-Variable -Name drop -Value $opened -Scope 1 -WhatIf:$false -Confirm:$false  # not subject to -WhatIf
         }
         $bytes = [System.Collections.Generic.List[byte]]::new()
 
         function Send-One([object] $item, [object] $target) {
+            if (-not $PSCmdlet.ShouldProcess($drop.Path, 'Write a message file')) { return }
             $mo = [DropWatch.MessageOptions]::new()
             $mo.Envelope = $envelope
             $name = $null
@@ -369,6 +462,7 @@ function Write-DropMessage {
         }
     }
     process {
+        Open-Target $Path
         if ($PSCmdlet.ParameterSetName -eq 'File') {
             foreach ($p in $LiteralPath) {
                 $resolved = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p)
@@ -388,7 +482,7 @@ function Write-DropMessage {
         }
         finally {
             if ($envelope) { $envelope.Dispose() }
-            $drop.Dispose()
+            if ($drop) { $drop.Dispose() }
         }
     }
 }
@@ -451,8 +545,15 @@ function Format-DropAlert {
     EventRecordID to emit.
 
     .PARAMETER AutoEventId
-    Use the event ID Exchange would log for the class (8005 quota, 8007 path too long, 8008 missing
-    directory, 8009 access denied) instead of always 8004.
+    Kept for scripts written for earlier versions: the event ID Exchange would log for what it catches
+    (8005 quota, 8007 path too long, 8008 missing directory, 8009 access denied, else 8004) is the default.
+
+    .PARAMETER Force8004
+    Always use event ID 8004 (for monitors that want one event ID).
+
+    .PARAMETER ExchangeVersion
+    2007 (default), 2010, 2013, 2016, 2019 or SE: the management pack whose rule metadata the record carries
+    (2007 pack for 2007, 2010 pack for later versions) and the cmdlet its explanation names.
 
     .PARAMETER SyslogFacility
     RFC 5424 facility number, 0-23 (default 16, local0).
@@ -508,6 +609,9 @@ function Format-DropAlert {
         [DateTimeOffset] $Time,
         [uint64] $RecordId,
         [switch] $AutoEventId,
+        [switch] $Force8004,
+        [ValidateSet('2007', '2010', '2013', '2016', '2019', 'SE')]
+        [string] $ExchangeVersion = '2007',
         [ValidateRange(0, 23)]
         [int] $SyslogFacility = 16,
         [string] $AppName
@@ -543,7 +647,12 @@ function Format-DropAlert {
             if ($ExceptionText) { $alert.ExceptionText = $ExceptionText }
             if ($PSBoundParameters.ContainsKey('Time')) { $alert.Time = $Time }
             if ($PSBoundParameters.ContainsKey('RecordId')) { $alert.RecordId = $RecordId }
-            if ($AutoEventId) { $alert.EventMode = [DropWatch.AlertEventMode]::Auto }
+            if ($Force8004) { $alert.EventMode = [DropWatch.AlertEventMode]::Event8004 }
+            $alert.ExchangeVersion = switch ($ExchangeVersion) {
+                '2007' { [DropWatch.ExchangeVersion]::Exchange2007 }
+                '2010' { [DropWatch.ExchangeVersion]::Exchange2010 }
+                default { [DropWatch.ExchangeVersion]::Exchange2013 }
+            }
             $alert.SyslogFacility = $SyslogFacility
             if ($AppName) { $alert.AppName = $AppName }
             $text = $null

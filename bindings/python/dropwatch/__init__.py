@@ -19,7 +19,8 @@ Writing
 Picking up (the gateway's side)
     Pickup (iterate, next, claim, scan, wait), PickupMessage (read, ack, release), Quarantined
 Errors and alerts
-    classify_errno, classify_win32, format_alert, alert_event, and the exceptions below
+    classify_errno, classify_win32, format_alert, alert_event, Throttle (repeats suppressed per connector
+    and event, as Exchange does), and the exceptions below
 Exceptions
     DropWatchError
     ├── DropIOError (OSError): PhysicalDiskError, LogicalDiskError, TransientIOError (TimeoutError),
@@ -35,7 +36,7 @@ The blocking file-system calls release the GIL.
 """
 
 from . import _native
-from ._alert import ALERT_FORMATS, alert_event, format_alert
+from ._alert import ALERT_FORMATS, THROTTLE_DEFAULT_SECONDS, SuppressedWindow, Throttle, alert_event, format_alert
 from ._classify import ClassInfo, classify_errno, classify_win32
 from ._drop import (
     Drop,
@@ -88,6 +89,9 @@ __version__: str = _native.dw_version_string()
 
 __all__ = [
     "ALERT_FORMATS",
+    "THROTTLE_DEFAULT_SECONDS",
+    "SuppressedWindow",
+    "Throttle",
     "CapacityError",
     "ClassInfo",
     "Drop",

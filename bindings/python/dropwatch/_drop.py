@@ -222,6 +222,9 @@ class FaultInjection:
     short_write: int = 0
 
 
+_QUOTA_MODES = {"exchange": _native.DW_QUOTA_EXCHANGE, "strict": _native.DW_QUOTA_STRICT}
+
+
 def _drop_options(
     quota: QuotaArg,
     durable: bool,
@@ -231,10 +234,14 @@ def _drop_options(
     retry_cap_ms: Optional[int],
     file_mode: Optional[int],
     lock_timeout_ms: Optional[int] = None,
+    quota_mode: str = "exchange",
 ) -> Any:
     o = _native.dw_drop_options()
     _native.dw_drop_options_init(o)
     o.quota_bytes = _quota_bytes(quota)
+    if quota_mode not in _QUOTA_MODES:
+        raise ValueError(f"quota_mode must be 'exchange' or 'strict', not {quota_mode!r}")
+    o.quota_mode = _QUOTA_MODES[quota_mode]
     if not isinstance(durable, bool):
         raise TypeError("durable must be True or False")
     o.durability = _native.DW_DURABLE_FULL if durable else _native.DW_DURABLE_NONE
@@ -381,12 +388,14 @@ def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None) -> Health:
 
 
 def drop_health(
-    path: PathArg, *, stale_age: Any = 3600, quota: QuotaArg = None, durable: bool = True
+    path: PathArg, *, stale_age: Any = 3600, quota: QuotaArg = None, durable: bool = True, canary: bool = True
 ) -> Health:
     """Probe a drop directory without opening a :class:`Drop`: existence, type, free space, quota use, stale
-    temporary files and a canary guarded write (removed afterwards). Never raises for an unhealthy
-    directory: see :attr:`Health.ok` and :attr:`Health.error`."""
+    temporary files and a canary guarded write (removed afterwards; ``canary=False`` creates no file at all
+    and leaves ``writable`` False: not probed). Never raises for an unhealthy directory: see
+    :attr:`Health.ok` and :attr:`Health.error`."""
     opts = _drop_options(quota, durable, "unique", None, None, None, None)
+    opts.no_canary = 0 if canary else 1
     return _health(path, opts, stale_age)
 
 
@@ -413,7 +422,10 @@ class Drop:
     afterwards cannot redirect writes. Use as a context manager; a Drop may be shared between threads
     (calls on one Drop are serialised; open one Drop per thread for parallel writes).
 
-    Options: ``quota`` (None = unlimited, bytes as int, or text such as ``"10 MB"``), ``durable`` (False
+    Options: ``quota`` (None = unlimited, bytes as int, or text such as ``"10 MB"``), ``quota_mode``
+    (``"exchange"``, the default: refused only when the files already add up to the quota, so the message
+    that crosses it is still written, as Exchange does; ``"strict"``: never exceed it), ``ledger`` (False:
+    no ``.dwquota`` file in the directory, the quota rescans it for every message), ``durable`` (False
     skips fsync: still atomic, not crash-durable), ``naming`` (``"unique"`` or ``"exchange"``),
     ``retries`` / ``retry_base_ms`` / ``retry_cap_ms`` (bounded backoff for transient failures),
     ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode``, ``lock_timeout_ms`` (longest
@@ -436,12 +448,15 @@ class Drop:
         file_mode: Optional[int] = None,
         inject: Union[None, FaultInjection, Mapping[str, Any]] = None,
         lock_timeout_ms: Optional[int] = None,
+        quota_mode: str = "exchange",
+        ledger: bool = True,
     ) -> None:
         self._handle: Any = None
         self._path = path
         p = fspath(path, "path")
         self._opts = _drop_options(quota, durable, naming, retries, retry_base_ms, retry_cap_ms, file_mode,
-                                   lock_timeout_ms)
+                                   lock_timeout_ms, quota_mode)
+        self._opts.no_ledger = 0 if ledger else 1
         self._fault = _fault(inject)
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")

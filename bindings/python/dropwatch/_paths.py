@@ -182,6 +182,7 @@ def resolve_drop_path(
     install_dir: Any = None,
     exchange_version: Union[int, str] = 2007,
     style: StyleArg = "auto",
+    machine_name: Optional[str] = None,
 ) -> Union[str, bytes]:
     """Strictly resolve a Foreign connector's drop directory: RootDropDirectoryPath joined with DropDirectory.
 
@@ -189,14 +190,16 @@ def resolve_drop_path(
     default folder of ``exchange_version`` (2007, 2010, 2013/2016/2019/"SE"). ``style`` is ``"auto"``
     (a root starting with "/" is POSIX, anything else Windows), ``"windows"`` or ``"posix"``. Both inputs
     are validated; problems raise :class:`InvalidRootError`, :class:`InvalidDropDirectoryError` or
-    :class:`DropPathTooLongError` (all ValueError subclasses). Returns the joined path: bytes when
-    ``root`` or ``drop_directory`` is bytes (as :mod:`os.path` does), else str.
+    :class:`DropPathTooLongError` (all ValueError subclasses). ``machine_name`` (the Exchange server's
+    name) sizes the room kept for the longest file name Exchange generates (None: the longest, 15
+    characters). Returns the joined path: bytes when ``root`` or ``drop_directory`` is bytes (as
+    :mod:`os.path` does), else str.
     """
     inst, ver, sty = _options(install_dir, exchange_version, style)
     r = _root_arg(root)
     d = text(drop_directory, "drop_directory", allow_none=False)
     info = _native.dw_resolve_info()
-    st, path = _native.dwpy_path_resolve(r, d, inst, ver, sty, info)
+    st, path = _native.dwpy_path_resolve(r, d, inst, ver, sty, text(machine_name, "machine_name"), info)
     if st != _native.DW_OK:
         _raise_resolve(st, info, root, drop_directory, path)
     return _out(path, _wants_bytes(root, drop_directory))
@@ -227,6 +230,12 @@ class Explanation:
     strict_reason: str
     strict_error: Optional[Exception]
     warnings: tuple[ExplainWarning, ...]
+    #: The event Exchange would log before writing anything: 8008 (empty DropDirectory), 8007 (a message
+    #: path may exceed MAX_PATH), else 0.
+    event: int = 0
+    #: The 8007 estimate's numbers: Exchange's path and the longest file name for the machine, in UTF-16 units.
+    exchange_units: int = 0
+    longest_file_name: int = 0
 
     @property
     def differs(self) -> bool:
@@ -244,6 +253,7 @@ def explain_drop_path(
     install_dir: Any = None,
     exchange_version: Union[int, str] = 2007,
     style: StyleArg = "auto",
+    machine_name: Optional[str] = None,
 ) -> Explanation:
     """Where would Exchange really write? Reproduce Exchange's own join (.NET Path.Combine: an absolute or
     rooted DropDirectory silently replaces the root; ``a\\b`` and ``..`` pass through) and compare it with the
@@ -254,7 +264,7 @@ def explain_drop_path(
     r = _root_arg(root)
     d = text(drop_directory, "drop_directory", allow_none=False)
     info = _native.dw_explain_info()
-    st, xpath = _native.dwpy_path_explain(r, d, inst, ver, sty, info)
+    st, xpath = _native.dwpy_path_explain(r, d, inst, ver, sty, text(machine_name, "machine_name"), info)
     check(st)
     warnings = tuple(
         ExplainWarning(code=name, flag=flag, message=_native.dw_explain_warning_str(flag))
@@ -265,7 +275,8 @@ def explain_drop_path(
     strict_error: Optional[Exception] = None
     try:
         strict_path = resolve_drop_path(
-            root, drop_directory, install_dir=install_dir, exchange_version=exchange_version, style=style
+            root, drop_directory, install_dir=install_dir, exchange_version=exchange_version, style=style,
+            machine_name=machine_name,
         )
     except InvalidDropPathError as exc:
         strict_error = exc
@@ -276,6 +287,9 @@ def explain_drop_path(
         strict_reason=_reason_name(info.strict_reason),
         strict_error=strict_error,
         warnings=warnings,
+        event=int(info.event),
+        exchange_units=int(info.exchange_units),
+        longest_file_name=int(info.longest_file_name),
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from . import _native
+from ._alert import AlertFormatArg
 from ._errors import DropStateError, check
 from ._util import UINT32_MAX, fspath, integer
 
@@ -44,7 +45,7 @@ class Quarantined:
     text: str
     _alerts: Any = None
 
-    def alert(self, format: str = "json") -> str:
+    def alert(self, format: AlertFormatArg = "json") -> str:
         """The Event 8004 alert record of this file in ``format`` (text, xml, json, syslog)."""
         if format not in _FORMATS:
             raise ValueError(f"format must be one of {sorted(_FORMATS)}, not {format!r}")
