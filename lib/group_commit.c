@@ -11,7 +11,6 @@
  * between processes would need a lock in shared memory that survives a leader killed in the middle of a
  * flush, and the waiters' results would have to cross processes (see doc/guarded-writes.md). */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "group_commit.h"
@@ -26,8 +25,8 @@ typedef struct waiter {
 } waiter;
 
 struct dw_flush_group {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    dwi_mutex mu;
+    dwi_cond cv;
     waiter *pending;   /* writers waiting for the next flush (newest first) */
     unsigned npending;
     int leading;       /* a flush is running */
@@ -42,12 +41,12 @@ dw_flush_group *dwi_group_new(void)
     dw_flush_group *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
-    if (pthread_mutex_init(&g->mu, NULL) != 0) {
+    if (dwi_mutex_init(&g->mu) != 0) {
         free(g);
         return NULL;
     }
-    if (pthread_cond_init(&g->cv, NULL) != 0) {
-        pthread_mutex_destroy(&g->mu);
+    if (dwi_cond_init(&g->cv) != 0) {
+        dwi_mutex_destroy(&g->mu);
         free(g);
         return NULL;
     }
@@ -58,8 +57,8 @@ void dwi_group_free(dw_flush_group *g)
 {
     if (!g)
         return;
-    pthread_cond_destroy(&g->cv);
-    pthread_mutex_destroy(&g->mu);
+    dwi_cond_destroy(&g->cv);
+    dwi_mutex_destroy(&g->mu);
     free(g);
 }
 
@@ -91,13 +90,13 @@ dw_status dw_drop_set_flush_group(dw_drop *drop, dw_flush_group *group, dw_io_er
     int rc = drop->ops->stat(drop->ctx, drop->dirfd, NULL, &sb);
     if (rc < 0)
         return dwi_fail(drop, err, DW_OP_STAT, rc, NULL, 1);
-    pthread_mutex_lock(&group->mu);
+    dwi_mutex_lock(&group->mu);
     int ok = !group->dev_set || group->dev == sb.dev;
     if (!group->dev_set) {
         group->dev = sb.dev;
         group->dev_set = 1;
     }
-    pthread_mutex_unlock(&group->mu);
+    dwi_mutex_unlock(&group->mu);
     if (!ok) {
         /* One syncfs covers one file system: a group spanning two would leave one side unflushed. */
         dw_io_error_set(err, DW_OP_VALIDATE, EXDEV, 0, drop->path);
@@ -165,13 +164,13 @@ int dwi_group_sync_dir(dw_drop *d)
         return rc ? rc : d->ops->fsync(d->ctx, d->dirfd, 0);
     }
     waiter me = {.drop = d};
-    pthread_mutex_lock(&g->mu);
+    dwi_mutex_lock(&g->mu);
     me.next = g->pending;
     g->pending = &me;
     g->npending++;
     while (!me.done) {
         if (g->leading || g->held) {
-            pthread_cond_wait(&g->cv, &g->mu);
+            dwi_cond_wait(&g->cv, &g->mu);
             continue;
         }
         /* Lead: take everyone waiting now (me included; all renamed before this point) and flush for all. */
@@ -180,45 +179,45 @@ int dwi_group_sync_dir(dw_drop *d)
         g->pending = NULL;
         g->npending = 0;
         g->leading = 1;
-        pthread_mutex_unlock(&g->mu);
+        dwi_mutex_unlock(&g->mu);
         uint64_t fsyncs = flush_dirs(list);
-        pthread_mutex_lock(&g->mu);
+        dwi_mutex_lock(&g->mu);
         for (waiter *w = list; w; w = w->next)
             w->done = 1;
         g->leading = 0;
         g->rounds++;
         g->covered += n;
         g->fsyncs += fsyncs;
-        pthread_cond_broadcast(&g->cv);
+        dwi_cond_broadcast(&g->cv);
     }
-    pthread_mutex_unlock(&g->mu);
+    dwi_mutex_unlock(&g->mu);
     return me.rc;
 }
 
 void dwi_group_hold(dw_flush_group *g, int hold)
 {
-    pthread_mutex_lock(&g->mu);
+    dwi_mutex_lock(&g->mu);
     g->held = hold;
-    pthread_cond_broadcast(&g->cv);
-    pthread_mutex_unlock(&g->mu);
+    dwi_cond_broadcast(&g->cv);
+    dwi_mutex_unlock(&g->mu);
 }
 
 unsigned dwi_group_pending(dw_flush_group *g)
 {
-    pthread_mutex_lock(&g->mu);
+    dwi_mutex_lock(&g->mu);
     unsigned n = g->npending;
-    pthread_mutex_unlock(&g->mu);
+    dwi_mutex_unlock(&g->mu);
     return n;
 }
 
 void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *fsyncs)
 {
-    pthread_mutex_lock(&g->mu);
+    dwi_mutex_lock(&g->mu);
     if (rounds)
         *rounds = g->rounds;
     if (covered)
         *covered = g->covered;
     if (fsyncs)
         *fsyncs = g->fsyncs;
-    pthread_mutex_unlock(&g->mu);
+    dwi_mutex_unlock(&g->mu);
 }
