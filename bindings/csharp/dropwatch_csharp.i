@@ -108,6 +108,10 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_drop_write_fd;
 %ignore dw_drop_write_batch;
 %ignore dw_drop_sweep;
+/* Group commit across handles (dw_flush_group): threads sharing one handle get it without a call. */
+%ignore dw_flush_group_new;
+%ignore dw_flush_group_free;
+%ignore dw_drop_set_flush_group;
 %ignore dw_drop_usage;
 %ignore dw_drop_health;
 %ignore dw_testing_drop_open;
