@@ -731,6 +731,20 @@ static int name_is_reparse(HANDLE dir, const char *name)
     return st >= 0 && (bi.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? 1 : 0;
 }
 
+/* The handle h just opened as `name` in dir, as pickup's int result; closed and refused when it or the name
+ * is a reparse point. */
+static int opened_beneath(HANDLE dir, const char *name, HANDLE h)
+{
+    int rc = refuse_reparse(h);
+    if (rc == 0 && name_is_reparse(dir, name))
+        rc = dwi_err_win32(ERROR_REPARSE_POINT_ENCOUNTERED);
+    if (rc < 0) {
+        CloseHandle(h);
+        return rc;
+    }
+    return (int)(intptr_t)h; /* kernel handles fit in 32 bits (documented for 32/64-bit interop) */
+}
+
 /* Pickup's open: reading, sharing reads and DELETE (the picker renames and removes the file while it holds
  * this handle) but not writing. A writer that shares nothing (Exchange's FileShare.None, our own temp
  * files) or still has the file open for writing makes this fail with ERROR_SHARING_VIOLATION, which pickup
@@ -741,16 +755,7 @@ static int w_open_read(void *ctx, dwi_fd dirfd, const char *name)
     HANDLE h;
     int rc = open_rel(H(dirfd), name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, FILE_OPEN,
                       FILE_NON_DIRECTORY_FILE, &h);
-    if (rc < 0)
-        return rc;
-    rc = refuse_reparse(h);
-    if (rc == 0 && name_is_reparse(H(dirfd), name))
-        rc = dwi_err_win32(ERROR_REPARSE_POINT_ENCOUNTERED);
-    if (rc < 0) {
-        CloseHandle(h);
-        return rc;
-    }
-    return (int)(intptr_t)h; /* kernel handles fit in 32 bits (documented for 32/64-bit interop) */
+    return rc < 0 ? rc : opened_beneath(H(dirfd), name, h);
 }
 
 static int w_open_subdir(void *ctx, dwi_fd dirfd, const char *name)
@@ -759,17 +764,8 @@ static int w_open_subdir(void *ctx, dwi_fd dirfd, const char *name)
     HANDLE h;
     int rc = open_rel(H(dirfd), name, FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES,
                       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN, FILE_DIRECTORY_FILE, &h);
-    if (rc < 0)
-        return rc;
     /* A symlink or junction in place of a work folder: refused (errno ELOOP, as O_NOFOLLOW on POSIX). */
-    rc = refuse_reparse(h);
-    if (rc == 0 && name_is_reparse(H(dirfd), name))
-        rc = dwi_err_win32(ERROR_REPARSE_POINT_ENCOUNTERED);
-    if (rc < 0) {
-        CloseHandle(h);
-        return rc;
-    }
-    return (int)(intptr_t)h;
+    return rc < 0 ? rc : opened_beneath(H(dirfd), name, h);
 }
 
 static int w_mkdir_at(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)

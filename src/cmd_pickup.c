@@ -151,7 +151,40 @@ typedef struct cmd_result {
     long code; /* exit code, or the signal */
 } cmd_result;
 
+/* Write up to len bytes into the command's pipe: the count written, or <= 0 when it is closed. */
+typedef long (*write_fn)(void *pipe, const char *buf, size_t len);
+
+/* The MIME message into the command's standard input. 1 when reading the message failed (err says why);
+ * a command that closes its input early only ends the copy: its exit status decides. */
+static int feed(dw_pickup_msg *m, write_fn put, void *pipe, dw_io_error *err)
+{
+    char buf[65536];
+    for (;;) {
+        size_t got;
+        if (dw_pickup_msg_read(m, buf, sizeof buf, &got, err) != DW_OK)
+            return 1;
+        if (!got)
+            return 0;
+        size_t off = 0;
+        while (off < got) {
+            long w = put(pipe, buf + off, got - off);
+            if (w <= 0)
+                return 0;
+            off += (size_t)w;
+        }
+    }
+}
+
 #ifdef _WIN32
+static long pipe_write(void *pipe, const char *buf, size_t len)
+{
+    DWORD w = 0;
+    /* ERROR_NO_DATA / ERROR_BROKEN_PIPE: the command does not want the rest */
+    if (!WriteFile(*(HANDLE *)pipe, buf, (DWORD)(len > 0x40000000u ? 0x40000000u : len), &w, NULL))
+        return -1;
+    return (long)w;
+}
+
 /* Append one argument to a command line, quoted as CommandLineToArgvW and the C runtime parse it back
  * (backslashes are literal except before a quote). */
 static void quote_arg(wchar_t *out, size_t *pos, const wchar_t *a)
@@ -312,25 +345,7 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
         return;
     }
     CloseHandle(pi.hThread);
-    char buf[65536];
-    for (;;) {
-        size_t got;
-        if (dw_pickup_msg_read(m, buf, sizeof buf, &got, err) != DW_OK) {
-            *read_failed = 1;
-            break;
-        }
-        if (!got)
-            break;
-        size_t off = 0;
-        while (off < got) {
-            DWORD w = 0;
-            if (!WriteFile(wr, buf + off, (DWORD)(got - off), &w, NULL) || w == 0)
-                break; /* ERROR_NO_DATA / ERROR_BROKEN_PIPE: the command does not want the rest */
-            off += w;
-        }
-        if (off < got)
-            break;
-    }
+    *read_failed = feed(m, pipe_write, &wr, err);
     CloseHandle(wr);
     WaitForSingleObject(pi.hProcess, INFINITE);
     DWORD code = 1;
@@ -341,6 +356,16 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
     res->code = (long)(int32_t)code; /* an NTSTATUS (a crash) reads as the negative number Windows shows */
 }
 #else
+static long pipe_write(void *pipe, const char *buf, size_t len)
+{
+    for (;;) {
+        ssize_t w = write(*(int *)pipe, buf, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        return (long)w; /* EPIPE: the command does not want the rest */
+    }
+}
+
 /* Run the command on one message: fork, the envelope into the child's environment, exec, and the MIME
  * message through a pipe on its standard input. */
 static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir, char **argv, dw_io_error *err,
@@ -379,27 +404,7 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
     }
     env_free(&l);
     close(pfd[0]);
-    char buf[65536];
-    for (;;) {
-        size_t got;
-        if (dw_pickup_msg_read(m, buf, sizeof buf, &got, err) != DW_OK) {
-            *read_failed = 1;
-            break;
-        }
-        if (!got)
-            break;
-        size_t off = 0;
-        while (off < got) {
-            ssize_t w = write(pfd[1], buf + off, got - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break; /* EPIPE: the command does not want the rest; its exit status decides */
-            off += (size_t)w;
-        }
-        if (off < got)
-            break;
-    }
+    *read_failed = feed(m, pipe_write, &pfd[1], err);
     close(pfd[1]);
     int status;
     while (waitpid(pid, &status, 0) < 0) {
