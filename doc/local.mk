@@ -4,6 +4,14 @@
 dist_man_MANS += \
 	doc/dropwatch.1 \
 	doc/libdropwatch.3 \
+	doc/dw_enum_count.3 \
+	doc/dw_enum_from_name.3 \
+	doc/dw_enum_name.3 \
+	doc/dw_enum_type.3 \
+	doc/dw_enum_value.3 \
+	doc/dw_io_error_describe.3 \
+	doc/dw_io_error_describe_alloc.3 \
+	doc/dw_io_error_not_found.3 \
 	doc/dw_alert_event_id.3 \
 	doc/dw_alert_format.3 \
 	doc/dw_alert_format_alloc.3 \

@@ -19,5 +19,6 @@
 #include <dropwatch/eventlog.h>
 #include <dropwatch/pickup.h>
 #include <dropwatch/throttle.h>
+#include <dropwatch/enums.h>
 
 #endif /* DROPWATCH_H */

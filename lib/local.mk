@@ -16,7 +16,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/eventlog.h \
 	include/dropwatch/testing.h \
 	include/dropwatch/pickup.h \
-	include/dropwatch/throttle.h
+	include/dropwatch/throttle.h \
+	include/dropwatch/enums.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -27,6 +28,7 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/path.c \
 	lib/path_full.c \
 	lib/classify.c \
+	lib/enums.c \
 	lib/platform.h lib/thread.h \
 	lib/quota.c lib/quota.h \
 	lib/quota_text.c \

@@ -25,3 +25,4 @@ include tests/powerloss.mk
 include tests/throttle.mk
 include tests/path_full.mk
 include tests/dotnet-windows.mk
+include tests/enums.mk
