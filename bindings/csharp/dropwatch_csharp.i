@@ -81,42 +81,18 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 
 /* Structs holding borrowed const char * members are filled by the helpers below instead (a SWIG setter
  * would copy the string and leak it); their numeric fields stay reachable through the proxies. */
-%ignore dw_resolve_options;
-%ignore dw_resolve_options_init;
-%ignore dw_drop_options::name_prefix;
-%ignore dw_drop_options::machine_name;
-%ignore dw_msg_options::envelope;
 %ignore dw_alert;
 %ignore dw_alert_init;
-%ignore dw_alert_format;
-%ignore dw_alert_format_alloc;
 %ignore dw_alert_event_id;
 /* Functions whose buffer or out-pointer shapes are replaced by the dwcs_* helpers. */
-%ignore dw_free;
-%ignore dw_errno_str;
-%ignore dw_path_resolve;
-%ignore dw_path_explain;
 %ignore dw_path_full;
-%ignore dw_name_validate;
 %ignore dw_name_validate_n;
-%ignore dw_drop_open;
-%ignore dw_drop_create_dir;
 %ignore dw_msg_begin;
 %ignore dw_msg_write;
-%ignore dw_msg_commit;
-%ignore dw_drop_write;
-%ignore dw_drop_write_fd;
-%ignore dw_drop_write_batch;
 %ignore dw_drop_sweep;
 %ignore dw_drop_usage;
-%ignore dw_drop_health;
-%ignore dw_testing_drop_open;
-%ignore dw_testing_drop_health;
 %ignore dw_envelope_new;
-%ignore dw_envelope_format;
 %ignore dw_quota_parse;
-%ignore dw_quota_format;
-%ignore dw_format_from_name;
 /* The throttle crosses through the dwcs_throttle_* helpers (plain values, no char arrays). */
 %ignore dw_throttle_new;
 %ignore dw_throttle_check;
@@ -128,14 +104,19 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_io_error::published;
 %ignore dw_io_error::left_behind;
 
-%include <dropwatch/common.h>
-%include <dropwatch/version.h>
-%include <dropwatch/name.h>
-%include <dropwatch/path.h>
-%include <dropwatch/classify.h>
-%include <dropwatch/guard.h>
-%include <dropwatch/alert.h>
-%include <dropwatch/throttle.h>
+/* pickup: crosses through the dwcs_pickup_* helpers below. */
+%ignore dw_pickup_options;
+%ignore dw_pickup_options_init;
+%ignore dw_pickup_scan;
+%ignore dw_pickup_stats;
+%ignore dw_pickup_ready_name;
+%ignore dw_pickup_msg_name;
+%ignore dw_pickup_quarantine;
+%ignore dw_pickup_quarantined;
+%ignore dw_pickup_reason_name;
+
+/* The shared part: the common %ignore list, the headers and the dwb_* helpers. */
+%include "common/dropwatch.i"
 
 %inline %{
 /* ---- helpers: C shapes that marshal as plain values ---------------------------------------------- */
@@ -178,43 +159,6 @@ static dw_status dwcs_io_error_name(const dw_io_error *err, int which, unsigned 
     memcpy(out_buf, src, n - 1);
     out_buf[n - 1] = 0;
     return DW_OK;
-}
-
-/* Set the outcome fields (an alert about a guarded write built from a managed classification). */
-static void dwcs_io_error_set_outcome(dw_io_error *err, int outcome, const char *published, const char *left_behind,
-                                      int left_errno) {
-    if (err == NULL) return;
-    err->outcome = (dw_outcome)outcome;
-    err->left_errno = left_errno;
-    if (published != NULL) {
-        strncpy(err->published, published, sizeof err->published - 1);
-        err->published[sizeof err->published - 1] = 0;
-    }
-    if (left_behind != NULL) {
-        strncpy(err->left_behind, left_behind, sizeof err->left_behind - 1);
-        err->left_behind[sizeof err->left_behind - 1] = 0;
-    }
-}
-
-/* Set the fields the managed layer knows (used to hand an alert a classification). */
-static void dwcs_io_error_fill(dw_io_error *err, int io_class, int op, int sys_errno, unsigned int win32,
-                               int retryable, unsigned int attempts, const char *path, const char *detail) {
-    if (err == NULL) return;
-    dw_io_error_clear(err);
-    err->io_class = (dw_class)io_class;
-    err->op = (dw_op)op;
-    err->sys_errno = sys_errno;
-    err->win32 = win32;
-    err->retryable = retryable;
-    err->attempts = attempts;
-    if (path != NULL) {
-        strncpy(err->path, path, sizeof err->path - 1);
-        err->path[sizeof err->path - 1] = 0;
-    }
-    if (detail != NULL) {
-        strncpy(err->detail, detail, sizeof err->detail - 1);
-        err->detail[sizeof err->detail - 1] = 0;
-    }
 }
 
 static dw_status dwcs_errno_str(int errnum, unsigned char *out_buf, unsigned long long size,
@@ -500,24 +444,6 @@ static dw_status dwcs_throttle_next_expired(dw_throttle *t, long long now_ms, un
 %}
 
 /* ---- pickup (dropwatch/pickup.h): plain-value helpers for DropWatch/Pickup.cs ------------------------- */
-%ignore dw_pickup_options;
-%ignore dw_pickup_options_init;
-%ignore dw_pickup_open;
-%ignore dw_pickup_scan;
-%ignore dw_pickup_stats;
-%ignore dw_pickup_ready_name;
-%ignore dw_pickup_claim;
-%ignore dw_pickup_next;
-%ignore dw_pickup_msg_name;
-%ignore dw_pickup_msg_sender;
-%ignore dw_pickup_msg_recipient;
-%ignore dw_pickup_msg_read;
-%ignore dw_pickup_quarantine;
-%ignore dw_pickup_quarantined;
-%ignore dw_pickup_quarantine_alert;
-%ignore dw_pickup_reason_name;
-
-%include <dropwatch/pickup.h>
 
 %inline %{
 static dw_status dwcs_copy_text(const char *s, unsigned char *out_buf, unsigned long long size,

@@ -57,10 +57,11 @@ DW_CS_SWIG_DEPS = $(include_HEADERS:%=$(top_srcdir)/%) $(dropwatchinclude_HEADER
 
 # One SWIG run writes the C glue and every generated .cs; old .cs files go first so a type removed from
 # the interface leaves none behind (the directory itself stays: it holds automake's .deps).
-$(DW_CS_GEN)/dropwatch_csharp_wrap.c: $(srcdir)/bindings/csharp/dropwatch_csharp.i $(DW_CS_SWIG_DEPS)
+$(DW_CS_GEN)/dropwatch_csharp_wrap.c: $(srcdir)/bindings/csharp/dropwatch_csharp.i \
+		$(srcdir)/bindings/common/dropwatch.i $(DW_CS_SWIG_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(DW_CS_GEN) && rm -f $(DW_CS_GEN)/*.cs && \
 	$(SWIG) -csharp -namespace DropWatch.Native -dllimport dropwatch_csharp \
-		-I$(top_srcdir)/include -I$(top_builddir)/include \
+		-I$(top_srcdir)/bindings -I$(top_srcdir)/include -I$(top_builddir)/include \
 		-outdir $(DW_CS_GEN) -o $@ $(srcdir)/bindings/csharp/dropwatch_csharp.i
 
 # DropWatch.dll and the native libraries it needs, side by side (what the tests and the module load).

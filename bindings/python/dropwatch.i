@@ -174,33 +174,9 @@ DWPY_HANDLE_OUT(dw_throttle)
 
 /* ---- what is wrapped as is, what is replaced by a helper -------------------------------------------- */
 
-/* Caller-buffer functions: replaced by the dwpy_* helpers. */
-%ignore dw_free;
-%ignore dw_name_validate;
-%ignore dw_resolve_options_init;
-%ignore dw_path_resolve;
-%ignore dw_path_explain;
-%ignore dw_errno_str;
-%ignore dw_drop_open;
-%ignore dw_drop_create_dir;
-%ignore dw_msg_commit;
-%ignore dw_drop_write;
-%ignore dw_drop_write_fd;
-%ignore dw_drop_write_batch;
-%ignore dw_drop_health;
-%ignore dw_testing_drop_open;
-%ignore dw_testing_drop_health;
-%ignore dw_envelope_format;
-%ignore dw_quota_format;
-%ignore dw_alert_format;
-%ignore dw_alert_format_alloc;
-%ignore dw_format_from_name;
+/* Python-only replacements (the shared list is in bindings/common/dropwatch.i). */
 %ignore dw_drop_path;
 /* Borrowed string members would dangle once the Python string is gone: passed to helpers instead. */
-%ignore dw_resolve_options;
-%ignore dw_drop_options::name_prefix;
-%ignore dw_drop_options::machine_name;
-%ignore dw_msg_options::envelope;
 %ignore dw_alert::connector;
 %ignore dw_alert::drop_path;
 %ignore dw_alert::root;
@@ -214,15 +190,29 @@ DWPY_HANDLE_OUT(dw_throttle)
 %immutable dw_io_error::left_behind;
 %immutable dw_throttle_window::connector;
 
-%include <dropwatch/common.h>
-%include <dropwatch/version.h>
-%include <dropwatch/name.h>
-%include <dropwatch/path.h>
-%include <dropwatch/classify.h>
-%include <dropwatch/guard.h>
-%include <dropwatch/alert.h>
+/* pickup (dropwatch/pickup.h): taking messages out of a drop directory */
+
+%thread dwpy_pickup_open;
+%thread dw_pickup_close;
+%thread dw_pickup_scan;
+%thread dwpy_pickup_next;
+%thread dwpy_pickup_claim;
+%thread dw_pickup_wait;
+%thread dwpy_pickup_read;
+%thread dw_pickup_ack;
+%thread dw_pickup_release;
+
+DWPY_HANDLE_OUT(dw_pickup)
+DWPY_HANDLE_OUT(dw_pickup_msg)
+
+%immutable dw_pickup_quarantine::name;
+%immutable dw_pickup_quarantine::moved_to;
+%immutable dw_pickup_quarantine::text;
+
+/* The shared part: the common %ignore list, the headers and the dwb_* helpers. */
+%include "common/dropwatch.i"
+/* The test-only fault injection is wrapped for the Python tests only. */
 %include <dropwatch/testing.h>
-%include <dropwatch/throttle.h>
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
@@ -290,13 +280,6 @@ static dw_status dwpy_errno_str(int errnum, char **DWPY_STR)
     dw_status st;
     DWPY_WITH_BUFFER(DWPY_STR, st, 128, dw_errno_str(errnum, buf, size, &need));
     return st;
-}
-
-/* Copy the detail text into an error (the struct member is immutable from Python). */
-static void dwpy_io_error_set_detail(dw_io_error *err, const char *detail)
-{
-    if (err)
-        snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 }
 
 /* fault: the test-only fault injection (dropwatch/testing.h), NULL in normal use. */
@@ -463,34 +446,6 @@ static dw_status dwpy_alert_format(const dw_alert *alert, int format, const char
 }
 %}
 
-/* ---- pickup (dropwatch/pickup.h): taking messages out of a drop directory ----------------------------- */
-
-%thread dwpy_pickup_open;
-%thread dw_pickup_close;
-%thread dw_pickup_scan;
-%thread dwpy_pickup_next;
-%thread dwpy_pickup_claim;
-%thread dw_pickup_wait;
-%thread dwpy_pickup_read;
-%thread dw_pickup_ack;
-%thread dw_pickup_release;
-
-DWPY_HANDLE_OUT(dw_pickup)
-DWPY_HANDLE_OUT(dw_pickup_msg)
-
-%ignore dw_pickup_open;
-%ignore dw_pickup_next;
-%ignore dw_pickup_claim;
-%ignore dw_pickup_msg_read;
-%ignore dw_pickup_msg_sender;
-%ignore dw_pickup_msg_recipient;
-%ignore dw_pickup_quarantine_alert;
-%ignore dw_pickup_options::archive_dir;
-%immutable dw_pickup_quarantine::name;
-%immutable dw_pickup_quarantine::moved_to;
-%immutable dw_pickup_quarantine::text;
-
-%include <dropwatch/pickup.h>
 
 %apply char **DWPY_STR { char **addr_out, char **params_out };
 

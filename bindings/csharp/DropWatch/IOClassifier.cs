@@ -97,9 +97,9 @@ namespace DropWatch
         internal dw_io_error ToNative()
         {
             var err = new dw_io_error();
-            DropWatchNative.dwcs_io_error_fill(err, (int)IOClass, (int)Operation, Errno, Win32Code, Retryable ? 1 : 0,
+            DropWatchNative.dwb_io_error_fill(err, (int)IOClass, (int)Operation, Errno, Win32Code, Retryable ? 1 : 0,
                                                Attempts, Path, Detail);
-            DropWatchNative.dwcs_io_error_set_outcome(err, (int)Outcome, Published, LeftBehind, LeftErrno);
+            DropWatchNative.dwb_io_error_set_outcome(err, (int)Outcome, Published, LeftBehind, LeftErrno);
             return err;
         }
 
