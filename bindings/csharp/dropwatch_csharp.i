@@ -375,13 +375,6 @@ static dw_status dwcs_quota_format(unsigned long long bytes, unsigned char *out_
     return st;
 }
 
-static dw_status dwcs_format_from_name(const char *name, int *out_status) {
-    dw_format f = DW_FORMAT_TEXT;
-    dw_status st = dw_format_from_name(name, &f);
-    *out_status = (int)f;
-    return st;
-}
-
 static dw_status dwcs_alert_format(const char *connector, const char *drop_path, const char *root,
                                    const char *drop_dir, const char *computer, const char *exception_text,
                                    const dw_io_error *err, long long time_ms, unsigned long long record_id,

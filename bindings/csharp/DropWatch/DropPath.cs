@@ -190,6 +190,11 @@ namespace DropWatch
             return st == dw_status.DW_OK ? Interop.Utf8(buffer) : null;
         }
 
+        /// <summary>Parse an Exchange version: "2007", "2010", "2013", "2016", "2019" or "SE" (the library's
+        /// table, case-insensitive); FormatException when unknown.</summary>
+        public static ExchangeVersion ParseExchangeVersion(string name)
+            => (ExchangeVersion)Interop.ParseEnum(dw_enum.DW_ENUM_EXCHANGE_VERSION, name, nameof(name), "an Exchange version");
+
         /// <summary>Default installation folder of an Exchange version (with its trailing backslash).</summary>
         public static string ExchangeInstallDirectory(ExchangeVersion version)
         {

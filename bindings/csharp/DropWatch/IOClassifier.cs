@@ -103,30 +103,23 @@ namespace DropWatch
             return err;
         }
 
-        /// <summary>One line: "create failed on '/x': Permission denied (EACCES, ERROR_ACCESS_DENIED 5); access: ...".</summary>
+        /// <summary>One line: "create failed on '/x': Permission denied (EACCES, ERROR_ACCESS_DENIED 5); access: ..."
+        /// (the library's dw_io_error_describe, the text every binding shows).</summary>
         public string Describe()
         {
-            var sb = new System.Text.StringBuilder();
-            sb.Append(IOClassifier.OperationName(Operation)).Append(" failed");
-            if (Path.Length > 0) sb.Append(" on '").Append(Path).Append('\'');
-            var codes = new System.Collections.Generic.List<string>();
-            if (Errno != 0)
+            Interop.EnsureLoaded();
+            using (var err = ToNative()) return DropWatchNative.dwb_io_error_describe(err) ?? Operation + " failed";
+        }
+
+        /// <summary>True when the failure means "does not exist" (the library's dw_io_error_not_found: ENOENT,
+        /// ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND), so that callers never compare raw codes.</summary>
+        public bool NotFound
+        {
+            get
             {
-                sb.Append(": ").Append(IOClassifier.ErrnoDescription(Errno));
-                codes.Add(IOClassifier.ErrnoName(Errno) ?? ("errno " + Errno));
+                Interop.EnsureLoaded();
+                using (var err = ToNative()) return DropWatchNative.dw_io_error_not_found(err) != 0;
             }
-            if (Win32Code != 0)
-                codes.Add((IOClassifier.Win32Name(Win32Code) ?? "Win32 error") + " " + Win32Code);
-            if (codes.Count > 0) sb.Append(" (").Append(string.Join(", ", codes)).Append(')');
-            if (Detail.Length > 0) sb.Append(": ").Append(Detail);
-            sb.Append("; ").Append(IOClassifier.Name(IOClass)).Append(": ").Append(IOClassifier.Describe(IOClass));
-            if (Attempts > 1) sb.Append(" (after ").Append(Attempts).Append(" attempts)");
-            if (Outcome == WriteOutcome.Uncertain)
-                sb.Append("; PUBLISHED as ").Append(Published).Append(", durability unknown: do not deliver it again");
-            if (LeftBehind.Length > 0)
-                sb.Append("; ").Append(LeftBehind).Append(" left in the drop directory (removal failed, errno ")
-                  .Append(LeftErrno).Append(')');
-            return sb.ToString();
         }
 
         /// <inheritdoc/>
