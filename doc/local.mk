@@ -4,6 +4,7 @@
 dist_man_MANS += \
 	doc/dropwatch.1 \
 	doc/libdropwatch.3 \
+	doc/dw_drop_options_check.3 \
 	doc/dw_enum_count.3 \
 	doc/dw_enum_from_name.3 \
 	doc/dw_enum_name.3 \

@@ -287,14 +287,46 @@ static int set_machine(dw_drop *d, const char *name)
     return 1;
 }
 
-static int valid_options(const dw_drop_options *o)
+/* The first invalid field of `o`, named as the detail text of the refusal; NULL when every field is valid.
+ * The one place the option ranges live: the bindings report these texts instead of checking themselves. */
+static const char *invalid_option(const dw_drop_options *o)
 {
-    return dwi_version_ok(o->version, DW_DROP_OPTIONS_VERSION) && o->retry_max <= DW_RETRY_MAX_LIMIT &&
-           o->retry_cap_ms <= 60000 && o->retry_base_ms <= 60000 &&
-           (unsigned)o->durability <= DW_DURABLE_NONE && (unsigned)o->naming <= DW_NAMING_EXCHANGE &&
-           (unsigned)o->quota_mode <= DW_QUOTA_STRICT &&
-           o->file_mode <= 07777 && o->lock_timeout_ms <= 3600000u &&
-           (!o->name_prefix || valid_prefix(o->name_prefix));
+    if (!dwi_version_ok(o->version, DW_DROP_OPTIONS_VERSION))
+        return "dw_drop_options.version unknown: initialise the options with dw_drop_options_init() or "
+               "DW_DROP_OPTIONS_INIT";
+    if (o->retry_max > DW_RETRY_MAX_LIMIT)
+        return "retry_max out of range (0 to " STR(DW_RETRY_MAX_LIMIT) ")";
+    if (o->retry_base_ms > 60000)
+        return "retry_base_ms out of range (0 to 60000)";
+    if (o->retry_cap_ms > 60000)
+        return "retry_cap_ms out of range (0 to 60000)";
+    if ((unsigned)o->durability > DW_DURABLE_NONE)
+        return "durability unknown";
+    if ((unsigned)o->naming > DW_NAMING_EXCHANGE)
+        return "naming unknown";
+    if ((unsigned)o->quota_mode > DW_QUOTA_STRICT)
+        return "quota_mode unknown";
+    if (o->file_mode > 07777)
+        return "file_mode out of range (0 to 07777)";
+    if (o->lock_timeout_ms > 3600000u)
+        return "lock_timeout_ms out of range (0 to 3600000)";
+    if (o->name_prefix && !valid_prefix(o->name_prefix))
+        return "name_prefix invalid (letters, digits, '-', '_' and '.', not first, at most " STR(DWI_PREFIX_MAX)
+               " bytes)";
+    return NULL;
+}
+
+dw_status dw_drop_options_check(const dw_drop_options *opts, dw_io_error *err)
+{
+    dw_io_error_clear(err);
+    const char *why = opts ? invalid_option(opts) : "no options";
+    if (!why)
+        return DW_OK;
+    if (err) {
+        dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, NULL);
+        dwi_io_error_detail(err, why);
+    }
+    return DW_E_INVAL;
 }
 
 static void drop_free(dw_drop *d)
@@ -337,15 +369,11 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
         dw_drop_options_init(&defaults);
         opts = &defaults;
     }
-    if (!out || !path || !ops || !*path || !valid_options(opts) || !valid_fault(fault)) {
+    const char *bad_option = invalid_option(opts);
+    if (!out || !path || !ops || !*path || bad_option || !valid_fault(fault)) {
         if (err) {
             dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
-            dwi_io_error_detail(err, !dwi_version_ok(opts->version, DW_DROP_OPTIONS_VERSION)
-                                         ? "dw_drop_options.version unknown: initialise the options with "
-                                           "dw_drop_options_init() or DW_DROP_OPTIONS_INIT"
-                                     : opts->retry_max > DW_RETRY_MAX_LIMIT
-                                         ? "retry_max out of range (0 to " STR(DW_RETRY_MAX_LIMIT) ")"
-                                         : "invalid argument");
+            dwi_io_error_detail(err, bad_option ? bad_option : "invalid argument");
         }
         return DW_E_INVAL;
     }

@@ -150,6 +150,53 @@ START_TEST(test_not_found)
 }
 END_TEST
 
+/* Option validation names the failing field, so that bindings need no copy of the ranges. */
+START_TEST(test_options_check)
+{
+    dw_drop_options o;
+    dw_io_error err;
+    dw_drop_options_init(&o);
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_OK);
+    ck_assert_int_eq(err.io_class, DW_CLASS_NONE);
+    ck_assert_int_eq(dw_drop_options_check(&o, NULL), DW_OK);
+    o.retry_max = DW_RETRY_MAX_LIMIT + 1;
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_E_INVAL);
+    ck_assert_str_eq(err.detail, "retry_max out of range (0 to 32)");
+    ck_assert_int_eq(err.op, DW_OP_VALIDATE);
+    ck_assert_int_eq(dw_drop_options_check(&o, NULL), DW_E_INVAL);
+    o.retry_max = DW_RETRY_MAX_LIMIT;
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_OK);
+    o.retry_cap_ms = 60001;
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_E_INVAL);
+    ck_assert_str_eq(err.detail, "retry_cap_ms out of range (0 to 60000)");
+    o.retry_cap_ms = 0;
+    o.file_mode = 010000;
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_E_INVAL);
+    ck_assert_str_eq(err.detail, "file_mode out of range (0 to 07777)");
+    o.file_mode = 0600;
+    o.name_prefix = ".hidden";
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_E_INVAL);
+    ck_assert_msg(strncmp(err.detail, "name_prefix invalid", 19) == 0, "%s", err.detail);
+    o.name_prefix = NULL;
+    o.naming = (dw_naming)7;
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_E_INVAL);
+    ck_assert_str_eq(err.detail, "naming unknown");
+    o.naming = DW_NAMING_UNIQUE;
+    o.version = 99;
+    ck_assert_int_eq(dw_drop_options_check(&o, &err), DW_E_INVAL);
+    ck_assert_msg(strstr(err.detail, "version unknown") != NULL, "%s", err.detail);
+    ck_assert_int_eq(dw_drop_options_check(NULL, &err), DW_E_INVAL);
+
+    /* dw_drop_open() refuses with the same text */
+    dw_drop *d = NULL;
+    dw_drop_options_init(&o);
+    o.lock_timeout_ms = 3600001u;
+    ck_assert_int_eq(dw_drop_open(&d, "/tmp", &o, &err), DW_E_INVAL);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(err.detail, "lock_timeout_ms out of range (0 to 3600000)");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("enums");
@@ -159,6 +206,7 @@ int main(void)
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_describe);
     tcase_add_test(tc, test_not_found);
+    tcase_add_test(tc, test_options_check);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

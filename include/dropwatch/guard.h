@@ -167,6 +167,13 @@ typedef struct dw_msg_options {
 /** Fill `opts` with the defaults (DW_DROP_OPTIONS_INIT), version included. NULL is ignored. */
 DW_API void dw_drop_options_init(dw_drop_options *opts);
 
+/**
+ * Check options as dw_drop_open() does, without opening anything: DW_OK, or DW_E_INVAL with err->detail
+ * naming the first invalid field and its range ("retry_max out of range (0 to 32)"). Bindings report this
+ * text rather than keeping their own copy of the ranges. err may be NULL.
+ */
+DW_API dw_status dw_drop_options_check(const dw_drop_options *opts, dw_io_error *err);
+
 /** Fill `opts` with the defaults (DW_MSG_OPTIONS_INIT), version included. NULL is ignored. */
 DW_API void dw_msg_options_init(dw_msg_options *opts);
 

@@ -240,17 +240,25 @@ def _drop_options(
     o.durability = _native.DW_DURABLE_FULL if durable else _native.DW_DURABLE_NONE
     o.naming = enum_value(_native.DW_ENUM_NAMING, naming, "naming")
     if retries is not None:
-        # The library's own range (DW_RETRY_MAX_LIMIT), checked once here with a message naming the option.
-        o.retry_max = integer(retries, "retries", 0, _native.DW_RETRY_MAX_LIMIT)
+        o.retry_max = integer(retries, "retries", 0, UINT32_MAX)
     if retry_base_ms is not None:
         o.retry_base_ms = integer(retry_base_ms, "retry_base_ms", 0, UINT32_MAX)
     if retry_cap_ms is not None:
         o.retry_cap_ms = integer(retry_cap_ms, "retry_cap_ms", 0, UINT32_MAX)
     if file_mode is not None:
-        o.file_mode = integer(file_mode, "file_mode", 0, 0o7777)
+        o.file_mode = integer(file_mode, "file_mode", 0, UINT32_MAX)
     if lock_timeout_ms is not None:
-        o.lock_timeout_ms = integer(lock_timeout_ms, "lock_timeout_ms", 0, 3600000)
+        o.lock_timeout_ms = integer(lock_timeout_ms, "lock_timeout_ms", 0, UINT32_MAX)
+    # The ranges are the library's (dw_drop_options_check); its text names the C field.
+    err = _native.dw_io_error()
+    if _native.dw_drop_options_check(o, err) != _native.DW_OK:
+        field, _, rest = err.detail.partition(" ")
+        raise ValueError(f"{_OPTION_NAMES.get(field, field)} {rest}")
     return o
+
+
+#: Python parameter names of the C fields the library names in its refusals (where they differ).
+_OPTION_NAMES = {"retry_max": "retries"}
 
 
 def _fault(inject: Union[None, FaultInjection, Mapping[str, Any]]) -> Any:
