@@ -500,6 +500,8 @@ dw_status dw_drop_create_dir(const char *path, unsigned mode, dw_io_error *err)
     dw_io_error_clear(err);
     if (!path || !*path || mode > 07777) {
         dw_io_error_set(err, DW_OP_VALIDATE, EINVAL, 0, path);
+        if (err)
+            dwi_io_error_detail(err, mode > 07777 ? "mode out of range (0 to 07777)" : "no path");
         return DW_E_INVAL;
     }
     if (str_len_max(path, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX) {

@@ -26,3 +26,4 @@ include tests/throttle.mk
 include tests/path_full.mk
 include tests/dotnet-windows.mk
 include tests/enums.mk
+include tests/bindings.mk

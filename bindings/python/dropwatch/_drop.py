@@ -401,7 +401,7 @@ def create_drop_directory(path: PathArg, mode: int = 0o750) -> PathArg:
     parent must exist; an existing directory is not an error. Returns ``path``. Failures raise the
     matching :class:`DropIOError` subclass."""
     p = fspath(path, "path")
-    m = integer(mode, "mode", 0, 0o7777)
+    m = integer(mode, "mode", 0, UINT32_MAX)  # the range is the library's
     err = _native.dw_io_error()
     check(_native.dwpy_drop_create_dir(p, m, err), err, p)
     return path
