@@ -10,6 +10,10 @@ dist_man_MANS += \
 	doc/dw_enum_name.3 \
 	doc/dw_enum_type.3 \
 	doc/dw_enum_value.3 \
+	doc/dw_escape.3 \
+	doc/dw_escape_alloc.3 \
+	doc/dw_utf8_next.3 \
+	doc/dw_utf8_valid.3 \
 	doc/dw_io_error_describe.3 \
 	doc/dw_io_error_describe_alloc.3 \
 	doc/dw_io_error_not_found.3 \

@@ -20,5 +20,6 @@
 #include <dropwatch/pickup.h>
 #include <dropwatch/throttle.h>
 #include <dropwatch/enums.h>
+#include <dropwatch/text.h>
 
 #endif /* DROPWATCH_H */

@@ -70,6 +70,9 @@ static const enum_row rows_pickup_ack_mode[] = {V(DW_PICKUP_DELETE, "delete") V(
 static const enum_row rows_pickup_reason[] = {
     V(DW_PICKUP_INCOMPLETE, NULL) V(DW_PICKUP_TRUNCATED, NULL) V(DW_PICKUP_MALFORMED, NULL)
     V(DW_PICKUP_OVERSIZE, NULL) V(DW_PICKUP_NO_ENVELOPE, NULL)};
+static const enum_row rows_escape_style[] = {
+    V(DW_ESCAPE_TEXT, "text") V(DW_ESCAPE_JSON, "json") V(DW_ESCAPE_XML, "xml") V(DW_ESCAPE_SYSLOG, "syslog")
+    V(DW_ESCAPE_LABEL, "label")};
 #undef V
 
 static const char *name_status(int v) { return dw_status_name((dw_status)v); }
@@ -109,6 +112,7 @@ static const enum_kind kinds[DW_ENUM_COUNT] = {
     K(dw_eoh_mode, rows_eoh_mode, NULL),
     K(dw_pickup_ack_mode, rows_pickup_ack_mode, NULL),
     K(dw_pickup_reason, rows_pickup_reason, name_pickup_reason),
+    K(dw_escape_style, rows_escape_style, NULL),
 };
 #undef K
 

@@ -17,7 +17,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/testing.h \
 	include/dropwatch/pickup.h \
 	include/dropwatch/throttle.h \
-	include/dropwatch/enums.h
+	include/dropwatch/enums.h \
+	include/dropwatch/text.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -29,6 +30,7 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/path_full.c \
 	lib/classify.c \
 	lib/enums.c \
+	lib/text.c \
 	lib/platform.h lib/thread.h \
 	lib/quota.c lib/quota.h \
 	lib/quota_text.c \
