@@ -73,9 +73,6 @@
 
 /* ---- helpers every language uses: plain values in, plain values out ------------------------------- */
 
-%newobject dwb_io_error_describe;
-%typemap(newfree) char *dwb_io_error_describe "dw_free($1);";
-
 %inline %{
 /* The i-th value of an enum kind (dw_enum_value()), or -1 past the end (every enum value is >= 0). */
 static int dwb_enum_value_at(int kind, unsigned i)
@@ -137,12 +134,5 @@ static void dwb_io_error_set_outcome(dw_io_error *err, int outcome, const char *
     err->left_errno = left_errno;
     dwb_copy_member(err->published, sizeof err->published, published);
     dwb_copy_member(err->left_behind, sizeof err->left_behind, left_behind);
-}
-
-/* One line describing a failure (dw_io_error_describe_alloc()); NULL only when out of memory. */
-static char *dwb_io_error_describe(const dw_io_error *err)
-{
-    char *s = NULL;
-    return dw_io_error_describe_alloc(err, &s) == DW_OK ? s : NULL;
 }
 %}

@@ -146,6 +146,15 @@ static dw_status dwcs_io_error_detail(const dw_io_error *err, unsigned char *out
     return DW_OK;
 }
 
+/* dw_io_error_describe() as UTF-8 bytes (decoded by the managed layer, as every text of the binding). */
+static dw_status dwcs_io_error_describe(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
+                                        unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_io_error_describe(err, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
 /* The outcome's names (published, left_behind), read like path and detail: which = 0 published, 1 left_behind. */
 static dw_status dwcs_io_error_name(const dw_io_error *err, int which, unsigned char *out_buf,
                                     unsigned long long size, unsigned long long *needed) {

@@ -275,6 +275,20 @@ static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const
     return st;
 }
 
+/* One line describing a failure (dw_io_error_describe_alloc(); the allocation is the library's). */
+static dw_status dwpy_io_error_describe(const dw_io_error *err, char **DWPY_STR)
+{
+    char *s = NULL;
+    dw_status st = dw_io_error_describe_alloc(err, &s);
+    if (s) {
+        *DWPY_STR = strdup(s); /* the typemap frees with free() */
+        dw_free(s);
+        if (!*DWPY_STR)
+            return DW_E_NOMEM;
+    }
+    return st;
+}
+
 static dw_status dwpy_errno_str(int errnum, char **DWPY_STR)
 {
     dw_status st;

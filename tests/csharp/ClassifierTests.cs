@@ -111,6 +111,8 @@ namespace DropWatch.Tests
             Assert.StartsWith("create failed on '/srv/drop': ", i.Describe());
             Assert.Contains("(EACCES, ERROR_ACCESS_DENIED 5); access: ", i.Describe());
             Assert.False(i.NotFound);
+            // UTF-8 end to end (the text crosses as bytes, never through the platform's ANSI code page)
+            Assert.Contains("'/srv/dr\u00f6p'", IOErrorInfo.FromErrno(Errno.EACCES, IOOperation.Create, "/srv/dr\u00f6p").Describe());
             Assert.True(IOErrorInfo.FromErrno(Errno.ENOENT, IOOperation.OpenDirectory).NotFound);
             Assert.True(IOErrorInfo.FromWin32(3).NotFound);
             var w = IOErrorInfo.FromWin32(112);

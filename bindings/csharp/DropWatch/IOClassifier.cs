@@ -108,7 +108,13 @@ namespace DropWatch
         public string Describe()
         {
             Interop.EnsureLoaded();
-            using (var err = ToNative()) return DropWatchNative.dwb_io_error_describe(err) ?? Operation + " failed";
+            using (var err = ToNative())
+            {
+                dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
+                    DropWatchNative.dwcs_io_error_describe(err, b, s, out n), out string text);
+                if (st != dw_status.DW_OK) throw Interop.StatusException(st, "describing an I/O failure");
+                return text;
+            }
         }
 
         /// <summary>True when the failure means "does not exist" (the library's dw_io_error_not_found: ENOENT,

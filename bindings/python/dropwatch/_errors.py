@@ -89,7 +89,8 @@ class DropIOError(DropWatchError, OSError):
         # The library's one-line description (dw_io_error_describe), the same text every binding shows.
         err = _native.dw_io_error()
         io_error_to_struct(self, err)
-        text = _native.dwb_io_error_describe(err) or self.io_class
+        st, text = _native.dwpy_io_error_describe(err)
+        text = text if st == _native.DW_OK and text else self.io_class
         return text if self.errno is None else f"[Errno {self.errno}] {text}"
 
 
