@@ -11,6 +11,7 @@ dist_man_MANS += \
 	doc/dw_enum_type.3 \
 	doc/dw_enum_value.3 \
 	doc/dw_escape.3 \
+	doc/dw_resolve_describe.3 \
 	doc/dw_escape_alloc.3 \
 	doc/dw_utf8_next.3 \
 	doc/dw_utf8_valid.3 \

@@ -197,6 +197,28 @@ START_TEST(test_options_check)
 }
 END_TEST
 
+/* The text of a failed resolution, shared by every binding. */
+START_TEST(test_resolve_describe)
+{
+    dw_resolve_info info;
+    char path[512], buf[512];
+    size_t needed = 0;
+    ck_assert_int_eq(dw_path_resolve("C:\\x", "a/b", NULL, path, sizeof path, NULL, &info), DW_E_NAME);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_NAME, "C:\\x", "a/b", &info, buf, sizeof buf, &needed), DW_OK);
+    ck_assert_uint_eq(needed, strlen(buf) + 1);
+    ck_assert_msg(strncmp(buf, "Invalid DropDirectory 'a/b': ", 29) == 0, "%s", buf);
+    ck_assert_msg(strstr(buf, " (byte 1)") != NULL, "%s", buf);
+    ck_assert_int_eq(dw_path_resolve("rel", "x", NULL, path, sizeof path, NULL, &info), DW_E_ROOT);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_ROOT, "rel", "x", &info, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_msg(strncmp(buf, "Invalid RootDropDirectoryPath 'rel': ", 37) == 0, "%s", buf);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_NOMEM, NULL, NULL, &info, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_str_eq(buf, dw_status_str(DW_E_NOMEM));
+    ck_assert_int_eq(dw_resolve_describe(DW_E_NAME, NULL, NULL, &info, buf, 8, &needed), DW_E_BUFFER);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_NAME, NULL, NULL, NULL, buf, sizeof buf, NULL), DW_E_INVAL);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_NAME, NULL, NULL, &info, NULL, 4, NULL), DW_E_INVAL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("enums");
@@ -207,6 +229,7 @@ int main(void)
     tcase_add_test(tc, test_describe);
     tcase_add_test(tc, test_not_found);
     tcase_add_test(tc, test_options_check);
+    tcase_add_test(tc, test_resolve_describe);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -146,6 +146,15 @@ static dw_status dwcs_io_error_detail(const dw_io_error *err, unsigned char *out
     return DW_OK;
 }
 
+/* dw_resolve_describe() as UTF-8 bytes. */
+static dw_status dwcs_resolve_describe(int status, const char *root, const char *drop_dir, const dw_resolve_info *info,
+                                       unsigned char *out_buf, unsigned long long size, unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_resolve_describe((dw_status)status, root, drop_dir, info, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
+}
+
 /* dw_io_error_describe() as UTF-8 bytes (decoded by the managed layer, as every text of the binding). */
 static dw_status dwcs_io_error_describe(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
                                         unsigned long long *needed) {

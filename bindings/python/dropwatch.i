@@ -289,6 +289,15 @@ static dw_status dwpy_io_error_describe(const dw_io_error *err, char **DWPY_STR)
     return st;
 }
 
+/* dw_resolve_describe(): the text of a failed resolution. */
+static dw_status dwpy_resolve_describe(int status, const char *root, const char *drop_dir,
+                                       const dw_resolve_info *info, char **DWPY_STR)
+{
+    dw_status st;
+    DWPY_WITH_BUFFER(DWPY_STR, st, 256, dw_resolve_describe((dw_status)status, root, drop_dir, info, buf, size, &need));
+    return st;
+}
+
 static dw_status dwpy_errno_str(int errnum, char **DWPY_STR)
 {
     dw_status st;

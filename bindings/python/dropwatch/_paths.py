@@ -142,12 +142,23 @@ def _out(path: Optional[str], as_bytes: bool) -> Any:
     return path.encode("utf-8", "surrogateescape")
 
 
+def _text_or_none(value: Any) -> Any:
+    """A str/bytes input for the library's message (anything else: not shown)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, str):
+        return value.replace("\0", "\ufffd")
+    if isinstance(value, bytes):
+        return value.replace(b"\0", b"?")
+    return None
+
+
 def _raise_resolve(st: int, info: Any, root: Any, drop_directory: Any, path: Optional[str]) -> None:
     reason = _reason_name(info.reason)
     where = (_native.dw_enum_name(_native.DW_ENUM_INPUT, info.input) or "none").replace("-", "_")
-    message = f"{_native.dw_status_str(st)}: {_native.dw_reason_str(info.reason)}"
-    if where in ("root", "drop_directory"):
-        message += f" (in {where.replace('_', ' ')} at offset {info.offset})"
+    dst, message = _native.dwpy_resolve_describe(st, _text_or_none(root), _text_or_none(drop_directory), info)
+    if dst != _native.DW_OK:
+        message = _native.dw_status_str(st)
     exc_type = {
         _native.DW_E_ROOT: InvalidRootError,
         _native.DW_E_NAME: InvalidDropDirectoryError,
