@@ -272,12 +272,11 @@ def _path_text(p: Any) -> Any:
 
 def io_error_to_struct(error: DropIOError, err: Any) -> None:
     """Fill a dw_io_error from an exception's fields (for the text, or for an alert about it)."""
-    detail = error.detail if isinstance(error.detail, (str, bytes)) else str(error.detail)
     errnum = error.errno if isinstance(error.errno, int) and -(2**31) <= error.errno < 2**31 else 0
     _native.dwb_io_error_fill(err, _CLASS_CODES[error.io_class], _OP_CODES.get(error.operation, 0), errnum,
                               int(error.win32 or 0) & 0xFFFFFFFF, 1 if error.retryable else 0,
                               int(error.attempts or 0) & 0xFFFFFFFF, _path_text(error.filename),
-                              detail.replace("\0", "\ufffd") if isinstance(detail, str) else detail)
+                              _path_text(error.detail))
     _native.dwb_io_error_set_outcome(err, max(0, _native.dwb_enum_from_name(_native.DW_ENUM_OUTCOME, error.outcome)),
                                      _path_text(error.published), _path_text(error.left_behind),
                                      int(error.left_errno or 0))

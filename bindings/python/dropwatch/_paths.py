@@ -14,6 +14,7 @@ from ._errors import (
     InvalidDropDirectoryError,
     InvalidDropPathError,
     InvalidRootError,
+    _path_text,
     check,
 )
 from ._util import enum_choices, enum_names, enum_value, text
@@ -142,21 +143,10 @@ def _out(path: Optional[str], as_bytes: bool) -> Any:
     return path.encode("utf-8", "surrogateescape")
 
 
-def _text_or_none(value: Any) -> Any:
-    """A str/bytes input for the library's message (anything else: not shown)."""
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    if isinstance(value, str):
-        return value.replace("\0", "\ufffd")
-    if isinstance(value, bytes):
-        return value.replace(b"\0", b"?")
-    return None
-
-
 def _raise_resolve(st: int, info: Any, root: Any, drop_directory: Any, path: Optional[str]) -> None:
     reason = _reason_name(info.reason)
     where = (_native.dw_enum_name(_native.DW_ENUM_INPUT, info.input) or "none").replace("-", "_")
-    dst, message = _native.dwpy_resolve_describe(st, _text_or_none(root), _text_or_none(drop_directory), info)
+    dst, message = _native.dwpy_resolve_describe(st, _path_text(root), _path_text(drop_directory), info)
     if dst != _native.DW_OK:
         message = _native.dw_status_str(st)
     exc_type = {
