@@ -121,27 +121,23 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %inline %{
 /* ---- helpers: C shapes that marshal as plain values ---------------------------------------------- */
 
-/* dw_io_error's char arrays, read as UTF-8 bytes by the managed layer. */
-static dw_status dwcs_io_error_path(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
-                                    unsigned long long *needed) {
-    size_t n;
+/* A char-array member of a dw_io_error as UTF-8 bytes (decoded by the managed layer): which = 0 path,
+ * 1 detail, 2 published, 3 left_behind. */
+static dw_status dwcs_io_error_text(const dw_io_error *err, int which, unsigned char *out_buf,
+                                    unsigned long long size, unsigned long long *needed) {
+    const char *src;
+    size_t cap, n;
     if (err == NULL) return DW_E_INVAL;
-    n = strnlen(err->path, sizeof err->path) + 1;
+    switch (which) {
+    case 0: src = err->path; cap = sizeof err->path; break;
+    case 1: src = err->detail; cap = sizeof err->detail; break;
+    case 2: src = err->published; cap = sizeof err->published; break;
+    default: src = err->left_behind; cap = sizeof err->left_behind; break;
+    }
+    n = strnlen(src, cap) + 1;
     *needed = n;
     if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, err->path, n - 1);
-    out_buf[n - 1] = 0;
-    return DW_OK;
-}
-
-static dw_status dwcs_io_error_detail(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
-                                      unsigned long long *needed) {
-    size_t n;
-    if (err == NULL) return DW_E_INVAL;
-    n = strnlen(err->detail, sizeof err->detail) + 1;
-    *needed = n;
-    if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, err->detail, n - 1);
+    memcpy(out_buf, src, n - 1);
     out_buf[n - 1] = 0;
     return DW_OK;
 }
@@ -162,21 +158,6 @@ static dw_status dwcs_io_error_describe(const dw_io_error *err, unsigned char *o
     dw_status st = dw_io_error_describe(err, (char *)out_buf, (size_t)size, &n);
     *needed = n;
     return st;
-}
-
-/* The outcome's names (published, left_behind), read like path and detail: which = 0 published, 1 left_behind. */
-static dw_status dwcs_io_error_name(const dw_io_error *err, int which, unsigned char *out_buf,
-                                    unsigned long long size, unsigned long long *needed) {
-    const char *src;
-    size_t n;
-    if (err == NULL) return DW_E_INVAL;
-    src = which ? err->left_behind : err->published;
-    n = strnlen(src, DW_IO_NAME_MAX) + 1;
-    *needed = n;
-    if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, src, n - 1);
-    out_buf[n - 1] = 0;
-    return DW_OK;
 }
 
 static dw_status dwcs_errno_str(int errnum, unsigned char *out_buf, unsigned long long size,

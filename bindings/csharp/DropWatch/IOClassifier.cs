@@ -45,20 +45,20 @@ namespace DropWatch
             Win32Code = err.win32;
             Retryable = err.retryable != 0;
             Attempts = err.attempts;
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_path(err, b, s, out n),
-                             out string path, 4096 + 1);
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_detail(err, b, s, out n),
-                             out string detail, 256 + 1);
-            Path = path ?? "";
-            Detail = detail ?? "";
+            Path = Text(err, 0);
+            Detail = Text(err, 1);
             Outcome = (WriteOutcome)(int)err.outcome;
             LeftErrno = err.left_errno;
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_name(err, 0, b, s, out n),
-                             out string published, 128 + 1);
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_name(err, 1, b, s, out n),
-                             out string left, 128 + 1);
-            Published = published ?? "";
-            LeftBehind = left ?? "";
+            Published = Text(err, 2);
+            LeftBehind = Text(err, 3);
+        }
+
+        // A char-array member (0 path, 1 detail, 2 published, 3 left_behind); DW_IO_PATH_MAX is the largest.
+        private static string Text(dw_io_error err, int which)
+        {
+            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_text(err, which, b, s, out n),
+                             out string text, DropWatchNative.DW_IO_PATH_MAX);
+            return text ?? "";
         }
 
         /// <summary>Create a classification from explicit values (for alerts about failures seen elsewhere).</summary>
