@@ -10,7 +10,10 @@ dist_man_MANS += \
 	doc/dw_enum_name.3 \
 	doc/dw_enum_type.3 \
 	doc/dw_enum_value.3 \
+	doc/dw_envelope_format_alloc.3 \
 	doc/dw_escape.3 \
+	doc/dw_path_explain_alloc.3 \
+	doc/dw_path_resolve_alloc.3 \
 	doc/dw_resolve_describe.3 \
 	doc/dw_escape_alloc.3 \
 	doc/dw_utf8_next.3 \

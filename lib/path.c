@@ -693,3 +693,35 @@ dw_status dw_resolve_describe(dw_status status, const char *root, const char *dr
     }
     return dwi_out_finish(&o, needed);
 }
+
+typedef struct resolve_args {
+    const char *root, *drop_dir;
+    const dw_resolve_options *opts;
+    void *info;
+} resolve_args;
+
+static dw_status fill_resolve(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const resolve_args *a = args;
+    return dw_path_resolve(a->root, a->drop_dir, a->opts, buf, size, needed, a->info);
+}
+
+static dw_status fill_explain(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const resolve_args *a = args;
+    return dw_path_explain(a->root, a->drop_dir, a->opts, buf, size, needed, a->info);
+}
+
+dw_status dw_path_resolve_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts, char **out,
+                                dw_resolve_info *info)
+{
+    resolve_args a = {root, drop_dir, opts, info};
+    return dwi_alloc_text(fill_resolve, &a, DW_E_TOOLONG, out, NULL);
+}
+
+dw_status dw_path_explain_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts, char **out,
+                                dw_explain_info *info)
+{
+    resolve_args a = {root, drop_dir, opts, info};
+    return dwi_alloc_text(fill_explain, &a, DW_OK, out, NULL);
+}

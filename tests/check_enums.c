@@ -219,6 +219,51 @@ START_TEST(test_resolve_describe)
 }
 END_TEST
 
+/* The allocating variants: same text as the caller-buffer calls, whatever its length. */
+START_TEST(test_alloc_variants)
+{
+    char *s = NULL, buf[1024];
+    dw_resolve_info info, info2;
+    ck_assert_int_eq(dw_path_resolve("D:\\Exchange", "Fax", NULL, buf, sizeof buf, NULL, &info), DW_OK);
+    ck_assert_int_eq(dw_path_resolve_alloc("D:\\Exchange", "Fax", NULL, &s, &info2), DW_OK);
+    ck_assert_str_eq(s, buf);
+    ck_assert_uint_eq(info2.length, strlen(s));
+    dw_free(s);
+    /* a long root: more than the first buffer; DW_E_TOOLONG still yields the path */
+    char root[400] = "C:\\";
+    memset(root + 3, 'a', 250);
+    root[253] = '\0';
+    ck_assert_int_eq(dw_path_resolve_alloc(root, "Fax", NULL, &s, &info2), DW_E_TOOLONG);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(strlen(s), 3 + 250 + 4); /* more than the first 256 bytes */
+    dw_free(s);
+    ck_assert_int_eq(dw_path_resolve_alloc("C:\\x", "a/b", NULL, &s, &info2), DW_E_NAME);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(dw_path_resolve_alloc("C:\\x", "a", NULL, NULL, &info2), DW_E_INVAL);
+
+    dw_explain_info ei;
+    ck_assert_int_eq(dw_path_explain("D:\\Exchange", "..\\x", NULL, buf, sizeof buf, NULL, &ei), DW_OK);
+    ck_assert_int_eq(dw_path_explain_alloc("D:\\Exchange", "..\\x", NULL, &s, &ei), DW_OK);
+    ck_assert_str_eq(s, buf);
+    dw_free(s);
+
+    dw_envelope *env = NULL;
+    ck_assert_int_eq(dw_envelope_new(&env), DW_OK);
+    ck_assert_int_eq(dw_envelope_set_sender(env, "a@example.com", NULL), DW_OK);
+    for (int i = 0; i < 40; i++) /* longer than the first buffer */
+        ck_assert_int_eq(dw_envelope_add_recipient(env, "someone.with.a.long.name@example.com", NULL), DW_OK);
+    size_t len = 0, needed = 0;
+    ck_assert_int_eq(dw_envelope_format_alloc(env, 1234, &s, &len), DW_OK);
+    ck_assert_uint_eq(len, strlen(s));
+    ck_assert_int_eq(dw_envelope_format(env, 1234, NULL, 0, &needed), DW_E_BUFFER);
+    ck_assert_uint_eq(needed, len + 1);
+    ck_assert_ptr_nonnull(strstr(s, "a@example.com"));
+    dw_free(s);
+    ck_assert_int_eq(dw_envelope_format_alloc(env, 1, NULL, NULL), DW_E_INVAL);
+    dw_envelope_free(env);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("enums");
@@ -230,6 +275,7 @@ int main(void)
     tcase_add_test(tc, test_not_found);
     tcase_add_test(tc, test_options_check);
     tcase_add_test(tc, test_resolve_describe);
+    tcase_add_test(tc, test_alloc_variants);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -242,6 +242,20 @@ DWPY_HANDLE_OUT(dw_pickup_msg)
     } while (0)
 %}
 
+%{
+/* Text the library allocated (a dw_*_alloc() call), re-owned with malloc: the typemaps free with free(). */
+static dw_status dwpy_own(dw_status st, char *lib, char **out)
+{
+    if (lib) {
+        *out = strdup(lib);
+        dw_free(lib);
+        if (!*out)
+            return DW_E_NOMEM;
+    }
+    return st;
+}
+%}
+
 %inline %{
 /* dw_path_resolve(): the resolved path (also written on DW_E_TOOLONG) and the details. */
 static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const char *install_dir,
@@ -250,13 +264,14 @@ static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const
 {
     dw_resolve_options o;
     dw_status st;
+    char *s = NULL;
     dw_resolve_options_init(&o);
     o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 512, dw_path_resolve(root, drop_dir, &o, buf, size, &need, info));
-    return st;
+    st = dw_path_resolve_alloc(root, drop_dir, &o, &s, info);
+    return dwpy_own(st, s, DWPY_STR);
 }
 
 /* dw_path_explain(): Exchange's own path and the warnings. */
@@ -266,13 +281,14 @@ static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const
 {
     dw_resolve_options o;
     dw_status st;
+    char *s = NULL;
     dw_resolve_options_init(&o);
     o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 512, dw_path_explain(root, drop_dir, &o, buf, size, &need, info));
-    return st;
+    st = dw_path_explain_alloc(root, drop_dir, &o, &s, info);
+    return dwpy_own(st, s, DWPY_STR);
 }
 
 /* One line describing a failure (dw_io_error_describe_alloc(); the allocation is the library's). */
@@ -280,13 +296,7 @@ static dw_status dwpy_io_error_describe(const dw_io_error *err, char **DWPY_STR)
 {
     char *s = NULL;
     dw_status st = dw_io_error_describe_alloc(err, &s);
-    if (s) {
-        *DWPY_STR = strdup(s); /* the typemap frees with free() */
-        dw_free(s);
-        if (!*DWPY_STR)
-            return DW_E_NOMEM;
-    }
-    return st;
+    return dwpy_own(st, s, DWPY_STR);
 }
 
 /* dw_resolve_describe(): the text of a failed resolution. */
@@ -420,12 +430,9 @@ static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts,
 static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWPY_BYTES,
                                       size_t *DWPY_LEN)
 {
-    dw_status st;
     char *s = NULL;
-    DWPY_WITH_BUFFER(&s, st, 512, dw_envelope_format(env, mime_length, buf, size, &need));
-    *DWPY_BYTES = s;
-    *DWPY_LEN = strlen(s);
-    return st;
+    dw_status st = dw_envelope_format_alloc(env, mime_length, &s, DWPY_LEN);
+    return dwpy_own(st, s, DWPY_BYTES);
 }
 
 static dw_status dwpy_quota_format(uint64_t bytes, char **DWPY_STR)

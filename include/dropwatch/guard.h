@@ -372,6 +372,9 @@ DW_API dw_status dw_envelope_set_eoh_mode(dw_envelope *env, dw_eoh_mode mode);
  */
 DW_API dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char *buf, size_t size, size_t *needed);
 
+/** dw_envelope_format() into a newly allocated string (free it with dw_free()); *len (may be NULL) gets its length. */
+DW_API dw_status dw_envelope_format_alloc(const dw_envelope *env, uint64_t mime_length, char **out, size_t *len);
+
 /* ---- Quota values --------------------------------------------------------------------------------- */
 
 /**

@@ -177,6 +177,16 @@ DW_API dw_status dw_path_explain(const char *root, const char *drop_dir, const d
 DW_API const char *dw_explain_warning_str(unsigned warning);
 
 /**
+ * dw_path_resolve() / dw_path_explain() into a newly allocated string (free it with dw_free()), for callers
+ * that would otherwise loop on the buffer size. *out is set on DW_OK (and, for dw_path_resolve_alloc(), on
+ * DW_E_TOOLONG, which still yields the path), else NULL.
+ */
+DW_API dw_status dw_path_resolve_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts,
+                                       char **out, dw_resolve_info *info);
+DW_API dw_status dw_path_explain_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts,
+                                       char **out, dw_explain_info *info);
+
+/**
  * The folder Exchange really opens: what DirectoryInfo makes of a path (.NET Path.GetFullPath on Windows,
  * i.e. Win32 GetFullPathNameW): '/' becomes '\', repeated separators collapse, "." and ".." are resolved
  * (never above the drive or the UNC share), a directory name's single trailing '.' and the path's trailing
