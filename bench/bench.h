@@ -49,7 +49,9 @@ enum {
     BENCH_S_CONC = 1 << 3,
     BENCH_S_PURE = 1 << 4,
     BENCH_S_PICKUP = 1 << 5,
-    BENCH_S_ALL = 0x3f
+    BENCH_S_GROUP = 1 << 6,
+    BENCH_S_URING = 1 << 7,
+    BENCH_S_ALL = 0xff
 };
 
 extern bench_config bench_cfg;
@@ -116,6 +118,9 @@ void bench_scratch_make(const char *parent, const char *tag, char *buf, size_t s
 /* Remove every entry of dir (one level) and the dir itself; then sync the file system so writeback of
  * the removal does not land in the next timed round. */
 void bench_scratch_remove(const char *dir);
+/* Make a scratch directory flagged FS_TOPDIR_FL, so that ext2/3/4 place each subdirectory in a block group
+ * of its own ("fresh block groups"). Returns 0 when the flag could not be set (the directory exists). */
+int bench_spread_parent(const char *parent, const char *tag, char *buf, size_t size);
 /* Create `n` finished *.eml files of `bytes` bytes quickly (no fsync). */
 void bench_fill_dir(const char *dir, unsigned n, size_t bytes);
 
@@ -126,6 +131,8 @@ void bench_fill(const char *parent);
 void bench_concurrency(const char *parent);
 void bench_pure(void);
 void bench_pickup(const char *parent);
+void bench_group(const char *parent);
+void bench_uring(const char *parent);
 
 /* The corpus of DropDirectory names used for validation (also dumped for the Python benchmark). */
 extern const char *const bench_names[];

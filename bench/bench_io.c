@@ -567,9 +567,9 @@ static void batch_round(const char *parent, unsigned batch, unsigned batches, co
  * in a group where the previous run or `make check` just deleted thousands of files each creation costs
  * hundreds of microseconds and the flush the batch saves disappears in it. Returns 1 when the flag was set.
  */
-static int make_spread_parent(const char *parent, char *buf, size_t size)
+int bench_spread_parent(const char *parent, const char *tag, char *buf, size_t size)
 {
-    bench_scratch_make(parent, "batch", buf, size);
+    bench_scratch_make(parent, tag, buf, size);
 #if defined(__linux__) && defined(FS_IOC_SETFLAGS) && defined(FS_TOPDIR_FL)
     int fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -584,6 +584,11 @@ static int make_spread_parent(const char *parent, char *buf, size_t size)
 #else
     return 0;
 #endif
+}
+
+static int make_spread_parent(const char *parent, char *buf, size_t size)
+{
+    return bench_spread_parent(parent, "batch", buf, size);
 }
 
 /*

@@ -47,7 +47,8 @@ static void usage(FILE *f)
           "  --writers LIST     writer threads/processes (default 1,2,4)\n"
           "  --conc-files N     files per writer per round (default: adaptive)\n"
           "  --pure-ms MS       duration of one pure-function round (default 30)\n"
-          "  --only LIST        sections to run: delivery,batch,fill,concurrency,pure,pickup (default all)\n"
+          "  --only LIST        sections to run: delivery,batch,fill,concurrency,pure,pickup,\n"
+          "                     group,uring (default all)\n"
           "  --quick            --run-ms 50, 3 rounds, smaller fill levels (for development; noisier)\n"
           "  --md FILE          write the table as Markdown to FILE\n"
           "  --csv FILE         write the table as CSV to FILE\n"
@@ -122,6 +123,10 @@ static unsigned parse_sections(const char *s)
             bits |= BENCH_S_CONC;
         else if (strcmp(t, "pure") == 0)
             bits |= BENCH_S_PURE;
+        else if (strcmp(t, "group") == 0)
+            bits |= BENCH_S_GROUP;
+        else if (strcmp(t, "uring") == 0)
+            bits |= BENCH_S_URING;
         else if (strcmp(t, "pickup") == 0)
             bits |= BENCH_S_PICKUP;
         else if (strcmp(t, "all") == 0)
@@ -357,6 +362,19 @@ int main(int argc, char **argv)
         bench_log("batch in %s", c->dirs[i]);
         t0 = bench_now();
         bench_batch(c->dirs[i]);
+        bench_log("  took %.1f s", bench_now() - t0);
+    }
+    /* Group commit in the first directory only (a minute of runs per file system would break the budget). */
+    if (c->ndirs && (c->sections & BENCH_S_GROUP)) {
+        bench_log("group commit in %s", c->dirs[0]);
+        t0 = bench_now();
+        bench_group(c->dirs[0]);
+        bench_log("  took %.1f s", bench_now() - t0);
+    }
+    if (c->ndirs && (c->sections & BENCH_S_URING)) {
+        bench_log("io_uring in %s", c->dirs[0]);
+        t0 = bench_now();
+        bench_uring(c->dirs[0]);
         bench_log("  took %.1f s", bench_now() - t0);
     }
     for (size_t i = 0; i < c->ndirs; i++) {

@@ -14,18 +14,26 @@ bench_dw_bench_SOURCES = \
 	bench/bench_alloc.c \
 	bench/bench_io.c \
 	bench/bench_pure.c \
-	bench/bench_pickup.c
+	bench/bench_pickup.c \
+	bench/bench_group.c \
+	bench/bench_uring.c
 bench_dw_bench_CFLAGS = $(AM_CFLAGS) -pthread
 bench_dw_bench_LDADD = lib/libdropwatch.la -lm
 bench_dw_bench_LDFLAGS = $(AM_LDFLAGS) -pthread
+if HAVE_LIBURING
+bench_dw_bench_CFLAGS += -DDW_BENCH_URING $(LIBURING_CFLAGS)
+bench_dw_bench_LDADD += $(LIBURING_LIBS)
+endif
 
-EXTRA_DIST += bench/python_overhead.py
+EXTRA_DIST += bench/python_overhead.py bench/peers.py bench/share.sh tools/share-env.sh
 
 # Options for `make bench`, e.g. make bench BENCH_FLAGS=--quick or BENCH_DIRS='--dir /srv/drop'.
 # Default: /tmp and the build tree (the repository's own disk).
 BENCH_FLAGS =
 BENCH_DIRS = --dir /tmp --dir $(abs_top_builddir)
 BENCH_PYTHON_FLAGS =
+# e.g. BENCH_PEERS_FLAGS='--share /mnt/share' (a mounted SMB share, section 8)
+BENCH_PEERS_FLAGS =
 
 .PHONY: bench
 bench: bench/dw_bench$(EXEEXT) $(bench_python_deps)
@@ -43,6 +51,11 @@ bench: bench/dw_bench$(EXEEXT) $(bench_python_deps)
 	    --csv bench/results/latest.csv $(BENCH_PYTHON_FLAGS) $(BENCH_FLAGS) || exit $$?; \
 	else \
 	  echo "bench: Python binding not built; binding overhead skipped" | tee -a bench/results/latest.md; \
+	fi; \
+	if test -n "$(PYTHON)"; then \
+	  cli=$(abs_top_builddir)/src/.libs/dropwatch$(EXEEXT); test -x "$$cli" || cli=$(abs_top_builddir)/src/dropwatch$(EXEEXT); \
+	  $(bench_python_env) $(PYTHON) $(abs_top_srcdir)/bench/peers.py --cli "$$cli" $(BENCH_DIRS) \
+	    --md bench/results/latest.md --csv bench/results/latest.csv $(BENCH_PEERS_FLAGS) $(BENCH_FLAGS) || exit $$?; \
 	fi; \
 	echo "bench: wrote bench/results/latest.md and bench/results/latest.csv"
 

@@ -327,6 +327,18 @@ def bench_batch(dw, parent, rounds, batch, batches, rows):
               f"{batches} batches per side and round; write_many: one syncfs + one directory fsync per batch")
 
 
+def emit(rows, md_path, csv_path):
+    """Print the section and append it to the Markdown and CSV files (paths may be None)."""
+    md = rows.markdown()
+    print(md)
+    if md_path:
+        with open(md_path, "a", encoding="utf-8") as f:
+            f.write(md)
+    if csv_path:
+        with open(csv_path, "a", encoding="utf-8") as f:
+            f.write(rows.csv())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bench", required=True, help="path of bench/dw_bench (or its libtool wrapper)")
@@ -366,14 +378,7 @@ def main():
         bench_batch(dw, d, args.rounds, 64, 2, rows)
     rows.text("—", "interpreter", "", f"{os.path.basename(sys.executable)} {sys.version.split()[0]}",
               note=f"dropwatch imported from {os.path.dirname(dw.__file__)}")
-    md = rows.markdown()
-    print(md)
-    if args.md:
-        with open(args.md, "a", encoding="utf-8") as f:
-            f.write(md)
-    if args.csv:
-        with open(args.csv, "a", encoding="utf-8") as f:
-            f.write(rows.csv())
+    emit(rows, args.md, args.csv)
     return 0
 
 

@@ -12,6 +12,7 @@
 
 #include "envelope.h"
 #include "guard_internal.h"
+#include "group_commit.h"
 #include "internal.h"
 #include "quota.h"
 
@@ -392,6 +393,7 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     d->ops = ops;
     d->ctx = ctx;
     d->dirfd = DWI_FD_NONE;
+    atomic_init(&d->group, NULL);
     d->opts = *opts;
     d->opts.name_prefix = NULL;
     d->opts.machine_name = NULL;
@@ -1026,9 +1028,7 @@ static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_er
 {
     if (d->opts.durability != DW_DURABLE_FULL)
         return DW_OK;
-    int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
-    if (!rc)
-        rc = d->ops->fsync(d->ctx, d->dirfd, 0);
+    int rc = dwi_group_sync_dir(d); /* group commit: one directory fsync may cover several writers */
     if (rc >= 0)
         return DW_OK;
     dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);

@@ -43,6 +43,7 @@ struct dw_drop {
     atomic_int publish_method;  /* dw_publish_method, learnt at the first publication */
     int remote;                 /* on a network file system: its EIO is the server's or the network's */
     dwi_quota *quota;       /* NULL when unlimited */
+    _Atomic(dw_flush_group *) group;         /* group commit (dw_drop_set_flush_group); NULL = off */
 };
 
 struct dw_msg {

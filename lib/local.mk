@@ -36,6 +36,7 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/quota_text.c \
 	lib/envelope.c lib/envelope.h \
 	lib/guard.c lib/guard_internal.h \
+	lib/group_commit.c lib/group_commit.h \
 	lib/health.c \
 	lib/alert.c \
 	lib/eventlog.c \

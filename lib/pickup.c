@@ -186,6 +186,12 @@ int dwi_claim_parse(const char *claim, char *orig, char *host, size_t host_size,
     return 1;
 }
 
+/* The failure codes of the seam carry a native code on Windows: compare by their portable errno. */
+static int is_err(int64_t rc, int e)
+{
+    return rc < 0 && dwi_err_errno((int)rc) == e;
+}
+
 static dw_status fail(dw_pickup *p, dw_io_error *err, dw_op op, int rc, const char *name)
 {
     return dwi_fail(p->drop, err, op, rc, name, 1);
@@ -198,9 +204,9 @@ static int open_or_make(dw_pickup *p, int dirfd, const char *name)
     if (!p->ops->open_subdir || !p->ops->mkdir_at)
         return -ENOSYS;
     int fd = p->ops->open_subdir(p->ctx, dirfd, name);
-    if (fd == -ENOENT) {
+    if (is_err(fd, ENOENT)) {
         int rc = p->ops->mkdir_at(p->ctx, dirfd, name, 0750);
-        if (rc < 0 && rc != -EEXIST)
+        if (rc < 0 && !is_err(rc, EEXIST))
             return rc;
         fd = p->ops->open_subdir(p->ctx, dirfd, name);
     }
@@ -329,7 +335,7 @@ dw_status dwi_pickup_open_ops(dw_pickup **out, const char *path, const dw_pickup
         rc = p->archfd = open_archive(p);
     if (rc < 0) {
         st = fail(p, err, DW_OP_MKDIR, rc, DWI_PICKUP_DIR);
-        if (rc == -ELOOP)
+        if (is_err(rc, ELOOP))
             dwi_io_error_detail(err, "a pickup work folder is a symlink (refused)");
         dw_pickup_close(p);
         return st;
@@ -505,11 +511,11 @@ static dw_status examine(dw_pickup *p, int dirfd, const char *name, exam *x, int
     if (!p->ops->open_read)
         return fail(p, err, DW_OP_READ, -ENOSYS, name);
     int fd = p->ops->open_read(p->ctx, dirfd, name);
-    if (fd == -ENOENT) {
+    if (is_err(fd, ENOENT)) {
         x->v = V_GONE;
         return DW_OK;
     }
-    if (fd == -EBUSY || fd == -ETXTBSY) {
+    if (is_err(fd, EBUSY) || is_err(fd, ETXTBSY)) {
         x->v = V_NOT_READY; /* the writer still holds it exclusively (Windows) */
         return DW_OK;
     }
@@ -635,14 +641,14 @@ static dw_status quarantine(dw_pickup *p, const char *name, const exam *x, dw_io
         return st;
     (void)dwi_copy_out(name, strlen(name), q->moved_to, sizeof q->moved_to, NULL);
     int rc = p->ops->rename_at(p->ctx, p->dirfd, name, p->quarfd, q->moved_to);
-    if (rc == -EEXIST) {
+    if (is_err(rc, EEXIST)) {
         make_tagged(p, name, NULL, q->moved_to);
         rc = p->ops->rename_at(p->ctx, p->dirfd, name, p->quarfd, q->moved_to);
     }
     if (rc == 0)
         dwi_quota_unpublish(p->drop, x->info.file_size);
     dwi_dirop_end(p->drop);
-    if (rc == -ENOENT)
+    if (is_err(rc, ENOENT))
         return DW_OK; /* someone else moved it first */
     if (rc < 0)
         return fail(p, err, DW_OP_RENAME, rc, name);
@@ -841,7 +847,7 @@ static dw_status unclaim(dw_pickup *p, const char *claim, const char *name, uint
     if (st != DW_OK)
         return st;
     int rc = p->ops->rename_at(p->ctx, p->claimfd, claim, p->dirfd, name);
-    for (int i = 0; rc == -EEXIST && i < 8; i++) {
+    for (int i = 0; is_err(rc, EEXIST) && i < 8; i++) {
         /* "stem-r<hex>.eml": still a message name, so it is picked up again. */
         char alt[DW_PICKUP_NAME_MAX];
         size_t n = strlen(name);
@@ -897,7 +903,7 @@ static dw_status claim_top(dw_pickup *p, const char *name, dw_pickup_msg **out, 
         *v = V_GONE;
         if (st != DW_OK)
             return st;
-        return rc == -ENOENT ? DW_OK : fail(p, err, DW_OP_RENAME, rc, name);
+        return is_err(rc, ENOENT) ? DW_OK : fail(p, err, DW_OP_RENAME, rc, name);
     }
     /* The name was examined through fd; make sure the rename moved that same file (a release by another
      * picker can put a different file under the same name in between). Otherwise judge the claimed one. */
@@ -925,7 +931,7 @@ static dw_status take_over(dw_pickup *p, const char *old, dw_pickup_msg **out, d
         return DW_OK;
     make_tagged(p, orig, p->host, claim);
     int rc = p->ops->rename_at(p->ctx, p->claimfd, old, p->claimfd, claim);
-    if (rc == -ENOENT)
+    if (is_err(rc, ENOENT))
         return DW_OK;
     if (rc < 0)
         return fail(p, err, DW_OP_RENAME, rc, old);
@@ -1064,7 +1070,7 @@ dw_status dw_pickup_msg_read(dw_pickup_msg *m, void *buf, size_t size, size_t *g
     dw_pickup *p = m->p;
     for (;;) {
         ssize_t n = p->ops->pread(p->ctx, m->fd, buf, want, m->info.header_size + m->pos);
-        if (n == -EINTR)
+        if (is_err(n, EINTR))
             continue;
         if (n < 0)
             return fail(p, err, DW_OP_READ, (int)n, m->claim);
@@ -1110,7 +1116,7 @@ dw_status dw_pickup_ack(dw_pickup_msg *m, dw_io_error *err)
         char to[DW_PICKUP_NAME_MAX];
         (void)dwi_copy_out(m->name, strlen(m->name), to, sizeof to, NULL);
         rc = p->ops->rename_at(p->ctx, p->claimfd, m->claim, p->archfd, to);
-        if (rc == -EEXIST) {
+        if (is_err(rc, EEXIST)) {
             make_tagged(p, m->name, NULL, to);
             rc = p->ops->rename_at(p->ctx, p->claimfd, m->claim, p->archfd, to);
         }
@@ -1122,7 +1128,7 @@ dw_status dw_pickup_ack(dw_pickup_msg *m, dw_io_error *err)
     if (rc == 0 && p->opts.durable)
         rc = p->ops->fsync(p->ctx, dirty, 0);
     dw_status st = DW_OK;
-    if (rc == -ENOENT) {
+    if (is_err(rc, ENOENT)) {
         st = fail(p, err, DW_OP_UNLINK, rc, m->claim);
         dwi_io_error_detail(err, "the claim expired and another picker took the message over");
     } else if (rc < 0) {

@@ -363,15 +363,16 @@ typedef struct rename_info {
 } rename_info;
 #define FILE_RENAME_INFORMATION_CLASS ((FILE_INFORMATION_CLASS)10)
 
-static int w_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+/* Rename `from` in from_dir to `to` in to_dir, never replacing: both names are relative to their directory
+ * handles (the target through FILE_RENAME_INFORMATION.RootDirectory). */
+static int rename_rel(HANDLE from_dir, const char *from, HANDLE to_dir, const char *to)
 {
-    (void)ctx;
     wchar_t *wto;
     int rc = name_wide(to, &wto);
     if (rc < 0)
         return rc;
     HANDLE h;
-    rc = open_rel(H(dirfd), from, DELETE | FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+    rc = open_rel(from_dir, from, DELETE | FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                   FILE_OPEN, FILE_NON_DIRECTORY_FILE, &h);
     if (rc < 0) {
         free(wto);
@@ -388,7 +389,7 @@ static int w_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const c
          * the source. NtSetInformationFile is what SetFileInformationByHandle(FileRenameInfo) calls; called
          * directly because some implementations (Wine 8) refuse a RootDirectory at the Win32 layer. */
         ri->ReplaceIfExists = FALSE;
-        ri->RootDirectory = H(dirfd);
+        ri->RootDirectory = to_dir;
         ri->FileNameLength = (ULONG)n;
         memcpy(ri->FileName, wto, n);
         IO_STATUS_BLOCK io;
@@ -400,6 +401,12 @@ static int w_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const c
     free(wto);
     CloseHandle(h);
     return rc;
+}
+
+static int w_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+{
+    (void)ctx;
+    return rename_rel(H(dirfd), from, H(dirfd), to);
 }
 
 /* The rename above is already atomic and never replaces on every Windows file system (SMB included): the
@@ -699,6 +706,191 @@ static int w_hostname(void *ctx, char *buf, size_t size)
     return 0;
 }
 
+/* ---- pickup --------------------------------------------------------------------------------------------- */
+
+/* ntdll's attribute query of a name relative to a directory handle (not in mingw's winternl.h; the
+ * FILE_BASIC_INFORMATION it fills has the layout of FILE_BASIC_INFO). */
+NTSTATUS NTAPI NtQueryAttributesFile(POBJECT_ATTRIBUTES ObjectAttributes, FILE_BASIC_INFO *FileInformation);
+
+/* 1 when `name` in dir is a reparse point as seen without opening it. Windows itself already refuses
+ * through the handle (refuse_reparse); Wine opens the target of a Unix symlink and only the name shows it. */
+static int name_is_reparse(HANDLE dir, const char *name)
+{
+    wchar_t *w;
+    if (name_wide(name, &w) < 0)
+        return 0;
+    UNICODE_STRING us;
+    us.Buffer = w;
+    us.Length = (USHORT)(wcslen(w) * sizeof(wchar_t));
+    us.MaximumLength = us.Length;
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, dir, NULL);
+    FILE_BASIC_INFO bi;
+    NTSTATUS st = NtQueryAttributesFile(&oa, &bi);
+    free(w);
+    return st >= 0 && (bi.FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ? 1 : 0;
+}
+
+/* The handle h just opened as `name` in dir, as pickup's int result; closed and refused when it or the name
+ * is a reparse point. */
+static int opened_beneath(HANDLE dir, const char *name, HANDLE h)
+{
+    int rc = refuse_reparse(h);
+    if (rc == 0 && name_is_reparse(dir, name))
+        rc = dwi_err_win32(ERROR_REPARSE_POINT_ENCOUNTERED);
+    if (rc < 0) {
+        CloseHandle(h);
+        return rc;
+    }
+    return (int)(intptr_t)h; /* kernel handles fit in 32 bits (documented for 32/64-bit interop) */
+}
+
+/* Pickup's open: reading, sharing reads and DELETE (the picker renames and removes the file while it holds
+ * this handle) but not writing. A writer that shares nothing (Exchange's FileShare.None, our own temp
+ * files) or still has the file open for writing makes this fail with ERROR_SHARING_VIOLATION, which pickup
+ * treats as "not ready" (its errno is EBUSY). */
+static int w_open_read(void *ctx, dwi_fd dirfd, const char *name)
+{
+    (void)ctx;
+    HANDLE h;
+    int rc = open_rel(H(dirfd), name, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, FILE_OPEN,
+                      FILE_NON_DIRECTORY_FILE, &h);
+    return rc < 0 ? rc : opened_beneath(H(dirfd), name, h);
+}
+
+static int w_open_subdir(void *ctx, dwi_fd dirfd, const char *name)
+{
+    (void)ctx;
+    HANDLE h;
+    int rc = open_rel(H(dirfd), name, FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_READ_ATTRIBUTES,
+                      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN, FILE_DIRECTORY_FILE, &h);
+    /* A symlink or junction in place of a work folder: refused (errno ELOOP, as O_NOFOLLOW on POSIX). */
+    return rc < 0 ? rc : opened_beneath(H(dirfd), name, h);
+}
+
+static int w_mkdir_at(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
+{
+    (void)ctx;
+    (void)mode; /* the new folder inherits the drop directory's ACL */
+    HANDLE h;
+    /* FILE_CREATE: an existing name is ERROR_ALREADY_EXISTS (errno EEXIST), never opened. */
+    int rc = open_rel(H(dirfd), name, FILE_LIST_DIRECTORY, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                      FILE_CREATE, FILE_DIRECTORY_FILE, &h);
+    if (rc < 0)
+        return rc;
+    CloseHandle(h);
+    return 0;
+}
+
+static int w_rename_at(void *ctx, dwi_fd from_dir, const char *from, dwi_fd to_dir, const char *to)
+{
+    (void)ctx;
+    return rename_rel(H(from_dir), from, H(to_dir), to);
+}
+
+static int w_process_alive(void *ctx, long pid)
+{
+    (void)ctx;
+    if (pid <= 0)
+        return dwi_err_win32(ERROR_INVALID_PARAMETER);
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION | SYNCHRONIZE, FALSE, (DWORD)pid);
+    if (!h) {
+        DWORD e = GetLastError();
+        /* ERROR_INVALID_PARAMETER: no process has this id; ERROR_ACCESS_DENIED: it exists (another user's). */
+        return e == ERROR_INVALID_PARAMETER ? 0 : e == ERROR_ACCESS_DENIED ? 1 : dwi_err_win32(e);
+    }
+    DWORD code = 0;
+    int rc;
+    if (!GetExitCodeProcess(h, &code))
+        rc = LAST_ERR();
+    else if (code != STILL_ACTIVE)
+        rc = 0;
+    else /* a process may exit with 259 itself: the handle's state decides */
+        rc = WaitForSingleObject(h, 0) == WAIT_OBJECT_0 ? 0 : 1;
+    CloseHandle(h);
+    return rc;
+}
+
+/* Change notification with ReadDirectoryChangesW on a handle of its own (opened for overlapped I/O relative
+ * to the drop directory's handle, so a replaced path is not what is watched). The watch is that handle; no
+ * request stays pending between waits: each wait issues one, waits with the timeout and cancels it when
+ * nothing came. The file system keeps recording changes for the handle between requests (once the first
+ * was issued, which watch_open does), so nothing is lost in between; a buffer overflow still completes the
+ * request and counts as a change, and pickup rescans after every wake anyway. */
+#define WATCH_FILTER                                                                                            \
+    (FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_DIR_NAME | FILE_NOTIFY_CHANGE_SIZE |                        \
+     FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_ATTRIBUTES)
+
+/* One request: 1 when a change was reported, 0 when none came within timeout_ms, < 0 on failure. */
+static int watch_once(HANDLE h, unsigned timeout_ms)
+{
+    DWORD buf[1024]; /* DWORD-aligned, as ReadDirectoryChangesW requires */
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!ov.hEvent)
+        return LAST_ERR();
+    int rc;
+    DWORD n = 0;
+    if (!ReadDirectoryChangesW(h, buf, sizeof buf, FALSE, WATCH_FILTER, NULL, &ov, NULL)) {
+        rc = LAST_ERR();
+    } else {
+        DWORD w = WaitForSingleObject(ov.hEvent, timeout_ms);
+        if (w == WAIT_OBJECT_0) {
+            rc = 1;
+        } else {
+            /* Nothing yet: cancel, and wait for the request to end so buf and ov outlive it. A change that
+             * raced with the cancel still completes it successfully. */
+            CancelIoEx(h, &ov);
+            rc = GetOverlappedResult(h, &ov, &n, TRUE) ? 1 : 0;
+        }
+    }
+    CloseHandle(ov.hEvent);
+    return rc;
+}
+
+static int w_watch_open(void *ctx, dwi_fd dirfd, const char *path)
+{
+    (void)ctx;
+    (void)path; /* the handle is watched, never the path */
+    UNICODE_STRING us = {0, 0, NULL};
+    OBJECT_ATTRIBUTES oa;
+    InitializeObjectAttributes(&oa, &us, 0, H(dirfd), NULL);
+    IO_STATUS_BLOCK io;
+    HANDLE h;
+    /* No FILE_SYNCHRONOUS_IO_* option: an asynchronous handle, for the overlapped requests. */
+    NTSTATUS st = NtCreateFile(&h, FILE_LIST_DIRECTORY | SYNCHRONIZE, &oa, &io, NULL, 0,
+                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN, FILE_DIRECTORY_FILE,
+                               NULL, 0);
+    if (st < 0)
+        return nt_err(st);
+    /* The first request starts the recording of changes (and shows early that the file system supports
+     * notification: a share or file system without it fails here and pickup rescans instead). */
+    int rc = watch_once(h, 0);
+    if (rc < 0) {
+        CloseHandle(h);
+        return rc;
+    }
+    return (int)(intptr_t)h;
+}
+
+static int w_watch_wait(void *ctx, int watch, unsigned timeout_ms)
+{
+    (void)ctx;
+    HANDLE h = (HANDLE)(intptr_t)watch;
+    int rc = watch_once(h, timeout_ms);
+    /* Drain what else is already recorded, so the next wait does not wake for the same burst. */
+    for (int i = 0; rc == 1 && i < 16 && watch_once(h, 0) == 1; i++) {
+    }
+    return rc;
+}
+
+static void w_watch_close(void *ctx, int watch)
+{
+    (void)ctx;
+    CloseHandle((HANDLE)(intptr_t)watch);
+}
+
 const dwi_ops dwi_win32_ops = {
     .open_dir = w_open_dir,
     .create = w_create,
@@ -732,4 +924,12 @@ const dwi_ops dwi_win32_ops = {
     .pid = w_pid,
     .hostname = w_hostname,
     .lock_inherited = w_lock_inherited,
+    .open_read = w_open_read,
+    .open_subdir = w_open_subdir,
+    .mkdir_at = w_mkdir_at,
+    .rename_at = w_rename_at,
+    .process_alive = w_process_alive,
+    .watch_open = w_watch_open,
+    .watch_wait = w_watch_wait,
+    .watch_close = w_watch_close,
 };

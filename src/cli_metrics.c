@@ -15,6 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#endif
+
 #include "cli_monitor.h"
 #include "utf8.h"
 
@@ -270,6 +277,12 @@ int cli_metrics_textfile(const char *path, const cli_metrics *m, const cli_probe
 {
     /* The temporary name starts with a dot and does not end in ".prom": the collector never reads it. */
     const char *slash = strrchr(path, '/');
+#ifdef _WIN32
+    /* Beside the target, whichever separator its folder uses: MoveFileExW does not cross volumes. */
+    const char *bs = strrchr(path, '\\');
+    if (bs && (!slash || bs > slash))
+        slash = bs;
+#endif
     size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
     char *tmp = cli_xmalloc(strlen(path) + 16);
     memcpy(tmp, path, dlen);
@@ -281,7 +294,7 @@ int cli_metrics_textfile(const char *path, const cli_metrics *m, const cli_probe
         errno = e;
         return -1;
     }
-    FILE *f = fdopen(fd, "w");
+    FILE *f = fdopen(fd, "wb"); /* "b": no CRLF on Windows; the exposition format is LF */
     if (!f) {
         int e = errno;
         close(fd);
@@ -303,10 +316,33 @@ int cli_metrics_textfile(const char *path, const cli_metrics *m, const cli_probe
         bad = 1;
         e = errno;
     }
+#ifdef _WIN32
+    /* The C runtime's rename() refuses an existing target on Windows: replace it atomically instead (the
+     * collector sees the old file or the new one, never a missing or partial one), written through. */
+    if (!bad) {
+        int nw = MultiByteToWideChar(CP_UTF8, 0, path, -1, NULL, 0), tw = MultiByteToWideChar(CP_UTF8, 0, tmp, -1, NULL, 0);
+        wchar_t *wpath = nw > 0 ? cli_xmalloc((size_t)nw * sizeof *wpath) : NULL;
+        wchar_t *wtmp = tw > 0 ? cli_xmalloc((size_t)tw * sizeof *wtmp) : NULL;
+        if (!wpath || !wtmp || MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, nw) != nw ||
+            MultiByteToWideChar(CP_UTF8, 0, tmp, -1, wtmp, tw) != tw) {
+            bad = 1;
+            e = EINVAL;
+        } else if (!MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+            DWORD w = GetLastError();
+            bad = 1;
+            e = w == ERROR_ACCESS_DENIED || w == ERROR_SHARING_VIOLATION ? EACCES
+                : w == ERROR_PATH_NOT_FOUND || w == ERROR_FILE_NOT_FOUND ? ENOENT
+                : w == ERROR_DISK_FULL ? ENOSPC : EIO;
+        }
+        free(wpath);
+        free(wtmp);
+    }
+#else
     if (!bad && rename(tmp, path) != 0) {
         bad = 1;
         e = errno;
     }
+#endif
     if (bad)
         unlink(tmp);
     free(tmp);

@@ -3,27 +3,21 @@
  * message when the command exits 0 and releases it otherwise. Quarantined files print alert records. */
 #include <config.h>
 
-#ifdef _WIN32
-/* The command runner (fork, exec, wait, signals) is POSIX; the Windows port (CreateProcess) is not written
- * yet. The library's pickup API itself builds for Windows. */
-#include "cli.h"
-
-int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    cli_err(ctx, "pickup is not available on Windows yet");
-    return EX_UNAVAILABLE;
-}
-#else
-
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#else
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include "cli.h"
 
@@ -46,7 +40,8 @@ static const char help[] =
     "  DW_RECIPIENTS            all recipient addresses, separated by newlines\n"
     "  DW_MIME_SIZE             bytes on standard input     DW_REDELIVERED 1 when possibly a duplicate\n"
     "\n"
-    "  --follow                 keep watching (inotify) for new messages; stop on SIGINT/SIGTERM; a\n"
+    "  --follow                 keep watching (inotify, ReadDirectoryChangesW) for new messages; stop on\n"
+    "                           SIGINT/SIGTERM (Ctrl-C on Windows); a\n"
     "                           released message is retried after 1, 2, 4 ... 32 s\n"
     "  --max N                  stop after N messages (0 = no limit)\n"
     "  --archive DIR            acknowledge by moving into DROPDIR/DIR instead of deleting\n"
@@ -75,28 +70,59 @@ static void on_stop(int sig)
     stop_requested = 1;
 }
 
-static void set_env_u64(const char *name, uint64_t v)
+/* The envelope as "NAME=value" strings (malloc'd, NULL-terminated): the command's added environment. */
+typedef struct env_list {
+    char **v;
+    size_t n, cap;
+} env_list;
+
+static void env_add(env_list *l, const char *name, const char *value)
+{
+    if (l->n + 2 > l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        char **v = cli_xmalloc(l->cap * sizeof *v);
+        if (l->n)
+            memcpy(v, l->v, l->n * sizeof *v);
+        free(l->v);
+        l->v = v;
+    }
+    size_t n = strlen(name), m = strlen(value);
+    char *e = cli_xmalloc(n + m + 2);
+    memcpy(e, name, n);
+    e[n] = '=';
+    memcpy(e + n + 1, value, m + 1);
+    l->v[l->n++] = e;
+    l->v[l->n] = NULL;
+}
+
+static void env_add_u64(env_list *l, const char *name, uint64_t v)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
-    setenv(name, buf, 1);
+    env_add(l, name, buf);
 }
 
-/* In the child: the envelope into the environment. */
-static void export_envelope(dw_pickup_msg *m, const char *dropdir)
+static void env_free(env_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+static void envelope_env(dw_pickup_msg *m, const char *dropdir, env_list *l)
 {
     dw_pickup_info info;
     dw_pickup_msg_info(m, &info);
-    setenv("DW_FILE", dw_pickup_msg_name(m), 1);
-    setenv("DW_DROP_DIR", dropdir, 1);
+    env_add(l, "DW_FILE", dw_pickup_msg_name(m));
+    env_add(l, "DW_DROP_DIR", dropdir);
     const char *params;
     const char *s = dw_pickup_msg_sender(m, &params);
     if (s) {
-        setenv("DW_SENDER", s, 1);
-        setenv("DW_SENDER_PARAMS", params ? params : "", 1);
+        env_add(l, "DW_SENDER", s);
+        env_add(l, "DW_SENDER_PARAMS", params ? params : "");
     }
     size_t n = dw_pickup_msg_recipient_count(m);
-    set_env_u64("DW_RECIPIENT_COUNT", n);
+    env_add_u64(l, "DW_RECIPIENT_COUNT", n);
     size_t total = 1;
     for (size_t i = 0; i < n; i++)
         total += strlen(dw_pickup_msg_recipient(m, i, NULL)) + 1;
@@ -106,35 +132,263 @@ static void export_envelope(dw_pickup_msg *m, const char *dropdir)
         char name[48];
         const char *r = dw_pickup_msg_recipient(m, i, &params);
         snprintf(name, sizeof name, "DW_RECIPIENT_%zu", i + 1);
-        setenv(name, r, 1);
+        env_add(l, name, r);
         snprintf(name, sizeof name, "DW_RECIPIENT_PARAMS_%zu", i + 1);
-        setenv(name, params ? params : "", 1);
+        env_add(l, name, params ? params : "");
         if (i)
             strcat(all, "\n");
         strcat(all, r);
     }
-    setenv("DW_RECIPIENTS", all, 1);
+    env_add(l, "DW_RECIPIENTS", all);
     free(all);
-    set_env_u64("DW_MIME_SIZE", info.mime_size);
-    setenv("DW_REDELIVERED", info.redelivered ? "1" : "0", 1);
+    env_add_u64(l, "DW_MIME_SIZE", info.mime_size);
+    env_add(l, "DW_REDELIVERED", info.redelivered ? "1" : "0");
 }
 
-/* Run the command on one message. Returns its wait status, or -1 when it could not be started. */
-static int run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir, char **argv, dw_io_error *err,
-                       int *read_failed)
+/* The outcome of one command: ran (exited with code, or killed by signal on POSIX) or could not start. */
+typedef struct cmd_result {
+    int started, signaled;
+    long code; /* exit code, or the signal */
+} cmd_result;
+
+/* Write up to len bytes into the command's pipe: the count written, or <= 0 when it is closed. */
+typedef long (*write_fn)(void *pipe, const char *buf, size_t len);
+
+/* The MIME message into the command's standard input. 1 when reading the message failed (err says why);
+ * a command that closes its input early only ends the copy: its exit status decides. */
+static int feed(dw_pickup_msg *m, write_fn put, void *pipe, dw_io_error *err)
 {
+    char buf[65536];
+    for (;;) {
+        size_t got;
+        if (dw_pickup_msg_read(m, buf, sizeof buf, &got, err) != DW_OK)
+            return 1;
+        if (!got)
+            return 0;
+        size_t off = 0;
+        while (off < got) {
+            long w = put(pipe, buf + off, got - off);
+            if (w <= 0)
+                return 0;
+            off += (size_t)w;
+        }
+    }
+}
+
+#ifdef _WIN32
+static long pipe_write(void *pipe, const char *buf, size_t len)
+{
+    DWORD w = 0;
+    /* ERROR_NO_DATA / ERROR_BROKEN_PIPE: the command does not want the rest */
+    if (!WriteFile(*(HANDLE *)pipe, buf, (DWORD)(len > 0x40000000u ? 0x40000000u : len), &w, NULL))
+        return -1;
+    return (long)w;
+}
+
+/* Append one argument to a command line, quoted as CommandLineToArgvW and the C runtime parse it back
+ * (backslashes are literal except before a quote). */
+static void quote_arg(wchar_t *out, size_t *pos, const wchar_t *a)
+{
+    size_t o = *pos;
+    int q = !*a || wcspbrk(a, L" \t\n\v\"") != NULL;
+    if (q)
+        out[o++] = L'"';
+    for (const wchar_t *p = a;; p++) {
+        size_t bs = 0;
+        while (*p == L'\\') {
+            p++;
+            bs++;
+        }
+        if (!*p) {
+            for (size_t i = 0; i < (q ? bs * 2 : bs); i++)
+                out[o++] = L'\\';
+            break;
+        }
+        if (*p == L'"') {
+            for (size_t i = 0; i < bs * 2 + 1; i++)
+                out[o++] = L'\\';
+        } else {
+            for (size_t i = 0; i < bs; i++)
+                out[o++] = L'\\';
+        }
+        out[o++] = *p;
+    }
+    if (q)
+        out[o++] = L'"';
+    *pos = o;
+}
+
+static wchar_t *wide(const char *s)
+{
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    wchar_t *w = cli_xmalloc((size_t)(n > 0 ? n : 1) * sizeof *w);
+    if (n <= 0 || MultiByteToWideChar(CP_UTF8, 0, s, -1, w, n) != n)
+        w[0] = 0;
+    return w;
+}
+
+/* The command line of argv (UTF-8) for CreateProcessW. */
+static wchar_t *command_line(char **argv)
+{
+    size_t cap = 1;
+    for (char **a = argv; *a; a++)
+        cap += strlen(*a) * 2 + 3; /* every character doubled at worst, quotes and a space */
+    wchar_t *out = cli_xmalloc(cap * sizeof *out);
+    size_t pos = 0;
+    for (char **a = argv; *a; a++) {
+        if (a != argv)
+            out[pos++] = L' ';
+        wchar_t *w = wide(*a);
+        quote_arg(out, &pos, w);
+        free(w);
+    }
+    out[pos] = 0;
+    return out;
+}
+
+/* 1 when the environment entry e ("NAME=value") sets a name the list sets too (names are case-insensitive). */
+static int env_overridden(const wchar_t *e, wchar_t **added, size_t n)
+{
+    const wchar_t *eq = wcschr(e + 1, L'='); /* "=C:=C:\..." entries start with '=' */
+    size_t len = eq ? (size_t)(eq - e) : wcslen(e);
+    for (size_t i = 0; i < n; i++)
+        if (_wcsnicmp(e, added[i], len) == 0 && added[i][len] == L'=')
+            return 1;
+    return 0;
+}
+
+/* This process's environment plus the envelope, as a CreateProcessW block (UTF-16, double NUL). */
+static wchar_t *environment_block(const env_list *l)
+{
+    wchar_t **added = cli_xmalloc((l->n + 1) * sizeof *added);
+    size_t total = 1;
+    for (size_t i = 0; i < l->n; i++) {
+        added[i] = wide(l->v[i]);
+        total += wcslen(added[i]) + 1;
+    }
+    wchar_t *cur = GetEnvironmentStringsW();
+    for (const wchar_t *e = cur; e && *e; e += wcslen(e) + 1)
+        total += wcslen(e) + 1;
+    wchar_t *block = cli_xmalloc(total * sizeof *block), *o = block;
+    for (const wchar_t *e = cur; e && *e; e += wcslen(e) + 1) {
+        if (env_overridden(e, added, l->n))
+            continue;
+        size_t k = wcslen(e) + 1;
+        memcpy(o, e, k * sizeof *o);
+        o += k;
+    }
+    if (cur)
+        FreeEnvironmentStringsW(cur);
+    for (size_t i = 0; i < l->n; i++) {
+        size_t k = wcslen(added[i]) + 1;
+        memcpy(o, added[i], k * sizeof *o);
+        o += k;
+        free(added[i]);
+    }
+    *o = 0;
+    free(added);
+    return block;
+}
+
+/* An inheritable duplicate of a standard handle for the child (NULL when this process has none). */
+static HANDLE inheritable(DWORD which)
+{
+    HANDLE h = GetStdHandle(which), d = NULL;
+    if (h && h != INVALID_HANDLE_VALUE)
+        DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, TRUE, DUPLICATE_SAME_ACCESS);
+    return d;
+}
+
+/* Run the command on one message: CreateProcessW with the envelope in its environment block and the MIME
+ * message written into a pipe that is its standard input. */
+static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir, char **argv, dw_io_error *err,
+                        int *read_failed, cmd_result *res)
+{
+    memset(res, 0, sizeof *res);
+    *read_failed = 0;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE rd, wr;
+    if (!CreatePipe(&rd, &wr, &sa, 0)) {
+        cli_err(ctx, "CreatePipe: error %lu", (unsigned long)GetLastError());
+        return;
+    }
+    /* Only the reading end goes to the child: the writing end must close when we are done. */
+    SetHandleInformation(wr, HANDLE_FLAG_INHERIT, 0);
+    env_list l = {0};
+    envelope_env(m, dropdir, &l);
+    wchar_t *block = environment_block(&l);
+    env_free(&l);
+    wchar_t *line = command_line(argv);
+    STARTUPINFOW si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = rd;
+    si.hStdOutput = inheritable(STD_OUTPUT_HANDLE);
+    si.hStdError = inheritable(STD_ERROR_HANDLE);
+    PROCESS_INFORMATION pi;
+    fflush(stdout);
+    BOOL ok = CreateProcessW(NULL, line, NULL, NULL, TRUE, CREATE_UNICODE_ENVIRONMENT, block, NULL, &si, &pi);
+    DWORD e = ok ? 0 : GetLastError();
+    CloseHandle(rd);
+    if (si.hStdOutput)
+        CloseHandle(si.hStdOutput);
+    if (si.hStdError)
+        CloseHandle(si.hStdError);
+    free(line);
+    free(block);
+    if (!ok) {
+        fprintf(stderr, "dropwatch pickup: %s: %s (error %lu)\n", argv[0],
+                e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? "command not found" : "cannot start",
+                (unsigned long)e);
+        CloseHandle(wr);
+        return;
+    }
+    CloseHandle(pi.hThread);
+    *read_failed = feed(m, pipe_write, &wr, err);
+    CloseHandle(wr);
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = 1;
+    if (!GetExitCodeProcess(pi.hProcess, &code))
+        code = 1;
+    CloseHandle(pi.hProcess);
+    res->started = 1;
+    res->code = (long)(int32_t)code; /* an NTSTATUS (a crash) reads as the negative number Windows shows */
+}
+#else
+static long pipe_write(void *pipe, const char *buf, size_t len)
+{
+    for (;;) {
+        ssize_t w = write(*(int *)pipe, buf, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        return (long)w; /* EPIPE: the command does not want the rest */
+    }
+}
+
+/* Run the command on one message: fork, the envelope into the child's environment, exec, and the MIME
+ * message through a pipe on its standard input. */
+static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir, char **argv, dw_io_error *err,
+                        int *read_failed, cmd_result *res)
+{
+    memset(res, 0, sizeof *res);
+    *read_failed = 0;
     int pfd[2];
     if (pipe(pfd) < 0) {
         cli_err(ctx, "pipe: %s", strerror(errno));
-        return -1;
+        return;
     }
+    /* Built before fork: the child only puts the strings into its environment and execs. */
+    env_list l = {0};
+    envelope_env(m, dropdir, &l);
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0) {
         cli_err(ctx, "fork: %s", strerror(errno));
         close(pfd[0]);
         close(pfd[1]);
-        return -1;
+        env_free(&l);
+        return;
     }
     if (pid == 0) {
         close(pfd[1]);
@@ -142,44 +396,28 @@ static int run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir
             _exit(126);
         close(pfd[0]);
         signal(SIGPIPE, SIG_DFL);
-        export_envelope(m, dropdir);
+        for (size_t i = 0; i < l.n; i++)
+            putenv(l.v[i]);
         execvp(argv[0], argv);
         fprintf(stderr, "dropwatch pickup: %s: %s\n", argv[0], strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
     }
+    env_free(&l);
     close(pfd[0]);
-    char buf[65536];
-    *read_failed = 0;
-    for (;;) {
-        size_t got;
-        if (dw_pickup_msg_read(m, buf, sizeof buf, &got, err) != DW_OK) {
-            *read_failed = 1;
-            break;
-        }
-        if (!got)
-            break;
-        size_t off = 0;
-        while (off < got) {
-            ssize_t w = write(pfd[1], buf + off, got - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break; /* EPIPE: the command does not want the rest; its exit status decides */
-            off += (size_t)w;
-        }
-        if (off < got)
-            break;
-    }
+    *read_failed = feed(m, pipe_write, &pfd[1], err);
     close(pfd[1]);
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
             cli_err(ctx, "waitpid: %s", strerror(errno));
-            return -1;
+            return;
         }
     }
-    return status;
+    res->started = 1;
+    res->signaled = WIFSIGNALED(status);
+    res->code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? WTERMSIG(status) : 1;
 }
+#endif
 
 /* Alert records for the files the last dw_pickup_next() quarantined. */
 static int report_quarantine(const cli_ctx *ctx, dw_pickup *p)
@@ -323,12 +561,19 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
         cli_err(ctx, "%s: %s%s%s", dropdir, dw_class_str(err.io_class), err.detail[0] ? ": " : "", err.detail);
         return cli_exit_for_status(st, &err);
     }
+#ifdef _WIN32
+    /* Ctrl-C (SIGINT) and SIGTERM through the C runtime: Windows has no sigaction (and no SIGPIPE: a closed
+     * pipe is an error of WriteFile). */
+    signal(SIGINT, on_stop);
+    signal(SIGTERM, on_stop);
+#else
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+#endif
 
     uint64_t done = 0, acked = 0, released = 0;
     int quarantined = 0, worst = 0;
@@ -351,10 +596,11 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
         }
         done++;
         int read_failed = 0;
-        int status = run_command(ctx, m, dropdir, cmd, &err, &read_failed);
+        cmd_result res;
+        run_command(ctx, m, dropdir, cmd, &err, &read_failed, &res);
         const char *name = dw_pickup_msg_name(m);
         char *keep = cli_xstrdup(name);
-        if (status >= 0 && !read_failed && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (res.started && !read_failed && !res.signaled && res.code == 0) {
             st = dw_pickup_ack(m, &err);
             backoff = 1;
             if (st == DW_OK) {
@@ -368,10 +614,9 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
         } else {
             if (read_failed)
                 cli_err(ctx, "%s: reading the message failed: %s", keep, err.detail);
-            else if (status >= 0 && cli_summary_wanted(ctx))
-                cli_err(ctx, "%s: command %s %d: released", keep,
-                        WIFEXITED(status) ? "exited with" : "killed by signal",
-                        WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+            else if (res.started && cli_summary_wanted(ctx))
+                cli_err(ctx, "%s: command %s %ld: released", keep, res.signaled ? "killed by signal" : "exited with",
+                        res.code);
             st = dw_pickup_release(m, &err);
             if (st != DW_OK) {
                 cli_err(ctx, "%s: release failed: %s (%s)", keep, dw_class_str(err.io_class), err.detail);
@@ -387,8 +632,11 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
                 break;
             }
             /* The release itself wakes the watch: back off (1, 2, 4 ... 32 s while failures go on) so a
-             * failing command is not retried in a tight loop. sleep() returns early on SIGTERM. */
-            sleep(backoff);
+             * failing command is not retried in a tight loop. The sleep returns early on SIGTERM (in
+             * slices on Windows, where a signal does not cut it short). */
+            struct timespec pause = {(time_t)backoff, 0};
+            while (!stop_requested && nanosleep(&pause, &pause) < 0 && errno == EINTR) {
+            }
             if (backoff < 32)
                 backoff *= 2;
         }
@@ -401,4 +649,3 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
         worst = EX_DATAERR;
     return worst;
 }
-#endif /* _WIN32 */

@@ -17,15 +17,85 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef _WIN32
+/* Under Wine (tools/test-all.d/20-windows.sh): Check runs without fork, so every test cleans up after
+ * itself; the tests that need fork, SIGKILL or a symlink say "not applicable on Windows". */
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <direct.h>
+#else
+#include <sys/wait.h>
+#endif
 
 #include "dropwatch.h"
 #include "../lib/envelope.h"
 #include "../lib/guard_internal.h"
 #include "../lib/pickup_internal.h"
+
+#ifdef _WIN32
+#define mkdir(path, mode) _mkdir(path)
+#define lstat stat
+#define NOT_ON_WINDOWS(what) fprintf(stderr, "pickup: %s: not applicable on Windows\n", what)
+/* The POSIX helpers of rel_common.h, for this suite. */
+static double rel_now(void)
+{
+    LARGE_INTEGER c, f;
+    QueryPerformanceCounter(&c);
+    QueryPerformanceFrequency(&f);
+    return (double)c.QuadPart / (double)f.QuadPart;
+}
+/* Open handles of this process: what the descriptor count is on POSIX. */
+static int rel_count_fds(void)
+{
+    DWORD n = 0;
+    return GetProcessHandleCount(GetCurrentProcess(), &n) ? (int)n : -1;
+}
+static void rel_rm_rf(const char *path)
+{
+    DWORD attr = GetFileAttributesA(path);
+    if (attr == INVALID_FILE_ATTRIBUTES)
+        return;
+    if ((attr & FILE_ATTRIBUTE_DIRECTORY) && !(attr & FILE_ATTRIBUTE_REPARSE_POINT)) {
+        char pat[1100];
+        snprintf(pat, sizeof pat, "%s\\*", path);
+        WIN32_FIND_DATAA fd;
+        HANDLE h = FindFirstFileA(pat, &fd);
+        if (h != INVALID_HANDLE_VALUE) {
+            do {
+                if (!strcmp(fd.cFileName, ".") || !strcmp(fd.cFileName, ".."))
+                    continue;
+                char sub[1100];
+                snprintf(sub, sizeof sub, "%s\\%s", path, fd.cFileName);
+                rel_rm_rf(sub);
+            } while (FindNextFileA(h, &fd));
+            FindClose(h);
+        }
+        RemoveDirectoryA(path);
+    } else {
+        SetFileAttributesA(path, FILE_ATTRIBUTE_NORMAL);
+        DeleteFileA(path);
+    }
+}
+/* A fresh scratch folder below the current one (the stage runs in _build/win/tests). */
+static char *mkdtemp(char *tmpl)
+{
+    static unsigned seq;
+    char rel[96];
+    for (int attempt = 0; attempt < 100; attempt++) {
+        snprintf(rel, sizeof rel, "pkscratch-%lu-%u-%llu", (unsigned long)GetCurrentProcessId(), seq++,
+                 (unsigned long long)GetTickCount64());
+        if (CreateDirectoryA(rel, NULL))
+            return GetFullPathNameA(rel, 200, tmpl, NULL) > 0 ? tmpl : NULL;
+    }
+    return NULL;
+}
+#else
 #include "rel_common.h"
+#endif
 
 static char tmp_root[200];
 static char dir[256];
@@ -48,6 +118,24 @@ static void put_file(const char *name, const char *data, size_t len, int age_sec
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
+#ifdef _WIN32
+    HANDLE h = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert_msg(h != INVALID_HANDLE_VALUE, "create %s: %lu", path, (unsigned long)GetLastError());
+    DWORD w = 0;
+    ck_assert(len == 0 || WriteFile(h, data, (DWORD)len, &w, NULL));
+    ck_assert_uint_eq(w, len);
+    if (age_seconds) {
+        FILETIME ft;
+        GetSystemTimeAsFileTime(&ft);
+        ULARGE_INTEGER u = {.LowPart = ft.dwLowDateTime, .HighPart = ft.dwHighDateTime};
+        u.QuadPart -= (ULONGLONG)age_seconds * 10000000u;
+        ft.dwLowDateTime = u.LowPart;
+        ft.dwHighDateTime = u.HighPart;
+        ck_assert(SetFileTime(h, NULL, &ft, &ft));
+    }
+    CloseHandle(h);
+#else
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0640);
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
@@ -59,6 +147,7 @@ static void put_file(const char *name, const char *data, size_t len, int age_sec
         ts[1] = ts[0];
         ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
     }
+#endif
 }
 
 /* A drop file exactly as Exchange writes it: "X-sender", CRLF, the MIME length; mime_written < mime_len
@@ -257,6 +346,10 @@ START_TEST(open_rejects_bad_input)
     snprintf(missing, sizeof missing, "%s/nope", tmp_root);
     ck_assert_int_eq(dw_pickup_open(&p, missing, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.sys_errno, ENOENT);
+#ifdef _WIN32
+    ck_assert_uint_eq(e.win32, ERROR_FILE_NOT_FOUND); /* the native code of the missing folder */
+    NOT_ON_WINDOWS("a symlinked work folder (a Windows program cannot make a Unix symlink under Wine)");
+#else
     /* a symlinked work folder is refused */
     char link[600];
     snprintf(link, sizeof link, "%s/.dwpickup", dir);
@@ -264,6 +357,7 @@ START_TEST(open_rejects_bad_input)
     ck_assert_int_eq(dw_pickup_open(&p, dir, NULL, &e), DW_E_IO);
     ck_assert_int_eq(e.sys_errno, ELOOP);
     ck_assert_ptr_null(p);
+#endif
     dw_pickup_close(NULL);
     ck_assert_ptr_null(dw_pickup_reason_name((dw_pickup_reason)99));
     ck_assert_str_eq(dw_pickup_reason_name(DW_PICKUP_INCOMPLETE), "incomplete");
@@ -349,9 +443,13 @@ START_TEST(order_and_skips)
     char sub[300];
     snprintf(sub, sizeof sub, "%s/dir.eml", dir);
     ck_assert_int_eq(mkdir(sub, 0750), 0);
+#ifdef _WIN32
+    NOT_ON_WINDOWS("a symlinked message file");
+#else
     char link[300];
     snprintf(link, sizeof link, "%s/link.eml", dir);
     ck_assert_int_eq(symlink("/etc/passwd", link), 0);
+#endif
     dw_pickup *p = open_p(2000, 300);
     dw_pickup_stats s;
     dw_io_error e;
@@ -377,7 +475,10 @@ START_TEST(order_and_skips)
     dw_pickup_msg *m;
     ck_assert_int_eq(dw_pickup_next(p, &m, &e), DW_OK);
     ck_assert_ptr_null(m);
-    ck_assert(exists(".hidden.eml") && exists(".dwtmp-1-2-3.tmp") && exists("note.txt") && exists("link.eml"));
+    ck_assert(exists(".hidden.eml") && exists(".dwtmp-1-2-3.tmp") && exists("note.txt"));
+#ifndef _WIN32
+    ck_assert(exists("link.eml"));
+#endif
     dw_pickup_close(p);
 }
 END_TEST
@@ -592,6 +693,25 @@ static void put_claim(const char *orig, const char *host, long pid, int64_t sec,
 
 START_TEST(expired_claims_taken_over)
 {
+#ifdef _WIN32
+    /* a dead pid on this host: a process that ran and ended (process_alive: OpenProcess/GetExitCodeProcess) */
+    STARTUPINFOA si;
+    PROCESS_INFORMATION pi;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    char cmdline[] = "cmd.exe /c exit 0";
+    ck_assert(CreateProcessA(NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    long child = (long)pi.dwProcessId;
+    dw_pickup *p = open_p(0, 300);
+    char host[256];
+    DWORD hn = sizeof host;
+    ck_assert(GetComputerNameExA(ComputerNameNetBIOS, host, &hn));
+    /* our own pid is alive: its claim is not taken over */
+    put_claim("mine.eml", host, (long)GetCurrentProcessId(), (int64_t)time(NULL), "mine");
+#else
     /* a dead pid on this host (forked before anything is allocated: the child leaks nothing) */
     pid_t child = fork();
     if (child == 0)
@@ -601,6 +721,8 @@ START_TEST(expired_claims_taken_over)
     char host[256];
     gethostname(host, sizeof host);
     host[strcspn(host, ".")] = '\0';
+    put_claim("mine.eml", host, (long)getpid(), (int64_t)time(NULL), "mine");
+#endif
     put_claim("dead.eml", host, (long)child, (int64_t)time(NULL), "from a dead picker");
     /* too old, on another host */
     put_claim("old.eml", "otherhost", 1, (int64_t)time(NULL) - 100000, "old");
@@ -612,7 +734,7 @@ START_TEST(expired_claims_taken_over)
     dw_io_error e;
     ck_assert_int_eq(dw_pickup_scan(p, &s, &e), DW_OK);
     ck_assert_uint_eq(s.expired, 2);
-    ck_assert_uint_eq(s.claimed, 2);
+    ck_assert_uint_eq(s.claimed, 3);
     int got = 0;
     dw_pickup_msg *m;
     while (dw_pickup_next(p, &m, &e) == DW_OK && m) {
@@ -624,7 +746,7 @@ START_TEST(expired_claims_taken_over)
         ck_assert_int_eq(dw_pickup_ack(m, &e), DW_OK);
     }
     ck_assert_int_eq(got, 2);
-    ck_assert_int_eq(count_entries(".dwpickup/claimed"), 2);
+    ck_assert_int_eq(count_entries(".dwpickup/claimed"), 3);
     dw_pickup_close(p);
 }
 END_TEST
@@ -747,29 +869,29 @@ static struct {
 
 static int f_rename_at(void *c, dwi_fd a, const char *f, dwi_fd b, const char *t)
 {
-    return faults.fail_rename ? -faults.fail_rename : dwi_posix_ops.rename_at(c, a, f, b, t);
+    return faults.fail_rename ? -faults.fail_rename : dwi_default_ops.rename_at(c, a, f, b, t);
 }
 static int f_unlink(void *c, dwi_fd d, const char *n)
 {
-    return faults.fail_unlink ? -faults.fail_unlink : dwi_posix_ops.unlink(c, d, n);
+    return faults.fail_unlink ? -faults.fail_unlink : dwi_default_ops.unlink(c, d, n);
 }
 static int f_fsync(void *c, dwi_fd fd, int d)
 {
-    return faults.fail_fsync ? -faults.fail_fsync : dwi_posix_ops.fsync(c, fd, d);
+    return faults.fail_fsync ? -faults.fail_fsync : dwi_default_ops.fsync(c, fd, d);
 }
 static int f_open_read(void *c, dwi_fd d, const char *n)
 {
-    return faults.fail_open_read ? -faults.fail_open_read : dwi_posix_ops.open_read(c, d, n);
+    return faults.fail_open_read ? -faults.fail_open_read : dwi_default_ops.open_read(c, d, n);
 }
 static int f_dir_open(void *c, dwi_fd d, dwi_dir **o)
 {
-    return faults.fail_scan ? -faults.fail_scan : dwi_posix_ops.dir_open(c, d, o);
+    return faults.fail_scan ? -faults.fail_scan : dwi_default_ops.dir_open(c, d, o);
 }
 
 START_TEST(faults_reported)
 {
     int fds = rel_count_fds();
-    dwi_ops ops = dwi_posix_ops;
+    dwi_ops ops = dwi_default_ops;
     ops.rename_at = f_rename_at;
     ops.unlink = f_unlink;
     ops.fsync = f_fsync;
@@ -849,8 +971,8 @@ START_TEST(wait_wakes_on_write)
 {
     dw_pickup *p = open_p(0, 300);
     dw_io_error e;
-#ifdef __linux__
-    ck_assert_int_eq(dw_pickup_watching(p), 1);
+#if defined(__linux__) || defined(_WIN32)
+    ck_assert_int_eq(dw_pickup_watching(p), 1); /* inotify; ReadDirectoryChangesW */
 #endif
     dw_pickup_msg *m;
     ck_assert_int_eq(dw_pickup_next(p, &m, &e), DW_OK);
@@ -1015,6 +1137,7 @@ END_TEST
  * the ack, and a parent that SIGKILLs pickers at random moments and starts new ones. Every id must be
  * handed on at least once; an id handed on twice must have been in the hands of a killed picker (handed
  * on, no ack logged). */
+#ifndef _WIN32
 #define P_TOTAL 600
 
 static void picker_process(const char *log, unsigned slow_us)
@@ -1147,6 +1270,78 @@ START_TEST(processes_killed_pickers)
             unacked);
 }
 END_TEST
+#else
+START_TEST(processes_killed_pickers)
+{
+    NOT_ON_WINDOWS("pickers as forked processes killed with SIGKILL");
+}
+END_TEST
+
+/* A file the writer still holds without sharing (Exchange's FileShare.None; here a real second handle)
+ * is never handed on, nor quarantined while held, however old and complete it looks; once closed it is. */
+START_TEST(sharing_violation_not_ready)
+{
+    char buf[4096];
+    const char mime[] = "Subject: held\r\n\r\nstill writing\r\n";
+    size_t n = exchange_file(buf, sizeof buf, mime, sizeof mime - 1, sizeof mime - 1);
+    put_file("EX01-9-20240501120000Z.Normal.eml", buf, n, 3600);
+    put_file("EX01-8-20240501120000Z.Normal.eml", buf, 40, 3600); /* short, and held too */
+    char path[600], path2[600];
+    snprintf(path, sizeof path, "%s/EX01-9-20240501120000Z.Normal.eml", dir);
+    snprintf(path2, sizeof path2, "%s/EX01-8-20240501120000Z.Normal.eml", dir);
+    int fds = rel_count_fds();
+    HANDLE h = CreateFileA(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE h2 = CreateFileA(path2, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert(h != INVALID_HANDLE_VALUE && h2 != INVALID_HANDLE_VALUE);
+    dw_pickup *p = open_p(0, 1);
+    dw_pickup_stats s;
+    dw_io_error e;
+    ck_assert_int_eq(dw_pickup_scan(p, &s, &e), DW_OK);
+    ck_assert_uint_eq(s.ready, 0);
+    ck_assert_uint_eq(s.not_ready, 2);
+    ck_assert_uint_eq(s.quarantined, 0);
+    dw_pickup_msg *m;
+    ck_assert_int_eq(dw_pickup_next(p, &m, &e), DW_OK);
+    ck_assert_ptr_null(m);
+    ck_assert_int_eq(dw_pickup_claim(p, "EX01-9-20240501120000Z.Normal.eml", &m, &e), DW_OK);
+    ck_assert_ptr_null(m);
+    ck_assert(exists("EX01-9-20240501120000Z.Normal.eml") && exists("EX01-8-20240501120000Z.Normal.eml"));
+    ck_assert_int_eq(count_entries(".dwpickup/claimed"), 0);
+    /* the writer closes: handed on (the complete one), quarantined (the short one) */
+    CloseHandle(h);
+    CloseHandle(h2);
+    ck_assert_int_eq(dw_pickup_next(p, &m, &e), DW_OK);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_str_eq(dw_pickup_msg_name(m), "EX01-9-20240501120000Z.Normal.eml");
+    size_t len;
+    char *got = read_all(m, &len);
+    ck_assert_uint_eq(len, sizeof mime - 1);
+    ck_assert(memcmp(got, mime, len) == 0);
+    free(got);
+    ck_assert_int_eq(dw_pickup_ack(m, &e), DW_OK);
+    ck_assert_int_eq(dw_pickup_scan(p, &s, &e), DW_OK);
+    ck_assert_uint_eq(s.quarantined, 1);
+    ck_assert_int_eq(count_entries("."), 0);
+    ck_assert_int_eq(count_entries(".dwpickup/quarantine"), 2); /* the file and its alert record */
+    /* the seam reports the native code: ERROR_SHARING_VIOLATION, whose errno is EBUSY */
+    h = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert(h != INVALID_HANDLE_VALUE);
+    dwi_fd d = dwi_default_ops.open_dir(NULL, dir);
+    ck_assert_int_ge(d, 0);
+    int rc = dwi_default_ops.open_read(NULL, d, "EX01-9-20240501120000Z.Normal.eml");
+    ck_assert(dwi_err_is_win32(rc));
+    ck_assert_uint_eq(dwi_err_native(rc), ERROR_SHARING_VIOLATION);
+    ck_assert_int_eq(dwi_err_errno(rc), EBUSY);
+    CloseHandle(h);
+    rc = dwi_default_ops.open_read(NULL, d, "EX01-9-20240501120000Z.Normal.eml");
+    ck_assert_int_ge(rc, 0);
+    dwi_default_ops.close(NULL, rc);
+    dwi_default_ops.close(NULL, d);
+    dw_pickup_close(p);
+    ck_assert_int_eq(rel_count_fds(), fds);
+}
+END_TEST
+#endif
 
 static Suite *pickup_suite(void)
 {
@@ -1174,6 +1369,9 @@ static Suite *pickup_suite(void)
     tcase_add_test(tc, wait_wakes_on_write);
     tcase_add_test(tc, threads_writers_and_pickers);
     tcase_add_test(tc, processes_killed_pickers);
+#ifdef _WIN32
+    tcase_add_test(tc, sharing_violation_not_ready);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }

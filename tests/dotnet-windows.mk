@@ -3,6 +3,7 @@
 # the PowerShell 7.6.9 host for Windows (Microsoft.PowerShell.SDK) with the module script it runs.
 EXTRA_DIST += \
 	tests/dotnet-windows/path_corpus.py \
+	tests/dotnet-windows/explain_tool.c \
 	tests/dotnet-windows/oracle/PathOracle.csproj \
 	tests/dotnet-windows/oracle/Program.cs \
 	tests/dotnet-windows/consumer/Consumer.csproj \

@@ -27,3 +27,4 @@ include tests/path_full.mk
 include tests/dotnet-windows.mk
 include tests/enums.mk
 include tests/bindings.mk
+include tests/group.mk

@@ -10,3 +10,5 @@ EXTRA_DIST += doc/pickup.md
 
 TESTS += tests/cli/test_pickup.sh
 EXTRA_DIST += tests/cli/test_pickup.sh
+# dropwatch.exe pickup and watch --textfile under Wine (tools/test-all.d/20-windows.sh only).
+EXTRA_DIST += tests/cli/test_pickup_windows.sh

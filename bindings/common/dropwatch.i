@@ -39,6 +39,10 @@
 %ignore dw_drop_write_fd;
 %ignore dw_drop_write_batch;
 %ignore dw_drop_health;
+/* Group commit across handles (dw_flush_group): threads sharing one handle get it without a call. */
+%ignore dw_flush_group_new;
+%ignore dw_flush_group_free;
+%ignore dw_drop_set_flush_group;
 %ignore dw_testing_drop_open;
 %ignore dw_testing_drop_health;
 %ignore dw_envelope_format;

@@ -404,6 +404,31 @@ DW_API dw_status dw_quota_validate(uint64_t bytes);
  */
 DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed);
 
+/* ---- Group commit ---------------------------------------------------------------------------------- */
+
+/**
+ * A flush group: durable writes that share their directory fsyncs (group commit; opt-in, off by
+ * default). Joins the threads of one handle, or several handles of one process whose drop directories
+ * are on the same file system. Writers that renamed while a directory
+ * fsync ran are all covered by the next one (one fsync per directory); each call still returns only
+ * after its own message is durable under its final name, with its own outcome. Owned by the caller:
+ * free it after every handle using it is closed.
+ */
+typedef struct dw_flush_group dw_flush_group;
+
+/** Create a flush group. @return DW_OK, DW_E_INVAL (out NULL), DW_E_NOMEM. */
+DW_API dw_status dw_flush_group_new(dw_flush_group **out);
+
+/** Free a flush group no handle uses any more. NULL is ignored. */
+DW_API void dw_flush_group_free(dw_flush_group *group);
+
+/**
+ * Make `drop` flush with `group` (NULL: no group, each write its own directory fsync, the default). Call before the handle writes, from one
+ * thread. @return DW_OK, DW_E_INVAL (drop NULL, or the group already serves another file system: err
+ * says which), DW_E_IO (the directory could not be examined).
+ */
+DW_API dw_status dw_drop_set_flush_group(dw_drop *drop, dw_flush_group *group, dw_io_error *err);
+
 #ifdef __cplusplus
 }
 #endif

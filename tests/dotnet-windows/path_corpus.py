@@ -2,7 +2,7 @@
 """The Path.Combine / GetFullPath proof of dw_path_explain (issue 15, point 3).
 
   path_corpus.py corpus <file>                      write the corpus (root, value, .NET Framework combine)
-  path_corpus.py compare <corpus> <oracle> <libdropwatch.so>
+  path_corpus.py compare <corpus> <oracle> <explain_tool (tests/dotnet-windows/explain_tool.c, built against the library)>
 
 The oracle is the real System.IO.Path of .NET on Windows (tests/dotnet-windows/oracle, self-contained
 win-x64 under Wine). Exchange runs on .NET Framework 4.x, whose Path differs from .NET Core's in three ways;
@@ -11,7 +11,7 @@ then requires dw_path_explain() to give exactly that path for every pair, and dw
 DirectoryInfo opens: GetFullPath with a fixed current directory) to give the oracle's GetFullPath of it.
 Prints "ok: ..." / "FAIL: ..." lines and a closing count.
 """
-import ctypes
+import subprocess
 import sys
 
 # The Exchange service's current directory: fixed, so results never depend on the one Wine started in.
@@ -38,6 +38,10 @@ FULLPATH_RULE = "framework-volume-separator"
 # '/' as a Unix path and puts it on drive Z: (its view of the Unix root); Windows completes a rooted path
 # with the current drive, as it does for '\x'.
 WINE_RULE = "wine-unix-root"
+# Not a Path.Combine rule: Exchange never calls Combine for an empty DropDirectory (shared/exchange.md,
+# "Exchange's own transport code": DropDirectory empty -> no write, event 8008), so explain reports no
+# drop path and the no-drop-directory warning whatever Combine would have given.
+EMPTY_RULE = "empty-drop-directory"
 
 ROOTS = [
     "D:\\Exchange", "D:\\Exchange\\", "D:/Exchange/", "D:/Exchange", "D:", "d:", "C:\\", "D:\\",
@@ -115,33 +119,35 @@ def write_corpus(path):
                                           (fw or "").encode().hex(), r.encode().hex()))
 
 
-class ResolveOptions(ctypes.Structure):
-    _fields_ = [("install_dir", ctypes.c_char_p), ("exchange_version", ctypes.c_int), ("style", ctypes.c_int)]
+def compare(corpus, oracle, tool):
+    # The library is asked through a small C program built against the public header (explain_tool.c),
+    # so no struct layout is copied here.
+    proc = subprocess.Popen([tool], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    name, bit = proc.stdout.readline().split()
+    if name != "combine-fails":
+        print("FAIL: %s did not start as expected" % tool)
+        return 1
+    DW_WARN_COMBINE_FAILS = int(bit)
+    name, bit = proc.stdout.readline().split()
+    if name != "no-drop-directory":
+        print("FAIL: %s did not start as expected" % tool)
+        return 1
+    DW_WARN_NO_DROP_DIRECTORY = int(bit)
 
-
-class ExplainInfo(ctypes.Structure):
-    _fields_ = [("warnings", ctypes.c_uint), ("strict_status", ctypes.c_int), ("strict_reason", ctypes.c_int),
-                ("exchange_length", ctypes.c_size_t)]
-
-
-def compare(corpus, oracle, libpath):
-    lib = ctypes.CDLL(libpath)
-    lib.dw_path_explain.restype = ctypes.c_int
-    lib.dw_path_full.restype = ctypes.c_int
-    DW_WARN_COMBINE_FAILS = 1 << 7
-    opts = ResolveOptions(None, 0, 1)  # DW_STYLE_WINDOWS: the corpus is Windows paths throughout
+    def ask(op, x, y):
+        hx = x.encode().hex() or "-"
+        hy = y.encode().hex() or "-"
+        proc.stdin.write("%s %s %s\n" % (op, hx, hy))
+        proc.stdin.flush()
+        st, warnings, path = proc.stdout.readline().split()
+        return int(st), bytes.fromhex("" if path == "-" else path).decode("utf-8", "replace"), int(warnings)
 
     def explain(root, value):
-        buf = ctypes.create_string_buffer(4096)
-        info = ExplainInfo()
-        st = lib.dw_path_explain(root.encode(), value.encode(), ctypes.byref(opts), buf, 4096, None,
-                                 ctypes.byref(info))
-        return st, buf.value.decode("utf-8", "replace"), info.warnings
+        return ask("E", root, value)
 
     def full(path):
-        buf = ctypes.create_string_buffer(4096)
-        st = lib.dw_path_full(path.encode(), CWD.encode(), buf, 4096, None)
-        return st, buf.value.decode("utf-8", "replace")
+        st, got, _ = ask("F", path, CWD)
+        return st, got
 
     lines = [l for l in open(corpus, encoding="ascii").read().split("\n") if l]
     results = [l.split("\t") for l in open(oracle, encoding="ascii").read().split("\n") if l]
@@ -149,6 +155,7 @@ def compare(corpus, oracle, libpath):
     applied = {k: 0 for k in FRAMEWORK_RULES}
     applied[FULLPATH_RULE] = 0
     applied[WINE_RULE] = 0
+    applied[EMPTY_RULE] = 0
 
     def check(ok, what):
         nonlocal passed, failed
@@ -167,6 +174,13 @@ def compare(corpus, oracle, libpath):
         eroot = effective_root(root)
         _, combine, fullres = res
         label = "root %r value %r" % (root, value)
+        if value == "":
+            applied[EMPTY_RULE] += 1
+            st, got, warnings = explain(root, value)
+            check(st == 0 and got == "" and warnings & DW_WARN_NO_DROP_DIRECTORY,
+                  "%s: Exchange writes nothing for an empty DropDirectory (8008); explain gave %r warnings %#x"
+                  % (label, got, warnings))
+            continue
         # The oracle's Core result, turned into the Framework's by the three rules, each named.
         if invalid_chars(eroot) or invalid_chars(value):
             applied["invalid-path-chars"] += 1
@@ -214,7 +228,8 @@ def compare(corpus, oracle, libpath):
         check(fst == 0 and fgot == want, "%s: GetFullPath(%r) %r, dw_path_full %r (status %d)" % (label, expected, want, fgot, fst))
 
     other = {FULLPATH_RULE: "GetFullPath refuses ':' after the drive position (NotSupportedException)",
-             WINE_RULE: "Wine completes '/x' with Z: (its Unix root), Windows with the current drive"}
+             WINE_RULE: "Wine completes '/x' with Z: (its Unix root), Windows with the current drive",
+             EMPTY_RULE: "Exchange checks an empty DropDirectory before Path.Combine: no write, event 8008"}
     for k, n in applied.items():
         print("rule %s applied to %d pairs: %s" % (k, n, FRAMEWORK_RULES.get(k, other.get(k))))
     print("ok: %d corpus pairs compared" % len(lines) if failed == 0 else "FAIL: %d mismatches in %d pairs" % (failed, len(lines)))

@@ -48,6 +48,7 @@ make -j"$jobs" >make.out 2>&1 || { tail -30 make.out; die "make failed"; }
 # The Check suites that apply to Windows (check_guard and the fault/crash/load programs drive POSIX
 # calls directly; check_win32 covers the guarded write on the Windows ops table).
 SUITES="check_common check_path check_name check_classify check_quota_text check_envelope check_alert check_win32
+    check_pickup
     check_eventlog"
 for s in $SUITES; do
     make -j"$jobs" "tests/$s.exe" >>make.out 2>&1 || { tail -30 make.out; die "building tests/$s.exe failed"; }
@@ -72,7 +73,7 @@ trap 'wineserver -k 2>/dev/null; umount "$b/smallfs" 2>/dev/null' EXIT
 wine cmd /c exit >/dev/null 2>&1    # creates the prefix on the first run (about 15 s)
 
 mkdir -p logs
-rm -rf tests/w32scratch-*   # check_win32 removes its own; this clears what an interrupted run left
+rm -rf tests/w32scratch-* tests/pkscratch-*   # check_win32 and check_pickup remove their own; this clears what an interrupted run left
 for s in $SUITES; do
     log="logs/$s.log"
     (cd tests && top_srcdir="$top" wine ".libs/$s.exe") >"$log" 2>&1
@@ -112,7 +113,7 @@ rm -rf "\$TMPDIR"/wine-*
 exit \$rc
 EOF
 chmod +x dropwatch-wine
-CLI="usage validate resolve config deliver check watch alert demo eventlog"
+CLI="usage validate resolve config deliver check watch alert demo eventlog pickup_windows"
 for t in $CLI; do
     log="logs/cli_$t.log"
     DW="$b/dropwatch-wine" DW_WINDOWS=1 top_srcdir="$top" top_builddir="$b" PYTHON="${DW_PYTHON:-python3}" \

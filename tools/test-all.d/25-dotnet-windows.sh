@@ -141,8 +141,13 @@ wine "$b/oracle-win/PathOracle.exe" "$(winpath "$b/corpus.tsv")" "$(winpath "$b/
 rc=$?
 grep '^oracle:' "$b/logs/oracle.log"
 [ $rc -eq 0 ] && [ -s "$b/oracle.tsv" ] || { tail -20 "$b/logs/oracle.log"; die "the oracle did not run under Wine (exit $rc)"; }
+# The library side of the comparison: a small program built against the public header and the Linux build.
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$top/include" -I"$full/include" \
+    -o "$b/explain_tool" "$top/tests/dotnet-windows/explain_tool.c" \
+    -L"$full/lib/.libs" -ldropwatch -Wl,-rpath,"$full/lib/.libs" >"$b/logs/explain-tool.log" 2>&1 ||
+    { cat "$b/logs/explain-tool.log"; die "building tests/dotnet-windows/explain_tool.c failed"; }
 "$python" "$top/tests/dotnet-windows/path_corpus.py" compare "$b/corpus.tsv" "$b/oracle.tsv" \
-    "$full/lib/.libs/libdropwatch.so" >"$b/logs/path-corpus.log" 2>&1
+    "$b/explain_tool" >"$b/logs/path-corpus.log" 2>&1
 rc=$?
 grep -E '^(rule|path corpus)' "$b/logs/path-corpus.log"
 line=$(grep -E '^path corpus: [0-9]+ pairs, [0-9]+ checks passed, [0-9]+ failed' "$b/logs/path-corpus.log")

@@ -32,85 +32,13 @@ done
 [ -x "$DW" ] || { echo "share: $DW not built"; bad "dropwatch built"; summary; exit 1; }
 [ -e /dev/fuse ] || { bad "/dev/fuse present"; summary; exit 1; }
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/dwshare.XXXXXX")
-export_dir="$W/export"
-mnt="$W/mnt"
-mkdir -p "$export_dir" "$W/private" "$W/lock" "$W/state" "$W/cache" "$W/pid" "$W/log" "$W/home/.smb" "$mnt" "$W/src"
-chmod 0777 "$export_dir"
-me=$(id -un)
-
-cat >"$W/smb.conf" <<EOF
-[global]
-  interfaces = 127.0.0.1
-  bind interfaces only = yes
-  smb ports = 445
-  workgroup = DWTEST
-  server role = standalone server
-  map to guest = Bad User
-  private dir = $W/private
-  lock directory = $W/lock
-  state directory = $W/state
-  cache directory = $W/cache
-  pid directory = $W/pid
-  log file = $W/log/log.%m
-  load printers = no
-  printing = bsd
-  printcap name = /dev/null
-  disable spoolss = yes
-[drop]
-  path = $export_dir
-  guest ok = yes
-  guest only = yes
-  read only = no
-  force user = $me
-EOF
-cat >"$W/home/.smb/smbnetfs.conf" <<EOF
-smb_query_browsers "false"
-smb_timeout 5000
-host 127.0.0.1 visible=true
-auth "guest" ""
-EOF
-chmod 600 "$W/home/.smb/smbnetfs.conf"
-
-smbd_pid() { cat "$W/pid/smbd.pid" 2>/dev/null; }
-start_smbd() {
-    if ss -ltn 2>/dev/null | grep -q '127.0.0.1:445 '; then
-        echo "share: port 445 on 127.0.0.1 is taken by another server"
-        return 1
-    fi
-    smbd -D -s "$W/smb.conf" || return 1
-    local n=0
-    while ! ss -ltn 2>/dev/null | grep -q '127.0.0.1:445 '; do
-        n=$((n + 1)); [ $n -gt 100 ] && return 1; sleep 0.1
-    done
-}
-# Every smbd process we started: the main one (pid file) and its children. Killed by pid, never by name.
-stop_smbd() { # stop_smbd [SIGNAL]
-    local main kids
-    main=$(smbd_pid)
-    [ -n "$main" ] || return 0
-    kids=$(ps --ppid "$main" -o pid= 2>/dev/null)
-    kill -"${1:-TERM}" $main $kids 2>/dev/null
-    local n=0
-    while kill -0 "$main" 2>/dev/null && [ $n -lt 50 ]; do n=$((n + 1)); sleep 0.1; done
-    rm -f "$W/pid/smbd.pid"
-}
-cleanup() {
-    mountpoint -q "$mnt" 2>/dev/null && fusermount3 -u "$mnt" 2>/dev/null
-    [ -n "${smbnetfs_pid:-}" ] && kill "$smbnetfs_pid" 2>/dev/null
-    stop_smbd TERM
-    rm -rf "$W"
-}
+# The server and the mount: tools/share-env.sh (shared with bench/share.sh).
+. "$top/tools/share-env.sh"
 trap cleanup EXIT
 
 start_smbd || { bad "smbd started on 127.0.0.1"; summary; exit 1; }
 ok "smbd started on 127.0.0.1 only"
-# In the foreground (-f) as a background job: its pid is ours, and it is stopped by that pid.
-HOME="$W/home" smbnetfs -f "$mnt" >"$W/log/smbnetfs.out" 2>&1 &
-smbnetfs_pid=$!
-share="$mnt/127.0.0.1/drop"
-n=0
-while [ ! -d "$share" ] && [ $n -lt 100 ]; do n=$((n + 1)); sleep 0.1; done
+mount_share
 check "the share is visible through smbnetfs" test -d "$share"
 mkdir -p "$share/Fax" "$share/Quota" "$share/Two" "$share/Kill"
 

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Section 7 of the benchmark: group commit (issue 20, opt-in). W writer threads share one handle in a
+ * dw_flush_group (or each has its own handle, all in one group) and write durable 4 KiB messages for a fixed time; the baseline is W threads each running the raw durable
+ * sequence (openat(O_EXCL) → write → fsync → close → renameat → fsync(dir)) in the same kind of
+ * directory. Rounds alternate the order; every round writes into directories under a parent flagged
+ * FS_TOPDIR_FL (fresh block groups on ext4) and nothing is deleted before the section ends. Per-call
+ * latencies give p50 and p99 of both sides; the added latency is the library's minus the raw one.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "dropwatch.h"
+
+#define GROUP_MAX_WRITERS 16
+#define GROUP_MAX_CALLS 200000
+
+typedef struct gside {
+    const char *dir;
+    dw_drop *drop; /* NULL: raw sequence */
+    int dirfd;
+    unsigned writer;
+    double until;
+    unsigned files;
+    double *lat;   /* seconds per call */
+    unsigned nlat, cap;
+    pthread_barrier_t *barrier;
+} gside;
+
+static const char *group_msg;
+static char group_dirs[256][4096]; /* removed when the section ends, not before (fresh block groups) */
+static unsigned group_ndirs;
+static size_t group_len;
+
+static void group_raw(int dirfd, unsigned writer, unsigned seq)
+{
+    char tmp[96], fin[96];
+    snprintf(tmp, sizeof tmp, ".raw-%u-%u.tmp", writer, seq);
+    snprintf(fin, sizeof fin, "raw-%u-%u.eml", writer, seq);
+    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0)
+        bench_die("raw openat %s: %s", tmp, strerror(errno));
+    if (write(fd, group_msg, group_len) != (ssize_t)group_len)
+        bench_die("raw write: %s", strerror(errno));
+    if (fsync(fd) != 0)
+        bench_die("raw fsync: %s", strerror(errno));
+    if (close(fd) != 0)
+        bench_die("raw close: %s", strerror(errno));
+    if (renameat(dirfd, tmp, dirfd, fin) != 0)
+        bench_die("raw renameat: %s", strerror(errno));
+    if (fsync(dirfd) != 0)
+        bench_die("raw fsync(dir): %s", strerror(errno));
+}
+
+static void *group_thread(void *p)
+{
+    gside *s = p;
+    pthread_barrier_wait(s->barrier);
+    for (unsigned seq = 0; bench_now() < s->until; seq++) {
+        double t0 = bench_now();
+        if (s->drop) {
+            dw_io_error err;
+            char name[DW_FILE_NAME_MAX];
+            dw_status st = dw_drop_write(s->drop, group_msg, group_len, NULL, name, sizeof name, NULL, &err);
+            if (st != DW_OK)
+                bench_die("dw_drop_write: %s (op %s, errno %d)", dw_status_name(st), dw_op_name(err.op),
+                          err.sys_errno);
+        } else {
+            group_raw(s->dirfd, s->writer, seq);
+        }
+        double dt = bench_now() - t0;
+        if (s->nlat < s->cap)
+            s->lat[s->nlat++] = dt;
+        s->files++;
+    }
+    return NULL;
+}
+
+/* One side: `writers` threads for run_ms in a new directory under parent; files/s, latencies appended. */
+static double group_side(const char *parent, int lib, unsigned writers, double run_ms, double *lat, unsigned *nlat,
+                         unsigned cap)
+{
+    char dir[4096];
+    bench_scratch_make(parent, lib ? "glib" : "graw", dir, sizeof dir);
+    if (group_ndirs < 256)
+        snprintf(group_dirs[group_ndirs++], sizeof group_dirs[0], "%s", dir);
+    dw_drop *ds[GROUP_MAX_WRITERS] = {NULL};
+    dw_flush_group *g = NULL;
+    int dirfd = -1;
+    /* lib 1: one handle for all threads; lib 2: a handle per thread; either way in one dw_flush_group */
+    for (unsigned w = 0; lib && w < (lib == 2 ? writers : 1); w++) {
+        dw_io_error err;
+        if (dw_drop_open(&ds[w], dir, NULL, &err) != DW_OK)
+            bench_die("dw_drop_open %s: errno %d", dir, err.sys_errno);
+        if ((!g && dw_flush_group_new(&g) != DW_OK) || dw_drop_set_flush_group(ds[w], g, &err) != DW_OK)
+            bench_die("flush group: errno %d", err.sys_errno);
+    }
+    if (lib) {
+        for (unsigned w = 1; lib == 1 && w < writers; w++)
+            ds[w] = ds[0];
+    } else {
+        dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+            bench_die("open %s: %s", dir, strerror(errno));
+    }
+    {
+        /* settle: each side pays only for its own data, not for what the previous side left dirty */
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            (void)syncfs(fd);
+            close(fd);
+        }
+    }
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, writers + 1);
+    gside s[GROUP_MAX_WRITERS];
+    pthread_t th[GROUP_MAX_WRITERS];
+    double until = bench_now() + 0.005 + run_ms / 1000.0;
+    for (unsigned w = 0; w < writers; w++) {
+        s[w] = (gside){dir, ds[w], dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
+                       (cap - *nlat) / writers, &barrier};
+        if (pthread_create(&th[w], NULL, group_thread, &s[w]) != 0)
+            bench_die("pthread_create failed");
+    }
+    pthread_barrier_wait(&barrier);
+    double t0 = bench_now();
+    unsigned files = 0;
+    for (unsigned w = 0; w < writers; w++)
+        pthread_join(th[w], NULL);
+    double t1 = bench_now();
+    pthread_barrier_destroy(&barrier);
+    /* compact the latencies of every writer after those already collected */
+    unsigned at = *nlat;
+    for (unsigned w = 0; w < writers; w++) {
+        memmove(lat + at, s[w].lat, s[w].nlat * sizeof *lat);
+        at += s[w].nlat;
+        files += s[w].files;
+    }
+    *nlat = at;
+    for (unsigned w = 0; lib && w < (lib == 2 ? writers : 1); w++)
+        dw_drop_close(ds[w]);
+    dw_flush_group_free(g);
+    if (!lib)
+        close(dirfd);
+    return files / (t1 - t0);
+}
+
+static void loadavg(char *buf, size_t size)
+{
+    snprintf(buf, size, "?");
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        double a;
+        if (fscanf(f, "%lf", &a) == 1)
+            snprintf(buf, size, "%.2f", a);
+        fclose(f);
+    }
+}
+
+void bench_group(const char *parent)
+{
+    static const char section[] = "7. Group commit";
+    char fs[512], spread[4096];
+    bench_fs_label(parent, fs, sizeof fs);
+    int fresh = bench_spread_parent(parent, "group", spread, sizeof spread);
+    group_len = 4096;
+    char *msg = malloc(group_len);
+    if (!msg)
+        bench_die("out of memory");
+    memset(msg, 'x', group_len);
+    memcpy(msg, "Subject: group\r\n\r\n", 18);
+    group_msg = msg;
+    static const struct {
+        unsigned writers;
+        int lib;
+        const char *how;
+    } cases[3] = {{1, 1, "one handle in a dw_flush_group"},
+                     {8, 1, "one handle in a dw_flush_group"},
+                     {8, 2, "a handle each, one dw_flush_group"}};
+    unsigned rounds = bench_cfg.rounds < 2 ? 2 : bench_cfg.rounds;
+    double *lat_lib = malloc(GROUP_MAX_CALLS * sizeof(double)), *lat_raw = malloc(GROUP_MAX_CALLS * sizeof(double));
+    if (!lat_lib || !lat_raw)
+        bench_die("out of memory");
+    for (size_t ci = 0; ci < 3; ci++) {
+        unsigned writers = cases[ci].writers;
+        int how = cases[ci].lib;
+        double lib[64], base[64];
+        unsigned nlib = 0, nraw = 0;
+        char load0[32], load1[32];
+        loadavg(load0, sizeof load0);
+        for (unsigned r = 0; r < rounds && r < 64; r++) {
+            if (r % 2 == 0) {
+                lib[r] = group_side(spread, how, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
+                base[r] = group_side(spread, 0, writers, bench_cfg.run_ms, lat_raw, &nraw, GROUP_MAX_CALLS);
+            } else {
+                base[r] = group_side(spread, 0, writers, bench_cfg.run_ms, lat_raw, &nraw, GROUP_MAX_CALLS);
+                lib[r] = group_side(spread, how, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
+            }
+        }
+        loadavg(load1, sizeof load1);
+        char what[200], note[600], bname[200];
+        snprintf(what, sizeof what, "%u writer thread%s, %s, durable 4 KiB%s", writers, writers == 1 ? "" : "s",
+                 cases[ci].how, fresh ? ", fresh block groups" : "");
+        snprintf(bname, sizeof bname, "%u thread%s, each the raw sequence", writers, writers == 1 ? "" : "s");
+        snprintf(note, sizeof note,
+                 "aggregate files/s; %.0f ms per side and round, order alternating; load average %s → %s "
+                 "(1 min, 2 vCPUs shared)",
+                 bench_cfg.run_ms, load0, load1);
+        bench_row_pair(section, fs, what, "files/s", BENCH_HIGHER_BETTER, lib, base, rounds, bname, 1,
+                       writers == 1 ? 0.95 : 3.0, note);
+        double p50l = bench_quantile(lat_lib, nlib, 0.5) * 1e6, p99l = bench_quantile(lat_lib, nlib, 0.99) * 1e6;
+        double p50r = bench_quantile(lat_raw, nraw, 0.5) * 1e6, p99r = bench_quantile(lat_raw, nraw, 0.99) * 1e6;
+        char lv[120], bv[120], rv[120];
+        snprintf(lv, sizeof lv, "p50 %.0f µs, p99 %.0f µs", p50l, p99l);
+        snprintf(bv, sizeof bv, "p50 %.0f µs, p99 %.0f µs", p50r, p99r);
+        snprintf(rv, sizeof rv, "added p50 %+.0f µs, p99 %+.0f µs", p50l - p50r, p99l - p99r);
+        snprintf(what, sizeof what, "%u writer thread%s, %s: latency per call", writers, writers == 1 ? "" : "s",
+                 cases[ci].how);
+        snprintf(note, sizeof note, "%u library calls, %u raw sequences", nlib, nraw);
+        bench_row_text(section, fs, what, "µs", lv, bname, bv, rv, NULL, "info", note);
+    }
+    free(lat_lib);
+    free(lat_raw);
+    free(msg);
+    for (unsigned i = 0; i < group_ndirs; i++)
+        bench_scratch_remove(group_dirs[i]);
+    group_ndirs = 0;
+    bench_scratch_remove(spread);
+}

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests for group commit (lib/group_commit.c): writers that share a directory fsync each get their own
+ * message durable under its own name, and a failing shared fsync gives each writer its exact outcome.
+ * Rounds are formed deterministically by holding a group's flushes until the expected writers wait. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dropwatch.h"
+#include "dropwatch/testing.h"
+#include "../lib/group_commit.h"
+#include "../lib/guard_internal.h"
+
+static char root[200], dir_a[256], dir_b[256];
+
+static void setup(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(root, sizeof root, "%s/dwgroup-XXXXXX", t && *t ? t : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    snprintf(dir_a, sizeof dir_a, "%s/a", root);
+    snprintf(dir_b, sizeof dir_b, "%s/b", root);
+    ck_assert_int_eq(mkdir(dir_a, 0750), 0);
+    ck_assert_int_eq(mkdir(dir_b, 0750), 0);
+}
+
+static void rm_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    struct dirent *de;
+    char p[600];
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+static void teardown(void)
+{
+    rm_dir(dir_a);
+    rm_dir(dir_b);
+    rmdir(root);
+}
+
+/* .eml files and temporary files in a directory. */
+static void count(const char *path, int *eml, int *temps)
+{
+    *eml = *temps = 0;
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && !strcmp(de->d_name + n - 4, ".eml"))
+            (*eml)++;
+        else if (dwi_is_temp_name(de->d_name))
+            (*temps)++;
+    }
+    closedir(d);
+}
+
+/* Assert the .eml and temporary file counts of a directory. */
+static void expect_files(const char *path, int eml, int temps)
+{
+    int e, t;
+    count(path, &e, &t);
+    ck_assert_int_eq(e, eml);
+    ck_assert_int_eq(t, temps);
+}
+
+/* A handle on `path` whose next call of `op` fails with EIO (dropwatch/testing.h). */
+static dw_drop *open_faulty(const char *path, dw_op op)
+{
+    dw_fault f = DW_FAULT_INIT;
+    f.op = op;
+    f.sys_errno = EIO;
+    f.count = 1;
+    dw_drop *d = NULL;
+    ck_assert_int_eq(dw_testing_drop_open(&d, path, NULL, &f, NULL), DW_OK);
+    return d;
+}
+
+typedef struct job {
+    dw_drop *drop;
+    int writes;
+    int ok;
+    dw_status st;
+    dw_io_error err;
+    char name[DW_FILE_NAME_MAX];
+} job;
+
+static void *writer(void *arg)
+{
+    job *j = arg;
+    char msg[4096];
+    for (int i = 0; i < j->writes; i++) {
+        snprintf(msg, sizeof msg, "Subject: %p %d\r\n\r\nbody\r\n", (void *)j, i);
+        j->st = dw_drop_write(j->drop, msg, strlen(msg), NULL, j->name, sizeof j->name, NULL, &j->err);
+        if (j->st == DW_OK)
+            j->ok++;
+    }
+    return NULL;
+}
+
+/* Start n writers of one message each while the group's flushes are held, wait until all of them wait
+ * for the directory fsync, then release it: one flush round covers them all. */
+static void run_held(dw_flush_group *g, job *jobs, int n)
+{
+    pthread_t th[16];
+    dwi_group_hold(g, 1);
+    for (int i = 0; i < n; i++) {
+        jobs[i].writes = 1;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    for (int spins = 0; dwi_group_pending(g) < (unsigned)n; spins++) {
+        ck_assert_int_lt(spins, 20000);
+        usleep(500);
+    }
+    dwi_group_hold(g, 0);
+    for (int i = 0; i < n; i++)
+        pthread_join(th[i], NULL);
+}
+
+/* n jobs of one message each on `d`. */
+static void jobs_on(job *jobs, int n, dw_drop *d)
+{
+    memset(jobs, 0, (size_t)n * sizeof *jobs);
+    for (int i = 0; i < n; i++) {
+        jobs[i].drop = d;
+        jobs[i].writes = 1;
+    }
+}
+
+static dw_flush_group *group_of(dw_drop *d)
+{
+    return atomic_load(&d->group);
+}
+
+/* Group commit is opt-in: a new group for `d` alone (its threads share it). */
+static dw_flush_group *attach(dw_drop *d)
+{
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(d, g, NULL), DW_OK);
+    ck_assert_ptr_eq(group_of(d), g);
+    return g;
+}
+
+/* ---- threads sharing a handle ---------------------------------------------------------------------- */
+
+START_TEST(t_threads_share_handle)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach(d);
+    job jobs[8];
+    pthread_t th[8];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 8; i++) {
+        jobs[i].drop = d;
+        jobs[i].writes = 25;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].ok, 25);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+    }
+    uint64_t rounds, covered, fsyncs;
+    dwi_group_stats(g, &rounds, &covered, &fsyncs);
+    ck_assert_uint_eq(covered, 200); /* every message had its directory flush, exactly once */
+    ck_assert_uint_eq(fsyncs, rounds);
+    ck_assert_uint_le(rounds, covered);
+    expect_files(dir_a, 200, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+START_TEST(t_one_flush_covers_all)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach(d);
+    job jobs[6];
+    jobs_on(jobs, 6, d);
+    uint64_t r0, c0, f0, r1, c1, f1;
+    dwi_group_stats(g, &r0, &c0, &f0);
+    run_held(g, jobs, 6);
+    dwi_group_stats(g, &r1, &c1, &f1);
+    ck_assert_uint_eq(r1 - r0, 1);
+    ck_assert_uint_eq(c1 - c0, 6);
+    ck_assert_uint_eq(f1 - f0, 1);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_OK);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+    }
+    expect_files(dir_a, 6, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* ---- a failing shared flush ------------------------------------------------------------------------ */
+
+/* The file flushes are each writer's own: a failed fsync fails that writer only. */
+START_TEST(t_file_flush_is_own)
+{
+    dw_drop *d = open_faulty(dir_a, DW_OP_FSYNC);
+    job jobs[6];
+    pthread_t th[6];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 6; i++) {
+        jobs[i].drop = d;
+        jobs[i].writes = 1;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    int failed = 0;
+    for (int i = 0; i < 6; i++) {
+        pthread_join(th[i], NULL);
+        if (jobs[i].st == DW_OK) {
+            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+            continue;
+        }
+        failed++;
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_FSYNC);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    }
+    ck_assert_int_eq(failed, 1);
+    expect_files(dir_a, 5, 0);
+    dw_drop_close(d);
+}
+END_TEST
+
+START_TEST(t_shared_name_flush_fails)
+{
+    dw_drop *d = open_faulty(dir_a, DW_OP_DIR_FSYNC);
+    dw_flush_group *g = attach(d);
+    job jobs[6];
+    jobs_on(jobs, 6, d);
+    run_held(g, jobs, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED); /* each withdrew its own name */
+    }
+    expect_files(dir_a, 0, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* The withdrawal fails too (a file system gone read-only): every writer is told its own published name. */
+static int unlink_erofs(void *ctx, dwi_fd dirfd, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 4 && !strcmp(name + n - 4, ".eml"))
+        return -EROFS;
+    return dwi_posix_ops.unlink(ctx, dirfd, name);
+}
+
+START_TEST(t_shared_name_flush_fails_uncertain)
+{
+    static dwi_ops ops;
+    ops = dwi_posix_ops;
+    ops.unlink = unlink_erofs;
+    dw_fault f = DW_FAULT_INIT;
+    f.op = DW_OP_DIR_FSYNC;
+    f.count = 1;
+    dw_drop *d;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, &f, &ops, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach(d);
+    job jobs[6];
+    jobs_on(jobs, 6, d);
+    run_held(g, jobs, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir_a, jobs[i].err.published);
+        ck_assert_int_eq(access(p, F_OK), 0);
+        for (int k = 0; k < i; k++) /* its own name, not a neighbour's */
+            ck_assert_str_ne(jobs[i].err.published, jobs[k].err.published);
+    }
+    expect_files(dir_a, 6, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* ---- handles sharing a caller's group ---------------------------------------------------------------- */
+
+START_TEST(t_two_handles_one_group)
+{
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_drop *a = open_faulty(dir_a, DW_OP_DIR_FSYNC), *b;
+    ck_assert_int_eq(dw_drop_open(&b, dir_b, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(b, g, NULL), DW_OK);
+    /* one round covers both directories with one fsync each; a's fails (injected), b's does not */
+    for (int pass = 0; pass < 2; pass++) {
+        job jobs[6];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < 6; i++)
+            jobs[i].drop = i % 2 ? b : a;
+        uint64_t r0, c0, f0, r1, c1, f1;
+        dwi_group_stats(g, &r0, &c0, &f0);
+        run_held(g, jobs, 6);
+        dwi_group_stats(g, &r1, &c1, &f1);
+        ck_assert_uint_eq(r1 - r0, 1);
+        ck_assert_uint_eq(c1 - c0, 6);
+        ck_assert_uint_eq(f1 - f0, pass == 0 ? 1 : 2); /* a's injected fault is no fsync */
+        for (int i = 0; i < 6; i++) {
+            if (jobs[i].drop == b || pass == 1) {
+                ck_assert_int_eq(jobs[i].st, DW_OK);
+                ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+            } else {
+                ck_assert_int_eq(jobs[i].st, DW_E_IO);
+                ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+                ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+            }
+        }
+    }
+    expect_files(dir_b, 6, 0);
+    expect_files(dir_a, 3, 0);
+    /* back to no group */
+    ck_assert_int_eq(dw_drop_set_flush_group(a, NULL, NULL), DW_OK);
+    ck_assert_ptr_null(group_of(a));
+    dw_drop_close(a);
+    dw_drop_close(b);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* Handles on the same directory share one fsync; a fault armed on one fails only that handle's writers. */
+START_TEST(t_two_handles_one_directory)
+{
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_drop *a = open_faulty(dir_a, DW_OP_DIR_FSYNC), *b;
+    ck_assert_int_eq(dw_drop_open(&b, dir_a, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(b, g, NULL), DW_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        job jobs[6];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < 6; i++)
+            jobs[i].drop = i % 2 ? b : a;
+        uint64_t f0, f1;
+        dwi_group_stats(g, NULL, NULL, &f0);
+        run_held(g, jobs, 6);
+        dwi_group_stats(g, NULL, NULL, &f1);
+        ck_assert_uint_eq(f1 - f0, 1);
+        for (int i = 0; i < 6; i++) {
+            int fails = pass == 0 && jobs[i].drop == a;
+            ck_assert_int_eq(jobs[i].st, fails ? DW_E_IO : DW_OK);
+            ck_assert_int_eq(jobs[i].err.outcome, fails ? DW_OUTCOME_NOT_PUBLISHED : DW_OUTCOME_DURABLE);
+        }
+    }
+    expect_files(dir_a, 9, 0);
+    dw_drop_close(a);
+    dw_drop_close(b);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+START_TEST(t_group_other_file_system)
+{
+    struct stat s1, s2;
+    if (stat("/dev/shm", &s2) != 0 || stat(dir_a, &s1) != 0 || s1.st_dev == s2.st_dev)
+        return; /* no second file system here */
+    char shm[] = "/dev/shm/dwgroup-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(shm));
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_drop *a, *b;
+    ck_assert_int_eq(dw_drop_open(&a, dir_a, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_open(&b, shm, NULL, NULL), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(a, g, NULL), DW_OK);
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_set_flush_group(b, g, &e), DW_E_INVAL);
+    ck_assert_int_eq(e.sys_errno, EXDEV);
+    ck_assert_ptr_null(group_of(b));
+    dw_drop_close(a);
+    dw_drop_close(b);
+    dw_flush_group_free(g);
+    rmdir(shm);
+}
+END_TEST
+
+START_TEST(t_bad_arguments)
+{
+    ck_assert_int_eq(dw_flush_group_new(NULL), DW_E_INVAL);
+    dw_flush_group_free(NULL);
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new(&g), DW_OK);
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_set_flush_group(NULL, g, &e), DW_E_INVAL);
+    ck_assert_int_eq(e.op, DW_OP_VALIDATE);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* ---- processes --------------------------------------------------------------------------------------- */
+
+/* Processes do not share a group (doc/guarded-writes.md): each flushes for its own threads, and writers of
+ * several processes with several threads each (in a group per process) lose nothing. */
+START_TEST(t_processes)
+{
+    pid_t pids[4];
+    for (int p = 0; p < 4; p++) {
+        pids[p] = fork();
+        ck_assert_int_ge(pids[p], 0);
+        if (pids[p] == 0) {
+            dw_drop *d;
+            dw_flush_group *g;
+            if (dw_drop_open(&d, dir_a, NULL, NULL) != DW_OK || dw_flush_group_new(&g) != DW_OK ||
+                dw_drop_set_flush_group(d, g, NULL) != DW_OK)
+                _exit(2);
+            job jobs[3];
+            pthread_t th[3];
+            memset(jobs, 0, sizeof jobs);
+            for (int i = 0; i < 3; i++) {
+                jobs[i].drop = d;
+                jobs[i].writes = 10;
+                pthread_create(&th[i], NULL, writer, &jobs[i]);
+            }
+            int bad = 0;
+            for (int i = 0; i < 3; i++) {
+                pthread_join(th[i], NULL);
+                bad |= jobs[i].ok != 10;
+            }
+            dw_drop_close(d);
+            dw_flush_group_free(g);
+            _exit(bad);
+        }
+    }
+    for (int p = 0; p < 4; p++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[p], &status, 0), pids[p]);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    expect_files(dir_a, 120, 0);
+}
+END_TEST
+
+static Suite *group_suite(void)
+{
+    Suite *s = suite_create("group");
+    TCase *tc = tcase_create("group");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, t_threads_share_handle);
+    tcase_add_test(tc, t_one_flush_covers_all);
+    tcase_add_test(tc, t_file_flush_is_own);
+    tcase_add_test(tc, t_shared_name_flush_fails);
+    tcase_add_test(tc, t_shared_name_flush_fails_uncertain);
+    tcase_add_test(tc, t_two_handles_one_group);
+    tcase_add_test(tc, t_two_handles_one_directory);
+    tcase_add_test(tc, t_group_other_file_system);
+    tcase_add_test(tc, t_bad_arguments);
+    tcase_add_test(tc, t_processes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(group_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
