@@ -35,7 +35,12 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/quota.c lib/quota.h \
 	lib/quota_text.c \
 	lib/envelope.c lib/envelope.h \
+	lib/fail.c \
+	lib/naming.c \
+	lib/scan.c lib/scan.h \
+	lib/drop.c \
 	lib/guard.c lib/guard_internal.h \
+	lib/batch.c \
 	lib/group_commit.c lib/group_commit.h \
 	lib/health.c \
 	lib/alert.c \
