@@ -14,6 +14,8 @@
 #include <dropwatch/name.h>
 #include <dropwatch/path.h>
 #include <dropwatch/classify.h>
+#include <dropwatch/envelope.h>
+#include <dropwatch/quota.h>
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
 #include <dropwatch/eventlog.h>

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dropwatch/guard.h"
+#include "dropwatch/envelope.h"
 #include "envelope.h"
 #include "internal.h"
 

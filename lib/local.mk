@@ -12,6 +12,8 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/path.h \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
+	include/dropwatch/envelope.h \
+	include/dropwatch/quota.h \
 	include/dropwatch/alert.h \
 	include/dropwatch/eventlog.h \
 	include/dropwatch/testing.h \
