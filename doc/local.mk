@@ -4,6 +4,23 @@
 dist_man_MANS += \
 	doc/dropwatch.1 \
 	doc/libdropwatch.3 \
+	doc/dw_drop_options_check.3 \
+	doc/dw_enum_count.3 \
+	doc/dw_enum_from_name.3 \
+	doc/dw_enum_name.3 \
+	doc/dw_enum_type.3 \
+	doc/dw_enum_value.3 \
+	doc/dw_envelope_format_alloc.3 \
+	doc/dw_escape.3 \
+	doc/dw_path_explain_alloc.3 \
+	doc/dw_path_resolve_alloc.3 \
+	doc/dw_resolve_describe.3 \
+	doc/dw_escape_alloc.3 \
+	doc/dw_utf8_next.3 \
+	doc/dw_utf8_valid.3 \
+	doc/dw_io_error_describe.3 \
+	doc/dw_io_error_describe_alloc.3 \
+	doc/dw_io_error_not_found.3 \
 	doc/dw_alert_event_id.3 \
 	doc/dw_alert_format.3 \
 	doc/dw_alert_format_alloc.3 \

@@ -14,10 +14,14 @@
 #include <dropwatch/name.h>
 #include <dropwatch/path.h>
 #include <dropwatch/classify.h>
+#include <dropwatch/envelope.h>
+#include <dropwatch/quota.h>
 #include <dropwatch/guard.h>
 #include <dropwatch/alert.h>
 #include <dropwatch/eventlog.h>
 #include <dropwatch/pickup.h>
 #include <dropwatch/throttle.h>
+#include <dropwatch/enums.h>
+#include <dropwatch/text.h>
 
 #endif /* DROPWATCH_H */

@@ -7,6 +7,7 @@
 #endif
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dropwatch/classify.h"
@@ -666,4 +667,109 @@ const char *dw_win32_message(uint32_t code)
     case 1453: return "Insufficient quota to complete the requested service.";
     default: return NULL;
     }
+}
+
+/* One pass of the description into `o` (see dw_io_error_describe()). */
+static void describe(dwi_out *o, const dw_io_error *err)
+{
+    char text[128];
+    const char *name;
+    int codes = 0;
+    dwi_out_str(o, dw_op_name(err->op));
+    dwi_out_str(o, " failed");
+    if (err->path[0]) {
+        dwi_out_str(o, " on '");
+        dwi_out_bytes(o, err->path, strnlen(err->path, sizeof err->path));
+        dwi_out_char(o, '\'');
+    }
+    if (err->sys_errno) {
+        (void)dw_errno_str(err->sys_errno, text, sizeof text, NULL); /* a truncated text is fine */
+        dwi_out_str(o, ": ");
+        dwi_out_str(o, text);
+    }
+    if (err->sys_errno || err->win32)
+        dwi_out_str(o, " (");
+    if (err->sys_errno) {
+        name = dw_errno_name(err->sys_errno);
+        if (name) {
+            dwi_out_str(o, name);
+        } else {
+            dwi_out_str(o, "errno ");
+            out_int(o, err->sys_errno);
+        }
+        codes++;
+    }
+    if (err->win32) {
+        name = dw_win32_name(err->win32);
+        if (codes)
+            dwi_out_str(o, ", ");
+        dwi_out_str(o, name ? name : "Win32 error");
+        dwi_out_char(o, ' ');
+        dwi_out_u64(o, err->win32);
+    }
+    if (err->sys_errno || err->win32)
+        dwi_out_char(o, ')');
+    if (err->detail[0]) {
+        dwi_out_str(o, ": ");
+        dwi_out_bytes(o, err->detail, strnlen(err->detail, sizeof err->detail));
+    }
+    dwi_out_str(o, "; ");
+    dwi_out_str(o, dw_class_name(err->io_class));
+    dwi_out_str(o, ": ");
+    dwi_out_str(o, dw_class_str(err->io_class));
+    if (err->attempts > 1) {
+        dwi_out_str(o, " (after ");
+        dwi_out_u64(o, err->attempts);
+        dwi_out_str(o, " attempts)");
+    }
+    if (err->outcome == DW_OUTCOME_UNCERTAIN) {
+        dwi_out_str(o, "; PUBLISHED as ");
+        dwi_out_bytes(o, err->published, strnlen(err->published, sizeof err->published));
+        dwi_out_str(o, ", durability unknown: do not deliver it again");
+    }
+    if (err->left_behind[0]) {
+        dwi_out_str(o, "; ");
+        dwi_out_bytes(o, err->left_behind, strnlen(err->left_behind, sizeof err->left_behind));
+        dwi_out_str(o, " left in the drop directory (removal failed, errno ");
+        out_int(o, err->left_errno);
+        dwi_out_char(o, ')');
+    }
+}
+
+dw_status dw_io_error_describe(const dw_io_error *err, char *buf, size_t size, size_t *needed)
+{
+    if (!err || (!buf && size))
+        return DW_E_INVAL;
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    describe(&o, err);
+    return dwi_out_finish(&o, needed);
+}
+
+dw_status dw_io_error_describe_alloc(const dw_io_error *err, char **out)
+{
+    size_t needed = 0;
+    if (!out)
+        return DW_E_INVAL;
+    *out = NULL;
+    dw_status st = dw_io_error_describe(err, NULL, 0, &needed);
+    if (st != DW_OK && st != DW_E_BUFFER)
+        return st;
+    char *s = malloc(needed);
+    if (!s)
+        return DW_E_NOMEM;
+    st = dw_io_error_describe(err, s, needed, NULL);
+    if (st != DW_OK) {
+        free(s);
+        return st;
+    }
+    *out = s;
+    return DW_OK;
+}
+
+int dw_io_error_not_found(const dw_io_error *err)
+{
+    if (!err)
+        return 0;
+    return err->sys_errno == ENOENT || err->win32 == 2 || err->win32 == 3;
 }

@@ -127,3 +127,37 @@ dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size
     dwi_out_bytes(&o, src, len);
     return dwi_out_finish(&o, needed);
 }
+
+dw_status dwi_alloc_text(dwi_fill_fn fill, const void *args, dw_status keep, char **out, size_t *len)
+{
+    if (!out)
+        return DW_E_INVAL;
+    *out = NULL;
+    size_t size = 256, needed = 0;
+    dw_status st = DW_E_BUFFER;
+    char *buf = NULL;
+    /* The size asked for is exact; a second round only happens when the text changed in between. */
+    for (int round = 0; round < 4 && st == DW_E_BUFFER; round++) {
+        char *nb = realloc(buf, size);
+        if (!nb) {
+            free(buf);
+            return DW_E_NOMEM;
+        }
+        buf = nb;
+        buf[0] = '\0';
+        needed = 0;
+        st = fill(args, buf, size, &needed);
+        if (st == DW_E_BUFFER && needed > size)
+            size = needed;
+        else if (st == DW_E_BUFFER)
+            break; /* no progress possible */
+    }
+    if (st != DW_OK && st != keep) {
+        free(buf);
+        return st;
+    }
+    if (len)
+        *len = strlen(buf);
+    *out = buf;
+    return st;
+}

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dropwatch/guard.h"
+#include "dropwatch/envelope.h"
 #include "envelope.h"
 #include "internal.h"
 
@@ -249,4 +249,21 @@ const char *dwi_envelope_recipient(const dw_envelope *env, size_t i, const char 
     if (params)
         *params = ok ? env->rcpts[i].params : NULL;
     return ok ? env->rcpts[i].address : NULL;
+}
+
+typedef struct format_args {
+    const dw_envelope *env;
+    uint64_t mime_length;
+} format_args;
+
+static dw_status fill_format(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const format_args *a = args;
+    return dw_envelope_format(a->env, a->mime_length, buf, size, needed);
+}
+
+dw_status dw_envelope_format_alloc(const dw_envelope *env, uint64_t mime_length, char **out, size_t *len)
+{
+    format_args a = {env, mime_length};
+    return dwi_alloc_text(fill_format, &a, DW_OK, out, len);
 }

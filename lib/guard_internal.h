@@ -93,23 +93,6 @@ dw_status dwi_fail(const dw_drop *drop, dw_io_error *err, dw_op op, int neg_errn
 /* Per-handle fault injection: returns the negated errno to fail `op` with, or 0. */
 int dwi_inject(dw_drop *drop, dw_op op);
 
-/* A listing of the drop directory, as the quota counts it. */
-typedef struct dwi_scan_result {
-    uint64_t used_bytes;   /* top-level regular files other than our temporary files and the ledger */
-    uint64_t files;
-    uint64_t temp_bytes;   /* our temporary files (in-flight messages or crashed writers) */
-    uint64_t temp_files;
-    uint64_t stale_temps;  /* temporary files whose mtime is before stale_before_ns (when not 0) */
-} dwi_scan_result;
-
-/* List the directory once. Temps with mtime < stale_before_ns (nanoseconds since the epoch) are counted
- * in stale_temps and, when remove_stale, unlinked (then not counted as temp bytes). */
-dw_status dwi_scan(dw_drop *drop, int64_t stale_before_ns, int remove_stale, dwi_scan_result *res, dw_io_error *err);
-
-/* The stale cut-off for an age: now - max_age_seconds in nanoseconds (at least 1, so 0 stays "off").
- * Nanoseconds, so that an age of 0 also takes the temporary files of the current second. */
-int64_t dwi_stale_cutoff_ns(dw_drop *drop, unsigned max_age_seconds);
-
 /* dw_io_error_set() for a failure code of the seam: a native Win32 code gives the class from the Win32
  * table and a derived errno; a negated errno as before. */
 void dwi_io_error_set_code(dw_io_error *err, dw_op op, int code, const char *path);
@@ -122,5 +105,59 @@ size_t dwi_errno_table_size(void);
 int dwi_errno_table_at(size_t i);
 size_t dwi_win32_table_size(void);
 uint32_t dwi_win32_table_at(size_t i);
+
+/* 1 when rc is a failure code whose portable errno is e (a native Win32 code counts by its derived errno). */
+static inline int dwi_is_err(int rc, int e)
+{
+    return rc < 0 && dwi_err_errno(rc) == e;
+}
+
+/* Length of s, counting at most max + 1 bytes (so "longer than max" is seen without reading further). */
+static inline size_t dwi_str_len_max(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n <= max && s[n])
+        n++;
+    return n;
+}
+
+/* ---- lib/fail.c: failure and retry helpers ---- */
+
+/* Transient failures are retried with exponential backoff (base, doubled, capped) up to retry_max times.
+ * Returns 1 after sleeping when another attempt should be made. */
+int dwi_should_retry(dw_drop *d, int rc, unsigned attempt);
+
+/* ---- lib/naming.c: names in the drop directory ---- */
+
+/* splitmix64: spreads the per-handle salt and a counter into unguessable name parts (and record ids). */
+uint64_t dwi_mix64(uint64_t x);
+/* A letter, digit, '-', '_' or '.': the characters of a name prefix. */
+int dwi_name_char_ok(char c);
+/* A fresh temporary name (DWI_TMP_PREFIX ... DWI_TMP_SUFFIX) into buf. */
+void dwi_make_temp_name(dw_drop *d, char *buf);
+/* The final name of message m into buf (see dw_naming). */
+void dwi_make_final_name(dw_drop *d, dw_msg *m, char *buf);
+/* 1 when p is a valid dw_drop_options.name_prefix. */
+int dwi_valid_prefix(const char *p);
+/* Set the handle's machine name for Exchange-style names; 0 when the name is not usable. */
+int dwi_set_machine(dw_drop *d, const char *name);
+
+/* ---- lib/guard.c: the message write protocol, used by the batch (lib/batch.c) ---- */
+
+/* A failed write's status with its outcome: not published, or published with durability unknown. */
+dw_status dwi_write_outcome(dw_status st, int publishes, dw_io_error *err);
+/* Remove the temporary file of a message (under the quota lock, giving back its reservation). */
+void dwi_discard_temp(dw_msg *m, dw_io_error *err);
+/* Write all of p[0..len): short writes continue, transient errors back off and retry. */
+dw_status dwi_write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_error *err);
+/* Create the temp file of m (quota reserved for the known size) and write the envelope first. */
+dw_status dwi_start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, uint64_t record_id, dw_io_error *err);
+/* fsync (when do_fsync) + close the temp file; on failure the temp file is removed (never re-fsynced). */
+dw_status dwi_flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err);
+/* Rename the closed temporary file to a new final name (or fixed_name), never replacing anything. */
+dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err);
+/* Withdraw published messages again (after a failed directory fsync); returns how many stay published. */
+size_t dwi_unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n,
+                     dw_io_error *err);
 
 #endif /* DW_LIB_GUARD_INTERNAL_H */

@@ -66,6 +66,14 @@ size_t dwi_safe_run(const char *s, size_t len, const unsigned char safe[128]);
 /* UTC calendar fields (year, month, day, hour, minute, second) of Unix seconds (lib/guard.c). */
 void dwi_utc_fields(int64_t t, unsigned f[6]);
 
+/*
+ * The allocating variant of a caller-buffer call, written once: `fill` is called with a growing heap buffer
+ * until the text fits. *out receives the text (free with dw_free()) when the status is DW_OK or `keep`
+ * (e.g. DW_E_TOOLONG, whose path is written too), else NULL. *len (may be NULL) gets its length.
+ */
+typedef dw_status (*dwi_fill_fn)(const void *args, char *buf, size_t size, size_t *needed);
+dw_status dwi_alloc_text(dwi_fill_fn fill, const void *args, dw_status keep, char **out, size_t *len);
+
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);
 

@@ -12,11 +12,15 @@ dropwatchinclude_HEADERS = \
 	include/dropwatch/path.h \
 	include/dropwatch/classify.h \
 	include/dropwatch/guard.h \
+	include/dropwatch/envelope.h \
+	include/dropwatch/quota.h \
 	include/dropwatch/alert.h \
 	include/dropwatch/eventlog.h \
 	include/dropwatch/testing.h \
 	include/dropwatch/pickup.h \
-	include/dropwatch/throttle.h
+	include/dropwatch/throttle.h \
+	include/dropwatch/enums.h \
+	include/dropwatch/text.h
 nodist_dropwatchinclude_HEADERS = include/dropwatch/version.h
 
 noinst_LTLIBRARIES += lib/libdropwatch_core.la
@@ -27,11 +31,18 @@ lib_libdropwatch_core_la_SOURCES = \
 	lib/path.c \
 	lib/path_full.c \
 	lib/classify.c \
+	lib/enums.c \
+	lib/text.c \
 	lib/platform.h lib/thread.h \
 	lib/quota.c lib/quota.h \
 	lib/quota_text.c \
 	lib/envelope.c lib/envelope.h \
+	lib/fail.c \
+	lib/naming.c \
+	lib/scan.c lib/scan.h \
+	lib/drop.c \
 	lib/guard.c lib/guard_internal.h \
+	lib/batch.c \
 	lib/group_commit.c lib/group_commit.h \
 	lib/health.c \
 	lib/alert.c \

@@ -666,3 +666,62 @@ const char *dw_explain_warning_str(unsigned warning)
         return "unknown warning";
     }
 }
+
+dw_status dw_resolve_describe(dw_status status, const char *root, const char *drop_dir, const dw_resolve_info *info,
+                              char *buf, size_t size, size_t *needed)
+{
+    if (!info || (!buf && size))
+        return DW_E_INVAL;
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    if (status == DW_E_ROOT || status == DW_E_NAME) {
+        const char *value = status == DW_E_ROOT ? root : drop_dir;
+        dwi_out_str(&o, status == DW_E_ROOT ? "Invalid RootDropDirectoryPath '" : "Invalid DropDirectory '");
+        dwi_out_str(&o, value ? value : "");
+        dwi_out_str(&o, "': ");
+        dwi_out_str(&o, dw_reason_str(info->reason));
+        dwi_out_str(&o, " (byte ");
+        dwi_out_u64(&o, info->offset);
+        dwi_out_char(&o, ')');
+    } else if (status == DW_E_TOOLONG) {
+        dwi_out_str(&o, "The drop directory path is too long (");
+        dwi_out_u64(&o, info->utf16_length);
+        dwi_out_str(&o, " UTF-16 units; Exchange would log event 8007): ");
+        dwi_out_str(&o, dw_reason_str(info->reason));
+    } else {
+        dwi_out_str(&o, dw_status_str(status));
+    }
+    return dwi_out_finish(&o, needed);
+}
+
+typedef struct resolve_args {
+    const char *root, *drop_dir;
+    const dw_resolve_options *opts;
+    void *info;
+} resolve_args;
+
+static dw_status fill_resolve(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const resolve_args *a = args;
+    return dw_path_resolve(a->root, a->drop_dir, a->opts, buf, size, needed, a->info);
+}
+
+static dw_status fill_explain(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const resolve_args *a = args;
+    return dw_path_explain(a->root, a->drop_dir, a->opts, buf, size, needed, a->info);
+}
+
+dw_status dw_path_resolve_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts, char **out,
+                                dw_resolve_info *info)
+{
+    resolve_args a = {root, drop_dir, opts, info};
+    return dwi_alloc_text(fill_resolve, &a, DW_E_TOOLONG, out, NULL);
+}
+
+dw_status dw_path_explain_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts, char **out,
+                                dw_explain_info *info)
+{
+    resolve_args a = {root, drop_dir, opts, info};
+    return dwi_alloc_text(fill_explain, &a, DW_OK, out, NULL);
+}

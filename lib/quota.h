@@ -13,6 +13,7 @@
 #define DW_LIB_QUOTA_H
 
 #include "guard_internal.h"
+#include "scan.h"
 
 /* Seconds after which a foreign change to the directory triggers a full rescan even when the write fits:
  * the bound on how long files added by programs that bypass libdropwatch can go uncounted. Deletions

@@ -20,7 +20,7 @@
  */
 #include <string.h>
 
-#include "dropwatch/guard.h"
+#include "dropwatch/quota.h"
 #include "internal.h"
 
 #define QUOTA_MAX (UINT64_C(1) << 63)

@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include "cli.h"
-#include "utf8.h"
 
 /* Limits keep a corrupt or hostile file from exhausting memory; real files are tiny. */
 #define CFG_MAX_BYTES (1024 * 1024)
@@ -278,7 +277,7 @@ int cli_config_parse(cli_config *cfg, const char *name, const char *text, size_t
             n--; /* files edited on Windows */
         if (memchr(text + pos, '\0', n)) {
             perr(&p, "NUL byte in line%s", NULL);
-        } else if (!dwi_utf8_utf16_length(text + pos, n, NULL, NULL)) {
+        } else if (!dw_utf8_valid(text + pos, n, NULL)) {
             perr(&p, "line is not valid UTF-8%s", NULL);
         } else {
             char *line = cli_xmalloc(n + 1);

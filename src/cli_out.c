@@ -3,99 +3,33 @@
  * check, deliver, sweep) use these; alerts come from the library's dw_alert_format(). */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "utf8.h"
 
-/* Walks s[0..len): calls put for each code point, with cp = 0xFFFD and bad = 1 for an invalid byte. */
-typedef void (*cp_fn)(FILE *f, const char *raw, size_t n, uint32_t cp, int bad);
-
-static void walk(FILE *f, const char *s, size_t len, cp_fn put)
+/* Escaped output through the library's escapers (dw_escape): the CLI keeps no copy of the rules. */
+static void put_escaped(FILE *f, dw_escape_style style, const char *s, size_t len)
 {
-    size_t i = 0;
-    while (i < len) {
-        size_t start = i;
-        uint32_t cp;
-        int ok = dwi_utf8_next(s, len, &i, &cp);
-        put(f, s + start, i - start, cp, !ok);
+    char small[512], *big = NULL;
+    size_t needed = 0;
+    const char *out = small;
+    dw_status st = dw_escape(style, s, len, small, sizeof small, &needed);
+    if (st == DW_E_BUFFER) {
+        big = cli_xmalloc(needed);
+        st = dw_escape(style, s, len, big, needed, NULL);
+        out = big;
     }
-}
-
-static void put_text(FILE *f, const char *raw, size_t n, uint32_t cp, int bad)
-{
-    if (bad) {
-        fprintf(f, "\\x%02X", (unsigned char)raw[0]);
-    } else if (cp == '\n') {
-        fputs("\\n", f);
-    } else if (cp == '\t') {
-        fputs("\\t", f);
-    } else if (cp == '\r') {
-        fputs("\\r", f);
-    } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-        fprintf(f, "\\x%02X", (unsigned)cp);
-    } else {
-        fwrite(raw, 1, n, f);
-    }
+    if (st == DW_OK)
+        fputs(out, f);
+    free(big);
 }
 
 void cli_put_escaped(FILE *f, const char *s, size_t len)
 {
-    walk(f, s, len, put_text);
-}
-
-static void put_json(FILE *f, const char *raw, size_t n, uint32_t cp, int bad)
-{
-    if (bad)
-        fputs("\\ufffd", f);
-    else if (cp == '"')
-        fputs("\\\"", f);
-    else if (cp == '\\')
-        fputs("\\\\", f);
-    else if (cp == '\n')
-        fputs("\\n", f);
-    else if (cp == '\t')
-        fputs("\\t", f);
-    else if (cp == '\r')
-        fputs("\\r", f);
-    else if (cp < 0x20 || cp == 0x7F)
-        fprintf(f, "\\u%04x", (unsigned)cp);
-    else
-        fwrite(raw, 1, n, f);
-}
-
-/* XML 1.0 cannot carry most control characters even as references: they become U+FFFD. */
-static void put_xml(FILE *f, const char *raw, size_t n, uint32_t cp, int bad)
-{
-    if (bad || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
-        fputs("\xEF\xBF\xBD", f);
-    else if (cp == '&')
-        fputs("&amp;", f);
-    else if (cp == '<')
-        fputs("&lt;", f);
-    else if (cp == '>')
-        fputs("&gt;", f);
-    else if (cp == '"')
-        fputs("&quot;", f);
-    else if (cp < 0x20)
-        fprintf(f, "&#%u;", (unsigned)cp);
-    else
-        fwrite(raw, 1, n, f);
-}
-
-/* RFC 5424 PARAM-VALUE: '"', '\' and ']' are escaped with a backslash; control characters would split
- * the line and become U+FFFD. */
-static void put_sd(FILE *f, const char *raw, size_t n, uint32_t cp, int bad)
-{
-    if (bad || cp < 0x20 || cp == 0x7F)
-        fputs("\xEF\xBF\xBD", f);
-    else if (cp == '"' || cp == '\\' || cp == ']') {
-        fputc('\\', f);
-        fputc((int)cp, f);
-    } else
-        fwrite(raw, 1, n, f);
+    put_escaped(f, DW_ESCAPE_TEXT, s, len);
 }
 
 void rec_begin(cli_rec *r, const cli_ctx *ctx, const char *kind, int ok)
@@ -142,22 +76,22 @@ void rec_strn(cli_rec *r, const char *key, const char *val, size_t len)
     switch (r->format) {
     case DW_FORMAT_TEXT:
         fprintf(r->f, "%-18s ", key);
-        walk(r->f, val, len, put_text);
+        put_escaped(r->f, DW_ESCAPE_TEXT, val, len);
         fputc('\n', r->f);
         break;
     case DW_FORMAT_JSON:
         fprintf(r->f, ",\"%s\":\"", key);
-        walk(r->f, val, len, put_json);
+        put_escaped(r->f, DW_ESCAPE_JSON, val, len);
         fputc('"', r->f);
         break;
     case DW_FORMAT_XML:
         fprintf(r->f, "<Field Name=\"%s\">", key);
-        walk(r->f, val, len, put_xml);
+        put_escaped(r->f, DW_ESCAPE_XML, val, len);
         fputs("</Field>", r->f);
         break;
     case DW_FORMAT_SYSLOG:
         fprintf(r->f, " %s=\"", key);
-        walk(r->f, val, len, put_sd);
+        put_escaped(r->f, DW_ESCAPE_SYSLOG, val, len);
         fputc('"', r->f);
         break;
     }

@@ -105,7 +105,39 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
+/* What the options ask for. */
+typedef struct deliver_opts {
+    dw_drop_options dopts;
+    dw_fault fault;
+    dw_msg_options mopts;
+    const char *sender, *sender_params;
+    const char **rcpts;
+    size_t n_rcpts;
+    dw_eoh_mode eoh;
+    uint64_t record_id;
+    int keep_going;
+} deliver_opts;
+
+/* An option naming a value of a library enum (--naming, --priority, ...): the names are the library's
+ * (dw_enum_from_name), so the CLI keeps no table of its own. */
+static int enum_option(cli_ctx *ctx, dw_enum kind, const char *option, const char *arg, int *out)
+{
+    if (dw_enum_from_name(kind, arg, out) == DW_OK)
+        return 0;
+    char expected[128] = "";
+    size_t n = dw_enum_count(kind);
+    for (size_t i = 0; i < n; i++) {
+        int value;
+        (void)dw_enum_value(kind, i, &value, NULL);
+        size_t used = strlen(expected);
+        snprintf(expected + used, sizeof expected - used, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                 dw_enum_name(kind, value));
+    }
+    return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", option, arg, expected);
+}
+
+/* Step 1: the command line. Returns 0, an exit code, or -1 after printing the help. */
+static int parse_options(cli_ctx *ctx, int argc, char **argv, cli_sel *sel, deliver_opts *o)
 {
     static const struct option longopts[] = {
         CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
@@ -120,138 +152,261 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         {"quota-mode", required_argument, NULL, OPT_QUOTA_MODE},
         {NULL, 0, NULL, 0},
     };
-    cli_sel sel = {0};
-    dw_drop_options dopts;
-    dw_drop_options_init(&dopts);
-    dw_fault fault = DW_FAULT_INIT;
-    dw_msg_options mopts;
-    dw_msg_options_init(&mopts);
-    const char *sender = NULL, *sender_params = NULL;
-    const char **rcpts = cli_xmalloc((size_t)argc * sizeof *rcpts);
-    size_t n_rcpts = 0;
-    dw_eoh_mode eoh = DW_EOH_MIME_LENGTH;
-    uint64_t record_id = 0, v;
-    int keep_going = 0, opt, rc = 0;
+    uint64_t v;
+    int opt, rc = 0, e = 0;
 
     while (!rc && (opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &sel, opt, optarg, &rc))
+        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, sel, opt, optarg, &rc))
             continue;
         switch (opt) {
         case 'h':
             fputs(help, stdout);
-            free(rcpts);
-            return 0;
-        case OPT_SENDER: sender = optarg; break;
-        case OPT_SENDER_PARAMS: sender_params = optarg; break;
-        case OPT_RECIPIENT: rcpts[n_rcpts++] = optarg; break;
-        case OPT_EOH:
+            return -1;
+        case OPT_SENDER: o->sender = optarg; break;
+        case OPT_SENDER_PARAMS: o->sender_params = optarg; break;
+        case OPT_RECIPIENT: o->rcpts[o->n_rcpts++] = optarg; break;
+        case OPT_EOH: /* the CLI's short spellings of dw_eoh_mode */
             if (strcasecmp(optarg, "mime") == 0)
-                eoh = DW_EOH_MIME_LENGTH;
+                o->eoh = DW_EOH_MIME_LENGTH;
             else if (strcasecmp(optarg, "header") == 0)
-                eoh = DW_EOH_HEADER_LENGTH;
+                o->eoh = DW_EOH_HEADER_LENGTH;
             else
                 rc = cli_usage_error(ctx, "invalid --eoh '%s' (expected mime or header)", optarg);
             break;
         case OPT_NAMING:
-            if (strcasecmp(optarg, "unique") == 0)
-                dopts.naming = DW_NAMING_UNIQUE;
-            else if (strcasecmp(optarg, "exchange") == 0)
-                dopts.naming = DW_NAMING_EXCHANGE;
-            else
-                rc = cli_usage_error(ctx, "invalid --naming '%s' (expected unique or exchange)", optarg);
+            if (!(rc = enum_option(ctx, DW_ENUM_NAMING, "naming", optarg, &e)))
+                o->dopts.naming = (dw_naming)e;
             break;
         case OPT_QUOTA_MODE:
-            if (strcasecmp(optarg, "exchange") == 0)
-                dopts.quota_mode = DW_QUOTA_EXCHANGE;
-            else if (strcasecmp(optarg, "strict") == 0)
-                dopts.quota_mode = DW_QUOTA_STRICT;
-            else
-                rc = cli_usage_error(ctx, "invalid --quota-mode '%s' (expected exchange or strict)", optarg);
+            if (!(rc = enum_option(ctx, DW_ENUM_QUOTA_MODE, "quota-mode", optarg, &e)))
+                o->dopts.quota_mode = (dw_quota_mode)e;
             break;
-        case OPT_MACHINE: dopts.machine_name = optarg; break;
+        case OPT_MACHINE: o->dopts.machine_name = optarg; break;
         case OPT_PRIORITY:
-            if (strcasecmp(optarg, "normal") == 0)
-                mopts.priority = DW_PRIORITY_NORMAL;
-            else if (strcasecmp(optarg, "high") == 0)
-                mopts.priority = DW_PRIORITY_HIGH;
-            else if (strcasecmp(optarg, "low") == 0)
-                mopts.priority = DW_PRIORITY_LOW;
-            else
-                rc = cli_usage_error(ctx, "invalid --priority '%s' (expected high, normal or low)", optarg);
+            if (!(rc = enum_option(ctx, DW_ENUM_PRIORITY, "priority", optarg, &e)))
+                o->mopts.priority = (dw_priority)e;
             break;
         case OPT_RECORD_ID:
-            if (cli_parse_u64(optarg, 1, UINT64_MAX / 2, &record_id) != 0)
+            if (cli_parse_u64(optarg, 1, UINT64_MAX / 2, &o->record_id) != 0)
                 rc = cli_usage_error(ctx, "invalid --record-id '%s' (expected a positive number)", optarg);
             break;
-        case OPT_PREFIX: dopts.name_prefix = optarg; break;
+        case OPT_PREFIX: o->dopts.name_prefix = optarg; break;
         case OPT_DURABILITY:
-            if (strcasecmp(optarg, "full") == 0)
-                dopts.durability = DW_DURABLE_FULL;
-            else if (strcasecmp(optarg, "none") == 0)
-                dopts.durability = DW_DURABLE_NONE;
-            else
-                rc = cli_usage_error(ctx, "invalid --durability '%s' (expected full or none)", optarg);
+            if (!(rc = enum_option(ctx, DW_ENUM_DURABILITY, "durability", optarg, &e)))
+                o->dopts.durability = (dw_durability)e;
             break;
         case OPT_RETRY_MAX:
             if (cli_parse_u64(optarg, 0, DW_RETRY_MAX_LIMIT, &v) != 0)
                 rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to %d)", optarg, DW_RETRY_MAX_LIMIT);
             else
-                dopts.retry_max = (unsigned)v;
+                o->dopts.retry_max = (unsigned)v;
             break;
-        case OPT_KEEP_GOING: keep_going = 1; break;
+        case OPT_KEEP_GOING: o->keep_going = 1; break;
         case OPT_LOCK_TIMEOUT:
             if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
                 rc = cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
             else
-                dopts.lock_timeout_ms = (unsigned)v;
+                o->dopts.lock_timeout_ms = (unsigned)v;
             break;
         case OPT_INJECT:
-            if (cli_parse_inject(optarg, &fault) != 0)
+            if (cli_parse_inject(optarg, &o->fault) != 0)
                 rc = cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
             break;
         case OPT_SHORT_WRITE:
             if (cli_parse_u64(optarg, 1, 1u << 30, &v) != 0)
                 rc = cli_usage_error(ctx, "invalid --short-write '%s' (expected a byte count)", optarg);
             else
-                fault.short_write = (unsigned)v;
+                o->fault.short_write = (unsigned)v;
             break;
         default:
             rc = cli_getopt_error(ctx, argv, opt);
         }
     }
-    if (!rc && (sender || sender_params) && (!sender || n_rcpts == 0))
+    if (!rc && (o->sender || o->sender_params) && (!o->sender || o->n_rcpts == 0))
         rc = cli_usage_error(ctx, "an envelope needs --sender and at least one --recipient");
-    if (!rc && !sender && n_rcpts)
+    if (!rc && !o->sender && o->n_rcpts)
         rc = cli_usage_error(ctx, "--recipient needs --sender");
-    if (rc) {
-        free(rcpts);
-        return rc;
-    }
+    return rc;
+}
 
-    dw_envelope *env = NULL;
-    if (sender) {
-        dw_status st = dw_envelope_new(&env);
-        if (st == DW_OK && (st = dw_envelope_set_sender(env, sender, sender_params)) != DW_OK)
-            rc = cli_usage_error(ctx, "invalid --sender or --sender-params: %s (printable ASCII only, no CR/LF)",
-                                 dw_status_str(st));
-        for (size_t i = 0; st == DW_OK && i < n_rcpts; i++) {
-            if ((st = dw_envelope_add_recipient(env, rcpts[i], NULL)) != DW_OK)
-                rc = cli_usage_error(ctx, "invalid --recipient '%s': %s (printable ASCII only, no CR/LF)",
-                                     rcpts[i], dw_status_str(st));
+/* Step 2: the envelope of every message (*env stays NULL without --sender). Returns 0 or an exit code. */
+static int build_envelope(cli_ctx *ctx, const deliver_opts *o, dw_envelope **env)
+{
+    int rc = 0;
+    *env = NULL;
+    if (!o->sender)
+        return 0;
+    dw_status st = dw_envelope_new(env);
+    if (st == DW_OK && (st = dw_envelope_set_sender(*env, o->sender, o->sender_params)) != DW_OK)
+        rc = cli_usage_error(ctx, "invalid --sender or --sender-params: %s (printable ASCII only, no CR/LF)",
+                             dw_status_str(st));
+    for (size_t i = 0; st == DW_OK && i < o->n_rcpts; i++) {
+        if ((st = dw_envelope_add_recipient(*env, o->rcpts[i], NULL)) != DW_OK)
+            rc = cli_usage_error(ctx, "invalid --recipient '%s': %s (printable ASCII only, no CR/LF)",
+                                 o->rcpts[i], dw_status_str(st));
+    }
+    if (st == DW_OK)
+        st = dw_envelope_set_eoh_mode(*env, o->eoh);
+    if (st != DW_OK && !rc) {
+        cli_err(ctx, "cannot build the envelope: %s", dw_status_str(st));
+        rc = cli_exit_for_status(st, NULL);
+    }
+    return rc;
+}
+
+/* Step 3: the connector's drop directory, opened (*drop). On failure the explanation and the alert are
+ * printed and the exit code returned; *drop is NULL then. */
+static int open_drop(cli_ctx *ctx, cli_config *cfg, cli_target *t, deliver_opts *o, dw_drop **drop)
+{
+    dw_io_error err;
+    dw_io_error_clear(&err);
+    *drop = NULL;
+    if (!o->dopts.machine_name)
+        o->dopts.machine_name = cfg->computer;
+    o->dopts.quota_bytes = cfg->connectors[0].quota;
+    cli_target_resolve(t, cfg, &cfg->connectors[0]);
+    if (t->status != DW_OK) {
+        cli_target_explain_failure(ctx, t);
+        cli_target_error(t, &err);
+    } else {
+        dw_status st = dw_testing_drop_open(drop, t->path, &o->dopts, &o->fault, &err);
+        if (st != DW_OK && st != DW_E_IO) {
+            /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
+            cli_err(ctx, "cannot open drop directory of '%s': %s", t->conn->name,
+                    err.detail[0] ? err.detail : dw_status_str(st));
+            return st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
         }
         if (st == DW_OK)
-            st = dw_envelope_set_eoh_mode(env, eoh);
-        if (st != DW_OK && !rc) {
-            cli_err(ctx, "cannot build the envelope: %s", dw_status_str(st));
-            rc = cli_exit_for_status(st, NULL);
-        }
-        mopts.envelope = env;
+            return 0;
+        *drop = NULL;
+        cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t->conn->name,
+                dw_class_name(err.io_class), dw_op_name(err.op),
+                err.detail[0] ? err.detail : strerror(err.sys_errno));
     }
-    free(rcpts);
+    int prc = cli_print_alert(ctx, cfg, t, &err);
+    return prc ? prc : cli_exit_for_class(err.io_class);
+}
+
+/* Step 4: one source (a file or "-") written as one message. Returns the library's status (*err filled),
+ * or -1 when the source itself could not be opened or read (reported here; *src_rc holds the exit code). */
+static int write_one(cli_ctx *ctx, dw_drop *drop, const char *src, dw_msg_options *mopts, char *name,
+                     size_t name_size, uint64_t *bytes, dw_io_error *err, int *src_rc)
+{
+    int is_stdin = strcmp(src, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(src, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    size_t need = 0;
+    dw_status st;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        cli_err(ctx, "%s: %s", src, strerror(errno));
+        if (fd >= 0 && !is_stdin)
+            close(fd);
+        *src_rc = EX_NOINPUT;
+        return -1;
+    }
+#ifdef _WIN32
+    /* No descriptors in the Windows API: the library opens the file itself (stdin is read whole). */
+    if (S_ISREG(sb.st_mode) && !is_stdin) {
+        mopts->expected_size = (uint64_t)sb.st_size;
+        *bytes = (uint64_t)sb.st_size;
+        st = dw_drop_write_file(drop, src, mopts, name, name_size, &need, err);
+#else
+    if (S_ISREG(sb.st_mode)) {
+        mopts->expected_size = (uint64_t)sb.st_size;
+        *bytes = (uint64_t)sb.st_size;
+        st = dw_drop_write_fd(drop, fd, mopts, name, name_size, &need, err);
+#endif
+    } else {
+        char *data;
+        size_t len;
+        if (slurp(fd, &data, &len) != 0) {
+            cli_err(ctx, "%s: %s", is_stdin ? "standard input" : src, strerror(errno));
+            if (!is_stdin)
+                close(fd);
+            *src_rc = EX_IOERR;
+            return -1;
+        }
+        mopts->expected_size = len;
+        *bytes = len;
+        st = dw_drop_write(drop, data, len, mopts, name, name_size, &need, err);
+        free(data);
+    }
+    if (!is_stdin)
+        close(fd);
+    return (int)st;
+}
+
+/* Step 5a: the record of a published message (delivered, or published with durability unknown). */
+static void report_published(cli_ctx *ctx, const cli_target *t, const char *src, const char *name,
+                             uint64_t bytes, int unsure)
+{
+    const char *kind = unsure ? "published-unsure" : "delivered";
+    if (ctx->format == DW_FORMAT_TEXT) {
+        fputs(kind, stdout);
+        fputc('\t', stdout);
+        cli_put_escaped(stdout, src, strlen(src));
+        fputc('\t', stdout);
+        cli_put_escaped(stdout, t->path, strlen(t->path));
+        printf("/%s\t%llu\n", name, (unsigned long long)bytes);
+    } else {
+        cli_rec r;
+        rec_begin(&r, ctx, kind, !unsure);
+        rec_str(&r, "connector", t->conn->name);
+        rec_str(&r, "source", src);
+        rec_str(&r, "drop_path", t->path);
+        rec_str(&r, "file", name);
+        rec_u64(&r, "bytes", bytes);
+        rec_end(&r);
+    }
+}
+
+/* Step 5b: a failed message: the error, and for a drop-directory failure the alert. Returns the exit code. */
+static int report_failure(cli_ctx *ctx, cli_config *cfg, cli_target *t, const char *src, dw_status st,
+                          const dw_io_error *err, int unsure)
+{
+    if (st == DW_E_IO && err->op == DW_OP_READ) {
+        /* The source failed, not the drop directory: no alert for the connector. */
+        cli_err(ctx, "%s: read error: %s", src, strerror(err->sys_errno));
+        return EX_IOERR;
+    }
+    if (st != DW_E_IO) {
+        /* The library refused the request itself (envelope, options): an error, not a drop failure. */
+        cli_err(ctx, "%s: cannot deliver: %s", src, dw_status_str(st));
+        return cli_exit_for_status(st, NULL);
+    }
+    char estr[128];
+    dw_errno_str(err->sys_errno, estr, sizeof estr, NULL);
+    char oc[2 * DW_IO_NAME_MAX + 160] = "";
+    if (unsure)
+        snprintf(oc, sizeof oc, "; PUBLISHED as %s, durability unknown: do not deliver it again", err->published);
+    if (err->left_behind[0])
+        snprintf(oc + strlen(oc), sizeof oc - strlen(oc), "; %s left in the drop directory (unlink: %s)",
+                 err->left_behind, dw_errno_name(err->left_errno) ? dw_errno_name(err->left_errno) : "?");
+    cli_err(ctx, "%s: %s failure during %s: %s%s%s%s", src, dw_class_name(err->io_class), dw_op_name(err->op),
+            err->sys_errno ? estr : "", err->sys_errno && err->detail[0] ? "; " : "", err->detail, oc);
+    int prc = cli_print_alert(ctx, cfg, t, err);
+    /* Published but not known durable: not the class's code, which a caller would retry (a duplicate). */
+    return prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err->io_class);
+}
+
+int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
+{
+    cli_sel sel = {0};
+    deliver_opts o = {.fault = DW_FAULT_INIT, .eoh = DW_EOH_MIME_LENGTH};
+    dw_drop_options_init(&o.dopts);
+    dw_msg_options_init(&o.mopts);
+    o.rcpts = cli_xmalloc((size_t)argc * sizeof *o.rcpts);
+
+    int rc = parse_options(ctx, argc, argv, &sel, &o);
+    dw_envelope *env = NULL;
+    if (!rc)
+        rc = build_envelope(ctx, &o, &env);
+    free(o.rcpts);
     if (rc) {
         dw_envelope_free(env);
-        return rc;
+        return rc < 0 ? 0 : rc;
     }
+    o.mopts.envelope = env;
 
     cli_config cfg;
     rc = cli_sel_build(ctx, &sel, &cfg);
@@ -264,40 +419,10 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         dw_envelope_free(env);
         return cli_usage_error(ctx, "deliver writes to one connector: select it with --connector NAME");
     }
-    if (!dopts.machine_name)
-        dopts.machine_name = cfg.computer;
-    dopts.quota_bytes = cfg.connectors[0].quota;
-
     cli_target t;
-    cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
-    dw_io_error err;
-    dw_io_error_clear(&err);
     dw_drop *drop = NULL;
-    if (t.status != DW_OK) {
-        cli_target_explain_failure(ctx, &t);
-        cli_target_error(&t, &err);
-    } else {
-        dw_status st = dw_testing_drop_open(&drop, t.path, &dopts, &fault, &err);
-        if (st != DW_OK && st != DW_E_IO) {
-            /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
-            cli_err(ctx, "cannot open drop directory of '%s': %s", t.conn->name,
-                    err.detail[0] ? err.detail : dw_status_str(st));
-            rc = st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
-            cli_target_free(&t);
-            cli_config_free(&cfg);
-            dw_envelope_free(env);
-            return rc;
-        }
-        if (st != DW_OK)
-            drop = NULL;
-    }
-    if (!drop) {
-        if (t.status == DW_OK) /* an invalid setting was explained above */
-            cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t.conn->name,
-                    dw_class_name(err.io_class), dw_op_name(err.op),
-                    err.detail[0] ? err.detail : strerror(err.sys_errno));
-        int prc = cli_print_alert(ctx, &cfg, &t, &err);
-        rc = prc ? prc : cli_exit_for_class(err.io_class);
+    rc = open_drop(ctx, &cfg, &t, &o, &drop);
+    if (rc || !drop) {
         cli_target_free(&t);
         cli_config_free(&cfg);
         dw_envelope_free(env);
@@ -318,85 +443,31 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
     for (i = 0; i < nfiles; i++) {
         cli_progress_update(&prog, (uint64_t)i, total);
         const char *src = files[i];
-        int is_stdin = strcmp(src, "-") == 0;
-        int fd = is_stdin ? STDIN_FILENO : open(src, O_RDONLY | O_CLOEXEC);
-        struct stat sb;
-        if (fd < 0 || fstat(fd, &sb) != 0) {
-            cli_err(ctx, "%s: %s", src, strerror(errno));
-            if (fd >= 0 && !is_stdin)
-                close(fd);
+        if (o.record_id)
+            o.mopts.record_id = o.record_id + (uint64_t)i;
+        char name[DW_FILE_NAME_MAX];
+        uint64_t bytes = 0;
+        dw_io_error err;
+        dw_io_error_clear(&err);
+        int src_rc = 0;
+        int st = write_one(ctx, drop, src, &o.mopts, name, sizeof name, &bytes, &err, &src_rc);
+        if (st < 0) { /* the source could not be read: reported already */
             failed++;
             if (!first_rc)
-                first_rc = EX_NOINPUT;
-            if (!keep_going)
+                first_rc = src_rc;
+            if (!o.keep_going)
                 break;
             continue;
         }
-        if (record_id)
-            mopts.record_id = record_id + (uint64_t)i;
-        char name[DW_FILE_NAME_MAX];
-        size_t need = 0;
-        dw_status st;
-        uint64_t bytes;
-#ifdef _WIN32
-        /* No descriptors in the Windows API: the library opens the file itself (stdin is read whole). */
-        if (S_ISREG(sb.st_mode) && !is_stdin) {
-            mopts.expected_size = (uint64_t)sb.st_size;
-            bytes = (uint64_t)sb.st_size;
-            st = dw_drop_write_file(drop, src, &mopts, name, sizeof name, &need, &err);
-#else
-        if (S_ISREG(sb.st_mode)) {
-            mopts.expected_size = (uint64_t)sb.st_size;
-            bytes = (uint64_t)sb.st_size;
-            st = dw_drop_write_fd(drop, fd, &mopts, name, sizeof name, &need, &err);
-#endif
-        } else {
-            char *data;
-            size_t len;
-            if (slurp(fd, &data, &len) != 0) {
-                cli_err(ctx, "%s: %s", is_stdin ? "standard input" : src, strerror(errno));
-                if (!is_stdin)
-                    close(fd);
-                failed++;
-                if (!first_rc)
-                    first_rc = EX_IOERR;
-                if (!keep_going)
-                    break;
-                continue;
-            }
-            mopts.expected_size = len;
-            bytes = len;
-            st = dw_drop_write(drop, data, len, &mopts, name, sizeof name, &need, &err);
-            free(data);
-        }
-        if (!is_stdin)
-            close(fd);
         int unsure = st != DW_OK && err.outcome == DW_OUTCOME_UNCERTAIN;
         if (unsure) /* published after all (durability unknown): its record names the file, like a delivery */
             snprintf(name, sizeof name, "%s", err.published);
         if (st == DW_OK || unsure) {
-            const char *kind = unsure ? "published-unsure" : "delivered";
             if (!unsure) {
                 delivered++;
                 total += bytes;
             }
-            if (ctx->format == DW_FORMAT_TEXT) {
-                fputs(kind, stdout);
-                fputc('\t', stdout);
-                cli_put_escaped(stdout, src, strlen(src));
-                fputc('\t', stdout);
-                cli_put_escaped(stdout, t.path, strlen(t.path));
-                printf("/%s\t%llu\n", name, (unsigned long long)bytes);
-            } else {
-                cli_rec r;
-                rec_begin(&r, ctx, kind, !unsure);
-                rec_str(&r, "connector", t.conn->name);
-                rec_str(&r, "source", src);
-                rec_str(&r, "drop_path", t.path);
-                rec_str(&r, "file", name);
-                rec_u64(&r, "bytes", bytes);
-                rec_end(&r);
-            }
+            report_published(ctx, &t, src, name, bytes, unsure);
             /* The caller learns of each published message at once: records held in a block buffer (a pipe)
              * would be lost with the process, and a caller that never heard of a message delivers it again.
              * On a terminal the progress line is erased first, so the record lands on a line of its own. */
@@ -405,35 +476,10 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
                 continue;
         }
         failed++;
-        if (st == DW_E_IO && err.op == DW_OP_READ) {
-            /* The source failed, not the drop directory: no alert for the connector. */
-            cli_err(ctx, "%s: read error: %s", src, strerror(err.sys_errno));
-            if (!first_rc)
-                first_rc = EX_IOERR;
-        } else if (st != DW_E_IO) {
-            /* The library refused the request itself (envelope, options): an error, not a drop failure. */
-            cli_err(ctx, "%s: cannot deliver: %s", src, dw_status_str(st));
-            if (!first_rc)
-                first_rc = cli_exit_for_status(st, NULL);
-        } else {
-            char estr[128];
-            dw_errno_str(err.sys_errno, estr, sizeof estr, NULL);
-            char oc[2 * DW_IO_NAME_MAX + 160] = "";
-            if (unsure)
-                snprintf(oc, sizeof oc, "; PUBLISHED as %s, durability unknown: do not deliver it again",
-                         err.published);
-            if (err.left_behind[0])
-                snprintf(oc + strlen(oc), sizeof oc - strlen(oc), "; %s left in the drop directory (unlink: %s)",
-                         err.left_behind, dw_errno_name(err.left_errno) ? dw_errno_name(err.left_errno) : "?");
-            cli_err(ctx, "%s: %s failure during %s: %s%s%s%s", src, dw_class_name(err.io_class),
-                    dw_op_name(err.op), err.sys_errno ? estr : "", err.sys_errno && err.detail[0] ? "; " : "",
-                    err.detail, oc);
-            int prc = cli_print_alert(ctx, &cfg, &t, &err);
-            /* Published but not known durable: not the class's code, which a caller would retry (a duplicate). */
-            if (!first_rc)
-                first_rc = prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err.io_class);
-        }
-        if (!keep_going)
+        int frc = report_failure(ctx, &cfg, &t, src, (dw_status)st, &err, unsure);
+        if (!first_rc)
+            first_rc = frc;
+        if (!o.keep_going)
             break;
     }
     cli_progress_end(&prog);

@@ -1,21 +1,19 @@
 # SPDX-License-Identifier: MIT
-# The dropwatch command-line tool, linked against the installed (shared) libdropwatch. It also compiles
-# lib/utf8.c, the project's strict UTF-8 decoder, for escaping output: that helper is internal to the
-# library and not exported.
+# The dropwatch command-line tool, linked against the installed (shared) libdropwatch. It uses the public
+# API only (no -I lib): escaping and UTF-8 come from dropwatch/text.h.
 bin_PROGRAMS += src/dropwatch
 src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
 	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
-	src/cmd_demo.c src/cmd_eventlog.c src/cli_complete.c src/cmd_pickup.c src/cli_compat.h \
-	lib/utf8.c lib/utf8.h
+	src/cmd_demo.c src/cmd_eventlog.c src/cli_complete.c src/cmd_pickup.c src/cli_compat.h src/utf8.h
 # Monitoring outputs (metrics, plugin mode) and the terminal progress line.
 src_dropwatch_SOURCES += \
 	src/cli_monitor.h src/cli_metrics.c src/cli_plugin.c src/cli_progress.h src/cli_progress.c
 if DW_WINDOWS
 src_dropwatch_SOURCES += src/cli_win32.c
 endif
-src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS)
 src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
 
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)

@@ -25,4 +25,6 @@ include tests/powerloss.mk
 include tests/throttle.mk
 include tests/path_full.mk
 include tests/dotnet-windows.mk
+include tests/enums.mk
+include tests/bindings.mk
 include tests/group.mk

@@ -81,46 +81,18 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 
 /* Structs holding borrowed const char * members are filled by the helpers below instead (a SWIG setter
  * would copy the string and leak it); their numeric fields stay reachable through the proxies. */
-%ignore dw_resolve_options;
-%ignore dw_resolve_options_init;
-%ignore dw_drop_options::name_prefix;
-%ignore dw_drop_options::machine_name;
-%ignore dw_msg_options::envelope;
 %ignore dw_alert;
 %ignore dw_alert_init;
-%ignore dw_alert_format;
-%ignore dw_alert_format_alloc;
 %ignore dw_alert_event_id;
 /* Functions whose buffer or out-pointer shapes are replaced by the dwcs_* helpers. */
-%ignore dw_free;
-%ignore dw_errno_str;
-%ignore dw_path_resolve;
-%ignore dw_path_explain;
 %ignore dw_path_full;
-%ignore dw_name_validate;
 %ignore dw_name_validate_n;
-%ignore dw_drop_open;
-%ignore dw_drop_create_dir;
 %ignore dw_msg_begin;
 %ignore dw_msg_write;
-%ignore dw_msg_commit;
-%ignore dw_drop_write;
-%ignore dw_drop_write_fd;
-%ignore dw_drop_write_batch;
 %ignore dw_drop_sweep;
-/* Group commit across handles (dw_flush_group): threads sharing one handle get it without a call. */
-%ignore dw_flush_group_new;
-%ignore dw_flush_group_free;
-%ignore dw_drop_set_flush_group;
 %ignore dw_drop_usage;
-%ignore dw_drop_health;
-%ignore dw_testing_drop_open;
-%ignore dw_testing_drop_health;
 %ignore dw_envelope_new;
-%ignore dw_envelope_format;
 %ignore dw_quota_parse;
-%ignore dw_quota_format;
-%ignore dw_format_from_name;
 /* The throttle crosses through the dwcs_throttle_* helpers (plain values, no char arrays). */
 %ignore dw_throttle_new;
 %ignore dw_throttle_check;
@@ -132,51 +104,37 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_io_error::published;
 %ignore dw_io_error::left_behind;
 
-%include <dropwatch/common.h>
-%include <dropwatch/version.h>
-%include <dropwatch/name.h>
-%include <dropwatch/path.h>
-%include <dropwatch/classify.h>
-%include <dropwatch/guard.h>
-%include <dropwatch/alert.h>
-%include <dropwatch/throttle.h>
+/* pickup: crosses through the dwcs_pickup_* helpers below. */
+%ignore dw_pickup_options;
+%ignore dw_pickup_options_init;
+%ignore dw_pickup_scan;
+%ignore dw_pickup_stats;
+%ignore dw_pickup_ready_name;
+%ignore dw_pickup_msg_name;
+%ignore dw_pickup_quarantine;
+%ignore dw_pickup_quarantined;
+%ignore dw_pickup_reason_name;
+
+/* The shared part: the common %ignore list, the headers and the dwb_* helpers. */
+%include "common/dropwatch.i"
 
 %inline %{
 /* ---- helpers: C shapes that marshal as plain values ---------------------------------------------- */
 
-/* dw_io_error's char arrays, read as UTF-8 bytes by the managed layer. */
-static dw_status dwcs_io_error_path(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
-                                    unsigned long long *needed) {
-    size_t n;
-    if (err == NULL) return DW_E_INVAL;
-    n = strnlen(err->path, sizeof err->path) + 1;
-    *needed = n;
-    if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, err->path, n - 1);
-    out_buf[n - 1] = 0;
-    return DW_OK;
-}
-
-static dw_status dwcs_io_error_detail(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
-                                      unsigned long long *needed) {
-    size_t n;
-    if (err == NULL) return DW_E_INVAL;
-    n = strnlen(err->detail, sizeof err->detail) + 1;
-    *needed = n;
-    if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, err->detail, n - 1);
-    out_buf[n - 1] = 0;
-    return DW_OK;
-}
-
-/* The outcome's names (published, left_behind), read like path and detail: which = 0 published, 1 left_behind. */
-static dw_status dwcs_io_error_name(const dw_io_error *err, int which, unsigned char *out_buf,
+/* A char-array member of a dw_io_error as UTF-8 bytes (decoded by the managed layer): which = 0 path,
+ * 1 detail, 2 published, 3 left_behind. */
+static dw_status dwcs_io_error_text(const dw_io_error *err, int which, unsigned char *out_buf,
                                     unsigned long long size, unsigned long long *needed) {
     const char *src;
-    size_t n;
+    size_t cap, n;
     if (err == NULL) return DW_E_INVAL;
-    src = which ? err->left_behind : err->published;
-    n = strnlen(src, DW_IO_NAME_MAX) + 1;
+    switch (which) {
+    case 0: src = err->path; cap = sizeof err->path; break;
+    case 1: src = err->detail; cap = sizeof err->detail; break;
+    case 2: src = err->published; cap = sizeof err->published; break;
+    default: src = err->left_behind; cap = sizeof err->left_behind; break;
+    }
+    n = strnlen(src, cap) + 1;
     *needed = n;
     if (size < n || out_buf == NULL) return DW_E_BUFFER;
     memcpy(out_buf, src, n - 1);
@@ -184,41 +142,22 @@ static dw_status dwcs_io_error_name(const dw_io_error *err, int which, unsigned 
     return DW_OK;
 }
 
-/* Set the outcome fields (an alert about a guarded write built from a managed classification). */
-static void dwcs_io_error_set_outcome(dw_io_error *err, int outcome, const char *published, const char *left_behind,
-                                      int left_errno) {
-    if (err == NULL) return;
-    err->outcome = (dw_outcome)outcome;
-    err->left_errno = left_errno;
-    if (published != NULL) {
-        strncpy(err->published, published, sizeof err->published - 1);
-        err->published[sizeof err->published - 1] = 0;
-    }
-    if (left_behind != NULL) {
-        strncpy(err->left_behind, left_behind, sizeof err->left_behind - 1);
-        err->left_behind[sizeof err->left_behind - 1] = 0;
-    }
+/* dw_resolve_describe() as UTF-8 bytes. */
+static dw_status dwcs_resolve_describe(int status, const char *root, const char *drop_dir, const dw_resolve_info *info,
+                                       unsigned char *out_buf, unsigned long long size, unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_resolve_describe((dw_status)status, root, drop_dir, info, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
 }
 
-/* Set the fields the managed layer knows (used to hand an alert a classification). */
-static void dwcs_io_error_fill(dw_io_error *err, int io_class, int op, int sys_errno, unsigned int win32,
-                               int retryable, unsigned int attempts, const char *path, const char *detail) {
-    if (err == NULL) return;
-    dw_io_error_clear(err);
-    err->io_class = (dw_class)io_class;
-    err->op = (dw_op)op;
-    err->sys_errno = sys_errno;
-    err->win32 = win32;
-    err->retryable = retryable;
-    err->attempts = attempts;
-    if (path != NULL) {
-        strncpy(err->path, path, sizeof err->path - 1);
-        err->path[sizeof err->path - 1] = 0;
-    }
-    if (detail != NULL) {
-        strncpy(err->detail, detail, sizeof err->detail - 1);
-        err->detail[sizeof err->detail - 1] = 0;
-    }
+/* dw_io_error_describe() as UTF-8 bytes (decoded by the managed layer, as every text of the binding). */
+static dw_status dwcs_io_error_describe(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
+                                        unsigned long long *needed) {
+    size_t n = 0;
+    dw_status st = dw_io_error_describe(err, (char *)out_buf, (size_t)size, &n);
+    *needed = n;
+    return st;
 }
 
 static dw_status dwcs_errno_str(int errnum, unsigned char *out_buf, unsigned long long size,
@@ -435,13 +374,6 @@ static dw_status dwcs_quota_format(unsigned long long bytes, unsigned char *out_
     return st;
 }
 
-static dw_status dwcs_format_from_name(const char *name, int *out_status) {
-    dw_format f = DW_FORMAT_TEXT;
-    dw_status st = dw_format_from_name(name, &f);
-    *out_status = (int)f;
-    return st;
-}
-
 static dw_status dwcs_alert_format(const char *connector, const char *drop_path, const char *root,
                                    const char *drop_dir, const char *computer, const char *exception_text,
                                    const dw_io_error *err, long long time_ms, unsigned long long record_id,
@@ -504,24 +436,6 @@ static dw_status dwcs_throttle_next_expired(dw_throttle *t, long long now_ms, un
 %}
 
 /* ---- pickup (dropwatch/pickup.h): plain-value helpers for DropWatch/Pickup.cs ------------------------- */
-%ignore dw_pickup_options;
-%ignore dw_pickup_options_init;
-%ignore dw_pickup_open;
-%ignore dw_pickup_scan;
-%ignore dw_pickup_stats;
-%ignore dw_pickup_ready_name;
-%ignore dw_pickup_claim;
-%ignore dw_pickup_next;
-%ignore dw_pickup_msg_name;
-%ignore dw_pickup_msg_sender;
-%ignore dw_pickup_msg_recipient;
-%ignore dw_pickup_msg_read;
-%ignore dw_pickup_quarantine;
-%ignore dw_pickup_quarantined;
-%ignore dw_pickup_quarantine_alert;
-%ignore dw_pickup_reason_name;
-
-%include <dropwatch/pickup.h>
 
 %inline %{
 static dw_status dwcs_copy_text(const char *s, unsigned char *out_buf, unsigned long long size,

@@ -10,7 +10,6 @@ DW_CSHARP_CS_FILES = \
 	bindings/csharp/DropWatch/Drop.cs \
 	bindings/csharp/DropWatch/DropDirectoryName.cs \
 	bindings/csharp/DropWatch/DropPath.cs \
-	bindings/csharp/DropWatch/Enums.cs \
 	bindings/csharp/DropWatch/Envelope.cs \
 	bindings/csharp/DropWatch/Exceptions.cs \
 	bindings/csharp/DropWatch/Interop.cs \
@@ -27,6 +26,7 @@ DW_CSHARP_PROJECT_FILES = \
 
 EXTRA_DIST += \
 	bindings/csharp/dropwatch_csharp.i \
+	bindings/csharp/gen-enums.py \
 	$(DW_CSHARP_CS_FILES) \
 	$(DW_CSHARP_PROJECT_FILES)
 
@@ -57,14 +57,20 @@ DW_CS_SWIG_DEPS = $(include_HEADERS:%=$(top_srcdir)/%) $(dropwatchinclude_HEADER
 
 # One SWIG run writes the C glue and every generated .cs; old .cs files go first so a type removed from
 # the interface leaves none behind (the directory itself stays: it holds automake's .deps).
-$(DW_CS_GEN)/dropwatch_csharp_wrap.c: $(srcdir)/bindings/csharp/dropwatch_csharp.i $(DW_CS_SWIG_DEPS)
+$(DW_CS_GEN)/dropwatch_csharp_wrap.c: $(srcdir)/bindings/csharp/dropwatch_csharp.i \
+		$(srcdir)/bindings/common/dropwatch.i $(DW_CS_SWIG_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) $(DW_CS_GEN) && rm -f $(DW_CS_GEN)/*.cs && \
 	$(SWIG) -csharp -namespace DropWatch.Native -dllimport dropwatch_csharp \
-		-I$(top_srcdir)/include -I$(top_builddir)/include \
+		-I$(top_srcdir)/bindings -I$(top_srcdir)/include -I$(top_builddir)/include \
 		-outdir $(DW_CS_GEN) -o $@ $(srcdir)/bindings/csharp/dropwatch_csharp.i
 
+# The public enums, generated from the C headers (their values cannot drift). After the SWIG run, which
+# empties the directory.
+$(DW_CS_GEN)/Enums.g.cs: $(srcdir)/bindings/csharp/gen-enums.py $(DW_CS_SWIG_DEPS) $(DW_CS_GEN)/dropwatch_csharp_wrap.c
+	$(AM_V_GEN)$(PYTHON) $(srcdir)/bindings/csharp/gen-enums.py $(top_srcdir)/include $@
+
 # DropWatch.dll and the native libraries it needs, side by side (what the tests and the module load).
-$(DW_CS_OUT)/DropWatch.dll: $(DW_CS_GEN)/dropwatch_csharp_wrap.c $(DW_CSHARP_CS_FILES:%=$(srcdir)/%) \
+$(DW_CS_OUT)/DropWatch.dll: $(DW_CS_GEN)/dropwatch_csharp_wrap.c $(DW_CS_GEN)/Enums.g.cs $(DW_CSHARP_CS_FILES:%=$(srcdir)/%) \
 		$(DW_CSHARP_PROJECT_FILES:%=$(srcdir)/%)
 	$(AM_V_GEN)$(DW_DOTNET_ENV) $(DOTNET) build $(srcdir)/bindings/csharp/DropWatch.csproj -c Release \
 		$(DW_DOTNET_FLAGS) -p:DwGeneratedDir=$(abs_builddir)/$(DW_CS_GEN)/ -o $(abs_builddir)/$(DW_CS_OUT) && touch $@

@@ -174,37 +174,9 @@ DWPY_HANDLE_OUT(dw_throttle)
 
 /* ---- what is wrapped as is, what is replaced by a helper -------------------------------------------- */
 
-/* Caller-buffer functions: replaced by the dwpy_* helpers. */
-%ignore dw_free;
-%ignore dw_name_validate;
-%ignore dw_resolve_options_init;
-%ignore dw_path_resolve;
-%ignore dw_path_explain;
-%ignore dw_errno_str;
-%ignore dw_drop_open;
-%ignore dw_drop_create_dir;
-%ignore dw_msg_commit;
-%ignore dw_drop_write;
-%ignore dw_drop_write_fd;
-%ignore dw_drop_write_batch;
-%ignore dw_drop_health;
-/* Group commit across handles (dw_flush_group): threads sharing one handle get it without a call. */
-%ignore dw_flush_group_new;
-%ignore dw_flush_group_free;
-%ignore dw_drop_set_flush_group;
-%ignore dw_testing_drop_open;
-%ignore dw_testing_drop_health;
-%ignore dw_envelope_format;
-%ignore dw_quota_format;
-%ignore dw_alert_format;
-%ignore dw_alert_format_alloc;
-%ignore dw_format_from_name;
+/* Python-only replacements (the shared list is in bindings/common/dropwatch.i). */
 %ignore dw_drop_path;
 /* Borrowed string members would dangle once the Python string is gone: passed to helpers instead. */
-%ignore dw_resolve_options;
-%ignore dw_drop_options::name_prefix;
-%ignore dw_drop_options::machine_name;
-%ignore dw_msg_options::envelope;
 %ignore dw_alert::connector;
 %ignore dw_alert::drop_path;
 %ignore dw_alert::root;
@@ -218,15 +190,29 @@ DWPY_HANDLE_OUT(dw_throttle)
 %immutable dw_io_error::left_behind;
 %immutable dw_throttle_window::connector;
 
-%include <dropwatch/common.h>
-%include <dropwatch/version.h>
-%include <dropwatch/name.h>
-%include <dropwatch/path.h>
-%include <dropwatch/classify.h>
-%include <dropwatch/guard.h>
-%include <dropwatch/alert.h>
+/* pickup (dropwatch/pickup.h): taking messages out of a drop directory */
+
+%thread dwpy_pickup_open;
+%thread dw_pickup_close;
+%thread dw_pickup_scan;
+%thread dwpy_pickup_next;
+%thread dwpy_pickup_claim;
+%thread dw_pickup_wait;
+%thread dwpy_pickup_read;
+%thread dw_pickup_ack;
+%thread dw_pickup_release;
+
+DWPY_HANDLE_OUT(dw_pickup)
+DWPY_HANDLE_OUT(dw_pickup_msg)
+
+%immutable dw_pickup_quarantine::name;
+%immutable dw_pickup_quarantine::moved_to;
+%immutable dw_pickup_quarantine::text;
+
+/* The shared part: the common %ignore list, the headers and the dwb_* helpers. */
+%include "common/dropwatch.i"
+/* The test-only fault injection is wrapped for the Python tests only. */
 %include <dropwatch/testing.h>
-%include <dropwatch/throttle.h>
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
@@ -256,6 +242,20 @@ DWPY_HANDLE_OUT(dw_throttle)
     } while (0)
 %}
 
+%{
+/* Text the library allocated (a dw_*_alloc() call), re-owned with malloc: the typemaps free with free(). */
+static dw_status dwpy_own(dw_status st, char *lib, char **out)
+{
+    if (lib) {
+        *out = strdup(lib);
+        dw_free(lib);
+        if (!*out)
+            return DW_E_NOMEM;
+    }
+    return st;
+}
+%}
+
 %inline %{
 /* dw_path_resolve(): the resolved path (also written on DW_E_TOOLONG) and the details. */
 static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const char *install_dir,
@@ -264,13 +264,14 @@ static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const
 {
     dw_resolve_options o;
     dw_status st;
+    char *s = NULL;
     dw_resolve_options_init(&o);
     o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 512, dw_path_resolve(root, drop_dir, &o, buf, size, &need, info));
-    return st;
+    st = dw_path_resolve_alloc(root, drop_dir, &o, &s, info);
+    return dwpy_own(st, s, DWPY_STR);
 }
 
 /* dw_path_explain(): Exchange's own path and the warnings. */
@@ -280,12 +281,30 @@ static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const
 {
     dw_resolve_options o;
     dw_status st;
+    char *s = NULL;
     dw_resolve_options_init(&o);
     o.machine_name = machine_name;
     o.install_dir = install_dir;
     o.exchange_version = (dw_exchange_version)exchange_version;
     o.style = (dw_path_style)style;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 512, dw_path_explain(root, drop_dir, &o, buf, size, &need, info));
+    st = dw_path_explain_alloc(root, drop_dir, &o, &s, info);
+    return dwpy_own(st, s, DWPY_STR);
+}
+
+/* One line describing a failure (dw_io_error_describe_alloc(); the allocation is the library's). */
+static dw_status dwpy_io_error_describe(const dw_io_error *err, char **DWPY_STR)
+{
+    char *s = NULL;
+    dw_status st = dw_io_error_describe_alloc(err, &s);
+    return dwpy_own(st, s, DWPY_STR);
+}
+
+/* dw_resolve_describe(): the text of a failed resolution. */
+static dw_status dwpy_resolve_describe(int status, const char *root, const char *drop_dir,
+                                       const dw_resolve_info *info, char **DWPY_STR)
+{
+    dw_status st;
+    DWPY_WITH_BUFFER(DWPY_STR, st, 256, dw_resolve_describe((dw_status)status, root, drop_dir, info, buf, size, &need));
     return st;
 }
 
@@ -294,13 +313,6 @@ static dw_status dwpy_errno_str(int errnum, char **DWPY_STR)
     dw_status st;
     DWPY_WITH_BUFFER(DWPY_STR, st, 128, dw_errno_str(errnum, buf, size, &need));
     return st;
-}
-
-/* Copy the detail text into an error (the struct member is immutable from Python). */
-static void dwpy_io_error_set_detail(dw_io_error *err, const char *detail)
-{
-    if (err)
-        snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 }
 
 /* fault: the test-only fault injection (dropwatch/testing.h), NULL in normal use. */
@@ -418,12 +430,9 @@ static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts,
 static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWPY_BYTES,
                                       size_t *DWPY_LEN)
 {
-    dw_status st;
     char *s = NULL;
-    DWPY_WITH_BUFFER(&s, st, 512, dw_envelope_format(env, mime_length, buf, size, &need));
-    *DWPY_BYTES = s;
-    *DWPY_LEN = strlen(s);
-    return st;
+    dw_status st = dw_envelope_format_alloc(env, mime_length, &s, DWPY_LEN);
+    return dwpy_own(st, s, DWPY_BYTES);
 }
 
 static dw_status dwpy_quota_format(uint64_t bytes, char **DWPY_STR)
@@ -467,34 +476,6 @@ static dw_status dwpy_alert_format(const dw_alert *alert, int format, const char
 }
 %}
 
-/* ---- pickup (dropwatch/pickup.h): taking messages out of a drop directory ----------------------------- */
-
-%thread dwpy_pickup_open;
-%thread dw_pickup_close;
-%thread dw_pickup_scan;
-%thread dwpy_pickup_next;
-%thread dwpy_pickup_claim;
-%thread dw_pickup_wait;
-%thread dwpy_pickup_read;
-%thread dw_pickup_ack;
-%thread dw_pickup_release;
-
-DWPY_HANDLE_OUT(dw_pickup)
-DWPY_HANDLE_OUT(dw_pickup_msg)
-
-%ignore dw_pickup_open;
-%ignore dw_pickup_next;
-%ignore dw_pickup_claim;
-%ignore dw_pickup_msg_read;
-%ignore dw_pickup_msg_sender;
-%ignore dw_pickup_msg_recipient;
-%ignore dw_pickup_quarantine_alert;
-%ignore dw_pickup_options::archive_dir;
-%immutable dw_pickup_quarantine::name;
-%immutable dw_pickup_quarantine::moved_to;
-%immutable dw_pickup_quarantine::text;
-
-%include <dropwatch/pickup.h>
 
 %apply char **DWPY_STR { char **addr_out, char **params_out };
 

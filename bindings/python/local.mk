@@ -30,7 +30,7 @@ DW_PY_TESTS = \
 	tests/python/test_installed.py \
 	tests/python/test_pickup.py
 
-EXTRA_DIST += bindings/python/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) pyproject.toml setup.py \
+EXTRA_DIST += bindings/python/dropwatch.i bindings/common/dropwatch.i $(DW_PY_PACKAGE) $(DW_PY_TESTS) pyproject.toml setup.py \
 	tests/python/run-pytest.sh.in doc/python.md
 
 # Build-tree copy of the package (sources + the fresh extension) that the tests import.
@@ -50,9 +50,9 @@ bindings_python__native_la_LDFLAGS = -module -avoid-version -shared
 bindings_python__native_la_LIBADD = lib/libdropwatch.la
 
 DW_PY_SWIG_DEPS = $(include_HEADERS) $(dropwatchinclude_HEADERS) include/dropwatch/version.h
-bindings/python/dropwatch_wrap.c: $(srcdir)/bindings/python/dropwatch.i $(DW_PY_SWIG_DEPS)
+bindings/python/dropwatch_wrap.c: $(srcdir)/bindings/python/dropwatch.i $(srcdir)/bindings/common/dropwatch.i $(DW_PY_SWIG_DEPS)
 	$(AM_V_GEN)$(MKDIR_P) bindings/python && \
-	$(SWIG) -python -builtin -I$(top_srcdir)/include -I$(top_builddir)/include \
+	$(SWIG) -python -builtin -I$(top_srcdir)/bindings -I$(top_srcdir)/include -I$(top_builddir)/include \
 		-outdir bindings/python -o $@ $(srcdir)/bindings/python/dropwatch.i
 
 noinst_DATA += bindings/python/inplace.stamp

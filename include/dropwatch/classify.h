@@ -167,6 +167,22 @@ DW_API uint32_t dw_win32_from_errno(int errnum);
  */
 DW_API dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32, const char *path);
 
+/**
+ * One line describing a failure, the text every binding shows for it:
+ * "create failed on '/x': Permission denied (EACCES, ERROR_ACCESS_DENIED 5): <detail>; access: <class text>
+ * (after 3 attempts); PUBLISHED as <name>, ...". Caller buffer rules as dw_errno_str(); NULL err is DW_E_INVAL.
+ */
+DW_API dw_status dw_io_error_describe(const dw_io_error *err, char *buf, size_t size, size_t *needed);
+
+/** dw_io_error_describe() into a newly allocated string (free it with dw_free()). */
+DW_API dw_status dw_io_error_describe_alloc(const dw_io_error *err, char **out);
+
+/**
+ * 1 when the failure means "does not exist" (errno ENOENT, Win32 ERROR_FILE_NOT_FOUND 2 or
+ * ERROR_PATH_NOT_FOUND 3), else 0 (also for NULL): so that callers never compare raw codes.
+ */
+DW_API int dw_io_error_not_found(const dw_io_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,9 @@
 
 #include <dropwatch/common.h>
 #include <dropwatch/classify.h>
+/* The envelope and the quota texts have their own headers; included here for source compatibility. */
+#include <dropwatch/envelope.h>
+#include <dropwatch/quota.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,9 +47,6 @@ typedef struct dw_drop dw_drop;
 /** A message being written (streaming). Create with dw_msg_begin(), end with dw_msg_commit() or dw_msg_abort().
  * Used by one thread at a time. */
 typedef struct dw_msg dw_msg;
-
-/** An X-Sender / X-Receiver envelope for drop files (see dw_envelope_new()). */
-typedef struct dw_envelope dw_envelope;
 
 /** Durability of a published message. */
 typedef enum dw_durability {
@@ -166,6 +166,13 @@ typedef struct dw_msg_options {
 
 /** Fill `opts` with the defaults (DW_DROP_OPTIONS_INIT), version included. NULL is ignored. */
 DW_API void dw_drop_options_init(dw_drop_options *opts);
+
+/**
+ * Check options as dw_drop_open() does, without opening anything: DW_OK, or DW_E_INVAL with err->detail
+ * naming the first invalid field and its range ("retry_max out of range (0 to 32)"). Bindings report this
+ * text rather than keeping their own copy of the ranges. err may be NULL.
+ */
+DW_API dw_status dw_drop_options_check(const dw_drop_options *opts, dw_io_error *err);
 
 /** Fill `opts` with the defaults (DW_MSG_OPTIONS_INIT), version included. NULL is ignored. */
 DW_API void dw_msg_options_init(dw_msg_options *opts);
@@ -331,68 +338,6 @@ typedef struct dw_health {
  */
 DW_API dw_status dw_drop_health(const char *path, const dw_drop_options *opts, unsigned stale_age_seconds,
                                 dw_health *out, dw_io_error *err);
-
-/* ---- Envelope (Exchange drop-file format) ---------------------------------------------------------- */
-
-/** What X-EndOfInjectedXHeaders carries. The sources disagree; see doc/libdropwatch.3. */
-typedef enum dw_eoh_mode {
-    DW_EOH_MIME_LENGTH = 0,    /**< length of the MIME message in bytes (what Exchange's code writes; default) */
-    DW_EOH_HEADER_LENGTH = 1   /**< length of the injected X-headers in bytes (what the documentation says;
-                                    NOT what Exchange writes: files in this mode are not Exchange's bytes) */
-} dw_eoh_mode;
-
-/** Create an empty envelope. */
-DW_API dw_status dw_envelope_new(dw_envelope **out);
-
-/** Free an envelope. NULL is ignored. */
-DW_API void dw_envelope_free(dw_envelope *env);
-
-/**
- * Set the X-Sender address and optional MAIL FROM parameters (NULL or ""). Address and parameters must be
- * printable ASCII without CR, LF or NUL, else DW_E_ENVELOPE (header injection is impossible).
- */
-DW_API dw_status dw_envelope_set_sender(dw_envelope *env, const char *address, const char *params);
-
-/** Add an X-Receiver with optional RCPT TO parameters. Same character rules as the sender. */
-DW_API dw_status dw_envelope_add_recipient(dw_envelope *env, const char *address, const char *params);
-
-/** Choose what X-EndOfInjectedXHeaders holds (default DW_EOH_MIME_LENGTH). */
-DW_API dw_status dw_envelope_set_eoh_mode(dw_envelope *env, dw_eoh_mode mode);
-
-/**
- * Format the injected headers for a MIME message of mime_length bytes into buf (CRLF line ends, ends with
- * the X-EndOfInjectedXHeaders line). Needs a sender and at least one recipient (else DW_E_ENVELOPE).
- */
-DW_API dw_status dw_envelope_format(const dw_envelope *env, uint64_t mime_length, char *buf, size_t size, size_t *needed);
-
-/* ---- Quota values --------------------------------------------------------------------------------- */
-
-/**
- * Parse a DropDirectoryQuota exactly as Exchange's ByteQuantifiedSize does: trimmed; "unlimited" (any
- * case); or a number of at most 15 characters ending in a digit (.NET Float | AllowThousands: "1,024",
- * "1.5", "1e6"), then an optional single space and a unit B, KB, MB, GB or TB (any case, binary
- * multiples; a bare number is bytes), then optionally " (N bytes)" (the Get-ForeignConnector form),
- * whose N wins. The fraction of a byte is cut off. *bytes receives the value, 0 for unlimited.
- * @return DW_OK, DW_E_INVAL (NULL), DW_E_PARSE (what Exchange rejects; and, libdropwatch's own refusals,
- *         a zero quota or one above 2^63 bytes). The range Exchange enforces on a stored DropDirectoryQuota
- *         is checked by dw_quota_validate().
- */
-DW_API dw_status dw_quota_parse(const char *text, uint64_t *bytes);
-
-/**
- * Check a DropDirectoryQuota against the range Set-ForeignConnector enforces: 1 MB to 2,147,483,647 MB
- * (0, libdropwatch's "unlimited", is accepted too). DW_OK or DW_E_INVAL.
- */
-DW_API dw_status dw_quota_validate(uint64_t bytes);
-
-/**
- * Format a quota exactly as ByteQuantifiedSize.ToString() prints it (what Get-ForeignConnector shows and
- * event 8005 logs as %2): the largest unit among TB, GB, MB, KB whose whole count is not zero, else B; the
- * quotient formatted with .NET "G4" (invariant culture); " (" + the byte count with comma separators +
- * " bytes)". "10 MB (10,485,760 bytes)", "9.766 KB (10,000 bytes)", "1024 KB (1,048,575 bytes)",
- * "1E+04 TB (...)"; 0 prints "unlimited".
- */
-DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed);
 
 /* ---- Group commit ---------------------------------------------------------------------------------- */
 

@@ -121,6 +121,16 @@ DW_API const char *dw_exchange_install_dir(dw_exchange_version version);
 DW_API dw_status dw_path_resolve(const char *root, const char *drop_dir, const dw_resolve_options *opts,
                                  char *buf, size_t size, size_t *needed, dw_resolve_info *info);
 
+/**
+ * One line describing a failed resolution, the text every binding and tool shows for it:
+ * "Invalid DropDirectory 'a/b': <reason> (byte 1)", "Invalid RootDropDirectoryPath 'x': <reason> (byte 0)",
+ * "The drop directory path is too long (261 UTF-16 units; Exchange would log event 8007): <reason>".
+ * `status` and `info` are what dw_path_resolve() returned; root and drop_dir (may be NULL) are the inputs
+ * it was given. Other statuses give dw_status_str(). Caller-buffer rules as dw_path_resolve().
+ */
+DW_API dw_status dw_resolve_describe(dw_status status, const char *root, const char *drop_dir,
+                                     const dw_resolve_info *info, char *buf, size_t size, size_t *needed);
+
 /** Bits of dw_explain_info.warnings: how Exchange's real join differs from the strict one. */
 typedef enum dw_explain_warning {
     DW_WARN_NONE = 0,
@@ -165,6 +175,16 @@ DW_API dw_status dw_path_explain(const char *root, const char *drop_dir, const d
 
 /** Text for one warning bit (a single dw_explain_warning value). Static string, never NULL. */
 DW_API const char *dw_explain_warning_str(unsigned warning);
+
+/**
+ * dw_path_resolve() / dw_path_explain() into a newly allocated string (free it with dw_free()), for callers
+ * that would otherwise loop on the buffer size. *out is set on DW_OK (and, for dw_path_resolve_alloc(), on
+ * DW_E_TOOLONG, which still yields the path), else NULL.
+ */
+DW_API dw_status dw_path_resolve_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts,
+                                       char **out, dw_resolve_info *info);
+DW_API dw_status dw_path_explain_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts,
+                                       char **out, dw_explain_info *info);
 
 /**
  * The folder Exchange really opens: what DirectoryInfo makes of a path (.NET Path.GetFullPath on Windows,

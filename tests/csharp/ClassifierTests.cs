@@ -108,7 +108,13 @@ namespace DropWatch.Tests
             Assert.Equal(5u, i.Win32Code);
             Assert.Equal("/srv/drop", i.Path);
             Assert.False(i.Retryable);
-            Assert.Contains("EACCES", i.Describe());
+            Assert.StartsWith("create failed on '/srv/drop': ", i.Describe());
+            Assert.Contains("(EACCES, ERROR_ACCESS_DENIED 5); access: ", i.Describe());
+            Assert.False(i.NotFound);
+            // UTF-8 end to end (the text crosses as bytes, never through the platform's ANSI code page)
+            Assert.Contains("'/srv/dr\u00f6p'", IOErrorInfo.FromErrno(Errno.EACCES, IOOperation.Create, "/srv/dr\u00f6p").Describe());
+            Assert.True(IOErrorInfo.FromErrno(Errno.ENOENT, IOOperation.OpenDirectory).NotFound);
+            Assert.True(IOErrorInfo.FromWin32(3).NotFound);
             var w = IOErrorInfo.FromWin32(112);
             Assert.Equal(IOClass.Capacity, w.IOClass);
             Assert.Equal(0, w.Errno);
@@ -213,6 +219,18 @@ namespace DropWatch.Tests
             Assert.Equal("DW_E_IO", DropWatchLibrary.StatusName(DropStatus.IO));
             foreach (DropStatus s in Enum.GetValues(typeof(DropStatus)))
                 Assert.False(string.IsNullOrWhiteSpace(DropWatchLibrary.StatusText(s)));
+        }
+
+        [Fact]
+        public void ExchangeVersionNamesComeFromTheLibrary()
+        {
+            Assert.Equal(ExchangeVersion.Exchange2007, DropPath.ParseExchangeVersion("2007"));
+            Assert.Equal(ExchangeVersion.Exchange2013, DropPath.ParseExchangeVersion("se"));
+            Assert.Equal(ExchangeVersion.Exchange2013, DropPath.ParseExchangeVersion("2019"));
+            var e = Assert.Throws<FormatException>(() => DropPath.ParseExchangeVersion("2003"));
+            Assert.Contains("2007, 2010, 2013", e.Message);
+            Assert.Throws<ArgumentNullException>(() => DropPath.ParseExchangeVersion(null));
+            Assert.Equal(AlertFormat.Syslog, Alert.ParseFormat("SYSLOG"));
         }
     }
 }

@@ -246,7 +246,10 @@ namespace DropWatch.Tests
             using (var dir = new TempDrop())
             {
                 Assert.Throws<ArgumentException>(() => Drop.Open(dir.Path, new DropOptions { NamePrefix = "a/b" }));
-                Assert.Throws<ArgumentException>(() => Drop.Open(dir.Path, new DropOptions { FileMode = 0x10000 }));
+                // Out of the library's range: an ArgumentOutOfRangeException naming the property and the range.
+                var e = Assert.ThrowsAny<ArgumentException>(() => Drop.Open(dir.Path, new DropOptions { FileMode = 0x10000 }));
+                Assert.Equal("FileMode", e.ParamName);
+                Assert.Contains("0 to 07777", e.Message);
             }
         }
 

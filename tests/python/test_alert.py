@@ -181,8 +181,8 @@ def test_format_literal_matches_the_library_table():
     # The type hint is written out for type checkers; the accepted names come from C's table.
     import typing
 
-    from dropwatch import _alert
+    from dropwatch import _alert, _native, _util
 
     assert set(typing.get_args(_alert.AlertFormatArg)) == set(dropwatch.ALERT_FORMATS)
     events = typing.get_args(typing.get_args(_alert.EventArg)[0])
-    assert set(events) == set(_alert._EVENTS)
+    assert set(events) == set(_util.enum_choices(_native.DW_ENUM_EVENT_MODE))

@@ -93,6 +93,11 @@ def test_retries_range_is_the_librarys(drop_dir):
         dropwatch.Drop.open(drop_dir, retries=33)
     with dropwatch.Drop.open(drop_dir, retries=32):
         pass
+    # every range is the library's (dw_drop_options_check), named in its message
+    with pytest.raises(ValueError, match=r"retry_base_ms out of range \(0 to 60000\)"):
+        dropwatch.Drop.open(drop_dir, retry_base_ms=60001)
+    with pytest.raises(ValueError, match="file_mode"):
+        dropwatch.Drop.open(drop_dir, file_mode=0o10000)
 
 
 def test_held_ledger_lock_times_out_naming_the_holder(drop_dir):

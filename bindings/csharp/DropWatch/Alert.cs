@@ -83,14 +83,7 @@ namespace DropWatch
 
         /// <summary>Parse a format name, case-insensitively (FormatException when unknown).</summary>
         public static AlertFormat ParseFormat(string name)
-        {
-            if (name == null) throw new ArgumentNullException(nameof(name));
-            Interop.EnsureLoaded();
-            dw_status st = DropWatchNative.dwcs_format_from_name(name, out int f);
-            if (st == dw_status.DW_E_PARSE) throw new FormatException("'" + name + "' is not an alert format (text, xml, json, syslog)");
-            if (st != dw_status.DW_OK) throw Interop.StatusException(st, "parsing an alert format", nameof(name));
-            return (AlertFormat)f;
-        }
+            => (AlertFormat)Interop.ParseEnum(dw_enum.DW_ENUM_FORMAT, name, nameof(name), "an alert format");
 
         /// <summary>Name of a format ("text", ...).</summary>
         public static string FormatName(AlertFormat format)

@@ -70,10 +70,6 @@ namespace DropWatch
 
         internal dw_drop_options ToNative()
         {
-            // The library's own range (DW_RETRY_MAX_LIMIT), reported here with the option's name.
-            if (RetryMax > DropWatchNative.DW_RETRY_MAX_LIMIT)
-                throw new ArgumentOutOfRangeException(nameof(RetryMax), RetryMax,
-                    "RetryMax must be 0 to " + DropWatchNative.DW_RETRY_MAX_LIMIT + ".");
             var o = new dw_drop_options();
             DropWatchNative.dw_drop_options_init(o);
             o.quota_bytes = QuotaBytes;
@@ -87,7 +83,31 @@ namespace DropWatch
             o.naming = (dw_naming)(int)Naming;
             o.file_mode = FileMode;
             o.lock_timeout_ms = LockTimeoutMilliseconds;
+            // The ranges are the library's (dw_drop_options_check); its text names the C field.
+            using (var err = new dw_io_error())
+            {
+                if (DropWatchNative.dw_drop_options_check(o, err) != dw_status.DW_OK)
+                {
+                    var info = new IOErrorInfo(err);
+                    string field = info.Detail.Split(' ')[0];
+                    throw new ArgumentOutOfRangeException(PropertyFor(field), info.Detail);
+                }
+            }
             return o;
+        }
+
+        // The .NET property for a C field named in the library's text (the names differ only in style).
+        private static string PropertyFor(string field)
+        {
+            switch (field)
+            {
+                case "retry_max": return nameof(RetryMax);
+                case "retry_base_ms": return nameof(RetryBaseMilliseconds);
+                case "retry_cap_ms": return nameof(RetryCapMilliseconds);
+                case "file_mode": return nameof(FileMode);
+                case "lock_timeout_ms": return nameof(LockTimeoutMilliseconds);
+                default: return field;
+            }
         }
     }
 

@@ -91,7 +91,10 @@ namespace DropWatch
                     out string path, 1024);
                 var reason = (DropNameReason)(int)info.reason;
                 var input = (ResolveInput)(int)info.input;
-                string why = DropDirectoryName.ReasonText(reason);
+                string why = null;
+                if (st == dw_status.DW_E_ROOT || st == dw_status.DW_E_NAME || st == dw_status.DW_E_TOOLONG)
+                    Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_resolve_describe(
+                        (int)st, root, dropDirectory, info, b, s, out n), out why);
                 switch (st)
                 {
                     case dw_status.DW_OK:
@@ -102,14 +105,13 @@ namespace DropWatch
                             Utf16Length = (long)info.utf16_length, FileNameRoom = (long)info.file_name_room,
                         };
                     case dw_status.DW_E_ROOT:
-                        throw new InvalidDropRootException("Invalid RootDropDirectoryPath '" + root + "': " + why,
+                        throw new InvalidDropRootException(why,
                             nameof(root), reason, (long)info.offset, (int)info.codepoint);
                     case dw_status.DW_E_NAME:
-                        throw new InvalidDropDirectoryNameException("Invalid DropDirectory '" + dropDirectory + "': " + why,
+                        throw new InvalidDropDirectoryNameException(why,
                             nameof(dropDirectory), reason, (long)info.offset, (int)info.codepoint);
                     case dw_status.DW_E_TOOLONG:
-                        throw new DropPathTooLongException("The drop directory path is too long (" + info.utf16_length +
-                            " UTF-16 units; Exchange would log event 8007): " + why, nameof(dropDirectory), reason, input, path);
+                        throw new DropPathTooLongException(why, nameof(dropDirectory), reason, input, path);
                     default:
                         throw Interop.StatusException(st, "resolving the drop directory", nameof(dropDirectory));
                 }
@@ -189,6 +191,11 @@ namespace DropWatch
             dw_status st = DropWatchNative.dwcs_path_full(path, currentDirectory, buffer, (ulong)buffer.Length, out ulong _);
             return st == dw_status.DW_OK ? Interop.Utf8(buffer) : null;
         }
+
+        /// <summary>Parse an Exchange version: "2007", "2010", "2013", "2016", "2019" or "SE" (the library's
+        /// table, case-insensitive); FormatException when unknown.</summary>
+        public static ExchangeVersion ParseExchangeVersion(string name)
+            => (ExchangeVersion)Interop.ParseEnum(dw_enum.DW_ENUM_EXCHANGE_VERSION, name, nameof(name), "an Exchange version");
 
         /// <summary>Default installation folder of an Exchange version (with its trailing backslash).</summary>
         public static string ExchangeInstallDirectory(ExchangeVersion version)

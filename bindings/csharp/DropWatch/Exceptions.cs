@@ -19,6 +19,8 @@ namespace DropWatch
         public int Errno => Error.Errno;
         /// <summary>The Win32 error code (the closest equivalent on POSIX, or 0).</summary>
         public uint Win32Code => Error.Win32Code;
+        /// <summary>True when the failure means "does not exist" (decided by the library, never by raw codes).</summary>
+        public bool NotFound => Error.NotFound;
         /// <summary>The class of the failure.</summary>
         public IOClass IOClass => Error.IOClass;
         /// <summary>The operation that failed.</summary>

@@ -45,20 +45,20 @@ namespace DropWatch
             Win32Code = err.win32;
             Retryable = err.retryable != 0;
             Attempts = err.attempts;
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_path(err, b, s, out n),
-                             out string path, 4096 + 1);
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_detail(err, b, s, out n),
-                             out string detail, 256 + 1);
-            Path = path ?? "";
-            Detail = detail ?? "";
+            Path = Text(err, 0);
+            Detail = Text(err, 1);
             Outcome = (WriteOutcome)(int)err.outcome;
             LeftErrno = err.left_errno;
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_name(err, 0, b, s, out n),
-                             out string published, 128 + 1);
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_name(err, 1, b, s, out n),
-                             out string left, 128 + 1);
-            Published = published ?? "";
-            LeftBehind = left ?? "";
+            Published = Text(err, 2);
+            LeftBehind = Text(err, 3);
+        }
+
+        // A char-array member (0 path, 1 detail, 2 published, 3 left_behind); DW_IO_PATH_MAX is the largest.
+        private static string Text(dw_io_error err, int which)
+        {
+            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_text(err, which, b, s, out n),
+                             out string text, DropWatchNative.DW_IO_PATH_MAX);
+            return text ?? "";
         }
 
         /// <summary>Create a classification from explicit values (for alerts about failures seen elsewhere).</summary>
@@ -97,36 +97,35 @@ namespace DropWatch
         internal dw_io_error ToNative()
         {
             var err = new dw_io_error();
-            DropWatchNative.dwcs_io_error_fill(err, (int)IOClass, (int)Operation, Errno, Win32Code, Retryable ? 1 : 0,
+            DropWatchNative.dwb_io_error_fill(err, (int)IOClass, (int)Operation, Errno, Win32Code, Retryable ? 1 : 0,
                                                Attempts, Path, Detail);
-            DropWatchNative.dwcs_io_error_set_outcome(err, (int)Outcome, Published, LeftBehind, LeftErrno);
+            DropWatchNative.dwb_io_error_set_outcome(err, (int)Outcome, Published, LeftBehind, LeftErrno);
             return err;
         }
 
-        /// <summary>One line: "create failed on '/x': Permission denied (EACCES, ERROR_ACCESS_DENIED 5); access: ...".</summary>
+        /// <summary>One line: "create failed on '/x': Permission denied (EACCES, ERROR_ACCESS_DENIED 5); access: ..."
+        /// (the library's dw_io_error_describe, the text every binding shows).</summary>
         public string Describe()
         {
-            var sb = new System.Text.StringBuilder();
-            sb.Append(IOClassifier.OperationName(Operation)).Append(" failed");
-            if (Path.Length > 0) sb.Append(" on '").Append(Path).Append('\'');
-            var codes = new System.Collections.Generic.List<string>();
-            if (Errno != 0)
+            Interop.EnsureLoaded();
+            using (var err = ToNative())
             {
-                sb.Append(": ").Append(IOClassifier.ErrnoDescription(Errno));
-                codes.Add(IOClassifier.ErrnoName(Errno) ?? ("errno " + Errno));
+                dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
+                    DropWatchNative.dwcs_io_error_describe(err, b, s, out n), out string text);
+                if (st != dw_status.DW_OK) throw Interop.StatusException(st, "describing an I/O failure");
+                return text;
             }
-            if (Win32Code != 0)
-                codes.Add((IOClassifier.Win32Name(Win32Code) ?? "Win32 error") + " " + Win32Code);
-            if (codes.Count > 0) sb.Append(" (").Append(string.Join(", ", codes)).Append(')');
-            if (Detail.Length > 0) sb.Append(": ").Append(Detail);
-            sb.Append("; ").Append(IOClassifier.Name(IOClass)).Append(": ").Append(IOClassifier.Describe(IOClass));
-            if (Attempts > 1) sb.Append(" (after ").Append(Attempts).Append(" attempts)");
-            if (Outcome == WriteOutcome.Uncertain)
-                sb.Append("; PUBLISHED as ").Append(Published).Append(", durability unknown: do not deliver it again");
-            if (LeftBehind.Length > 0)
-                sb.Append("; ").Append(LeftBehind).Append(" left in the drop directory (removal failed, errno ")
-                  .Append(LeftErrno).Append(')');
-            return sb.ToString();
+        }
+
+        /// <summary>True when the failure means "does not exist" (the library's dw_io_error_not_found: ENOENT,
+        /// ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND), so that callers never compare raw codes.</summary>
+        public bool NotFound
+        {
+            get
+            {
+                Interop.EnsureLoaded();
+                using (var err = ToNative()) return DropWatchNative.dw_io_error_not_found(err) != 0;
+            }
         }
 
         /// <inheritdoc/>

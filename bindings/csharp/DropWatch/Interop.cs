@@ -11,6 +11,20 @@ namespace DropWatch
     {
         internal delegate dw_status BufferCall(byte[] buffer, ulong size, out ulong needed);
 
+        /// <summary>The value of a C enum name (dw_enum_from_name: ASCII case ignored, the library's aliases
+        /// accepted); FormatException listing the library's names when unknown.</summary>
+        internal static int ParseEnum(dw_enum kind, string name, string paramName, string what)
+        {
+            if (name == null) throw new ArgumentNullException(paramName);
+            EnsureLoaded();
+            int v = DropWatchNative.dwb_enum_from_name((int)kind, name);
+            if (v >= 0) return v;
+            var names = new System.Collections.Generic.List<string>();
+            for (uint i = 0; (v = DropWatchNative.dwb_enum_value_at((int)kind, i)) >= 0; i++)
+                names.Add(DropWatchNative.dw_enum_name(kind, v));
+            throw new FormatException("'" + name + "' is not " + what + " (" + string.Join(", ", names) + ")");
+        }
+
         private static volatile bool loaded;
 
         /// <summary>Load the native glue now, turning the runtime's wrapped failure into a clear one.</summary>

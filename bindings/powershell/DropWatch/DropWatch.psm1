@@ -22,8 +22,8 @@ function Get-DropErrorCategory {
     if ($Exception -is [DropWatch.DropIOException]) {
         switch ($Exception.IOClass) {
             'Configuration' {
-                # ENOENT: the drop directory (or a source file) does not exist.
-                if ($Exception.Errno -eq 2 -or $Exception.Win32Code -in 2, 3) { return [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+                # The drop directory (or a source file) does not exist: the library decides (dw_io_error_not_found).
+                if ($Exception.NotFound) { return [System.Management.Automation.ErrorCategory]::ObjectNotFound }
                 return [System.Management.Automation.ErrorCategory]::InvalidArgument
             }
             'Access' { return [System.Management.Automation.ErrorCategory]::PermissionDenied }
@@ -75,7 +75,7 @@ function New-DropErrorRecord {
 function Get-DropOptions {
     param($Options, $Quota, [ref] $Failure, $QuotaMode)
     if ($Options) { $o = $Options } else { $o = [DropWatch.DropOptions]::new() }
-    if ($QuotaMode) { $o.QuotaMode = [DropWatch.QuotaMode]$QuotaMode }
+    if ($null -ne $QuotaMode) { $o.QuotaMode = $QuotaMode }
     if ($null -ne $Quota -and "$Quota" -ne '') {
         $bytes = [uint64]0
         if ($Quota -is [string]) {
@@ -394,8 +394,7 @@ function Write-DropMessage {
 
         [object] $Quota,
 
-        [ValidateSet('Exchange', 'Strict')]
-        [string] $QuotaMode,
+        [Nullable[DropWatch.QuotaMode]] $QuotaMode,
 
         [DropWatch.DropOptions] $Options,
 
@@ -580,8 +579,7 @@ function Format-DropAlert {
         [Parameter(Mandatory, ValueFromPipeline, ParameterSetName = 'Input')]
         [object] $InputObject,
 
-        [ValidateSet('Text', 'Xml', 'Json', 'Syslog')]
-        [string] $Format = 'Text',
+        [DropWatch.AlertFormat] $Format = 'Text',
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('Name', 'Identity')]
@@ -610,7 +608,8 @@ function Format-DropAlert {
         [uint64] $RecordId,
         [switch] $AutoEventId,
         [switch] $Force8004,
-        [ValidateSet('2007', '2010', '2013', '2016', '2019', 'SE')]
+        # 2007, 2010, 2013, 2016, 2019 or SE: the library's table decides.
+        [ValidateScript({ $null = [DropWatch.DropPath]::ParseExchangeVersion($_); $true })]
         [string] $ExchangeVersion = '2007',
         [ValidateRange(0, 23)]
         [int] $SyslogFacility = 16,
@@ -648,16 +647,12 @@ function Format-DropAlert {
             if ($PSBoundParameters.ContainsKey('Time')) { $alert.Time = $Time }
             if ($PSBoundParameters.ContainsKey('RecordId')) { $alert.RecordId = $RecordId }
             if ($Force8004) { $alert.EventMode = [DropWatch.AlertEventMode]::Event8004 }
-            $alert.ExchangeVersion = switch ($ExchangeVersion) {
-                '2007' { [DropWatch.ExchangeVersion]::Exchange2007 }
-                '2010' { [DropWatch.ExchangeVersion]::Exchange2010 }
-                default { [DropWatch.ExchangeVersion]::Exchange2013 }
-            }
+            $alert.ExchangeVersion = [DropWatch.DropPath]::ParseExchangeVersion($ExchangeVersion)
             $alert.SyslogFacility = $SyslogFacility
             if ($AppName) { $alert.AppName = $AppName }
             $text = $null
             $failure = $null
-            if ($alert.TryFormat([DropWatch.AlertFormat]$Format, [ref]$text, [ref]$failure)) { $text }
+            if ($alert.TryFormat($Format, [ref]$text, [ref]$failure)) { $text }
             else { $PSCmdlet.WriteError((New-DropErrorRecord $failure $InputObject 'Format-DropAlert')) }
     }
 }

@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from typing import Any, List, Literal, Optional, Union
 
 from . import _native
-from ._errors import _CLASS_CODES, _OP_CODES, DropIOError, check
-from ._paths import _VERSIONS
-from ._util import UINT64_MAX, integer, text
-
-_FORMATS = {_native.dw_format_name(i): i for i in range(_native.DW_FORMAT_COUNT)}
-_EVENTS = {"8004": _native.DW_EVENT_8004, "auto": _native.DW_EVENT_AUTO}
+from ._errors import _OP_CODES, DropIOError, _path_text, check, io_error_to_struct
+from ._paths import exchange_version_value
+from ._util import UINT64_MAX, enum_choices, enum_value, integer, text
 
 #: The formats format_alert() accepts.
-ALERT_FORMATS = tuple(_FORMATS)
+ALERT_FORMATS = enum_choices(_native.DW_ENUM_FORMAT)
 #: The same names for type checkers (a test keeps it equal to the library's table).
 AlertFormatArg = Literal["text", "xml", "json", "syslog"]
 #: Event choice: "auto" (what Exchange would log) or "8004" (forced); 8004 as a number is accepted too.
@@ -44,12 +41,8 @@ def _fill_error(alert: Any, error: Any, operation: Optional[str]) -> None:
     if error is None:
         _native.dw_io_error_clear(e)
     elif isinstance(error, DropIOError):
-        _native.dw_io_error_set(e, _OP_CODES.get(error.operation, 0), error.errno or 0, error.win32 or 0,
-                                _path_text(error.filename))
-        e.io_class = _CLASS_CODES[error.io_class]
-        e.retryable = 1 if error.retryable else 0
-        e.attempts = integer(error.attempts or 0, "attempts", 0, 2**32 - 1)
-        _native.dwpy_io_error_set_detail(e, text(error.detail or "", "detail"))
+        integer(error.attempts or 0, "attempts", 0, 2**32 - 1)
+        io_error_to_struct(error, e)
     elif isinstance(error, OSError):
         win32 = getattr(error, "winerror", None) or 0
         errnum = error.errno if isinstance(error.errno, int) and -(2**31) <= error.errno < 2**31 else 0
@@ -63,27 +56,15 @@ def _fill_error(alert: Any, error: Any, operation: Optional[str]) -> None:
         e.op = _OP_CODES[operation]
 
 
-def _path_text(p: Any) -> Any:
-    if p is None:
-        return None
-    if isinstance(p, (str, bytes)):
-        return p.replace("\0", "\ufffd") if isinstance(p, str) else p.replace(b"\0", b"?")
-    return str(p)
-
-
 def _alert(error: Any, event: Union[str, int], operation: Optional[str], time: Any, record_id: Optional[int],
            syslog_facility: Optional[int], exchange_version: Union[int, str] = 2007) -> Any:
-    ev = str(event).lower()
-    if ev not in _EVENTS:
-        raise ValueError(f"event must be '8004' or 'auto', not {event!r}")
-    key = exchange_version.lower() if isinstance(exchange_version, str) else exchange_version
-    if isinstance(key, bool) or key not in _VERSIONS:
-        raise ValueError(f"exchange_version must be one of 2007, 2010, 2013, 2016, 2019 or 'SE', not {exchange_version!r}")
+    event_mode = enum_value(_native.DW_ENUM_EVENT_MODE, str(event), "event")
+    version = exchange_version_value(exchange_version)
     a = _native.dw_alert()
     _native.dw_alert_init(a)
     _fill_error(a, error, operation)
-    a.event_mode = _EVENTS[ev]
-    a.exchange_version = _VERSIONS[key]
+    a.event_mode = event_mode
+    a.exchange_version = version
     a.time_ms = _time_ms(time)
     if record_id is not None:
         a.record_id = integer(record_id, "record_id", 0, UINT64_MAX)
@@ -134,12 +115,11 @@ def format_alert(
     picks the management pack the record's rule metadata comes from and the cmdlet it names. ``time`` is a datetime or seconds since the epoch (None: now). Every field is escaped: any input
     gives a well-formed record. Returns the record (ending with a newline).
     """
-    if not isinstance(format, str) or format.lower() not in _FORMATS:
-        raise ValueError(f"format must be one of {', '.join(ALERT_FORMATS)}, not {format!r}")
+    fmt = enum_value(_native.DW_ENUM_FORMAT, format, "format")
     a = _alert(error, event, operation, time, record_id, syslog_facility, exchange_version)
     st, out = _native.dwpy_alert_format(
         a,
-        _FORMATS[format.lower()],
+        fmt,
         _field(connector, "connector"),
         _field(drop_path, "drop_path"),
         _field(root, "root"),

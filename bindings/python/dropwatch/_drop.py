@@ -18,12 +18,9 @@ from ._errors import (
     check,
     io_error_from_struct,
 )
-from ._util import UINT32_MAX, UINT64_MAX, PathArg, enum_names, fspath, integer, seconds, text
+from ._util import UINT32_MAX, UINT64_MAX, PathArg, enum_value, fspath, integer, seconds, text
 
 _OPS = {name: code for code, name in ((c, _native.dw_op_name(c)) for c in range(_native.DW_OP_COUNT))}
-_NAMING = {"unique": _native.DW_NAMING_UNIQUE, "exchange": _native.DW_NAMING_EXCHANGE}
-_PRIORITY = {"normal": _native.DW_PRIORITY_NORMAL, "high": _native.DW_PRIORITY_HIGH, "low": _native.DW_PRIORITY_LOW}
-_EOH = {"mime-length": _native.DW_EOH_MIME_LENGTH, "header-length": _native.DW_EOH_HEADER_LENGTH}
 _CHUNK = 1 << 16
 
 QuotaArg = Union[None, int, str]
@@ -155,10 +152,9 @@ class Envelope:
 
     @eoh.setter
     def eoh(self, mode: EohArg) -> None:
-        if mode not in _EOH:
-            raise ValueError(f"eoh must be 'mime-length' or 'header-length', not {mode!r}")
-        check(_native.dw_envelope_set_eoh_mode(self._live(), _EOH[mode]))
-        self._eoh = mode
+        v = enum_value(_native.DW_ENUM_EOH_MODE, mode, "eoh")
+        check(_native.dw_envelope_set_eoh_mode(self._live(), v))
+        self._eoh = _native.dw_enum_name(_native.DW_ENUM_EOH_MODE, v)
 
     def format(self, mime_length: int) -> bytes:
         """The injected header block (CRLF line ends) for a MIME message of ``mime_length`` bytes."""
@@ -222,7 +218,6 @@ class FaultInjection:
     short_write: int = 0
 
 
-_QUOTA_MODES = {"exchange": _native.DW_QUOTA_EXCHANGE, "strict": _native.DW_QUOTA_STRICT}
 
 
 def _drop_options(
@@ -239,27 +234,31 @@ def _drop_options(
     o = _native.dw_drop_options()
     _native.dw_drop_options_init(o)
     o.quota_bytes = _quota_bytes(quota)
-    if quota_mode not in _QUOTA_MODES:
-        raise ValueError(f"quota_mode must be 'exchange' or 'strict', not {quota_mode!r}")
-    o.quota_mode = _QUOTA_MODES[quota_mode]
+    o.quota_mode = enum_value(_native.DW_ENUM_QUOTA_MODE, quota_mode, "quota_mode")
     if not isinstance(durable, bool):
         raise TypeError("durable must be True or False")
     o.durability = _native.DW_DURABLE_FULL if durable else _native.DW_DURABLE_NONE
-    if naming not in _NAMING:
-        raise ValueError(f"naming must be 'unique' or 'exchange', not {naming!r}")
-    o.naming = _NAMING[naming]
+    o.naming = enum_value(_native.DW_ENUM_NAMING, naming, "naming")
     if retries is not None:
-        # The library's own range (DW_RETRY_MAX_LIMIT), checked once here with a message naming the option.
-        o.retry_max = integer(retries, "retries", 0, _native.DW_RETRY_MAX_LIMIT)
+        o.retry_max = integer(retries, "retries", 0, UINT32_MAX)
     if retry_base_ms is not None:
         o.retry_base_ms = integer(retry_base_ms, "retry_base_ms", 0, UINT32_MAX)
     if retry_cap_ms is not None:
         o.retry_cap_ms = integer(retry_cap_ms, "retry_cap_ms", 0, UINT32_MAX)
     if file_mode is not None:
-        o.file_mode = integer(file_mode, "file_mode", 0, 0o7777)
+        o.file_mode = integer(file_mode, "file_mode", 0, UINT32_MAX)
     if lock_timeout_ms is not None:
-        o.lock_timeout_ms = integer(lock_timeout_ms, "lock_timeout_ms", 0, 3600000)
+        o.lock_timeout_ms = integer(lock_timeout_ms, "lock_timeout_ms", 0, UINT32_MAX)
+    # The ranges are the library's (dw_drop_options_check); its text names the C field.
+    err = _native.dw_io_error()
+    if _native.dw_drop_options_check(o, err) != _native.DW_OK:
+        field, _, rest = err.detail.partition(" ")
+        raise ValueError(f"{_OPTION_NAMES.get(field, field)} {rest}")
     return o
+
+
+#: Python parameter names of the C fields the library names in its refusals (where they differ).
+_OPTION_NAMES = {"retry_max": "retries"}
 
 
 def _fault(inject: Union[None, FaultInjection, Mapping[str, Any]]) -> Any:
@@ -289,9 +288,7 @@ def _msg_options(
     _native.dw_msg_options_init(o)
     if expected_size is not None:
         o.expected_size = integer(expected_size, "expected_size", 0, UINT64_MAX)
-    if priority not in _PRIORITY:
-        raise ValueError(f"priority must be 'normal', 'high' or 'low', not {priority!r}")
-    o.priority = _PRIORITY[priority]
+    o.priority = enum_value(_native.DW_ENUM_PRIORITY, priority, "priority")
     if record_id is not None:
         o.record_id = integer(record_id, "record_id", 0, UINT64_MAX)
     if envelope is not None:
@@ -404,7 +401,7 @@ def create_drop_directory(path: PathArg, mode: int = 0o750) -> PathArg:
     parent must exist; an existing directory is not an error. Returns ``path``. Failures raise the
     matching :class:`DropIOError` subclass."""
     p = fspath(path, "path")
-    m = integer(mode, "mode", 0, 0o7777)
+    m = integer(mode, "mode", 0, UINT32_MAX)  # the range is the library's
     err = _native.dw_io_error()
     check(_native.dwpy_drop_create_dir(p, m, err), err, p)
     return path

@@ -86,20 +86,12 @@ class DropIOError(DropWatchError, OSError):
         return self.outcome == "uncertain"
 
     def __str__(self) -> str:
-        if self.errno is None:  # e.g. the DropDirectoryQuota: no errno to show
-            base = str(self.strerror)
-            if self.filename is not None:
-                base += f": {self.filename!r}"
-        else:
-            base = OSError.__str__(self)
-        extra = f"{self.io_class} failure during {self.operation}"
-        if self.detail:
-            extra += f"; {self.detail}"
-        if self.outcome == "uncertain":
-            extra += f"; PUBLISHED as {self.published}, durability unknown: do not deliver it again"
-        if self.left_behind:
-            extra += f"; {self.left_behind} left in the drop directory (removal failed, errno {self.left_errno})"
-        return f"{base} ({extra})"
+        # The library's one-line description (dw_io_error_describe), the same text every binding shows.
+        err = _native.dw_io_error()
+        io_error_to_struct(self, err)
+        st, text = _native.dwpy_io_error_describe(err)
+        text = text if st == _native.DW_OK and text else self.io_class
+        return text if self.errno is None else f"[Errno {self.errno}] {text}"
 
 
 class PhysicalDiskError(DropIOError):
@@ -268,6 +260,26 @@ STATUS_ERRORS: dict[int, type[Exception]] = {
     _native.DW_E_PARSE: QuotaParseError,
     _native.DW_E_ENVELOPE: EnvelopeError,
 }
+
+
+def _path_text(p: Any) -> Any:
+    if p is None:
+        return None
+    if isinstance(p, (str, bytes)):
+        return p.replace("\0", "\ufffd") if isinstance(p, str) else p.replace(b"\0", b"?")
+    return str(p)
+
+
+def io_error_to_struct(error: DropIOError, err: Any) -> None:
+    """Fill a dw_io_error from an exception's fields (for the text, or for an alert about it)."""
+    errnum = error.errno if isinstance(error.errno, int) and -(2**31) <= error.errno < 2**31 else 0
+    _native.dwb_io_error_fill(err, _CLASS_CODES[error.io_class], _OP_CODES.get(error.operation, 0), errnum,
+                              int(error.win32 or 0) & 0xFFFFFFFF, 1 if error.retryable else 0,
+                              int(error.attempts or 0) & 0xFFFFFFFF, _path_text(error.filename),
+                              _path_text(error.detail))
+    _native.dwb_io_error_set_outcome(err, max(0, _native.dwb_enum_from_name(_native.DW_ENUM_OUTCOME, error.outcome)),
+                                     _path_text(error.published), _path_text(error.left_behind),
+                                     int(error.left_errno or 0))
 
 
 def io_error_from_struct(err: Any, filename: Any = None) -> DropIOError:

@@ -14,22 +14,12 @@ from ._errors import (
     InvalidDropDirectoryError,
     InvalidDropPathError,
     InvalidRootError,
+    _path_text,
     check,
 )
-from ._util import enum_names, text
+from ._util import enum_choices, enum_names, enum_value, text
 
 _REASONS = enum_names("DW_REASON_")
-_INPUTS = {0: "none", 1: "root", 2: "drop_directory", 3: "result"}
-_STYLES = {"auto": _native.DW_STYLE_AUTO, "windows": _native.DW_STYLE_WINDOWS, "posix": _native.DW_STYLE_POSIX}
-_STYLE_NAMES = {v: k for k, v in _STYLES.items()}
-_VERSIONS = {
-    2007: _native.DW_EXCHANGE_2007,
-    2010: _native.DW_EXCHANGE_2010,
-    2013: _native.DW_EXCHANGE_2013,
-    2016: _native.DW_EXCHANGE_2013,
-    2019: _native.DW_EXCHANGE_2013,
-    "se": _native.DW_EXCHANGE_2013,
-}
 _WARNINGS = {flag: name for flag, name in enum_names("DW_WARN_").items() if flag}
 
 
@@ -124,14 +114,18 @@ def check_drop_directory(name: Union[str, bytes]) -> Union[str, bytes]:
 
 
 def _options(install_dir: Any, exchange_version: Any, style: Any) -> tuple[Any, int, int]:
-    key = exchange_version.lower() if isinstance(exchange_version, str) else exchange_version
-    if isinstance(key, str) and key.isdigit():
-        key = int(key)
-    if isinstance(key, bool) or key not in _VERSIONS:
-        raise ValueError(f"exchange_version must be one of 2007, 2010, 2013, 2016, 2019 or 'SE', not {exchange_version!r}")
-    if not isinstance(style, str) or style.lower() not in _STYLES:
-        raise ValueError(f"style must be 'auto', 'windows' or 'posix', not {style!r}")
-    return text(install_dir, "install_dir"), _VERSIONS[key], _STYLES[style.lower()]
+    return (text(install_dir, "install_dir"), exchange_version_value(exchange_version),
+            enum_value(_native.DW_ENUM_PATH_STYLE, style, "style"))
+
+
+def exchange_version_value(version: Any) -> int:
+    """The dw_exchange_version of 2007, 2010, 2013, 2016, 2019 or "SE" (as int or str; C owns the aliases)."""
+    if isinstance(version, int) and not isinstance(version, bool):
+        version = str(version)
+    if isinstance(version, str) and (v := _native.dwb_enum_from_name(_native.DW_ENUM_EXCHANGE_VERSION, version)) >= 0:
+        return v
+    names = ", ".join(enum_choices(_native.DW_ENUM_EXCHANGE_VERSION))
+    raise ValueError(f"exchange_version must be one of {names} (or 2016, 2019, 'SE'), not {version!r}")
 
 
 def _root_arg(root: Any) -> Any:
@@ -151,10 +145,10 @@ def _out(path: Optional[str], as_bytes: bool) -> Any:
 
 def _raise_resolve(st: int, info: Any, root: Any, drop_directory: Any, path: Optional[str]) -> None:
     reason = _reason_name(info.reason)
-    where = _INPUTS.get(info.input, "none")
-    message = f"{_native.dw_status_str(st)}: {_native.dw_reason_str(info.reason)}"
-    if where in ("root", "drop_directory"):
-        message += f" (in {where.replace('_', ' ')} at offset {info.offset})"
+    where = (_native.dw_enum_name(_native.DW_ENUM_INPUT, info.input) or "none").replace("-", "_")
+    dst, message = _native.dwpy_resolve_describe(st, _path_text(root), _path_text(drop_directory), info)
+    if dst != _native.DW_OK:
+        message = _native.dw_status_str(st)
     exc_type = {
         _native.DW_E_ROOT: InvalidRootError,
         _native.DW_E_NAME: InvalidDropDirectoryError,

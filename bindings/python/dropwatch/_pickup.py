@@ -18,18 +18,10 @@ from typing import Any, Iterator, Optional
 from . import _native
 from ._alert import AlertFormatArg
 from ._errors import DropStateError, check
-from ._util import UINT32_MAX, fspath, integer
+from ._util import UINT32_MAX, enum_choices, enum_value, fspath, integer
 
 PathArg = Any
 
-_REASONS = {
-    _native.DW_PICKUP_INCOMPLETE: "incomplete",
-    _native.DW_PICKUP_TRUNCATED: "truncated",
-    _native.DW_PICKUP_MALFORMED: "malformed",
-    _native.DW_PICKUP_OVERSIZE: "oversize",
-    _native.DW_PICKUP_NO_ENVELOPE: "no-envelope",
-}
-_FORMATS = {"text": 0, "xml": 1, "json": 2, "syslog": 3}
 
 
 @dataclass(frozen=True)
@@ -47,9 +39,8 @@ class Quarantined:
 
     def alert(self, format: AlertFormatArg = "json") -> str:
         """The Event 8004 alert record of this file in ``format`` (text, xml, json, syslog)."""
-        if format not in _FORMATS:
-            raise ValueError(f"format must be one of {sorted(_FORMATS)}, not {format!r}")
-        return self._alerts[format]
+        fmt = enum_value(_native.DW_ENUM_FORMAT, format, "format")
+        return self._alerts[_native.dw_enum_name(_native.DW_ENUM_FORMAT, fmt)]
 
 
 @dataclass(frozen=True)
@@ -230,7 +221,8 @@ class Pickup:
                 break
             # formatted now: the struct is only valid until the next scan
             texts = {}
-            for fname, code in _FORMATS.items():
+            for fname in enum_choices(_native.DW_ENUM_FORMAT):
+                code = _native.dwb_enum_from_name(_native.DW_ENUM_FORMAT, fname)
                 st, data = _native.dwpy_pickup_quarantine_alert(h, q, code, 0)
                 check(st)
                 texts[fname] = (data or b"").decode("utf-8", "replace")
@@ -238,7 +230,7 @@ class Pickup:
                 Quarantined(
                     name=q.name,
                     moved_to=q.moved_to,
-                    reason=_REASONS.get(q.reason, str(q.reason)),
+                    reason=(_native.dw_enum_name(_native.DW_ENUM_PICKUP_REASON, q.reason) or str(q.reason)),
                     file_size=int(q.file_size),
                     mime_expected=int(q.mime_expected),
                     mime_actual=int(q.mime_actual),

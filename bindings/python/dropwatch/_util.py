@@ -68,6 +68,24 @@ def seconds(value: Any, what: str) -> int:
     return integer(value, what, 0, UINT32_MAX)
 
 
+def enum_choices(kind: int) -> tuple[str, ...]:
+    """The canonical names of a C enum, in declaration order (dw_enum_value / dw_enum_name)."""
+    out = []
+    i = 0
+    while (v := _native.dwb_enum_value_at(kind, i)) >= 0:
+        out.append(_native.dw_enum_name(kind, v))
+        i += 1
+    return tuple(out)
+
+
+def enum_value(kind: int, value: Any, what: str) -> int:
+    """The C value of an enum name (dw_enum_from_name: ASCII case ignored, C's aliases accepted)."""
+    if isinstance(value, str) and (v := _native.dwb_enum_from_name(kind, value)) >= 0:
+        return v
+    names = ", ".join(repr(n) for n in enum_choices(kind))
+    raise ValueError(f"{what} must be one of {names}, not {value!r}")
+
+
 def enum_names(prefix: str) -> dict[int, str]:
     """Map the values of the C enum constants named prefix* to their lower-case suffixes."""
     out: dict[int, str] = {}

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""No binding keeps a table or a range that the C library owns (issue 21).
+
+Reads the sources only (no build needed):
+  - every public C enum has one row per constant in lib/enums.c (the table dw_enum_* serve), in order;
+  - C#: no hand-written enum (they are generated from the headers by bindings/csharp/gen-enums.py, which
+    covers every constant of the enums it lists);
+  - Python: no literal name<->value table of a C enum, and the Literal[...] type hints hold exactly the
+    names C accepts;
+  - PowerShell: no raw errno / Win32 comparison, no ValidateSet copying a C enum's names;
+  - no binding repeats an option range that dw_drop_options_check() owns.
+Prints one line per problem and exits 1 when there is any.
+"""
+import os
+import re
+import sys
+from pathlib import Path
+
+TOP = Path(os.environ.get("top_srcdir") or Path(__file__).resolve().parents[2])
+problems = []
+
+
+def problem(text):
+    problems.append(text)
+    print("FAIL:", text)
+
+
+ENUM_RE = re.compile(r"typedef\s+enum\s+(dw_\w+)\s*\{(.*?)\}\s*\1\s*;", re.S)
+# Bit sets and the kind selector itself have no name table.
+NOT_NAMED = {"dw_explain_warning", "dw_enum"}
+
+headers = {}
+for h in sorted((TOP / "include" / "dropwatch").glob("*.h")):
+    for m in ENUM_RE.finditer(h.read_text(encoding="utf-8")):
+        body = re.sub(r"/\*.*?\*/", "", m.group(2), flags=re.S)
+        headers[m.group(1)] = re.findall(r"\b(DW_\w+)\s*=", body)
+
+enums_c = (TOP / "lib" / "enums.c").read_text(encoding="utf-8")
+rows = {}
+for m in re.finditer(r"static const enum_row (rows_\w+)\[\] = \{(.*?)\};", enums_c, re.S):
+    rows[m.group(1)] = re.findall(r"V\((DW_\w+),\s*(NULL|\"[^\"]*\")\)", m.group(2))
+kinds = dict(re.findall(r"K\((dw_\w+),\s*(rows_\w+)", enums_c))
+
+names_of = {}  # C type -> canonical names given in enums.c (None where a name function owns them)
+for ctype, consts in headers.items():
+    if ctype in NOT_NAMED:
+        continue
+    if ctype not in kinds:
+        problem(f"{ctype}: no DW_ENUM_ kind in lib/enums.c")
+        continue
+    listed, seen = [], set()
+    for const, _ in rows[kinds[ctype]]:
+        if const not in seen:  # later rows with the same constant are aliases
+            listed.append(const)
+            seen.add(const)
+    if listed != consts:
+        problem(f"{ctype}: lib/enums.c lists {listed}, the header declares {consts}")
+    distinct = {}
+    for const, name in rows[kinds[ctype]]:
+        distinct.setdefault(const, None if name == "NULL" else name.strip('"'))
+    names_of[ctype] = list(distinct.values())
+
+# ---- C#: enums are generated --------------------------------------------------------------------------
+for cs in sorted((TOP / "bindings" / "csharp" / "DropWatch").glob("*.cs")):
+    for n, line in enumerate(cs.read_text(encoding="utf-8").splitlines(), 1):
+        if re.search(r"\benum\s+\w+\s*(\{|$|:)", line) and not line.lstrip().startswith("//"):
+            problem(f"{cs.relative_to(TOP)}:{n}: hand-written enum (generate it from the C header: gen-enums.py)")
+gen = (TOP / "bindings" / "csharp" / "gen-enums.py").read_text(encoding="utf-8")
+for ctype in re.findall(r'^\s*\("(dw_\w+)", "\w+"', gen, re.M):
+    if ctype not in headers:
+        problem(f"gen-enums.py: {ctype} is not a C enum")
+
+# ---- Python -------------------------------------------------------------------------------------------
+LITERALS = {"NamingArg": "dw_naming", "PriorityArg": "dw_priority", "EohArg": "dw_eoh_mode",
+            "StyleArg": "dw_path_style", "QuotaModeArg": "dw_quota_mode"}
+for py in sorted((TOP / "bindings" / "python" / "dropwatch").glob("*.py")):
+    text = py.read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        code = line.split("#", 1)[0]
+        if re.search(r"[\"'][\w-]+[\"']\s*:\s*_native\.DW_", code) or re.search(r"\b_native\.DW_\w+\s*:\s*[\"']", code):
+            problem(f"{py.relative_to(TOP)}:{n}: a name table of a C enum (use dw_enum_name / dw_enum_from_name)")
+        if re.search(r"\{\s*\d+\s*:\s*[\"']\w", code):
+            problem(f"{py.relative_to(TOP)}:{n}: a value->name table (use dw_enum_name)")
+    for alias, ctype in LITERALS.items():
+        m = re.search(alias + r"\s*=\s*Literal\[([^\]]*)\]", text)
+        if m:
+            hinted = set(re.findall(r"[\"']([^\"']+)[\"']", m.group(1)))
+            if hinted != set(names_of.get(ctype) or []):
+                problem(f"{py.relative_to(TOP)}: {alias} {sorted(hinted)} differs from C's {names_of.get(ctype)}")
+
+# ---- PowerShell ---------------------------------------------------------------------------------------
+all_names = {ctype: {n.lower() for n in names if n} for ctype, names in names_of.items() if names and all(names)}
+for ps in sorted((TOP / "bindings" / "powershell").rglob("*.psm1")):
+    for n, line in enumerate(ps.read_text(encoding="utf-8").splitlines(), 1):
+        code = line.split("#", 1)[0]
+        if re.search(r"\.(Errno|Win32Code)\s+-(eq|ne|in|notin)\s+\d", code):
+            problem(f"{ps.relative_to(TOP)}:{n}: raw errno / Win32 comparison (ask the C# layer)")
+        m = re.search(r"ValidateSet\(([^)]*)\)", code)
+        if m:
+            values = {v.lower() for v in re.findall(r"'([^']*)'", m.group(1))}
+            for ctype, names in all_names.items():
+                if values and values <= names | {"se", "2016", "2019"}:
+                    problem(f"{ps.relative_to(TOP)}:{n}: ValidateSet copies {ctype}'s names (use the enum type)")
+
+# ---- ranges dw_drop_options_check() owns ---------------------------------------------------------------
+RANGES = [r"\bDW_RETRY_MAX_LIMIT\b", r"\b60000\b", r"\b3600000\b", r"\b0o7777\b", r"\b07777\b"]
+for f in sorted(list((TOP / "bindings").rglob("*.py")) + list((TOP / "bindings").rglob("*.cs")) +
+                list((TOP / "bindings").rglob("*.psm1"))):
+    for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+        code = re.split(r"#|//", line, 1)[0]
+        for r in RANGES:
+            if re.search(r, code):
+                problem(f"{f.relative_to(TOP)}:{n}: an option range C owns ({r}; dw_drop_options_check)")
+
+print(f"check_tables: {len(headers)} C enums, {len(problems)} problem(s)")
+sys.exit(1 if problems else 0)
