@@ -23,7 +23,6 @@
 #endif
 
 #include "cli_monitor.h"
-#include "utf8.h"
 
 /* ---- probe results ---------------------------------------------------------------------------------- */
 
@@ -132,7 +131,7 @@ static void put_label(FILE *f, const char *s)
     while (i < len) {
         size_t start = i;
         uint32_t cp;
-        if (!dwi_utf8_next(s, len, &i, &cp))
+        if (dw_utf8_next(s, len, &i, &cp) != 1)
             fputs("\xEF\xBF\xBD", f);
         else if (cp == '\\')
             fputs("\\\\", f);

@@ -6,7 +6,7 @@ src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
 	src/cli_util.c src/cli_out.c src/cli_config.c src/cli_target.c \
 	src/cmd_resolve.c src/cmd_validate.c src/cmd_deliver.c src/cmd_check.c src/cmd_alert.c \
-	src/cmd_demo.c src/cmd_eventlog.c src/cli_complete.c src/cmd_pickup.c src/cli_compat.h src/utf8.h
+	src/cmd_demo.c src/cmd_eventlog.c src/cli_complete.c src/cmd_pickup.c src/cli_compat.h
 # Monitoring outputs (metrics, plugin mode) and the terminal progress line.
 src_dropwatch_SOURCES += \
 	src/cli_monitor.h src/cli_metrics.c src/cli_plugin.c src/cli_progress.h src/cli_progress.c
