@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_pickup.c - section "pickup": how fast the pickup loop (dw_pickup_next, read the MIME part,
  * dw_pickup_ack) empties a drop directory, against the loop gateways write by hand (readdir, open, read,

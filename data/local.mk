@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # dropwatch watch as a systemd service: the unit (its ExecStart gets the configured bindir), the
 # dedicated account (systemd-sysusers) and a sample /etc/dropwatch.conf, installed as an example only so
 # that make install never replaces a real configuration. See doc/monitoring.md.

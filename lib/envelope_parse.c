@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading the envelope Exchange (or dw_msg_begin()) puts at the top of a drop file:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows Event Log (dropwatch/eventlog.h). The records carry Exchange's event IDs with its
  * qualifiers (0xC004: severity error, facility 4), category 7, and Exchange's insertion strings first; the
  * texts are in dropwatch-messages.dll (lib/dropwatch-messages.mc). Elsewhere every call is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The folder Exchange really opens: after Path.Combine, Exchange hands the path to DirectoryInfo, whose
  * Path.GetFullPath normalises it with Win32's GetFullPathNameW. This file reproduces that normalisation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The gateway's side of a drop directory: list, claim, read, acknowledge or release (see
  * dropwatch/pickup.h and doc/pickup.md). Every OS call goes through the dwi_ops seam of the dw_drop handle
  * underneath, which also carries the quota ledger so that taking a file out keeps it right.

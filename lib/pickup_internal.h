@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internals of lib/pickup.c shared with the Check tests. */
 #ifndef DW_LIB_PICKUP_INTERNAL_H
 #define DW_LIB_PICKUP_INTERNAL_H

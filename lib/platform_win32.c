@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows implementation of the platform seam (the counterpart of platform_posix.c). UTF-8 in, UTF-16 to
  * the OS; every failure returns the native GetLastError()/RtlNtStatusToDosError() value as a failure code
  * (dwi_err_win32), never an errno. No state: the table is const.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The small lock layer of the library (libuv-style split): a mutex per quota ledger, and a mutex with a
  * condition variable per flush group (group_commit.c). SRWLOCK and CONDITION_VARIABLE on Windows (no
  * destruction needed, cannot fail), pthread elsewhere. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The few POSIX calls the CLI uses that Windows (mingw-w64's C runtime) lacks, mapped to their Windows
  * equivalents (src/cli_win32.c). Included by cli.h after the system headers of each file. */
 #ifndef DW_CLI_COMPAT_H

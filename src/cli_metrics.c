@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prometheus metrics of check and watch: the text exposition format 0.0.4 (what node_exporter's textfile
  * collector, promtool and a plain scrape read) and OpenMetrics 1.0 (check --format openmetrics). One
  * series set per connector, labelled by connector name only: names come from the configuration, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Monitoring outputs of check and watch: Prometheus/OpenMetrics metrics (src/cli_metrics.c) and the
  * monitoring-plugin status line (src/cli_plugin.c). Kept apart from cmd_check.c, which only fills one
  * cli_probe_result per connector and hands the results over. */

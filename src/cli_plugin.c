@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check --plugin: the monitoring-plugin interface that Nagios, Icinga, Naemon, Shinken and Zabbix-agent
  * wrappers run. One status line "DROPWATCH STATE - text | perfdata", exit status 0 OK, 1 WARNING,
  * 2 CRITICAL, 3 UNKNOWN, and thresholds in the range syntax of the monitoring-plugins development

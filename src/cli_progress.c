@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The progress line of deliver and sweep. It lives on the terminal's last line and is redrawn with a
  * carriage return, padded with blanks instead of terminal escapes (any terminal, even TERM=dumb).
  * Records on standard output and messages on standard error must not land in the middle of it: while the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A progress line (count, rate, ETA) for long deliver and sweep runs, on standard error and only when
  * that is a terminal: pipes, files and the journal never see it. See src/cli_progress.c. */
 #ifndef DW_CLI_PROGRESS_H

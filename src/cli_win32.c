@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows versions of the POSIX helpers the CLI uses (src/cli_compat.h). Built only for Windows. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>

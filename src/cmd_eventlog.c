@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch eventlog install|uninstall: register the event source of the Windows Event Log records (the
  * message file dropwatch-messages.dll), and the --eventlog option of alert and watch. */
 #include <config.h>

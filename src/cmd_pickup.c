@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dropwatch pickup: the gateway's loop. Claims each ready message of a drop directory, runs a command
  * with the envelope in environment variables and the MIME message on standard input, acknowledges the
  * message when the command exits 0 and releases it otherwise. Quarantined files print alert records. */

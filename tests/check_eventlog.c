@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/eventlog.c and the message file lib/dropwatch-messages.mc. Everywhere: argument checks and
  * the order of the strings a record carries. POSIX: every call is DW_E_UNSUPPORTED. Windows (under Wine):
  * FormatMessageW renders each event from dropwatch-messages.dll with three sample inserts to exactly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/path_full.c: the folder DirectoryInfo opens (GetFullPath normalisation of Exchange's path),
  * one row per path type and rule; tests/dotnet-windows/path_corpus.py checks it against .NET on Windows. */
 #include <check.h>

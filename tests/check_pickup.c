@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for the pickup side (lib/pickup.c, lib/envelope_parse.c): envelope parsing at every cut, the
  * readiness rules, claims (two pickers, expired claims of dead pickers, the TTL), ack/release/archive,
  * Exchange-style partial files (always quarantined, with an alert record), the quota ledger, faults

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for lib/platform_win32.c, run as a Windows program (under Wine by tools/test-all.d/20-windows.sh):
  * the guarded write on the Windows ops table, the per-handle fault injection there, and real Win32
  * failures, each classified from its NATIVE code (dw_io_error.win32 is GetLastError()'s value, the errno

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sources of tools/test-all.d/25-dotnet-windows.sh (issue 15): the NuGet consumer project, the .NET
 # Path.Combine / GetFullPath oracle with its corpus, the xunit.v3 build of tests/csharp/ for win-x64, and
 # the PowerShell 7.6.9 host for Windows (Microsoft.PowerShell.SDK) with the module script it runs.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Monitoring (issue 23): metrics checked by promtool and the OpenMetrics parser of python3-prometheus-client,
 # the monitoring-plugin mode, the systemd unit (systemd-analyze verify) and the terminal progress line
 # (script(1) pseudo-terminal). The tools are required; a missing one fails its test.

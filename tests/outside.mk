@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Regression tests of the outside hostile test (issue 17; doc/reliability.md "Outside attacks"): real
 # faults provoked through the dropwatch program. The root-only parts (loop-mounted ext4 remount-ro,
 # device nodes, foreign owners) skip themselves with a note when not run as root.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Tests for the pickup side (lib/pickup.c, lib/envelope_parse.c): parsing, readiness, claims, quarantine
 # of Exchange-style partial files, the ledger, faults through the seam, inotify, and concurrent writers
 # and pickers (threads, and processes killed with SIGKILL).

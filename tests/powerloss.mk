@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Power loss (doc/reliability.md, "Power loss"): powerfs, a FUSE 3 file system that drops what was not
 # synced when told to cut the power, and the workload/oracle that runs on it. Needs root, /dev/fuse and
 # (for the backing file systems) loop devices, so it runs from tools/test-all.d/40-powerloss.sh, not from

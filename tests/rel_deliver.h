@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the crash and power-loss programs (tests/crash, tests/powerloss): one delivery of a
  * test message (rel_common.h's content scheme) in each of the library's four ways, and the set of every
  * message index seen (duplicate detection). Header-only, after dropwatch.h and rel_common.h. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Windows ops table (lib/platform_win32.c): a Check suite built only for a Windows host and run under
 # Wine by tools/test-all.d/20-windows.sh (guarded writes, per-handle injection, real Win32 failures).
 if DW_WINDOWS

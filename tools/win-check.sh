@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Build Check for the mingw-w64 host from Debian's source package, once per version, into
 # $DW_TOP/.tools/check-<version>-mingw (a .gitignored cache). Prints the install prefix on stdout.
 # Needs root (or an existing deb-src entry) the first time: it adds a deb-src entry for the Debian suite.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Package a Windows build (a build tree configured with --host=x86_64-w64-mingw32) as a zip a Windows
 # user unpacks: bin/ (libdropwatch-0.dll, dropwatch.exe, dropwatch-messages.dll), lib/ (import library
 # libdropwatch.dll.a and static libdropwatch.a), include/, share/doc/ (the manual pages as plain text,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/eventlog.h - the Windows Event Log (what SCOM and administrators read).
  *

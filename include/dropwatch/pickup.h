@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropwatch/pickup.h - the gateway's side of a drop directory: taking messages out.
  *

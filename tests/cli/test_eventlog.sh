@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch eventlog install|uninstall, alert --eventlog and watch --eventlog. Windows (the Windows stage:
 # dropwatch.exe under Wine): the registry values are read back with Wine's reg.exe and ReportEventW
 # succeeds. Elsewhere: exit 69 (no Windows Event Log) with a clear message.

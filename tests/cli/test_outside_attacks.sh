@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Regression tests for the outside hostile test of issue 17 (doc/reliability.md, "Outside attacks"):
 # each provokes the real fault (hard links, device nodes, RLIMIT_FSIZE, 4 KiB paths, forged ledgers, a held
 # lock, SIGKILL through a pipe, control bytes in arguments) rather than the library's --inject seam.

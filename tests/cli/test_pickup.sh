@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch pickup: a command per message with the envelope in the environment and the MIME on stdin;
 # ack on exit 0, release otherwise; Exchange-style partial files quarantined with an alert record.
 . "${top_srcdir:-.}/tests/cli/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # dropwatch.exe under Wine (run by tools/test-all.d/20-windows.sh, not by make check): `pickup` runs a
 # Windows command per message (CreateProcessW, the envelope in its environment block, the MIME message on a
 # pipe as its stdin), acks on exit 0, releases otherwise; a file its writer holds without sharing is not

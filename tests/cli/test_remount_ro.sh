@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Issue 17, failure 1: "published but reported failed". A loop-mounted ext4 with errors=remount-ro gets a
 # real file-system error (/sys/fs/ext4/<dev>/trigger_fs_error) while `dropwatch deliver` streams messages
 # into it. Whatever step the error hits, the caller must be told the truth:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The DropWatch module on the Windows flavour of PowerShell 7.6 (a Microsoft.PowerShell.SDK host under
 # Wine): it must load its Windows glue from its own folder and work through the Exchange pipeline.
 # Prints "ok: ..." / "FAIL: ..." lines (a missing leaf folder is ERROR_FILE_NOT_FOUND, 2). module-windows.ps1 -Module <folder> -Drop <folder>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The Path.Combine / GetFullPath proof of dw_path_explain (issue 15, point 3).
 
   path_corpus.py corpus <file>                      write the corpus (root, value, .NET Framework combine)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Reads a metrics exposition and runs assertions on its samples (tests/monitoring/test_metrics.sh).
 
     metrics.py prometheus|openmetrics FILE 'PYTHON ASSERTIONS'

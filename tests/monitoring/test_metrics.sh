@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # check --format prometheus|openmetrics and --textfile (check, watch): promtool lints the text format, the
 # Prometheus client's strict OpenMetrics parser reads the OpenMetrics form, and the values are the ones
 # set up here, for healthy, failing and quota-full drop directories. Both tools are required (tools/deps.sh:

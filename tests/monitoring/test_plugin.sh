@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # check --plugin: one status line with performance data, exit 0 OK / 1 WARNING / 2 CRITICAL / 3 UNKNOWN,
 # and --warning/--critical ranges in the monitoring-plugins syntax (10, 10:, ~:10, 10:20, @10:20).
 # Ranges with "~" are quoted: bash would expand "quota=~:40" to the home directory, as it would for an operator.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The progress line of deliver and sweep: on standard error only when it is a terminal (here the
 # pseudo-terminal of script(1)), never in a pipe or a file, never with --quiet; records on standard output
 # stay whole lines. script(1) (util-linux) is required: missing is a failure, not a skip.

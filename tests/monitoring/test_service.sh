@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # data/dropwatch.service: systemd-analyze verify accepts it, the sandbox is the one documented, its
 # ReadWritePaths= are exactly the drop root of the sample configuration, and its ExecStart command line
 # works (run here for one round against a scratch configuration). systemd-analyze is required: missing is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * powerfs: a FUSE 3 pass-through file system that can "cut the power" (doc/reliability.md, "Power loss").
  *

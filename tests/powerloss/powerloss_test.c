@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Durability under simulated power loss (doc/reliability.md, "Power loss"). Runs on a powerfs mount
  * (tests/powerloss/powerfs.c; tests/powerloss/run.sh mounts it and calls this program):

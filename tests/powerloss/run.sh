@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Mount powerfs over a fresh backing directory under BASE, run the power-loss workload on it, unmount.
 #   tests/powerloss/run.sh BUILD_DIR BASE [VAR=value ...]
 # BASE is a scratch directory on the file system under test (its backing/ and store/ are created there);

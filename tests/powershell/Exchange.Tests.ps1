@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Exchange pipeline as admins type it, with objects shaped like the real cmdlets' output, and the
 # PowerShell-7-only syntax check of the module's scripts (Windows PowerShell 5.1 compatibility by construction).
 BeforeAll {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Receive-DropMessage: objects per message, ack after the pipeline processed them, release on failure.
 BeforeAll {
     Import-Module $env:DW_MODULE -Force

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The three outcomes of a guarded write (issue 17): durable, not published, and published with its
 durability unknown, which must never be reported as "not published"."""
 

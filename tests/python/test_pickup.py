@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """dropwatch.Pickup: the gateway's loop as an iterator and context managers."""
 
 import json

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Windows stage of tools/test-all.sh: cross-build libdropwatch and dropwatch.exe with mingw-w64 in
 # _build/win (Check for the mingw host comes from Debian's source package, cached in .tools/ by
 # tools/win-check.sh), then run under Wine every Check suite that applies to Windows and the CLI test

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # .NET on Windows stage of tools/test-all.sh (issue 15). Builds the NuGet package (make nupkg: the Linux
 # build's DropWatch.dll and glue plus the mingw build's libdropwatch-0.dll and a mingw-built glue), then:
 #   - a fresh consumer project referencing the package from a local folder feed, built and run on Linux,

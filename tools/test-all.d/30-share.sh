@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Stage "share": a drop directory on a real SMB share (issue 17). Samba serves a folder on 127.0.0.1 only
 # (never any other address); smbnetfs (FUSE) mounts it, so no kernel CIFS support is needed. On that mount
 # renameat2(RENAME_NOREPLACE) says EINVAL and linkat EPERM: writes use the unique-name publish method.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Stage: power loss and real file systems (doc/reliability.md, "Power loss").
 #   1. on loop-mounted ext4 (with a journal), xfs and btrfs images, a tmpfs, and the build's own file
 #      system: the SIGKILL crash suite (crash_test, sweep_age0) and the fault tests (check_guard with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The gateway's side of a drop directory: claim ready messages, read envelope and MIME, acknowledge or
 // release (libdropwatch's dw_pickup_* API; see doc/pickup.md).
 using System;

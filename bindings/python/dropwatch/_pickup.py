@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The gateway's side: taking messages out of a drop directory (libdropwatch's dw_pickup_* API).
 
     for msg in dropwatch.Pickup(path):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Consumer test of the DropWatch package: deliver a message, provoke a classified failure, resolve a path.
 // Prints one "ok: ..." or "FAIL: ..." line per check and exits 1 on any failure.
 //   Consumer <drop directory> <missing directory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // PathOracle <corpus> <output> <current directory>
 // For each corpus line "<root hex>\t<value hex>\t<path hex>" (UTF-8, hex so any character survives),
 // writes "<n>\t<combine>\t<full>" where each result is "ok:<hex of UTF-8>" or "throws:<exception type>":

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A PowerShell host without a console: Wine gives the console host no console output buffer when the
 // output is redirected ("Invalid handle" 0x6 from ConsoleShell.Start), so this host runs one script in a
 // runspace and prints its output and error records itself.
