@@ -16,12 +16,21 @@
 
 static jmp_buf *collect_jmp;
 static const struct option *collected;
+/* A copy of the table: some commands build theirs on the stack (cli_flag_options), which is gone after
+ * the longjmp. The names are string literals, so copying the structs is enough. */
+static struct option collected_copy[128];
 
 int cli_getopt_long(int argc, char *const argv[], const char *optstring, const struct option *longopts,
                     int *longindex)
 {
     if (collect_jmp) {
-        collected = longopts;
+        size_t n = 0;
+        while (longopts && longopts[n].name && n + 1 < sizeof collected_copy / sizeof collected_copy[0]) {
+            collected_copy[n] = longopts[n];
+            n++;
+        }
+        memset(&collected_copy[n], 0, sizeof collected_copy[n]);
+        collected = collected_copy;
         longjmp(*collect_jmp, 1);
     }
     return getopt_long(argc, argv, optstring, longopts, longindex);

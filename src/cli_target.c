@@ -292,12 +292,15 @@ int cli_print_alert(const cli_ctx *ctx, const cli_config *cfg, const cli_target 
     char *out = NULL;
     size_t len = 0;
     dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);
-    free(host);
     if (st != DW_OK) {
+        free(host);
         cli_err(ctx, "cannot format the alert: %s", dw_status_str(st));
         return EX_SOFTWARE;
     }
     fwrite(out, 1, len, stdout);
     dw_free(out);
-    return cli_eventlog_alert(ctx, &a);
+    /* The Event Log record reads a.computer too: the host name lives until it is written. */
+    int rc = cli_eventlog_alert(ctx, &a);
+    free(host);
+    return rc;
 }

@@ -136,12 +136,15 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
     char *out = NULL;
     size_t len = 0;
     dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);
-    free(host);
     if (st != DW_OK) {
+        free(host);
         cli_err(ctx, "cannot format the record: %s", dw_status_str(st));
         return st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
     }
     fwrite(out, 1, len, stdout);
     dw_free(out);
-    return cli_eventlog_alert(ctx, &a);
+    /* The Event Log record reads a.computer too: the host name lives until it is written. */
+    rc = cli_eventlog_alert(ctx, &a);
+    free(host);
+    return rc;
 }

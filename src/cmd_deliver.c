@@ -164,7 +164,13 @@ static int parse_options(cli_ctx *ctx, int argc, char **argv, cli_sel *sel, deli
             return -1;
         case OPT_SENDER: o->sender = optarg; break;
         case OPT_SENDER_PARAMS: o->sender_params = optarg; break;
-        case OPT_RECIPIENT: o->rcpts[o->n_rcpts++] = optarg; break;
+        case OPT_RECIPIENT:
+            /* Allocated at the first --recipient (never before the table is handed to getopt_long: the
+             * completion generator leaves at that call); argc bounds how many there can be. */
+            if (!o->rcpts)
+                o->rcpts = cli_xmalloc((size_t)argc * sizeof *o->rcpts);
+            o->rcpts[o->n_rcpts++] = optarg;
+            break;
         case OPT_EOH: /* the CLI's short spellings of dw_eoh_mode */
             if (strcasecmp(optarg, "mime") == 0)
                 o->eoh = DW_EOH_MIME_LENGTH;
@@ -395,7 +401,6 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
     deliver_opts o = {.fault = DW_FAULT_INIT, .eoh = DW_EOH_MIME_LENGTH};
     dw_drop_options_init(&o.dopts);
     dw_msg_options_init(&o.mopts);
-    o.rcpts = cli_xmalloc((size_t)argc * sizeof *o.rcpts);
 
     int rc = parse_options(ctx, argc, argv, &sel, &o);
     dw_envelope *env = NULL;
