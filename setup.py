@@ -97,7 +97,7 @@ class BuildExt(build_ext):
                 out.append(s)
                 continue
             target = os.path.join(gen, "dropwatch_wrap.c")
-            cmd = ["swig", "-python", "-builtin", "-I" + gen, "-I" + os.path.join(HERE, "include"),
+            cmd = ["swig", "-python", "-builtin", "-I" + gen, "-I" + os.path.join(HERE, "bindings"), "-I" + os.path.join(HERE, "include"),
                    "-outdir", gen, "-o", target, s]
             self.announce("swigging %s" % s, level=2)
             subprocess.check_call(cmd)

@@ -27,6 +27,12 @@
 %typemap(csclassmodifiers) enum SWIGTYPE "internal enum"
 %typemap(csclassmodifiers) SWIGTYPE *, SWIGTYPE &, SWIGTYPE [] "internal class"
 
+/* The library speaks UTF-8. P/Invoke's default string marshalling is the ANSI code page on Windows (UTF-8
+ * elsewhere), which turns a path like "dröp" into "dr?p" there: every string argument crosses as UTF-8.
+ * UnmanagedType.LPUTF8Str (48) is missing from netstandard2.0's reference assemblies, hence the number;
+ * every runtime the package targets (.NET Core/5+, .NET Framework 4.7+) knows it. */
+%typemap(imtype, inattributes="[global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)]") const char * "string"
+
 /* Caller buffers and message bytes cross as byte arrays (UTF-8 decoded/encoded by the managed layer). */
 %apply unsigned char OUTPUT[] { unsigned char *out_buf };
 %apply unsigned char INPUT[] { const unsigned char *in_bytes };
