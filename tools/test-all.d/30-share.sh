@@ -94,12 +94,22 @@ check "check with a quota (ledger on the share): healthy" test $? -eq 0
 mapfile -t batch < <(srcs 20 30)
 size=$(wc -c <"$W/src/m20.eml")
 quota=$((size * 6 + size / 2))
+# Exchange's rule (the default): refused once the files reach the quota, so the message that crosses it
+# (the 7th of 6.5 messages' worth) is still written.
 "$DW" deliver --root "$share" --drop-dir Quota --quota "${quota}B" --keep-going "${batch[@]}" >"$W/out" 2>"$W/err"
 rc=$?
 check "quota: over-quota messages refused (exit 73)" test $rc -eq 73
-check "quota: exactly 6 of 10 fit" test "$(count "$export_dir/Quota")" -eq 6
+check "quota (Exchange's rule): 7 of 10 written, the one crossing the quota included" \
+    test "$(count "$export_dir/Quota")" -eq 7
 check "quota: the ledger on the share is a private regular file" test -f "$export_dir/Quota/.dwquota"
 rm -f "$export_dir/Quota/"*.eml   # the consumer takes them (server side)
+# The strict rule never exceeds the quota: exactly 6 fit.
+"$DW" deliver --root "$share" --drop-dir Quota --quota "${quota}B" --quota-mode strict --keep-going \
+    "${batch[@]}" >"$W/out" 2>"$W/err"
+rc=$?
+check "quota (strict): over-quota messages refused (exit 73)" test $rc -eq 73
+check "quota (strict): exactly 6 of 10 fit" test "$(count "$export_dir/Quota")" -eq 6
+rm -f "$export_dir/Quota/"*.eml
 "$DW" deliver --root "$share" --drop-dir Quota --quota "${quota}B" "$W/src/m30.eml" >"$W/out" 2>"$W/err"
 check "quota: space freed by the consumer is found again" test $? -eq 0
 
