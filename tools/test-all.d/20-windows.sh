@@ -30,21 +30,8 @@ for tool in $host-gcc $host-windmc $host-windres wine wineserver; do
 done
 [ -z "$missing" ] || die "missing:$missing (tools/deps.sh installs gcc-mingw-w64-x86-64, binutils-mingw-w64-x86-64, wine64, wine)"
 
-check_prefix=$(DW_TOP="$top" DW_JOBS="$jobs" sh "$top/tools/win-check.sh") || die "building Check for $host failed"
-
-b="$top/_build/win"
-mkdir -p "$b"
+b=$(DW_TOP="$top" DW_JOBS="$jobs" sh "$top/tools/win-build.sh") || die "the mingw build failed (tools/win-build.sh)"
 cd "$b" || die "cannot enter $b"
-werror=""
-[ "${DW_WERROR:-0}" = 1 ] && werror=--enable-werror
-args="--host=$host $werror --enable-python=no --enable-csharp=no"
-if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ] || [ "$(cat configure.args 2>/dev/null)" != "$args" ]; then
-    # shellcheck disable=SC2086 # the arguments are words
-    PKG_CONFIG_LIBDIR="$check_prefix/lib/pkgconfig" "$top/configure" $args >configure.out 2>&1 ||
-        { tail -20 configure.out; die "configure failed"; }
-    echo "$args" >configure.args
-fi
-make -j"$jobs" >make.out 2>&1 || { tail -30 make.out; die "make failed"; }
 
 # The Check suites that apply to Windows (check_guard and the fault/crash/load programs drive POSIX
 # calls directly; check_win32 covers the guarded write on the Windows ops table).

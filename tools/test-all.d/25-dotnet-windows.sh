@@ -60,13 +60,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 dn="--nologo -v q -m:1 -p:UseSharedCompilation=false"
 
 # The mingw build (shared with 20-windows.sh): only the library is needed here.
-w="$top/_build/win"
-mkdir -p "$w"
-if [ ! -f "$w/Makefile" ] || [ "$top/configure" -nt "$w/Makefile" ]; then
-    (cd "$w" && "$top/configure" --host=$host --enable-python=no --enable-csharp=no >configure.out 2>&1) ||
-        { tail -20 "$w/configure.out"; die "configuring the mingw build failed"; }
-fi
-make -C "$w" -j"$jobs" lib/libdropwatch.la >"$w/make-lib.out" 2>&1 || { tail -30 "$w/make-lib.out"; die "mingw libdropwatch failed"; }
+w=$(DW_TOP="$top" DW_JOBS="$jobs" sh "$top/tools/win-build.sh" lib/libdropwatch.la) ||
+    die "the mingw libdropwatch failed (tools/win-build.sh)"
 
 b="$top/_build/dotnet-windows"
 mkdir -p "$b/logs"
