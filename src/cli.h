@@ -72,12 +72,22 @@ int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt);
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_errno(const char *s, int *out);          /* "5", "EIO" */
 int cli_parse_win32(const char *s, uint32_t *out);     /* "112", "0x70", "ERROR_DISK_FULL" */
-int cli_parse_op(const char *s, dw_op *out);           /* "fsync" */
 int cli_parse_time(const char *s, int64_t *ms);        /* "2026-11-25T04:30:00.123Z", "@1764045000123" (ms) */
-int cli_parse_version(const char *s, dw_exchange_version *out); /* 2007 | 2010 | 2013 (and later) */
-int cli_parse_style(const char *s, dw_path_style *out);         /* auto | windows | posix */
-int cli_parse_event(const char *s, dw_event_mode *out);         /* 8004 | auto */
 int cli_parse_inject(const char *s, dw_fault *fault);        /* OP:ERRNO[:COUNT] */
+/* A value of a library enum by the library's names (dw_enum_from_name: case-insensitive, with its
+ * aliases such as "2016" for Exchange 2013), or by the first word of a hyphenated name when only one name
+ * starts with it ("mime" for "mime-length"). The CLI keeps no name table of its own. */
+int cli_parse_enum(dw_enum kind, const char *s, int *out);
+/* The canonical names of an enum for messages: "a, b or c". */
+void cli_enum_names(dw_enum kind, char *buf, size_t size);
+/* cli_parse_enum for the value of --`option`: 0, or the usage error naming the expected values. */
+int cli_enum_option(const cli_ctx *ctx, dw_enum kind, const char *option, const char *arg, int *out);
+/* A number for an unsigned option field whose range the library owns: digits only; a value above
+ * UINT_MAX becomes UINT_MAX, so the library's check still names the range. 0, or the usage error. */
+int cli_unsigned_option(const cli_ctx *ctx, const char *option, const char *arg, unsigned *out);
+/* After an option set a field of *opts: the library's verdict on the options (dw_drop_options_check).
+ * 0, or the usage error "invalid --OPTION 'ARG': <the failing field and its range>". */
+int cli_drop_option_check(const cli_ctx *ctx, const dw_drop_options *opts, const char *option, const char *arg);
 
 /* deliver: the message is published under its final name but its durability is unknown (the directory
  * sync failed and the publication could not be undone). Outside sysexits on purpose: every sysexits

@@ -100,7 +100,7 @@ static int unquote(char **s)
 
 enum section { SEC_NONE, SEC_SERVER, SEC_CONNECTOR };
 
-/* Keys seen in the current section, to refuse duplicates. */
+/* The keys, as bits of parse_state.seen. */
 enum {
     K_ROOT = 1 << 0, K_INSTALL = 1 << 1, K_VERSION = 1 << 2, K_COMPUTER = 1 << 3, K_STYLE = 1 << 4,
     K_DROPDIR = 1 << 5, K_QUOTA = 1 << 6
@@ -112,88 +112,99 @@ static void set_str(char **dst, const char *v)
     *dst = cli_xstrdup(v);
 }
 
-static void parse_line(parser *p, cli_config *cfg, char *s, enum section *sec, cli_connector **conn,
-                       unsigned *seen, int *server_seen)
+/* Where the parser is: the current section, its connector and the keys it has had. */
+typedef struct parse_state {
+    enum section sec;
+    cli_connector *conn; /* SEC_CONNECTOR */
+    unsigned seen;       /* K_* bits of the current section, to refuse duplicates */
+    int server_seen;
+} parse_state;
+
+/* "[connector NAME]" (body points after "connector"): a new connector, unless the name is bad or taken. */
+static void connector_header(parser *p, cli_config *cfg, char *name, parse_state *st)
 {
-    while (is_space(*s))
-        s++;
-    if (*s == '\0' || *s == '#' || *s == ';')
-        return;
-    if (*s == '[') {
-        char *close = strrchr(s, ']');
-        if (!close) {
-            perr(p, "section header without ']'%s", NULL);
-            return;
-        }
-        for (char *t = close + 1; *t; t++) {
-            if (!is_space(*t)) {
-                perr(p, "unexpected text after section header%s", NULL);
-                return;
-            }
-        }
-        *close = '\0';
-        char *body = s + 1;
-        while (is_space(*body))
-            body++;
-        *seen = 0;
-        *conn = NULL;
-        if (strcasecmp(body, "server") == 0) {
-            if (*server_seen)
-                perr(p, "duplicate [server] section%s", NULL);
-            *server_seen = 1;
-            *sec = SEC_SERVER;
-            return;
-        }
-        if (strncasecmp(body, "connector", 9) == 0 && (is_space(body[9]) || body[9] == '\0')) {
-            char *name = body + 9;
-            *sec = SEC_NONE; /* keys below are errors until a valid header */
-            if (unquote(&name) != 0) {
-                perr(p, "unterminated or misplaced quote in connector name%s", NULL);
-                return;
-            }
-            if (*name == '\0') {
-                perr(p, "connector section needs a name: [connector NAME]%s", NULL);
-                return;
-            }
-            for (size_t i = 0; i < cfg->n_connectors; i++) {
-                /* Exchange connector names are unique regardless of case. */
-                if (strcasecmp(cfg->connectors[i].name, name) == 0) {
-                    perr(p, "duplicate connector '%s'", name);
-                    return;
-                }
-            }
-            *conn = cli_config_add_connector(cfg, name, p->line);
-            *sec = SEC_CONNECTOR;
-            return;
-        }
-        *sec = SEC_NONE;
-        perr(p, "unknown section '[%s]' (expected [server] or [connector NAME])", body);
+    st->sec = SEC_NONE; /* keys below are errors until a valid header */
+    if (unquote(&name) != 0) {
+        perr(p, "unterminated or misplaced quote in connector name%s", NULL);
         return;
     }
+    if (*name == '\0') {
+        perr(p, "connector section needs a name: [connector NAME]%s", NULL);
+        return;
+    }
+    for (size_t i = 0; i < cfg->n_connectors; i++) {
+        /* Exchange connector names are unique regardless of case. */
+        if (strcasecmp(cfg->connectors[i].name, name) == 0) {
+            perr(p, "duplicate connector '%s'", name);
+            return;
+        }
+    }
+    st->conn = cli_config_add_connector(cfg, name, p->line);
+    st->sec = SEC_CONNECTOR;
+}
 
+/* A "[...]" line (s at the '['): [server] or [connector NAME]. */
+static void section_header(parser *p, cli_config *cfg, char *s, parse_state *st)
+{
+    char *close = strrchr(s, ']');
+    if (!close) {
+        perr(p, "section header without ']'%s", NULL);
+        return;
+    }
+    for (char *t = close + 1; *t; t++) {
+        if (!is_space(*t)) {
+            perr(p, "unexpected text after section header%s", NULL);
+            return;
+        }
+    }
+    *close = '\0';
+    char *body = s + 1;
+    while (is_space(*body))
+        body++;
+    st->seen = 0;
+    st->conn = NULL;
+    if (strcasecmp(body, "server") == 0) {
+        if (st->server_seen)
+            perr(p, "duplicate [server] section%s", NULL);
+        st->server_seen = 1;
+        st->sec = SEC_SERVER;
+    } else if (strncasecmp(body, "connector", 9) == 0 && (is_space(body[9]) || body[9] == '\0')) {
+        connector_header(p, cfg, body + 9, st);
+    } else {
+        st->sec = SEC_NONE;
+        perr(p, "unknown section '[%s]' (expected [server] or [connector NAME])", body);
+    }
+}
+
+/* Splits "Key = value" in place (the value unquoted). Returns 0, or -1 after reporting the error. */
+static int split_key_value(parser *p, char *s, char **key, char **val)
+{
     char *eq = strchr(s, '=');
     if (!eq) {
         perr(p, "expected 'Key = value', a [section] or a # comment%s", NULL);
-        return;
+        return -1;
     }
     *eq = '\0';
-    char *key = s, *val = eq + 1;
-    char *ke = key + strlen(key);
-    while (ke > key && is_space(ke[-1]))
+    *key = s;
+    *val = eq + 1;
+    char *ke = s + strlen(s);
+    while (ke > s && is_space(ke[-1]))
         *--ke = '\0';
-    if (*key == '\0') {
+    if (*s == '\0') {
         perr(p, "missing key before '='%s", NULL);
-        return;
+        return -1;
     }
-    if (unquote(&val) != 0) {
-        perr(p, "unterminated or misplaced quote in the value of %s", key);
-        return;
+    if (unquote(val) != 0) {
+        perr(p, "unterminated or misplaced quote in the value of %s", s);
+        return -1;
     }
-    if (*sec == SEC_NONE) {
-        perr(p, "key '%s' outside a [server] or [connector NAME] section", key);
-        return;
-    }
+    return 0;
+}
 
+/* The K_* bit of a key allowed in the current section, marked as seen; 0 after reporting an unknown or
+ * repeated key. */
+static unsigned key_bit(parser *p, const char *key, parse_state *st)
+{
     static const struct { const char *name; unsigned bit; enum section sec; } keys[] = {
         {"RootDropDirectoryPath", K_ROOT, SEC_SERVER}, {"InstallPath", K_INSTALL, SEC_SERVER},
         {"ExchangeVersion", K_VERSION, SEC_SERVER},    {"ComputerName", K_COMPUTER, SEC_SERVER},
@@ -202,22 +213,39 @@ static void parse_line(parser *p, cli_config *cfg, char *s, enum section *sec, c
     };
     unsigned bit = 0;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (strcasecmp(key, keys[i].name) == 0 && keys[i].sec == *sec)
+        if (strcasecmp(key, keys[i].name) == 0 && keys[i].sec == st->sec)
             bit = keys[i].bit;
     }
     if (!bit) {
-        perr(p, *sec == SEC_SERVER ? "unknown key '%s' in [server] (expected RootDropDirectoryPath, "
-                                     "InstallPath, ExchangeVersion, ComputerName or PathStyle)"
-                                   : "unknown key '%s' in [connector] (expected DropDirectory or "
-                                     "DropDirectoryQuota)", key);
-        return;
+        perr(p, st->sec == SEC_SERVER ? "unknown key '%s' in [server] (expected RootDropDirectoryPath, "
+                                        "InstallPath, ExchangeVersion, ComputerName or PathStyle)"
+                                      : "unknown key '%s' in [connector] (expected DropDirectory or "
+                                        "DropDirectoryQuota)", key);
+        return 0;
     }
-    if (*seen & bit) {
+    if (st->seen & bit) {
         perr(p, "duplicate key '%s'", key);
-        return;
+        return 0;
     }
-    *seen |= bit;
+    st->seen |= bit;
+    return bit;
+}
 
+/* A value naming a library enum (ExchangeVersion, PathStyle): *out is left alone when it is not one. */
+static void enum_value(parser *p, dw_enum kind, const char *key, const char *val, int *out)
+{
+    if (cli_parse_enum(kind, val, out) == 0)
+        return;
+    char expected[256], msg[1024];
+    cli_enum_names(kind, expected, sizeof expected);
+    snprintf(msg, sizeof msg, "%s '%s' is not %s", key, val, expected);
+    perr(p, "%s", msg);
+}
+
+/* Stores the value of a known key. */
+static void set_value(parser *p, cli_config *cfg, parse_state *st, unsigned bit, const char *val)
+{
+    int v;
     switch (bit) {
     case K_ROOT:
         set_str(&cfg->root, val);
@@ -229,8 +257,9 @@ static void parse_line(parser *p, cli_config *cfg, char *s, enum section *sec, c
             set_str(&cfg->install_dir, val);
         break;
     case K_VERSION:
-        if (cli_parse_version(val, &cfg->version) != 0)
-            perr(p, "ExchangeVersion '%s' is not 2007, 2010, 2013, 2016, 2019 or SE", val);
+        v = (int)cfg->version;
+        enum_value(p, DW_ENUM_EXCHANGE_VERSION, "ExchangeVersion", val, &v);
+        cfg->version = (dw_exchange_version)v;
         break;
     case K_COMPUTER:
         if (*val == '\0')
@@ -239,13 +268,14 @@ static void parse_line(parser *p, cli_config *cfg, char *s, enum section *sec, c
             set_str(&cfg->computer, val);
         break;
     case K_STYLE:
-        if (cli_parse_style(val, &cfg->style) != 0)
-            perr(p, "PathStyle '%s' is not auto, windows or posix", val);
+        v = (int)cfg->style;
+        enum_value(p, DW_ENUM_PATH_STYLE, "PathStyle", val, &v);
+        cfg->style = (dw_path_style)v;
         break;
     case K_DROPDIR:
         /* Validity is judged later by the resolver, which explains and alerts; the file only has to be
          * well-formed here. */
-        set_str(&(*conn)->drop_dir, val);
+        set_str(&st->conn->drop_dir, val);
         break;
     case K_QUOTA: {
         uint64_t q;
@@ -253,19 +283,39 @@ static void parse_line(parser *p, cli_config *cfg, char *s, enum section *sec, c
             perr(p, "DropDirectoryQuota '%s' is not 'unlimited', bytes, a B/KB/MB/GB/TB value or "
                     "'10 MB (10,485,760 bytes)'", val);
         else
-            (*conn)->quota = q;
+            st->conn->quota = q;
         break;
     }
     }
 }
 
+/* One line: blank, a comment, a section header or "Key = value". */
+static void parse_line(parser *p, cli_config *cfg, char *s, parse_state *st)
+{
+    while (is_space(*s))
+        s++;
+    if (*s == '\0' || *s == '#' || *s == ';')
+        return;
+    if (*s == '[') {
+        section_header(p, cfg, s, st);
+        return;
+    }
+    char *key, *val;
+    if (split_key_value(p, s, &key, &val) != 0)
+        return;
+    if (st->sec == SEC_NONE) {
+        perr(p, "key '%s' outside a [server] or [connector NAME] section", key);
+        return;
+    }
+    unsigned bit = key_bit(p, key, st);
+    if (bit)
+        set_value(p, cfg, st, bit, val);
+}
+
 int cli_config_parse(cli_config *cfg, const char *name, const char *text, size_t len)
 {
     parser p = {name, 0, 0};
-    enum section sec = SEC_NONE;
-    cli_connector *conn = NULL;
-    unsigned seen = 0;
-    int server_seen = 0;
+    parse_state st = {SEC_NONE, NULL, 0, 0};
     size_t pos = 0;
     while (pos < len) {
         size_t end = pos;
@@ -283,7 +333,7 @@ int cli_config_parse(cli_config *cfg, const char *name, const char *text, size_t
             char *line = cli_xmalloc(n + 1);
             memcpy(line, text + pos, n);
             line[n] = '\0';
-            parse_line(&p, cfg, line, &sec, &conn, &seen, &server_seen);
+            parse_line(&p, cfg, line, &st);
             free(line);
         }
         pos = end + 1;

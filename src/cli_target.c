@@ -27,16 +27,20 @@ int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, i
         sel->quota_text = arg;
         return 1;
     }
-    case OPT_EXCHANGE_VERSION:
-        if (cli_parse_version(arg, &sel->version) != 0)
-            *rc = cli_usage_error(ctx, "invalid --exchange-version '%s' (expected 2007, 2010 or 2013)", arg);
+    case OPT_EXCHANGE_VERSION: {
+        int v = 0;
+        *rc = cli_enum_option(ctx, DW_ENUM_EXCHANGE_VERSION, "exchange-version", arg, &v);
+        sel->version = (dw_exchange_version)v;
         sel->have_version = 1;
         return 1;
-    case OPT_STYLE:
-        if (cli_parse_style(arg, &sel->style) != 0)
-            *rc = cli_usage_error(ctx, "invalid --style '%s' (expected auto, windows or posix)", arg);
+    }
+    case OPT_STYLE: {
+        int v = 0;
+        *rc = cli_enum_option(ctx, DW_ENUM_PATH_STYLE, "style", arg, &v);
+        sel->style = (dw_path_style)v;
         sel->have_style = 1;
         return 1;
+    }
     }
     return 0;
 }

@@ -111,17 +111,6 @@ int cli_parse_win32(const char *s, uint32_t *out)
     return -1;
 }
 
-int cli_parse_op(const char *s, dw_op *out)
-{
-    for (int i = 0; i < DW_OP_COUNT; i++) {
-        if (strcasecmp(dw_op_name((dw_op)i), s) == 0) {
-            *out = (dw_op)i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 static int digits(const char **p, int n, int *out)
 {
     int v = 0;
@@ -193,45 +182,6 @@ int cli_parse_time(const char *s, int64_t *ms)
     return 0;
 }
 
-int cli_parse_version(const char *s, dw_exchange_version *out)
-{
-    static const struct { const char *name; dw_exchange_version v; } tab[] = {
-        {"2007", DW_EXCHANGE_2007}, {"2010", DW_EXCHANGE_2010}, {"2013", DW_EXCHANGE_2013},
-        {"2016", DW_EXCHANGE_2013}, {"2019", DW_EXCHANGE_2013}, {"SE", DW_EXCHANGE_2013},
-    };
-    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
-        if (strcasecmp(s, tab[i].name) == 0) {
-            *out = tab[i].v;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-int cli_parse_style(const char *s, dw_path_style *out)
-{
-    if (strcasecmp(s, "auto") == 0)
-        *out = DW_STYLE_AUTO;
-    else if (strcasecmp(s, "windows") == 0)
-        *out = DW_STYLE_WINDOWS;
-    else if (strcasecmp(s, "posix") == 0)
-        *out = DW_STYLE_POSIX;
-    else
-        return -1;
-    return 0;
-}
-
-int cli_parse_event(const char *s, dw_event_mode *out)
-{
-    if (strcmp(s, "8004") == 0)
-        *out = DW_EVENT_8004;
-    else if (strcasecmp(s, "auto") == 0)
-        *out = DW_EVENT_AUTO;
-    else
-        return -1;
-    return 0;
-}
-
 int cli_parse_inject(const char *s, dw_fault *fault)
 {
     char buf[64];
@@ -245,17 +195,79 @@ int cli_parse_inject(const char *s, dw_fault *fault)
     char *cnt = strchr(en, ':');
     if (cnt)
         *cnt++ = '\0';
-    dw_op o;
-    int e;
+    int o, e;
     uint64_t c = 1;
-    if (cli_parse_op(op, &o) != 0 || o == DW_OP_NONE || cli_parse_errno(en, &e) != 0)
+    if (cli_parse_enum(DW_ENUM_OP, op, &o) != 0 || o == DW_OP_NONE || cli_parse_errno(en, &e) != 0)
         return -1;
     if (cnt && cli_parse_u64(cnt, 1, 1000000, &c) != 0)
         return -1;
-    fault->op = o;
+    fault->op = (dw_op)o;
     fault->sys_errno = e;
     fault->count = (unsigned)c;
     return 0;
+}
+
+int cli_parse_enum(dw_enum kind, const char *s, int *out)
+{
+    if (dw_enum_from_name(kind, s, out) == DW_OK)
+        return 0;
+    size_t len = strlen(s), n = dw_enum_count(kind), found = 0;
+    int match = 0;
+    for (size_t i = 0; len && i < n; i++) {
+        int value;
+        (void)dw_enum_value(kind, i, &value, NULL);
+        const char *name = dw_enum_name(kind, value);
+        if (name && strncasecmp(name, s, len) == 0 && name[len] == '-') {
+            match = value;
+            found++;
+        }
+    }
+    if (found != 1)
+        return -1;
+    *out = match;
+    return 0;
+}
+
+void cli_enum_names(dw_enum kind, char *buf, size_t size)
+{
+    size_t n = dw_enum_count(kind);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int value;
+        (void)dw_enum_value(kind, i, &value, NULL);
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                 dw_enum_name(kind, value));
+    }
+}
+
+int cli_enum_option(const cli_ctx *ctx, dw_enum kind, const char *option, const char *arg, int *out)
+{
+    if (cli_parse_enum(kind, arg, out) == 0)
+        return 0;
+    char expected[256];
+    cli_enum_names(kind, expected, sizeof expected);
+    return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", option, arg, expected);
+}
+
+int cli_unsigned_option(const cli_ctx *ctx, const char *option, const char *arg, unsigned *out)
+{
+    uint64_t v;
+    /* digits of any length: only the library's range decides what is too much */
+    int all_digits = *arg != '\0' && strspn(arg, "0123456789") == strlen(arg);
+    if (!all_digits)
+        return cli_usage_error(ctx, "invalid --%s '%s' (expected a number)", option, arg);
+    *out = cli_parse_u64(arg, 0, UINT_MAX, &v) == 0 ? (unsigned)v : UINT_MAX;
+    return 0;
+}
+
+int cli_drop_option_check(const cli_ctx *ctx, const dw_drop_options *opts, const char *option, const char *arg)
+{
+    dw_io_error err;
+    dw_status st = dw_drop_options_check(opts, &err);
+    if (st == DW_OK)
+        return 0;
+    return cli_usage_error(ctx, "invalid --%s '%s': %s", option, arg, err.detail[0] ? err.detail : dw_status_str(st));
 }
 
 /* The exit code a failure class maps to (documented in dropwatch(1), EXIT STATUS). Remote failures map to

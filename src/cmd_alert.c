@@ -37,12 +37,76 @@ static const char help[] =
     "\n"
     "Exit status: 0 when the record was printed, 64 on usage errors.\n";
 
-int cmd_alert(cli_ctx *ctx, int argc, char **argv)
+enum {
+    O_CONNECTOR = OPT_FIRST_COMMAND_OPTION, O_DROP_PATH, O_ROOT, O_DROP_DIR, O_ERRNO, O_WIN32, O_OP, O_PATH,
+    O_DETAIL, O_EXC, O_COMPUTER, O_TIME, O_RECORD_ID, O_FACILITY, O_APP, O_EVENTLOG, O_SOURCE
+};
+
+/* What the options give: the record's fields, and the failure it describes. */
+typedef struct alert_args {
+    dw_alert a;
+    int have_errno, have_win32, errnum;
+    uint32_t win32;
+    dw_op op;
+    const char *path, *detail;
+} alert_args;
+
+/* An option that fills a field of the record. Returns 0, or the usage error. */
+static int alert_option(cli_ctx *ctx, alert_args *x, int opt, const char *arg)
 {
-    enum {
-        O_CONNECTOR = OPT_FIRST_COMMAND_OPTION, O_DROP_PATH, O_ROOT, O_DROP_DIR, O_ERRNO, O_WIN32, O_OP, O_PATH,
-        O_DETAIL, O_EXC, O_COMPUTER, O_TIME, O_RECORD_ID, O_FACILITY, O_APP, O_EVENTLOG, O_SOURCE
-    };
+    uint64_t v;
+    int op;
+    switch (opt) {
+    case O_CONNECTOR: x->a.connector = arg; return 0;
+    case O_DROP_PATH: x->a.drop_path = arg; return 0;
+    case O_ROOT: x->a.root = arg; return 0;
+    case O_DROP_DIR: x->a.drop_dir = arg; return 0;
+    case O_PATH: x->path = arg; return 0;
+    case O_DETAIL: x->detail = arg; return 0;
+    case O_EXC: x->a.exception_text = arg; return 0;
+    case O_COMPUTER: x->a.computer = arg; return 0;
+    case O_APP: x->a.app_name = arg; return 0;
+    case O_EVENTLOG: ctx->eventlog = 1; return 0;
+    case O_SOURCE: ctx->event_source = arg; return 0;
+    case O_ERRNO:
+        x->have_errno = 1;
+        if (cli_parse_errno(arg, &x->errnum) != 0)
+            return cli_usage_error(ctx, "invalid --errno '%s' (expected a number or a name such as EIO)", arg);
+        return 0;
+    case O_WIN32:
+        x->have_win32 = 1;
+        if (cli_parse_win32(arg, &x->win32) != 0)
+            return cli_usage_error(ctx, "invalid --win32 '%s' (expected a code such as 112, 0x70 or "
+                                        "ERROR_DISK_FULL)", arg);
+        return 0;
+    case O_OP:
+        if (cli_parse_enum(DW_ENUM_OP, arg, &op) != 0 || op == DW_OP_NONE)
+            return cli_usage_error(ctx, "invalid --op '%s' (expected open-dir, create, write, fsync, rename, ...)", arg);
+        x->op = (dw_op)op;
+        return 0;
+    case O_TIME:
+        if (cli_parse_time(arg, &x->a.time_ms) != 0)
+            return cli_usage_error(ctx, "invalid --time '%s' (expected YYYY-MM-DDTHH:MM:SS[.mmm]Z, @MILLISECONDS "
+                                        "or now)", arg);
+        return 0;
+    case O_RECORD_ID:
+        if (cli_parse_u64(arg, 0, UINT64_MAX, &v) != 0)
+            return cli_usage_error(ctx, "invalid --record-id '%s'", arg);
+        x->a.record_id = v;
+        x->a.has_record_id = 1;
+        return 0;
+    case O_FACILITY:
+        if (cli_parse_u64(arg, 0, 23, &v) != 0)
+            return cli_usage_error(ctx, "invalid --facility '%s' (expected 0 to 23)", arg);
+        x->a.syslog_facility = (int)v;
+        return 0;
+    }
+    return -1;
+}
+
+/* Step 1: the command line. Returns -1 to go on, else the exit code (0 after --help). */
+static int parse_options(cli_ctx *ctx, int argc, char **argv, alert_args *x)
+{
     static const struct option longopts[] = {
         CLI_GLOBAL_LONGOPTS,
         {"connector", required_argument, NULL, O_CONNECTOR}, {"drop-path", required_argument, NULL, O_DROP_PATH},
@@ -55,87 +119,42 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
         {"app-name", required_argument, NULL, O_APP}, {"eventlog", no_argument, NULL, O_EVENTLOG},
         {"source", required_argument, NULL, O_SOURCE}, {NULL, 0, NULL, 0},
     };
-    dw_alert a;
-    dw_alert_init(&a);
-    int have_errno = 0, have_win32 = 0, errnum = 0, opt, rc = 0;
-    uint32_t win32 = 0;
-    dw_op op = DW_OP_WRITE;
-    const char *path = NULL, *detail = NULL;
-    uint64_t v;
-    while (!rc && (opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc))
-            continue;
-        switch (opt) {
-        case 'h':
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc)) {
+            if (rc)
+                return rc;
+        } else if (opt == 'h') {
             fputs(help, stdout);
             return 0;
-        case O_CONNECTOR: a.connector = optarg; break;
-        case O_DROP_PATH: a.drop_path = optarg; break;
-        case O_ROOT: a.root = optarg; break;
-        case O_DROP_DIR: a.drop_dir = optarg; break;
-        case O_ERRNO:
-            if (cli_parse_errno(optarg, &errnum) != 0)
-                rc = cli_usage_error(ctx, "invalid --errno '%s' (expected a number or a name such as EIO)", optarg);
-            have_errno = 1;
-            break;
-        case O_WIN32:
-            if (cli_parse_win32(optarg, &win32) != 0)
-                rc = cli_usage_error(ctx, "invalid --win32 '%s' (expected a code such as 112, 0x70 or "
-                                          "ERROR_DISK_FULL)", optarg);
-            have_win32 = 1;
-            break;
-        case O_OP:
-            if (cli_parse_op(optarg, &op) != 0 || op == DW_OP_NONE)
-                rc = cli_usage_error(ctx, "invalid --op '%s' (expected open-dir, create, write, fsync, rename, ...)",
-                                     optarg);
-            break;
-        case O_PATH: path = optarg; break;
-        case O_DETAIL: detail = optarg; break;
-        case O_EXC: a.exception_text = optarg; break;
-        case O_COMPUTER: a.computer = optarg; break;
-        case O_TIME:
-            if (cli_parse_time(optarg, &a.time_ms) != 0)
-                rc = cli_usage_error(ctx, "invalid --time '%s' (expected YYYY-MM-DDTHH:MM:SS[.mmm]Z, @MILLISECONDS "
-                                          "or now)", optarg);
-            break;
-        case O_RECORD_ID:
-            if (cli_parse_u64(optarg, 0, UINT64_MAX, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --record-id '%s'", optarg);
-            a.record_id = v;
-            a.has_record_id = 1;
-            break;
-        case O_FACILITY:
-            if (cli_parse_u64(optarg, 0, 23, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --facility '%s' (expected 0 to 23)", optarg);
-            a.syslog_facility = (int)v;
-            break;
-        case O_APP: a.app_name = optarg; break;
-        case O_EVENTLOG: ctx->eventlog = 1; break;
-        case O_SOURCE: ctx->event_source = optarg; break;
-        default:
-            rc = cli_getopt_error(ctx, argv, opt);
+        } else if ((rc = alert_option(ctx, x, opt, optarg)) != 0) {
+            return rc > 0 ? rc : cli_getopt_error(ctx, argv, opt);
         }
     }
-    if (rc)
-        return rc;
     if (optind < argc)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-    if (!have_errno && !have_win32)
+    if (!x->have_errno && !x->have_win32)
         return cli_usage_error(ctx, "give the failure with --errno or --win32");
     if (ctx->config_path)
         return cli_usage_error(ctx, "--config has no meaning for alert");
+    return -1;
+}
 
-    dw_io_error_set(&a.error, op, have_errno ? errnum : 0, have_win32 ? win32 : 0,
-                    path ? path : a.drop_path ? a.drop_path : "");
-    if (detail)
-        snprintf(a.error.detail, sizeof a.error.detail, "%s", detail);
-    a.event_mode = ctx->event_mode;
-    char *host = a.computer ? NULL : cli_hostname();
-    if (!a.computer)
-        a.computer = host;
+/* Step 2: the record, formatted on stdout and (with --eventlog) written to the Event Log. */
+static int print_record(cli_ctx *ctx, alert_args *x)
+{
+    dw_alert *a = &x->a;
+    dw_io_error_set(&a->error, x->op, x->have_errno ? x->errnum : 0, x->have_win32 ? x->win32 : 0,
+                    x->path ? x->path : a->drop_path ? a->drop_path : "");
+    if (x->detail)
+        snprintf(a->error.detail, sizeof a->error.detail, "%s", x->detail);
+    a->event_mode = ctx->event_mode;
+    char *host = a->computer ? NULL : cli_hostname();
+    if (!a->computer)
+        a->computer = host;
     char *out = NULL;
     size_t len = 0;
-    dw_status st = dw_alert_format_alloc(&a, ctx->format, &out, &len);
+    dw_status st = dw_alert_format_alloc(a, ctx->format, &out, &len);
     if (st != DW_OK) {
         free(host);
         cli_err(ctx, "cannot format the record: %s", dw_status_str(st));
@@ -143,8 +162,18 @@ int cmd_alert(cli_ctx *ctx, int argc, char **argv)
     }
     fwrite(out, 1, len, stdout);
     dw_free(out);
-    /* The Event Log record reads a.computer too: the host name lives until it is written. */
-    rc = cli_eventlog_alert(ctx, &a);
+    /* The Event Log record reads a->computer too: the host name lives until it is written. */
+    int rc = cli_eventlog_alert(ctx, a);
     free(host);
     return rc;
+}
+
+int cmd_alert(cli_ctx *ctx, int argc, char **argv)
+{
+    alert_args x = {.op = DW_OP_WRITE};
+    dw_alert_init(&x.a);
+    int rc = parse_options(ctx, argc, argv, &x);
+    if (rc >= 0)
+        return rc;
+    return print_record(ctx, &x);
 }

@@ -108,6 +108,81 @@ static int monitor_options_check(const cli_ctx *ctx, const probe_args *a)
     return -1;
 }
 
+/* Whether check (which = 0), watch (1) or sweep (2) takes an option: only those its help names. */
+static int option_applies(int which, int opt)
+{
+    switch (opt) {
+    case 'h':
+    case OPT_LOCK_TIMEOUT: return 1;
+    case OPT_STALE_AGE:
+    case OPT_INJECT:
+    case OPT_TEXTFILE: return which != 2;
+    case OPT_INTERVAL:
+    case OPT_COUNT:
+    case OPT_EVENTLOG:
+    case OPT_SOURCE: return which == 1;
+    case OPT_MAX_AGE: return which == 2;
+    case OPT_PLUGIN:
+    case OPT_WARNING:
+    case OPT_CRITICAL: return which == 0;
+    }
+    return 0;
+}
+
+/* One option of check, watch or sweep (not a global or selection one). Returns 0 or the usage error. */
+static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
+{
+    int rc;
+    switch (opt) {
+    case OPT_STALE_AGE:
+        if (cli_parse_u64(arg, 0, UINT32_MAX, &a->stale_age) != 0)
+            return cli_usage_error(ctx, "invalid --stale-age '%s' (expected seconds)", arg);
+        return 0;
+    case OPT_MAX_AGE:
+        if (cli_parse_u64(arg, 0, UINT32_MAX, &a->max_age) != 0)
+            return cli_usage_error(ctx, "invalid --max-age '%s' (expected seconds)", arg);
+        return 0;
+    case OPT_INTERVAL:
+        if (cli_parse_u64(arg, 0, 86400, &a->interval) != 0)
+            return cli_usage_error(ctx, "invalid --interval '%s' (expected 0 to 86400 seconds)", arg);
+        return 0;
+    case OPT_COUNT:
+        if (cli_parse_u64(arg, 0, UINT32_MAX, &a->count) != 0)
+            return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", arg);
+        return 0;
+    case OPT_EVENTLOG: ctx->eventlog = 1; return 0;
+    case OPT_SOURCE: ctx->event_source = arg; return 0;
+    case OPT_TEXTFILE: a->textfile = arg; return 0;
+    case OPT_PLUGIN: a->plugin = 1; return 0;
+    case OPT_LOCK_TIMEOUT: /* the range is the library's (dw_drop_options_check) */
+        if ((rc = cli_unsigned_option(ctx, "lock-timeout", arg, &a->dopts.lock_timeout_ms)) != 0)
+            return rc;
+        return cli_drop_option_check(ctx, &a->dopts, "lock-timeout", arg);
+    case OPT_INJECT:
+        if (cli_parse_inject(arg, &a->fault) != 0)
+            return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", arg);
+        return 0;
+    case OPT_WARNING:
+    case OPT_CRITICAL:
+        if (cli_plugin_threshold(&a->popts, arg, opt == OPT_CRITICAL) != 0)
+            return cli_usage_error(ctx, "invalid --%s '%s' (expected quota=RANGE and/or age=RANGE, RANGE as "
+                                        "10, 10:, ~:10, 10:20 or @10:20)",
+                                   opt == OPT_CRITICAL ? "critical" : "warning", arg);
+        return 0;
+    }
+    return 0;
+}
+
+static void probe_args_init(probe_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->stale_age = 3600;
+    a->interval = 60;
+    a->max_age = 3600;
+    dw_drop_options_init(&a->dopts);
+    a->fault = (dw_fault)DW_FAULT_INIT;
+}
+
 /* Parses the options of check (which = 0), watch (1) or sweep (2). Returns -1 to go on, else an exit code. */
 static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
 {
@@ -122,78 +197,23 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         {"source", required_argument, NULL, OPT_SOURCE}, {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
-    memset(a, 0, sizeof *a);
-    a->stale_age = 3600;
-    a->interval = 60;
-    a->max_age = 3600;
-    dw_drop_options_init(&a->dopts);
-    a->fault = (dw_fault)DW_FAULT_INIT;
+    probe_args_init(a);
     int opt, rc = 0;
-    uint64_t v;
     while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
             if (rc)
                 return rc;
             continue;
         }
-        /* Each command takes only the options its help names. */
-        int allowed = opt == 'h' || opt == OPT_LOCK_TIMEOUT || (which != 2 && (opt == OPT_STALE_AGE || opt == OPT_INJECT)) ||
-                      (which == 1 && (opt == OPT_INTERVAL || opt == OPT_COUNT || opt == OPT_EVENTLOG ||
-                                      opt == OPT_SOURCE)) ||
-                      (which == 2 && opt == OPT_MAX_AGE) || (which != 2 && opt == OPT_TEXTFILE) ||
-                      (which == 0 && (opt == OPT_PLUGIN || opt == OPT_WARNING || opt == OPT_CRITICAL));
-        if (!allowed)
+        if (!option_applies(which, opt))
             return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv, opt)
                                             : cli_usage_error(ctx, "option '%s' does not apply here", argv[optind - 1]);
-        switch (opt) {
-        case 'h':
+        if (opt == 'h') {
             fputs(helps[which], stdout);
             return 0;
-        case OPT_STALE_AGE:
-            if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->stale_age) != 0)
-                return cli_usage_error(ctx, "invalid --stale-age '%s' (expected seconds)", optarg);
-            break;
-        case OPT_MAX_AGE:
-            if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->max_age) != 0)
-                return cli_usage_error(ctx, "invalid --max-age '%s' (expected seconds)", optarg);
-            break;
-        case OPT_INTERVAL:
-            if (cli_parse_u64(optarg, 0, 86400, &a->interval) != 0)
-                return cli_usage_error(ctx, "invalid --interval '%s' (expected 0 to 86400 seconds)", optarg);
-            break;
-        case OPT_COUNT:
-            if (cli_parse_u64(optarg, 0, UINT32_MAX, &a->count) != 0)
-                return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", optarg);
-            break;
-        case OPT_EVENTLOG:
-            ctx->eventlog = 1;
-            break;
-        case OPT_SOURCE:
-            ctx->event_source = optarg;
-            break;
-        case OPT_LOCK_TIMEOUT:
-            if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
-                return cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
-            a->dopts.lock_timeout_ms = (unsigned)v;
-            break;
-        case OPT_INJECT:
-            if (cli_parse_inject(optarg, &a->fault) != 0)
-                return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
-            break;
-        case OPT_TEXTFILE:
-            a->textfile = optarg;
-            break;
-        case OPT_PLUGIN:
-            a->plugin = 1;
-            break;
-        case OPT_WARNING:
-        case OPT_CRITICAL:
-            if (cli_plugin_threshold(&a->popts, optarg, opt == OPT_CRITICAL) != 0)
-                return cli_usage_error(ctx, "invalid --%s '%s' (expected quota=RANGE and/or age=RANGE, RANGE as "
-                                            "10, 10:, ~:10, 10:20 or @10:20)",
-                                       opt == OPT_CRITICAL ? "critical" : "warning", optarg);
-            break;
         }
+        if ((rc = probe_option(ctx, a, opt, optarg)) != 0)
+            return rc;
     }
     if (optind < argc)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);

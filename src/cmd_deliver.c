@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,22 +117,79 @@ typedef struct deliver_opts {
     int keep_going;
 } deliver_opts;
 
-/* An option naming a value of a library enum (--naming, --priority, ...): the names are the library's
- * (dw_enum_from_name), so the CLI keeps no table of its own. */
-static int enum_option(cli_ctx *ctx, dw_enum kind, const char *option, const char *arg, int *out)
+/* An option of the drop handle (dw_drop_options). Its value is checked by the library as soon as it is
+ * set (dw_drop_options_check names the failing field and its range), so the CLI keeps no ranges or name
+ * tables of its own. Returns 0, the usage error, or -1 when opt is not one of them. */
+static int drop_option(cli_ctx *ctx, dw_drop_options *d, int opt, const char *arg)
 {
-    if (dw_enum_from_name(kind, arg, out) == DW_OK)
-        return 0;
-    char expected[128] = "";
-    size_t n = dw_enum_count(kind);
-    for (size_t i = 0; i < n; i++) {
-        int value;
-        (void)dw_enum_value(kind, i, &value, NULL);
-        size_t used = strlen(expected);
-        snprintf(expected + used, sizeof expected - used, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
-                 dw_enum_name(kind, value));
+    int e = 0, rc;
+    switch (opt) {
+    case OPT_MACHINE: d->machine_name = arg; return 0;
+    case OPT_PREFIX: d->name_prefix = arg; return cli_drop_option_check(ctx, d, "prefix", arg);
+    case OPT_NAMING:
+        if (!(rc = cli_enum_option(ctx, DW_ENUM_NAMING, "naming", arg, &e)))
+            d->naming = (dw_naming)e;
+        return rc;
+    case OPT_QUOTA_MODE:
+        if (!(rc = cli_enum_option(ctx, DW_ENUM_QUOTA_MODE, "quota-mode", arg, &e)))
+            d->quota_mode = (dw_quota_mode)e;
+        return rc;
+    case OPT_DURABILITY:
+        if (!(rc = cli_enum_option(ctx, DW_ENUM_DURABILITY, "durability", arg, &e)))
+            d->durability = (dw_durability)e;
+        return rc;
+    case OPT_RETRY_MAX:
+        if ((rc = cli_unsigned_option(ctx, "retry-max", arg, &d->retry_max)) != 0)
+            return rc;
+        return cli_drop_option_check(ctx, d, "retry-max", arg);
+    case OPT_LOCK_TIMEOUT:
+        if ((rc = cli_unsigned_option(ctx, "lock-timeout", arg, &d->lock_timeout_ms)) != 0)
+            return rc;
+        return cli_drop_option_check(ctx, d, "lock-timeout", arg);
     }
-    return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", option, arg, expected);
+    return -1;
+}
+
+/* An option of the messages (envelope, priority, record id) or of the run. Returns 0, the usage error,
+ * or -1 when opt is not one of them. */
+static int message_option(cli_ctx *ctx, int argc, deliver_opts *o, int opt, const char *arg)
+{
+    int e = 0, rc;
+    uint64_t v;
+    switch (opt) {
+    case OPT_SENDER: o->sender = arg; return 0;
+    case OPT_SENDER_PARAMS: o->sender_params = arg; return 0;
+    case OPT_KEEP_GOING: o->keep_going = 1; return 0;
+    case OPT_RECIPIENT:
+        /* Allocated at the first --recipient (never before the table is handed to getopt_long: the
+         * completion generator leaves at that call); argc bounds how many there can be. */
+        if (!o->rcpts)
+            o->rcpts = cli_xmalloc((size_t)argc * sizeof *o->rcpts);
+        o->rcpts[o->n_rcpts++] = arg;
+        return 0;
+    case OPT_EOH: /* "mime" and "header" are the first words of the library's names */
+        if (!(rc = cli_enum_option(ctx, DW_ENUM_EOH_MODE, "eoh", arg, &e)))
+            o->eoh = (dw_eoh_mode)e;
+        return rc;
+    case OPT_PRIORITY:
+        if (!(rc = cli_enum_option(ctx, DW_ENUM_PRIORITY, "priority", arg, &e)))
+            o->mopts.priority = (dw_priority)e;
+        return rc;
+    case OPT_RECORD_ID:
+        if (cli_parse_u64(arg, 1, UINT64_MAX / 2, &o->record_id) != 0)
+            return cli_usage_error(ctx, "invalid --record-id '%s' (expected a positive number)", arg);
+        return 0;
+    case OPT_INJECT:
+        if (cli_parse_inject(arg, &o->fault) != 0)
+            return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", arg);
+        return 0;
+    case OPT_SHORT_WRITE:
+        if (cli_parse_u64(arg, 1, 1u << 30, &v) != 0)
+            return cli_usage_error(ctx, "invalid --short-write '%s' (expected a byte count)", arg);
+        o->fault.short_write = (unsigned)v;
+        return 0;
+    }
+    return drop_option(ctx, &o->dopts, opt, arg);
 }
 
 /* Step 1: the command line. Returns 0, an exit code, or -1 after printing the help. */
@@ -152,81 +208,16 @@ static int parse_options(cli_ctx *ctx, int argc, char **argv, cli_sel *sel, deli
         {"quota-mode", required_argument, NULL, OPT_QUOTA_MODE},
         {NULL, 0, NULL, 0},
     };
-    uint64_t v;
-    int opt, rc = 0, e = 0;
-
+    int opt, rc = 0;
     while (!rc && (opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, sel, opt, optarg, &rc))
             continue;
-        switch (opt) {
-        case 'h':
+        if (opt == 'h') {
             fputs(help, stdout);
             return -1;
-        case OPT_SENDER: o->sender = optarg; break;
-        case OPT_SENDER_PARAMS: o->sender_params = optarg; break;
-        case OPT_RECIPIENT:
-            /* Allocated at the first --recipient (never before the table is handed to getopt_long: the
-             * completion generator leaves at that call); argc bounds how many there can be. */
-            if (!o->rcpts)
-                o->rcpts = cli_xmalloc((size_t)argc * sizeof *o->rcpts);
-            o->rcpts[o->n_rcpts++] = optarg;
-            break;
-        case OPT_EOH: /* the CLI's short spellings of dw_eoh_mode */
-            if (strcasecmp(optarg, "mime") == 0)
-                o->eoh = DW_EOH_MIME_LENGTH;
-            else if (strcasecmp(optarg, "header") == 0)
-                o->eoh = DW_EOH_HEADER_LENGTH;
-            else
-                rc = cli_usage_error(ctx, "invalid --eoh '%s' (expected mime or header)", optarg);
-            break;
-        case OPT_NAMING:
-            if (!(rc = enum_option(ctx, DW_ENUM_NAMING, "naming", optarg, &e)))
-                o->dopts.naming = (dw_naming)e;
-            break;
-        case OPT_QUOTA_MODE:
-            if (!(rc = enum_option(ctx, DW_ENUM_QUOTA_MODE, "quota-mode", optarg, &e)))
-                o->dopts.quota_mode = (dw_quota_mode)e;
-            break;
-        case OPT_MACHINE: o->dopts.machine_name = optarg; break;
-        case OPT_PRIORITY:
-            if (!(rc = enum_option(ctx, DW_ENUM_PRIORITY, "priority", optarg, &e)))
-                o->mopts.priority = (dw_priority)e;
-            break;
-        case OPT_RECORD_ID:
-            if (cli_parse_u64(optarg, 1, UINT64_MAX / 2, &o->record_id) != 0)
-                rc = cli_usage_error(ctx, "invalid --record-id '%s' (expected a positive number)", optarg);
-            break;
-        case OPT_PREFIX: o->dopts.name_prefix = optarg; break;
-        case OPT_DURABILITY:
-            if (!(rc = enum_option(ctx, DW_ENUM_DURABILITY, "durability", optarg, &e)))
-                o->dopts.durability = (dw_durability)e;
-            break;
-        case OPT_RETRY_MAX:
-            if (cli_parse_u64(optarg, 0, DW_RETRY_MAX_LIMIT, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --retry-max '%s' (expected 0 to %d)", optarg, DW_RETRY_MAX_LIMIT);
-            else
-                o->dopts.retry_max = (unsigned)v;
-            break;
-        case OPT_KEEP_GOING: o->keep_going = 1; break;
-        case OPT_LOCK_TIMEOUT:
-            if (cli_parse_u64(optarg, 0, 3600000, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --lock-timeout '%s' (expected 0 to 3600000 ms)", optarg);
-            else
-                o->dopts.lock_timeout_ms = (unsigned)v;
-            break;
-        case OPT_INJECT:
-            if (cli_parse_inject(optarg, &o->fault) != 0)
-                rc = cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", optarg);
-            break;
-        case OPT_SHORT_WRITE:
-            if (cli_parse_u64(optarg, 1, 1u << 30, &v) != 0)
-                rc = cli_usage_error(ctx, "invalid --short-write '%s' (expected a byte count)", optarg);
-            else
-                o->fault.short_write = (unsigned)v;
-            break;
-        default:
-            rc = cli_getopt_error(ctx, argv, opt);
         }
+        if ((rc = message_option(ctx, argc, o, opt, optarg)) < 0)
+            rc = cli_getopt_error(ctx, argv, opt);
     }
     if (!rc && (o->sender || o->sender_params) && (!o->sender || o->n_rcpts == 0))
         rc = cli_usage_error(ctx, "an envelope needs --sender and at least one --recipient");

@@ -95,6 +95,29 @@ int cli_summary_wanted(const cli_ctx *ctx)
     return ctx->verbose > 0 || isatty(STDOUT_FILENO);
 }
 
+/* --throttle: the window's range is the library's (dw_throttle_new refuses a longer one). */
+static int throttle_option(cli_ctx *ctx, const char *arg)
+{
+    unsigned v;
+    dw_throttle *t = NULL;
+    if (cli_unsigned_option(ctx, "throttle", arg, &v) != 0)
+        return EX_USAGE;
+    dw_status st = dw_throttle_new(&t, v);
+    if (st == DW_E_INVAL)
+        return cli_usage_error(ctx, "invalid --throttle '%s': window too long (expected seconds, 0 to turn it off)", arg);
+    if (st != DW_OK) {
+        cli_err(ctx, "out of memory");
+        return EX_OSERR;
+    }
+    ctx->throttle_seconds = v;
+    /* Given after the command name, the suppression is running already, with nothing in it yet: it
+     * starts again with the new window. Before it, main() creates it from throttle_seconds. */
+    dw_throttle_free(ctx->throttle ? ctx->throttle : t);
+    if (ctx->throttle)
+        ctx->throttle = t;
+    return 0;
+}
+
 int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
 {
     switch (opt) {
@@ -114,27 +137,15 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
     case 'c':
         ctx->config_path = arg;
         return 1;
-    case OPT_EVENT:
-        if (cli_parse_event(arg, &ctx->event_mode) != 0)
-            *rc = cli_usage_error(ctx, "unknown event mode '%s' (expected 8004 or auto)", arg);
-        return 1;
-    case OPT_THROTTLE: {
-        uint64_t v;
-        if (cli_parse_u64(arg, 0, 31 * 24 * 3600, &v) != 0)
-            *rc = cli_usage_error(ctx, "invalid --throttle '%s' (expected seconds, 0 to turn it off)", arg);
-        else
-            ctx->throttle_seconds = (unsigned)v;
-        if (!*rc && ctx->throttle) {
-            /* given after the command name: nothing is in it yet, so start it again with the new window */
-            dw_throttle_free(ctx->throttle);
-            ctx->throttle = NULL;
-            if (dw_throttle_new(&ctx->throttle, ctx->throttle_seconds) != DW_OK) {
-                cli_err(ctx, "out of memory");
-                *rc = EX_OSERR;
-            }
-        }
+    case OPT_EVENT: {
+        int mode;
+        if (!(*rc = cli_enum_option(ctx, DW_ENUM_EVENT_MODE, "event", arg, &mode)))
+            ctx->event_mode = (dw_event_mode)mode;
         return 1;
     }
+    case OPT_THROTTLE:
+        *rc = throttle_option(ctx, arg);
+        return 1;
     case OPT_VERBOSE:
     case 'v':
         ctx->verbose = 1;
