@@ -150,8 +150,9 @@ cli_connector *cli_config_add_connector(cli_config *cfg, const char *name, unsig
 /* ---- targets: a connector with its resolved drop path (src/cli_target.c) ---- */
 typedef struct cli_target {
     const cli_connector *conn;
-    char *path;              /* strictly resolved drop directory, or NULL when resolution failed */
-    char *exchange_path;     /* where Exchange would write (for messages about invalid settings) */
+    const char *root;        /* the configuration's RootDropDirectoryPath (not owned) */
+    char *path;              /* strictly resolved drop directory, or NULL when resolution failed (dw_free) */
+    char *exchange_path;     /* where Exchange would write, for messages about invalid settings (dw_free) */
     dw_status status;        /* of dw_path_resolve() */
     dw_resolve_info info;
     dw_explain_info explain; /* Exchange's view when resolution failed (8007 numbers, 8008 for no name) */

@@ -132,68 +132,44 @@ void cli_resolve_options(const cli_config *cfg, dw_resolve_options *ro)
     ro->machine_name = cfg->computer; /* the Exchange server's name sizes the 8007 estimate */
 }
 
-/* Asks for the size first so any path the library accepts fits, however long. */
-static char *resolve_alloc(dw_status (*fn)(const char *, const char *, const dw_resolve_options *, char *,
-                                           size_t, size_t *, void *),
-                           const char *root, const char *dd, const dw_resolve_options *ro, void *info,
-                           dw_status *st)
-{
-    size_t need = 0;
-    *st = fn(root, dd, ro, NULL, 0, &need, info);
-    if (need == 0)
-        return NULL;
-    char *buf = cli_xmalloc(need);
-    *st = fn(root, dd, ro, buf, need, &need, info);
-    if (*st == DW_E_BUFFER || *st == DW_E_INVAL) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-static dw_status resolve_fn(const char *r, const char *d, const dw_resolve_options *o, char *b, size_t s,
-                            size_t *n, void *info)
-{
-    return dw_path_resolve(r, d, o, b, s, n, info);
-}
-
-static dw_status explain_fn(const char *r, const char *d, const dw_resolve_options *o, char *b, size_t s,
-                            size_t *n, void *info)
-{
-    return dw_path_explain(r, d, o, b, s, n, info);
-}
-
 void cli_target_resolve(cli_target *t, const cli_config *cfg, const cli_connector *conn)
 {
     dw_resolve_options ro;
     memset(t, 0, sizeof *t);
     t->conn = conn;
+    t->root = cfg->root;
     cli_resolve_options(cfg, &ro);
-    t->path = resolve_alloc(resolve_fn, cfg->root, conn->drop_dir, &ro, &t->info, &t->status);
+    t->status = dw_path_resolve_alloc(cfg->root, conn->drop_dir, &ro, &t->path, &t->info);
     if (t->status != DW_OK) {
         /* DW_E_TOOLONG still writes the path; an unusable path is never handed to the writer. */
-        free(t->path);
+        dw_free(t->path);
         t->path = NULL;
-        dw_status est;
-        t->exchange_path = resolve_alloc(explain_fn, cfg->root, conn->drop_dir, &ro, &t->explain, &est);
+        (void)dw_path_explain_alloc(cfg->root, conn->drop_dir, &ro, &t->exchange_path, &t->explain);
     }
 }
 
 void cli_target_free(cli_target *t)
 {
-    free(t->path);
-    free(t->exchange_path);
+    dw_free(t->path);
+    dw_free(t->exchange_path);
     memset(t, 0, sizeof *t);
 }
 
-static const char *input_name(dw_input in)
+/* The library's line for the failed resolution (dw_resolve_describe: the setting, its value, the
+ * reason and where) with the reason's code, which scripts match: allocated. */
+static char *target_describe(const cli_target *t)
 {
-    switch (in) {
-    case DW_INPUT_ROOT: return "RootDropDirectoryPath";
-    case DW_INPUT_DROP_DIR: return "DropDirectory";
-    case DW_INPUT_RESULT: return "resolved drop path";
-    default: return "setting";
-    }
+    size_t need = 0;
+    (void)dw_resolve_describe(t->status, t->root, t->conn->drop_dir, &t->info, NULL, 0, &need);
+    const char *code = dw_reason_name(t->info.reason);
+    size_t len = need + strlen(code) + 4;
+    char *s = cli_xmalloc(len);
+    s[0] = '\0';
+    if (dw_resolve_describe(t->status, t->root, t->conn->drop_dir, &t->info, s, need, &need) != DW_OK)
+        s[0] = '\0';
+    size_t used = strlen(s);
+    snprintf(s + used, len - used, " [%s]", code);
+    return s;
 }
 
 void cli_target_error(const cli_target *t, dw_io_error *err)
@@ -223,16 +199,16 @@ void cli_target_error(const cli_target *t, dw_io_error *err)
                  units, name, units + 1 + name);
         return;
     }
-    snprintf(err->detail, sizeof err->detail, "%s rejected: %s (%s)", input_name(t->info.input),
-             dw_reason_str(t->info.reason), dw_reason_name(t->info.reason));
+    char *why = target_describe(t);
+    snprintf(err->detail, sizeof err->detail, "%s", why);
+    free(why);
 }
 
 void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t)
 {
-    fprintf(stderr, "dropwatch %s: connector '", ctx->cmd);
-    cli_put_escaped(stderr, t->conn->name, strlen(t->conn->name));
-    fprintf(stderr, "': %s: %s (%s, byte %zu)\n", input_name(t->info.input), dw_reason_str(t->info.reason),
-            dw_reason_name(t->info.reason), t->info.offset);
+    char *why = target_describe(t);
+    cli_err(ctx, "connector '%s': %s", t->conn->name, why);
+    free(why);
 }
 
 static int64_t now_ms(void)

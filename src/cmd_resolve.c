@@ -38,14 +38,90 @@ static const struct { unsigned bit; const char *name; } warn_names[] = {
     {DW_WARN_COMBINE_FAILS, "combine-fails"},
 };
 
-static const char *style_name(dw_path_style s)
+/* Text without --explain: only the path (scripts capture it with $(dropwatch resolve ...)), after the
+ * connector name when there are several; a failure is explained on stderr. */
+static void print_path(const cli_ctx *ctx, const cli_target *t, int many)
 {
-    return s == DW_STYLE_WINDOWS ? "windows" : s == DW_STYLE_POSIX ? "posix" : "auto";
+    if (t->status != DW_OK) {
+        cli_target_explain_failure(ctx, t);
+        return;
+    }
+    if (many) {
+        cli_put_escaped(stdout, t->conn->name, strlen(t->conn->name));
+        fputc('\t', stdout);
+    }
+    cli_put_escaped(stdout, t->path, strlen(t->path));
+    fputc('\n', stdout);
 }
 
-static const char *input_word(dw_input in)
+/* The fields of the strict resolution. */
+static void rec_strict(cli_rec *r, const cli_config *cfg, const cli_target *t)
 {
-    return in == DW_INPUT_ROOT ? "root" : in == DW_INPUT_DROP_DIR ? "drop-dir" : in == DW_INPUT_RESULT ? "result" : "";
+    int ok = t->status == DW_OK;
+    rec_str(r, "connector", t->conn->name);
+    rec_str(r, "root", cfg->root ? cfg->root : "");
+    rec_str(r, "drop_dir", t->conn->drop_dir);
+    rec_str(r, "status", ok ? "ok" : "invalid");
+    rec_str(r, "path", t->path ? t->path : "");
+    if (!ok) {
+        rec_str(r, "reason", dw_reason_name(t->info.reason));
+        rec_str(r, "reason_text", dw_reason_str(t->info.reason));
+        rec_str(r, "input", dw_enum_name(DW_ENUM_INPUT, (int)t->info.input));
+        rec_u64(r, "offset", t->info.offset);
+    }
+    rec_str(r, "style", dw_enum_name(DW_ENUM_PATH_STYLE, (int)t->info.style));
+    rec_bool(r, "root_defaulted", t->info.root_defaulted);
+    if (ok && t->info.style == DW_STYLE_WINDOWS && !t->info.long_path)
+        rec_u64(r, "file_name_room", t->info.file_name_room);
+}
+
+/* The warnings of --explain: one field per warning in text, else one field of names (for machines) and
+ * one of texts (for humans). */
+static void rec_warnings(cli_rec *r, const cli_ctx *ctx, unsigned warnings)
+{
+    size_t nw = sizeof warn_names / sizeof warn_names[0], cap = 1, n = 0;
+    if (ctx->format == DW_FORMAT_TEXT) {
+        for (size_t i = 0; i < nw; i++)
+            if (warnings & warn_names[i].bit)
+                rec_str(r, "warning", dw_explain_warning_str(warn_names[i].bit));
+        return;
+    }
+    for (size_t i = 0; i < nw; i++)
+        cap += strlen(warn_names[i].name) + strlen(dw_explain_warning_str(warn_names[i].bit)) + 4;
+    char *names = cli_xmalloc(cap), *texts = cli_xmalloc(cap);
+    names[0] = texts[0] = '\0';
+    for (size_t i = 0; i < nw; i++) {
+        if (!(warnings & warn_names[i].bit))
+            continue;
+        if (n++) {
+            strcat(names, ",");
+            strcat(texts, "; ");
+        }
+        strcat(names, warn_names[i].name);
+        strcat(texts, dw_explain_warning_str(warn_names[i].bit));
+    }
+    rec_str(r, "warnings", names);
+    rec_str(r, "warning_text", texts);
+    free(names);
+    free(texts);
+}
+
+/* The fields of --explain: Exchange's own path, its event and the warnings. */
+static void rec_explain(cli_rec *r, const cli_ctx *ctx, const cli_target *t, const char *xpath,
+                        const dw_explain_info *ei)
+{
+    rec_str(r, "exchange_path", xpath);
+    rec_bool(r, "same", t->status == DW_OK && strcmp(xpath, t->path) == 0 && !(ei->warnings & DW_WARN_DIFFERS));
+    if (ei->event)
+        rec_u64(r, "exchange_event", ei->event);
+    if (ei->warnings & DW_WARN_PATH_TOO_LONG) {
+        /* the numbers behind "may exceed": directory + "\" + longest Exchange file name vs 259 */
+        rec_u64(r, "exchange_path_units", ei->exchange_units);
+        rec_u64(r, "longest_file_name", ei->longest_file_name);
+        rec_u64(r, "longest_full_path", ei->exchange_units + 1 + ei->longest_file_name);
+        rec_u64(r, "max_path", DW_WIN_MAX_PATH - 1);
+    }
+    rec_warnings(r, ctx, ei->warnings);
 }
 
 /* One connector. Returns 0 when the strict resolution succeeded. */
@@ -55,100 +131,30 @@ static int resolve_one(const cli_ctx *ctx, const cli_config *cfg, const cli_conn
     cli_target t;
     cli_target_resolve(&t, cfg, conn);
     int ok = t.status == DW_OK;
-
     if (ctx->format == DW_FORMAT_TEXT && !explain) {
-        if (ok) {
-            if (many) {
-                cli_put_escaped(stdout, conn->name, strlen(conn->name));
-                fputc('\t', stdout);
-            }
-            /* Only the path: scripts capture it with $(dropwatch resolve ...). */
-            cli_put_escaped(stdout, t.path, strlen(t.path));
-            fputc('\n', stdout);
-        } else {
-            cli_target_explain_failure(ctx, &t);
-        }
+        print_path(ctx, &t, many);
         cli_target_free(&t);
         return ok ? 0 : EX_DATAERR;
     }
-
-    dw_resolve_options ro;
-    cli_resolve_options(cfg, &ro);
     dw_explain_info ei = {0};
     char *xpath = NULL;
     if (explain) {
-        size_t need = 0;
-        dw_status st = dw_path_explain(cfg->root, conn->drop_dir, &ro, NULL, 0, &need, &ei);
-        if (need) {
-            xpath = cli_xmalloc(need);
-            st = dw_path_explain(cfg->root, conn->drop_dir, &ro, xpath, need, &need, &ei);
-        }
+        dw_resolve_options ro;
+        cli_resolve_options(cfg, &ro);
+        dw_status st = dw_path_explain_alloc(cfg->root, conn->drop_dir, &ro, &xpath, &ei);
         if (st != DW_OK) {
             cli_err(ctx, "cannot explain the resolution: %s", dw_status_str(st));
-            free(xpath);
             cli_target_free(&t);
             return EX_SOFTWARE;
         }
     }
-
     cli_rec r;
     rec_begin(&r, ctx, explain ? "explain" : "resolve", ok && !ei.warnings);
-    rec_str(&r, "connector", conn->name);
-    rec_str(&r, "root", cfg->root ? cfg->root : "");
-    rec_str(&r, "drop_dir", conn->drop_dir);
-    rec_str(&r, "status", ok ? "ok" : "invalid");
-    rec_str(&r, "path", t.path ? t.path : "");
-    if (!ok) {
-        rec_str(&r, "reason", dw_reason_name(t.info.reason));
-        rec_str(&r, "reason_text", dw_reason_str(t.info.reason));
-        rec_str(&r, "input", input_word(t.info.input));
-        rec_u64(&r, "offset", t.info.offset);
-    }
-    rec_str(&r, "style", style_name(t.info.style));
-    rec_bool(&r, "root_defaulted", t.info.root_defaulted);
-    if (ok && t.info.style == DW_STYLE_WINDOWS && !t.info.long_path)
-        rec_u64(&r, "file_name_room", t.info.file_name_room);
-    if (explain) {
-        rec_str(&r, "exchange_path", xpath);
-        rec_bool(&r, "same", ok && strcmp(xpath, t.path) == 0 && !(ei.warnings & DW_WARN_DIFFERS));
-        if (ei.event)
-            rec_u64(&r, "exchange_event", ei.event);
-        if (ei.warnings & DW_WARN_PATH_TOO_LONG) {
-            /* the numbers behind "may exceed": directory + "\" + longest Exchange file name vs 259 */
-            rec_u64(&r, "exchange_path_units", ei.exchange_units);
-            rec_u64(&r, "longest_file_name", ei.longest_file_name);
-            rec_u64(&r, "longest_full_path", ei.exchange_units + 1 + ei.longest_file_name);
-            rec_u64(&r, "max_path", DW_WIN_MAX_PATH - 1);
-        }
-        if (ctx->format == DW_FORMAT_TEXT) {
-            for (size_t i = 0; i < sizeof warn_names / sizeof warn_names[0]; i++)
-                if (ei.warnings & warn_names[i].bit)
-                    rec_str(&r, "warning", dw_explain_warning_str(warn_names[i].bit));
-        } else {
-            /* Structured formats get one field each: the names (machine) and the texts (human). */
-            size_t cap = 1, n = 0;
-            for (size_t i = 0; i < sizeof warn_names / sizeof warn_names[0]; i++)
-                cap += strlen(warn_names[i].name) + strlen(dw_explain_warning_str(warn_names[i].bit)) + 4;
-            char *names = cli_xmalloc(cap), *texts = cli_xmalloc(cap);
-            names[0] = texts[0] = '\0';
-            for (size_t i = 0; i < sizeof warn_names / sizeof warn_names[0]; i++) {
-                if (!(ei.warnings & warn_names[i].bit))
-                    continue;
-                if (n++) {
-                    strcat(names, ",");
-                    strcat(texts, "; ");
-                }
-                strcat(names, warn_names[i].name);
-                strcat(texts, dw_explain_warning_str(warn_names[i].bit));
-            }
-            rec_str(&r, "warnings", names);
-            rec_str(&r, "warning_text", texts);
-            free(names);
-            free(texts);
-        }
-    }
+    rec_strict(&r, cfg, &t);
+    if (explain)
+        rec_explain(&r, ctx, &t, xpath, &ei);
     rec_end(&r);
-    free(xpath);
+    dw_free(xpath);
     cli_target_free(&t);
     return ok ? 0 : EX_DATAERR;
 }
