@@ -80,8 +80,17 @@ int cli_parse_inject(const char *s, dw_fault *fault);        /* OP:ERRNO[:COUNT]
 int cli_parse_enum(dw_enum kind, const char *s, int *out);
 /* The canonical names of an enum for messages: "a, b or c". */
 void cli_enum_names(dw_enum kind, char *buf, size_t size);
-/* cli_parse_enum for the value of --`option`: 0, or the usage error naming the expected values. */
-int cli_enum_option(const cli_ctx *ctx, dw_enum kind, const char *option, const char *arg, int *out);
+/* Options whose value names a library enum. Parsing (cli_enum_option) and the generated shell completion
+ * (src/cli_complete.c, which offers dw_enum_name's names) read this one table. */
+typedef struct cli_enum_opt {
+    const char *option; /* long option name without "--" */
+    dw_enum kind;
+} cli_enum_opt;
+extern const cli_enum_opt cli_enum_opts[];
+extern const size_t cli_n_enum_opts;
+/* cli_parse_enum for the value of --`option` (one of cli_enum_opts): 0, or the usage error naming the
+ * expected values. */
+int cli_enum_option(const cli_ctx *ctx, const char *option, const char *arg, int *out);
 /* A number for an unsigned option field whose range the library owns: digits only; a value above
  * UINT_MAX becomes UINT_MAX, so the library's check still names the range. 0, or the usage error. */
 int cli_unsigned_option(const cli_ctx *ctx, const char *option, const char *arg, unsigned *out);

@@ -91,10 +91,35 @@ static void print_commands(const cli_command *cmds, size_t n)
     printf("help");
 }
 
-static void print_formats(void)
+/* The names of an enum option's values, space-separated (dw_enum_name: the names the parser accepts). */
+static void print_enum_names(dw_enum kind)
 {
-    for (int f = 0; dw_format_name((dw_format)f); f++)
-        printf("%s%s", f ? " " : "", dw_format_name((dw_format)f));
+    size_t n = dw_enum_count(kind);
+    for (size_t i = 0; i < n; i++) {
+        int value;
+        (void)dw_enum_value(kind, i, &value, NULL);
+        printf("%s%s", i ? " " : "", dw_enum_name(kind, value));
+    }
+}
+
+/* The enum option `name` names, or NULL when its value is not an enum. */
+static const cli_enum_opt *enum_opt(const char *name)
+{
+    for (size_t i = 0; i < cli_n_enum_opts; i++)
+        if (strcmp(cli_enum_opts[i].option, name) == 0)
+            return &cli_enum_opts[i];
+    return NULL;
+}
+
+/* bash: one case per enum option, offering its values ("-f" is --format's short form). */
+static void bash_enum_cases(void)
+{
+    for (size_t i = 0; i < cli_n_enum_opts; i++) {
+        printf("    %s--%s) COMPREPLY=($(compgen -W '", strcmp(cli_enum_opts[i].option, "format") == 0 ? "-f|" : "",
+               cli_enum_opts[i].option);
+        print_enum_names(cli_enum_opts[i].kind);
+        printf("' -- \"$cur\")); return ;;\n");
+    }
 }
 
 static void bash_script(cli_ctx *ctx, const cli_command *cmds, size_t n)
@@ -112,13 +137,12 @@ static void bash_script(cli_ctx *ctx, const cli_command *cmds, size_t n)
            "           cmd=${COMP_WORDS[i]}; break ;;\n"
            "        esac\n"
            "    done\n"
-           "    case $prev in\n"
-           "    -f|--format) COMPREPLY=($(compgen -W '");
-    print_formats();
-    printf("' -- \"$cur\")); return ;;\n"
-           "    --event) COMPREPLY=($(compgen -W '8004 auto' -- \"$cur\")); return ;;\n");
+           "    case $prev in\n");
+    bash_enum_cases();
     /* Any other option that takes a value: file names are the best guess (config, message files, paths). */
-    seen_set seen = {.names = {"format", "event"}, .n = 2};
+    seen_set seen = {.n = 0};
+    for (size_t i = 0; i < cli_n_enum_opts; i++)
+        seen.names[seen.n++] = cli_enum_opts[i].option;
     printf("    -c");
     print_words(global_options, 1, "|", &seen);
     for (size_t i = 0; i < n; i++)
@@ -156,12 +180,11 @@ static void bash_script(cli_ctx *ctx, const cli_command *cmds, size_t n)
 static void zsh_spec(const struct option *o, const char *repeat)
 {
     for (; o && o->name; o++) {
-        if (strcmp(o->name, "format") == 0) {
-            printf(" \\\n    '%s--format=[output format]:format:(", repeat);
-            print_formats();
+        const cli_enum_opt *e = enum_opt(o->name);
+        if (e) {
+            printf(" \\\n    '%s--%s=[]:%s:(", repeat, o->name, o->name);
+            print_enum_names(e->kind);
             printf(")'");
-        } else if (strcmp(o->name, "event") == 0) {
-            printf(" \\\n    '%s--event=[event ID of alerts]:mode:(8004 auto)'", repeat);
         } else if (o->has_arg == required_argument) {
             printf(" \\\n    '%s--%s=[]:%s:_files'", repeat, o->name, o->name);
         } else {

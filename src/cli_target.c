@@ -29,14 +29,14 @@ int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, i
     }
     case OPT_EXCHANGE_VERSION: {
         int v = 0;
-        *rc = cli_enum_option(ctx, DW_ENUM_EXCHANGE_VERSION, "exchange-version", arg, &v);
+        *rc = cli_enum_option(ctx, "exchange-version", arg, &v);
         sel->version = (dw_exchange_version)v;
         sel->have_version = 1;
         return 1;
     }
     case OPT_STYLE: {
         int v = 0;
-        *rc = cli_enum_option(ctx, DW_ENUM_PATH_STYLE, "style", arg, &v);
+        *rc = cli_enum_option(ctx, "style", arg, &v);
         sel->style = (dw_path_style)v;
         sel->have_style = 1;
         return 1;

@@ -241,12 +241,27 @@ void cli_enum_names(dw_enum kind, char *buf, size_t size)
     }
 }
 
-int cli_enum_option(const cli_ctx *ctx, dw_enum kind, const char *option, const char *arg, int *out)
+const cli_enum_opt cli_enum_opts[] = {
+    {"format", DW_ENUM_FORMAT},          {"event", DW_ENUM_EVENT_MODE},     {"style", DW_ENUM_PATH_STYLE},
+    {"exchange-version", DW_ENUM_EXCHANGE_VERSION},                        {"naming", DW_ENUM_NAMING},
+    {"priority", DW_ENUM_PRIORITY},      {"durability", DW_ENUM_DURABILITY}, {"quota-mode", DW_ENUM_QUOTA_MODE},
+    {"eoh", DW_ENUM_EOH_MODE},
+};
+const size_t cli_n_enum_opts = sizeof cli_enum_opts / sizeof cli_enum_opts[0];
+
+int cli_enum_option(const cli_ctx *ctx, const char *option, const char *arg, int *out)
 {
-    if (cli_parse_enum(kind, arg, out) == 0)
+    size_t i = 0;
+    while (i < cli_n_enum_opts && strcmp(cli_enum_opts[i].option, option) != 0)
+        i++;
+    if (i == cli_n_enum_opts) {
+        cli_err(ctx, "internal error: --%s is not in the enum option table", option);
+        return EX_SOFTWARE;
+    }
+    if (cli_parse_enum(cli_enum_opts[i].kind, arg, out) == 0)
         return 0;
     char expected[256];
-    cli_enum_names(kind, expected, sizeof expected);
+    cli_enum_names(cli_enum_opts[i].kind, expected, sizeof expected);
     return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", option, arg, expected);
 }
 

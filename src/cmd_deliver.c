@@ -127,15 +127,15 @@ static int drop_option(cli_ctx *ctx, dw_drop_options *d, int opt, const char *ar
     case OPT_MACHINE: d->machine_name = arg; return 0;
     case OPT_PREFIX: d->name_prefix = arg; return cli_drop_option_check(ctx, d, "prefix", arg);
     case OPT_NAMING:
-        if (!(rc = cli_enum_option(ctx, DW_ENUM_NAMING, "naming", arg, &e)))
+        if (!(rc = cli_enum_option(ctx, "naming", arg, &e)))
             d->naming = (dw_naming)e;
         return rc;
     case OPT_QUOTA_MODE:
-        if (!(rc = cli_enum_option(ctx, DW_ENUM_QUOTA_MODE, "quota-mode", arg, &e)))
+        if (!(rc = cli_enum_option(ctx, "quota-mode", arg, &e)))
             d->quota_mode = (dw_quota_mode)e;
         return rc;
     case OPT_DURABILITY:
-        if (!(rc = cli_enum_option(ctx, DW_ENUM_DURABILITY, "durability", arg, &e)))
+        if (!(rc = cli_enum_option(ctx, "durability", arg, &e)))
             d->durability = (dw_durability)e;
         return rc;
     case OPT_RETRY_MAX:
@@ -168,11 +168,11 @@ static int message_option(cli_ctx *ctx, int argc, deliver_opts *o, int opt, cons
         o->rcpts[o->n_rcpts++] = arg;
         return 0;
     case OPT_EOH: /* "mime" and "header" are the first words of the library's names */
-        if (!(rc = cli_enum_option(ctx, DW_ENUM_EOH_MODE, "eoh", arg, &e)))
+        if (!(rc = cli_enum_option(ctx, "eoh", arg, &e)))
             o->eoh = (dw_eoh_mode)e;
         return rc;
     case OPT_PRIORITY:
-        if (!(rc = cli_enum_option(ctx, DW_ENUM_PRIORITY, "priority", arg, &e)))
+        if (!(rc = cli_enum_option(ctx, "priority", arg, &e)))
             o->mopts.priority = (dw_priority)e;
         return rc;
     case OPT_RECORD_ID:

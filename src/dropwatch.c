@@ -139,7 +139,7 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
         return 1;
     case OPT_EVENT: {
         int mode;
-        if (!(*rc = cli_enum_option(ctx, DW_ENUM_EVENT_MODE, "event", arg, &mode)))
+        if (!(*rc = cli_enum_option(ctx, "event", arg, &mode)))
             ctx->event_mode = (dw_event_mode)mode;
         return 1;
     }

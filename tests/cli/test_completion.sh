@@ -45,10 +45,22 @@ complete_bash dropwatch --format json deliver --ro
 offers --root "dropwatch --format json deliver --ro"
 complete_bash dropwatch check --event a
 offers auto "dropwatch check --event a"
+# Enum values are the library's names (dw_enum_name), which the parser accepts.
+complete_bash dropwatch deliver --naming ""
+for v in unique exchange; do offers "$v" "dropwatch deliver --naming"; done
+complete_bash dropwatch resolve --exchange-version 20
+offers 2013 "dropwatch resolve --exchange-version 20"
+complete_bash dropwatch deliver --eoh ""
+for v in $(cat "$T/reply"); do
+    run deliver --eoh "$v" --no-such-option-x
+    expect_err "unknown option '--no-such-option-x'" "deliver accepts the offered --eoh $v"
+done
 
-# Options completion treats as taking a value (the file-completing case, --format and --event).
+# Options completion treats as taking a value (the file-completing case, and the enum options whose
+# values it offers: -f|--format, --event, --naming, ...).
 value_opts=$( { sed -n 's/^    -c|\(.*\)) COMPREPLY=.*compgen -f.*/\1/p' "$T/dropwatch.bash" | tr '|' '\n'
-                echo --format; echo --event; } | sort -u)
+                sed -n 's/^    \(-f|\)\{0,1\}\(--[a-z-]*\)) COMPREPLY=.*compgen -W.*/\2/p' "$T/dropwatch.bash"; } | sort -u)
+printf '%s\n' "$value_opts" | grep -qx -- --naming || fail "enum options are not found in the bash script"
 [ -n "$value_opts" ] || fail "no value options found in the bash script"
 commands=$("$DW" --help | awk '/^Commands:/{on=1; next} /^$/{on=0} on {print $1}')
 [ -n "$commands" ] || fail "no commands found in dropwatch --help"
