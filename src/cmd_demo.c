@@ -211,75 +211,80 @@ static int deliver_samples(dw_drop *drop, int n, int first, dw_io_error *err, ch
     return done;
 }
 
-int cmd_demo(cli_ctx *ctx, int argc, char **argv)
-{
-    int keep = 0;
-    int rc = cli_flag_options(ctx, argc, argv, help, "keep", &keep, NULL);
-    if (rc >= 0)
-        return rc;
-    rc = 0;
-    if (optind < argc)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-    if (ctx->config_path)
-        return cli_usage_error(ctx, "the demo brings its own configuration; --config does not apply");
+/* What the steps share: the demo folder, its configuration, the connector's target and drop options. */
+typedef struct demo {
+    cli_ctx *ctx;
+    char *base, *root, *conf_path, *conf;
+    size_t conf_len;
+    cli_config cfg;
+    cli_target t;
+    dw_drop_options dopts;
+    dw_io_error err;
+} demo;
 
+/* The demo folder with its drop root and demo.conf. Returns 0 or an exit code (d->base NULL when no
+ * folder was created). */
+static int demo_setup(demo *d)
+{
     const char *tmp = getenv("TMPDIR");
-    char *base = join(tmp && *tmp ? tmp : "/tmp", "dropwatch-demo.XXXXXX");
-    if (!mkdtemp(base)) {
-        cli_err(ctx, "cannot create the demo folder %s: %s", base, strerror(errno));
-        free(base);
+    d->base = join(tmp && *tmp ? tmp : "/tmp", "dropwatch-demo.XXXXXX");
+    if (!mkdtemp(d->base)) {
+        cli_err(d->ctx, "cannot create the demo folder %s: %s", d->base, strerror(errno));
+        free(d->base);
+        d->base = NULL;
         return EX_CANTCREAT;
     }
-    unexpected = 0;
-    char *root = join(base, "Exchange");
-    char *conf_path = join(base, "demo.conf");
-    size_t conf_len = sizeof demo_conf + strlen(root);
-    char *conf = cli_xmalloc(conf_len);
-    snprintf(conf, conf_len, demo_conf, root);
-    conf_len = strlen(conf);
-    cli_config cfg;
-    cli_config_init(&cfg);
-    cli_target t = {0};
-    dw_drop *drop = NULL;
-    dw_io_error err;
-    dw_io_error_clear(&err);
-
+    d->root = join(d->base, "Exchange");
+    d->conf_path = join(d->base, "demo.conf");
+    size_t conf_size = sizeof demo_conf + strlen(d->root);
+    d->conf = cli_xmalloc(conf_size);
+    snprintf(d->conf, conf_size, demo_conf, d->root);
+    d->conf_len = strlen(d->conf);
     printf("dropwatch demo: a Foreign connector \"Fax Connector\" on transport server HUB01.\n"
-           "Demo folder: %s\n", base);
-    if (cli_mkdir(root) != 0) {
-        cli_err(ctx, "cannot create %s: %s", root, strerror(errno));
-        rc = EX_CANTCREAT;
-        goto out;
+           "Demo folder: %s\n", d->base);
+    if (cli_mkdir(d->root) != 0) {
+        cli_err(d->ctx, "cannot create %s: %s", d->root, strerror(errno));
+        return EX_CANTCREAT;
     }
-    FILE *cf = fopen(conf_path, "w");
+    FILE *cf = fopen(d->conf_path, "w");
     if (cf) {
-        fputs(conf, cf);
+        fputs(d->conf, cf);
         fclose(cf);
     }
-    heading("0. The configuration (demo.conf)");
-    fputs(conf, stdout);
-    expect(cli_config_parse(&cfg, "demo.conf", conf, conf_len) == 0 && cfg.n_connectors == 1,
-           "the demo configuration parses");
-    if (cfg.n_connectors != 1) {
-        rc = EX_SOFTWARE;
-        goto out;
-    }
+    return 0;
+}
 
+/* Step 0: the configuration parses into one connector. */
+static int step_configuration(demo *d)
+{
+    heading("0. The configuration (demo.conf)");
+    fputs(d->conf, stdout);
+    expect(cli_config_parse(&d->cfg, "demo.conf", d->conf, d->conf_len) == 0 && d->cfg.n_connectors == 1,
+           "the demo configuration parses");
+    return d->cfg.n_connectors == 1 ? 0 : EX_SOFTWARE;
+}
+
+/* Step 1: the drop path in Windows forms and on this machine, and Exchange's view of a bad value. */
+static int step_resolve(demo *d)
+{
     heading("1. Resolve the drop path");
     show_resolve("Exchange 2007, blank root:", "", "Fax Connector", DW_EXCHANGE_2007, DW_STYLE_AUTO, DW_OK);
     show_resolve("Exchange 2013, blank root:", "", "Fax Connector", DW_EXCHANGE_2013, DW_STYLE_AUTO, DW_OK);
     show_resolve("Root D:\\Exchange Drops:", "D:\\Exchange Drops", "Fax Connector", DW_EXCHANGE_2007,
                  DW_STYLE_AUTO, DW_OK);
-    cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
-    printf("%-30s %s\n", "This machine (POSIX root):", t.path ? t.path : "(rejected)");
-    expect(t.status == DW_OK && t.path != NULL, "the demo connector resolves under the demo root");
-    if (!t.path) {
-        rc = EX_SOFTWARE;
-        goto out;
-    }
+    cli_target_resolve(&d->t, &d->cfg, &d->cfg.connectors[0]);
+    printf("%-30s %s\n", "This machine (POSIX root):", d->t.path ? d->t.path : "(rejected)");
+    expect(d->t.status == DW_OK && d->t.path != NULL, "the demo connector resolves under the demo root");
+    if (!d->t.path)
+        return EX_SOFTWARE;
     printf("\nWhere would Exchange really write? (dropwatch resolve --explain)\n");
     show_explain("D:\\Exchange Drops", "E:\\Elsewhere");
+    return 0;
+}
 
+/* Step 2: good and bad DropDirectory values. */
+static void step_validate(void)
+{
     heading("2. Validate DropDirectory values (dropwatch validate)");
     static const struct { const char *v; int good; } values[] = {
         {"Fax Connector", 1}, {"X400-Gateway_2", 1}, {"Télécopie", 1}, {"..", 0}, {"CON", 0}, {"Fax\\Out", 0},
@@ -294,144 +299,201 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
         fputc('\n', stdout);
         expect((st == DW_OK) == values[i].good, values[i].v[0] ? values[i].v : "(empty value)");
     }
+}
 
+/* Step 3: a missing drop directory is a configuration failure (it is never created implicitly). */
+static void step_open_missing(demo *d)
+{
     heading("3. Open the drop directory before it exists");
-    dw_drop_options dopts;
-    dw_drop_options_init(&dopts);
-    dopts.naming = DW_NAMING_EXCHANGE;
-    dopts.machine_name = cfg.computer;
-    dopts.quota_bytes = cfg.connectors[0].quota;
-    dw_status st = dw_drop_open(&drop, t.path, &dopts, &err);
+    dw_drop_options_init(&d->dopts);
+    d->dopts.naming = DW_NAMING_EXCHANGE;
+    d->dopts.machine_name = d->cfg.computer;
+    d->dopts.quota_bytes = d->cfg.connectors[0].quota;
+    dw_drop *drop = NULL;
+    dw_status st = dw_drop_open(&drop, d->t.path, &d->dopts, &d->err);
+    const char *en = dw_errno_name(d->err.sys_errno);
     printf("dw_drop_open: %s, class %s, %s (Exchange never creates it; neither does a guarded write)\n",
-           dw_status_name(st), dw_class_name(err.io_class), dw_errno_name(err.sys_errno) ? dw_errno_name(err.sys_errno) : "-");
-    expect(st == DW_E_IO && err.io_class == DW_CLASS_CONFIGURATION, "a missing drop directory is a configuration failure");
-    if (st == DW_OK) {
+           dw_status_name(st), dw_class_name(d->err.io_class), en ? en : "-");
+    expect(st == DW_E_IO && d->err.io_class == DW_CLASS_CONFIGURATION,
+           "a missing drop directory is a configuration failure");
+    if (st == DW_OK)
         dw_drop_close(drop);
-        drop = NULL;
-    }
+}
 
+/* Step 4: create the directory, deliver three messages, show the envelope of the first. */
+static int step_deliver(demo *d)
+{
     heading("4. Create it explicitly and deliver three messages (dropwatch deliver)");
-    st = dw_drop_create_dir(t.path, 0750, &err);
+    dw_status st = dw_drop_create_dir(d->t.path, 0750, &d->err);
     printf("dw_drop_create_dir: %s\n", dw_status_name(st));
     expect(st == DW_OK, "the drop directory is created");
-    st = dw_drop_open(&drop, t.path, &dopts, &err);
+    dw_drop *drop = NULL;
+    st = dw_drop_open(&drop, d->t.path, &d->dopts, &d->err);
     expect(st == DW_OK, "the drop directory opens");
-    if (st != DW_OK) {
-        drop = NULL;
-        rc = EX_SOFTWARE;
-        goto out;
-    }
+    if (st != DW_OK)
+        return EX_SOFTWARE;
     char first_name[DW_FILE_NAME_MAX] = "";
-    int n = deliver_samples(drop, 3, 1, &err, first_name);
+    int n = deliver_samples(drop, 3, 1, &d->err, first_name);
+    dw_drop_close(drop);
     if (first_name[0]) {
         printf("%s begins with the envelope Exchange writes:\n", first_name);
-        show_head(t.path, first_name, 5);
+        show_head(d->t.path, first_name, 5);
     }
-    int tmpc, eml = count_files(t.path, &tmpc);
+    int tmpc, eml = count_files(d->t.path, &tmpc);
     printf("drop directory now holds %d message file(s), %d temporary file(s)\n", eml, tmpc);
     expect(n == 3 && eml == 3 && tmpc == 0, "three complete messages and no temporary file");
-    dw_drop_close(drop);
-    drop = NULL;
+    return 0;
+}
 
+/* Step 5: the health probe's record. */
+static void step_health(demo *d)
+{
     heading("5. Health probe (dropwatch check)");
     dw_health h = DW_HEALTH_INIT;
-    st = dw_drop_health(t.path, &dopts, 3600, &h, &err);
-    {
-        char q[64] = "";
-        dw_quota_format(dopts.quota_bytes, q, sizeof q, NULL);
-        cli_rec r;
-        rec_begin(&r, ctx, "health", st == DW_OK);
-        rec_str(&r, "connector", t.conn->name);
-        rec_str(&r, "drop_path", t.path);
-        rec_str(&r, "status", st == DW_OK ? "healthy" : "failed");
-        rec_bool(&r, "writable", h.writable);
-        rec_u64(&r, "free_bytes", h.free_bytes);
-        rec_u64(&r, "used_bytes", h.used_bytes);
-        rec_u64(&r, "file_count", h.file_count);
-        rec_str(&r, "quota", q);
-        rec_u64(&r, "stale_temp_files", h.stale_temp_files);
-        rec_u64(&r, "canary_micros", h.canary_micros);
-        rec_end(&r);
-    }
+    dw_status st = dw_drop_health(d->t.path, &d->dopts, 3600, &h, &d->err);
+    char q[64] = "";
+    dw_quota_format(d->dopts.quota_bytes, q, sizeof q, NULL);
+    cli_rec r;
+    rec_begin(&r, d->ctx, "health", st == DW_OK);
+    rec_str(&r, "connector", d->t.conn->name);
+    rec_str(&r, "drop_path", d->t.path);
+    rec_str(&r, "status", st == DW_OK ? "healthy" : "failed");
+    rec_bool(&r, "writable", h.writable);
+    rec_u64(&r, "free_bytes", h.free_bytes);
+    rec_u64(&r, "used_bytes", h.used_bytes);
+    rec_u64(&r, "file_count", h.file_count);
+    rec_str(&r, "quota", q);
+    rec_u64(&r, "stale_temp_files", h.stale_temp_files);
+    rec_u64(&r, "canary_micros", h.canary_micros);
+    rec_end(&r);
     expect(st == DW_OK && h.writable && h.file_count == 3, "the drop directory is healthy with three files");
+}
 
+/* Step 6: an injected EIO during fsync: a physical failure, nothing published, the 8004 alert. */
+static void step_fsync_failure(demo *d)
+{
     heading("6. A disk failure: EIO during fsync (injected, as 'deliver --inject fsync:EIO' does)");
     dw_fault fsync_eio = {.version = DW_FAULT_VERSION, .op = DW_OP_FSYNC, .sys_errno = EIO, .count = 1};
-    st = dw_testing_drop_open(&drop, t.path, &dopts, &fsync_eio, &err);
+    dw_drop *drop = NULL;
+    dw_status st = dw_testing_drop_open(&drop, d->t.path, &d->dopts, &fsync_eio, &d->err);
     expect(st == DW_OK, "the drop directory opens for the fault run");
-    if (st == DW_OK) {
-        st = deliver_samples(drop, 1, 4, &err, NULL) == 1 ? DW_OK : DW_E_IO;
-        dw_drop_close(drop);
-        drop = NULL;
-        expect(st == DW_E_IO && err.io_class == DW_CLASS_PHYSICAL && err.op == DW_OP_FSYNC,
-               "an fsync EIO is a physical failure of the fsync operation");
-        eml = count_files(t.path, &tmpc);
-        printf("after the failure: %d message file(s), %d temporary file(s): nothing partial was published\n\n",
-               eml, tmpc);
-        expect(eml == 3 && tmpc == 0, "the failed message left nothing behind");
-        cli_ctx c8004 = *ctx;
-        c8004.event_mode = DW_EVENT_8004;
-        if (cli_print_alert(&c8004, &cfg, &t, &err) != 0)
-            expect(0, "the 8004 alert is formatted");
-    }
+    if (st != DW_OK)
+        return;
+    st = deliver_samples(drop, 1, 4, &d->err, NULL) == 1 ? DW_OK : DW_E_IO;
+    dw_drop_close(drop);
+    expect(st == DW_E_IO && d->err.io_class == DW_CLASS_PHYSICAL && d->err.op == DW_OP_FSYNC,
+           "an fsync EIO is a physical failure of the fsync operation");
+    int tmpc, eml = count_files(d->t.path, &tmpc);
+    printf("after the failure: %d message file(s), %d temporary file(s): nothing partial was published\n\n", eml,
+           tmpc);
+    expect(eml == 3 && tmpc == 0, "the failed message left nothing behind");
+    cli_ctx c8004 = *d->ctx;
+    c8004.event_mode = DW_EVENT_8004;
+    if (cli_print_alert(&c8004, &d->cfg, &d->t, &d->err) != 0)
+        expect(0, "the 8004 alert is formatted");
+}
 
-    heading("7. The gateway's admin removes the drop directory (dropwatch deliver --event auto)");
-    {
-        /* The gateway picks the messages up first, as it would. */
-        DIR *d = opendir(t.path);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char *p = join(t.path, e->d_name);
-                unlink(p);
-                free(p);
-            }
+/* The gateway picks the messages up (removes every file), as it would before the folder goes. */
+static void empty_dir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            char *p = join(dir, e->d_name);
+            unlink(p);
+            free(p);
         }
-        if (d)
-            closedir(d);
     }
-    expect(rmdir(t.path) == 0, "the drop directory is removed");
-    st = dw_drop_open(&drop, t.path, &dopts, &err);
-    if (st == DW_OK) {
-        dw_drop_close(drop);
-        drop = NULL;
-    }
-    expect(st == DW_E_IO && err.io_class == DW_CLASS_CONFIGURATION, "the missing directory is a configuration failure");
-    printf("exit status 'dropwatch deliver' would return: %d (EX_CONFIG)\n\n", cli_exit_for_class(err.io_class));
-    {
-        cli_ctx cauto = *ctx;
-        cauto.event_mode = DW_EVENT_AUTO;
-        dw_alert probe;
-        dw_alert_init(&probe);
-        probe.error = err;
-        probe.event_mode = DW_EVENT_AUTO;
-        unsigned id = dw_alert_event_id(&probe);
-        printf("event ID Exchange would log: %u (%s)\n", id, dw_event_name(id) ? dw_event_name(id) : "?");
-        expect(id == 8008, "a missing drop directory maps to event 8008 in auto mode");
-        if (cli_print_alert(&cauto, &cfg, &t, &err) != 0)
-            expect(0, "the auto-mode alert is formatted");
-    }
+    if (dp)
+        closedir(dp);
+}
 
-out:
+/* Step 7: the drop directory removed: a configuration failure, event 8008 in auto mode. */
+static void step_removed(demo *d)
+{
+    heading("7. The gateway's admin removes the drop directory (dropwatch deliver --event auto)");
+    empty_dir(d->t.path);
+    expect(rmdir(d->t.path) == 0, "the drop directory is removed");
+    dw_drop *drop = NULL;
+    dw_status st = dw_drop_open(&drop, d->t.path, &d->dopts, &d->err);
+    if (st == DW_OK)
+        dw_drop_close(drop);
+    expect(st == DW_E_IO && d->err.io_class == DW_CLASS_CONFIGURATION, "the missing directory is a configuration failure");
+    printf("exit status 'dropwatch deliver' would return: %d (EX_CONFIG)\n\n", cli_exit_for_class(d->err.io_class));
+    cli_ctx cauto = *d->ctx;
+    cauto.event_mode = DW_EVENT_AUTO;
+    dw_alert probe;
+    dw_alert_init(&probe);
+    probe.error = d->err;
+    probe.event_mode = DW_EVENT_AUTO;
+    unsigned id = dw_alert_event_id(&probe);
+    printf("event ID Exchange would log: %u (%s)\n", id, dw_event_name(id) ? dw_event_name(id) : "?");
+    expect(id == 8008, "a missing drop directory maps to event 8008 in auto mode");
+    if (cli_print_alert(&cauto, &d->cfg, &d->t, &d->err) != 0)
+        expect(0, "the auto-mode alert is formatted");
+}
+
+/* The story, step by step; a step that leaves nothing to go on ends it early. Returns 0 or an exit code. */
+static int run_story(demo *d)
+{
+    int rc;
+    if ((rc = step_configuration(d)) != 0 || (rc = step_resolve(d)) != 0)
+        return rc;
+    step_validate();
+    step_open_missing(d);
+    if ((rc = step_deliver(d)) != 0)
+        return rc;
+    step_health(d);
+    step_fsync_failure(d);
+    step_removed(d);
+    return 0;
+}
+
+/* The verdict, the demo folder removed (or kept) and everything freed. */
+static int demo_finish(demo *d, int keep, int rc)
+{
     heading(unexpected ? "Done, with unexpected results" : "Done: every step behaved as expected");
     if (keep) {
-        printf("kept %s (try: dropwatch check --config %s)\n", base, conf_path);
-    } else if (rm_tree(base) != 0) {
-        cli_err(ctx, "could not remove the demo folder %s completely", base);
+        printf("kept %s (try: dropwatch check --config %s)\n", d->base, d->conf_path);
+    } else if (rm_tree(d->base) != 0) {
+        cli_err(d->ctx, "could not remove the demo folder %s completely", d->base);
         if (!rc)
             rc = EX_IOERR;
     } else {
-        printf("removed %s\n", base);
+        printf("removed %s\n", d->base);
     }
-    if (drop)
-        dw_drop_close(drop);
-    cli_target_free(&t);
-    cli_config_free(&cfg);
-    free(conf);
-    free(conf_path);
-    free(root);
-    free(base);
+    cli_target_free(&d->t);
+    cli_config_free(&d->cfg);
+    free(d->conf);
+    free(d->conf_path);
+    free(d->root);
+    free(d->base);
     if (!rc && unexpected)
         rc = EX_SOFTWARE;
     return rc;
+}
+
+int cmd_demo(cli_ctx *ctx, int argc, char **argv)
+{
+    int keep = 0;
+    int rc = cli_flag_options(ctx, argc, argv, help, "keep", &keep, NULL);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+    if (ctx->config_path)
+        return cli_usage_error(ctx, "the demo brings its own configuration; --config does not apply");
+    demo d;
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    cli_config_init(&d.cfg);
+    dw_io_error_clear(&d.err);
+    unexpected = 0;
+    rc = demo_setup(&d);
+    if (!d.base)
+        return rc;
+    if (!rc)
+        rc = run_story(&d);
+    return demo_finish(&d, keep, rc);
 }
