@@ -386,6 +386,64 @@ static int report_failure(cli_ctx *ctx, cli_config *cfg, cli_target *t, const ch
     return prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err->io_class);
 }
 
+/* Counts of a run, for the summary line. */
+typedef struct deliver_run {
+    unsigned delivered, failed;
+    uint64_t total;
+    int first_rc;  /* exit code of the first failure */
+    int attempted; /* sources tried */
+} deliver_run;
+
+/* One source delivered and reported. Returns 0 when the run goes on after it (success, or --keep-going). */
+static int deliver_source(cli_ctx *ctx, cli_config *cfg, cli_target *t, deliver_opts *o, dw_drop *drop,
+                          const char *src, cli_progress *prog, deliver_run *run)
+{
+    char name[DW_FILE_NAME_MAX];
+    uint64_t bytes = 0;
+    dw_io_error err;
+    dw_io_error_clear(&err);
+    int src_rc = 0, frc;
+    int st = write_one(ctx, drop, src, &o->mopts, name, sizeof name, &bytes, &err, &src_rc);
+    int unsure = st > 0 && err.outcome == DW_OUTCOME_UNCERTAIN;
+    if (st == DW_OK || unsure) {
+        if (unsure) /* published after all (durability unknown): its record names the file, like a delivery */
+            snprintf(name, sizeof name, "%s", err.published);
+        report_published(ctx, t, src, name, bytes, unsure);
+        /* The caller learns of each published message at once: records held in a block buffer (a pipe)
+         * would be lost with the process, and a caller that never heard of a message delivers it again.
+         * On a terminal the progress line is erased first, so the record lands on a line of its own. */
+        cli_progress_flush(prog);
+        if (!unsure) {
+            run->delivered++;
+            run->total += bytes;
+            return 0;
+        }
+    }
+    run->failed++;
+    /* st < 0: the source could not be read, reported already */
+    frc = st < 0 ? src_rc : report_failure(ctx, cfg, t, src, (dw_status)st, &err, unsure);
+    if (!run->first_rc)
+        run->first_rc = frc;
+    return o->keep_going ? 0 : -1;
+}
+
+/* Step 6: every source (standard input when there is none), until the first failure unless --keep-going. */
+static void deliver_all(cli_ctx *ctx, cli_config *cfg, cli_target *t, deliver_opts *o, dw_drop *drop,
+                        char **files, int nfiles, deliver_run *run)
+{
+    cli_progress prog;
+    cli_progress_begin(&prog, ctx, "files", (uint64_t)nfiles);
+    for (int i = 0; i < nfiles; i++) {
+        cli_progress_update(&prog, (uint64_t)i, run->total);
+        if (o->record_id)
+            o->mopts.record_id = o->record_id + (uint64_t)i;
+        run->attempted++;
+        if (deliver_source(ctx, cfg, t, o, drop, files[i], &prog, run) != 0)
+            break;
+    }
+    cli_progress_end(&prog);
+}
+
 int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
 {
     cli_sel sel = {0};
@@ -410,83 +468,28 @@ int cmd_deliver(cli_ctx *ctx, int argc, char **argv)
         dw_envelope_free(env);
         return rc;
     }
-    if (cfg.n_connectors != 1) {
-        cli_config_free(&cfg);
-        dw_envelope_free(env);
-        return cli_usage_error(ctx, "deliver writes to one connector: select it with --connector NAME");
-    }
-    cli_target t;
+    cli_target t = {0};
     dw_drop *drop = NULL;
-    rc = open_drop(ctx, &cfg, &t, &o, &drop);
-    if (rc || !drop) {
-        cli_target_free(&t);
-        cli_config_free(&cfg);
-        dw_envelope_free(env);
-        return rc;
-    }
-
-    int nfiles = argc - optind;
-    char *stdin_only[] = {"-"};
-    char **files = nfiles > 0 ? argv + optind : stdin_only;
-    if (nfiles == 0)
-        nfiles = 1;
-    unsigned delivered = 0, failed = 0;
-    uint64_t total = 0;
-    double t0 = now_s();
-    int first_rc = 0, i;
-    cli_progress prog;
-    cli_progress_begin(&prog, ctx, "files", (uint64_t)nfiles);
-    for (i = 0; i < nfiles; i++) {
-        cli_progress_update(&prog, (uint64_t)i, total);
-        const char *src = files[i];
-        if (o.record_id)
-            o.mopts.record_id = o.record_id + (uint64_t)i;
-        char name[DW_FILE_NAME_MAX];
-        uint64_t bytes = 0;
-        dw_io_error err;
-        dw_io_error_clear(&err);
-        int src_rc = 0;
-        int st = write_one(ctx, drop, src, &o.mopts, name, sizeof name, &bytes, &err, &src_rc);
-        if (st < 0) { /* the source could not be read: reported already */
-            failed++;
-            if (!first_rc)
-                first_rc = src_rc;
-            if (!o.keep_going)
-                break;
-            continue;
-        }
-        int unsure = st != DW_OK && err.outcome == DW_OUTCOME_UNCERTAIN;
-        if (unsure) /* published after all (durability unknown): its record names the file, like a delivery */
-            snprintf(name, sizeof name, "%s", err.published);
-        if (st == DW_OK || unsure) {
-            if (!unsure) {
-                delivered++;
-                total += bytes;
-            }
-            report_published(ctx, &t, src, name, bytes, unsure);
-            /* The caller learns of each published message at once: records held in a block buffer (a pipe)
-             * would be lost with the process, and a caller that never heard of a message delivers it again.
-             * On a terminal the progress line is erased first, so the record lands on a line of its own. */
-            cli_progress_flush(&prog);
-            if (!unsure)
-                continue;
-        }
-        failed++;
-        int frc = report_failure(ctx, &cfg, &t, src, (dw_status)st, &err, unsure);
-        if (!first_rc)
-            first_rc = frc;
-        if (!o.keep_going)
-            break;
-    }
-    cli_progress_end(&prog);
-    if (cli_summary_wanted(ctx)) {
-        unsigned skipped = (unsigned)(nfiles - i - (i < nfiles ? 1 : 0));
-        fprintf(stderr, "dropwatch deliver: %u delivered (%llu bytes), %u failed, %u not attempted, %.3f s\n",
-                delivered, (unsigned long long)total, failed, skipped, now_s() - t0);
+    if (cfg.n_connectors != 1)
+        rc = cli_usage_error(ctx, "deliver writes to one connector: select it with --connector NAME");
+    else
+        rc = open_drop(ctx, &cfg, &t, &o, &drop);
+    if (!rc && drop) {
+        char *stdin_only[] = {"-"};
+        int nfiles = argc - optind;
+        deliver_run run = {0};
+        double t0 = now_s();
+        deliver_all(ctx, &cfg, &t, &o, drop, nfiles > 0 ? argv + optind : stdin_only, nfiles > 0 ? nfiles : 1,
+                    &run);
+        if (cli_summary_wanted(ctx))
+            fprintf(stderr, "dropwatch deliver: %u delivered (%llu bytes), %u failed, %u not attempted, %.3f s\n",
+                    run.delivered, (unsigned long long)run.total, run.failed,
+                    (unsigned)((nfiles > 0 ? nfiles : 1) - run.attempted), now_s() - t0);
+        rc = run.first_rc;
     }
     dw_drop_close(drop);
     cli_target_free(&t);
     cli_config_free(&cfg);
     dw_envelope_free(env);
-    return first_rc;
+    return rc;
 }
