@@ -441,10 +441,49 @@ static int report_quarantine(const cli_ctx *ctx, dw_pickup *p)
     return any;
 }
 
-static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opts, int follow, uint64_t max,
-                       char **cmd);
+/* What the options ask for. */
+typedef struct pickup_args {
+    dw_pickup_options o;
+    cli_sel sel;
+    int follow;
+    uint64_t max;
+} pickup_args;
 
-int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
+/* An option of pickup (not a global or selection one). Returns 0, the usage error, or -1 when unknown. */
+static int pickup_option(cli_ctx *ctx, pickup_args *a, int opt, const char *arg)
+{
+    uint64_t v;
+    switch (opt) {
+    case OPT_FOLLOW: a->follow = 1; return 0;
+    case OPT_REQUIRE_ENV: a->o.require_envelope = 1; return 0;
+    case OPT_NO_FSYNC: a->o.durable = 0; return 0;
+    case OPT_ARCHIVE:
+        a->o.ack_mode = DW_PICKUP_ARCHIVE;
+        a->o.archive_dir = arg;
+        return 0;
+    case OPT_MAX:
+        if (cli_parse_u64(arg, 0, UINT64_MAX, &a->max) < 0)
+            return cli_usage_error(ctx, "invalid --max '%s'", arg);
+        return 0;
+    case OPT_SETTLE:
+    case OPT_INCOMPLETE:
+    case OPT_TTL:
+        /* the CLI's sanity bounds (the library takes any unsigned): a day to settle, a year otherwise */
+        if (cli_parse_u64(arg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
+            return cli_usage_error(ctx, "invalid value '%s'", arg);
+        if (opt == OPT_SETTLE)
+            a->o.settle_ms = (unsigned)v;
+        else if (opt == OPT_INCOMPLETE)
+            a->o.incomplete_after_seconds = (unsigned)v;
+        else
+            a->o.claim_ttl_seconds = (unsigned)v;
+        return 0;
+    }
+    return -1;
+}
+
+/* Step 1: the options, up to DROPDIR or the command. Returns -1 to go on, else the exit code. */
+static int parse_options(cli_ctx *ctx, int argc, char **argv, pickup_args *a)
 {
     static const struct option longopts[] = {
         CLI_GLOBAL_LONGOPTS,
@@ -459,86 +498,78 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
         {"no-fsync", no_argument, NULL, OPT_NO_FSYNC},
         {NULL, 0, NULL, 0},
     };
-    dw_pickup_options o;
-    dw_pickup_options_init(&o);
-    cli_sel sel = {0};
-    int follow = 0, rc = 0, opt;
-    uint64_t max = 0, v;
+    int opt, rc = 0;
     /* "+": options end at DROPDIR, so the command's own options are left alone. */
-    while (!rc && (opt = getopt_long(argc, argv, "+:f:c:vqh", longopts, NULL)) != -1) {
-        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &sel, opt, optarg, &rc))
+    while ((opt = getopt_long(argc, argv, "+:f:c:vqh", longopts, NULL)) != -1) {
+        if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
+            if (rc)
+                return rc;
             continue;
-        switch (opt) {
-        case 'h': fputs(help, stdout); return 0;
-        case OPT_FOLLOW: follow = 1; break;
-        case OPT_MAX:
-            if (cli_parse_u64(optarg, 0, UINT64_MAX, &max) < 0)
-                return cli_usage_error(ctx, "invalid --max '%s'", optarg);
-            break;
-        case OPT_ARCHIVE:
-            o.ack_mode = DW_PICKUP_ARCHIVE;
-            o.archive_dir = optarg;
-            break;
-        case OPT_SETTLE:
-        case OPT_INCOMPLETE:
-        case OPT_TTL:
-            if (cli_parse_u64(optarg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
-                return cli_usage_error(ctx, "invalid value '%s'", optarg);
-            if (opt == OPT_SETTLE)
-                o.settle_ms = (unsigned)v;
-            else if (opt == OPT_INCOMPLETE)
-                o.incomplete_after_seconds = (unsigned)v;
-            else
-                o.claim_ttl_seconds = (unsigned)v;
-            break;
-        case OPT_REQUIRE_ENV: o.require_envelope = 1; break;
-        case OPT_NO_FSYNC: o.durable = 0; break;
-        default: return cli_getopt_error(ctx, argv, opt);
         }
+        if (opt == 'h') {
+            fputs(help, stdout);
+            return 0;
+        }
+        if ((rc = pickup_option(ctx, a, opt, optarg)) != 0)
+            return rc > 0 ? rc : cli_getopt_error(ctx, argv, opt);
     }
+    return -1;
+}
+
+/* Step 2: the drop directory, from a connector selection (resolved into *t, *have_cfg set) or the first
+ * operand. Returns -1 to go on with *dropdir set, else the exit code (nothing left to free). */
+static int find_dropdir(cli_ctx *ctx, int argc, char **argv, pickup_args *a, cli_config *cfg, cli_target *t,
+                        int *have_cfg, const char **dropdir)
+{
+    if (!a->sel.drop_dir && !a->sel.connector && !ctx->config_path) {
+        if (optind >= argc)
+            return cli_usage_error(ctx, "no drop directory");
+        *dropdir = argv[optind++];
+        return -1;
+    }
+    int rc = cli_sel_build(ctx, &a->sel, cfg);
     if (rc)
         return rc;
-    /* The drop directory: a connector selection, or the first operand. */
+    if (cfg->n_connectors != 1) {
+        cli_config_free(cfg);
+        return cli_usage_error(ctx, "pickup empties one connector's drop directory: select it with --connector NAME");
+    }
+    cli_target_resolve(t, cfg, &cfg->connectors[0]);
+    if (t->status != DW_OK) {
+        dw_io_error e;
+        cli_target_explain_failure(ctx, t);
+        cli_target_error(t, &e);
+        cli_target_free(t);
+        cli_config_free(cfg);
+        return cli_exit_for_class(e.io_class);
+    }
+    *have_cfg = 1;
+    *dropdir = t->path;
+    return -1;
+}
+
+static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, char **cmd);
+
+int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
+{
+    pickup_args a = {.follow = 0};
+    dw_pickup_options_init(&a.o);
+    int rc = parse_options(ctx, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
     cli_config cfg;
     cli_target t;
     int have_cfg = 0;
     const char *dropdir = NULL;
-    if (sel.drop_dir || sel.connector || ctx->config_path) {
-        rc = cli_sel_build(ctx, &sel, &cfg);
-        if (rc)
-            return rc;
-        if (cfg.n_connectors != 1) {
-            cli_config_free(&cfg);
-            return cli_usage_error(ctx, "pickup empties one connector's drop directory: select it with --connector NAME");
-        }
-        cli_target_resolve(&t, &cfg, &cfg.connectors[0]);
-        have_cfg = 1;
-        if (t.status != DW_OK) {
-            dw_io_error e;
-            cli_target_explain_failure(ctx, &t);
-            cli_target_error(&t, &e);
-            rc = cli_exit_for_class(e.io_class);
-            cli_target_free(&t);
-            cli_config_free(&cfg);
-            return rc;
-        }
-        dropdir = t.path;
-    } else {
-        if (optind >= argc)
-            return cli_usage_error(ctx, "no drop directory");
-        dropdir = argv[optind++];
-    }
+    rc = find_dropdir(ctx, argc, argv, &a, &cfg, &t, &have_cfg, &dropdir);
+    if (rc >= 0)
+        return rc;
     if (optind < argc && strcmp(argv[optind], "--") == 0)
         optind++;
-    if (optind >= argc) {
-        if (have_cfg) {
-            cli_target_free(&t);
-            cli_config_free(&cfg);
-        }
-        return cli_usage_error(ctx, "no command to run per message");
-    }
-    char **cmd = argv + optind;
-    rc = pickup_loop(ctx, dropdir, &o, follow, max, cmd);
+    if (optind >= argc)
+        rc = cli_usage_error(ctx, "no command to run per message");
+    else
+        rc = pickup_loop(ctx, dropdir, &a, argv + optind);
     if (have_cfg) {
         cli_target_free(&t);
         cli_config_free(&cfg);
@@ -546,22 +577,9 @@ int cmd_pickup(cli_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
-/* Claim, run, ack or release until nothing is ready (or, with follow, until SIGINT/SIGTERM). */
-static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opts, int follow, uint64_t max,
-                       char **cmd)
+/* SIGINT and SIGTERM end the loop after the current message. */
+static void catch_stop_signals(void)
 {
-    dw_pickup_options o = *opts;
-
-    dw_pickup *p;
-    dw_io_error err;
-    dw_status st = dw_pickup_open(&p, dropdir, &o, &err);
-    if (st != DW_OK) {
-        if (st == DW_E_INVAL)
-            return cli_usage_error(ctx, "invalid --archive '%s' (a subdirectory name, at most one '/')",
-                                   o.archive_dir ? o.archive_dir : "");
-        cli_err(ctx, "%s: %s%s%s", dropdir, dw_class_str(err.io_class), err.detail[0] ? ": " : "", err.detail);
-        return cli_exit_for_status(st, &err);
-    }
 #ifdef _WIN32
     /* Ctrl-C (SIGINT) and SIGTERM through the C runtime: Windows has no sigaction (and no SIGPIPE: a closed
      * pipe is an error of WriteFile). */
@@ -575,78 +593,128 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, dw_pickup_options *opt
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 #endif
+}
 
-    uint64_t done = 0, acked = 0, released = 0;
-    int quarantined = 0, worst = 0;
-    unsigned backoff = 1;
-    while (!stop_requested && (!max || done < max)) {
+/* Counts and state of the loop. */
+typedef struct pickup_run {
+    uint64_t done, acked, released;
+    int quarantined, worst;
+    unsigned backoff; /* seconds before a released message is retried with --follow */
+} pickup_run;
+
+/* The command succeeded: acknowledge the message. */
+static void ack_message(cli_ctx *ctx, dw_pickup_msg *m, const char *name, pickup_run *run)
+{
+    dw_io_error err;
+    dw_status st = dw_pickup_ack(m, &err);
+    run->backoff = 1;
+    if (st == DW_OK) {
+        run->acked++;
+        if (cli_summary_wanted(ctx))
+            cli_err(ctx, "acknowledged %s", name);
+    } else {
+        cli_err(ctx, "%s: acknowledgement failed: %s (%s)", name, dw_class_str(err.io_class), err.detail);
+        run->worst = cli_exit_for_status(st, &err);
+    }
+}
+
+/* The command failed (or the message could not be read): put the message back. */
+static void release_message(cli_ctx *ctx, dw_pickup_msg *m, const char *name, const cmd_result *res,
+                            int read_failed, const dw_io_error *read_err, pickup_run *run)
+{
+    if (read_failed)
+        cli_err(ctx, "%s: reading the message failed: %s", name, read_err->detail);
+    else if (res->started && cli_summary_wanted(ctx))
+        cli_err(ctx, "%s: command %s %ld: released", name, res->signaled ? "killed by signal" : "exited with",
+                res->code);
+    dw_io_error err;
+    dw_status st = dw_pickup_release(m, &err);
+    if (st != DW_OK) {
+        cli_err(ctx, "%s: release failed: %s (%s)", name, dw_class_str(err.io_class), err.detail);
+        run->worst = cli_exit_for_status(st, &err);
+    } else {
+        run->released++;
+        if (!run->worst)
+            run->worst = EX_TEMPFAIL;
+    }
+}
+
+/* The release itself wakes the watch: back off (1, 2, 4 ... 32 s while failures go on) so a failing
+ * command is not retried in a tight loop. The sleep returns early on SIGTERM (in slices on Windows, where
+ * a signal does not cut it short). */
+static void back_off(pickup_run *run)
+{
+    struct timespec pause = {(time_t)run->backoff, 0};
+    while (!stop_requested && nanosleep(&pause, &pause) < 0 && errno == EINTR) {
+    }
+    if (run->backoff < 32)
+        run->backoff *= 2;
+}
+
+/* One claimed message: run the command, then ack or release. Returns 0 to go on, -1 to stop. */
+static int handle_message(cli_ctx *ctx, dw_pickup_msg *m, const char *dropdir, const pickup_args *a, char **cmd,
+                          pickup_run *run)
+{
+    dw_io_error err;
+    dw_io_error_clear(&err);
+    int read_failed = 0;
+    cmd_result res;
+    run->done++;
+    run_command(ctx, m, dropdir, cmd, &err, &read_failed, &res);
+    char *name = cli_xstrdup(dw_pickup_msg_name(m)); /* the message is gone after ack or release */
+    int go_on = 0;
+    if (res.started && !read_failed && !res.signaled && res.code == 0) {
+        ack_message(ctx, m, name, run);
+    } else {
+        release_message(ctx, m, name, &res, read_failed, &err, run);
+        if (!a->follow)
+            go_on = -1; /* without --follow, a released message would come straight back: stop here */
+        else
+            back_off(run);
+    }
+    free(name);
+    return go_on;
+}
+
+/* Step 3: claim, run, ack or release until nothing is ready (or, with follow, until SIGINT/SIGTERM). */
+static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, char **cmd)
+{
+    dw_pickup *p;
+    dw_io_error err;
+    dw_status st = dw_pickup_open(&p, dropdir, &a->o, &err);
+    if (st != DW_OK) {
+        if (st == DW_E_INVAL)
+            return cli_usage_error(ctx, "invalid --archive '%s' (a subdirectory name, at most one '/')",
+                                   a->o.archive_dir ? a->o.archive_dir : "");
+        cli_err(ctx, "%s: %s%s%s", dropdir, dw_class_str(err.io_class), err.detail[0] ? ": " : "", err.detail);
+        return cli_exit_for_status(st, &err);
+    }
+    catch_stop_signals();
+    pickup_run run = {.backoff = 1};
+    while (!stop_requested && (!a->max || run.done < a->max)) {
         dw_pickup_msg *m;
         st = dw_pickup_next(p, &m, &err);
         if (report_quarantine(ctx, p))
-            quarantined = 1;
+            run.quarantined = 1;
         if (st != DW_OK) {
             cli_err(ctx, "%s: %s (%s)", err.path, dw_class_str(err.io_class), err.detail);
-            worst = cli_exit_for_status(st, &err);
+            run.worst = cli_exit_for_status(st, &err);
             break;
         }
         if (!m) {
-            if (!follow)
+            if (!a->follow)
                 break;
             dw_pickup_wait(p, 1000, &err);
             continue;
         }
-        done++;
-        int read_failed = 0;
-        cmd_result res;
-        run_command(ctx, m, dropdir, cmd, &err, &read_failed, &res);
-        const char *name = dw_pickup_msg_name(m);
-        char *keep = cli_xstrdup(name);
-        if (res.started && !read_failed && !res.signaled && res.code == 0) {
-            st = dw_pickup_ack(m, &err);
-            backoff = 1;
-            if (st == DW_OK) {
-                acked++;
-                if (cli_summary_wanted(ctx))
-                    cli_err(ctx, "acknowledged %s", keep);
-            } else {
-                cli_err(ctx, "%s: acknowledgement failed: %s (%s)", keep, dw_class_str(err.io_class), err.detail);
-                worst = cli_exit_for_status(st, &err);
-            }
-        } else {
-            if (read_failed)
-                cli_err(ctx, "%s: reading the message failed: %s", keep, err.detail);
-            else if (res.started && cli_summary_wanted(ctx))
-                cli_err(ctx, "%s: command %s %ld: released", keep, res.signaled ? "killed by signal" : "exited with",
-                        res.code);
-            st = dw_pickup_release(m, &err);
-            if (st != DW_OK) {
-                cli_err(ctx, "%s: release failed: %s (%s)", keep, dw_class_str(err.io_class), err.detail);
-                worst = cli_exit_for_status(st, &err);
-            } else {
-                released++;
-                if (!worst)
-                    worst = EX_TEMPFAIL;
-            }
-            if (!follow) {
-                /* without --follow, a released message would come straight back: stop here */
-                free(keep);
-                break;
-            }
-            /* The release itself wakes the watch: back off (1, 2, 4 ... 32 s while failures go on) so a
-             * failing command is not retried in a tight loop. The sleep returns early on SIGTERM (in
-             * slices on Windows, where a signal does not cut it short). */
-            struct timespec pause = {(time_t)backoff, 0};
-            while (!stop_requested && nanosleep(&pause, &pause) < 0 && errno == EINTR) {
-            }
-            if (backoff < 32)
-                backoff *= 2;
-        }
-        free(keep);
+        if (handle_message(ctx, m, dropdir, a, cmd, &run) != 0)
+            break;
     }
     dw_pickup_close(p);
     if (cli_summary_wanted(ctx))
-        cli_err(ctx, "%llu acknowledged, %llu released", (unsigned long long)acked, (unsigned long long)released);
-    if (!worst && quarantined)
-        worst = EX_DATAERR;
-    return worst;
+        cli_err(ctx, "%llu acknowledged, %llu released", (unsigned long long)run.acked,
+                (unsigned long long)run.released);
+    if (!run.worst && run.quarantined)
+        run.worst = EX_DATAERR;
+    return run.worst;
 }
