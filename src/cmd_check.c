@@ -229,6 +229,38 @@ static void fmt_quota(uint64_t q, char *buf, size_t size)
 /* What probe() prints: the health record, the alert of a failure, the failure on stderr. */
 enum { PROBE_REPORT = 1, PROBE_ALERT = 2, PROBE_EXPLAIN = 4 };
 
+/* The health record of a probe (err: the failure, NULL when healthy). */
+static void print_health(const cli_ctx *ctx, const cli_target *t, const dw_health *h, const dw_io_error *err)
+{
+    char q[64];
+    cli_rec r;
+    rec_begin(&r, ctx, "health", !err);
+    rec_str(&r, "connector", t->conn->name);
+    rec_str(&r, "drop_path", t->path ? t->path : t->exchange_path);
+    rec_str(&r, "status", err ? "failed" : "healthy");
+    rec_bool(&r, "exists", h->exists);
+    rec_bool(&r, "is_directory", h->is_directory);
+    rec_bool(&r, "writable", h->writable);
+    rec_u64(&r, "free_bytes", h->free_bytes);
+    rec_u64(&r, "total_bytes", h->total_bytes);
+    rec_u64(&r, "used_bytes", h->used_bytes);
+    rec_u64(&r, "file_count", h->file_count);
+    fmt_quota(t->conn->quota, q, sizeof q);
+    rec_str(&r, "quota", q);
+    rec_u64(&r, "stale_temp_files", h->stale_temp_files);
+    rec_u64(&r, "canary_micros", h->canary_micros);
+    rec_str(&r, "publish", dw_publish_method_name(h->publish_method));
+    if (err) {
+        rec_str(&r, "class", dw_class_name(err->io_class));
+        rec_str(&r, "operation", dw_op_name(err->op));
+        const char *en = dw_errno_name(err->sys_errno);
+        rec_str(&r, "errno", en ? en : "");
+        rec_str(&r, "detail", err->detail);
+        rec_str(&r, "action", dw_class_action(err->io_class));
+    }
+    rec_end(&r);
+}
+
 /* One probe. Returns 0 or the class's exit code; *res gets what was found (res->err the failure). */
 static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t, const probe_args *a, int show,
                  cli_probe_result *res)
@@ -260,36 +292,8 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     int ok = st == DW_OK;
     res->ok = ok;
     cli_probe_complete(res, t->status == DW_OK ? t->path : NULL, ctx->event_mode);
-    const dw_health h = *hp;
-    if (show & PROBE_REPORT) {
-        char q[64];
-        cli_rec r;
-        rec_begin(&r, ctx, "health", ok);
-        rec_str(&r, "connector", t->conn->name);
-        rec_str(&r, "drop_path", t->path ? t->path : t->exchange_path);
-        rec_str(&r, "status", ok ? "healthy" : "failed");
-        rec_bool(&r, "exists", h.exists);
-        rec_bool(&r, "is_directory", h.is_directory);
-        rec_bool(&r, "writable", h.writable);
-        rec_u64(&r, "free_bytes", h.free_bytes);
-        rec_u64(&r, "total_bytes", h.total_bytes);
-        rec_u64(&r, "used_bytes", h.used_bytes);
-        rec_u64(&r, "file_count", h.file_count);
-        fmt_quota(t->conn->quota, q, sizeof q);
-        rec_str(&r, "quota", q);
-        rec_u64(&r, "stale_temp_files", h.stale_temp_files);
-        rec_u64(&r, "canary_micros", h.canary_micros);
-        rec_str(&r, "publish", dw_publish_method_name(h.publish_method));
-        if (!ok) {
-            rec_str(&r, "class", dw_class_name(err->io_class));
-            rec_str(&r, "operation", dw_op_name(err->op));
-            const char *en = dw_errno_name(err->sys_errno);
-            rec_str(&r, "errno", en ? en : "");
-            rec_str(&r, "detail", err->detail);
-            rec_str(&r, "action", dw_class_action(err->io_class));
-        }
-        rec_end(&r);
-    }
+    if (show & PROBE_REPORT)
+        print_health(ctx, t, &res->h, ok ? NULL : err);
     if (ok)
         return 0;
     if (show & PROBE_EXPLAIN) {
@@ -413,97 +417,138 @@ static void watch_textfile(const cli_ctx *ctx, const probe_args *a, cli_metrics 
     }
 }
 
-int cmd_watch(cli_ctx *ctx, int argc, char **argv)
-{
-    probe_args a;
-    cli_config cfg;
-    cli_target *ts;
-    int rc = setup(ctx, argc, argv, 1, &a, &cfg, &ts);
-    if (rc >= 0)
-        return rc;
-    rc = 0;
+/* The SIGINT and SIGTERM handlers watch replaces, restored when it ends. No SA_RESTART: a signal must cut
+ * the pause short so the service stops promptly. */
+typedef struct stop_handlers {
+#ifdef _WIN32
+    void (*old_int)(int), (*old_term)(int);
+#else
+    struct sigaction old_int, old_term;
+#endif
+} stop_handlers;
 
-    /* No SA_RESTART: a signal must cut the pause short so the service stops promptly. */
+static void stop_handlers_install(stop_handlers *h)
+{
+    stop_signal = 0;
 #ifdef _WIN32
     /* Ctrl-C (SIGINT) and SIGTERM through the C runtime: Windows has no sigaction. */
-    stop_signal = 0;
-    void (*old_int)(int) = signal(SIGINT, on_signal);
-    void (*old_term)(int) = signal(SIGTERM, on_signal);
+    h->old_int = signal(SIGINT, on_signal);
+    h->old_term = signal(SIGTERM, on_signal);
 #else
-    struct sigaction sa, old_int, old_term;
+    struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    stop_signal = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGINT, &sa, &h->old_int);
+    sigaction(SIGTERM, &sa, &h->old_term);
 #endif
+}
 
-    unsigned *fails = calloc(cfg.n_connectors, sizeof *fails);
-    cli_probe_result *rs = calloc(cfg.n_connectors, sizeof *rs);
+static void stop_handlers_restore(const stop_handlers *h)
+{
+#ifdef _WIN32
+    signal(SIGINT, h->old_int);
+    signal(SIGTERM, h->old_term);
+#else
+    sigaction(SIGINT, &h->old_int, NULL);
+    sigaction(SIGTERM, &h->old_term, NULL);
+#endif
+}
+
+/* The state of a watch: the targets, each one's failed probes in a row, the last results, the metrics. */
+typedef struct watch_state {
+    cli_config cfg;
+    cli_target *ts;
+    unsigned *fails;
+    cli_probe_result *rs;
     cli_metrics m;
-    cli_metrics_init(&m, cfg.n_connectors, ctx->event_mode, 1);
-    if (!fails || !rs) {
-        free(fails);
-        free(rs);
-        cli_metrics_free(&m);
-        targets_end(&cfg, ts);
-        cli_err(ctx, "out of memory");
-        return EX_OSERR;
+} watch_state;
+
+/* A connector healthy again after failed probes: one recovery record. */
+static void print_recovery(const cli_ctx *ctx, const cli_target *t, unsigned failed_probes)
+{
+    cli_rec r;
+    rec_begin(&r, ctx, "recovery", 1);
+    rec_str(&r, "connector", t->conn->name);
+    rec_str(&r, "drop_path", t->path);
+    rec_str(&r, "status", "recovered");
+    rec_u64(&r, "failed_probes", failed_probes);
+    rec_end(&r);
+}
+
+/* One round over every connector. Returns the first failing probe's exit code (0: all healthy). */
+static int watch_round(const cli_ctx *ctx, const probe_args *a, watch_state *w, uint64_t round)
+{
+    int last = 0;
+    size_t failing = 0;
+    for (size_t i = 0; i < w->cfg.n_connectors && !stop_signal; i++) {
+        int r1 = probe(ctx, &w->cfg, &w->ts[i], a, PROBE_ALERT | PROBE_EXPLAIN, &w->rs[i]);
+        cli_metrics_record(&w->m, i, &w->rs[i]);
+        if (r1) {
+            failing++;
+            w->fails[i]++;
+            if (!last)
+                last = r1;
+        } else if (w->fails[i]) {
+            print_recovery(ctx, &w->ts[i], w->fails[i]);
+            w->fails[i] = 0;
+        }
     }
+    cli_throttle_flush(ctx, -1); /* report suppression windows that closed without a new alert */
+    if (cli_summary_wanted(ctx))
+        fprintf(stderr, "dropwatch watch: round %llu: %zu connector(s), %zu failing\n", (unsigned long long)round,
+                w->cfg.n_connectors, failing);
+    fflush(stdout); /* a service's log must see records as they happen */
+    if (a->textfile && !stop_signal)
+        watch_textfile(ctx, a, &w->m, w->rs, round);
+    return last;
+}
+
+/* Rounds every --interval seconds until --count rounds have run or a signal came. Returns the last
+ * round's status. */
+static int watch_rounds(const cli_ctx *ctx, const probe_args *a, watch_state *w)
+{
     uint64_t round = 0;
     int last = 0;
-    while (!stop_signal && (a.count == 0 || round < a.count)) {
-        round++;
-        last = 0;
-        size_t failing = 0;
-        for (size_t i = 0; i < cfg.n_connectors && !stop_signal; i++) {
-            int r1 = probe(ctx, &cfg, &ts[i], &a, PROBE_ALERT | PROBE_EXPLAIN, &rs[i]);
-            cli_metrics_record(&m, i, &rs[i]);
-            if (r1) {
-                failing++;
-                fails[i]++;
-                if (!last)
-                    last = r1;
-            } else if (fails[i]) {
-                cli_rec r;
-                rec_begin(&r, ctx, "recovery", 1);
-                rec_str(&r, "connector", ts[i].conn->name);
-                rec_str(&r, "drop_path", ts[i].path);
-                rec_str(&r, "status", "recovered");
-                rec_u64(&r, "failed_probes", fails[i]);
-                rec_end(&r);
-                fails[i] = 0;
-            }
-        }
-        cli_throttle_flush(ctx, -1); /* report suppression windows that closed without a new alert */
-        if (cli_summary_wanted(ctx))
-            fprintf(stderr, "dropwatch watch: round %llu: %zu connector(s), %zu failing\n",
-                    (unsigned long long)round, cfg.n_connectors, failing);
-        fflush(stdout); /* a service's log must see records as they happen */
-        if (a.textfile && !stop_signal)
-            watch_textfile(ctx, &a, &m, rs, round);
-        if (a.count && round >= a.count)
+    while (!stop_signal && (a->count == 0 || round < a->count)) {
+        last = watch_round(ctx, a, w, ++round);
+        if (a->count && round >= a->count)
             break;
-        struct timespec pause = {(time_t)a.interval, 0};
+        struct timespec pause = {(time_t)a->interval, 0};
         while (!stop_signal && nanosleep(&pause, &pause) != 0 && errno == EINTR)
             ;
     }
     if (stop_signal && cli_summary_wanted(ctx))
         fprintf(stderr, "dropwatch watch: stopped by %s after %llu round(s)\n",
                 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)round);
-#ifdef _WIN32
-    signal(SIGINT, old_int);
-    signal(SIGTERM, old_term);
-#else
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-#endif
-    free(fails);
-    free(rs);
-    cli_metrics_free(&m);
-    targets_end(&cfg, ts);
     return last;
+}
+
+int cmd_watch(cli_ctx *ctx, int argc, char **argv)
+{
+    probe_args a;
+    watch_state w;
+    memset(&w, 0, sizeof w);
+    int rc = setup(ctx, argc, argv, 1, &a, &w.cfg, &w.ts);
+    if (rc >= 0)
+        return rc;
+    stop_handlers h;
+    stop_handlers_install(&h);
+    w.fails = calloc(w.cfg.n_connectors, sizeof *w.fails);
+    w.rs = calloc(w.cfg.n_connectors, sizeof *w.rs);
+    cli_metrics_init(&w.m, w.cfg.n_connectors, ctx->event_mode, 1);
+    if (!w.fails || !w.rs) {
+        cli_err(ctx, "out of memory");
+        rc = EX_OSERR;
+    } else {
+        rc = watch_rounds(ctx, &a, &w);
+    }
+    stop_handlers_restore(&h);
+    free(w.fails);
+    free(w.rs);
+    cli_metrics_free(&w.m);
+    targets_end(&w.cfg, w.ts);
+    return rc;
 }
 
 int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
