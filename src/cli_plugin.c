@@ -158,6 +158,86 @@ static void put_text(FILE *f, const char *s)
         fputc(*p < 0x20 || *p == 0x7F || *p == '|' ? '_' : *p, f);
 }
 
+/* The state of one connector: CRITICAL when its probe failed, else by the --critical/--warning ranges. */
+static int connector_state(const cli_plugin_opts *o, const cli_probe_result *r)
+{
+    if (!r->ok)
+        return ST_CRITICAL;
+    double pct = r->quota && r->have_usage ? 100.0 * (double)r->h.used_bytes / (double)r->quota : NAN;
+    double age = r->have_usage ? (double)(r->oldest_age > 0 ? r->oldest_age : 0) : NAN;
+    if ((!isnan(pct) && cli_range_alert(&o->crit_quota, pct)) || (!isnan(age) && cli_range_alert(&o->crit_age, age)))
+        return ST_CRITICAL;
+    if ((!isnan(pct) && cli_range_alert(&o->warn_quota, pct)) || (!isnan(age) && cli_range_alert(&o->warn_age, age)))
+        return ST_WARNING;
+    return ST_OK;
+}
+
+/* The status text: all healthy, or the connectors that are not OK, worst first, each with its reason. */
+static void put_summary(FILE *f, const cli_probe_result *rs, const int *cs, size_t n)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += cs[i] != ST_OK;
+    if (!bad) {
+        fprintf(f, "%zu connector(s) healthy", n);
+        return;
+    }
+    const char *sep = "";
+    for (int want = ST_CRITICAL; want >= ST_WARNING; want--) {
+        for (size_t i = 0; i < n; i++) {
+            const cli_probe_result *r = &rs[i];
+            if (cs[i] != want)
+                continue;
+            fputs(sep, f);
+            sep = "; ";
+            put_text(f, r->connector);
+            if (!r->ok) {
+                fprintf(f, ": %s failure during %s (event %u)", dw_class_name(r->err.io_class), dw_op_name(r->err.op),
+                        r->event_id);
+                continue;
+            }
+            fputs(":", f);
+            if (r->quota)
+                fprintf(f, " quota %.1f%% used", 100.0 * (double)r->h.used_bytes / (double)r->quota);
+            fprintf(f, "%s oldest message %lld s", r->quota ? "," : "", (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
+        }
+    }
+    if (bad < n)
+        fprintf(f, "; %zu of %zu connector(s) OK", n - bad, n);
+}
+
+/* Performance data of one connector: 'label'=value[UOM];warn;crit;min;max. */
+static void put_perf(FILE *f, const cli_plugin_opts *o, const cli_probe_result *r)
+{
+    const char *c = r->connector;
+    char v[64], max[32];
+    perf(f, c, "healthy", r->ok ? "1" : "0", NULL, NULL, "1");
+    if (!r->have_usage)
+        return;
+    snprintf(max, sizeof max, "%llu", (unsigned long long)r->quota);
+    if (r->quota) {
+        snprintf(v, sizeof v, "%.2f%%", 100.0 * (double)r->h.used_bytes / (double)r->quota);
+        perf(f, c, "quota_used", v, &o->warn_quota, &o->crit_quota, "100");
+    }
+    snprintf(v, sizeof v, "%lluB", (unsigned long long)r->h.used_bytes);
+    perf(f, c, "used", v, NULL, NULL, r->quota ? max : NULL);
+    snprintf(v, sizeof v, "%llu", (unsigned long long)r->h.file_count);
+    perf(f, c, "files", v, NULL, NULL, NULL);
+    snprintf(v, sizeof v, "%llds", (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
+    perf(f, c, "oldest_age", v, &o->warn_age, &o->crit_age, NULL);
+    snprintf(v, sizeof v, "%llu", (unsigned long long)r->h.stale_temp_files);
+    perf(f, c, "stale_temps", v, NULL, NULL, NULL);
+    if (r->have_fs) {
+        snprintf(v, sizeof v, "%lluB", (unsigned long long)r->h.free_bytes);
+        snprintf(max, sizeof max, "%llu", (unsigned long long)r->h.total_bytes);
+        perf(f, c, "free", v, NULL, NULL, max);
+    }
+    if (r->h.writable) {
+        snprintf(v, sizeof v, "%.6fs", (double)r->h.canary_micros / 1e6);
+        perf(f, c, "canary", v, NULL, NULL, NULL);
+    }
+}
+
 int cli_plugin_report(FILE *f, const cli_plugin_opts *o, const cli_probe_result *rs, size_t n)
 {
     int state = ST_OK;
@@ -165,89 +245,15 @@ int cli_plugin_report(FILE *f, const cli_plugin_opts *o, const cli_probe_result 
     if (!cs)
         return cli_plugin_unknown(f, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        const cli_probe_result *r = &rs[i];
-        int s = ST_OK;
-        if (!r->ok) {
-            s = ST_CRITICAL;
-        } else {
-            double pct = r->quota && r->have_usage ? 100.0 * (double)r->h.used_bytes / (double)r->quota : NAN;
-            double age = r->have_usage ? (double)(r->oldest_age > 0 ? r->oldest_age : 0) : NAN;
-            if ((!isnan(pct) && cli_range_alert(&o->crit_quota, pct)) || (!isnan(age) && cli_range_alert(&o->crit_age, age)))
-                s = ST_CRITICAL;
-            else if ((!isnan(pct) && cli_range_alert(&o->warn_quota, pct)) ||
-                     (!isnan(age) && cli_range_alert(&o->warn_age, age)))
-                s = ST_WARNING;
-        }
-        cs[i] = s;
-        if (s > state)
-            state = s;
+        cs[i] = connector_state(o, &rs[i]);
+        if (cs[i] > state)
+            state = cs[i];
     }
-
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++)
-        bad += cs[i] != ST_OK;
     fprintf(f, "DROPWATCH %s - ", state_names[state]);
-    if (!bad) {
-        fprintf(f, "%zu connector(s) healthy", n);
-    } else {
-        /* Name the connectors that are not OK, worst first, each with its reason. */
-        const char *sep = "";
-        for (int want = ST_CRITICAL; want >= ST_WARNING; want--) {
-            for (size_t i = 0; i < n; i++) {
-                const cli_probe_result *r = &rs[i];
-                if (cs[i] != want)
-                    continue;
-                fputs(sep, f);
-                sep = "; ";
-                put_text(f, r->connector);
-                if (!r->ok) {
-                    fprintf(f, ": %s failure during %s (event %u)", dw_class_name(r->err.io_class),
-                            dw_op_name(r->err.op), r->event_id);
-                    continue;
-                }
-                fputs(":", f);
-                if (r->quota)
-                    fprintf(f, " quota %.1f%% used", 100.0 * (double)r->h.used_bytes / (double)r->quota);
-                fprintf(f, "%s oldest message %lld s", r->quota ? "," : "",
-                        (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
-            }
-        }
-        if (bad < n)
-            fprintf(f, "; %zu of %zu connector(s) OK", n - bad, n);
-    }
-
-    /* Performance data: 'label'=value[UOM];warn;crit;min;max, one group per connector. */
-    fputs(" |", f);
-    for (size_t i = 0; i < n; i++) {
-        const cli_probe_result *r = &rs[i];
-        const char *c = r->connector;
-        char v[64], max[32];
-        perf(f, c, "healthy", r->ok ? "1" : "0", NULL, NULL, "1");
-        if (!r->have_usage)
-            continue;
-        snprintf(max, sizeof max, "%llu", (unsigned long long)r->quota);
-        if (r->quota) {
-            snprintf(v, sizeof v, "%.2f%%", 100.0 * (double)r->h.used_bytes / (double)r->quota);
-            perf(f, c, "quota_used", v, &o->warn_quota, &o->crit_quota, "100");
-        }
-        snprintf(v, sizeof v, "%lluB", (unsigned long long)r->h.used_bytes);
-        perf(f, c, "used", v, NULL, NULL, r->quota ? max : NULL);
-        snprintf(v, sizeof v, "%llu", (unsigned long long)r->h.file_count);
-        perf(f, c, "files", v, NULL, NULL, NULL);
-        snprintf(v, sizeof v, "%llds", (long long)(r->oldest_age > 0 ? r->oldest_age : 0));
-        perf(f, c, "oldest_age", v, &o->warn_age, &o->crit_age, NULL);
-        snprintf(v, sizeof v, "%llu", (unsigned long long)r->h.stale_temp_files);
-        perf(f, c, "stale_temps", v, NULL, NULL, NULL);
-        if (r->have_fs) {
-            snprintf(v, sizeof v, "%lluB", (unsigned long long)r->h.free_bytes);
-            snprintf(max, sizeof max, "%llu", (unsigned long long)r->h.total_bytes);
-            perf(f, c, "free", v, NULL, NULL, max);
-        }
-        if (r->h.writable) {
-            snprintf(v, sizeof v, "%.6fs", (double)r->h.canary_micros / 1e6);
-            perf(f, c, "canary", v, NULL, NULL, NULL);
-        }
-    }
+    put_summary(f, rs, cs, n);
+    fputs(" |", f); /* performance data: one group per connector */
+    for (size_t i = 0; i < n; i++)
+        put_perf(f, o, &rs[i]);
     fputc('\n', f);
     free(cs);
     return state;
