@@ -45,16 +45,9 @@ int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, i
     return 0;
 }
 
-int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
+/* The server settings given on the command line replace the file's. */
+static void apply_overrides(const cli_sel *sel, cli_config *cfg)
 {
-    cli_config_init(cfg);
-    if (ctx->config_path) {
-        int rc = cli_config_load(cfg, ctx->config_path);
-        if (rc) {
-            cli_config_free(cfg); /* connectors parsed before the error */
-            return rc;
-        }
-    }
     if (sel->have_root) {
         free(cfg->root);
         cfg->root = cli_xstrdup(sel->root);
@@ -71,49 +64,78 @@ int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
         free(cfg->computer);
         cfg->computer = cli_xstrdup(sel->computer);
     }
+}
 
-    if (sel->drop_dir) {
-        /* An explicit DropDirectory describes one ad-hoc connector; the file still supplies the server. */
-        cli_config adhoc = *cfg;
-        for (size_t i = 0; i < cfg->n_connectors; i++) {
+/* An explicit DropDirectory describes one ad-hoc connector, replacing the file's; the file still
+ * supplies the server. */
+static void adhoc_connector(const cli_sel *sel, cli_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_connectors; i++) {
+        free(cfg->connectors[i].name);
+        free(cfg->connectors[i].drop_dir);
+    }
+    free(cfg->connectors);
+    cfg->connectors = NULL;
+    cfg->n_connectors = 0;
+    cli_connector *c = cli_config_add_connector(cfg, sel->connector ? sel->connector : sel->drop_dir, 0);
+    free(c->drop_dir);
+    c->drop_dir = cli_xstrdup(sel->drop_dir);
+}
+
+/* --connector NAME: only that connector of the file is kept. Returns 0, or EX_CONFIG when it has none
+ * of that name (case-insensitive, as Exchange's names). */
+static int keep_connector(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
+{
+    size_t keep = cfg->n_connectors;
+    for (size_t i = 0; i < cfg->n_connectors; i++) {
+        if (strcasecmp(cfg->connectors[i].name, sel->connector) == 0)
+            keep = i;
+    }
+    if (keep == cfg->n_connectors) {
+        cli_err(ctx, "no connector '%s' in %s", sel->connector, ctx->config_path);
+        return EX_CONFIG;
+    }
+    for (size_t i = 0; i < cfg->n_connectors; i++) {
+        if (i != keep) {
             free(cfg->connectors[i].name);
             free(cfg->connectors[i].drop_dir);
         }
-        free(cfg->connectors);
-        adhoc.connectors = NULL;
-        adhoc.n_connectors = 0;
-        *cfg = adhoc;
-        cli_connector *c = cli_config_add_connector(cfg, sel->connector ? sel->connector : sel->drop_dir, 0);
-        free(c->drop_dir);
-        c->drop_dir = cli_xstrdup(sel->drop_dir);
-    } else if (!ctx->config_path) {
-        cli_config_free(cfg);
+    }
+    cfg->connectors[0] = cfg->connectors[keep];
+    cfg->n_connectors = 1;
+    return 0;
+}
+
+/* The connectors the selection names. Returns 0 or an exit code. */
+static int select_connectors(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
+{
+    if (sel->drop_dir) {
+        adhoc_connector(sel, cfg);
+        return 0;
+    }
+    if (!ctx->config_path)
         return cli_usage_error(ctx, "no connector given: use --drop-dir DIR (with --root ROOT) or --config FILE");
-    } else if (sel->connector) {
-        size_t keep = cfg->n_connectors;
-        for (size_t i = 0; i < cfg->n_connectors; i++) {
-            if (strcasecmp(cfg->connectors[i].name, sel->connector) == 0)
-                keep = i;
-        }
-        if (keep == cfg->n_connectors) {
-            cli_err(ctx, "no connector '%s' in %s", sel->connector, ctx->config_path);
-            cli_config_free(cfg);
-            return EX_CONFIG;
-        }
-        for (size_t i = 0; i < cfg->n_connectors; i++) {
-            if (i != keep) {
-                free(cfg->connectors[i].name);
-                free(cfg->connectors[i].drop_dir);
-            }
-        }
-        cfg->connectors[0] = cfg->connectors[keep];
-        cfg->n_connectors = 1;
-    } else if (cfg->n_connectors == 0) {
+    if (sel->connector)
+        return keep_connector(ctx, sel, cfg);
+    if (cfg->n_connectors == 0) {
         cli_err(ctx, "%s describes no connector (add a [connector NAME] section)", ctx->config_path);
-        cli_config_free(cfg);
         return EX_CONFIG;
     }
+    return 0;
+}
 
+int cli_sel_build(const cli_ctx *ctx, const cli_sel *sel, cli_config *cfg)
+{
+    cli_config_init(cfg);
+    int rc = ctx->config_path ? cli_config_load(cfg, ctx->config_path) : 0;
+    if (!rc) {
+        apply_overrides(sel, cfg);
+        rc = select_connectors(ctx, sel, cfg);
+    }
+    if (rc) {
+        cli_config_free(cfg); /* connectors parsed before the error */
+        return rc;
+    }
     if (sel->quota_text) {
         uint64_t q = 0;
         (void)dw_quota_parse(sel->quota_text, &q); /* validated when the option was read */
