@@ -226,6 +226,45 @@ static int finish_stdout(int rc)
     return rc;
 }
 
+/* "dropwatch help [CMD]": the usage text, or "dropwatch CMD --help". */
+static int help_command(cli_ctx *ctx, int argc, char **argv)
+{
+    if (optind + 1 >= argc) {
+        fputs(usage_text, stdout);
+        return finish_stdout(0);
+    }
+    char *hv[] = {argv[optind + 1], "--help", NULL};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, argv[optind + 1]) == 0) {
+            ctx->cmd = commands[i].name;
+            optind = 0;
+            return finish_stdout(commands[i].fn(ctx, 2, hv));
+        }
+    }
+    return cli_usage_error(ctx, "unknown command '%s'", argv[optind + 1]);
+}
+
+/* A sub-command with the arguments after its name, inside the alert suppression it shares. */
+static int run_subcommand(cli_ctx *ctx, const cli_command *c, int argc, char **argv)
+{
+    ctx->cmd = c->name;
+    if (ctx->metrics && strcmp(c->name, "check") != 0)
+        return cli_usage_error(ctx, "formats prometheus and openmetrics apply to check only");
+    int sub_argc = argc - optind;
+    char **sub_argv = argv + optind;
+    optind = 0; /* GNU getopt: full re-initialisation for the sub-command's argument vector */
+    /* Repeated alerts per connector and event are suppressed like Exchange's periodic events;
+     * a sub-command's own --throttle (a global option there too) takes effect through the ctx. */
+    if (dw_throttle_new(&ctx->throttle, ctx->throttle_seconds) != DW_OK) {
+        cli_err(ctx, "out of memory");
+        return EX_OSERR;
+    }
+    int rc = c->fn(ctx, sub_argc, sub_argv);
+    cli_throttle_flush(ctx, INT64_MAX); /* windows still open close when the program ends */
+    dw_throttle_free(ctx->throttle);
+    return finish_stdout(rc);
+}
+
 int main(int argc, char **argv)
 {
     cli_ctx ctx = {NULL, DW_FORMAT_TEXT, DW_EVENT_AUTO, NULL, 0, 0, DW_THROTTLE_DEFAULT_SECONDS, NULL, 0, NULL};
@@ -262,47 +301,20 @@ int main(int argc, char **argv)
             return cli_getopt_error(&ctx, argv, opt);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error(&ctx, "no command given (resolve, validate, deliver, check, watch, sweep, alert, demo or eventlog)");
-    const char *name = argv[optind];
-    if (strcmp(name, "help") == 0) {
-        if (optind + 1 >= argc) {
-            fputs(usage_text, stdout);
-            return finish_stdout(0);
-        }
-        /* "dropwatch help CMD" is "dropwatch CMD --help". */
-        char *hv[] = {argv[optind + 1], "--help", NULL};
-        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-            if (strcmp(commands[i].name, argv[optind + 1]) == 0) {
-                ctx.cmd = commands[i].name;
-                optind = 0;
-                return finish_stdout(commands[i].fn(&ctx, 2, hv));
-            }
-        }
-        return cli_usage_error(&ctx, "unknown command '%s'", argv[optind + 1]);
+    if (optind >= argc) {
+        char names[256] = "";
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", commands[i].name);
+        return cli_usage_error(&ctx, "no command given (%s)", names);
     }
+    const char *name = argv[optind];
+    if (strcmp(name, "help") == 0)
+        return help_command(&ctx, argc, argv);
     if (strcmp(name, "completion") == 0) /* hidden: shell completion generated from the option tables */
         return finish_stdout(cli_completion(&ctx, argc - optind, argv + optind, commands,
                                             sizeof commands / sizeof commands[0]));
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(commands[i].name, name) == 0) {
-            ctx.cmd = commands[i].name;
-            if (ctx.metrics && strcmp(name, "check") != 0)
-                return cli_usage_error(&ctx, "formats prometheus and openmetrics apply to check only");
-            int sub_argc = argc - optind;
-            char **sub_argv = argv + optind;
-            optind = 0; /* GNU getopt: full re-initialisation for the sub-command's argument vector */
-            /* Repeated alerts per connector and event are suppressed like Exchange's periodic events;
-             * a sub-command's own --throttle (a global option there too) takes effect through the ctx. */
-            if (dw_throttle_new(&ctx.throttle, ctx.throttle_seconds) != DW_OK) {
-                cli_err(&ctx, "out of memory");
-                return EX_OSERR;
-            }
-            rc = commands[i].fn(&ctx, sub_argc, sub_argv);
-            cli_throttle_flush(&ctx, INT64_MAX); /* windows still open close when the program ends */
-            dw_throttle_free(ctx.throttle);
-            return finish_stdout(rc);
-        }
-    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return run_subcommand(&ctx, &commands[i], argc, argv);
     return cli_usage_error(&ctx, "unknown command '%s'", name);
 }
