@@ -14,6 +14,7 @@ CLI_TESTS = \
 	tests/cli/test_eventlog.sh \
 	tests/cli/test_man.sh \
 	tests/cli/test_completion.sh \
+	tests/cli/test_public_api.sh \
 	tests/cli/test_valgrind.sh
 TESTS += $(CLI_TESTS)
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh
