@@ -107,6 +107,11 @@ int cli_drop_option_check(const cli_ctx *ctx, const dw_drop_options *opts, const
 int cli_exit_for_class(dw_class cls);
 int cli_exit_for_status(dw_status st, const dw_io_error *err);
 
+/* Prints "dropwatch CMD: <fmt...>: <the library's description of err>" (dw_io_error_describe: operation,
+ * path, errno and Win32 code, detail, class, attempts, what was published or left behind). */
+void cli_io_failure(const cli_ctx *ctx, const dw_io_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* malloc that never returns NULL (the tool exits with EX_OSERR instead). */
 void *cli_xmalloc(size_t n);
 char *cli_xstrdup(const char *s);

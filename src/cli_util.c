@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -283,6 +284,27 @@ int cli_drop_option_check(const cli_ctx *ctx, const dw_drop_options *opts, const
     if (st == DW_OK)
         return 0;
     return cli_usage_error(ctx, "invalid --%s '%s': %s", option, arg, err.detail[0] ? err.detail : dw_status_str(st));
+}
+
+void cli_io_failure(const cli_ctx *ctx, const dw_io_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *what = cli_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    what[0] = '\0';
+    va_start(ap, fmt);
+    if (n > 0)
+        vsnprintf(what, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    char *text = NULL;
+    if (dw_io_error_describe_alloc(err, &text) == DW_OK)
+        cli_err(ctx, "%s: %s", what, text);
+    else
+        cli_err(ctx, "%s: %s failure", what, dw_class_name(err->io_class));
+    dw_free(text);
+    free(what);
 }
 
 /* The exit code a failure class maps to (documented in dropwatch(1), EXIT STATUS). Remote failures map to

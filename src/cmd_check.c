@@ -300,8 +300,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         if (t->status != DW_OK)
             cli_target_explain_failure(ctx, t);
         else
-            cli_err(ctx, "connector '%s': %s failure during %s%s%s", t->conn->name, dw_class_name(err->io_class),
-                    dw_op_name(err->op), err->detail[0] ? ": " : "", err->detail);
+            cli_io_failure(ctx, err, "connector '%s'", t->conn->name);
     }
     int prc = (show & PROBE_ALERT) ? cli_print_alert(ctx, cfg, t, err) : 0;
     return prc ? prc : cli_exit_for_class(err->io_class);
@@ -593,8 +592,7 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
                 rc = cli_exit_for_status(st, NULL);
             continue;
         }
-        cli_err(ctx, "connector '%s': %s failure during %s", ts[i].conn->name, dw_class_name(err.io_class),
-                dw_op_name(err.op));
+        cli_io_failure(ctx, &err, "connector '%s'", ts[i].conn->name);
         int prc = cli_print_alert(ctx, &cfg, &ts[i], &err);
         if (!rc)
             rc = prc ? prc : cli_exit_for_class(err.io_class);

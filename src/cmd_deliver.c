@@ -276,9 +276,7 @@ static int open_drop(cli_ctx *ctx, cli_config *cfg, cli_target *t, deliver_opts 
         if (st == DW_OK)
             return 0;
         *drop = NULL;
-        cli_err(ctx, "cannot open drop directory of '%s': %s failure during %s: %s", t->conn->name,
-                dw_class_name(err.io_class), dw_op_name(err.op),
-                err.detail[0] ? err.detail : strerror(err.sys_errno));
+        cli_io_failure(ctx, &err, "cannot open drop directory of '%s'", t->conn->name);
     }
     int prc = cli_print_alert(ctx, cfg, t, &err);
     return prc ? prc : cli_exit_for_class(err.io_class);
@@ -371,16 +369,7 @@ static int report_failure(cli_ctx *ctx, cli_config *cfg, cli_target *t, const ch
         cli_err(ctx, "%s: cannot deliver: %s", src, dw_status_str(st));
         return cli_exit_for_status(st, NULL);
     }
-    char estr[128];
-    dw_errno_str(err->sys_errno, estr, sizeof estr, NULL);
-    char oc[2 * DW_IO_NAME_MAX + 160] = "";
-    if (unsure)
-        snprintf(oc, sizeof oc, "; PUBLISHED as %s, durability unknown: do not deliver it again", err->published);
-    if (err->left_behind[0])
-        snprintf(oc + strlen(oc), sizeof oc - strlen(oc), "; %s left in the drop directory (unlink: %s)",
-                 err->left_behind, dw_errno_name(err->left_errno) ? dw_errno_name(err->left_errno) : "?");
-    cli_err(ctx, "%s: %s failure during %s: %s%s%s%s", src, dw_class_name(err->io_class), dw_op_name(err->op),
-            err->sys_errno ? estr : "", err->sys_errno && err->detail[0] ? "; " : "", err->detail, oc);
+    cli_io_failure(ctx, err, "%s", src);
     int prc = cli_print_alert(ctx, cfg, t, err);
     /* Published but not known durable: not the class's code, which a caller would retry (a duplicate). */
     return prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err->io_class);

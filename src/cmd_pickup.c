@@ -613,7 +613,7 @@ static void ack_message(cli_ctx *ctx, dw_pickup_msg *m, const char *name, pickup
         if (cli_summary_wanted(ctx))
             cli_err(ctx, "acknowledged %s", name);
     } else {
-        cli_err(ctx, "%s: acknowledgement failed: %s (%s)", name, dw_class_str(err.io_class), err.detail);
+        cli_io_failure(ctx, &err, "%s: acknowledgement failed", name);
         run->worst = cli_exit_for_status(st, &err);
     }
 }
@@ -623,14 +623,14 @@ static void release_message(cli_ctx *ctx, dw_pickup_msg *m, const char *name, co
                             int read_failed, const dw_io_error *read_err, pickup_run *run)
 {
     if (read_failed)
-        cli_err(ctx, "%s: reading the message failed: %s", name, read_err->detail);
+        cli_io_failure(ctx, read_err, "%s: reading the message failed", name);
     else if (res->started && cli_summary_wanted(ctx))
         cli_err(ctx, "%s: command %s %ld: released", name, res->signaled ? "killed by signal" : "exited with",
                 res->code);
     dw_io_error err;
     dw_status st = dw_pickup_release(m, &err);
     if (st != DW_OK) {
-        cli_err(ctx, "%s: release failed: %s (%s)", name, dw_class_str(err.io_class), err.detail);
+        cli_io_failure(ctx, &err, "%s: release failed", name);
         run->worst = cli_exit_for_status(st, &err);
     } else {
         run->released++;
@@ -686,7 +686,7 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, 
         if (st == DW_E_INVAL)
             return cli_usage_error(ctx, "invalid --archive '%s' (a subdirectory name, at most one '/')",
                                    a->o.archive_dir ? a->o.archive_dir : "");
-        cli_err(ctx, "%s: %s%s%s", dropdir, dw_class_str(err.io_class), err.detail[0] ? ": " : "", err.detail);
+        cli_io_failure(ctx, &err, "%s", dropdir);
         return cli_exit_for_status(st, &err);
     }
     catch_stop_signals();
@@ -697,7 +697,7 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, 
         if (report_quarantine(ctx, p))
             run.quarantined = 1;
         if (st != DW_OK) {
-            cli_err(ctx, "%s: %s (%s)", err.path, dw_class_str(err.io_class), err.detail);
+            cli_io_failure(ctx, &err, "%s", dropdir);
             run.worst = cli_exit_for_status(st, &err);
             break;
         }

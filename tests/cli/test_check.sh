@@ -17,7 +17,7 @@ run check --root "$root" --drop-dir Missing; expect_rc 78 "missing directory"
 expect_out "^status +failed" "failed report"
 expect_out "^exists +no" "exists: no"
 expect_out "MSExchangeTransport 8008:" "alert for the failing connector (8008: missing directory)"
-expect_err "configuration failure" "stderr names the class"
+expect_err "; configuration:" "stderr names the class"
 
 run check --root "$root" --drop-dir Fax --inject create:EACCES; expect_rc 77 "canary refused"
 expect_out "^writable +no" "not writable"

@@ -77,7 +77,7 @@ fault() { # fault INJECT STATUS CLASS-PATTERN DESCRIPTION EVENT
     [ "$(count_eml "$drop")" -eq "$n0" ] || fail "$4: no message published"
     [ "$(count_tmp "$drop")" -eq 0 ] || fail "$4: temporary file removed"
 }
-fault fsync:EIO 74 "physical failure during fsync" "EIO during fsync" 8004
+fault fsync:EIO 74 "fsync failed.*; physical:" "EIO during fsync" 8004
 fault write:ENOSPC 73 "capacity" "disk full" 8004
 expect_out "an I/O exception There is not enough space on the disk\. occurred \." "disk full: %3 is the system text alone"
 fault create:EACCES 77 "access" "access denied" 8009

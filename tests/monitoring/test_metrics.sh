@@ -95,7 +95,7 @@ assert v('dropwatch_drop_last_failure_timestamp_seconds', **c) > 1.7e9
 for n in ('dropwatch_drop_files', 'dropwatch_drop_used_bytes', 'dropwatch_drop_free_bytes',
           'dropwatch_drop_canary_write_seconds', 'dropwatch_drop_oldest_message_age_seconds'):
     assert not has(n, **c), n  # not measured: absent, never a made-up 0"
-    expect_err "configuration failure" "the failure still explained on stderr"
+    expect_err "; configuration:" "the failure still explained on stderr"
 done
 run check --root "$root" --drop-dir Fax --inject fsync:EIO --format prometheus; expect_rc 74 "EIO"
 promtool_ok "EIO"
