@@ -65,42 +65,47 @@ static int validate_one(const cli_ctx *ctx, const char *v, size_t len)
     return ok ? 0 : EX_DATAERR;
 }
 
+/* The worse of two results: any invalid value makes 65, an internal failure 70 wins. */
+static int worse(int worst, int r1)
+{
+    return r1 && worst != EX_SOFTWARE ? r1 : worst;
+}
+
+/* --stdin: one value per line (the newline is not part of it). Returns the worst result, or EX_IOERR. */
+static int validate_lines(const cli_ctx *ctx, FILE *in)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int worst = 0;
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        if (n > 0 && line[n - 1] == '\n')
+            n--;
+        worst = worse(worst, validate_one(ctx, line, (size_t)n));
+    }
+    int bad = ferror(in);
+    free(line);
+    if (bad) {
+        cli_err(ctx, "error reading standard input");
+        return EX_IOERR;
+    }
+    return worst;
+}
+
 int cmd_validate(cli_ctx *ctx, int argc, char **argv)
 {
     int from_stdin = 0;
     int rc = cli_flag_options(ctx, argc, argv, help, "stdin", &from_stdin, NULL);
     if (rc >= 0)
         return rc;
-    rc = 0;
     if (from_stdin && optind < argc)
         return cli_usage_error(ctx, "give values as arguments or with --stdin, not both");
     if (!from_stdin && optind >= argc)
         return cli_usage_error(ctx, "no value to validate");
-
+    if (from_stdin)
+        return validate_lines(ctx, stdin);
     int worst = 0;
-    if (from_stdin) {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        while ((n = getline(&line, &cap, stdin)) >= 0) {
-            if (n > 0 && line[n - 1] == '\n')
-                n--;
-            int r1 = validate_one(ctx, line, (size_t)n);
-            if (r1 && worst != EX_SOFTWARE)
-                worst = r1;
-        }
-        int bad = ferror(stdin);
-        free(line);
-        if (bad) {
-            cli_err(ctx, "error reading standard input");
-            return EX_IOERR;
-        }
-    } else {
-        for (int i = optind; i < argc; i++) {
-            int r1 = validate_one(ctx, argv[i], strlen(argv[i]));
-            if (r1 && worst != EX_SOFTWARE)
-                worst = r1;
-        }
-    }
+    for (int i = optind; i < argc; i++)
+        worst = worse(worst, validate_one(ctx, argv[i], strlen(argv[i])));
     return worst;
 }
