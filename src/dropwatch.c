@@ -95,6 +95,15 @@ int cli_summary_wanted(const cli_ctx *ctx)
     return ctx->verbose > 0 || isatty(STDOUT_FILENO);
 }
 
+/* An unknown --format: the record formats are the library's (dw_enum_name), the metrics ones check's. */
+static int format_error(const cli_ctx *ctx, const char *arg)
+{
+    char names[128];
+    cli_enum_names(DW_ENUM_FORMAT, names, sizeof names);
+    return cli_usage_error(ctx, "unknown format '%s' (expected %s, or for check: prometheus, openmetrics)", arg,
+                           names);
+}
+
 /* --throttle: the window's range is the library's (dw_throttle_new refuses a longer one). */
 static int throttle_option(cli_ctx *ctx, const char *arg)
 {
@@ -130,8 +139,7 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
         if (ctx->metrics && ctx->cmd && strcmp(ctx->cmd, "check") != 0)
             *rc = cli_usage_error(ctx, "format '%s' applies to check only (watch writes metrics with --textfile)", arg);
         else if (!ctx->metrics && dw_format_from_name(arg, &ctx->format) != DW_OK)
-            *rc = cli_usage_error(ctx, "unknown format '%s' (expected text, xml, json, syslog, or for check: "
-                                       "prometheus, openmetrics)", arg);
+            *rc = format_error(ctx, arg);
         return 1;
     case OPT_CONFIG:
     case 'c':
