@@ -99,6 +99,15 @@ DW_API void dw_resolve_options_init(dw_resolve_options *opts);
 DW_API const char *dw_exchange_install_dir(dw_exchange_version version);
 
 /**
+ * The Exchange version of a transport server's AdminDisplayVersion ("Version 15.1 (Build 2507.6)", also a
+ * bare "14.3.123.4"): the first "<major>.<minor>" in the text decides, 8 -> DW_EXCHANGE_2007, 14 ->
+ * DW_EXCHANGE_2010, 15 and later (2013, 2016, 2019, SE) -> DW_EXCHANGE_2013.
+ * @return DW_OK; DW_E_PARSE (no version number, or a major that is no Exchange 2007 or later); DW_E_INVAL
+ *         (NULL argument).
+ */
+DW_API dw_status dw_exchange_version_from_build(const char *text, dw_exchange_version *out);
+
+/**
  * Strictly resolve a connector's drop directory.
  * @param root      RootDropDirectoryPath: NULL, "" or blank means the install folder; otherwise an absolute
  *                  Windows path ("D:\Exchange\", "\\server\share\drops", "\\?\D:\x") or a POSIX path
@@ -130,6 +139,10 @@ DW_API dw_status dw_path_resolve(const char *root, const char *drop_dir, const d
  */
 DW_API dw_status dw_resolve_describe(dw_status status, const char *root, const char *drop_dir,
                                      const dw_resolve_info *info, char *buf, size_t size, size_t *needed);
+
+/** dw_resolve_describe() into a newly allocated string (free it with dw_free()); *out is NULL on failure. */
+DW_API dw_status dw_resolve_describe_alloc(dw_status status, const char *root, const char *drop_dir,
+                                           const dw_resolve_info *info, char **out);
 
 /** Bits of dw_explain_info.warnings: how Exchange's real join differs from the strict one. */
 typedef enum dw_explain_warning {
@@ -203,6 +216,9 @@ DW_API dw_status dw_path_explain_alloc(const char *root, const char *drop_dir, c
  * No heap allocation; thread-safe.
  */
 DW_API dw_status dw_path_full(const char *path, const char *cwd, char *buf, size_t size, size_t *needed);
+
+/** dw_path_full() into a newly allocated string (free it with dw_free()); *out is NULL on failure. */
+DW_API dw_status dw_path_full_alloc(const char *path, const char *cwd, char **out);
 
 #ifdef __cplusplus
 }
