@@ -334,6 +334,12 @@ uint32_t dw_win32_from_hresult(uint32_t code)
     return (code & 0xFFFF0000u) == 0x80070000u ? code & 0xFFFFu : code;
 }
 
+uint32_t dw_hresult_from_win32(uint32_t code)
+{
+    /* winerror.h's macro compares the code as a signed HRESULT: 0 and negative values pass through. */
+    return code == 0 || (code & 0x80000000u) ? code : (code & 0xFFFFu) | 0x80070000u;
+}
+
 int dwi_err_errno(int rc)
 {
     if (rc >= 0)

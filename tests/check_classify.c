@@ -376,6 +376,15 @@ START_TEST(test_win32_from_hresult)
     ck_assert_uint_eq(dw_win32_from_hresult(0x00070070u), 0x00070070u); /* no failure bit */
     ck_assert_uint_eq(dw_win32_from_hresult(0xC0070070u), 0xC0070070u); /* NTSTATUS-like: not an HRESULT_FROM_WIN32 */
     ck_assert_int_eq(dw_class_from_win32(dw_win32_from_hresult(0x80070070u)), DW_CLASS_CAPACITY);
+
+    /* and back: HRESULT_FROM_WIN32 */
+    ck_assert_uint_eq(dw_hresult_from_win32(112), 0x80070070u);
+    ck_assert_uint_eq(dw_hresult_from_win32(1117), 0x8007045Du); /* ERROR_IO_DEVICE */
+    ck_assert_uint_eq(dw_hresult_from_win32(0), 0);
+    ck_assert_uint_eq(dw_hresult_from_win32(0x12345678u), 0x80075678u); /* the low word only */
+    ck_assert_uint_eq(dw_hresult_from_win32(0x80004005u), 0x80004005u); /* already a failure HRESULT */
+    for (uint32_t c = 1; c < 0x10000u; c += 97)
+        ck_assert_uint_eq(dw_win32_from_hresult(dw_hresult_from_win32(c)), c);
 }
 END_TEST
 

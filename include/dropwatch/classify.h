@@ -171,6 +171,13 @@ DW_API uint32_t dw_win32_from_errno(int errnum);
 DW_API uint32_t dw_win32_from_hresult(uint32_t code);
 
 /**
+ * The HRESULT of a Win32 code, as HRESULT_FROM_WIN32 makes it and .NET's IOException.HResult carries it
+ * (112 -> 0x80070070): FACILITY_WIN32 with the failure bit around the code's low word. 0, and values that
+ * already are failure HRESULTs (high bit set), are returned unchanged. Pure function.
+ */
+DW_API uint32_t dw_hresult_from_win32(uint32_t code);
+
+/**
  * Fill `err` for a failure: class from errnum (or from win32 when errnum is 0), retryable from the class,
  * win32 from errnum when 0 is passed, path copied (truncated safely). Used by the library and by callers
  * that detect failures themselves. Returns DW_E_INVAL when err is NULL, else DW_OK.
