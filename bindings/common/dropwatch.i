@@ -8,6 +8,10 @@
  *
  * Logic lives in C: names of enum values (dw_enum_*), the text of a failure (dw_io_error_describe) and
  * "not found" (dw_io_error_not_found) are library functions, never rebuilt in a binding.
+ *
+ * Each language defines, before %including this file, the typemaps of `char **DWB_TEXT`: a UTF-8 string the
+ * library allocated (the dw_*_alloc() calls), handed to the language and released with dw_free(). No
+ * binding grows a buffer until a text fits.
  */
 
 %{
@@ -27,8 +31,9 @@
 %ignore dw_msg_options::envelope;
 %ignore dw_pickup_options::archive_dir;
 /* Caller-buffer and out-pointer shapes. */
-%ignore dw_free;
 %ignore dw_errno_str;
+%ignore dw_resolve_describe;
+%ignore dw_path_full;
 %ignore dw_path_resolve;
 %ignore dw_path_explain;
 %ignore dw_name_validate;
@@ -60,7 +65,10 @@
 %ignore dw_enum_value;
 %ignore dw_enum_from_name;
 %ignore dw_io_error_describe;
-%ignore dw_io_error_describe_alloc;
+
+/* ---- texts the library allocates: every `char **out` of a dw_*_alloc() call, mapped once ------------- */
+
+%apply char **DWB_TEXT { char **out };
 
 /* ---- the headers ---------------------------------------------------------------------------------- */
 

@@ -64,11 +64,11 @@ namespace DropWatch
             long timeMs = Time.HasValue ? Time.Value.ToUnixTimeMilliseconds() : -1;
             using (var err = Error?.ToNative())
             {
-                dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_alert_format(
+                dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dwcs_alert_format(
                         Connector, DropPath, Root, DropDirectory, Computer, ExceptionText, err, timeMs,
                         RecordId ?? 0, RecordId.HasValue ? 1 : 0, (int)EventMode, SyslogFacility, AppName,
-                        (int)ExchangeVersion, (int)format, b, s, out n),
-                    out string text, 4096);
+                        (int)ExchangeVersion, (int)format, out t),
+                    out string text);
                 if (st != dw_status.DW_OK) throw Interop.StatusException(st, "formatting the alert", nameof(format));
                 return text;
             }

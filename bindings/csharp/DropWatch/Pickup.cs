@@ -196,14 +196,9 @@ namespace DropWatch
 
         private static string QText(PickupSafeHandle h, ulong i, int which)
         {
-            ulong needed = 0;
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
-            {
-                dw_status r = DropWatchNative.dwcs_pickup_quarantined_text(h.Native, i, which, b, s, out n);
-                needed = n;
-                return r;
-            }, out string text, 1024);
-            return st == dw_status.DW_OK && needed > 0 ? text : null;
+            dw_status st = DropWatchNative.dwcs_pickup_quarantined_text(h.Native, i, which, out IntPtr borrowed, out IntPtr owned);
+            string text = Interop.TakeText(owned) ?? Interop.PeekText(borrowed);
+            return st == dw_status.DW_OK ? text : null;
         }
 
         private PickupMessage Track(PickupMessage m)
@@ -261,14 +256,8 @@ namespace DropWatch
 
         private static string Text(SWIGTYPE_p_dw_pickup_msg m, int which, long index)
         {
-            ulong needed = 0;
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
-            {
-                dw_status r = DropWatchNative.dwcs_pickup_msg_text(m, which, index, b, s, out n);
-                needed = n;
-                return r;
-            }, out string text, 512);
-            return st == dw_status.DW_OK && needed > 0 ? text : null;
+            dw_status st = DropWatchNative.dwcs_pickup_msg_text(m, which, index, out IntPtr text);
+            return st == dw_status.DW_OK ? Interop.PeekText(text) : null;
         }
 
         /// <summary>The message's file name in the drop directory.</summary>

@@ -95,18 +95,6 @@ function Get-DropOptions {
 
 # ---- Resolve-DropPath ------------------------------------------------------------------------------------
 
-# The Exchange version of a transport server's AdminDisplayVersion ('Version 15.1 (Build 2507.6)'), or $null.
-function Get-DropExchangeVersion([object] $AdminDisplayVersion) {
-    if ("$AdminDisplayVersion" -match '(?:Version\s+)?(\d+)\.\d+') {
-        switch ([int]$Matches[1]) {
-            8 { return [DropWatch.ExchangeVersion]::Exchange2007 }
-            14 { return [DropWatch.ExchangeVersion]::Exchange2010 }
-            { $_ -ge 15 } { return [DropWatch.ExchangeVersion]::Exchange2013 }
-        }
-    }
-    return $null
-}
-
 function Resolve-DropPath {
     <#
     .SYNOPSIS
@@ -219,7 +207,8 @@ function Resolve-DropPath {
                 return
             }
             if (-not $PSBoundParameters.ContainsKey('Root')) { $root = [string]$server.RootDropDirectoryPath }
-            $v = Get-DropExchangeVersion $server.AdminDisplayVersion
+            # 'Version 15.1 (Build 2507.6)' -> Exchange2013: the library's table (dw_exchange_version_from_build).
+            $v = [DropWatch.DropPath]::ExchangeVersionFromBuild("$($server.AdminDisplayVersion)")
             if ($null -ne $v -and -not $PSBoundParameters.ContainsKey('ExchangeVersion')) { $version = $v }
         }
         elseif ([string]::IsNullOrWhiteSpace($root) -and -not $InstallDirectory -and

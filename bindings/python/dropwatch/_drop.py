@@ -56,7 +56,7 @@ def format_quota(quota: Optional[int]) -> str:
     """Format a quota in bytes the way Get-ForeignConnector prints it: ``"10 MB (10,485,760 bytes)"``;
     None (or 0) gives ``"unlimited"``."""
     n = 0 if quota is None else integer(quota, "quota", 0, UINT64_MAX)
-    st, s = _native.dwpy_quota_format(n)
+    st, s = _native.dw_quota_format_alloc(n)
     check(st)
     return s
 
