@@ -30,6 +30,13 @@
 %ignore dw_drop_options::machine_name;
 %ignore dw_msg_options::envelope;
 %ignore dw_pickup_options::archive_dir;
+%ignore dw_alert::connector;
+%ignore dw_alert::drop_path;
+%ignore dw_alert::root;
+%ignore dw_alert::drop_dir;
+%ignore dw_alert::computer;
+%ignore dw_alert::exception_text;
+%ignore dw_alert::app_name;
 /* Caller-buffer and out-pointer shapes. */
 %ignore dw_errno_str;
 %ignore dw_resolve_describe;

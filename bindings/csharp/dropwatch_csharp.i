@@ -101,8 +101,6 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 
 /* Structs holding borrowed const char * members are filled by the helpers below instead (a SWIG setter
  * would copy the string and leak it); their numeric fields stay reachable through the proxies. */
-%ignore dw_alert;
-%ignore dw_alert_init;
 %ignore dw_alert_event_id;
 /* Functions whose buffer or out-pointer shapes are replaced by the dwcs_* helpers. */
 %ignore dw_name_validate_n;
@@ -124,8 +122,6 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_io_error::left_behind;
 
 /* pickup: crosses through the dwcs_pickup_* helpers below. */
-%ignore dw_pickup_options;
-%ignore dw_pickup_options_init;
 %ignore dw_pickup_scan;
 %ignore dw_pickup_stats;
 %ignore dw_pickup_ready_name;

@@ -187,14 +187,6 @@ DWPY_HANDLE_OUT(dw_throttle)
 /* Python-only replacements (the shared list is in bindings/common/dropwatch.i). The typemaps free. */
 %ignore dw_free;
 %ignore dw_drop_path;
-/* Borrowed string members would dangle once the Python string is gone: passed to helpers instead. */
-%ignore dw_alert::connector;
-%ignore dw_alert::drop_path;
-%ignore dw_alert::root;
-%ignore dw_alert::drop_dir;
-%ignore dw_alert::computer;
-%ignore dw_alert::exception_text;
-%ignore dw_alert::app_name;
 %immutable dw_io_error::path;
 %immutable dw_io_error::detail;
 %immutable dw_io_error::published;

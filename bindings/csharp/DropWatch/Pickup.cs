@@ -13,17 +13,32 @@ namespace DropWatch
     public sealed class PickupOptions
     {
         /// <summary>Age (ms) before a file whose length cannot be verified is ready (default 2000).</summary>
-        public uint SettleMilliseconds { get; set; } = 2000;
+        public uint SettleMilliseconds { get; set; }
         /// <summary>Age (s) after which a short or malformed file is quarantined (default 300).</summary>
-        public uint IncompleteAfterSeconds { get; set; } = 300;
+        public uint IncompleteAfterSeconds { get; set; }
         /// <summary>Age (s) after which another picker's claim is taken over (default 600).</summary>
-        public uint ClaimTtlSeconds { get; set; } = 600;
+        public uint ClaimTtlSeconds { get; set; }
         /// <summary>When set, acknowledged messages move into this subdirectory instead of being deleted.</summary>
         public string ArchiveDirectory { get; set; }
         /// <summary>fsync the directories after ack and release (default true).</summary>
-        public bool Durable { get; set; } = true;
+        public bool Durable { get; set; }
         /// <summary>Quarantine files without an X-Sender envelope.</summary>
         public bool RequireEnvelope { get; set; }
+
+        /// <summary>The library's defaults (dw_pickup_options_init).</summary>
+        public PickupOptions()
+        {
+            Interop.EnsureLoaded();
+            using (var o = new dw_pickup_options())
+            {
+                DropWatchNative.dw_pickup_options_init(o);
+                SettleMilliseconds = o.settle_ms;
+                IncompleteAfterSeconds = o.incomplete_after_seconds;
+                ClaimTtlSeconds = o.claim_ttl_seconds;
+                Durable = o.durable != 0;
+                RequireEnvelope = o.require_envelope != 0;
+            }
+        }
     }
 
     /// <summary>A file quarantined because Exchange (or someone) left it broken.</summary>

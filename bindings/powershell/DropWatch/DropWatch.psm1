@@ -600,8 +600,9 @@ function Format-DropAlert {
         # 2007, 2010, 2013, 2016, 2019 or SE: the library's table decides.
         [ValidateScript({ $null = [DropWatch.DropPath]::ParseExchangeVersion($_); $true })]
         [string] $ExchangeVersion = '2007',
-        [ValidateRange(0, 23)]
-        [int] $SyslogFacility = 16,
+        # 0 to 23: the library's range; unset: its default (local0).
+        [ValidateScript({ [DropWatch.Alert]::IsValidSyslogFacility($_) })]
+        [int] $SyslogFacility,
         [string] $AppName
     )
     process {
@@ -637,7 +638,7 @@ function Format-DropAlert {
             if ($PSBoundParameters.ContainsKey('RecordId')) { $alert.RecordId = $RecordId }
             if ($Force8004) { $alert.EventMode = [DropWatch.AlertEventMode]::Event8004 }
             $alert.ExchangeVersion = [DropWatch.DropPath]::ParseExchangeVersion($ExchangeVersion)
-            $alert.SyslogFacility = $SyslogFacility
+            if ($PSBoundParameters.ContainsKey('SyslogFacility')) { $alert.SyslogFacility = $SyslogFacility }
             if ($AppName) { $alert.AppName = $AppName }
             $text = $null
             $failure = $null
@@ -885,14 +886,15 @@ function Receive-DropMessage {
 
         [switch] $NoAcknowledge,
 
-        [uint32] $SettleMilliseconds = 2000,
+        [uint32] $SettleMilliseconds,
 
-        [uint32] $IncompleteAfterSeconds = 300
+        [uint32] $IncompleteAfterSeconds
     )
     process {
+        # Unset: the library's defaults (dw_pickup_options_init, through PickupOptions).
         $o = [DropWatch.PickupOptions]::new()
-        $o.SettleMilliseconds = $SettleMilliseconds
-        $o.IncompleteAfterSeconds = $IncompleteAfterSeconds
+        if ($PSBoundParameters.ContainsKey('SettleMilliseconds')) { $o.SettleMilliseconds = $SettleMilliseconds }
+        if ($PSBoundParameters.ContainsKey('IncompleteAfterSeconds')) { $o.IncompleteAfterSeconds = $IncompleteAfterSeconds }
         if ($ArchiveDirectory) { $o.ArchiveDirectory = $ArchiveDirectory }
         $pickup = $null
         $failure = $null
