@@ -20,6 +20,7 @@ dist_man_MANS += \
 	doc/dw_hresult_from_win32.3 \
 	doc/dw_resolve_describe_alloc.3 \
 	doc/dw_exchange_version_from_build.3 \
+	doc/dw_resolve_style.3 \
 	doc/dw_quota_format_alloc.3 \
 	doc/dw_path_full_alloc.3 \
 	doc/dw_escape_alloc.3 \

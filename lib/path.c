@@ -468,6 +468,15 @@ static int take_options(const dw_resolve_options *opts, dw_resolve_options *o)
     return options_ok(o);
 }
 
+dw_path_style dw_resolve_style(const char *root, const dw_resolve_options *opts)
+{
+    dw_resolve_options o;
+    int defaulted;
+    if (!take_options(opts, &o))
+        return DW_STYLE_AUTO;
+    return effective_style(effective_root(root, &o, &defaulted), o.style);
+}
+
 dw_status dw_path_resolve(const char *root, const char *drop_dir, const dw_resolve_options *opts, char *buf,
                           size_t size, size_t *needed, dw_resolve_info *info)
 {

@@ -245,6 +245,32 @@ START_TEST(test_exchange_version_from_build)
 }
 END_TEST
 
+/* The style the resolver applies: explicit wins; auto reads the effective root; bad options are refused. */
+START_TEST(test_resolve_style)
+{
+    dw_resolve_options o;
+    dw_resolve_options_init(&o);
+    ck_assert_int_eq(dw_resolve_style("/srv/exchange", NULL), DW_STYLE_POSIX);
+    ck_assert_int_eq(dw_resolve_style("/srv/exchange", &o), DW_STYLE_POSIX);
+    ck_assert_int_eq(dw_resolve_style("//server/share", &o), DW_STYLE_WINDOWS);
+    ck_assert_int_eq(dw_resolve_style("D:\\Exchange", &o), DW_STYLE_WINDOWS);
+    ck_assert_int_eq(dw_resolve_style(NULL, &o), DW_STYLE_WINDOWS); /* the install folder */
+    ck_assert_int_eq(dw_resolve_style("  ", &o), DW_STYLE_WINDOWS);
+    o.install_dir = "/opt/exchange";
+    ck_assert_int_eq(dw_resolve_style("", &o), DW_STYLE_POSIX);
+    o.install_dir = NULL;
+    o.style = DW_STYLE_WINDOWS;
+    ck_assert_int_eq(dw_resolve_style("/srv/exchange", &o), DW_STYLE_WINDOWS);
+    o.style = DW_STYLE_POSIX;
+    ck_assert_int_eq(dw_resolve_style("D:\\Exchange", &o), DW_STYLE_POSIX);
+    o.style = (dw_path_style)7;
+    ck_assert_int_eq(dw_resolve_style("/srv", &o), DW_STYLE_AUTO);
+    dw_resolve_options_init(&o);
+    o.version = 0;
+    ck_assert_int_eq(dw_resolve_style("/srv", &o), DW_STYLE_AUTO);
+}
+END_TEST
+
 START_TEST(test_exchange_versions)
 {
     ck_assert_str_eq(dw_exchange_install_dir(DW_EXCHANGE_2007), "C:\\Program Files\\Microsoft\\Exchange Server\\");
@@ -892,6 +918,7 @@ static Suite *path_suite(void)
     tcase_add_test(tc, test_resolve_options_version);
     tcase_add_test(tc, test_exchange_versions);
     tcase_add_test(tc, test_exchange_version_from_build);
+    tcase_add_test(tc, test_resolve_style);
     tcase_add_test(tc, test_custom_install_dir);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_buffers);

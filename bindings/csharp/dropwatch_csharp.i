@@ -307,6 +307,16 @@ static dw_envelope *dwcs_envelope_new(int *out_status) {
     return env;
 }
 
+/* dw_resolve_style() with the options as plain values. */
+static int dwcs_resolve_style(const char *root, const char *install_dir, int version, int style) {
+    dw_resolve_options o;
+    dw_resolve_options_init(&o);
+    o.install_dir = install_dir;
+    o.exchange_version = (dw_exchange_version)version;
+    o.style = (dw_path_style)style;
+    return (int)dw_resolve_style(root, &o);
+}
+
 /* The Exchange version an AdminDisplayVersion text names (dw_exchange_version_from_build), or -1. */
 static int dwcs_exchange_version_from_build(const char *text) {
     dw_exchange_version v;

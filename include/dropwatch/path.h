@@ -93,6 +93,14 @@ typedef struct dw_resolve_info {
 DW_API void dw_resolve_options_init(dw_resolve_options *opts);
 
 /**
+ * The path style dw_path_resolve() and dw_path_explain() apply to these inputs: opts->style unless it is
+ * DW_STYLE_AUTO; then DW_STYLE_POSIX for a root starting with one '/', DW_STYLE_WINDOWS for anything else
+ * ("//server/share" is a UNC path; a blank root stands for the Windows install folder). NULL opts means the
+ * defaults; invalid options give DW_STYLE_AUTO (those calls refuse them with DW_E_INVAL).
+ */
+DW_API dw_path_style dw_resolve_style(const char *root, const dw_resolve_options *opts);
+
+/**
  * Default installation folder of an Exchange version, with its trailing backslash. Static string;
  * NULL for an unknown version.
  */

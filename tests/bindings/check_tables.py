@@ -12,7 +12,8 @@ Reads the sources only (no build needed):
   - no binding repeats an option range that dw_drop_options_check() owns, the syslog facility range, or a
     default that an _init() function owns;
   - no binding grows a buffer until a library text fits (the dw_*_alloc() variants do that in C);
-  - no binding does HRESULT arithmetic (dw_win32_from_hresult, dw_hresult_from_win32);
+  - no binding does HRESULT arithmetic (dw_win32_from_hresult, dw_hresult_from_win32) or guesses the path
+    style from the root (dw_resolve_style);
   - PowerShell compares no number other than 0 and 1 (counts, signs): codes, versions and ranges are the
     C# layer's questions to C.
 Prints one line per problem and exits 1 when there is any.
@@ -137,6 +138,7 @@ CODE_RULES = [
     (r"(SettleMilliseconds|IncompleteAfterSeconds|ClaimTtlSeconds|settle_ms|incomplete_after|claim_ttl)\w*"
      r"[^=\n]*=\s*\d", "a pickup default (dw_pickup_options_init)"),
     (r"SyslogFacility\s*(\{[^}]*\})?\s*=\s*\d", "the syslog facility default (dw_alert_init)"),
+    (r"""(StartsWith|startswith)\(\s*["']/["']""", "guesses the path style from the root (dw_resolve_style)"),
 ]
 for f in SOURCES:
     in_c_comment = False

@@ -137,8 +137,8 @@ namespace DropWatch
             if (dropDirectory == null) throw new ArgumentNullException(nameof(dropDirectory));
             Interop.EnsureLoaded();
             options = options ?? new ResolveOptions();
-            bool posix = options.Style == PathStyle.Posix || (options.Style == PathStyle.Auto &&
-                !string.IsNullOrWhiteSpace(root) && root.StartsWith("/", StringComparison.Ordinal));
+            bool posix = DropWatchNative.dwcs_resolve_style(root, options.InstallDirectory, (int)options.ExchangeVersion,
+                (int)options.Style) == (int)PathStyle.Posix;
             using (var info = new dw_explain_info())
             {
                 dw_status st = Interop.CallAlloc(
