@@ -278,8 +278,8 @@ static dw_status dwpy_drop_path(const dw_drop *drop, char **DWPY_STR)
     return *DWPY_STR ? DW_OK : DW_E_NOMEM;
 }
 
-/* Message options with the (borrowed) envelope: the Python layer keeps the envelope alive until the
- * message is committed or aborted. */
+/* Message options with the (borrowed) envelope: the library writes it when the message starts and keeps
+ * no reference, so it only has to outlive that call. */
 static void dwpy_msg_options_set_envelope(dw_msg_options *opts, dw_envelope *env)
 {
     if (opts)
