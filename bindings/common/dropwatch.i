@@ -21,6 +21,22 @@
 #include <dropwatch/testing.h>
 %}
 
+%{
+/* Resolution options from plain values (dw_resolve_options holds borrowed strings, so it is not wrapped):
+ * the strings are borrowed for the call only. */
+static dw_resolve_options dwb_resolve_options(const char *install_dir, int version, int style,
+                                              const char *machine_name)
+{
+    dw_resolve_options o;
+    dw_resolve_options_init(&o);
+    o.install_dir = install_dir;
+    o.exchange_version = (dw_exchange_version)version;
+    o.style = (dw_path_style)style;
+    o.machine_name = machine_name;
+    return o;
+}
+%}
+
 /* ---- replaced by the languages' helpers (caller buffers, out-pointers, borrowed strings) ------------ */
 
 /* Borrowed const char * members would dangle (or leak through a SWIG setter): passed to helpers instead. */

@@ -150,21 +150,13 @@ static dw_status dwcs_name_validate(const unsigned char *in_bytes, unsigned long
 
 static dw_status dwcs_path_resolve(const char *root, const char *drop_dir, const char *install_dir, int version,
                                    int style, char **DWB_TEXT, dw_resolve_info *info) {
-    dw_resolve_options o;
-    dw_resolve_options_init(&o);
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)version;
-    o.style = (dw_path_style)style;
+    dw_resolve_options o = dwb_resolve_options(install_dir, version, style, NULL);
     return dw_path_resolve_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
 static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const char *install_dir, int version,
                                    int style, char **DWB_TEXT, dw_explain_info *info) {
-    dw_resolve_options o;
-    dw_resolve_options_init(&o);
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)version;
-    o.style = (dw_path_style)style;
+    dw_resolve_options o = dwb_resolve_options(install_dir, version, style, NULL);
     return dw_path_explain_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
@@ -309,11 +301,7 @@ static dw_envelope *dwcs_envelope_new(int *out_status) {
 
 /* dw_resolve_style() with the options as plain values. */
 static int dwcs_resolve_style(const char *root, const char *install_dir, int version, int style) {
-    dw_resolve_options o;
-    dw_resolve_options_init(&o);
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)version;
-    o.style = (dw_path_style)style;
+    dw_resolve_options o = dwb_resolve_options(install_dir, version, style, NULL);
     return (int)dw_resolve_style(root, &o);
 }
 

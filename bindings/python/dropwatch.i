@@ -225,12 +225,7 @@ static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const
                                    int exchange_version, int style, const char *machine_name, char **DWB_TEXT,
                                    dw_resolve_info *info)
 {
-    dw_resolve_options o;
-    dw_resolve_options_init(&o);
-    o.machine_name = machine_name;
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)exchange_version;
-    o.style = (dw_path_style)style;
+    dw_resolve_options o = dwb_resolve_options(install_dir, exchange_version, style, machine_name);
     return dw_path_resolve_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
@@ -239,12 +234,7 @@ static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const
                                    int exchange_version, int style, const char *machine_name, char **DWB_TEXT,
                                    dw_explain_info *info)
 {
-    dw_resolve_options o;
-    dw_resolve_options_init(&o);
-    o.machine_name = machine_name;
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)exchange_version;
-    o.style = (dw_path_style)style;
+    dw_resolve_options o = dwb_resolve_options(install_dir, exchange_version, style, machine_name);
     return dw_path_explain_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
