@@ -57,7 +57,9 @@ namespace DropWatch
         private static string Text(dw_io_error err, int which)
         {
             DropWatchNative.dwcs_io_error_text(err, which, out IntPtr text);
-            return Interop.PeekText(text) ?? "";
+            string s = Interop.PeekText(text) ?? "";
+            GC.KeepAlive(err); // the text lives in err's native memory
+            return s;
         }
 
         /// <summary>Create a classification from explicit values (for alerts about failures seen elsewhere).</summary>

@@ -213,6 +213,7 @@ namespace DropWatch
         {
             dw_status st = DropWatchNative.dwcs_pickup_quarantined_text(h.Native, i, which, out IntPtr borrowed, out IntPtr owned);
             string text = Interop.TakeText(owned) ?? Interop.PeekText(borrowed);
+            GC.KeepAlive(h); // borrowed texts live in the pickup handle
             return st == dw_status.DW_OK ? text : null;
         }
 
