@@ -15,6 +15,14 @@ dist_man_MANS += \
 	doc/dw_path_explain_alloc.3 \
 	doc/dw_path_resolve_alloc.3 \
 	doc/dw_resolve_describe.3 \
+	doc/dw_errno_str_alloc.3 \
+	doc/dw_win32_from_hresult.3 \
+	doc/dw_hresult_from_win32.3 \
+	doc/dw_resolve_describe_alloc.3 \
+	doc/dw_exchange_version_from_build.3 \
+	doc/dw_resolve_style.3 \
+	doc/dw_quota_format_alloc.3 \
+	doc/dw_path_full_alloc.3 \
 	doc/dw_escape_alloc.3 \
 	doc/dw_utf8_next.3 \
 	doc/dw_utf8_valid.3 \

@@ -1355,7 +1355,7 @@ static dw_status check_alert(const dw_alert *alert, dw_format format)
 {
     if (!alert || (unsigned)format >= DW_FORMAT_COUNT || !dwi_version_ok(alert->version, DW_ALERT_VERSION))
         return DW_E_INVAL;
-    if (alert->syslog_facility < 0 || alert->syslog_facility > 23)
+    if (alert->syslog_facility < 0 || alert->syslog_facility > DW_SYSLOG_FACILITY_MAX)
         return DW_E_INVAL;
     if (alert->event_mode != DW_EVENT_8004 && alert->event_mode != DW_EVENT_AUTO)
         return DW_E_INVAL;

@@ -328,6 +328,18 @@ uint32_t dw_win32_from_errno(int errnum)
     return i < 0 ? 0 : errno_table[i].win32;
 }
 
+uint32_t dw_win32_from_hresult(uint32_t code)
+{
+    /* HRESULT_FROM_WIN32 puts the code in the low word under FACILITY_WIN32 with the failure bit: 0x8007xxxx. */
+    return (code & 0xFFFF0000u) == 0x80070000u ? code & 0xFFFFu : code;
+}
+
+uint32_t dw_hresult_from_win32(uint32_t code)
+{
+    /* winerror.h's macro compares the code as a signed HRESULT: 0 and negative values pass through. */
+    return code == 0 || (code & 0x80000000u) ? code : (code & 0xFFFFu) | 0x80070000u;
+}
+
 int dwi_err_errno(int rc)
 {
     if (rc >= 0)
@@ -556,6 +568,16 @@ dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed)
     if (!text)
         return DW_E_INVAL;
     return dwi_copy_out(text, strlen(text), buf, size, needed);
+}
+
+static dw_status fill_errno_str(const void *args, char *buf, size_t size, size_t *needed)
+{
+    return dw_errno_str(*(const int *)args, buf, size, needed);
+}
+
+dw_status dw_errno_str_alloc(int errnum, char **out)
+{
+    return dwi_alloc_text(fill_errno_str, &errnum, DW_OK, out, NULL);
 }
 
 void dwi_io_error_set_code(dw_io_error *err, dw_op op, int code, const char *path)

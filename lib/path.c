@@ -82,6 +82,35 @@ const char *dw_exchange_install_dir(dw_exchange_version version)
     return NULL;
 }
 
+dw_status dw_exchange_version_from_build(const char *text, dw_exchange_version *out)
+{
+    if (!text || !out)
+        return DW_E_INVAL;
+    /* The first "<major>.<minor>" anywhere in the text ("Version 15.1 (Build 2507.6)", "14.3.123.4"). */
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            continue;
+        unsigned long major = 0;
+        const char *q = p;
+        for (; *q >= '0' && *q <= '9'; q++)
+            major = major > 1000 ? major : major * 10 + (unsigned long)(*q - '0'); /* saturates: any large major is >= 15 */
+        if (q[0] == '.' && q[1] >= '0' && q[1] <= '9') {
+            /* 8.x is Exchange 2007, 14.x 2010, 15.x (2013, 2016, 2019, SE) and later share the V15 layout. */
+            if (major == 8)
+                *out = DW_EXCHANGE_2007;
+            else if (major == 14)
+                *out = DW_EXCHANGE_2010;
+            else if (major >= 15)
+                *out = DW_EXCHANGE_2013;
+            else
+                return DW_E_PARSE;
+            return DW_OK;
+        }
+        p = q - 1; /* the rest of this digit run cannot start a match either */
+    }
+    return DW_E_PARSE;
+}
+
 void dw_resolve_options_init(dw_resolve_options *opts)
 {
     if (!opts)
@@ -439,6 +468,15 @@ static int take_options(const dw_resolve_options *opts, dw_resolve_options *o)
     return options_ok(o);
 }
 
+dw_path_style dw_resolve_style(const char *root, const dw_resolve_options *opts)
+{
+    dw_resolve_options o;
+    int defaulted;
+    if (!take_options(opts, &o))
+        return DW_STYLE_AUTO;
+    return effective_style(effective_root(root, &o, &defaulted), o.style);
+}
+
 dw_status dw_path_resolve(const char *root, const char *drop_dir, const dw_resolve_options *opts, char *buf,
                           size_t size, size_t *needed, dw_resolve_info *info)
 {
@@ -710,6 +748,25 @@ static dw_status fill_explain(const void *args, char *buf, size_t size, size_t *
 {
     const resolve_args *a = args;
     return dw_path_explain(a->root, a->drop_dir, a->opts, buf, size, needed, a->info);
+}
+
+typedef struct describe_args {
+    dw_status status;
+    const char *root, *drop_dir;
+    const dw_resolve_info *info;
+} describe_args;
+
+static dw_status fill_describe(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const describe_args *a = args;
+    return dw_resolve_describe(a->status, a->root, a->drop_dir, a->info, buf, size, needed);
+}
+
+dw_status dw_resolve_describe_alloc(dw_status status, const char *root, const char *drop_dir,
+                                    const dw_resolve_info *info, char **out)
+{
+    describe_args a = {status, root, drop_dir, info};
+    return dwi_alloc_text(fill_describe, &a, DW_OK, out, NULL);
 }
 
 dw_status dw_path_resolve_alloc(const char *root, const char *drop_dir, const dw_resolve_options *opts, char **out,

@@ -202,3 +202,19 @@ dw_status dw_path_full(const char *path, const char *cwd, char *buf, size_t size
         *needed = strlen(buf) + 1;
     return DW_OK;
 }
+
+typedef struct full_args {
+    const char *path, *cwd;
+} full_args;
+
+static dw_status fill_full(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const full_args *a = args;
+    return dw_path_full(a->path, a->cwd, buf, size, needed);
+}
+
+dw_status dw_path_full_alloc(const char *path, const char *cwd, char **out)
+{
+    full_args a = {path, cwd};
+    return dwi_alloc_text(fill_full, &a, DW_OK, out, NULL);
+}

@@ -365,3 +365,13 @@ dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed
     dwi_out_str(&o, " bytes)");
     return dwi_out_finish(&o, needed);
 }
+
+static dw_status fill_quota(const void *args, char *buf, size_t size, size_t *needed)
+{
+    return dw_quota_format(*(const uint64_t *)args, buf, size, needed);
+}
+
+dw_status dw_quota_format_alloc(uint64_t bytes, char **out)
+{
+    return dwi_alloc_text(fill_quota, &bytes, DW_OK, out, NULL);
+}

@@ -345,6 +345,49 @@ START_TEST(test_errno_str)
 }
 END_TEST
 
+/* The allocating variant gives the caller-buffer text, long or short; bad input is refused. */
+START_TEST(test_errno_str_alloc)
+{
+    char buf[256], *s = (char *)buf;
+    ck_assert_int_eq(dw_errno_str(ENOSPC, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_int_eq(dw_errno_str_alloc(ENOSPC, &s), DW_OK);
+    ck_assert_str_eq(s, buf);
+    dw_free(s);
+    ck_assert_int_eq(dw_errno_str_alloc(123456, &s), DW_OK);
+    ck_assert_str_eq(s, "Unknown error 123456");
+    dw_free(s);
+    ck_assert_int_eq(dw_errno_str_alloc(-7, &s), DW_OK);
+    ck_assert_ptr_nonnull(s);
+    dw_free(s);
+    ck_assert_int_eq(dw_errno_str_alloc(EIO, NULL), DW_E_INVAL);
+}
+END_TEST
+
+/* HRESULT_FROM_WIN32 undone: 0x8007xxxx carries the code in its low word; everything else passes through. */
+START_TEST(test_win32_from_hresult)
+{
+    ck_assert_uint_eq(dw_win32_from_hresult(0x80070070u), 112); /* ERROR_DISK_FULL */
+    ck_assert_uint_eq(dw_win32_from_hresult(0x80070005u), 5);   /* E_ACCESSDENIED */
+    ck_assert_uint_eq(dw_win32_from_hresult(0x80070000u), 0);
+    ck_assert_uint_eq(dw_win32_from_hresult(0x8007FFFFu), 0xFFFF);
+    ck_assert_uint_eq(dw_win32_from_hresult(112), 112);               /* a plain Win32 code */
+    ck_assert_uint_eq(dw_win32_from_hresult(0), 0);
+    ck_assert_uint_eq(dw_win32_from_hresult(0x80004005u), 0x80004005u); /* E_FAIL: not FACILITY_WIN32 */
+    ck_assert_uint_eq(dw_win32_from_hresult(0x00070070u), 0x00070070u); /* no failure bit */
+    ck_assert_uint_eq(dw_win32_from_hresult(0xC0070070u), 0xC0070070u); /* NTSTATUS-like: not an HRESULT_FROM_WIN32 */
+    ck_assert_int_eq(dw_class_from_win32(dw_win32_from_hresult(0x80070070u)), DW_CLASS_CAPACITY);
+
+    /* and back: HRESULT_FROM_WIN32 */
+    ck_assert_uint_eq(dw_hresult_from_win32(112), 0x80070070u);
+    ck_assert_uint_eq(dw_hresult_from_win32(1117), 0x8007045Du); /* ERROR_IO_DEVICE */
+    ck_assert_uint_eq(dw_hresult_from_win32(0), 0);
+    ck_assert_uint_eq(dw_hresult_from_win32(0x12345678u), 0x80075678u); /* the low word only */
+    ck_assert_uint_eq(dw_hresult_from_win32(0x80004005u), 0x80004005u); /* already a failure HRESULT */
+    for (uint32_t c = 1; c < 0x10000u; c += 97)
+        ck_assert_uint_eq(dw_win32_from_hresult(dw_hresult_from_win32(c)), c);
+}
+END_TEST
+
 START_TEST(test_io_error_set)
 {
     dw_io_error e;
@@ -407,6 +450,8 @@ static Suite *classify_suite(void)
     tcase_add_test(tc, test_class_retryable);
     tcase_add_test(tc, test_op_names);
     tcase_add_test(tc, test_errno_str);
+    tcase_add_test(tc, test_errno_str_alloc);
+    tcase_add_test(tc, test_win32_from_hresult);
     tcase_add_test(tc, test_io_error_set);
     suite_add_tcase(s, tc);
     return s;

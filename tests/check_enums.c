@@ -241,6 +241,26 @@ START_TEST(test_alloc_variants)
     ck_assert_ptr_null(s);
     ck_assert_int_eq(dw_path_resolve_alloc("C:\\x", "a", NULL, NULL, &info2), DW_E_INVAL);
 
+    /* dw_resolve_describe_alloc: the caller-buffer text, also past the first buffer; bad input refused */
+    ck_assert_int_eq(dw_path_resolve(root, "Fax", NULL, buf, sizeof buf, NULL, &info), DW_E_TOOLONG);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_TOOLONG, root, "Fax", &info, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_int_eq(dw_resolve_describe_alloc(DW_E_TOOLONG, root, "Fax", &info, &s), DW_OK);
+    ck_assert_str_eq(s, buf);
+    dw_free(s);
+    char name[400];
+    memset(name, 'n', 300);
+    strcpy(name + 300, "/x");
+    ck_assert_int_eq(dw_path_resolve("C:\\x", name, NULL, buf, sizeof buf, NULL, &info), DW_E_NAME);
+    ck_assert_int_eq(dw_resolve_describe_alloc(DW_E_NAME, "C:\\x", name, &info, &s), DW_OK);
+    ck_assert_uint_gt(strlen(s), 300);
+    ck_assert_int_eq(dw_resolve_describe(DW_E_NAME, "C:\\x", name, &info, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_str_eq(s, buf);
+    dw_free(s);
+    s = buf;
+    ck_assert_int_eq(dw_resolve_describe_alloc(DW_E_NAME, NULL, NULL, NULL, &s), DW_E_INVAL);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(dw_resolve_describe_alloc(DW_E_NAME, NULL, NULL, &info, NULL), DW_E_INVAL);
+
     dw_explain_info ei;
     ck_assert_int_eq(dw_path_explain("D:\\Exchange", "..\\x", NULL, buf, sizeof buf, NULL, &ei), DW_OK);
     ck_assert_int_eq(dw_path_explain_alloc("D:\\Exchange", "..\\x", NULL, &s, &ei), DW_OK);

@@ -205,6 +205,72 @@ START_TEST(test_resolve_table_null_options)
 }
 END_TEST
 
+/* AdminDisplayVersion -> version: the first major.minor decides; anything else is a parse error. */
+START_TEST(test_exchange_version_from_build)
+{
+    static const struct {
+        const char *text;
+        dw_status st;
+        dw_exchange_version v;
+    } builds[] = {
+        {"Version 8.3 (Build 83.6)", DW_OK, DW_EXCHANGE_2007},
+        {"Version 14.3 (Build 123.4)", DW_OK, DW_EXCHANGE_2010},
+        {"Version 15.0 (Build 1497.2)", DW_OK, DW_EXCHANGE_2013},
+        {"Version 15.1 (Build 2507.6)", DW_OK, DW_EXCHANGE_2013},
+        {"Version 15.2 (Build 1118.7)", DW_OK, DW_EXCHANGE_2013},
+        {"15.2.1544.4", DW_OK, DW_EXCHANGE_2013},
+        {"V14.3", DW_OK, DW_EXCHANGE_2010},
+        {"Version 16.0 (Build 1.0)", DW_OK, DW_EXCHANGE_2013},
+        {"Version 99999999999999999999.0", DW_OK, DW_EXCHANGE_2013},
+        {"build 7 then 8.0", DW_OK, DW_EXCHANGE_2007}, /* "7 " is no major.minor */
+        {"Version 6.5 (Build 7638.2)", DW_E_PARSE, DW_EXCHANGE_2007}, /* Exchange 2003: no Foreign connector */
+        {"Version 12.0", DW_E_PARSE, DW_EXCHANGE_2007},
+        {"Version 15", DW_E_PARSE, DW_EXCHANGE_2007},
+        {"15.", DW_E_PARSE, DW_EXCHANGE_2007},
+        {".15", DW_E_PARSE, DW_EXCHANGE_2007},
+        {"", DW_E_PARSE, DW_EXCHANGE_2007},
+        {"Version", DW_E_PARSE, DW_EXCHANGE_2007},
+    };
+    for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++) {
+        dw_exchange_version v = (dw_exchange_version)42;
+        ck_assert_msg(dw_exchange_version_from_build(builds[i].text, &v) == builds[i].st, "%s", builds[i].text);
+        if (builds[i].st == DW_OK)
+            ck_assert_msg(v == builds[i].v, "%s: %d", builds[i].text, (int)v);
+        else
+            ck_assert_msg(v == (dw_exchange_version)42, "%s: written on failure", builds[i].text);
+    }
+    dw_exchange_version v;
+    ck_assert_int_eq(dw_exchange_version_from_build(NULL, &v), DW_E_INVAL);
+    ck_assert_int_eq(dw_exchange_version_from_build("15.1", NULL), DW_E_INVAL);
+}
+END_TEST
+
+/* The style the resolver applies: explicit wins; auto reads the effective root; bad options are refused. */
+START_TEST(test_resolve_style)
+{
+    dw_resolve_options o;
+    dw_resolve_options_init(&o);
+    ck_assert_int_eq(dw_resolve_style("/srv/exchange", NULL), DW_STYLE_POSIX);
+    ck_assert_int_eq(dw_resolve_style("/srv/exchange", &o), DW_STYLE_POSIX);
+    ck_assert_int_eq(dw_resolve_style("//server/share", &o), DW_STYLE_WINDOWS);
+    ck_assert_int_eq(dw_resolve_style("D:\\Exchange", &o), DW_STYLE_WINDOWS);
+    ck_assert_int_eq(dw_resolve_style(NULL, &o), DW_STYLE_WINDOWS); /* the install folder */
+    ck_assert_int_eq(dw_resolve_style("  ", &o), DW_STYLE_WINDOWS);
+    o.install_dir = "/opt/exchange";
+    ck_assert_int_eq(dw_resolve_style("", &o), DW_STYLE_POSIX);
+    o.install_dir = NULL;
+    o.style = DW_STYLE_WINDOWS;
+    ck_assert_int_eq(dw_resolve_style("/srv/exchange", &o), DW_STYLE_WINDOWS);
+    o.style = DW_STYLE_POSIX;
+    ck_assert_int_eq(dw_resolve_style("D:\\Exchange", &o), DW_STYLE_POSIX);
+    o.style = (dw_path_style)7;
+    ck_assert_int_eq(dw_resolve_style("/srv", &o), DW_STYLE_AUTO);
+    dw_resolve_options_init(&o);
+    o.version = 0;
+    ck_assert_int_eq(dw_resolve_style("/srv", &o), DW_STYLE_AUTO);
+}
+END_TEST
+
 START_TEST(test_exchange_versions)
 {
     ck_assert_str_eq(dw_exchange_install_dir(DW_EXCHANGE_2007), "C:\\Program Files\\Microsoft\\Exchange Server\\");
@@ -851,6 +917,8 @@ static Suite *path_suite(void)
     tcase_add_loop_test(tc, test_resolve_table_null_options, 0, n);
     tcase_add_test(tc, test_resolve_options_version);
     tcase_add_test(tc, test_exchange_versions);
+    tcase_add_test(tc, test_exchange_version_from_build);
+    tcase_add_test(tc, test_resolve_style);
     tcase_add_test(tc, test_custom_install_dir);
     tcase_add_test(tc, test_bad_arguments);
     tcase_add_test(tc, test_buffers);

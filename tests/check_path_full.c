@@ -137,12 +137,36 @@ START_TEST(test_explain_then_full)
 }
 END_TEST
 
+/* The allocating variant: the caller-buffer result, long paths included; refusals give no string. */
+START_TEST(test_full_alloc)
+{
+    char buf[1024], *s = NULL, longp[700];
+    ck_assert_int_eq(dw_path_full_alloc("D:/Exchange//Drop\\x. ", "C:\\", &s), DW_OK);
+    ck_assert_int_eq(dw_path_full("D:/Exchange//Drop\\x. ", "C:\\", buf, sizeof buf, NULL), DW_OK);
+    ck_assert_str_eq(s, buf);
+    dw_free(s);
+    memcpy(longp, "D:\\", 3);
+    memset(longp + 3, 'a', sizeof longp - 4);
+    longp[sizeof longp - 1] = '\0';
+    ck_assert_int_eq(dw_path_full_alloc(longp, NULL, &s), DW_OK);
+    ck_assert_str_eq(s, longp);
+    dw_free(s);
+    s = (char *)buf;
+    ck_assert_int_eq(dw_path_full_alloc("a|b", NULL, &s), DW_E_NAME);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(dw_path_full_alloc(NULL, NULL, &s), DW_E_INVAL);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(dw_path_full_alloc("D:\\x", NULL, NULL), DW_E_INVAL);
+}
+END_TEST
+
 static Suite *path_full_suite(void)
 {
     Suite *s = suite_create("path_full");
     TCase *tc = tcase_create("full");
     tcase_add_loop_test(tc, test_full_table, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, test_full_buffers);
+    tcase_add_test(tc, test_full_alloc);
     tcase_add_test(tc, test_full_bad_arguments);
     tcase_add_test(tc, test_explain_then_full);
     suite_add_tcase(s, tc);

@@ -257,6 +257,21 @@ START_TEST(test_validate_range)
 }
 END_TEST
 
+/* The allocating variant gives the caller-buffer text for every value of the table. */
+START_TEST(test_format_alloc)
+{
+    char buf[128], *s = NULL;
+    const uint64_t values[] = {0, 1, 1023, 10000, UINT64_C(10485760), UINT64_MAX};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        ck_assert_int_eq(dw_quota_format(values[i], buf, sizeof buf, NULL), DW_OK);
+        ck_assert_int_eq(dw_quota_format_alloc(values[i], &s), DW_OK);
+        ck_assert_str_eq(s, buf);
+        dw_free(s);
+    }
+    ck_assert_int_eq(dw_quota_format_alloc(1, NULL), DW_E_INVAL);
+}
+END_TEST
+
 static Suite *quota_text_suite(void)
 {
     Suite *s = suite_create("quota_text");
@@ -269,6 +284,7 @@ static Suite *quota_text_suite(void)
     tcase_add_loop_test(tf, test_format, 0, (int)(sizeof formats / sizeof formats[0]));
     tcase_add_test(tf, test_format_round_trips);
     tcase_add_test(tf, test_format_buffers);
+    tcase_add_test(tf, test_format_alloc);
     tcase_add_test(tf, test_dotnet_format_table);
     tcase_add_test(tf, test_dotnet_parse_table);
     tcase_add_test(tf, test_validate_range);

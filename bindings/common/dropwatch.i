@@ -8,6 +8,10 @@
  *
  * Logic lives in C: names of enum values (dw_enum_*), the text of a failure (dw_io_error_describe) and
  * "not found" (dw_io_error_not_found) are library functions, never rebuilt in a binding.
+ *
+ * Each language defines, before %including this file, the typemaps of `char **DWB_TEXT`: a UTF-8 string the
+ * library allocated (the dw_*_alloc() calls), handed to the language and released with dw_free(). No
+ * binding grows a buffer until a text fits.
  */
 
 %{
@@ -15,6 +19,22 @@
 #include <string.h>
 #include <dropwatch.h>
 #include <dropwatch/testing.h>
+%}
+
+%{
+/* Resolution options from plain values (dw_resolve_options holds borrowed strings, so it is not wrapped):
+ * the strings are borrowed for the call only. */
+static dw_resolve_options dwb_resolve_options(const char *install_dir, int version, int style,
+                                              const char *machine_name)
+{
+    dw_resolve_options o;
+    dw_resolve_options_init(&o);
+    o.install_dir = install_dir;
+    o.exchange_version = (dw_exchange_version)version;
+    o.style = (dw_path_style)style;
+    o.machine_name = machine_name;
+    return o;
+}
 %}
 
 /* ---- replaced by the languages' helpers (caller buffers, out-pointers, borrowed strings) ------------ */
@@ -26,9 +46,17 @@
 %ignore dw_drop_options::machine_name;
 %ignore dw_msg_options::envelope;
 %ignore dw_pickup_options::archive_dir;
+%ignore dw_alert::connector;
+%ignore dw_alert::drop_path;
+%ignore dw_alert::root;
+%ignore dw_alert::drop_dir;
+%ignore dw_alert::computer;
+%ignore dw_alert::exception_text;
+%ignore dw_alert::app_name;
 /* Caller-buffer and out-pointer shapes. */
-%ignore dw_free;
 %ignore dw_errno_str;
+%ignore dw_resolve_describe;
+%ignore dw_path_full;
 %ignore dw_path_resolve;
 %ignore dw_path_explain;
 %ignore dw_name_validate;
@@ -60,7 +88,10 @@
 %ignore dw_enum_value;
 %ignore dw_enum_from_name;
 %ignore dw_io_error_describe;
-%ignore dw_io_error_describe_alloc;
+
+/* ---- texts the library allocates: every `char **out` of a dw_*_alloc() call, mapped once ------------- */
+
+%apply char **DWB_TEXT { char **out };
 
 /* ---- the headers ---------------------------------------------------------------------------------- */
 

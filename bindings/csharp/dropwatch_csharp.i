@@ -42,6 +42,20 @@
 %apply int *OUTPUT { int *out_status };
 %apply long long *OUTPUT { long long *out_i64a, long long *out_i64b };
 
+/* Texts cross as pointers the managed layer decodes as UTF-8 (Interop.TakeText/PeekText): DWB_TEXT is a
+ * string the library allocated (the dw_*_alloc() calls: bindings/common/dropwatch.i), freed with dw_free
+ * once decoded; DWCS_BORROWED points into a struct or handle that outlives the call. */
+%define DWCS_TEXT_OUT(TYPE)
+%typemap(ctype) TYPE "char **"
+%typemap(imtype) TYPE "out global::System.IntPtr"
+%typemap(cstype) TYPE "out global::System.IntPtr"
+%typemap(csin) TYPE "out $csinput"
+%typemap(in) TYPE %{ $1 = ($1_ltype)$input; %}
+%enddef
+DWCS_TEXT_OUT(char **DWB_TEXT)
+DWCS_TEXT_OUT(const char **DWCS_BORROWED)
+%apply void *VOID_INT_PTR { void *ptr };
+
 %{
 #include <errno.h>
 #include <fcntl.h>
@@ -87,11 +101,8 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 
 /* Structs holding borrowed const char * members are filled by the helpers below instead (a SWIG setter
  * would copy the string and leak it); their numeric fields stay reachable through the proxies. */
-%ignore dw_alert;
-%ignore dw_alert_init;
 %ignore dw_alert_event_id;
 /* Functions whose buffer or out-pointer shapes are replaced by the dwcs_* helpers. */
-%ignore dw_path_full;
 %ignore dw_name_validate_n;
 %ignore dw_msg_begin;
 %ignore dw_msg_write;
@@ -111,8 +122,6 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_io_error::left_behind;
 
 /* pickup: crosses through the dwcs_pickup_* helpers below. */
-%ignore dw_pickup_options;
-%ignore dw_pickup_options_init;
 %ignore dw_pickup_scan;
 %ignore dw_pickup_stats;
 %ignore dw_pickup_ready_name;
@@ -127,51 +136,12 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %inline %{
 /* ---- helpers: C shapes that marshal as plain values ---------------------------------------------- */
 
-/* A char-array member of a dw_io_error as UTF-8 bytes (decoded by the managed layer): which = 0 path,
- * 1 detail, 2 published, 3 left_behind. */
-static dw_status dwcs_io_error_text(const dw_io_error *err, int which, unsigned char *out_buf,
-                                    unsigned long long size, unsigned long long *needed) {
-    const char *src;
-    size_t cap, n;
+/* A char-array member of a dw_io_error (NUL-terminated by the library): which = 0 path, 1 detail,
+ * 2 published, 3 left_behind. Borrowed from err. */
+static dw_status dwcs_io_error_text(const dw_io_error *err, int which, const char **DWCS_BORROWED) {
     if (err == NULL) return DW_E_INVAL;
-    switch (which) {
-    case 0: src = err->path; cap = sizeof err->path; break;
-    case 1: src = err->detail; cap = sizeof err->detail; break;
-    case 2: src = err->published; cap = sizeof err->published; break;
-    default: src = err->left_behind; cap = sizeof err->left_behind; break;
-    }
-    n = strnlen(src, cap) + 1;
-    *needed = n;
-    if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, src, n - 1);
-    out_buf[n - 1] = 0;
+    *DWCS_BORROWED = which == 0 ? err->path : which == 1 ? err->detail : which == 2 ? err->published : err->left_behind;
     return DW_OK;
-}
-
-/* dw_resolve_describe() as UTF-8 bytes. */
-static dw_status dwcs_resolve_describe(int status, const char *root, const char *drop_dir, const dw_resolve_info *info,
-                                       unsigned char *out_buf, unsigned long long size, unsigned long long *needed) {
-    size_t n = 0;
-    dw_status st = dw_resolve_describe((dw_status)status, root, drop_dir, info, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
-}
-
-/* dw_io_error_describe() as UTF-8 bytes (decoded by the managed layer, as every text of the binding). */
-static dw_status dwcs_io_error_describe(const dw_io_error *err, unsigned char *out_buf, unsigned long long size,
-                                        unsigned long long *needed) {
-    size_t n = 0;
-    dw_status st = dw_io_error_describe(err, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
-}
-
-static dw_status dwcs_errno_str(int errnum, unsigned char *out_buf, unsigned long long size,
-                                unsigned long long *needed) {
-    size_t n = 0;
-    dw_status st = dw_errno_str(errnum, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
 }
 
 static dw_status dwcs_name_validate(const unsigned char *in_bytes, unsigned long long len, dw_name_check *out) {
@@ -179,42 +149,15 @@ static dw_status dwcs_name_validate(const unsigned char *in_bytes, unsigned long
 }
 
 static dw_status dwcs_path_resolve(const char *root, const char *drop_dir, const char *install_dir, int version,
-                                   int style, unsigned char *out_buf, unsigned long long size,
-                                   unsigned long long *needed, dw_resolve_info *info) {
-    dw_resolve_options o;
-    size_t n = 0;
-    dw_status st;
-    dw_resolve_options_init(&o);
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)version;
-    o.style = (dw_path_style)style;
-    st = dw_path_resolve(root, drop_dir, &o, (char *)out_buf, (size_t)size, &n, info);
-    *needed = n;
-    return st;
+                                   int style, char **DWB_TEXT, dw_resolve_info *info) {
+    dw_resolve_options o = dwb_resolve_options(install_dir, version, style, NULL);
+    return dw_path_resolve_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
 static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const char *install_dir, int version,
-                                   int style, unsigned char *out_buf, unsigned long long size,
-                                   unsigned long long *needed, dw_explain_info *info) {
-    dw_resolve_options o;
-    size_t n = 0;
-    dw_status st;
-    dw_resolve_options_init(&o);
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)version;
-    o.style = (dw_path_style)style;
-    st = dw_path_explain(root, drop_dir, &o, (char *)out_buf, (size_t)size, &n, info);
-    *needed = n;
-    return st;
-}
-
-/* dw_path_full into a byte buffer. */
-static dw_status dwcs_path_full(const char *path, const char *cwd, unsigned char *out_buf, unsigned long long size,
-                                unsigned long long *needed) {
-    size_t n = 0;
-    dw_status st = dw_path_full(path, cwd, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
+                                   int style, char **DWB_TEXT, dw_explain_info *info) {
+    dw_resolve_options o = dwb_resolve_options(install_dir, version, style, NULL);
+    return dw_path_explain_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
 /* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them), and
@@ -356,13 +299,21 @@ static dw_envelope *dwcs_envelope_new(int *out_status) {
     return env;
 }
 
-static dw_status dwcs_envelope_format(const dw_envelope *env, unsigned long long mime_length,
-                                      unsigned char *out_buf, unsigned long long size,
-                                      unsigned long long *needed) {
-    size_t n = 0;
-    dw_status st = dw_envelope_format(env, mime_length, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
+/* dw_resolve_style() with the options as plain values. */
+static int dwcs_resolve_style(const char *root, const char *install_dir, int version, int style) {
+    dw_resolve_options o = dwb_resolve_options(install_dir, version, style, NULL);
+    return (int)dw_resolve_style(root, &o);
+}
+
+/* The Exchange version an AdminDisplayVersion text names (dw_exchange_version_from_build), or -1. */
+static int dwcs_exchange_version_from_build(const char *text) {
+    dw_exchange_version v;
+    return text != NULL && dw_exchange_version_from_build(text, &v) == DW_OK ? (int)v : -1;
+}
+
+/* dw_envelope_format_alloc() without the length (the text has no NUL). */
+static dw_status dwcs_envelope_format(const dw_envelope *env, unsigned long long mime_length, char **DWB_TEXT) {
+    return dw_envelope_format_alloc(env, mime_length, DWB_TEXT, NULL);
 }
 
 static dw_status dwcs_quota_parse(const char *text, unsigned long long *out_u64) {
@@ -372,28 +323,15 @@ static dw_status dwcs_quota_parse(const char *text, unsigned long long *out_u64)
     return st;
 }
 
-static dw_status dwcs_quota_format(unsigned long long bytes, unsigned char *out_buf, unsigned long long size,
-                                   unsigned long long *needed) {
-    size_t n = 0;
-    dw_status st = dw_quota_format(bytes, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
-}
-
 static dw_status dwcs_alert_format(const char *connector, const char *drop_path, const char *root,
                                    const char *drop_dir, const char *computer, const char *exception_text,
                                    const dw_io_error *err, long long time_ms, unsigned long long record_id,
                                    int has_record_id, int event_mode, int syslog_facility, const char *app_name,
-                                   int exchange_version, int format, unsigned char *out_buf,
-                                   unsigned long long size, unsigned long long *needed) {
+                                   int exchange_version, int format, char **DWB_TEXT) {
     dw_alert a;
-    size_t n = 0;
-    dw_status st;
     dwcs_alert_setup(&a, connector, drop_path, root, drop_dir, computer, exception_text, err, time_ms,
                      record_id, has_record_id, event_mode, syslog_facility, app_name, exchange_version);
-    st = dw_alert_format(&a, (dw_format)format, (char *)out_buf, (size_t)size, &n);
-    *needed = n;
-    return st;
+    return dw_alert_format_alloc(&a, (dw_format)format, DWB_TEXT, NULL);
 }
 
 static unsigned int dwcs_alert_event_id(int event_mode, const dw_io_error *err) {
@@ -444,16 +382,6 @@ static dw_status dwcs_throttle_next_expired(dw_throttle *t, long long now_ms, un
 /* ---- pickup (dropwatch/pickup.h): plain-value helpers for DropWatch/Pickup.cs ------------------------- */
 
 %inline %{
-static dw_status dwcs_copy_text(const char *s, unsigned char *out_buf, unsigned long long size,
-                                unsigned long long *needed) {
-    size_t n = s ? strlen(s) + 1 : 0;
-    *needed = n;
-    if (!s) return DW_OK; /* absent: needed 0 */
-    if (size < n || out_buf == NULL) return DW_E_BUFFER;
-    memcpy(out_buf, s, n);
-    return DW_OK;
-}
-
 static dw_pickup *dwcs_pickup_open(const char *path, unsigned int settle_ms, unsigned int incomplete_after,
                                    unsigned int claim_ttl, const char *archive_dir, int durable,
                                    int require_envelope, dw_io_error *err, int *out_status) {
@@ -486,14 +414,18 @@ static dw_pickup_msg *dwcs_pickup_claim(dw_pickup *p, const char *name, dw_io_er
 }
 
 /* The message's name (which 0), or an address (which 1) / its parameters (which 2) of the sender
- * (index -1) or of recipient `index`. needed 0: absent. */
-static dw_status dwcs_pickup_msg_text(const dw_pickup_msg *m, int which, long long index, unsigned char *out_buf,
-                                      unsigned long long size, unsigned long long *needed) {
+ * (index -1) or of recipient `index`; NULL when absent. Borrowed from the message. */
+static dw_status dwcs_pickup_msg_text(const dw_pickup_msg *m, int which, long long index,
+                                      const char **DWCS_BORROWED) {
     const char *params = NULL, *a;
     if (m == NULL) return DW_E_INVAL;
-    if (which == 0) return dwcs_copy_text(dw_pickup_msg_name(m), out_buf, size, needed);
+    if (which == 0) {
+        *DWCS_BORROWED = dw_pickup_msg_name(m);
+        return DW_OK;
+    }
     a = index < 0 ? dw_pickup_msg_sender(m, &params) : dw_pickup_msg_recipient(m, (size_t)index, &params);
-    return dwcs_copy_text(which == 1 ? a : params, out_buf, size, needed);
+    *DWCS_BORROWED = which == 1 ? a : params;
+    return DW_OK;
 }
 
 static dw_status dwcs_pickup_msg_read(dw_pickup_msg *m, unsigned char *out_buf, unsigned long long size,
@@ -504,28 +436,21 @@ static dw_status dwcs_pickup_msg_read(dw_pickup_msg *m, unsigned char *out_buf, 
     return st;
 }
 
-/* Quarantined file i of the last next()/scan(): its name (which 0), moved_to (1), text (2), reason (3),
- * or its alert record in format `which - 10`. needed 0 past the end. */
+/* Quarantined file i of the last next()/scan(): its name (which 0), moved_to (1), text (2), reason (3)
+ * (borrowed from the pickup handle, NULL past the end), or its alert record in format `which - 10`
+ * (allocated: freed by the managed layer). */
 static dw_status dwcs_pickup_quarantined_text(const dw_pickup *p, unsigned long long i, int which,
-                                              unsigned char *out_buf, unsigned long long size,
-                                              unsigned long long *needed) {
+                                              const char **DWCS_BORROWED, char **DWB_TEXT) {
     const dw_pickup_quarantine *q = dw_pickup_quarantined(p, (size_t)i);
-    if (q == NULL) {
-        *needed = 0;
+    dw_alert a;
+    dw_status st;
+    if (q == NULL) return DW_OK;
+    if (which < 10) {
+        *DWCS_BORROWED = which == 0 ? q->name : which == 1 ? q->moved_to : which == 2 ? q->text
+                                                                                      : dw_pickup_reason_name(q->reason);
         return DW_OK;
     }
-    if (which == 0) return dwcs_copy_text(q->name, out_buf, size, needed);
-    if (which == 1) return dwcs_copy_text(q->moved_to, out_buf, size, needed);
-    if (which == 2) return dwcs_copy_text(q->text, out_buf, size, needed);
-    if (which == 3) return dwcs_copy_text(dw_pickup_reason_name(q->reason), out_buf, size, needed);
-    {
-        dw_alert a;
-        size_t n = 0;
-        dw_status st = dw_pickup_quarantine_alert(p, q, &a);
-        if (st != DW_OK) return st;
-        st = dw_alert_format(&a, (dw_format)(which - 10), (char *)out_buf, (size_t)size, &n);
-        *needed = n;
-        return st;
-    }
+    st = dw_pickup_quarantine_alert(p, q, &a);
+    return st != DW_OK ? st : dw_alert_format_alloc(&a, (dw_format)(which - 10), DWB_TEXT, NULL);
 }
 %}

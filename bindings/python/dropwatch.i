@@ -119,9 +119,11 @@
     Py_XDECREF(dwpy_seq$argnum);
 }
 
-/* Owned output strings from the helpers below (heap, freed here); NULL becomes None. */
-%typemap(in, numinputs=0) char **DWPY_STR (char *dwpy_s = NULL) { $1 = &dwpy_s; }
-%typemap(argout) char **DWPY_STR {
+/* Owned output strings, NULL becoming None: DWPY_STR from the helpers below (freed with free()), DWB_TEXT
+ * from the library's dw_*_alloc() calls (freed with dw_free(): bindings/common/dropwatch.i). */
+%define DWPY_OWNED_STR(NAME, FREE)
+%typemap(in, numinputs=0) char **NAME (char *dwpy_s = NULL) { $1 = &dwpy_s; }
+%typemap(argout) char **NAME {
     PyObject *dwpy_o;
     if (*$1) {
         dwpy_o = PyUnicode_DecodeUTF8(*$1, (Py_ssize_t)strlen(*$1), "surrogateescape");
@@ -132,14 +134,19 @@
     }
     $result = SWIG_Python_AppendOutput($result, dwpy_o);
 }
-%typemap(freearg) char **DWPY_STR { free(*$1); }
+%typemap(freearg) char **NAME { FREE(*$1); }
+%enddef
+DWPY_OWNED_STR(DWPY_STR, free)
+DWPY_OWNED_STR(DWB_TEXT, dw_free)
 
-/* Owned output bytes (length-delimited). */
-%typemap(in, numinputs=0) (char **DWPY_BYTES, size_t *DWPY_LEN) (char *dwpy_b = NULL, size_t dwpy_l = 0) {
+/* Owned output bytes (length-delimited): DWPY_BYTES freed with free(), DWB_BYTES (a dw_*_alloc() text with
+ * its length) with dw_free(). */
+%define DWPY_OWNED_BYTES(NAME, FREE)
+%typemap(in, numinputs=0) (char **NAME, size_t *DWPY_LEN) (char *dwpy_b = NULL, size_t dwpy_l = 0) {
     $1 = &dwpy_b;
     $2 = &dwpy_l;
 }
-%typemap(argout) (char **DWPY_BYTES, size_t *DWPY_LEN) {
+%typemap(argout) (char **NAME, size_t *DWPY_LEN) {
     PyObject *dwpy_o;
     if (*$1) {
         dwpy_o = PyBytes_FromStringAndSize(*$1, (Py_ssize_t)*$2);
@@ -150,7 +157,10 @@
     }
     $result = SWIG_Python_AppendOutput($result, dwpy_o);
 }
-%typemap(freearg) (char **DWPY_BYTES, size_t *DWPY_LEN) { free(*$1); }
+%typemap(freearg) (char **NAME, size_t *DWPY_LEN) { FREE(*$1); }
+%enddef
+DWPY_OWNED_BYTES(DWPY_BYTES, free)
+DWPY_OWNED_BYTES(DWB_BYTES, dw_free)
 
 /* Unsigned 64-bit outputs. */
 %typemap(in, numinputs=0) uint64_t *DWPY_U64 (uint64_t dwpy_u = 0) { $1 = &dwpy_u; }
@@ -174,16 +184,9 @@ DWPY_HANDLE_OUT(dw_throttle)
 
 /* ---- what is wrapped as is, what is replaced by a helper -------------------------------------------- */
 
-/* Python-only replacements (the shared list is in bindings/common/dropwatch.i). */
+/* Python-only replacements (the shared list is in bindings/common/dropwatch.i). The typemaps free. */
+%ignore dw_free;
 %ignore dw_drop_path;
-/* Borrowed string members would dangle once the Python string is gone: passed to helpers instead. */
-%ignore dw_alert::connector;
-%ignore dw_alert::drop_path;
-%ignore dw_alert::root;
-%ignore dw_alert::drop_dir;
-%ignore dw_alert::computer;
-%ignore dw_alert::exception_text;
-%ignore dw_alert::app_name;
 %immutable dw_io_error::path;
 %immutable dw_io_error::detail;
 %immutable dw_io_error::published;
@@ -216,103 +219,23 @@ DWPY_HANDLE_OUT(dw_pickup_msg)
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
-%{
-/* Run a caller-buffer call with a heap buffer that grows to the size the library asks for. */
-#define DWPY_WITH_BUFFER(outp, status, first_size, expr)                        \
-    do {                                                                          \
-        size_t size = (first_size), need = 0;                                     \
-        char *buf = NULL;                                                         \
-        for (int dwpy_try = 0; dwpy_try < 4; dwpy_try++) {                        \
-            char *nb = (char *)realloc(buf, size);                                \
-            if (!nb) {                                                            \
-                free(buf);                                                        \
-                return DW_E_NOMEM;                                                \
-            }                                                                     \
-            buf = nb;                                                             \
-            buf[0] = '\0';                                                        \
-            need = 0;                                                             \
-            status = (expr);                                                      \
-            if (status == DW_E_BUFFER && need > size) {                           \
-                size = need;                                                      \
-                continue;                                                         \
-            }                                                                     \
-            break;                                                                \
-        }                                                                         \
-        *(outp) = buf;                                                            \
-    } while (0)
-%}
-
-%{
-/* Text the library allocated (a dw_*_alloc() call), re-owned with malloc: the typemaps free with free(). */
-static dw_status dwpy_own(dw_status st, char *lib, char **out)
-{
-    if (lib) {
-        *out = strdup(lib);
-        dw_free(lib);
-        if (!*out)
-            return DW_E_NOMEM;
-    }
-    return st;
-}
-%}
-
 %inline %{
 /* dw_path_resolve(): the resolved path (also written on DW_E_TOOLONG) and the details. */
 static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const char *install_dir,
-                                   int exchange_version, int style, const char *machine_name, char **DWPY_STR,
+                                   int exchange_version, int style, const char *machine_name, char **DWB_TEXT,
                                    dw_resolve_info *info)
 {
-    dw_resolve_options o;
-    dw_status st;
-    char *s = NULL;
-    dw_resolve_options_init(&o);
-    o.machine_name = machine_name;
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)exchange_version;
-    o.style = (dw_path_style)style;
-    st = dw_path_resolve_alloc(root, drop_dir, &o, &s, info);
-    return dwpy_own(st, s, DWPY_STR);
+    dw_resolve_options o = dwb_resolve_options(install_dir, exchange_version, style, machine_name);
+    return dw_path_resolve_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
 /* dw_path_explain(): Exchange's own path and the warnings. */
 static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const char *install_dir,
-                                   int exchange_version, int style, const char *machine_name, char **DWPY_STR,
+                                   int exchange_version, int style, const char *machine_name, char **DWB_TEXT,
                                    dw_explain_info *info)
 {
-    dw_resolve_options o;
-    dw_status st;
-    char *s = NULL;
-    dw_resolve_options_init(&o);
-    o.machine_name = machine_name;
-    o.install_dir = install_dir;
-    o.exchange_version = (dw_exchange_version)exchange_version;
-    o.style = (dw_path_style)style;
-    st = dw_path_explain_alloc(root, drop_dir, &o, &s, info);
-    return dwpy_own(st, s, DWPY_STR);
-}
-
-/* One line describing a failure (dw_io_error_describe_alloc(); the allocation is the library's). */
-static dw_status dwpy_io_error_describe(const dw_io_error *err, char **DWPY_STR)
-{
-    char *s = NULL;
-    dw_status st = dw_io_error_describe_alloc(err, &s);
-    return dwpy_own(st, s, DWPY_STR);
-}
-
-/* dw_resolve_describe(): the text of a failed resolution. */
-static dw_status dwpy_resolve_describe(int status, const char *root, const char *drop_dir,
-                                       const dw_resolve_info *info, char **DWPY_STR)
-{
-    dw_status st;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 256, dw_resolve_describe((dw_status)status, root, drop_dir, info, buf, size, &need));
-    return st;
-}
-
-static dw_status dwpy_errno_str(int errnum, char **DWPY_STR)
-{
-    dw_status st;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 128, dw_errno_str(errnum, buf, size, &need));
-    return st;
+    dw_resolve_options o = dwb_resolve_options(install_dir, exchange_version, style, machine_name);
+    return dw_path_explain_alloc(root, drop_dir, &o, DWB_TEXT, info);
 }
 
 /* fault: the test-only fault injection (dropwatch/testing.h), NULL in normal use. */
@@ -345,8 +268,8 @@ static dw_status dwpy_drop_path(const dw_drop *drop, char **DWPY_STR)
     return *DWPY_STR ? DW_OK : DW_E_NOMEM;
 }
 
-/* Message options with the (borrowed) envelope: the Python layer keeps the envelope alive until the
- * message is committed or aborted. */
+/* Message options with the (borrowed) envelope: the library writes it when the message starts and keeps
+ * no reference, so it only has to outlive that call. */
 static void dwpy_msg_options_set_envelope(dw_msg_options *opts, dw_envelope *env)
 {
     if (opts)
@@ -427,30 +350,19 @@ static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts,
     return dw_testing_drop_health(path, opts, fault, stale_age_seconds, out, err);
 }
 
-static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWPY_BYTES,
+static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWB_BYTES,
                                       size_t *DWPY_LEN)
 {
-    char *s = NULL;
-    dw_status st = dw_envelope_format_alloc(env, mime_length, &s, DWPY_LEN);
-    return dwpy_own(st, s, DWPY_BYTES);
-}
-
-static dw_status dwpy_quota_format(uint64_t bytes, char **DWPY_STR)
-{
-    dw_status st;
-    DWPY_WITH_BUFFER(DWPY_STR, st, 64, dw_quota_format(bytes, buf, size, &need));
-    return st;
+    return dw_envelope_format_alloc(env, mime_length, DWB_BYTES, DWPY_LEN);
 }
 
 /* dw_alert_format_alloc() with the borrowed strings supplied for the duration of the call. */
 static dw_status dwpy_alert_format(const dw_alert *alert, int format, const char *connector,
                                    const char *drop_path, const char *root, const char *drop_dir,
                                    const char *computer, const char *exception_text, const char *app_name,
-                                   char **DWPY_BYTES, size_t *DWPY_LEN)
+                                   char **DWB_BYTES, size_t *DWPY_LEN)
 {
     dw_alert a;
-    dw_status st;
-    char *s = NULL;
     if (!alert)
         return DW_E_INVAL;
     a = *alert;
@@ -461,18 +373,7 @@ static dw_status dwpy_alert_format(const dw_alert *alert, int format, const char
     a.computer = computer;
     a.exception_text = exception_text;
     a.app_name = app_name;
-    st = dw_alert_format_alloc(&a, (dw_format)format, &s, DWPY_LEN);
-    if (s) {
-        /* Re-own with malloc/free so the typemap can release it uniformly. */
-        char *copy = (char *)malloc(*DWPY_LEN + 1);
-        if (copy)
-            memcpy(copy, s, *DWPY_LEN + 1);
-        dw_free(s);
-        if (!copy)
-            return DW_E_NOMEM;
-        *DWPY_BYTES = copy;
-    }
-    return st;
+    return dw_alert_format_alloc(&a, (dw_format)format, DWB_BYTES, DWPY_LEN);
 }
 %}
 
@@ -531,25 +432,13 @@ static dw_status dwpy_pickup_addr(const dw_pickup_msg *msg, long index, char **a
 
 /* The alert record of a quarantined file, formatted. */
 static dw_status dwpy_pickup_quarantine_alert(const dw_pickup *p, const dw_pickup_quarantine *q, int format,
-                                              int event_mode, char **DWPY_BYTES, size_t *DWPY_LEN)
+                                              int event_mode, char **DWB_BYTES, size_t *DWPY_LEN)
 {
     dw_alert a;
-    dw_status st;
-    char *s = NULL;
-    st = dw_pickup_quarantine_alert(p, q, &a);
+    dw_status st = dw_pickup_quarantine_alert(p, q, &a);
     if (st != DW_OK)
         return st;
     a.event_mode = (dw_event_mode)event_mode;
-    st = dw_alert_format_alloc(&a, (dw_format)format, &s, DWPY_LEN);
-    if (s) {
-        char *copy = (char *)malloc(*DWPY_LEN + 1);
-        if (copy)
-            memcpy(copy, s, *DWPY_LEN + 1);
-        dw_free(s);
-        if (!copy)
-            return DW_E_NOMEM;
-        *DWPY_BYTES = copy;
-    }
-    return st;
+    return dw_alert_format_alloc(&a, (dw_format)format, DWB_BYTES, DWPY_LEN);
 }
 %}

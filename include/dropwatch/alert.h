@@ -52,6 +52,9 @@ typedef enum dw_event_mode {
  * may be NULL (shown as empty or omitted). Strings are borrowed for the duration of the format call only.
  * An unknown `version` is refused with DW_E_INVAL.
  */
+/** The highest RFC 5424 facility number (local7); dw_alert.syslog_facility is 0 to this. */
+#define DW_SYSLOG_FACILITY_MAX 23
+
 typedef struct dw_alert {
     unsigned version;           /**< DW_ALERT_VERSION (set by dw_alert_init()) */
     const char *connector;      /**< Foreign connector name (%1) */

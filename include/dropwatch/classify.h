@@ -150,6 +150,9 @@ DW_API const char *dw_win32_name(uint32_t code);
  */
 DW_API dw_status dw_errno_str(int errnum, char *buf, size_t size, size_t *needed);
 
+/** dw_errno_str() into a newly allocated string (free it with dw_free()); *out is NULL on failure. */
+DW_API dw_status dw_errno_str_alloc(int errnum, char **out);
+
 /**
  * The English system text of a Win32 code, as Windows' FormatMessage gives it and .NET puts it in an
  * IOException's Message ("There is not enough space on the disk." for ERROR_DISK_FULL 112): what Exchange
@@ -159,6 +162,20 @@ DW_API const char *dw_win32_message(uint32_t code);
 
 /** The closest Win32 code for an errno value (ENOSPC -> ERROR_DISK_FULL 112), or 0 when none fits. */
 DW_API uint32_t dw_win32_from_errno(int errnum);
+
+/**
+ * The Win32 code inside an HRESULT of FACILITY_WIN32 (0x8007xxxx, what HRESULT_FROM_WIN32 and .NET's
+ * IOException.HResult give: its low word, 0x80070070 -> 112); any other value is returned unchanged, so a
+ * plain Win32 code (Marshal.GetLastWin32Error) passes through. Pure function.
+ */
+DW_API uint32_t dw_win32_from_hresult(uint32_t code);
+
+/**
+ * The HRESULT of a Win32 code, as HRESULT_FROM_WIN32 makes it and .NET's IOException.HResult carries it
+ * (112 -> 0x80070070): FACILITY_WIN32 with the failure bit around the code's low word. 0, and values that
+ * already are failure HRESULTs (high bit set), are returned unchanged. Pure function.
+ */
+DW_API uint32_t dw_hresult_from_win32(uint32_t code);
 
 /**
  * Fill `err` for a failure: class from errnum (or from win32 when errnum is 0), retryable from the class,

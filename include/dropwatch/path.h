@@ -93,10 +93,27 @@ typedef struct dw_resolve_info {
 DW_API void dw_resolve_options_init(dw_resolve_options *opts);
 
 /**
+ * The path style dw_path_resolve() and dw_path_explain() apply to these inputs: opts->style unless it is
+ * DW_STYLE_AUTO; then DW_STYLE_POSIX for a root starting with one '/', DW_STYLE_WINDOWS for anything else
+ * ("//server/share" is a UNC path; a blank root stands for the Windows install folder). NULL opts means the
+ * defaults; invalid options give DW_STYLE_AUTO (those calls refuse them with DW_E_INVAL).
+ */
+DW_API dw_path_style dw_resolve_style(const char *root, const dw_resolve_options *opts);
+
+/**
  * Default installation folder of an Exchange version, with its trailing backslash. Static string;
  * NULL for an unknown version.
  */
 DW_API const char *dw_exchange_install_dir(dw_exchange_version version);
+
+/**
+ * The Exchange version of a transport server's AdminDisplayVersion ("Version 15.1 (Build 2507.6)", also a
+ * bare "14.3.123.4"): the first "<major>.<minor>" in the text decides, 8 -> DW_EXCHANGE_2007, 14 ->
+ * DW_EXCHANGE_2010, 15 and later (2013, 2016, 2019, SE) -> DW_EXCHANGE_2013.
+ * @return DW_OK; DW_E_PARSE (no version number, or a major that is no Exchange 2007 or later); DW_E_INVAL
+ *         (NULL argument).
+ */
+DW_API dw_status dw_exchange_version_from_build(const char *text, dw_exchange_version *out);
 
 /**
  * Strictly resolve a connector's drop directory.
@@ -130,6 +147,10 @@ DW_API dw_status dw_path_resolve(const char *root, const char *drop_dir, const d
  */
 DW_API dw_status dw_resolve_describe(dw_status status, const char *root, const char *drop_dir,
                                      const dw_resolve_info *info, char *buf, size_t size, size_t *needed);
+
+/** dw_resolve_describe() into a newly allocated string (free it with dw_free()); *out is NULL on failure. */
+DW_API dw_status dw_resolve_describe_alloc(dw_status status, const char *root, const char *drop_dir,
+                                           const dw_resolve_info *info, char **out);
 
 /** Bits of dw_explain_info.warnings: how Exchange's real join differs from the strict one. */
 typedef enum dw_explain_warning {
@@ -203,6 +224,9 @@ DW_API dw_status dw_path_explain_alloc(const char *root, const char *drop_dir, c
  * No heap allocation; thread-safe.
  */
 DW_API dw_status dw_path_full(const char *path, const char *cwd, char *buf, size_t size, size_t *needed);
+
+/** dw_path_full() into a newly allocated string (free it with dw_free()); *out is NULL on failure. */
+DW_API dw_status dw_path_full_alloc(const char *path, const char *cwd, char **out);
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,9 @@ DW_API dw_status dw_quota_validate(uint64_t bytes);
  */
 DW_API dw_status dw_quota_format(uint64_t bytes, char *buf, size_t size, size_t *needed);
 
+/** dw_quota_format() into a newly allocated string (free it with dw_free()); *out is NULL on failure. */
+DW_API dw_status dw_quota_format_alloc(uint64_t bytes, char **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,13 @@ Reads the sources only (no build needed):
   - Python: no literal name<->value table of a C enum, and the Literal[...] type hints hold exactly the
     names C accepts;
   - PowerShell: no raw errno / Win32 comparison, no ValidateSet copying a C enum's names;
-  - no binding repeats an option range that dw_drop_options_check() owns.
+  - no binding repeats an option range that dw_drop_options_check() owns, the syslog facility range, or a
+    default that an _init() function owns;
+  - no binding grows a buffer until a library text fits (the dw_*_alloc() variants do that in C);
+  - no binding does HRESULT arithmetic (dw_win32_from_hresult, dw_hresult_from_win32) or guesses the path
+    style from the root (dw_resolve_style);
+  - PowerShell compares no number other than 0 and 1 (counts, signs): codes, versions and ranges are the
+    C# layer's questions to C.
 Prints one line per problem and exits 1 when there is any.
 """
 import os
@@ -96,6 +102,12 @@ for ps in sorted((TOP / "bindings" / "powershell").rglob("*.psm1")):
         code = line.split("#", 1)[0]
         if re.search(r"\.(Errno|Win32Code)\s+-(eq|ne|in|notin)\s+\d", code):
             problem(f"{ps.relative_to(TOP)}:{n}: raw errno / Win32 comparison (ask the C# layer)")
+        if re.search(r"-(eq|ne|lt|le|gt|ge|in|notin|contains)\s+(?!(0|1)\b)(\d|0x)", code, re.I):
+            problem(f"{ps.relative_to(TOP)}:{n}: compares with a number (ask the C# layer, which asks C)")
+        if re.search(r"^\s*\d+\s*\{|\{\s*\$_\s*-(eq|ne|lt|le|gt|ge)\s", code):
+            problem(f"{ps.relative_to(TOP)}:{n}: a switch over numbers (a table C owns?)")
+        if re.search(r"ValidateRange\(\s*\d+\s*,\s*\d+\s*\)", code):
+            problem(f"{ps.relative_to(TOP)}:{n}: a literal range (the library's; ValidateScript through the C# layer)")
         m = re.search(r"ValidateSet\(([^)]*)\)", code)
         if m:
             values = {v.lower() for v in re.findall(r"'([^']*)'", m.group(1))}
@@ -112,6 +124,38 @@ for f in sorted(list((TOP / "bindings").rglob("*.py")) + list((TOP / "bindings")
         for r in RANGES:
             if re.search(r, code):
                 problem(f"{f.relative_to(TOP)}:{n}: an option range C owns ({r}; dw_drop_options_check)")
+
+# ---- buffer loops, HRESULT arithmetic, defaults C owns --------------------------------------------------
+SOURCES = sorted(p for p in (TOP / "bindings").rglob("*")
+                 if p.suffix in (".i", ".py", ".cs", ".psm1") and p.name != "gen-enums.py")
+CODE_RULES = [
+    (r"DW_E_BUFFER\s*&&|&&\s*\(?\w+\s*==\s*DW_E_BUFFER|(dw_status|_native)\.DW_E_BUFFER",
+     "retries a call on DW_E_BUFFER (call the dw_*_alloc variant)"),
+    (r"\brealloc\s*\(", "grows a buffer (call the dw_*_alloc variant)"),
+    (r"new\s+byte\s*\[\s*\(int\)\s*needed|bytearray\(\s*needed", "sizes a buffer from *needed (call the dw_*_alloc variant)"),
+    (r"0x8007|0xFFFF0000|0x80070000", "HRESULT arithmetic (dw_win32_from_hresult / dw_hresult_from_win32)"),
+    (r"\b0\s*,\s*23\b|\b23\s*\)", "the syslog facility range (DW_SYSLOG_FACILITY_MAX)"),
+    (r"(SettleMilliseconds|IncompleteAfterSeconds|ClaimTtlSeconds|settle_ms|incomplete_after|claim_ttl)\w*"
+     r"[^=\n]*=\s*\d", "a pickup default (dw_pickup_options_init)"),
+    (r"SyslogFacility\s*(\{[^}]*\})?\s*=\s*\d", "the syslog facility default (dw_alert_init)"),
+    (r"""(StartsWith|startswith)\(\s*["']/["']""", "guesses the path style from the root (dw_resolve_style)"),
+]
+for f in SOURCES:
+    in_c_comment = False
+    for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+        code = line
+        if f.suffix == ".i":  # C: drop /* */ comments, also across lines
+            if in_c_comment:
+                if "*/" not in code:
+                    continue
+                code, in_c_comment = code.split("*/", 1)[1], False
+            code = re.sub(r"/\*.*?\*/", "", code)
+            if "/*" in code:
+                code, in_c_comment = code.split("/*", 1)[0], True
+        code = re.split(r"#|//" if f.suffix != ".i" else r"//", code, 1)[0]
+        for rule, why in CODE_RULES:
+            if re.search(rule, code):
+                problem(f"{f.relative_to(TOP)}:{n}: {why}")
 
 print(f"check_tables: {len(headers)} C enums, {len(problems)} problem(s)")
 sys.exit(1 if problems else 0)

@@ -76,6 +76,19 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void DefaultsAndFacilityRangeComeFromTheLibrary()
+        {
+            var a = new Alert();
+            Assert.Equal(16, a.SyslogFacility); // dw_alert_init: local0
+            Assert.Equal(AlertEventMode.Auto, a.EventMode);
+            Assert.Equal(ExchangeVersion.Exchange2007, a.ExchangeVersion);
+            Assert.True(Alert.IsValidSyslogFacility(0));
+            Assert.True(Alert.IsValidSyslogFacility(23));
+            Assert.False(Alert.IsValidSyslogFacility(24));
+            Assert.False(Alert.IsValidSyslogFacility(-1));
+        }
+
+        [Fact]
         public void EventIds()
         {
             var a = Sample();

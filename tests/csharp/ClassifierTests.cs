@@ -46,6 +46,9 @@ namespace DropWatch.Tests
         {
             Assert.Equal(IOClass.Capacity, IOClassifier.FromWin32(112));
             Assert.Equal(IOClass.Capacity, IOClassifier.FromWin32(unchecked((int)0x80070070)));
+            Assert.Equal(IOClass.Access, IOClassifier.FromWin32(unchecked((int)0x80070005)));
+            // not FACILITY_WIN32: classified as the code it is (unknown, so conservatively physical)
+            Assert.Equal(IOClass.PhysicalDisk, IOClassifier.FromWin32(unchecked((int)0x80004005)));
         }
 
         [Fact]

@@ -53,6 +53,9 @@ namespace DropWatch.Tests
         public void PosixRootsHaveNoWindowsFinalDirectory()
         {
             Assert.Null(DropPath.Explain("/var/spool/exchange", "Drop").FinalDirectory);
+            // The library decides the style (dw_resolve_style): "//server/share" is a UNC path, not POSIX.
+            Assert.Equal("\\\\hub01\\drops\\Drop", DropPath.Explain("//hub01/drops", "Drop").FinalDirectory);
+            Assert.Null(DropPath.Explain("D:\\Exchange", "Drop", new ResolveOptions { Style = PathStyle.Posix }).FinalDirectory);
         }
     }
 }

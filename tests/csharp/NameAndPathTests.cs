@@ -215,5 +215,20 @@ namespace DropWatch.Tests
             Assert.EndsWith("V14\\", DropPath.ExchangeInstallDirectory(ExchangeVersion.Exchange2010));
             Assert.Throws<ArgumentOutOfRangeException>(() => DropPath.ExchangeInstallDirectory((ExchangeVersion)42));
         }
+
+        [Theory]
+        [InlineData("Version 8.3 (Build 83.6)", ExchangeVersion.Exchange2007)]
+        [InlineData("Version 14.3 (Build 123.4)", ExchangeVersion.Exchange2010)]
+        [InlineData("Version 15.1 (Build 2507.6)", ExchangeVersion.Exchange2013)]
+        [InlineData("15.2.1118.7", ExchangeVersion.Exchange2013)]
+        [InlineData("Version 16.0 (Build 1.0)", ExchangeVersion.Exchange2013)]
+        [InlineData("Version 6.5 (Build 7638.2)", null)]
+        [InlineData("Version 15", null)]
+        [InlineData("", null)]
+        [InlineData(null, null)]
+        public void ExchangeVersionFromAdminDisplayVersion(string text, ExchangeVersion? expected)
+        {
+            Assert.Equal(expected, DropPath.ExchangeVersionFromBuild(text));
+        }
     }
 }

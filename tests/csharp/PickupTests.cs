@@ -17,6 +17,18 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void OptionsStartWithTheLibraryDefaults()
+        {
+            var o = new PickupOptions(); // dw_pickup_options_init
+            Assert.Equal(2000u, o.SettleMilliseconds);
+            Assert.Equal(300u, o.IncompleteAfterSeconds);
+            Assert.Equal(600u, o.ClaimTtlSeconds);
+            Assert.True(o.Durable);
+            Assert.False(o.RequireEnvelope);
+            Assert.Null(o.ArchiveDirectory);
+        }
+
+        [Fact]
         public void NextReadsEnvelopeAndMimeThenAckDeletes()
         {
             using (var dir = new TempDrop())

@@ -31,13 +31,34 @@ namespace DropWatch
         /// <summary>EventRecordID, emitted only when set.</summary>
         public ulong? RecordId { get; set; }
         /// <summary>The ID Exchange logs for what it catches (Auto, the default), or always 8004.</summary>
-        public AlertEventMode EventMode { get; set; } = AlertEventMode.Auto;
+        public AlertEventMode EventMode { get; set; }
         /// <summary>Whose management pack supplies the rule metadata and which cmdlet explanations name.</summary>
-        public ExchangeVersion ExchangeVersion { get; set; } = ExchangeVersion.Exchange2007;
+        public ExchangeVersion ExchangeVersion { get; set; }
         /// <summary>RFC 5424 facility, 0-23 (default 16, local0).</summary>
-        public int SyslogFacility { get; set; } = 16;
+        public int SyslogFacility { get; set; }
         /// <summary>Syslog APP-NAME; null = "dropwatch".</summary>
         public string AppName { get; set; }
+
+        /// <summary>The library's defaults (dw_alert_init).</summary>
+        public Alert()
+        {
+            Interop.EnsureLoaded();
+            using (var a = new dw_alert())
+            {
+                DropWatchNative.dw_alert_init(a);
+                EventMode = (AlertEventMode)(int)a.event_mode;
+                ExchangeVersion = (ExchangeVersion)(int)a.exchange_version;
+                SyslogFacility = a.syslog_facility;
+            }
+        }
+
+        /// <summary>True when <paramref name="facility"/> is an RFC 5424 facility number the library formats
+        /// (0 to DW_SYSLOG_FACILITY_MAX).</summary>
+        public static bool IsValidSyslogFacility(int facility)
+        {
+            Interop.EnsureLoaded();
+            return facility >= 0 && facility <= DropWatchNative.DW_SYSLOG_FACILITY_MAX;
+        }
 
         /// <summary>An alert for a failed guarded write.</summary>
         public static Alert FromException(DropIOException exception, string connector = null)
@@ -64,11 +85,11 @@ namespace DropWatch
             long timeMs = Time.HasValue ? Time.Value.ToUnixTimeMilliseconds() : -1;
             using (var err = Error?.ToNative())
             {
-                dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_alert_format(
+                dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dwcs_alert_format(
                         Connector, DropPath, Root, DropDirectory, Computer, ExceptionText, err, timeMs,
                         RecordId ?? 0, RecordId.HasValue ? 1 : 0, (int)EventMode, SyslogFacility, AppName,
-                        (int)ExchangeVersion, (int)format, b, s, out n),
-                    out string text, 4096);
+                        (int)ExchangeVersion, (int)format, out t),
+                    out string text);
                 if (st != dw_status.DW_OK) throw Interop.StatusException(st, "formatting the alert", nameof(format));
                 return text;
             }

@@ -441,9 +441,10 @@ namespace DropWatch
                 {
                     var env = options?.Envelope?.Handle;
                     SWIGTYPE_p_dw_msg m = DropWatchNative.dwcs_msg_begin(h.Native, o, env, err, out int st);
+                    // The library writes the envelope here and does not keep it: the message needs it no longer.
+                    GC.KeepAlive(options?.Envelope);
                     Interop.Check((dw_status)st, err, "Starting a message in '" + Path + "'");
-                    return new DropMessage(this, new MessageSafeHandle(SWIGTYPE_p_dw_msg.getCPtr(m).Handle, h),
-                                           options?.Envelope);
+                    return new DropMessage(this, new MessageSafeHandle(SWIGTYPE_p_dw_msg.getCPtr(m).Handle, h));
                 }
             }
         }
@@ -525,14 +526,12 @@ namespace DropWatch
     {
         private readonly Drop drop;
         private readonly MessageSafeHandle handle;
-        private readonly Envelope envelope; // kept alive: the library borrows it until the message ends
         private bool failed;
 
-        internal DropMessage(Drop drop, MessageSafeHandle handle, Envelope envelope)
+        internal DropMessage(Drop drop, MessageSafeHandle handle)
         {
             this.drop = drop;
             this.handle = handle;
-            this.envelope = envelope;
         }
 
         /// <summary>True once committed or aborted.</summary>
@@ -596,7 +595,6 @@ namespace DropWatch
                     // dw_msg_commit always releases the message, success or not.
                     h.Released = true;
                     h.Dispose();
-                    GC.KeepAlive(envelope);
                     Interop.Check(st, err, "Publishing a message in '" + drop.Path + "'");
                     return name;
                 }

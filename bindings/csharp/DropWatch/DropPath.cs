@@ -85,16 +85,16 @@ namespace DropWatch
             options = options ?? new ResolveOptions();
             using (var info = new dw_resolve_info())
             {
-                dw_status st = Interop.CallText(
-                    (byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_path_resolve(root, dropDirectory,
-                        options.InstallDirectory, (int)options.ExchangeVersion, (int)options.Style, b, s, out n, info),
-                    out string path, 1024);
+                dw_status st = Interop.CallAlloc(
+                    (out IntPtr t) => DropWatchNative.dwcs_path_resolve(root, dropDirectory,
+                        options.InstallDirectory, (int)options.ExchangeVersion, (int)options.Style, out t, info),
+                    out string path);
                 var reason = (DropNameReason)(int)info.reason;
                 var input = (ResolveInput)(int)info.input;
                 string why = null;
                 if (st == dw_status.DW_E_ROOT || st == dw_status.DW_E_NAME || st == dw_status.DW_E_TOOLONG)
-                    Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_resolve_describe(
-                        (int)st, root, dropDirectory, info, b, s, out n), out why);
+                    Interop.CallAlloc((out IntPtr t) => DropWatchNative.dw_resolve_describe_alloc(
+                        st, root, dropDirectory, info, out t), out why);
                 switch (st)
                 {
                     case dw_status.DW_OK:
@@ -137,14 +137,14 @@ namespace DropWatch
             if (dropDirectory == null) throw new ArgumentNullException(nameof(dropDirectory));
             Interop.EnsureLoaded();
             options = options ?? new ResolveOptions();
-            bool posix = options.Style == PathStyle.Posix || (options.Style == PathStyle.Auto &&
-                !string.IsNullOrWhiteSpace(root) && root.StartsWith("/", StringComparison.Ordinal));
+            bool posix = DropWatchNative.dwcs_resolve_style(root, options.InstallDirectory, (int)options.ExchangeVersion,
+                (int)options.Style) == (int)PathStyle.Posix;
             using (var info = new dw_explain_info())
             {
-                dw_status st = Interop.CallText(
-                    (byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_path_explain(root, dropDirectory,
-                        options.InstallDirectory, (int)options.ExchangeVersion, (int)options.Style, b, s, out n, info),
-                    out string path, 1024);
+                dw_status st = Interop.CallAlloc(
+                    (out IntPtr t) => DropWatchNative.dwcs_path_explain(root, dropDirectory,
+                        options.InstallDirectory, (int)options.ExchangeVersion, (int)options.Style, out t, info),
+                    out string path);
                 if (st != dw_status.DW_OK) throw Interop.StatusException(st, "explaining the drop directory", nameof(dropDirectory));
                 var messages = new List<string>();
                 for (int bit = 0; bit < 31; bit++)
@@ -174,9 +174,8 @@ namespace DropWatch
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             Interop.EnsureLoaded();
-            dw_status st = Interop.CallText(
-                (byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_path_full(path, currentDirectory, b, s, out n),
-                out string full, 512);
+            dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dw_path_full_alloc(path, currentDirectory, out t),
+                                             out string full);
             if (st == dw_status.DW_OK) return full;
             if (st == dw_status.DW_E_NAME)
                 throw new ArgumentException(".NET Framework's GetFullPath refuses '" + path +
@@ -187,15 +186,24 @@ namespace DropWatch
         private static string TryFullPath(string path, string currentDirectory)
         {
             if (path == null) return null;
-            byte[] buffer = new byte[Encoding.UTF8.GetByteCount(path) + 512];
-            dw_status st = DropWatchNative.dwcs_path_full(path, currentDirectory, buffer, (ulong)buffer.Length, out ulong _);
-            return st == dw_status.DW_OK ? Interop.Utf8(buffer) : null;
+            Interop.CallAlloc((out IntPtr t) => DropWatchNative.dw_path_full_alloc(path, currentDirectory, out t), out string full);
+            return full;
         }
 
         /// <summary>Parse an Exchange version: "2007", "2010", "2013", "2016", "2019" or "SE" (the library's
         /// table, case-insensitive); FormatException when unknown.</summary>
         public static ExchangeVersion ParseExchangeVersion(string name)
             => (ExchangeVersion)Interop.ParseEnum(dw_enum.DW_ENUM_EXCHANGE_VERSION, name, nameof(name), "an Exchange version");
+
+        /// <summary>The Exchange version of a transport server's AdminDisplayVersion ("Version 15.1 (Build
+        /// 2507.6)": 8.x is 2007, 14.x 2010, 15.x and later 2013), or null when the text names none (the
+        /// library's dw_exchange_version_from_build).</summary>
+        public static ExchangeVersion? ExchangeVersionFromBuild(string adminDisplayVersion)
+        {
+            Interop.EnsureLoaded();
+            int v = DropWatchNative.dwcs_exchange_version_from_build(adminDisplayVersion);
+            return v < 0 ? (ExchangeVersion?)null : (ExchangeVersion)v;
+        }
 
         /// <summary>Default installation folder of an Exchange version (with its trailing backslash).</summary>
         public static string ExchangeInstallDirectory(ExchangeVersion version)

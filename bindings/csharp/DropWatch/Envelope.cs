@@ -73,8 +73,8 @@ namespace DropWatch
         public string Format(ulong mimeLength)
         {
             var h = Handle;
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_envelope_format(h, mimeLength, b, s, out n),
-                                            out string text, 1024);
+            dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dwcs_envelope_format(h, mimeLength, out t),
+                                             out string text);
             if (st != dw_status.DW_OK) throw Interop.StatusException(st, "formatting the envelope");
             return text;
         }

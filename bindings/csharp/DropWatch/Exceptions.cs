@@ -2,6 +2,7 @@
 // The exception hierarchy: every classified I/O failure is a DropIOException (a System.IO.IOException) of
 // the subclass for its class; configuration problems found before any I/O are ArgumentExceptions.
 using System;
+using DropWatch.Native;
 using System.IO;
 
 namespace DropWatch
@@ -49,8 +50,12 @@ namespace DropWatch
             : base(message, inner)
         {
             Error = error ?? throw new ArgumentNullException(nameof(error));
-            // Like .NET's own IOExceptions: HResult carries the Win32 code as an HRESULT.
-            if (error.Win32Code != 0) HResult = unchecked((int)(0x80070000u | (error.Win32Code & 0xFFFFu)));
+            // Like .NET's own IOExceptions: HResult carries the Win32 code as an HRESULT (dw_hresult_from_win32).
+            if (error.Win32Code != 0)
+            {
+                Interop.EnsureLoaded();
+                HResult = unchecked((int)DropWatchNative.dw_hresult_from_win32(error.Win32Code));
+            }
         }
 
         /// <summary>The exception of the right subclass for a classification.</summary>

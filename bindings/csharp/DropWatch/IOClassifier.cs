@@ -53,12 +53,13 @@ namespace DropWatch
             LeftBehind = Text(err, 3);
         }
 
-        // A char-array member (0 path, 1 detail, 2 published, 3 left_behind); DW_IO_PATH_MAX is the largest.
+        // A char-array member (0 path, 1 detail, 2 published, 3 left_behind), read in place.
         private static string Text(dw_io_error err, int which)
         {
-            Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_io_error_text(err, which, b, s, out n),
-                             out string text, DropWatchNative.DW_IO_PATH_MAX);
-            return text ?? "";
+            DropWatchNative.dwcs_io_error_text(err, which, out IntPtr text);
+            string s = Interop.PeekText(text) ?? "";
+            GC.KeepAlive(err); // the text lives in err's native memory
+            return s;
         }
 
         /// <summary>Create a classification from explicit values (for alerts about failures seen elsewhere).</summary>
@@ -110,8 +111,8 @@ namespace DropWatch
             Interop.EnsureLoaded();
             using (var err = ToNative())
             {
-                dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
-                    DropWatchNative.dwcs_io_error_describe(err, b, s, out n), out string text);
+                dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dw_io_error_describe_alloc(err, out t),
+                                                 out string text);
                 if (st != dw_status.DW_OK) throw Interop.StatusException(st, "describing an I/O failure");
                 return text;
             }
@@ -176,13 +177,12 @@ namespace DropWatch
             return (IOClass)(int)DropWatchNative.dw_class_from_win32(code);
         }
 
-        /// <summary>Class of a Win32 error code given as a signed int (Marshal.GetLastWin32Error, HRESULTs).</summary>
+        /// <summary>Class of a Win32 error code given as a signed int (Marshal.GetLastWin32Error, HRESULTs:
+        /// the library's dw_win32_from_hresult takes the code out of a FACILITY_WIN32 one).</summary>
         public static IOClass FromWin32(int code)
         {
-            // An HRESULT of the FACILITY_WIN32 kind (0x8007xxxx) carries the Win32 code in its low word.
-            uint u = unchecked((uint)code);
-            if ((u & 0xFFFF0000u) == 0x80070000u) u &= 0xFFFFu;
-            return FromWin32(u);
+            Interop.EnsureLoaded();
+            return FromWin32(DropWatchNative.dw_win32_from_hresult(unchecked((uint)code)));
         }
 
         /// <summary>True when errno is in the classification table.</summary>
@@ -212,8 +212,7 @@ namespace DropWatch
         public static string ErrnoDescription(int errno)
         {
             Interop.EnsureLoaded();
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_errno_str(errno, b, s, out n),
-                                            out string text, 128);
+            dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dw_errno_str_alloc(errno, out t), out string text);
             if (st != dw_status.DW_OK) throw Interop.StatusException(st, "describing errno " + errno);
             return text;
         }

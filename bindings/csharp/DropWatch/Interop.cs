@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Internal helpers around the SWIG plumbing: caller-buffer calls, UTF-8, and status -> exception mapping.
+// Internal helpers around the SWIG plumbing: texts the library hands out (UTF-8), and status -> exception mapping.
 // Exceptions are always created and thrown here in managed code, after the native call has returned.
 using System;
+using System.Runtime.InteropServices;
 using System.Text;
 using DropWatch.Native;
 
@@ -63,17 +64,32 @@ namespace DropWatch
             return Encoding.UTF8.GetString(buffer, 0, n);
         }
 
-        /// <summary>Run a caller-buffer call, growing the buffer once to the size the library asked for.</summary>
-        internal static dw_status CallText(BufferCall call, out string text, int initial = 512)
+        /// <summary>UTF-8 text at a native pointer that stays owned by the library (null for IntPtr.Zero).
+        /// Decoded by hand: netstandard2.0 has no Marshal.PtrToStringUTF8.</summary>
+        internal static string PeekText(IntPtr p)
         {
-            byte[] buffer = new byte[initial];
-            dw_status st = call(buffer, (ulong)buffer.Length, out ulong needed);
-            if (st == dw_status.DW_E_BUFFER && needed > (ulong)buffer.Length && needed < int.MaxValue)
-            {
-                buffer = new byte[(int)needed];
-                st = call(buffer, (ulong)buffer.Length, out needed);
-            }
-            text = st == dw_status.DW_OK || st == dw_status.DW_E_TOOLONG ? Utf8(buffer) : null;
+            if (p == IntPtr.Zero) return null;
+            int n = 0;
+            while (Marshal.ReadByte(p, n) != 0) n++;
+            byte[] bytes = new byte[n];
+            Marshal.Copy(p, bytes, 0, n);
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        /// <summary>A text a dw_*_alloc() call allocated: decoded, then released with dw_free.</summary>
+        internal static string TakeText(IntPtr p)
+        {
+            try { return PeekText(p); }
+            finally { if (p != IntPtr.Zero) DropWatchNative.dw_free(p); }
+        }
+
+        internal delegate dw_status AllocCall(out IntPtr text);
+
+        /// <summary>Run a dw_*_alloc() call: its status, and its text (null when it produced none).</summary>
+        internal static dw_status CallAlloc(AllocCall call, out string text)
+        {
+            dw_status st = call(out IntPtr p);
+            text = TakeText(p);
             return st;
         }
 

@@ -13,17 +13,32 @@ namespace DropWatch
     public sealed class PickupOptions
     {
         /// <summary>Age (ms) before a file whose length cannot be verified is ready (default 2000).</summary>
-        public uint SettleMilliseconds { get; set; } = 2000;
+        public uint SettleMilliseconds { get; set; }
         /// <summary>Age (s) after which a short or malformed file is quarantined (default 300).</summary>
-        public uint IncompleteAfterSeconds { get; set; } = 300;
+        public uint IncompleteAfterSeconds { get; set; }
         /// <summary>Age (s) after which another picker's claim is taken over (default 600).</summary>
-        public uint ClaimTtlSeconds { get; set; } = 600;
+        public uint ClaimTtlSeconds { get; set; }
         /// <summary>When set, acknowledged messages move into this subdirectory instead of being deleted.</summary>
         public string ArchiveDirectory { get; set; }
         /// <summary>fsync the directories after ack and release (default true).</summary>
-        public bool Durable { get; set; } = true;
+        public bool Durable { get; set; }
         /// <summary>Quarantine files without an X-Sender envelope.</summary>
         public bool RequireEnvelope { get; set; }
+
+        /// <summary>The library's defaults (dw_pickup_options_init).</summary>
+        public PickupOptions()
+        {
+            Interop.EnsureLoaded();
+            using (var o = new dw_pickup_options())
+            {
+                DropWatchNative.dw_pickup_options_init(o);
+                SettleMilliseconds = o.settle_ms;
+                IncompleteAfterSeconds = o.incomplete_after_seconds;
+                ClaimTtlSeconds = o.claim_ttl_seconds;
+                Durable = o.durable != 0;
+                RequireEnvelope = o.require_envelope != 0;
+            }
+        }
     }
 
     /// <summary>A file quarantined because Exchange (or someone) left it broken.</summary>
@@ -196,14 +211,10 @@ namespace DropWatch
 
         private static string QText(PickupSafeHandle h, ulong i, int which)
         {
-            ulong needed = 0;
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
-            {
-                dw_status r = DropWatchNative.dwcs_pickup_quarantined_text(h.Native, i, which, b, s, out n);
-                needed = n;
-                return r;
-            }, out string text, 1024);
-            return st == dw_status.DW_OK && needed > 0 ? text : null;
+            dw_status st = DropWatchNative.dwcs_pickup_quarantined_text(h.Native, i, which, out IntPtr borrowed, out IntPtr owned);
+            string text = Interop.TakeText(owned) ?? Interop.PeekText(borrowed);
+            GC.KeepAlive(h); // borrowed texts live in the pickup handle
+            return st == dw_status.DW_OK ? text : null;
         }
 
         private PickupMessage Track(PickupMessage m)
@@ -261,14 +272,8 @@ namespace DropWatch
 
         private static string Text(SWIGTYPE_p_dw_pickup_msg m, int which, long index)
         {
-            ulong needed = 0;
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) =>
-            {
-                dw_status r = DropWatchNative.dwcs_pickup_msg_text(m, which, index, b, s, out n);
-                needed = n;
-                return r;
-            }, out string text, 512);
-            return st == dw_status.DW_OK && needed > 0 ? text : null;
+            dw_status st = DropWatchNative.dwcs_pickup_msg_text(m, which, index, out IntPtr text);
+            return st == dw_status.DW_OK ? Interop.PeekText(text) : null;
         }
 
         /// <summary>The message's file name in the drop directory.</summary>

@@ -44,8 +44,7 @@ namespace DropWatch
         public static string Format(ulong bytes)
         {
             Interop.EnsureLoaded();
-            dw_status st = Interop.CallText((byte[] b, ulong s, out ulong n) => DropWatchNative.dwcs_quota_format(bytes, b, s, out n),
-                                            out string text, 64);
+            dw_status st = Interop.CallAlloc((out IntPtr t) => DropWatchNative.dw_quota_format_alloc(bytes, out t), out string text);
             if (st != dw_status.DW_OK) throw Interop.StatusException(st, "formatting a quota");
             return text;
         }

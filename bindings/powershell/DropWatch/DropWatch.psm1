@@ -95,18 +95,6 @@ function Get-DropOptions {
 
 # ---- Resolve-DropPath ------------------------------------------------------------------------------------
 
-# The Exchange version of a transport server's AdminDisplayVersion ('Version 15.1 (Build 2507.6)'), or $null.
-function Get-DropExchangeVersion([object] $AdminDisplayVersion) {
-    if ("$AdminDisplayVersion" -match '(?:Version\s+)?(\d+)\.\d+') {
-        switch ([int]$Matches[1]) {
-            8 { return [DropWatch.ExchangeVersion]::Exchange2007 }
-            14 { return [DropWatch.ExchangeVersion]::Exchange2010 }
-            { $_ -ge 15 } { return [DropWatch.ExchangeVersion]::Exchange2013 }
-        }
-    }
-    return $null
-}
-
 function Resolve-DropPath {
     <#
     .SYNOPSIS
@@ -219,7 +207,8 @@ function Resolve-DropPath {
                 return
             }
             if (-not $PSBoundParameters.ContainsKey('Root')) { $root = [string]$server.RootDropDirectoryPath }
-            $v = Get-DropExchangeVersion $server.AdminDisplayVersion
+            # 'Version 15.1 (Build 2507.6)' -> Exchange2013: the library's table (dw_exchange_version_from_build).
+            $v = [DropWatch.DropPath]::ExchangeVersionFromBuild("$($server.AdminDisplayVersion)")
             if ($null -ne $v -and -not $PSBoundParameters.ContainsKey('ExchangeVersion')) { $version = $v }
         }
         elseif ([string]::IsNullOrWhiteSpace($root) -and -not $InstallDirectory -and
@@ -611,8 +600,9 @@ function Format-DropAlert {
         # 2007, 2010, 2013, 2016, 2019 or SE: the library's table decides.
         [ValidateScript({ $null = [DropWatch.DropPath]::ParseExchangeVersion($_); $true })]
         [string] $ExchangeVersion = '2007',
-        [ValidateRange(0, 23)]
-        [int] $SyslogFacility = 16,
+        # 0 to 23: the library's range; unset: its default (local0).
+        [ValidateScript({ [DropWatch.Alert]::IsValidSyslogFacility($_) })]
+        [int] $SyslogFacility,
         [string] $AppName
     )
     process {
@@ -648,7 +638,7 @@ function Format-DropAlert {
             if ($PSBoundParameters.ContainsKey('RecordId')) { $alert.RecordId = $RecordId }
             if ($Force8004) { $alert.EventMode = [DropWatch.AlertEventMode]::Event8004 }
             $alert.ExchangeVersion = [DropWatch.DropPath]::ParseExchangeVersion($ExchangeVersion)
-            $alert.SyslogFacility = $SyslogFacility
+            if ($PSBoundParameters.ContainsKey('SyslogFacility')) { $alert.SyslogFacility = $SyslogFacility }
             if ($AppName) { $alert.AppName = $AppName }
             $text = $null
             $failure = $null
@@ -896,14 +886,15 @@ function Receive-DropMessage {
 
         [switch] $NoAcknowledge,
 
-        [uint32] $SettleMilliseconds = 2000,
+        [uint32] $SettleMilliseconds,
 
-        [uint32] $IncompleteAfterSeconds = 300
+        [uint32] $IncompleteAfterSeconds
     )
     process {
+        # Unset: the library's defaults (dw_pickup_options_init, through PickupOptions).
         $o = [DropWatch.PickupOptions]::new()
-        $o.SettleMilliseconds = $SettleMilliseconds
-        $o.IncompleteAfterSeconds = $IncompleteAfterSeconds
+        if ($PSBoundParameters.ContainsKey('SettleMilliseconds')) { $o.SettleMilliseconds = $SettleMilliseconds }
+        if ($PSBoundParameters.ContainsKey('IncompleteAfterSeconds')) { $o.IncompleteAfterSeconds = $IncompleteAfterSeconds }
         if ($ArchiveDirectory) { $o.ArchiveDirectory = $ArchiveDirectory }
         $pickup = $null
         $failure = $null

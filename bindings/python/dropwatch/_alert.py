@@ -70,7 +70,7 @@ def _alert(error: Any, event: Union[str, int], operation: Optional[str], time: A
         a.record_id = integer(record_id, "record_id", 0, UINT64_MAX)
         a.has_record_id = 1
     if syslog_facility is not None:
-        a.syslog_facility = integer(syslog_facility, "syslog_facility", 0, 23)
+        a.syslog_facility = integer(syslog_facility, "syslog_facility", 0, _native.DW_SYSLOG_FACILITY_MAX)
     return a
 
 

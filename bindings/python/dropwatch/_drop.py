@@ -56,7 +56,7 @@ def format_quota(quota: Optional[int]) -> str:
     """Format a quota in bytes the way Get-ForeignConnector prints it: ``"10 MB (10,485,760 bytes)"``;
     None (or 0) gives ``"unlimited"``."""
     n = 0 if quota is None else integer(quota, "quota", 0, UINT64_MAX)
-    st, s = _native.dwpy_quota_format(n)
+    st, s = _native.dw_quota_format_alloc(n)
     check(st)
     return s
 
@@ -94,8 +94,6 @@ class Envelope:
         st, handle = _native.dw_envelope_new()
         check(st)
         self._handle = handle
-        self._users = 0  # messages that borrow the native envelope; close() waits for them
-        self._close_pending = False
         self._sender: Optional[tuple[str, Optional[str]]] = None
         self._recipients: list[tuple[str, Optional[str]]] = []
         self._eoh = "mime-length"
@@ -171,24 +169,11 @@ class Envelope:
         return self._handle
 
     def close(self) -> None:
-        """Free the native envelope (also done when the object is garbage collected). While a streamed
-        message still uses it, the envelope is freed when that message ends."""
-        if self._users > 0:
-            self._close_pending = True
-            return
+        """Free the native envelope (also done when the object is garbage collected). A streamed message
+        does not need it after it started: the library writes the envelope then."""
         h, self._handle = self._handle, None
         if h is not None:
             _native.dw_envelope_free(h)
-
-    def _acquire(self) -> None:
-        self._live()
-        self._users += 1
-
-    def _release(self) -> None:
-        self._users -= 1
-        if self._users == 0 and self._close_pending:
-            self._close_pending = False
-            self.close()
 
     def __del__(self) -> None:
         try:
@@ -663,7 +648,6 @@ class Message:
         self._drop = drop
         self._handle: Any = None
         self.name: Optional[str] = None
-        self._envelope: Optional[Envelope] = None
         opts = _msg_options(expected_size, envelope, priority, record_id)
         err = _native.dw_io_error()
         with drop._lock:
@@ -671,10 +655,6 @@ class Message:
             if st == _native.DW_OK:
                 self._handle = handle
                 drop._messages.add(self)
-                if envelope is not None:
-                    # The library borrows the envelope until the message ends: keep it alive and open.
-                    envelope._acquire()
-                    self._envelope = envelope
         check(st, err, drop._path)
 
     @property
@@ -713,7 +693,6 @@ class Message:
             self._handle = None  # commit always releases the message, success or not
             self._drop._messages.discard(self)
             st, name = _native.dwpy_msg_commit(h, err)
-            self._release_envelope()
         check(st, err, self._drop._path)
         self.name = name
         return name
@@ -728,12 +707,6 @@ class Message:
         self._drop._messages.discard(self)
         if h is not None:
             _native.dw_msg_abort(h)
-        self._release_envelope()
-
-    def _release_envelope(self) -> None:
-        env, self._envelope = self._envelope, None
-        if env is not None:
-            env._release()
 
     def __enter__(self) -> "Message":
         self._live()

@@ -89,7 +89,7 @@ class DropIOError(DropWatchError, OSError):
         # The library's one-line description (dw_io_error_describe), the same text every binding shows.
         err = _native.dw_io_error()
         io_error_to_struct(self, err)
-        st, text = _native.dwpy_io_error_describe(err)
+        st, text = _native.dw_io_error_describe_alloc(err)
         text = text if st == _native.DW_OK and text else self.io_class
         return text if self.errno is None else f"[Errno {self.errno}] {text}"
 
@@ -288,7 +288,7 @@ def io_error_from_struct(err: Any, filename: Any = None) -> DropIOError:
     exc_type = IO_ERRORS.get(cls_name, PhysicalDiskError)
     errnum = err.sys_errno or None
     if errnum is not None:
-        st, text = _native.dwpy_errno_str(errnum)
+        st, text = _native.dw_errno_str_alloc(errnum)
         strerror = text if st == _native.DW_OK and text else f"error {errnum}"
     else:
         strerror = _native.dw_class_str(err.io_class)

@@ -146,7 +146,7 @@ def _out(path: Optional[str], as_bytes: bool) -> Any:
 def _raise_resolve(st: int, info: Any, root: Any, drop_directory: Any, path: Optional[str]) -> None:
     reason = _reason_name(info.reason)
     where = (_native.dw_enum_name(_native.DW_ENUM_INPUT, info.input) or "none").replace("-", "_")
-    dst, message = _native.dwpy_resolve_describe(st, _path_text(root), _path_text(drop_directory), info)
+    dst, message = _native.dw_resolve_describe_alloc(st, _path_text(root), _path_text(drop_directory), info)
     if dst != _native.DW_OK:
         message = _native.dw_status_str(st)
     exc_type = {
