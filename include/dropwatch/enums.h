@@ -16,11 +16,11 @@ extern "C" {
 
 /** Which public enum a dw_enum_* call is about. New kinds are only ever appended. */
 typedef enum dw_enum {
-    DW_ENUM_STATUS = 0,           /**< dw_status ("ok", "inval", ...; the lower-case DW_E_ suffix) */
+    DW_ENUM_STATUS = 0,           /**< dw_status (dw_status_name(): the C constant, "DW_OK", "DW_E_INVAL") */
     DW_ENUM_CLASS = 1,            /**< dw_class (dw_class_name()) */
     DW_ENUM_OP = 2,               /**< dw_op (dw_op_name()) */
     DW_ENUM_OUTCOME = 3,          /**< dw_outcome (dw_outcome_name()) */
-    DW_ENUM_REASON = 4,           /**< dw_reason (lower-case DW_REASON_ suffix) */
+    DW_ENUM_REASON = 4,           /**< dw_reason (dw_reason_name(): the C constant, "DW_REASON_OK") */
     DW_ENUM_PATH_STYLE = 5,       /**< dw_path_style: auto, windows, posix */
     DW_ENUM_EXCHANGE_VERSION = 6, /**< dw_exchange_version: 2007, 2010, 2013 (aliases 2016, 2019, se) */
     DW_ENUM_INPUT = 7,            /**< dw_input: none, root, drop-directory, result */
@@ -52,7 +52,8 @@ DW_API size_t dw_enum_count(dw_enum kind);
  */
 DW_API dw_status dw_enum_value(dw_enum kind, size_t i, int *value, const char **symbol);
 
-/** The canonical lower-case name of a value ("unique"), or NULL when the value is not in the enum. Static. */
+/** The canonical name of a value ("unique"; lower case except for DW_ENUM_STATUS and DW_ENUM_REASON,
+ * whose names are their C constants), or NULL when the value is not in the enum. Static. */
 DW_API const char *dw_enum_name(dw_enum kind, int value);
 
 /**
