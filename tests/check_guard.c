@@ -1784,7 +1784,11 @@ START_TEST(test_quota_with_deleting_consumer)
             if (dw_drop_open(&d, dir, &o, NULL) != DW_OK)
                 _exit(255);
             int ok = 0;
-            for (int i = 0; i < CW_PER * 20 && ok < CW_PER; i++) {
+            /* Bounded by time, not attempts: on a loaded machine the consumer may not run for a long
+             * while, and a writer that gave up after N refusals made this test fail spuriously. */
+            struct timespec start, now;
+            clock_gettime(CLOCK_MONOTONIC, &start);
+            for (now = start; ok < CW_PER && now.tv_sec - start.tv_sec < 40; clock_gettime(CLOCK_MONOTONIC, &now)) {
                 char body[CW_SIZE];
                 memset(body, '.', sizeof body);
                 snprintf(body, sizeof body, "w%d m%d ", w, ok);
@@ -1795,7 +1799,7 @@ START_TEST(test_quota_with_deleting_consumer)
                 else if (e.op != DW_OP_QUOTA)
                     _exit(254);
                 else
-                    sched_yield(); /* full: let the consumer run */
+                    nanosleep(&(struct timespec){0, 500000}, NULL); /* full: let the consumer run */
             }
             dw_drop_close(d);
             _exit(ok);
