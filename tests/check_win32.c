@@ -500,14 +500,14 @@ START_TEST(test_rename_name_clash)
     int rc = (int)dwi_win32_ops.create(NULL, dfd, "b.eml", 0600);
     ck_assert(dwi_err_is_win32(rc));
     ck_assert_int_eq(dwi_err_errno(rc), EEXIST);
-    rc = dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", "b.eml");
+    rc = dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "b.eml");
     ck_assert(dwi_err_is_win32(rc));
     ck_assert_uint_eq(dwi_err_native(rc), W_ALREADY_EXISTS);
     ck_assert_int_eq(dwi_err_errno(rc), EEXIST);
     dwi_stat st;
     ck_assert_int_eq(dwi_win32_ops.stat(NULL, dfd, "b.eml", &st), 0);
     ck_assert_uint_eq(st.size, 5);
-    ck_assert_int_eq(dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", "c.eml"), 0);
+    ck_assert_int_eq(dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "c.eml"), 0);
     ck_assert_int_ne(dwi_win32_ops.stat(NULL, dfd, "a.tmp", &st), 0);
     /* names are single components: a path is refused, never resolved */
     rc = (int)dwi_win32_ops.create(NULL, dfd, "..\\escape.eml", 0600);
