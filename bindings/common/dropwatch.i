@@ -24,6 +24,7 @@
 %ignore dw_resolve_options_init;
 %ignore dw_drop_options::name_prefix;
 %ignore dw_drop_options::machine_name;
+%ignore dw_drop_options::temp_dir;
 %ignore dw_msg_options::envelope;
 %ignore dw_pickup_options::archive_dir;
 /* Caller-buffer and out-pointer shapes. */
