@@ -90,20 +90,7 @@ static unsigned char *read_file(const char *d, const char *name, size_t *len)
 
 static void write_plain(const char *d, const char *name, size_t size, time_t age)
 {
-    char p[2048];
-    snprintf(p, sizeof p, "%s/%s", d, name);
-    FILE *f = fopen(p, "wb");
-    ck_assert_ptr_nonnull(f);
-    for (size_t i = 0; i < size; i++)
-        fputc('x', f);
-    fclose(f);
-    if (age) {
-        struct timespec ts[2];
-        clock_gettime(CLOCK_REALTIME, &ts[0]);
-        ts[0].tv_sec -= age;
-        ts[1] = ts[0];
-        ck_assert_int_eq(utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW), 0);
-    }
+    ck_assert_int_eq(rel_write_aged(d, name, size, age), 0);
 }
 
 static int exists(const char *d, const char *name)
