@@ -309,8 +309,9 @@ DW_API dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, con
                                      dw_io_error *err);
 
 /**
- * Remove temporary files (".dwtmp-*.tmp") older than max_age_seconds left by crashed writers. Never
- * touches any other file. `removed` (may be NULL) receives how many were removed.
+ * Remove temporary files (".dwtmp-*.tmp") older than max_age_seconds left by crashed writers, in the drop
+ * directory and in dw_drop_options.temp_dir when one is set. Never touches any other file. `removed` (may
+ * be NULL) receives how many were removed.
  */
 DW_API dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *removed, dw_io_error *err);
 
