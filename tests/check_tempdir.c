@@ -356,6 +356,8 @@ static void expect_refused(const char *value, int errnum, const char *detail_sta
     dw_health h = DW_HEALTH_INIT;
     ck_assert_int_eq(dw_drop_health(drop, &o, 60, &h, &e), DW_E_IO);
     ck_assert_int_eq(e.sys_errno, errnum);
+    ck_assert_int_eq(h.exists, 1); /* the drop directory itself is fine */
+    ck_assert_int_eq(h.is_directory, 1);
 }
 
 START_TEST(test_bad_temp_dirs_refused)
