@@ -7,6 +7,7 @@
 #endif
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +45,46 @@ void dw_msg_options_init(dw_msg_options *opts)
     opts->priority = DW_PRIORITY_NORMAL;
 }
 
+int dwi_drop_options_copy(dw_drop_options *dst, const dw_drop_options *src)
+{
+    dw_drop_options_init(dst);
+    if (!dwi_version_ok(src->version, DW_DROP_OPTIONS_VERSION)) {
+        dst->version = src->version;
+        return 0;
+    }
+    /* A version-1 struct ends before temp_dir (its size is at least this offset on every ABI). */
+    memcpy(dst, src, src->version == 1 ? offsetof(dw_drop_options, temp_dir) : sizeof *dst);
+    return 1;
+}
+
 /* ---- open / close ----------------------------------------------------------------------------------- */
+
+/* An absolute path on this platform ('/' on POSIX; on Windows also "\\server", "\\x" and "C:\"). */
+static int path_absolute(const char *p)
+{
+#ifdef _WIN32
+    int drive = (p[0] | 0x20) >= 'a' && (p[0] | 0x20) <= 'z' && p[1] == ':';
+    if (p[0] == '\\' || (drive && (p[2] == '\\' || p[2] == '/')))
+        return 1;
+#endif
+    return p[0] == '/';
+}
+
+/* What is wrong with a dw_drop_options.temp_dir value, or NULL. A relative value is a single name inside
+ * the drop directory: no separator (a further component could be a symlink the handle would follow) and
+ * no "." or ".." (the drop directory itself, or a way out of it). */
+static const char *invalid_temp_dir(const char *t)
+{
+    if (!t || !*t)
+        return NULL;
+    if (path_absolute(t))
+        return dwi_str_len_max(t, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX ? "temp_dir too long (4096 bytes or more)" : NULL;
+    if (strcmp(t, ".") == 0 || strcmp(t, "..") == 0 || strchr(t, '/') || strchr(t, '\\') || strchr(t, ':') ||
+        dwi_str_len_max(t, 255) > 255)
+        return "temp_dir invalid (an absolute directory on the drop directory's file system, or the name of "
+               "one subdirectory of the drop directory: no '/', '\\', ':', \".\" or \"..\", at most 255 bytes)";
+    return NULL;
+}
 
 /* The first invalid field of `o`, named as the detail text of the refusal; NULL when every field is valid.
  * The one place the option ranges live: the bindings report these texts instead of checking themselves. */
@@ -72,13 +112,16 @@ static const char *invalid_option(const dw_drop_options *o)
     if (o->name_prefix && !dwi_valid_prefix(o->name_prefix))
         return "name_prefix invalid (letters, digits, '-', '_' and '.', not first, at most " STR(DWI_PREFIX_MAX)
                " bytes)";
-    return NULL;
+    return invalid_temp_dir(o->temp_dir);
 }
 
 dw_status dw_drop_options_check(const dw_drop_options *opts, dw_io_error *err)
 {
     dw_io_error_clear(err);
-    const char *why = opts ? invalid_option(opts) : "no options";
+    dw_drop_options copy;
+    if (opts)
+        (void)dwi_drop_options_copy(&copy, opts);
+    const char *why = opts ? invalid_option(&copy) : "no options";
     if (!why)
         return DW_OK;
     if (err) {
@@ -93,11 +136,76 @@ static void drop_free(dw_drop *d)
     if (!d)
         return;
     dwi_quota_free(d);
+    if (d->tmpfd != DWI_FD_NONE && d->tmpfd != d->dirfd)
+        d->ops->close(d->ctx, d->tmpfd);
     if (d->dirfd != DWI_FD_NONE)
         d->ops->close(d->ctx, d->dirfd);
     free(d->path);
+    free(d->tmp_path);
     free(d->prefix);
+    free(d->temp_dir);
     free(d);
+}
+
+/* Open dw_drop_options.temp_dir beside the open drop directory: symlink-safe like the drop directory
+ * itself, and on the same file system (the publishing rename cannot cross file systems, and the batch's
+ * syncfs of the drop directory's file system then flushes the temporary files too). */
+static dw_status open_temp_dir(dw_drop *d, dw_io_error *err)
+{
+    const char *t = d->temp_dir;
+    int relative = !path_absolute(t);
+    size_t n = strlen(d->path), tn = strlen(t);
+    d->tmp_path = malloc(relative ? n + 1 + tn + 1 : tn + 1);
+    if (!d->tmp_path)
+        return DW_E_NOMEM;
+    if (relative) {
+        memcpy(d->tmp_path, d->path, n);
+        if (n && d->path[n - 1] != '/' && d->path[n - 1] != DWI_PATH_SEP)
+            d->tmp_path[n++] = DWI_PATH_SEP;
+        memcpy(d->tmp_path + n, t, tn + 1);
+    } else {
+        memcpy(d->tmp_path, t, tn + 1);
+    }
+    if (relative && !d->ops->open_subdir) {
+        dw_io_error_set(err, DW_OP_OPEN_DIR, ENOSYS, 0, d->tmp_path);
+        return DW_E_UNSUPPORTED;
+    }
+    unsigned attempt = 0;
+    dwi_fd fd;
+    int rc;
+    do {
+        attempt++;
+        fd = relative ? (dwi_fd)d->ops->open_subdir(d->ctx, d->dirfd, t) : d->ops->open_dir(d->ctx, t);
+        rc = fd < 0 ? (int)fd : 0;
+    } while (rc < 0 && dwi_should_retry(d, rc, attempt));
+    const char *why = NULL;
+    dwi_stat ds, ts;
+    if (rc < 0) {
+        int e = dwi_err_errno(rc);
+        why = e == ELOOP     ? "temp_dir is a symlink (refused)"
+              : e == ENOENT  ? "temp_dir does not exist (it is never created automatically)"
+              : e == ENOTDIR ? "temp_dir is not a directory"
+                             : "temp_dir cannot be opened";
+    } else {
+        d->tmpfd = fd;
+        if ((rc = d->ops->stat(d->ctx, d->dirfd, NULL, &ds)) >= 0 && (rc = d->ops->stat(d->ctx, fd, NULL, &ts)) >= 0) {
+            if (ds.dev != ts.dev) {
+                rc = -EXDEV;
+                why = "temp_dir is on another file system than the drop directory (a rename cannot cross "
+                      "file systems)";
+            } else if (ds.ino == ts.ino) {
+                rc = -EINVAL;
+                why = "temp_dir is the drop directory itself (leave temp_dir empty for that)";
+            }
+        } else {
+            why = "temp_dir cannot be examined";
+        }
+    }
+    if (rc >= 0)
+        return DW_OK;
+    dw_status st = dwi_fail_tmp(d, err, DW_OP_OPEN_DIR, rc, NULL, attempt);
+    dwi_io_error_detail(err, why);
+    return st;
 }
 
 static int valid_fault(const dw_fault *f)
@@ -123,11 +231,13 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     dw_io_error_clear(err);
     if (out)
         *out = NULL;
-    dw_drop_options defaults;
-    if (!opts) {
-        dw_drop_options_init(&defaults);
-        opts = &defaults;
-    }
+    /* Read only the fields the caller's version has (doc/abi.md). */
+    dw_drop_options copy;
+    if (opts)
+        (void)dwi_drop_options_copy(&copy, opts);
+    else
+        dw_drop_options_init(&copy);
+    opts = &copy;
     const char *bad_option = invalid_option(opts);
     if (!out || !path || !ops || !*path || bad_option || !valid_fault(fault)) {
         if (err) {
@@ -151,10 +261,12 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     d->ops = ops;
     d->ctx = ctx;
     d->dirfd = DWI_FD_NONE;
+    d->tmpfd = DWI_FD_NONE;
     atomic_init(&d->group, NULL);
     d->opts = *opts;
     d->opts.name_prefix = NULL;
     d->opts.machine_name = NULL;
+    d->opts.temp_dir = NULL;
     atomic_init(&d->seq, 0);
     atomic_init(&d->record_next, 0);
     if (fault)
@@ -165,11 +277,13 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     atomic_init(&d->inject_left, d->fault.op == DW_OP_NONE ? 0 : d->fault.count);
     atomic_init(&d->publish_method, DW_PUBLISH_UNKNOWN);
     d->path = strdup(path);
-    if (!d->path || (opts->name_prefix && !(d->prefix = strdup(opts->name_prefix)))) {
+    if (!d->path || (opts->name_prefix && !(d->prefix = strdup(opts->name_prefix))) ||
+        (opts->temp_dir && *opts->temp_dir && !(d->temp_dir = strdup(opts->temp_dir)))) {
         drop_free(d);
         return DW_E_NOMEM;
     }
     d->opts.name_prefix = d->prefix;
+    d->opts.temp_dir = d->temp_dir;
 
     if (opts->naming == DW_NAMING_EXCHANGE) {
         char host[256];
@@ -227,7 +341,15 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
         return st;
     }
     d->dirfd = dirfd;
+    d->tmpfd = dirfd;
     d->remote = ops->is_remote ? ops->is_remote(ctx, dirfd) > 0 : 0;
+    if (d->temp_dir) {
+        dw_status st = open_temp_dir(d, err);
+        if (st != DW_OK) {
+            drop_free(d);
+            return st;
+        }
+    }
 
     if (opts->quota_bytes) {
         dw_status st = dwi_quota_open(d, err);

@@ -27,16 +27,18 @@ int dwi_inject(dw_drop *d, dw_op op)
     return 0;
 }
 
-dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, const char *name, unsigned attempts)
+/* Fill err for a failed step in directory `dir` of handle d. */
+static dw_status fail_in(const dw_drop *d, const char *dir, dw_io_error *err, dw_op op, int neg_errno,
+                         const char *name, unsigned attempts)
 {
     if (err) {
         dwi_io_error_set_code(err, op, neg_errno < 0 ? neg_errno : -EIO, NULL);
         dwi_out o;
         dwi_out_init(&o, err->path, sizeof err->path);
-        dwi_out_str(&o, d->path);
+        dwi_out_str(&o, dir);
         if (name && *name) {
-            size_t n = strlen(d->path);
-            if (n == 0 || (d->path[n - 1] != '/' && d->path[n - 1] != DWI_PATH_SEP))
+            size_t n = strlen(dir);
+            if (n == 0 || (dir[n - 1] != '/' && dir[n - 1] != DWI_PATH_SEP))
                 dwi_out_char(&o, DWI_PATH_SEP);
             dwi_out_str(&o, name);
         }
@@ -52,6 +54,17 @@ dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, 
         }
     }
     return DW_E_IO;
+}
+
+dw_status dwi_fail(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, const char *name, unsigned attempts)
+{
+    return fail_in(d, d->path, err, op, neg_errno, name, attempts);
+}
+
+dw_status dwi_fail_tmp(const dw_drop *d, dw_io_error *err, dw_op op, int neg_errno, const char *name,
+                       unsigned attempts)
+{
+    return fail_in(d, d->tmp_path ? d->tmp_path : d->path, err, op, neg_errno, name, attempts);
 }
 
 

@@ -75,7 +75,7 @@ void dwi_discard_temp(dw_msg *m, dw_io_error *err)
     dw_io_error ignored;
     int locked = dwi_dirop_begin(d, &ignored) == DW_OK;
     /* Unlink failures are not injected here: cleanup must not be the step under test. */
-    note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
+    note_left(err, m->tmp, d->ops->unlink(d->ctx, d->tmpfd, m->tmp));
     if (locked) {
         dwi_quota_release(d, m->reserved);
         dwi_dirop_end(d);
@@ -103,7 +103,7 @@ static dw_status reserve_to(dw_msg *m, uint64_t size, dw_io_error *err)
         if (rc < 0) {
             /* Growing the temp file failed (EFBIG, ENOSPC): a write failure, not DropDirectoryQuota. */
             dwi_quota_release(d, want - m->reserved);
-            st = dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            st = dwi_fail_tmp(d, err, DW_OP_WRITE, rc, m->tmp, 1);
             dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
         } else {
             m->reserved = want;
@@ -136,7 +136,7 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
         dwi_make_temp_name(d, m->tmp);
         rc = dwi_inject(d, DW_OP_CREATE);
         if (!rc) {
-            fd = d->ops->create(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
+            fd = d->ops->create(d->ctx, d->tmpfd, m->tmp, d->opts.file_mode);
             rc = fd < 0 ? (int)fd : 0;
         }
         if (rc < 0 && dwi_err_errno(rc) == EEXIST && ++names < NAME_ATTEMPTS) {
@@ -149,7 +149,7 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
     if (rc < 0) {
         dwi_quota_release(d, reserve);
         dwi_dirop_end(d);
-        st = dwi_fail(d, err, DW_OP_CREATE, rc, m->tmp, attempt);
+        st = dwi_fail_tmp(d, err, DW_OP_CREATE, rc, m->tmp, attempt);
         m->tmp[0] = '\0';
         return st;
     }
@@ -157,12 +157,12 @@ static dw_status create_temp(dw_msg *m, uint64_t reserve, dw_io_error *err)
     if (reserve) {
         rc = d->ops->ftruncate(d->ctx, m->fd, reserve);
         if (rc < 0) {
-            st = dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            st = dwi_fail_tmp(d, err, DW_OP_WRITE, rc, m->tmp, 1);
             dwi_io_error_detail(err, "extending the temporary file to its quota reservation failed");
             dwi_quota_release(d, reserve);
             d->ops->close(d->ctx, m->fd);
             m->fd = DWI_FD_NONE;
-            note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
+            note_left(err, m->tmp, d->ops->unlink(d->ctx, d->tmpfd, m->tmp));
             m->tmp[0] = '\0';
             dwi_dirop_end(d);
             return st;
@@ -196,7 +196,7 @@ dw_status dwi_write_all(dw_msg *m, const unsigned char *p, size_t len, dw_io_err
         if (n == 0) /* no progress at all on a regular file: the device is not taking data */
             n = -EIO;
         if (!dwi_should_retry(d, (int)n, attempt))
-            return dwi_fail(d, err, DW_OP_WRITE, (int)n, m->tmp, attempt);
+            return dwi_fail_tmp(d, err, DW_OP_WRITE, (int)n, m->tmp, attempt);
     }
     return DW_OK;
 }
@@ -353,20 +353,20 @@ dw_status dwi_flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
         /* The file was extended to its quota reservation; cut it back to the bytes written. */
         rc = d->ops->ftruncate(d->ctx, m->fd, m->size);
         if (rc < 0)
-            return dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
+            return dwi_fail_tmp(d, err, DW_OP_WRITE, rc, m->tmp, 1);
     }
     if (do_fsync) {
         rc = dwi_inject(d, DW_OP_FSYNC);
         if (!rc)
             rc = d->ops->fsync(d->ctx, m->fd, 0);
         if (rc < 0)
-            return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
+            return dwi_fail_tmp(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
     }
     /* Remember which file we wrote: dwi_publish() checks that the name it renames still refers to it. */
     dwi_stat sb;
     rc = d->ops->stat(d->ctx, m->fd, NULL, &sb);
     if (rc < 0)
-        return dwi_fail(d, err, DW_OP_STAT, rc, m->tmp, 1);
+        return dwi_fail_tmp(d, err, DW_OP_STAT, rc, m->tmp, 1);
     m->dev = sb.dev;
     m->ino = sb.ino;
     dwi_fd fd = m->fd;
@@ -377,7 +377,7 @@ dw_status dwi_flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
     else
         rc = d->ops->close(d->ctx, fd);
     if (rc < 0)
-        return dwi_fail(d, err, DW_OP_CLOSE, rc, m->tmp, 1);
+        return dwi_fail_tmp(d, err, DW_OP_CLOSE, rc, m->tmp, 1);
     return DW_OK;
 }
 
@@ -387,14 +387,14 @@ static int rename_final(dw_drop *d, const char *tmp, const char *final)
 {
     int rc;
     if (atomic_load(&d->publish_method) == DW_PUBLISH_UNIQUE_RENAME || !d->ops->rename_noreplace) {
-        rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
+        rc = d->ops->rename_unique(d->ctx, d->tmpfd, tmp, d->dirfd, final);
         if (rc >= 0)
             atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
         return rc;
     }
-    rc = d->ops->rename_noreplace(d->ctx, d->dirfd, tmp, final);
+    rc = d->ops->rename_noreplace(d->ctx, d->tmpfd, tmp, d->dirfd, final);
     if (dwi_is_err(rc, EOPNOTSUPP) && d->ops->rename_unique) {
-        rc = d->ops->rename_unique(d->ctx, d->dirfd, tmp, final);
+        rc = d->ops->rename_unique(d->ctx, d->tmpfd, tmp, d->dirfd, final);
         if (rc >= 0)
             atomic_store(&d->publish_method, DW_PUBLISH_UNIQUE_RENAME);
         return rc;
@@ -427,7 +427,7 @@ dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_erro
     int rc = dwi_quota_flush_mark(d);
     if (rc < 0) {
         st = dwi_fail(d, err, DW_OP_QUOTA, rc, DWI_LEDGER_NAME, 1);
-        note_left(err, m->tmp, d->ops->unlink(d->ctx, d->dirfd, m->tmp));
+        note_left(err, m->tmp, d->ops->unlink(d->ctx, d->tmpfd, m->tmp));
         dwi_quota_release(d, m->reserved);
         m->reserved = 0;
         m->tmp[0] = '\0';
@@ -471,7 +471,7 @@ dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_erro
         }
     } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
-        int u = d->ops->unlink(d->ctx, d->dirfd, m->tmp);
+        int u = d->ops->unlink(d->ctx, d->tmpfd, m->tmp);
         note_left(err, m->tmp, u);
         /* A failed rename on a network share may still have happened on the server (the reply was lost).
          * If the temporary name is gone, or its state cannot be learned, the message may be published
@@ -521,7 +521,11 @@ size_t dwi_unpublish(dw_drop *d, const char *finals, size_t stride, const uint64
 
 /* The directory is fsynced after the rename: without it the new name may not survive a power loss. If
  * that fails the message is withdrawn again (unlinked), so a failure never leaves a file the caller
- * will deliver a second time. */
+ * will deliver a second time. With a temp_dir only the drop directory is fsynced: it holds the name that
+ * matters. The rename also removed the temporary name from temp_dir; journalling file systems (ext4, XFS,
+ * btrfs, NTFS) commit both sides of a rename together, elsewhere a crash may bring the temporary name
+ * back as a second link to the published file, which is a stale temporary file for dw_drop_sweep()
+ * (removing that name leaves the message alone). */
 static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_error *err)
 {
     if (d->opts.durability != DW_DURABLE_FULL)

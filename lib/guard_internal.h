@@ -32,8 +32,13 @@ struct dw_drop {
     void *ctx;
     dwi_fd dirfd;
     char *path;
-    dw_drop_options opts;  /* name_prefix and machine_name point into the copies below */
+    /* Where temporary files live (dw_drop_options.temp_dir): dirfd itself by default, else a directory of
+     * its own on the same file system; tmp_path names it in errors (NULL: path). */
+    dwi_fd tmpfd;
+    char *tmp_path;
+    dw_drop_options opts;  /* name_prefix, machine_name and temp_dir point into the copies below */
     char *prefix;
+    char *temp_dir;
     char machine[DWI_MACHINE_MAX + 1];
     uint64_t salt;          /* random per handle: makes temp and unique names unguessable */
     atomic_uint_fast64_t seq;
@@ -89,6 +94,15 @@ int dwi_is_temp_name(const char *name);
  * "<dir>/<name>" as the path. */
 dw_status dwi_fail(const dw_drop *drop, dw_io_error *err, dw_op op, int neg_errno, const char *name,
                    unsigned attempts);
+
+/* The same for a step on a temporary file: "<temp dir>/<name>" as the path. */
+dw_status dwi_fail_tmp(const dw_drop *drop, dw_io_error *err, dw_op op, int neg_errno, const char *name,
+                       unsigned attempts);
+
+/* The caller's options in this library's layout: only the fields of the caller's version are read (a
+ * version-1 struct ends before temp_dir), the others keep their defaults. 0 when the version is unknown
+ * (then only `version` was read). */
+int dwi_drop_options_copy(dw_drop_options *dst, const dw_drop_options *src);
 
 /* Per-handle fault injection: returns the negated errno to fail `op` with, or 0. */
 int dwi_inject(dw_drop *drop, dw_op op);

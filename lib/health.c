@@ -82,7 +82,11 @@ dw_status dwi_drop_health_fault(const char *path, const dw_drop_options *opts, c
     dw_drop *d;
     dw_status st = dwi_drop_open_fault(&d, path, opts, fault, ops, ctx, err);
     if (st != DW_OK) {
-        if (st == DW_E_IO && err && err->sys_errno != ENOENT && err->sys_errno != ENAMETOOLONG) {
+        if (st == DW_E_IO && err && err->sys_errno != ENAMETOOLONG && strcmp(err->path, path) != 0) {
+            /* The drop directory opened; a later step failed on another path (its temp_dir, the ledger). */
+            out->exists = 1;
+            out->is_directory = 1;
+        } else if (st == DW_E_IO && err && err->sys_errno != ENOENT && err->sys_errno != ENAMETOOLONG) {
             /* It is there, but not a directory we may use (a file, a symlink, or no permission). */
             out->exists = 1;
             out->is_directory = err->sys_errno != ENOTDIR && err->sys_errno != ELOOP;

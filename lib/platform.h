@@ -92,14 +92,15 @@ typedef struct dwi_ops {
      * ENOTSUP means "not available": the caller flushes file by file. */
     int (*syncfs)(void *ctx, dwi_fd fd);
     int (*close)(void *ctx, dwi_fd fd);
-    /* Atomically rename from -> to within dirfd, failing (errno EEXIST) when `to` exists and never
-     * replacing it: renameat2 RENAME_NOREPLACE or Windows ReplaceIfExists = FALSE return 0; linkat +
-     * unlinkat where the file system lacks it returns 1. Errno EOPNOTSUPP when the file system has neither
-     * (FUSE and SMB shares on POSIX: EINVAL, then EPERM). */
-    int (*rename_noreplace)(void *ctx, dwi_fd dirfd, const char *from, const char *to);
+    /* Atomically rename from (in from_dirfd) -> to (in to_dirfd, the same directory or another one on the
+     * same file system), failing (errno EEXIST) when `to` exists and never replacing it: renameat2
+     * RENAME_NOREPLACE or Windows ReplaceIfExists = FALSE return 0; linkat + unlinkat where the file
+     * system lacks it returns 1. Errno EOPNOTSUPP when the file system has neither (FUSE and SMB shares
+     * on POSIX: EINVAL, then EPERM). */
+    int (*rename_noreplace)(void *ctx, dwi_fd from_dirfd, const char *from, dwi_fd to_dirfd, const char *to);
     /* Plain rename after checking that `to` does not exist (errno EEXIST): NOT atomic against another
      * writer creating `to` in between; safe only for names nobody else produces (DW_PUBLISH_UNIQUE_RENAME). */
-    int (*rename_unique)(void *ctx, dwi_fd dirfd, const char *from, const char *to);
+    int (*rename_unique)(void *ctx, dwi_fd from_dirfd, const char *from, dwi_fd to_dirfd, const char *to);
     int (*unlink)(void *ctx, dwi_fd dirfd, const char *name);
     /* Identity, size and times of `name` in dirfd without following a link; NULL or "" stats dirfd. */
     int (*stat)(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st);
@@ -146,7 +147,7 @@ typedef struct dwi_ops {
     /* Open a subdirectory of dirfd (O_DIRECTORY|O_NOFOLLOW); a symlink gives -ELOOP. */
     int (*open_subdir)(void *ctx, dwi_fd dirfd, const char *name);
     int (*mkdir_at)(void *ctx, dwi_fd dirfd, const char *name, unsigned mode);
-    /* rename_noreplace between two directories (same file system). */
+    /* rename_noreplace, 0 on success whichever primitive published (pickup needs no more). */
     int (*rename_at)(void *ctx, dwi_fd from_dirfd, const char *from, dwi_fd to_dirfd, const char *to);
     /* 1 when a process with this id exists on this host, 0 when none does, < 0 when unknown. */
     int (*process_alive)(void *ctx, long pid);

@@ -211,22 +211,16 @@ static int px_rename_at_op(void *ctx, dwi_fd from_h, const char *from, dwi_fd to
     return rc > 0 ? 0 : rc;
 }
 
-static int px_rename_unique(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
+static int px_rename_unique(void *ctx, dwi_fd from_h, const char *from, dwi_fd to_h, const char *to)
 {
-    int dirfd = (int)dirfd_h;
+    int from_dirfd = (int)from_h, to_dirfd = (int)to_h;
     (void)ctx;
     struct stat sb;
-    if (fstatat(dirfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+    if (fstatat(to_dirfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0)
         return -EEXIST;
     if (errno != ENOENT)
         return NEG_ERRNO();
-    return renameat(dirfd, from, dirfd, to) < 0 ? NEG_ERRNO() : 0;
-}
-
-static int px_rename_noreplace(void *ctx, dwi_fd dirfd_h, const char *from, const char *to)
-{
-    int dirfd = (int)dirfd_h;
-    return px_rename_at(ctx, dirfd, from, dirfd, to);
+    return renameat(from_dirfd, from, to_dirfd, to) < 0 ? NEG_ERRNO() : 0;
 }
 
 static int px_unlink(void *ctx, dwi_fd dirfd_h, const char *name)
@@ -630,7 +624,7 @@ const dwi_ops dwi_posix_ops = {
     .fsync = px_fsync,
     .syncfs = px_syncfs,
     .close = px_close,
-    .rename_noreplace = px_rename_noreplace,
+    .rename_noreplace = px_rename_at,
     .rename_unique = px_rename_unique,
     .unlink = px_unlink,
     .stat = px_stat,

@@ -404,17 +404,17 @@ static int rename_rel(HANDLE from_dir, const char *from, HANDLE to_dir, const ch
     return rc;
 }
 
-static int w_rename_noreplace(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+static int w_rename_noreplace(void *ctx, dwi_fd from_dir, const char *from, dwi_fd to_dir, const char *to)
 {
     (void)ctx;
-    return rename_rel(H(dirfd), from, H(dirfd), to);
+    return rename_rel(H(from_dir), from, H(to_dir), to);
 }
 
 /* The rename above is already atomic and never replaces on every Windows file system (SMB included): the
  * unique-name strategy of POSIX shares is the same call here. */
-static int w_rename_unique(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+static int w_rename_unique(void *ctx, dwi_fd from_dir, const char *from, dwi_fd to_dir, const char *to)
 {
-    return w_rename_noreplace(ctx, dirfd, from, to);
+    return w_rename_noreplace(ctx, from_dir, from, to_dir, to);
 }
 
 static int w_unlink(void *ctx, dwi_fd dirfd, const char *name)
@@ -783,12 +783,6 @@ static int w_mkdir_at(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
     return 0;
 }
 
-static int w_rename_at(void *ctx, dwi_fd from_dir, const char *from, dwi_fd to_dir, const char *to)
-{
-    (void)ctx;
-    return rename_rel(H(from_dir), from, H(to_dir), to);
-}
-
 static int w_process_alive(void *ctx, long pid)
 {
     (void)ctx;
@@ -928,7 +922,7 @@ const dwi_ops dwi_win32_ops = {
     .open_read = w_open_read,
     .open_subdir = w_open_subdir,
     .mkdir_at = w_mkdir_at,
-    .rename_at = w_rename_at,
+    .rename_at = w_rename_noreplace,
     .process_alive = w_process_alive,
     .watch_open = w_watch_open,
     .watch_wait = w_watch_wait,

@@ -17,24 +17,31 @@
 
 /* ---- listing: usage, sweep --------------------------------------------------------------------------- */
 
-dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_scan_result *res, dw_io_error *err)
+/* List one directory: `fd` is the drop directory or (temps_only) the temp_dir, whose other files are
+ * not the drop directory's and count for nothing. */
+static dw_status scan_dir(dw_drop *d, dwi_fd fd, int temps_only, int64_t stale_before_ns, int remove_stale,
+                          dwi_scan_result *res, dw_io_error *err)
 {
-    memset(res, 0, sizeof *res);
+    dw_status (*fail)(const dw_drop *, dw_io_error *, dw_op, int, const char *, unsigned) =
+        temps_only ? dwi_fail_tmp : dwi_fail;
     dwi_dir *dir = NULL;
     int rc = dwi_inject(d, DW_OP_SCAN);
     if (!rc)
-        rc = d->ops->dir_open(d->ctx, d->dirfd, &dir);
+        rc = d->ops->dir_open(d->ctx, fd, &dir);
     if (rc < 0)
-        return dwi_fail(d, err, DW_OP_SCAN, rc, NULL, 1);
+        return fail(d, err, DW_OP_SCAN, rc, NULL, 1);
     const char *name;
     while ((rc = d->ops->dir_next(d->ctx, dir, &name)) > 0) {
         if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, DWI_LEDGER_NAME) == 0)
             continue;
+        int temp = dwi_is_temp_name(name);
+        if (temps_only && !temp)
+            continue;
         dwi_stat st;
         /* Vanished between readdir and stat (the consumer took it): simply not counted. */
-        if (d->ops->stat(d->ctx, d->dirfd, name, &st) < 0 || !st.is_reg)
+        if (d->ops->stat(d->ctx, fd, name, &st) < 0 || !st.is_reg)
             continue;
-        if (!dwi_is_temp_name(name)) {
+        if (!temp) {
             res->used_bytes += st.size;
             res->files++;
             continue;
@@ -44,10 +51,10 @@ dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_sc
             if (remove_stale) {
                 int u = dwi_inject(d, DW_OP_UNLINK);
                 if (!u)
-                    u = d->ops->unlink(d->ctx, d->dirfd, name);
+                    u = d->ops->unlink(d->ctx, fd, name);
                 if (u == 0 || dwi_err_errno(u) == ENOENT)
                     continue;
-                dw_status s = dwi_fail(d, err, DW_OP_UNLINK, u, name, 1);
+                dw_status s = fail(d, err, DW_OP_UNLINK, u, name, 1);
                 d->ops->dir_close(d->ctx, dir);
                 return s;
             }
@@ -57,8 +64,20 @@ dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_sc
     }
     d->ops->dir_close(d->ctx, dir);
     if (rc < 0)
-        return dwi_fail(d, err, DW_OP_SCAN, rc, NULL, 1);
+        return fail(d, err, DW_OP_SCAN, rc, NULL, 1);
     return DW_OK;
+}
+
+dw_status dwi_scan(dw_drop *d, int64_t stale_before_ns, int remove_stale, dwi_scan_result *res, dw_io_error *err)
+{
+    memset(res, 0, sizeof *res);
+    dw_status st = scan_dir(d, d->dirfd, 0, stale_before_ns, remove_stale, res, err);
+    /* With a temp_dir the in-flight messages (and crash leftovers) are there; the drop directory is still
+     * listed for temporary files of earlier runs without one. A temp_dir shared by several handles holds
+     * their temporary files too: counted as in flight here (an over-count, the safe side of a quota). */
+    if (st == DW_OK && d->tmpfd != d->dirfd)
+        st = scan_dir(d, d->tmpfd, 1, stale_before_ns, remove_stale, res, err);
+    return st;
 }
 
 int64_t dwi_stale_cutoff_ns(dw_drop *d, unsigned max_age_seconds)

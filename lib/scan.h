@@ -14,8 +14,9 @@ typedef struct dwi_scan_result {
     uint64_t stale_temps;  /* temporary files whose mtime is before stale_before_ns (when not 0) */
 } dwi_scan_result;
 
-/* List the directory once. Temps with mtime < stale_before_ns (nanoseconds since the epoch) are counted
- * in stale_temps and, when remove_stale, unlinked (then not counted as temp bytes). */
+/* List the directory once (and the temp_dir, for our temporary files only). Temps with mtime <
+ * stale_before_ns (nanoseconds since the epoch) are counted in stale_temps and, when remove_stale,
+ * unlinked (then not counted as temp bytes). */
 dw_status dwi_scan(dw_drop *drop, int64_t stale_before_ns, int remove_stale, dwi_scan_result *res, dw_io_error *err);
 
 /* The stale cut-off for an age: now - max_age_seconds in nanoseconds (at least 1, so 0 stays "off").

@@ -140,6 +140,7 @@ typedef struct cli_connector {
     char *name;
     char *drop_dir;      /* DropDirectory (defaults to the name, as in Exchange) */
     uint64_t quota;      /* 0 = unlimited */
+    char *temp_dir;      /* TempDirectory (libdropwatch's own: dw_drop_options.temp_dir), NULL = none */
     unsigned line;       /* where it was defined (0 = command line) */
 } cli_connector;
 

@@ -28,6 +28,7 @@ void cli_config_free(cli_config *cfg)
     for (size_t i = 0; i < cfg->n_connectors; i++) {
         free(cfg->connectors[i].name);
         free(cfg->connectors[i].drop_dir);
+        free(cfg->connectors[i].temp_dir);
     }
     free(cfg->connectors);
     free(cfg->root);
@@ -48,6 +49,7 @@ cli_connector *cli_config_add_connector(cli_config *cfg, const char *name, unsig
     c->name = cli_xstrdup(name);
     c->drop_dir = cli_xstrdup(name); /* Exchange's default DropDirectory is the connector name */
     c->quota = 0;
+    c->temp_dir = NULL;
     c->line = line;
     return c;
 }
@@ -103,7 +105,7 @@ enum section { SEC_NONE, SEC_SERVER, SEC_CONNECTOR };
 /* The keys, as bits of parse_state.seen. */
 enum {
     K_ROOT = 1 << 0, K_INSTALL = 1 << 1, K_VERSION = 1 << 2, K_COMPUTER = 1 << 3, K_STYLE = 1 << 4,
-    K_DROPDIR = 1 << 5, K_QUOTA = 1 << 6
+    K_DROPDIR = 1 << 5, K_QUOTA = 1 << 6, K_TEMPDIR = 1 << 7
 };
 
 static void set_str(char **dst, const char *v)
@@ -209,7 +211,7 @@ static unsigned key_bit(parser *p, const char *key, parse_state *st)
         {"RootDropDirectoryPath", K_ROOT, SEC_SERVER}, {"InstallPath", K_INSTALL, SEC_SERVER},
         {"ExchangeVersion", K_VERSION, SEC_SERVER},    {"ComputerName", K_COMPUTER, SEC_SERVER},
         {"PathStyle", K_STYLE, SEC_SERVER},            {"DropDirectory", K_DROPDIR, SEC_CONNECTOR},
-        {"DropDirectoryQuota", K_QUOTA, SEC_CONNECTOR},
+        {"DropDirectoryQuota", K_QUOTA, SEC_CONNECTOR}, {"TempDirectory", K_TEMPDIR, SEC_CONNECTOR},
     };
     unsigned bit = 0;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -219,8 +221,8 @@ static unsigned key_bit(parser *p, const char *key, parse_state *st)
     if (!bit) {
         perr(p, st->sec == SEC_SERVER ? "unknown key '%s' in [server] (expected RootDropDirectoryPath, "
                                         "InstallPath, ExchangeVersion, ComputerName or PathStyle)"
-                                      : "unknown key '%s' in [connector] (expected DropDirectory or "
-                                        "DropDirectoryQuota)", key);
+                                      : "unknown key '%s' in [connector] (expected DropDirectory, "
+                                        "DropDirectoryQuota or TempDirectory)", key);
         return 0;
     }
     if (st->seen & bit) {
@@ -284,6 +286,18 @@ static void set_value(parser *p, cli_config *cfg, parse_state *st, unsigned bit,
                     "'10 MB (10,485,760 bytes)'", val);
         else
             st->conn->quota = q;
+        break;
+    }
+    case K_TEMPDIR: {
+        /* libdropwatch's own setting (Exchange has none): dw_drop_options.temp_dir, checked by the library. */
+        dw_drop_options o;
+        dw_drop_options_init(&o);
+        o.temp_dir = val;
+        dw_io_error e;
+        if (*val && dw_drop_options_check(&o, &e) != DW_OK)
+            perr(p, "TempDirectory: %s", e.detail);
+        else if (*val)
+            set_str(&st->conn->temp_dir, val);
         break;
     }
     }

@@ -29,6 +29,8 @@ static const char check_help[] =
     "  --stale-age SECONDS      temporary files older than this count as stale (default 3600)\n"
     "  --lock-timeout MS        longest wait for the quota ledger lock (default 5000); a longer hold is\n"
     "                           reported as a stuck lock holder (transient, with its process id)\n"
+    "  --temp-dir DIR           where the writers keep temporary files (as for 'deliver'; overrides the\n"
+    "                           connector's TempDirectory): counted, and used by the canary\n"
     "  --inject OP:ERRNO[:N]    test aid: make the canary write fail (see dropwatch(1))\n"
     "  -f, --format FMT         text (default), xml, json, syslog; or metrics instead of reports and\n"
     "                           alerts: prometheus (text format 0.0.4), openmetrics (OpenMetrics 1.0)\n"
@@ -59,7 +61,8 @@ static const char watch_help[] =
     "  --source NAME            event source for --eventlog (default DropWatch)\n"
     "  --textfile PATH          after each round, replace PATH atomically with the Prometheus metrics of\n"
     "                           every connector (for node_exporter's textfile collector: name it *.prom)\n"
-    "  --stale-age SECONDS, --quota QUOTA, --inject OP:ERRNO[:N] and the connector options of 'check'\n"
+    "  --stale-age SECONDS, --quota QUOTA, --temp-dir DIR, --inject OP:ERRNO[:N] and the connector\n"
+    "                           options of 'check'\n"
     "\n"
     "Exit status: the status of the last round, as for 'check' (0 when all connectors were healthy).\n";
 
@@ -67,16 +70,18 @@ static const char sweep_help[] =
     "Usage: dropwatch sweep [OPTIONS] [--max-age SECONDS] (--drop-dir NAME | --config FILE)\n"
     "\n"
     "Remove temporary files (.dwtmp-*.tmp) older than --max-age seconds (default 3600) that crashed\n"
-    "writers left in each connector's drop directory. No other file is ever touched.\n"
+    "writers left in each connector's drop directory (and its temporary directory, when one is set).\n"
+    "No other file is ever touched.\n"
     "\n"
     "  --max-age SECONDS        minimum age of a removed temporary file (default 3600)\n"
+    "  --temp-dir DIR           the writers' temporary directory (as for 'deliver'), swept too\n"
     "  connector options as for 'dropwatch check'\n"
     "\n"
     "Exit status: 0, or the failure class's code as for 'check'.\n";
 
 enum {
     OPT_STALE_AGE = OPT_FIRST_COMMAND_OPTION, OPT_INJECT, OPT_INTERVAL, OPT_COUNT, OPT_MAX_AGE, OPT_TEXTFILE,
-    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL, OPT_LOCK_TIMEOUT, OPT_EVENTLOG, OPT_SOURCE
+    OPT_PLUGIN, OPT_WARNING, OPT_CRITICAL, OPT_LOCK_TIMEOUT, OPT_EVENTLOG, OPT_SOURCE, OPT_TEMP_DIR
 };
 
 typedef struct probe_args {
@@ -113,6 +118,7 @@ static int option_applies(int which, int opt)
 {
     switch (opt) {
     case 'h':
+    case OPT_TEMP_DIR:
     case OPT_LOCK_TIMEOUT: return 1;
     case OPT_STALE_AGE:
     case OPT_INJECT:
@@ -158,6 +164,9 @@ static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
         if ((rc = cli_unsigned_option(ctx, "lock-timeout", arg, &a->dopts.lock_timeout_ms)) != 0)
             return rc;
         return cli_drop_option_check(ctx, &a->dopts, "lock-timeout", arg);
+    case OPT_TEMP_DIR:
+        a->dopts.temp_dir = arg;
+        return cli_drop_option_check(ctx, &a->dopts, "temp-dir", arg);
     case OPT_INJECT:
         if (cli_parse_inject(arg, &a->fault) != 0)
             return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", arg);
@@ -194,7 +203,8 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         {"plugin", no_argument, NULL, OPT_PLUGIN}, {"warning", required_argument, NULL, OPT_WARNING},
         {"critical", required_argument, NULL, OPT_CRITICAL},
         {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {"eventlog", no_argument, NULL, OPT_EVENTLOG},
-        {"source", required_argument, NULL, OPT_SOURCE}, {NULL, 0, NULL, 0},
+        {"source", required_argument, NULL, OPT_SOURCE}, {"temp-dir", required_argument, NULL, OPT_TEMP_DIR},
+        {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     probe_args_init(a);
@@ -279,6 +289,8 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
     } else {
         dw_drop_options o = a->dopts;
         o.quota_bytes = t->conn->quota;
+        if (!o.temp_dir)
+            o.temp_dir = t->conn->temp_dir;
         st = dw_testing_drop_health(t->path, &o, &a->fault, (unsigned)a->stale_age, hp, err);
         if (st != DW_OK && st != DW_E_IO) {
             if (show & PROBE_EXPLAIN)
@@ -572,9 +584,14 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
         if (ts[i].status != DW_OK) {
             cli_target_explain_failure(ctx, &ts[i]);
             cli_target_error(&ts[i], &err);
-        } else if ((st = dw_testing_drop_open(&drop, ts[i].path, &a.dopts, &a.fault, &err)) == DW_OK) {
-            st = dw_drop_sweep(drop, (unsigned)a.max_age, &removed, &err);
-            dw_drop_close(drop);
+        } else {
+            dw_drop_options o = a.dopts;
+            if (!o.temp_dir)
+                o.temp_dir = ts[i].conn->temp_dir;
+            if ((st = dw_testing_drop_open(&drop, ts[i].path, &o, &a.fault, &err)) == DW_OK) {
+                st = dw_drop_sweep(drop, (unsigned)a.max_age, &removed, &err);
+                dw_drop_close(drop);
+            }
         }
         if (st == DW_OK) {
             cli_rec r;

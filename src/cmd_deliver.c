@@ -43,6 +43,9 @@ static const char help[] =
     "  --priority P             high, normal (default), low (exchange naming)\n"
     "  --record-id N            record id of the first message, incremented per message (exchange naming)\n"
     "  --prefix P               prefix of unique file names\n"
+    "  --temp-dir DIR           write temporary files there, not in the drop directory: a subdirectory\n"
+    "                           name (\".dwtmp\") or an absolute directory on the same file system; it must\n"
+    "                           exist (overrides the connector's TempDirectory)\n"
     "  --durability full|none   full (default): fsync file and directory; none: atomic but not durable\n"
     "  --retry-max N            transient retries per operation (default 4)\n"
     "  --keep-going             after a failure, go on with the next file (exit code of the first failure)\n"
@@ -59,7 +62,7 @@ static const char help[] =
 enum {
     OPT_SENDER = OPT_FIRST_COMMAND_OPTION, OPT_SENDER_PARAMS, OPT_RECIPIENT, OPT_EOH, OPT_NAMING, OPT_MACHINE,
     OPT_PRIORITY, OPT_RECORD_ID, OPT_PREFIX, OPT_DURABILITY, OPT_RETRY_MAX, OPT_KEEP_GOING, OPT_INJECT,
-    OPT_SHORT_WRITE, OPT_LOCK_TIMEOUT, OPT_QUOTA_MODE
+    OPT_SHORT_WRITE, OPT_LOCK_TIMEOUT, OPT_QUOTA_MODE, OPT_TEMP_DIR
 };
 
 /* Reads all of fd into memory (standard input and other non-regular sources, so the size is known
@@ -126,6 +129,7 @@ static int drop_option(cli_ctx *ctx, dw_drop_options *d, int opt, const char *ar
     switch (opt) {
     case OPT_MACHINE: d->machine_name = arg; return 0;
     case OPT_PREFIX: d->name_prefix = arg; return cli_drop_option_check(ctx, d, "prefix", arg);
+    case OPT_TEMP_DIR: d->temp_dir = arg; return cli_drop_option_check(ctx, d, "temp-dir", arg);
     case OPT_NAMING:
         if (!(rc = cli_enum_option(ctx, "naming", arg, &e)))
             d->naming = (dw_naming)e;
@@ -206,6 +210,7 @@ static int parse_options(cli_ctx *ctx, int argc, char **argv, cli_sel *sel, deli
         {"inject", required_argument, NULL, OPT_INJECT}, {"short-write", required_argument, NULL, OPT_SHORT_WRITE},
         {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
         {"quota-mode", required_argument, NULL, OPT_QUOTA_MODE},
+        {"temp-dir", required_argument, NULL, OPT_TEMP_DIR},
         {NULL, 0, NULL, 0},
     };
     int opt, rc = 0;
@@ -261,6 +266,8 @@ static int open_drop(cli_ctx *ctx, cli_config *cfg, cli_target *t, deliver_opts 
     if (!o->dopts.machine_name)
         o->dopts.machine_name = cfg->computer;
     o->dopts.quota_bytes = cfg->connectors[0].quota;
+    if (!o->dopts.temp_dir)
+        o->dopts.temp_dir = cfg->connectors[0].temp_dir;
     cli_target_resolve(t, cfg, &cfg->connectors[0]);
     if (t->status != DW_OK) {
         cli_target_explain_failure(ctx, t);

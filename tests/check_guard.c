@@ -90,20 +90,7 @@ static unsigned char *read_file(const char *d, const char *name, size_t *len)
 
 static void write_plain(const char *d, const char *name, size_t size, time_t age)
 {
-    char p[2048];
-    snprintf(p, sizeof p, "%s/%s", d, name);
-    FILE *f = fopen(p, "wb");
-    ck_assert_ptr_nonnull(f);
-    for (size_t i = 0; i < size; i++)
-        fputc('x', f);
-    fclose(f);
-    if (age) {
-        struct timespec ts[2];
-        clock_gettime(CLOCK_REALTIME, &ts[0]);
-        ts[0].tv_sec -= age;
-        ts[1] = ts[0];
-        ck_assert_int_eq(utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW), 0);
-    }
+    ck_assert_int_eq(rel_write_aged(d, name, size, age), 0);
 }
 
 static int exists(const char *d, const char *name)
@@ -213,10 +200,10 @@ static int t_close(void *ctx, dwi_fd fd)
     return rc ? rc : real;
 }
 
-static int t_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+static int t_rename(void *ctx, dwi_fd dirfd, const char *from, dwi_fd to_dirfd, const char *to)
 {
     int rc = FAILS((tctx *)ctx, T_RENAME);
-    return rc ? rc : dwi_posix_ops.rename_noreplace(NULL, dirfd, from, to);
+    return rc ? rc : dwi_posix_ops.rename_noreplace(NULL, dirfd, from, to_dirfd, to);
 }
 
 static int t_unlink(void *ctx, dwi_fd dirfd, const char *name)
@@ -875,13 +862,13 @@ START_TEST(test_rename_never_replaces)
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     write_plain(dir, "a.tmp", 3, 0);
     write_plain(dir, "b.eml", 5, 0);
-    ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", "b.eml"), -EEXIST);
+    ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "b.eml"), -EEXIST);
     struct stat sb;
     char p[2048];
     snprintf(p, sizeof p, "%s/b.eml", dir);
     ck_assert_int_eq(stat(p, &sb), 0);
     ck_assert_int_eq(sb.st_size, 5);
-    ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", "c.eml"), 0);
+    ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "c.eml"), 0);
     ck_assert(!exists(dir, "a.tmp"));
     /* create refuses an existing name and a symlink */
     ck_assert_int_eq(dwi_posix_ops.create(NULL, dfd, "c.eml", 0600), -EEXIST);
@@ -902,7 +889,7 @@ END_TEST
  * not publish it under a final name. */
 static int swap_mode; /* 1: symlink to /etc/passwd, 2: another regular file */
 
-static int swapping_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+static int swapping_rename(void *ctx, dwi_fd dirfd, const char *from, dwi_fd to_dirfd, const char *to)
 {
     int fd = openat((int)dirfd, "planted", O_CREAT | O_WRONLY | O_EXCL, 0600);
     if (fd >= 0)
@@ -912,7 +899,7 @@ static int swapping_rename(void *ctx, dwi_fd dirfd, const char *from, const char
         symlinkat("/etc/passwd", (int)dirfd, "planted");
     }
     renameat((int)dirfd, "planted", (int)dirfd, from); /* replaces our temp name */
-    return t_rename(ctx, dirfd, from, to);
+    return t_rename(ctx, dirfd, from, to_dirfd, to);
 }
 
 START_TEST(test_swapped_temp_is_not_published)
@@ -2138,9 +2125,9 @@ END_TEST
 /* Issue 17, shares: a file system with neither RENAME_NOREPLACE nor hard links (what smbnetfs answers:
  * EINVAL, then EPERM) publishes by unique-name rename, which still refuses an existing name; EIO on a
  * network file system is class remote. The share itself is tested in tools/test-all.d/30-share.sh. */
-static int share_rename(void *ctx, dwi_fd dirfd, const char *from, const char *to)
+static int share_rename(void *ctx, dwi_fd dirfd, const char *from, dwi_fd to_dirfd, const char *to)
 {
-    (void)ctx; (void)dirfd; (void)from; (void)to;
+    (void)ctx; (void)dirfd; (void)from; (void)to_dirfd; (void)to;
     return -EOPNOTSUPP;
 }
 static int share_remote(void *ctx, dwi_fd fd)
@@ -2185,7 +2172,7 @@ START_TEST(test_publish_methods)
     int fd = openat(dfd, ".dwtmp-x.tmp", O_CREAT | O_WRONLY, 0600);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    ck_assert_int_eq(dwi_posix_ops.rename_unique(NULL, dfd, ".dwtmp-x.tmp", name), -EEXIST);
+    ck_assert_int_eq(dwi_posix_ops.rename_unique(NULL, dfd, ".dwtmp-x.tmp", dfd, name), -EEXIST);
     b = read_file(dir, name, &len);
     ck_assert_uint_eq(len, 5);
     free(b);

@@ -481,6 +481,96 @@ START_TEST(test_reparse_point_refused)
 }
 END_TEST
 
+/* dw_drop_options.temp_dir: temporary files in a subdirectory or another folder of the volume, renamed
+ * across folders into the drop directory (FILE_RENAME_INFO.RootDirectory); the drop directory never holds
+ * anything but final names. A missing or reparse-point temp_dir is refused. */
+START_TEST(test_temp_dir)
+{
+    char drop[MAX_PATH * 2], sub[MAX_PATH * 2], tmp[MAX_PATH * 2], p[MAX_PATH * 2];
+    path_in(drop, sizeof drop, dir, "drop");
+    path_in(sub, sizeof sub, drop, ".dwtmp");
+    path_in(tmp, sizeof tmp, dir, "tmp");
+    ck_assert(CreateDirectoryA(drop, NULL));
+    ck_assert(CreateDirectoryA(sub, NULL));
+    ck_assert(CreateDirectoryA(tmp, NULL));
+    const char *values[2] = {".dwtmp", tmp};
+    const char *paths[2] = {sub, tmp};
+    dw_io_error e;
+    for (int i = 0; i < 2; i++) {
+        dw_drop_options o;
+        dw_drop_options_init(&o);
+        o.temp_dir = values[i];
+        o.quota_bytes = 1u << 20;
+        dw_drop *d;
+        ck_assert_int_eq(dw_drop_open(&d, drop, &o, &e), DW_OK);
+        dw_msg *m;
+        ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+        ck_assert_int_eq(dw_msg_write(m, "hello\r\n", 7, &e), DW_OK);
+        ck_assert_int_eq(list_dir(drop).temps, 0);
+        ck_assert_int_eq(list_dir(paths[i]).temps, 1);
+        char name[DW_FILE_NAME_MAX];
+        ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
+        const void *bufs[2] = {"a", "bb"};
+        size_t lens[2] = {1, 2}, done = 0;
+        ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 2, NULL, NULL, 0, &done, &e), DW_OK);
+        ck_assert_uint_eq(done, 2);
+        listing l = list_dir(drop);
+        ck_assert_int_eq(l.eml, 3 * (i + 1));
+        ck_assert_int_eq(l.temps, 0);
+        ck_assert_int_eq(l.other, 1); /* the .dwtmp subdirectory, and no ledger-other file */
+        l = list_dir(paths[i]);
+        ck_assert_int_eq(l.temps + l.eml + l.other, 0);
+        /* a stale temporary file in temp_dir is swept */
+        path_in(p, sizeof p, paths[i], ".dwtmp-1-1-0000000000000000.tmp");
+        HANDLE f = CreateFileA(p, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+        ck_assert(f != INVALID_HANDLE_VALUE);
+        FILETIME old = {0, 0x01000000};
+        SetFileTime(f, NULL, NULL, &old);
+        CloseHandle(f);
+        uint64_t removed = 0;
+        ck_assert_int_eq(dw_drop_sweep(d, 60, &removed, &e), DW_OK);
+        ck_assert_uint_eq(removed, 1);
+        dw_drop_close(d);
+        dw_health h = DW_HEALTH_INIT;
+        ck_assert_int_eq(dw_drop_health(drop, &o, 60, &h, &e), DW_OK);
+        ck_assert_int_eq(h.writable, 1);
+        ck_assert_int_eq(list_dir(drop).temps, 0);
+    }
+    /* missing: configuration, never created */
+    dw_drop_options o;
+    dw_drop_options_init(&o);
+    path_in(p, sizeof p, dir, "missing");
+    o.temp_dir = p;
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, drop, &o, &e), DW_E_IO);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    ck_assert_int_eq(e.op, DW_OP_OPEN_DIR);
+    ck_assert_int_eq(e.sys_errno, ENOENT);
+    ck_assert_str_eq(e.path, p);
+    ck_assert_uint_eq(GetFileAttributesA(p), INVALID_FILE_ATTRIBUTES);
+    o.temp_dir = "missing";
+    ck_assert_int_eq(dw_drop_open(&d, drop, &o, &e), DW_E_IO);
+    ck_assert_int_eq(e.sys_errno, ENOENT);
+    /* the drop directory itself */
+    o.temp_dir = drop;
+    ck_assert_int_eq(dw_drop_open(&d, drop, &o, &e), DW_E_IO);
+    ck_assert_int_eq(e.sys_errno, EINVAL);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+    /* a drive-absolute value is absolute; a relative one is a single name */
+    o.temp_dir = "a\\b";
+    ck_assert_int_eq(dw_drop_options_check(&o, &e), DW_E_INVAL);
+    o.temp_dir = "C:\\dropwatch-tmp";
+    ck_assert_int_eq(dw_drop_options_check(&o, &e), DW_OK);
+    /* a reparse point (the stage's symlink) is refused like a symlinked drop directory */
+    const char *link = getenv("DW_WIN_SYMLINK");
+    ck_assert_msg(link && *link, "DW_WIN_SYMLINK is not set (tools/test-all.d/20-windows.sh creates it)");
+    o.temp_dir = link;
+    ck_assert_int_eq(dw_drop_open(&d, drop, &o, &e), DW_E_IO);
+    ck_assert_int_eq(e.sys_errno, ELOOP);
+    ck_assert_int_eq(e.io_class, DW_CLASS_CONFIGURATION);
+}
+END_TEST
+
 /* The no-replace rename never replaces: the name clash is ERROR_ALREADY_EXISTS, and a fixed final name
  * that exists fails the publish without touching the existing file. */
 START_TEST(test_rename_name_clash)
@@ -500,14 +590,14 @@ START_TEST(test_rename_name_clash)
     int rc = (int)dwi_win32_ops.create(NULL, dfd, "b.eml", 0600);
     ck_assert(dwi_err_is_win32(rc));
     ck_assert_int_eq(dwi_err_errno(rc), EEXIST);
-    rc = dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", "b.eml");
+    rc = dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "b.eml");
     ck_assert(dwi_err_is_win32(rc));
     ck_assert_uint_eq(dwi_err_native(rc), W_ALREADY_EXISTS);
     ck_assert_int_eq(dwi_err_errno(rc), EEXIST);
     dwi_stat st;
     ck_assert_int_eq(dwi_win32_ops.stat(NULL, dfd, "b.eml", &st), 0);
     ck_assert_uint_eq(st.size, 5);
-    ck_assert_int_eq(dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", "c.eml"), 0);
+    ck_assert_int_eq(dwi_win32_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "c.eml"), 0);
     ck_assert_int_ne(dwi_win32_ops.stat(NULL, dfd, "a.tmp", &st), 0);
     /* names are single components: a path is refused, never resolved */
     rc = (int)dwi_win32_ops.create(NULL, dfd, "..\\escape.eml", 0600);
@@ -596,6 +686,7 @@ static Suite *win32_suite(void)
     tcase_add_test(tc, test_disk_full);
     tcase_add_test(tc, test_reparse_point_refused);
     tcase_add_test(tc, test_rename_name_clash);
+    tcase_add_test(tc, test_temp_dir);
     suite_add_tcase(s, tc);
     tc = tcase_create("inject");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -7,6 +7,7 @@ CLI_TESTS = \
 	tests/cli/test_resolve.sh \
 	tests/cli/test_config.sh \
 	tests/cli/test_deliver.sh \
+	tests/cli/test_temp_dir.sh \
 	tests/cli/test_check.sh \
 	tests/cli/test_watch.sh \
 	tests/cli/test_alert.sh \

@@ -28,3 +28,4 @@ include tests/dotnet-windows.mk
 include tests/enums.mk
 include tests/bindings.mk
 include tests/group.mk
+include tests/tempdir.mk

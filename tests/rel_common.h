@@ -183,6 +183,28 @@ static inline int rel_count_fds(void)
     return n - 1; /* the listing's own descriptor */
 }
 
+/* Write `size` bytes of 'x' to dir/name and, when age is not 0, date its times `age` seconds back (stale
+ * temporary files for the sweep). Returns 0, or -1 with errno set. */
+static inline int rel_write_aged(const char *dir, const char *name, size_t size, time_t age)
+{
+    char p[2048];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "wb");
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < size; i++)
+        fputc('x', f);
+    if (fclose(f) != 0)
+        return -1;
+    if (!age)
+        return 0;
+    struct timespec ts[2];
+    clock_gettime(CLOCK_REALTIME, &ts[0]);
+    ts[0].tv_sec -= age;
+    ts[1] = ts[0];
+    return utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW);
+}
+
 /* Recursively remove a directory tree (test scratch only). */
 static inline void rel_rm_rf(const char *path)
 {

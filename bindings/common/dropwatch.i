@@ -44,6 +44,7 @@ static dw_resolve_options dwb_resolve_options(const char *install_dir, int versi
 %ignore dw_resolve_options_init;
 %ignore dw_drop_options::name_prefix;
 %ignore dw_drop_options::machine_name;
+%ignore dw_drop_options::temp_dir;
 %ignore dw_msg_options::envelope;
 %ignore dw_pickup_options::archive_dir;
 %ignore dw_alert::connector;

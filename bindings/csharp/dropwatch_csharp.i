@@ -163,13 +163,15 @@ static dw_status dwcs_path_explain(const char *root, const char *drop_dir, const
 /* dw_drop_open with the borrowed strings passed alongside the options (dw_drop_open copies them), and
  * the test-only fault injection as plain values (DropOptions.Inject*). */
 static dw_drop *dwcs_drop_open(const char *path, const dw_drop_options *opts, const char *name_prefix,
-                               const char *machine_name, int fault_op, int fault_errno, unsigned int fault_count,
-                               unsigned int fault_short_write, dw_io_error *err, int *out_status) {
+                               const char *machine_name, const char *temp_dir, int fault_op, int fault_errno,
+                               unsigned int fault_count, unsigned int fault_short_write, dw_io_error *err,
+                               int *out_status) {
     dw_drop_options o;
     dw_drop *drop = NULL;
     if (opts != NULL) o = *opts; else dw_drop_options_init(&o);
     o.name_prefix = name_prefix;
     o.machine_name = machine_name;
+    o.temp_dir = temp_dir;
     dw_fault f = dwcs_fault(fault_op, fault_errno, fault_count, fault_short_write);
     *out_status = (int)dw_testing_drop_open(&drop, path, &o, &f, err);
     return drop;
@@ -285,12 +287,16 @@ static dw_status dwcs_drop_usage(dw_drop *drop, unsigned long long *out_u64, uns
     return st;
 }
 
-static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, int fault_op, int fault_errno,
-                                  unsigned int fault_count, unsigned int fault_short_write,
-                                  unsigned int stale_age_seconds, dw_health *out, dw_io_error *err) {
+static dw_status dwcs_drop_health(const char *path, const dw_drop_options *opts, const char *temp_dir,
+                                  int fault_op, int fault_errno, unsigned int fault_count,
+                                  unsigned int fault_short_write, unsigned int stale_age_seconds, dw_health *out,
+                                  dw_io_error *err) {
+    dw_drop_options o;
+    if (opts != NULL) o = *opts; else dw_drop_options_init(&o);
+    o.temp_dir = temp_dir;
     dw_fault f = dwcs_fault(fault_op, fault_errno, fault_count, fault_short_write);
     if (out != NULL) out->version = DW_HEALTH_VERSION;
-    return dw_testing_drop_health(path, opts, &f, stale_age_seconds, out, err);
+    return dw_testing_drop_health(path, &o, &f, stale_age_seconds, out, err);
 }
 
 static dw_envelope *dwcs_envelope_new(int *out_status) {

@@ -240,8 +240,8 @@ static dw_status dwpy_path_explain(const char *root, const char *drop_dir, const
 
 /* fault: the test-only fault injection (dropwatch/testing.h), NULL in normal use. */
 static dw_status dwpy_drop_open(dw_drop **out, const char *path, const dw_drop_options *opts,
-                                const char *name_prefix, const char *machine_name, const dw_fault *fault,
-                                dw_io_error *err)
+                                const char *name_prefix, const char *machine_name, const char *temp_dir,
+                                const dw_fault *fault, dw_io_error *err)
 {
     dw_drop_options o;
     if (opts)
@@ -250,6 +250,7 @@ static dw_status dwpy_drop_open(dw_drop **out, const char *path, const dw_drop_o
         dw_drop_options_init(&o);
     o.name_prefix = name_prefix;
     o.machine_name = machine_name;
+    o.temp_dir = temp_dir;
     return dw_testing_drop_open(out, path, &o, fault, err);
 }
 
@@ -342,12 +343,19 @@ static dw_status dwpy_drop_write_batch(dw_drop *drop, const void *const *bufs, c
     return st;
 }
 
-static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts, const dw_fault *fault,
-                                  unsigned stale_age_seconds, dw_health *out, dw_io_error *err)
+static dw_status dwpy_drop_health(const char *path, const dw_drop_options *opts, const char *temp_dir,
+                                  const dw_fault *fault, unsigned stale_age_seconds, dw_health *out,
+                                  dw_io_error *err)
 {
+    dw_drop_options o;
+    if (opts)
+        o = *opts;
+    else
+        dw_drop_options_init(&o);
+    o.temp_dir = temp_dir;
     if (out)
         out->version = DW_HEALTH_VERSION; /* the layout this module was compiled with */
-    return dw_testing_drop_health(path, opts, fault, stale_age_seconds, out, err);
+    return dw_testing_drop_health(path, &o, fault, stale_age_seconds, out, err);
 }
 
 static dw_status dwpy_envelope_format(const dw_envelope *env, uint64_t mime_length, char **DWB_BYTES,

@@ -101,7 +101,8 @@ typedef struct dw_io_error {
     char detail[DW_IO_DETAIL_MAX]; /**< extra detail ("quota 1048576 bytes, used 1040000, message 9000"; "unclassified errno 1234") */
     dw_outcome outcome;  /**< for guarded writes: which of the three outcomes (see dw_outcome) */
     char published[DW_IO_NAME_MAX];   /**< with DW_OUTCOME_UNCERTAIN: the final name the message is published under */
-    char left_behind[DW_IO_NAME_MAX]; /**< a file in the drop directory whose removal (an undo) failed, or "" */
+    char left_behind[DW_IO_NAME_MAX]; /**< a file whose removal (an undo) failed, or "": in the drop directory, or
+                                           for a temporary file in dw_drop_options.temp_dir when one is set */
     int left_errno;      /**< errno of that failed removal (0 when none) */
 } dw_io_error;
 

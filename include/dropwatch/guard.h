@@ -107,7 +107,7 @@ typedef enum dw_quota_mode {
 
 
 /** Version of dw_drop_options this header describes (see doc/abi.md). */
-#define DW_DROP_OPTIONS_VERSION 1
+#define DW_DROP_OPTIONS_VERSION 2
 
 /**
  * Options for dw_drop_open(). Initialise with dw_drop_options_init() or DW_DROP_OPTIONS_INIT, then change
@@ -134,12 +134,24 @@ typedef struct dw_drop_options {
      * up "*.*" would see them; Exchange itself creates only ".eml" files): temporary files ".dwtmp-*.tmp"
      * while a message is written (the price of atomic publication; removed on every failure path, crash
      * leftovers removed by dw_drop_sweep()), the quota ledger ".dwquota" (only with a quota) and the
-     * health canary ".dwcanary-*.tmp" (only during dw_drop_health()). The last two can be turned off: */
+     * health canary ".dwcanary-*.tmp" (only during dw_drop_health()). The last two can be turned off, the
+     * first placed elsewhere (temp_dir, version 2): */
     int no_ledger;              /**< 1: no ".dwquota" file; the quota rescans the directory for every message
                                      under a per-handle lock (exact within one process; between processes
                                      two writers may pass the check at the same moment) */
     int no_canary;              /**< 1: dw_drop_health() writes no canary file (out->writable stays 0: not
                                      probed) */
+    /* ---- version 2 ---- */
+    const char *temp_dir;       /**< where temporary files are written before their rename into the drop
+                                     directory; copied. NULL or "" = the drop directory itself (the default).
+                                     A relative value is ONE subdirectory name of the drop directory (e.g.
+                                     ".dwtmp": a pickup of "*.*" that does not recurse never sees it); an
+                                     absolute value any directory on the same file system (volume) as the
+                                     drop directory, since a rename cannot cross file systems. It must exist
+                                     (never created) and must not be a symlink; dw_drop_open() refuses a
+                                     missing one, a file, a symlink, another file system (EXDEV) or the drop
+                                     directory itself with class configuration (op DW_OP_OPEN_DIR). Several
+                                     handles may share one (dw_drop_sweep() removes only stale temporary files) */
 } dw_drop_options;
 
 /** The defaults of dw_drop_options as a static initialiser: `dw_drop_options o = DW_DROP_OPTIONS_INIT;` */
@@ -297,8 +309,9 @@ DW_API dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, con
                                      dw_io_error *err);
 
 /**
- * Remove temporary files (".dwtmp-*.tmp") older than max_age_seconds left by crashed writers. Never
- * touches any other file. `removed` (may be NULL) receives how many were removed.
+ * Remove temporary files (".dwtmp-*.tmp") older than max_age_seconds left by crashed writers, in the drop
+ * directory and in dw_drop_options.temp_dir when one is set. Never touches any other file. `removed` (may
+ * be NULL) receives how many were removed.
  */
 DW_API dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *removed, dw_io_error *err);
 

@@ -278,6 +278,44 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void TempDirKeepsTemporaryFilesOutOfTheDropDirectory()
+        {
+            using (var dir = new TempDrop())
+            {
+                string tmp = Path.Combine(dir.Path, ".dwtmp");
+                Directory.CreateDirectory(tmp);
+                var options = new DropOptions { TempDir = ".dwtmp", QuotaBytes = 1 << 20 };
+                using (var drop = Drop.Open(dir.Path, options))
+                {
+                    using (var msg = drop.BeginMessage())
+                    {
+                        msg.Write("streamed");
+                        Assert.Empty(dir.TempFiles());
+                        Assert.Empty(dir.Messages());
+                        Assert.Single(Directory.GetFiles(tmp, ".dwtmp-*"));
+                        msg.Commit();
+                    }
+                    drop.Write("one");
+                    drop.WriteBatch(new[] { new byte[] { 1 }, new byte[] { 2 } });
+                    string stale = Path.Combine(tmp, ".dwtmp-old-1.tmp");
+                    File.WriteAllText(stale, "x");
+                    File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+                    DropHealth h = Drop.Health(dir.Path, options);
+                    Assert.True(h.Writable);
+                    Assert.Equal(1UL, h.StaleTempFiles);
+                    Assert.Equal(1UL, drop.Sweep(TimeSpan.FromHours(1)));
+                }
+                Assert.Equal(4, dir.Messages().Length);
+                Assert.Empty(dir.TempFiles());
+                Assert.Empty(Directory.GetFiles(tmp));
+                var missing = new DropOptions { TempDir = "missing" };
+                var e = Assert.Throws<DropConfigurationException>(() => Drop.Open(dir.Path, missing));
+                Assert.Contains("temp_dir does not exist", e.Detail);
+                Assert.False(Directory.Exists(Path.Combine(dir.Path, "missing")));
+            }
+        }
+
+        [Fact]
         public void EnvelopeIsWrittenBeforeTheMessage()
         {
             using (var dir = new TempDrop())

@@ -258,3 +258,40 @@ Describe 'Remove-DropStaleFile' {
         $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe '-TempDirectory' {
+    BeforeEach {
+        $script:drop = New-TestDrop
+        $script:tmp = Join-Path $script:drop '.dwtmp'
+        $null = New-Item -ItemType Directory -Path $script:tmp
+    }
+    AfterEach { Remove-Item -LiteralPath $script:drop -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'writes through the temporary directory: the drop directory gets only messages' {
+        $out = 'Subject: t' | Write-DropMessage -Path $script:drop -TempDirectory '.dwtmp' -Quota '10MB'
+        $out.Name | Should -Match '\.eml$'
+        (Get-Messages $script:drop).Count | Should -Be 1
+        @(Get-ChildItem -LiteralPath $script:drop -File -Force | Where-Object Name -NotLike '*.eml' |
+            Where-Object Name -NE '.dwquota').Count | Should -Be 0
+        @(Get-ChildItem -LiteralPath $script:tmp -Force).Count | Should -Be 0
+        (Test-DropHealth -Path $script:drop -TempDirectory '.dwtmp').Writable | Should -BeTrue
+    }
+
+    It 'sweeps and counts stale temporary files there' {
+        $t = Join-Path $script:tmp '.dwtmp-old-1.tmp'
+        Set-Content -LiteralPath $t -Value 'x'
+        (Get-Item -LiteralPath $t -Force).LastWriteTimeUtc = [datetime]::UtcNow.AddHours(-2)
+        (Test-DropHealth -Path $script:drop -TempDirectory '.dwtmp').StaleTempFiles | Should -Be 1
+        (Remove-DropStaleFile -Path $script:drop -TempDirectory '.dwtmp').Removed | Should -Be 1
+        Test-Path -LiteralPath $t | Should -BeFalse
+    }
+
+    It 'refuses a missing temporary directory as a configuration failure' {
+        $err = $null
+        try { 'x' | Write-DropMessage -Path $script:drop -TempDirectory 'missing' } catch { $err = $_ }
+        $err.Exception | Should -BeOfType ([DropWatch.DropConfigurationException])
+        $err.Exception.Detail | Should -Match 'temp_dir does not exist'
+        Test-Path -LiteralPath (Join-Path $script:drop 'missing') | Should -BeFalse
+        (Get-Messages $script:drop).Count | Should -Be 0
+    }
+}

@@ -465,3 +465,41 @@ def test_no_files_but_messages(drop_dir):
         h = dropwatch.drop_health(drop_dir, canary=False)
         assert h.writable is False
     assert sorted(p.suffix for p in drop_dir.iterdir()) == [".eml"]
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_temp_dir_keeps_temporaries_out_of_the_drop_directory(drop_dir, tmp_path, relative):
+    """temp_dir: while a message is written the drop directory holds nothing but final names."""
+    tdir = drop_dir / ".dwtmp" if relative else tmp_path / "tmp"
+    tdir.mkdir()
+    with dropwatch.Drop.open(drop_dir, temp_dir=".dwtmp" if relative else tdir, quota="10 MB") as d:
+        with d.message() as m:
+            m.write(MESSAGE)
+            emls, temps, others = listing(drop_dir)
+            assert temps == [] and emls == []
+            assert len(os.listdir(tdir)) == 1
+        names = [m.name] + d.write_many([b"a", b"b"]) + [d.write(MESSAGE)]
+        assert d.health().writable
+        (tdir / ".dwtmp-1-1-old.tmp").write_bytes(b"x")
+        os.utime(tdir / ".dwtmp-1-1-old.tmp", (time.time() - 7200,) * 2)
+        assert d.health().stale_temp_files == 1
+        assert d.sweep_stale(3600) == 1
+    assert_clean(drop_dir, names)
+    assert os.listdir(tdir) == []
+    h = dropwatch.drop_health(drop_dir, temp_dir=os.fsencode(tdir))
+    assert h.ok and h.writable
+
+
+def test_temp_dir_refusals(drop_dir, tmp_path):
+    with pytest.raises(dropwatch.DropConfigurationError, match="temp_dir does not exist"):
+        dropwatch.Drop.open(drop_dir, temp_dir="missing")
+    (tmp_path / "link").symlink_to(tmp_path)
+    with pytest.raises(dropwatch.DropConfigurationError, match="symlink"):
+        dropwatch.Drop.open(drop_dir, temp_dir=tmp_path / "link")
+    with pytest.raises(dropwatch.InvalidArgumentError, match="temp_dir invalid"):
+        dropwatch.Drop.open(drop_dir, temp_dir="a/b")
+    with pytest.raises(TypeError, match="temp_dir"):
+        dropwatch.Drop.open(drop_dir, temp_dir=42)
+    h = dropwatch.drop_health(drop_dir, temp_dir="missing")
+    assert not h.ok and isinstance(h.error, dropwatch.DropConfigurationError)
+    assert os.listdir(drop_dir) == []

@@ -101,7 +101,7 @@ rm -rf "\$TMPDIR"/wine-*
 exit \$rc
 EOF
 chmod +x dropwatch-wine
-CLI="usage validate resolve config deliver check watch alert demo eventlog pickup_windows"
+CLI="usage validate resolve config deliver temp_dir check watch alert demo eventlog pickup_windows"
 for t in $CLI; do
     log="logs/cli_$t.log"
     DW="$b/dropwatch-wine" DW_WINDOWS=1 top_srcdir="$top" top_builddir="$b" PYTHON="${DW_PYTHON:-python3}" \

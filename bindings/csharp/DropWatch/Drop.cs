@@ -20,6 +20,11 @@ namespace DropWatch
         public bool NoLedger { get; set; }
         /// <summary>True: the health probe writes no canary file (Writable stays false: not probed).</summary>
         public bool NoCanary { get; set; }
+        /// <summary>Where temporary files are written before their rename into the drop directory: null or ""
+        /// = the drop directory itself (default); the name of one subdirectory (".dwtmp": a gateway picking up
+        /// "*.*" without recursing never sees it) or an absolute directory on the same volume. It must exist
+        /// and not be a reparse point (DropConfigurationException otherwise).</summary>
+        public string TempDir { get; set; }
         /// <summary>Transient retries per operation.</summary>
         public uint RetryMax { get; set; }
         /// <summary>First backoff delay in milliseconds (doubled each retry).</summary>
@@ -240,6 +245,7 @@ namespace DropWatch
                 // The Inject* values travel beside the options: the library keeps them out of dw_drop_options
                 // (its testing API, dropwatch/testing.h).
                 SWIGTYPE_p_dw_drop p = DropWatchNative.dwcs_drop_open(path, o, options.NamePrefix, options.MachineName,
+                                                                     options.TempDir,
                                                                      (int)options.InjectOperation, options.InjectErrno,
                                                                      options.InjectCount, options.InjectShortWrite,
                                                                      err, out int st);
@@ -497,7 +503,8 @@ namespace DropWatch
             using (var h = new dw_health())
             using (var err = new dw_io_error())
             {
-                dw_status st = DropWatchNative.dwcs_drop_health(path, o, (int)options.InjectOperation, options.InjectErrno,
+                dw_status st = DropWatchNative.dwcs_drop_health(path, o, options.TempDir,
+                                                                (int)options.InjectOperation, options.InjectErrno,
                                                                 options.InjectCount, options.InjectShortWrite,
                                                                 staleAgeSeconds, h, err);
                 Exception error = null;

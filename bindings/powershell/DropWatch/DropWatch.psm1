@@ -73,9 +73,10 @@ function New-DropErrorRecord {
 # Options from -Options and -Quota. Returns an exception instead of throwing: PowerShell would record a
 # caught exception in the caller's -ErrorVariable and $Error, next to the ErrorRecord we write.
 function Get-DropOptions {
-    param($Options, $Quota, [ref] $Failure, $QuotaMode)
+    param($Options, $Quota, [ref] $Failure, $QuotaMode, $TempDirectory)
     if ($Options) { $o = $Options } else { $o = [DropWatch.DropOptions]::new() }
     if ($null -ne $QuotaMode) { $o.QuotaMode = $QuotaMode }
+    if ($TempDirectory) { $o.TempDir = $TempDirectory }
     if ($null -ne $Quota -and "$Quota" -ne '') {
         $bytes = [uint64]0
         if ($Quota -is [string]) {
@@ -341,6 +342,12 @@ function Write-DropMessage {
     .PARAMETER Options
     A DropWatch.DropOptions object (retry policy, durability, naming, fault injection for tests).
 
+    .PARAMETER TempDirectory
+    Where temporary files are written before their rename into the drop directory (DropOptions.TempDir):
+    the name of one subdirectory of it, such as '.dwtmp', or an absolute folder on the same volume. It must
+    exist. Without it the temporary files (".dwtmp-*.tmp") appear in the drop directory while a message is
+    written, where a gateway that picks up "*.*" could see them.
+
     .PARAMETER Sender
     Envelope X-Sender address; with -Recipient an Exchange envelope is written before each message.
 
@@ -387,13 +394,15 @@ function Write-DropMessage {
 
         [DropWatch.DropOptions] $Options,
 
+        [string] $TempDirectory,
+
         [string] $Sender,
 
         [string[]] $Recipient
     )
     begin {
         $failure = $null
-        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure) $QuotaMode
+        $dropOptions = Get-DropOptions $Options $Quota ([ref]$failure) $QuotaMode $TempDirectory
         if ($failure) { $PSCmdlet.ThrowTerminatingError((New-DropErrorRecord $failure $Quota 'Write-DropMessage')) }
         $envelope = $null
         if ($Sender -or $Recipient) {
@@ -729,6 +738,10 @@ function Test-DropHealth {
     .PARAMETER StaleAgeSeconds
     Age after which a temporary file counts as stale (default 3600).
 
+    .PARAMETER TempDirectory
+    The writers' temporary directory (see Write-DropMessage): its temporary files are counted, and the
+    canary write goes through it.
+
     .PARAMETER Quiet
     Output only $true or $false per directory.
 
@@ -752,12 +765,14 @@ function Test-DropHealth {
 
         [uint32] $StaleAgeSeconds = 3600,
 
+        [string] $TempDirectory,
+
         [switch] $Quiet
     )
     process {
         foreach ($p in $Path) {
             $failure = $null
-            $options = Get-DropOptions $null $Quota ([ref]$failure)
+            $options = Get-DropOptions $null $Quota ([ref]$failure) $null $TempDirectory
             if ($failure) {
                 $PSCmdlet.WriteError((New-DropErrorRecord $failure $Quota 'Test-DropHealth'))
                 continue
@@ -786,6 +801,9 @@ function Remove-DropStaleFile {
     .PARAMETER OlderThan
     Minimum age of a temporary file to remove (default one hour). Zero removes every temporary file.
 
+    .PARAMETER TempDirectory
+    The writers' temporary directory (see Write-DropMessage): swept as well.
+
     .OUTPUTS
     One object per directory: Path, Removed (number of files removed).
 
@@ -802,7 +820,9 @@ function Remove-DropStaleFile {
         [Alias('FullName', 'DropPath')]
         [string[]] $Path,
 
-        [TimeSpan] $OlderThan = [TimeSpan]::FromHours(1)
+        [TimeSpan] $OlderThan = [TimeSpan]::FromHours(1),
+
+        [string] $TempDirectory
     )
     process {
         foreach ($p in $Path) {
@@ -810,7 +830,9 @@ function Remove-DropStaleFile {
             $drop = $null
             $failure = $null
             $removed = [uint64]0
-            if (-not [DropWatch.Drop]::TryOpen($p, $null, [ref]$drop, [ref]$failure)) {
+            $sweepOptions = $null
+            if ($TempDirectory) { $sweepOptions = [DropWatch.DropOptions]::new(); $sweepOptions.TempDir = $TempDirectory }
+            if (-not [DropWatch.Drop]::TryOpen($p, $sweepOptions, [ref]$drop, [ref]$failure)) {
                 $PSCmdlet.WriteError((New-DropErrorRecord $failure $p 'Remove-DropStaleFile'))
                 continue
             }

@@ -340,12 +340,17 @@ class Health:
             raise self.error
 
 
-def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None) -> Health:
+def _temp_dir(temp_dir: Optional[PathArg]) -> Any:
+    """dw_drop_options.temp_dir from None, str, bytes or os.PathLike (the library checks the value)."""
+    return None if temp_dir is None else fspath(temp_dir, "temp_dir")
+
+
+def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None, temp_dir: Any = None) -> Health:
     p = fspath(path, "path")
     age = seconds(stale_age, "stale_age")
     out = _native.dw_health()
     err = _native.dw_io_error()
-    st = _native.dwpy_drop_health(p, opts, fault, age, out, err)
+    st = _native.dwpy_drop_health(p, opts, temp_dir, fault, age, out, err)
     error: Optional[Exception] = None
     if st != _native.DW_OK:
         try:
@@ -370,15 +375,22 @@ def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None) -> Health:
 
 
 def drop_health(
-    path: PathArg, *, stale_age: Any = 3600, quota: QuotaArg = None, durable: bool = True, canary: bool = True
+    path: PathArg,
+    *,
+    stale_age: Any = 3600,
+    quota: QuotaArg = None,
+    durable: bool = True,
+    canary: bool = True,
+    temp_dir: Optional[PathArg] = None,
 ) -> Health:
     """Probe a drop directory without opening a :class:`Drop`: existence, type, free space, quota use, stale
     temporary files and a canary guarded write (removed afterwards; ``canary=False`` creates no file at all
-    and leaves ``writable`` False: not probed). Never raises for an unhealthy directory: see
-    :attr:`Health.ok` and :attr:`Health.error`."""
+    and leaves ``writable`` False: not probed). ``temp_dir``: where the writers keep their temporary files
+    (see :class:`Drop`); counted there, and the canary goes through it. Never raises for an unhealthy
+    directory: see :attr:`Health.ok` and :attr:`Health.error`."""
     opts = _drop_options(quota, durable, "unique", None, None, None, None)
     opts.no_canary = 0 if canary else 1
-    return _health(path, opts, stale_age)
+    return _health(path, opts, stale_age, None, _temp_dir(temp_dir))
 
 
 def create_drop_directory(path: PathArg, mode: int = 0o750) -> PathArg:
@@ -411,8 +423,13 @@ class Drop:
     skips fsync: still atomic, not crash-durable), ``naming`` (``"unique"`` or ``"exchange"``),
     ``retries`` / ``retry_base_ms`` / ``retry_cap_ms`` (bounded backoff for transient failures),
     ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode``, ``lock_timeout_ms`` (longest
-    wait for the quota ledger lock, default 5000; then a :class:`TransientIOError` naming the holder) and
-    ``inject`` (a :class:`FaultInjection` for tests). Failures raise :class:`DropIOError` subclasses.
+    wait for the quota ledger lock, default 5000; then a :class:`TransientIOError` naming the holder),
+    ``temp_dir`` (where temporary files are written before their rename into the directory: None, the
+    default, for the drop directory itself; the name of one subdirectory such as ``".dwtmp"``, invisible
+    to a gateway that picks up ``*.*`` without recursing; or an absolute directory on the same file
+    system. It must exist and not be a symlink: a missing one raises :class:`DropConfigurationError`, a
+    malformed value :class:`InvalidArgumentError`) and ``inject`` (a :class:`FaultInjection` for tests). Failures raise
+    :class:`DropIOError` subclasses.
     """
 
     def __init__(
@@ -432,6 +449,7 @@ class Drop:
         lock_timeout_ms: Optional[int] = None,
         quota_mode: str = "exchange",
         ledger: bool = True,
+        temp_dir: Optional[PathArg] = None,
     ) -> None:
         self._handle: Any = None
         self._path = path
@@ -442,10 +460,11 @@ class Drop:
         self._fault = _fault(inject)
         prefix = text(name_prefix, "name_prefix")
         machine = text(machine_name, "machine_name")
+        self._temp_dir = _temp_dir(temp_dir)
         self._lock = threading.RLock()  # re-entrant: a Message may be collected while the lock is held
         self._messages: "weakref.WeakSet[Message]" = weakref.WeakSet()
         err = _native.dw_io_error()
-        st, handle = _native.dwpy_drop_open(p, self._opts, prefix, machine, self._fault, err)
+        st, handle = _native.dwpy_drop_open(p, self._opts, prefix, machine, self._temp_dir, self._fault, err)
         check(st, err, p)
         self._handle = handle
 
@@ -626,7 +645,7 @@ class Drop:
     def health(self, stale_age: Any = 3600) -> Health:
         """Health probe of this drop directory with this Drop's options (see :func:`drop_health`)."""
         self._live()
-        return _health(self._path, self._opts, stale_age, self._fault)
+        return _health(self._path, self._opts, stale_age, self._fault, self._temp_dir)
 
 
 class Message:
