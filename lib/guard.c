@@ -356,9 +356,7 @@ dw_status dwi_flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err)
             return dwi_fail(d, err, DW_OP_WRITE, rc, m->tmp, 1);
     }
     if (do_fsync) {
-        rc = dwi_inject(d, DW_OP_FSYNC);
-        if (!rc)
-            rc = d->ops->fsync(d->ctx, m->fd, 0);
+        rc = dwi_group_sync_file(d, m->fd); /* group commit (syncfs mode): one syncfs may cover several */
         if (rc < 0)
             return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
     }
