@@ -138,7 +138,7 @@ def bench_cli(cli, env, parent, rounds, count, rows, nodirsync=None):
                   f"the file is still fsynced before the rename, the new name is not, as with safecat")
     rows.text(fs, "process start-up: dropwatch --version / /bin/true", "µs",
               f"{statistics.median(res['ver']):.0f}", "/bin/true", f"{statistics.median(res['true']):.0f}",
-              note="exec + dynamic linking (libdropwatch, libc) + argument parsing, no delivery")
+              note="exec + dynamic linking (libc; libdropwatch is linked in unless configure --disable-static-cli) + argument parsing, no delivery")
 
 
 def bench_python(dw, parent, rounds, count, rows):
