@@ -229,7 +229,8 @@ void bench_group(const char *parent)
             }
             if (how == SIDE_CEIL && r % 2 == 0)
                 one[r] = group_side(spread, SIDE_RAW, 1, bench_cfg.run_ms, lat_raw, &none, GROUP_MAX_CALLS);
-            one[r] *= writers;
+            if (how == SIDE_CEIL)
+                one[r] *= writers;
         }
         loadavg(load1, sizeof load1);
         char what[200], note[600], bname[200];
