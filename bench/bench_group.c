@@ -25,8 +25,28 @@
 #define GROUP_MAX_WRITERS 16
 #define GROUP_MAX_CALLS 200000
 
+/* A raw group commit outside the library (the best a group could do with the same flushes): writers
+ * leave their written temp files to a leader, which flushes them all (one syncfs, or an fdatasync of each
+ * file), renames them all and fsyncs the directory once; one phase, so each writer waits once. */
+typedef struct rwaiter {
+    struct rwaiter *next;
+    int fd;
+    char tmp[96], fin[96];
+    int done;
+} rwaiter;
+
+typedef struct rawgroup {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    rwaiter *pending;
+    int leading;
+    int fdatasync_round; /* 0: one syncfs; 1: the leader fdatasyncs every waiter's file */
+    int dirfd;
+} rawgroup;
+
 typedef struct gside {
     const char *dir;
+    rawgroup *rg;  /* raw group commit (NULL: library or raw sequence) */
     dw_drop *drop; /* NULL: raw sequence */
     int durable;   /* raw sequence: with its two fsyncs (0: the ceiling, no flush at all) */
     int dirfd;
@@ -63,6 +83,57 @@ static void group_raw(int dirfd, unsigned writer, unsigned seq, int durable)
         bench_die("raw fsync(dir): %s", strerror(errno));
 }
 
+static void rawgroup_commit(rawgroup *g, rwaiter *me)
+{
+    pthread_mutex_lock(&g->mu);
+    me->done = 0;
+    me->next = g->pending;
+    g->pending = me;
+    while (!me->done) {
+        if (g->leading) {
+            pthread_cond_wait(&g->cv, &g->mu);
+            continue;
+        }
+        rwaiter *list = g->pending;
+        g->pending = NULL;
+        g->leading = 1;
+        pthread_mutex_unlock(&g->mu);
+        if (g->fdatasync_round) {
+            for (rwaiter *w = list; w; w = w->next)
+                if (fdatasync(w->fd) != 0)
+                    bench_die("raw group fdatasync: %s", strerror(errno));
+        } else if (syncfs(g->dirfd) != 0) {
+            bench_die("raw group syncfs: %s", strerror(errno));
+        }
+        for (rwaiter *w = list; w; w = w->next)
+            if (renameat(g->dirfd, w->tmp, g->dirfd, w->fin) != 0)
+                bench_die("raw group renameat: %s", strerror(errno));
+        if (fsync(g->dirfd) != 0)
+            bench_die("raw group fsync(dir): %s", strerror(errno));
+        pthread_mutex_lock(&g->mu);
+        for (rwaiter *w = list; w; w = w->next)
+            w->done = 1;
+        g->leading = 0;
+        pthread_cond_broadcast(&g->cv);
+    }
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void group_raw_grouped(rawgroup *g, unsigned writer, unsigned seq)
+{
+    rwaiter me;
+    snprintf(me.tmp, sizeof me.tmp, ".rg-%u-%u.tmp", writer, seq);
+    snprintf(me.fin, sizeof me.fin, "rg-%u-%u.eml", writer, seq);
+    me.fd = openat(g->dirfd, me.tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (me.fd < 0)
+        bench_die("raw openat %s: %s", me.tmp, strerror(errno));
+    if (write(me.fd, group_msg, group_len) != (ssize_t)group_len)
+        bench_die("raw write: %s", strerror(errno));
+    rawgroup_commit(g, &me);
+    if (close(me.fd) != 0)
+        bench_die("raw close: %s", strerror(errno));
+}
+
 static void *group_thread(void *p)
 {
     gside *s = p;
@@ -76,6 +147,8 @@ static void *group_thread(void *p)
             if (st != DW_OK)
                 bench_die("dw_drop_write: %s (op %s, errno %d)", dw_status_name(st), dw_op_name(err.op),
                           err.sys_errno);
+        } else if (s->rg) {
+            group_raw_grouped(s->rg, s->writer, seq);
         } else {
             group_raw(s->dirfd, s->writer, seq, s->durable);
         }
@@ -93,7 +166,9 @@ enum {
     SIDE_ONE = 1,    /* one handle for all threads, in a DW_FLUSH_DIRECTORY group */
     SIDE_EACH = 2,   /* a handle per thread, all in one DW_FLUSH_DIRECTORY group */
     SIDE_SYNCFS = 3, /* one handle for all threads, in a DW_FLUSH_SYNCFS group */
-    SIDE_CEIL = 4    /* each thread the raw sequence without any flush: the ceiling of any group commit */
+    SIDE_CEIL = 4,   /* each thread the raw sequence without any flush: the ceiling of any group commit */
+    SIDE_RAW_SYNCFS = 5,   /* raw group commit outside the library: one syncfs, renames, one dir fsync */
+    SIDE_RAW_FDATASYNC = 6 /* the same with the leader fdatasyncing each file instead of the syncfs */
 };
 
 /* One side: `writers` threads for run_ms in a new directory under parent; files/s, latencies appended. */
@@ -101,7 +176,7 @@ static double group_side(const char *parent, int side, unsigned writers, double 
                          unsigned cap)
 {
     char dir[4096];
-    int lib = side == SIDE_RAW || side == SIDE_CEIL ? 0 : side == SIDE_EACH ? 2 : 1;
+    int lib = side == SIDE_ONE || side == SIDE_SYNCFS ? 1 : side == SIDE_EACH ? 2 : 0;
     bench_scratch_make(parent, lib ? "glib" : "graw", dir, sizeof dir);
     if (group_ndirs < 256)
         snprintf(group_dirs[group_ndirs++], sizeof group_dirs[0], "%s", dir);
@@ -134,13 +209,20 @@ static double group_side(const char *parent, int side, unsigned writers, double 
             close(fd);
         }
     }
+    rawgroup rg, *rgp = NULL;
+    if (side == SIDE_RAW_SYNCFS || side == SIDE_RAW_FDATASYNC) {
+        rg = (rawgroup){.fdatasync_round = side == SIDE_RAW_FDATASYNC, .dirfd = dirfd};
+        pthread_mutex_init(&rg.mu, NULL);
+        pthread_cond_init(&rg.cv, NULL);
+        rgp = &rg;
+    }
     pthread_barrier_t barrier;
     pthread_barrier_init(&barrier, NULL, writers + 1);
     gside s[GROUP_MAX_WRITERS];
     pthread_t th[GROUP_MAX_WRITERS];
     double until = bench_now() + 0.005 + run_ms / 1000.0;
     for (unsigned w = 0; w < writers; w++) {
-        s[w] = (gside){dir, ds[w], side != SIDE_CEIL, dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
+        s[w] = (gside){dir, rgp, ds[w], side != SIDE_CEIL, dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
                        (cap - *nlat) / writers, &barrier};
         if (pthread_create(&th[w], NULL, group_thread, &s[w]) != 0)
             bench_die("pthread_create failed");
@@ -152,6 +234,10 @@ static double group_side(const char *parent, int side, unsigned writers, double 
         pthread_join(th[w], NULL);
     double t1 = bench_now();
     pthread_barrier_destroy(&barrier);
+    if (rgp) {
+        pthread_cond_destroy(&rg.cv);
+        pthread_mutex_destroy(&rg.mu);
+    }
     /* compact the latencies of every writer after those already collected */
     unsigned at = *nlat;
     for (unsigned w = 0; w < writers; w++) {
@@ -203,6 +289,8 @@ void bench_group(const char *parent)
                  {8, SIDE_ONE, "one handle in a dw_flush_group", 3.0},
                  {8, SIDE_EACH, "a handle each, one dw_flush_group", 3.0},
                  {8, SIDE_SYNCFS, "one handle in a syncfs dw_flush_group", 3.0},
+                 {8, SIDE_RAW_SYNCFS, "raw group commit outside the library (leader: 1 syncfs, renames, 1 dir fsync)", 0},
+                 {8, SIDE_RAW_FDATASYNC, "raw group commit outside the library (leader: fdatasync of each file, renames, 1 dir fsync)", 0},
                  {8, SIDE_CEIL, "the raw sequence without any fsync (ceiling of any group commit)", 0}};
     const size_t ncases = sizeof cases / sizeof cases[0];
     unsigned rounds = bench_cfg.rounds < 2 ? 2 : bench_cfg.rounds;

@@ -5,11 +5,13 @@
  *   different files run in parallel and the kernel merges their disk cache flushes); the directory fsyncs,
  *   which serialise on the directory, are shared: writers that renamed while an fsync of their directory
  *   ran wait for it to end and are covered together by the next one, led by one of them.
- * - DW_FLUSH_SYNCFS: the file flushes are shared too. Writers whose temp file is written wait for one
- *   syncfs() of the file system that started after they finished writing (led by one of them), then each
- *   renames, then the directory fsyncs are shared as above. Data durable -> rename -> name durable holds
- *   for every message, so a crash never shows a partial final file. Where syncfs is refused (Windows,
- *   ENOSYS) the group learns it once and each writer fsyncs its own file again.
+ * - DW_FLUSH_SYNCFS: the file flushes are shared too, in one phase. Writers whose temp file is written
+ *   and closed wait for a round that started after that; its leader (one of them) makes one syncfs() of
+ *   the file system, renames every message and fsyncs each directory once. Data durable -> rename -> name
+ *   durable holds for every message, so a crash never shows a partial final file. (Two phases, a shared
+ *   syncfs and then each writer renaming and sharing the directory fsync, measured slower: each writer
+ *   waited twice.) Where syncfs is refused (Windows, ENOSYS) the group learns it once and each writer
+ *   fsyncs its own file again.
  * One writer alone flushes exactly as before in the default mode. Each waiter carries its own result, so
  * a failed shared flush fails exactly the messages it was to cover, and guard.c gives each its own
  * outcome (not published, or published with durability unknown). Within one process only: a group shared
@@ -24,8 +26,10 @@
 typedef struct waiter {
     struct waiter *next;
     dw_drop *drop;
+    dwi_group_job *job; /* DW_FLUSH_SYNCFS: the message the leader flushes, publishes and covers */
     int rc;
     int synced;        /* rc is the result of a real fsync of this waiter's directory (not an injected fault) */
+    int skip;          /* no directory fsync for this waiter (its publish failed) */
     int done;
 } waiter;
 
@@ -48,8 +52,6 @@ struct dw_flush_group {
     int dev_set;
 };
 
-/* A waiter's result that tells it to fsync its own file (syncfs unavailable). Never a valid rc otherwise. */
-#define OWN_FLUSH 2
 
 dw_flush_group *dwi_group_new(dw_flush_mode mode)
 {
@@ -157,9 +159,9 @@ static uint64_t flush_dirs(dw_flush_group *g, waiter *list)
     (void)g;
     uint64_t fsyncs = 0;
     for (waiter *w = list; w; w = w->next)
-        w->rc = PENDING;
+        w->rc = w->skip ? 0 : PENDING;
     for (waiter *w = list; w; w = w->next) {
-        if (w->rc != PENDING)
+        if (w->skip || w->rc != PENDING)
             continue;
         dw_drop *d = w->drop;
         int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
@@ -196,10 +198,13 @@ static uint64_t flush_dirs(dw_flush_group *g, waiter *list)
     return fsyncs;
 }
 
-/* One syncfs for every waiter's temp file (all on the group's file system). A fault armed on any
- * waiter's handle (DW_OP_FSYNC, consumed once per handle) fails the syncfs, i.e. every waiter: a failed
- * syncfs cannot say whose data it lost. syncfs refused (ENOSYS, EINVAL, ENOTSUP: Windows, old kernels, file
- * systems without it): the group stops trying and every waiter fsyncs its own file. */
+/* DW_FLUSH_SYNCFS, led for every waiting writer (all on the group's file system, temp files written and
+ * closed): one syncfs, then each message renamed (dwi_publish, with the writer's own error record), then
+ * one directory fsync per directory for those published. One phase, so a writer waits once. A fault
+ * armed on any waiter's handle (DW_OP_FSYNC, consumed once per handle) fails the syncfs, i.e. every
+ * waiter: a failed syncfs cannot say whose data it lost, and nothing is renamed. syncfs refused (ENOSYS,
+ * EINVAL, ENOTSUP: file systems or sandboxes without it): the group stops trying and every waiter flushes
+ * its own file (DWI_GROUP_OWN_FLUSH). */
 static uint64_t flush_data(dw_flush_group *g, waiter *list)
 {
     int rc = 0;
@@ -218,18 +223,39 @@ static uint64_t flush_data(dw_flush_group *g, waiter *list)
             dwi_mutex_lock(&g->mu);
             g->no_syncfs = 1;
             dwi_mutex_unlock(&g->mu);
-            rc = OWN_FLUSH;
+            rc = DWI_GROUP_OWN_FLUSH;
         }
     }
+    unsigned published = 0;
+    for (waiter *w = list; w; w = w->next) {
+        dwi_group_job *j = w->job;
+        j->flush_rc = rc;
+        w->skip = 1;
+        if (rc)
+            continue;
+        j->st = dwi_publish(j->msg, j->fixed_name, j->final, j->err);
+        w->skip = j->st != DW_OK;
+        published += !w->skip;
+    }
+    if (!published)
+        return calls;
+    uint64_t fsyncs = flush_dirs(g, list);
     for (waiter *w = list; w; w = w->next)
-        w->rc = rc;
+        if (!w->skip)
+            w->job->dir_rc = w->rc;
+    dwi_mutex_lock(&g->mu);
+    g->dir.rounds++;
+    g->dir.covered += published;
+    g->dir.flushes += fsyncs;
+    dwi_mutex_unlock(&g->mu);
     return calls;
 }
 
 /* Join the next flush of phase p (leading it when no one else does) and return this writer's result. */
-static int group_wait(dw_flush_group *g, phase *p, dw_drop *d, uint64_t (*flush)(dw_flush_group *, waiter *))
+static int group_wait(dw_flush_group *g, phase *p, dw_drop *d, dwi_group_job *job,
+                      uint64_t (*flush)(dw_flush_group *, waiter *))
 {
-    waiter me = {.drop = d};
+    waiter me = {.drop = d, .job = job};
     dwi_mutex_lock(&g->mu);
     me.next = p->pending;
     p->pending = &me;
@@ -269,25 +295,28 @@ int dwi_group_sync_dir(dw_drop *d)
         int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
         return rc ? rc : d->ops->fsync(d->ctx, d->dirfd, 0);
     }
-    return group_wait(g, &g->dir, d, flush_dirs);
+    return group_wait(g, &g->dir, d, NULL, flush_dirs);
 }
 
-int dwi_group_sync_file(dw_drop *d, dwi_fd fd)
+int dwi_group_shares_data(dw_drop *d)
 {
     dw_flush_group *g = atomic_load(&d->group);
-    int shared = 0;
-    if (g) {
-        dwi_mutex_lock(&g->mu);
-        shared = g->mode == DW_FLUSH_SYNCFS && !g->no_syncfs;
-        dwi_mutex_unlock(&g->mu);
-    }
-    int rc = shared ? group_wait(g, &g->data, d, flush_data) : OWN_FLUSH;
-    if (rc == OWN_FLUSH) {
-        rc = dwi_inject(d, DW_OP_FSYNC);
-        if (!rc)
-            rc = d->ops->fsync(d->ctx, fd, 0);
-    }
-    return rc;
+    if (!g)
+        return 0;
+    dwi_mutex_lock(&g->mu);
+    int shared = g->mode == DW_FLUSH_SYNCFS && !g->no_syncfs;
+    dwi_mutex_unlock(&g->mu);
+    return shared;
+}
+
+void dwi_group_commit(dw_drop *d, dwi_group_job *job)
+{
+    dw_flush_group *g = atomic_load(&d->group);
+    job->flush_rc = DWI_GROUP_OWN_FLUSH;
+    job->st = DW_OK;
+    job->dir_rc = 0;
+    if (g)
+        (void)group_wait(g, &g->data, d, job, flush_data);
 }
 
 void dwi_group_hold(dw_flush_group *g, int hold)

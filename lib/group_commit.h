@@ -19,12 +19,27 @@ void dwi_group_free(dw_flush_group *g);
  * i.e. every writer of that directory the fsync was to cover. */
 int dwi_group_sync_dir(dw_drop *d);
 
-/* The flush of the caller's written temp file fd (still open) before its rename. Without a group, or in
- * DW_FLUSH_DIRECTORY mode, the handle's own fsync of fd. In DW_FLUSH_SYNCFS mode: waits until a syncfs of
- * the file system that started after this call has ended (leading it when no one else does) and returns
- * its result; where syncfs is refused, fsync of fd. The fault armed on any waiting handle (DW_OP_FSYNC)
- * fails the shared syncfs, i.e. every writer it was to cover. 0 or a negated errno. */
-int dwi_group_sync_file(dw_drop *d, dwi_fd fd);
+/* DW_FLUSH_SYNCFS: a message whose temp file is written and closed (not flushed), handed to the group. */
+typedef struct dwi_group_job {
+    dw_msg *msg;
+    const char *fixed_name; /* dwi_publish()'s arguments */
+    char *final;
+    dw_io_error *err;       /* the writer's own record: the leader's dwi_publish() fills it */
+    int flush_rc;           /* the shared syncfs: 0, a negated errno, or DWI_GROUP_OWN_FLUSH */
+    dw_status st;           /* dwi_publish()'s result (flush_rc 0) */
+    int dir_rc;             /* the shared directory fsync (published): 0 or a negated errno */
+} dwi_group_job;
+
+/* The writer must flush its own file and publish it itself (syncfs refused, or no syncfs group). */
+#define DWI_GROUP_OWN_FLUSH 2
+
+/* 1 when d's group shares file flushes (DW_FLUSH_SYNCFS and syncfs not refused so far): the caller closes
+ * its temp file unflushed and hands it to dwi_group_commit(). */
+int dwi_group_shares_data(dw_drop *d);
+
+/* Wait for a round that started after this call: its leader syncfs()es the file system, publishes every
+ * waiting message (dwi_publish) and fsyncs each directory once. The results are in job (see there). */
+void dwi_group_commit(dw_drop *d, dwi_group_job *job);
 
 /* For the tests: hold (1) or release (0) the group's flushes, and count the writers waiting for one. */
 void dwi_group_hold(dw_flush_group *g, int hold);
