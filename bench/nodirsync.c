@@ -13,28 +13,25 @@
 
 typedef int (*sync_fn)(int);
 
-static int is_dir(int fd)
+/* A directory: 0 without flushing. Anything else: the real function, looked up once. */
+static int flush_unless_dir(int fd, const char *symbol, sync_fn *real)
 {
     struct stat st;
-    return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    if (!*real)
+        *real = (sync_fn)dlsym(RTLD_NEXT, symbol);
+    return (*real)(fd);
 }
 
 int fsync(int fd)
 {
     static sync_fn real;
-    if (is_dir(fd))
-        return 0;
-    if (!real)
-        real = (sync_fn)dlsym(RTLD_NEXT, "fsync");
-    return real(fd);
+    return flush_unless_dir(fd, "fsync", &real);
 }
 
 int fdatasync(int fd)
 {
     static sync_fn real;
-    if (is_dir(fd))
-        return 0;
-    if (!real)
-        real = (sync_fn)dlsym(RTLD_NEXT, "fdatasync");
-    return real(fd);
+    return flush_unless_dir(fd, "fdatasync", &real);
 }

@@ -162,6 +162,17 @@ static dw_flush_group *attach(dw_drop *d)
     return g;
 }
 
+/* A new DW_FLUSH_SYNCFS group for `d` alone. */
+static dw_flush_group *attach_syncfs(dw_drop *d)
+{
+    dw_flush_group_options o = DW_FLUSH_GROUP_OPTIONS_INIT;
+    o.mode = DW_FLUSH_SYNCFS;
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &o), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(d, g, NULL), DW_OK);
+    return g;
+}
+
 /* ---- threads sharing a handle ---------------------------------------------------------------------- */
 
 START_TEST(t_threads_share_handle)
@@ -249,24 +260,6 @@ START_TEST(t_file_flush_is_own)
 }
 END_TEST
 
-START_TEST(t_shared_name_flush_fails)
-{
-    dw_drop *d = open_faulty(dir_a, DW_OP_DIR_FSYNC);
-    dw_flush_group *g = attach(d);
-    job jobs[6];
-    jobs_on(jobs, 6, d);
-    run_held(g, jobs, 6);
-    for (int i = 0; i < 6; i++) {
-        ck_assert_int_eq(jobs[i].st, DW_E_IO);
-        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
-        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED); /* each withdrew its own name */
-    }
-    expect_files(dir_a, 0, 0);
-    dw_drop_close(d);
-    dw_flush_group_free(g);
-}
-END_TEST
-
 /* The withdrawal fails too (a file system gone read-only): every writer is told its own published name. */
 static int unlink_erofs(void *ctx, dwi_fd dirfd, const char *name)
 {
@@ -276,33 +269,52 @@ static int unlink_erofs(void *ctx, dwi_fd dirfd, const char *name)
     return dwi_posix_ops.unlink(ctx, dirfd, name);
 }
 
-START_TEST(t_shared_name_flush_fails_uncertain)
+/* The shared directory fsync after the renames fails: each writer withdraws its own name (not published),
+ * or, where the withdrawal fails too (a file system gone read-only), is told its own published name
+ * (durability unknown), never a neighbour's. */
+static void name_flush_fails(int syncfs, int unlink_fails)
 {
     static dwi_ops ops;
     ops = dwi_posix_ops;
-    ops.unlink = unlink_erofs;
+    if (unlink_fails)
+        ops.unlink = unlink_erofs;
     dw_fault f = DW_FAULT_INIT;
     f.op = DW_OP_DIR_FSYNC;
-    f.count = 1;
+    f.count = 6; /* at most one per directory round: every writer's round fails, however they form */
     dw_drop *d;
     ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, &f, &ops, NULL, NULL), DW_OK);
-    dw_flush_group *g = attach(d);
+    dw_flush_group *g = syncfs ? attach_syncfs(d) : attach(d);
     job jobs[6];
     jobs_on(jobs, 6, d);
     run_held(g, jobs, 6);
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
-        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
         ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+        if (!unlink_fails) {
+            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+            continue;
+        }
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir_a, jobs[i].err.published);
         ck_assert_int_eq(access(p, F_OK), 0);
-        for (int k = 0; k < i; k++) /* its own name, not a neighbour's */
+        for (int k = 0; k < i; k++)
             ck_assert_str_ne(jobs[i].err.published, jobs[k].err.published);
     }
-    expect_files(dir_a, 6, 0);
+    expect_files(dir_a, unlink_fails ? 6 : 0, 0);
     dw_drop_close(d);
     dw_flush_group_free(g);
+}
+
+START_TEST(t_shared_name_flush_fails)
+{
+    name_flush_fails(0, 0);
+}
+END_TEST
+
+START_TEST(t_shared_name_flush_fails_uncertain)
+{
+    name_flush_fails(0, 1);
 }
 END_TEST
 
@@ -422,15 +434,6 @@ END_TEST
 
 /* ---- DW_FLUSH_SYNCFS: the file flushes shared too ----------------------------------------------------- */
 
-static dw_flush_group *attach_syncfs(dw_drop *d)
-{
-    dw_flush_group_options o = DW_FLUSH_GROUP_OPTIONS_INIT;
-    o.mode = DW_FLUSH_SYNCFS;
-    dw_flush_group *g;
-    ck_assert_int_eq(dw_flush_group_new_ex(&g, &o), DW_OK);
-    ck_assert_int_eq(dw_drop_set_flush_group(d, g, NULL), DW_OK);
-    return g;
-}
 
 /* A message of the syncfs concurrency test: writer, sequence and a body long enough to span pages. */
 #define SYNCFS_BODY 6000
@@ -571,51 +574,15 @@ START_TEST(t_syncfs_shared_file_flush_fails)
 }
 END_TEST
 
-/* The shared directory fsync after the renames fails: each writer withdraws its own name (not published),
- * or, where the withdrawal fails too, is told its own published name (durability unknown). */
-static void syncfs_dir_fails(int unlink_fails)
-{
-    static dwi_ops ops;
-    ops = dwi_posix_ops;
-    if (unlink_fails)
-        ops.unlink = unlink_erofs;
-    dw_fault f = DW_FAULT_INIT;
-    f.op = DW_OP_DIR_FSYNC;
-    f.count = 6; /* at most one per directory round: every writer's round fails, however they form */
-    dw_drop *d;
-    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, &f, &ops, NULL, NULL), DW_OK);
-    dw_flush_group *g = attach_syncfs(d);
-    job jobs[6];
-    jobs_on(jobs, 6, d);
-    run_held(g, jobs, 6);
-    for (int i = 0; i < 6; i++) {
-        ck_assert_int_eq(jobs[i].st, DW_E_IO);
-        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
-        if (!unlink_fails) {
-            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
-            continue;
-        }
-        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
-        char p[600];
-        snprintf(p, sizeof p, "%s/%s", dir_a, jobs[i].err.published);
-        ck_assert_int_eq(access(p, F_OK), 0);
-        for (int k = 0; k < i; k++)
-            ck_assert_str_ne(jobs[i].err.published, jobs[k].err.published);
-    }
-    expect_files(dir_a, unlink_fails ? 6 : 0, 0);
-    dw_drop_close(d);
-    dw_flush_group_free(g);
-}
-
 START_TEST(t_syncfs_shared_name_flush_fails)
 {
-    syncfs_dir_fails(0);
+    name_flush_fails(1, 0);
 }
 END_TEST
 
 START_TEST(t_syncfs_shared_name_flush_fails_uncertain)
 {
-    syncfs_dir_fails(1);
+    name_flush_fails(1, 1);
 }
 END_TEST
 
