@@ -495,8 +495,9 @@ START_TEST(t_syncfs_threads)
         snprintf(path, sizeof path, "%s/%s", dir_a, de->d_name);
         FILE *f = fopen(path, "rb");
         ck_assert_ptr_nonnull(f);
-        size_t n = fread(got, 1, sizeof got, f);
+        size_t n = fread(got, 1, sizeof got - 1, f);
         fclose(f);
+        got[n] = '\0'; /* for sscanf */
         int w, q;
         ck_assert_int_eq(sscanf(got, "Subject: w%d s%d", &w, &q), 2);
         ck_assert(w >= 0 && w < N && q >= 0 && q < M);
