@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Section 7 of the benchmark: group commit (issue 20, opt-in). W writer threads share one handle in a
- * dw_flush_group (or each has its own handle, all in one group) and write durable 4 KiB messages for a fixed time; the baseline is W threads each running the raw durable
+ * dw_flush_group (or each has its own handle, all in one group; or one handle in a DW_FLUSH_SYNCFS group)
+ * and write durable 4 KiB messages for a fixed time; the baseline is W threads each running the raw durable
  * sequence (openat(O_EXCL) → write → fsync → close → renameat → fsync(dir)) in the same kind of
  * directory. Rounds alternate the order; every round writes into directories under a parent flagged
  * FS_TOPDIR_FL (fresh block groups on ext4) and nothing is deleted before the section ends. Per-call
- * latencies give p50 and p99 of both sides; the added latency is the library's minus the raw one.
+ * latencies give p50 and p99 of both sides; the added latency is the library's minus the raw one. Two
+ * bounds of any group commit: the "ceiling" side runs the raw sequence without any flush, and the "flush
+ * bound" is 8 x the rate of one raw writer (a round cannot be faster than one lone durable write).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,9 +25,30 @@
 #define GROUP_MAX_WRITERS 16
 #define GROUP_MAX_CALLS 200000
 
+/* A raw group commit outside the library (the best a group could do with the same flushes): writers
+ * leave their written temp files to a leader, which flushes them all (one syncfs, or an fdatasync of each
+ * file), renames them all and fsyncs the directory once; one phase, so each writer waits once. */
+typedef struct rwaiter {
+    struct rwaiter *next;
+    int fd;
+    char tmp[96], fin[96];
+    int done;
+} rwaiter;
+
+typedef struct rawgroup {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    rwaiter *pending;
+    int leading;
+    int fdatasync_round; /* 0: one syncfs; 1: the leader fdatasyncs every waiter's file */
+    int dirfd;
+} rawgroup;
+
 typedef struct gside {
     const char *dir;
+    rawgroup *rg;  /* raw group commit (NULL: library or raw sequence) */
     dw_drop *drop; /* NULL: raw sequence */
+    int durable;   /* raw sequence: with its two fsyncs (0: the ceiling, no flush at all) */
     int dirfd;
     unsigned writer;
     double until;
@@ -39,7 +63,7 @@ static char group_dirs[256][4096]; /* removed when the section ends, not before 
 static unsigned group_ndirs;
 static size_t group_len;
 
-static void group_raw(int dirfd, unsigned writer, unsigned seq)
+static void group_raw(int dirfd, unsigned writer, unsigned seq, int durable)
 {
     char tmp[96], fin[96];
     snprintf(tmp, sizeof tmp, ".raw-%u-%u.tmp", writer, seq);
@@ -49,14 +73,65 @@ static void group_raw(int dirfd, unsigned writer, unsigned seq)
         bench_die("raw openat %s: %s", tmp, strerror(errno));
     if (write(fd, group_msg, group_len) != (ssize_t)group_len)
         bench_die("raw write: %s", strerror(errno));
-    if (fsync(fd) != 0)
+    if (durable && fsync(fd) != 0)
         bench_die("raw fsync: %s", strerror(errno));
     if (close(fd) != 0)
         bench_die("raw close: %s", strerror(errno));
     if (renameat(dirfd, tmp, dirfd, fin) != 0)
         bench_die("raw renameat: %s", strerror(errno));
-    if (fsync(dirfd) != 0)
+    if (durable && fsync(dirfd) != 0)
         bench_die("raw fsync(dir): %s", strerror(errno));
+}
+
+static void rawgroup_commit(rawgroup *g, rwaiter *me)
+{
+    pthread_mutex_lock(&g->mu);
+    me->done = 0;
+    me->next = g->pending;
+    g->pending = me;
+    while (!me->done) {
+        if (g->leading) {
+            pthread_cond_wait(&g->cv, &g->mu);
+            continue;
+        }
+        rwaiter *list = g->pending;
+        g->pending = NULL;
+        g->leading = 1;
+        pthread_mutex_unlock(&g->mu);
+        if (g->fdatasync_round) {
+            for (rwaiter *w = list; w; w = w->next)
+                if (fdatasync(w->fd) != 0)
+                    bench_die("raw group fdatasync: %s", strerror(errno));
+        } else if (syncfs(g->dirfd) != 0) {
+            bench_die("raw group syncfs: %s", strerror(errno));
+        }
+        for (rwaiter *w = list; w; w = w->next)
+            if (renameat(g->dirfd, w->tmp, g->dirfd, w->fin) != 0)
+                bench_die("raw group renameat: %s", strerror(errno));
+        if (fsync(g->dirfd) != 0)
+            bench_die("raw group fsync(dir): %s", strerror(errno));
+        pthread_mutex_lock(&g->mu);
+        for (rwaiter *w = list; w; w = w->next)
+            w->done = 1;
+        g->leading = 0;
+        pthread_cond_broadcast(&g->cv);
+    }
+    pthread_mutex_unlock(&g->mu);
+}
+
+static void group_raw_grouped(rawgroup *g, unsigned writer, unsigned seq)
+{
+    rwaiter me;
+    snprintf(me.tmp, sizeof me.tmp, ".rg-%u-%u.tmp", writer, seq);
+    snprintf(me.fin, sizeof me.fin, "rg-%u-%u.eml", writer, seq);
+    me.fd = openat(g->dirfd, me.tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (me.fd < 0)
+        bench_die("raw openat %s: %s", me.tmp, strerror(errno));
+    if (write(me.fd, group_msg, group_len) != (ssize_t)group_len)
+        bench_die("raw write: %s", strerror(errno));
+    rawgroup_commit(g, &me);
+    if (close(me.fd) != 0)
+        bench_die("raw close: %s", strerror(errno));
 }
 
 static void *group_thread(void *p)
@@ -72,8 +147,10 @@ static void *group_thread(void *p)
             if (st != DW_OK)
                 bench_die("dw_drop_write: %s (op %s, errno %d)", dw_status_name(st), dw_op_name(err.op),
                           err.sys_errno);
+        } else if (s->rg) {
+            group_raw_grouped(s->rg, s->writer, seq);
         } else {
-            group_raw(s->dirfd, s->writer, seq);
+            group_raw(s->dirfd, s->writer, seq, s->durable);
         }
         double dt = bench_now() - t0;
         if (s->nlat < s->cap)
@@ -83,11 +160,23 @@ static void *group_thread(void *p)
     return NULL;
 }
 
+/* What one side runs. */
+enum {
+    SIDE_RAW = 0,    /* each thread the raw durable sequence (the baseline) */
+    SIDE_ONE = 1,    /* one handle for all threads, in a DW_FLUSH_DIRECTORY group */
+    SIDE_EACH = 2,   /* a handle per thread, all in one DW_FLUSH_DIRECTORY group */
+    SIDE_SYNCFS = 3, /* one handle for all threads, in a DW_FLUSH_SYNCFS group */
+    SIDE_CEIL = 4,   /* each thread the raw sequence without any flush: the ceiling of any group commit */
+    SIDE_RAW_SYNCFS = 5,   /* raw group commit outside the library: one syncfs, renames, one dir fsync */
+    SIDE_RAW_FDATASYNC = 6 /* the same with the leader fdatasyncing each file instead of the syncfs */
+};
+
 /* One side: `writers` threads for run_ms in a new directory under parent; files/s, latencies appended. */
-static double group_side(const char *parent, int lib, unsigned writers, double run_ms, double *lat, unsigned *nlat,
+static double group_side(const char *parent, int side, unsigned writers, double run_ms, double *lat, unsigned *nlat,
                          unsigned cap)
 {
     char dir[4096];
+    int lib = side == SIDE_ONE || side == SIDE_SYNCFS ? 1 : side == SIDE_EACH ? 2 : 0;
     bench_scratch_make(parent, lib ? "glib" : "graw", dir, sizeof dir);
     if (group_ndirs < 256)
         snprintf(group_dirs[group_ndirs++], sizeof group_dirs[0], "%s", dir);
@@ -99,7 +188,9 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
         dw_io_error err;
         if (dw_drop_open(&ds[w], dir, NULL, &err) != DW_OK)
             bench_die("dw_drop_open %s: errno %d", dir, err.sys_errno);
-        if ((!g && dw_flush_group_new(&g) != DW_OK) || dw_drop_set_flush_group(ds[w], g, &err) != DW_OK)
+        dw_flush_group_options go = DW_FLUSH_GROUP_OPTIONS_INIT;
+        go.mode = side == SIDE_SYNCFS ? DW_FLUSH_SYNCFS : DW_FLUSH_DIRECTORY;
+        if ((!g && dw_flush_group_new_ex(&g, &go) != DW_OK) || dw_drop_set_flush_group(ds[w], g, &err) != DW_OK)
             bench_die("flush group: errno %d", err.sys_errno);
     }
     if (lib) {
@@ -118,13 +209,20 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
             close(fd);
         }
     }
+    rawgroup rg, *rgp = NULL;
+    if (side == SIDE_RAW_SYNCFS || side == SIDE_RAW_FDATASYNC) {
+        rg = (rawgroup){.fdatasync_round = side == SIDE_RAW_FDATASYNC, .dirfd = dirfd};
+        pthread_mutex_init(&rg.mu, NULL);
+        pthread_cond_init(&rg.cv, NULL);
+        rgp = &rg;
+    }
     pthread_barrier_t barrier;
     pthread_barrier_init(&barrier, NULL, writers + 1);
     gside s[GROUP_MAX_WRITERS];
     pthread_t th[GROUP_MAX_WRITERS];
     double until = bench_now() + 0.005 + run_ms / 1000.0;
     for (unsigned w = 0; w < writers; w++) {
-        s[w] = (gside){dir, ds[w], dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
+        s[w] = (gside){dir, rgp, ds[w], side != SIDE_CEIL, dirfd, w, until, 0, lat + *nlat + w * ((cap - *nlat) / writers), 0,
                        (cap - *nlat) / writers, &barrier};
         if (pthread_create(&th[w], NULL, group_thread, &s[w]) != 0)
             bench_die("pthread_create failed");
@@ -136,6 +234,10 @@ static double group_side(const char *parent, int lib, unsigned writers, double r
         pthread_join(th[w], NULL);
     double t1 = bench_now();
     pthread_barrier_destroy(&barrier);
+    if (rgp) {
+        pthread_cond_destroy(&rg.cv);
+        pthread_mutex_destroy(&rg.mu);
+    }
     /* compact the latencies of every writer after those already collected */
     unsigned at = *nlat;
     for (unsigned w = 0; w < writers; w++) {
@@ -181,21 +283,31 @@ void bench_group(const char *parent)
         unsigned writers;
         int lib;
         const char *how;
-    } cases[3] = {{1, 1, "one handle in a dw_flush_group"},
-                     {8, 1, "one handle in a dw_flush_group"},
-                     {8, 2, "a handle each, one dw_flush_group"}};
+        double target;
+    } cases[] = {{1, SIDE_ONE, "one handle in a dw_flush_group", 0.95},
+                 {1, SIDE_SYNCFS, "one handle in a syncfs dw_flush_group", 0.95},
+                 {8, SIDE_ONE, "one handle in a dw_flush_group", 3.0},
+                 {8, SIDE_EACH, "a handle each, one dw_flush_group", 3.0},
+                 {8, SIDE_SYNCFS, "one handle in a syncfs dw_flush_group", 3.0},
+                 {8, SIDE_RAW_SYNCFS, "raw group commit outside the library (leader: 1 syncfs, renames, 1 dir fsync)", 0},
+                 {8, SIDE_RAW_FDATASYNC, "raw group commit outside the library (leader: fdatasync of each file, renames, 1 dir fsync)", 0},
+                 {8, SIDE_CEIL, "the raw sequence without any fsync (ceiling of any group commit)", 0}};
+    const size_t ncases = sizeof cases / sizeof cases[0];
     unsigned rounds = bench_cfg.rounds < 2 ? 2 : bench_cfg.rounds;
     double *lat_lib = malloc(GROUP_MAX_CALLS * sizeof(double)), *lat_raw = malloc(GROUP_MAX_CALLS * sizeof(double));
     if (!lat_lib || !lat_raw)
         bench_die("out of memory");
-    for (size_t ci = 0; ci < 3; ci++) {
+    for (size_t ci = 0; ci < ncases; ci++) {
         unsigned writers = cases[ci].writers;
         int how = cases[ci].lib;
-        double lib[64], base[64];
-        unsigned nlib = 0, nraw = 0;
+        double lib[64], base[64], one[64];
+        unsigned nlib = 0, nraw = 0, none = 0;
         char load0[32], load1[32];
         loadavg(load0, sizeof load0);
         for (unsigned r = 0; r < rounds && r < 64; r++) {
+            /* the ceiling's rounds also run 1 raw writer, for the flush bound in the same rounds */
+            if (how == SIDE_CEIL && r % 2 == 1)
+                one[r] = group_side(spread, SIDE_RAW, 1, bench_cfg.run_ms, lat_raw, &none, GROUP_MAX_CALLS);
             if (r % 2 == 0) {
                 lib[r] = group_side(spread, how, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
                 base[r] = group_side(spread, 0, writers, bench_cfg.run_ms, lat_raw, &nraw, GROUP_MAX_CALLS);
@@ -203,18 +315,34 @@ void bench_group(const char *parent)
                 base[r] = group_side(spread, 0, writers, bench_cfg.run_ms, lat_raw, &nraw, GROUP_MAX_CALLS);
                 lib[r] = group_side(spread, how, writers, bench_cfg.run_ms, lat_lib, &nlib, GROUP_MAX_CALLS);
             }
+            if (how == SIDE_CEIL && r % 2 == 0)
+                one[r] = group_side(spread, SIDE_RAW, 1, bench_cfg.run_ms, lat_raw, &none, GROUP_MAX_CALLS);
+            if (how == SIDE_CEIL)
+                one[r] *= writers;
         }
         loadavg(load1, sizeof load1);
         char what[200], note[600], bname[200];
-        snprintf(what, sizeof what, "%u writer thread%s, %s, durable 4 KiB%s", writers, writers == 1 ? "" : "s",
-                 cases[ci].how, fresh ? ", fresh block groups" : "");
+        snprintf(what, sizeof what, "%u writer thread%s, %s, %s4 KiB%s", writers, writers == 1 ? "" : "s",
+                 cases[ci].how, how == SIDE_CEIL ? "" : "durable ", fresh ? ", fresh block groups" : "");
         snprintf(bname, sizeof bname, "%u thread%s, each the raw sequence", writers, writers == 1 ? "" : "s");
         snprintf(note, sizeof note,
                  "aggregate files/s; %.0f ms per side and round, order alternating; load average %s → %s "
                  "(1 min, 2 vCPUs shared)",
                  bench_cfg.run_ms, load0, load1);
-        bench_row_pair(section, fs, what, "files/s", BENCH_HIGHER_BETTER, lib, base, rounds, bname, 1,
-                       writers == 1 ? 0.95 : 3.0, note);
+        bench_row_pair(section, fs, what, "files/s", BENCH_HIGHER_BETTER, lib, base, rounds, bname,
+                       cases[ci].target > 0, cases[ci].target, note);
+        if (how == SIDE_CEIL) {
+            /* A group's round waits at least for the two flushes one writer alone waits for and covers at
+             * most the 8 writers: 8 x the lone raw writer's rate bounds any group, whatever it shares. */
+            snprintf(what, sizeof what, "%u × the rate of 1 raw writer (flush bound of any group commit of %u)",
+                     writers, writers);
+            snprintf(note, sizeof note,
+                     "1 raw writer run in the ceiling's rounds; a round of a group waits at least for the "
+                     "flushes of one lone durable write and covers at most %u writers; load average %s → %s",
+                     writers, load0, load1);
+            bench_row_pair(section, fs, what, "files/s", BENCH_HIGHER_BETTER, one, base, rounds, bname, 0, 0, note);
+            continue; /* no library latency here */
+        }
         double p50l = bench_quantile(lat_lib, nlib, 0.5) * 1e6, p99l = bench_quantile(lat_lib, nlib, 0.99) * 1e6;
         double p50r = bench_quantile(lat_raw, nraw, 0.5) * 1e6, p99r = bench_quantile(lat_raw, nraw, 0.99) * 1e6;
         char lv[120], bv[120], rv[120];

@@ -7,7 +7,12 @@
 # POSIX only (threads, fork, ioctl): not built for Windows.
 if !DW_WINDOWS
 noinst_PROGRAMS += bench/dw_bench
+# section 8's like-for-like row: dropwatch deliver without its directory fsync (LD_PRELOAD, bench only)
+noinst_LTLIBRARIES += bench/libnodirsync.la
 endif
+bench_libnodirsync_la_SOURCES = bench/nodirsync.c
+# -rpath makes libtool build a shared object although it is not installed
+bench_libnodirsync_la_LDFLAGS = -module -avoid-version -shared -rpath $(abs_builddir)/bench
 bench_dw_bench_SOURCES = \
 	bench/dw_bench.c bench/bench.h \
 	bench/bench_report.c \
@@ -55,6 +60,7 @@ bench: bench/dw_bench$(EXEEXT) $(bench_python_deps)
 	if test -n "$(PYTHON)"; then \
 	  cli=$(abs_top_builddir)/src/.libs/dropwatch$(EXEEXT); test -x "$$cli" || cli=$(abs_top_builddir)/src/dropwatch$(EXEEXT); \
 	  $(bench_python_env) $(PYTHON) $(abs_top_srcdir)/bench/peers.py --cli "$$cli" $(BENCH_DIRS) \
+	    --nodirsync $(abs_top_builddir)/bench/.libs/libnodirsync.so \
 	    --md bench/results/latest.md --csv bench/results/latest.csv $(BENCH_PEERS_FLAGS) $(BENCH_FLAGS) || exit $$?; \
 	fi; \
 	echo "bench: wrote bench/results/latest.md and bench/results/latest.csv"

@@ -4,7 +4,9 @@
 
 * one process per message, as an MTA pipe runs them: ``safecat TMP DEST`` (the classic maildir delivery
   tool: temp file, fsync, link, no directory fsync) against ``dropwatch deliver`` (temp file, fsync,
-  no-replace rename, **directory fsync**), both reading the message on standard input;
+  no-replace rename, **directory fsync**), both reading the message on standard input; with
+  ``--nodirsync`` also ``dropwatch deliver`` with its directory fsync made a no-op (an LD_PRELOAD shim), the
+  like-for-like comparison with safecat's weaker promise;
 * the Python user's alternatives to the binding's ``Drop.write()``: ``mailbox.Maildir.add`` (no fsync at
   all) and a hand-written durable ``os.*`` sequence;
 * large messages: ``dropwatch deliver FILE`` of 1 MiB and 64 MiB against ``dd bs=64K conv=fsync`` of the
@@ -86,30 +88,47 @@ def run_timed(argv, stdin_path=None, env=None, rss=False):
     return dt, kib
 
 
-def bench_cli(cli, env, parent, rounds, count, rows):
+def bench_cli(cli, env, parent, rounds, count, rows, nodirsync=None):
     fs = po.fs_label(parent)
     msg = os.path.join(parent, "msg-4k")
     with open(msg, "wb") as f:
         f.write(b"Subject: peers\r\n\r\n" + b"x" * (4096 - 18))
-    res = {"dw": [], "sc": [], "true": [], "ver": []}
+    res = {"dw": [], "sc": [], "nd": [], "scn": [], "true": [], "ver": []}
+    sides = ["dw", "sc"]
+    if nodirsync:
+        # dropwatch deliver with its directory fsync turned into a no-op (bench/nodirsync.c): safecat's
+        # promise; its baseline is safecat under the same preload, which costs both the same library load
+        sides += ["nd", "scn"]
+        nd_env = dict(env)
+        nd_env["LD_PRELOAD"] = nodirsync + (":" + env["LD_PRELOAD"] if env.get("LD_PRELOAD") else "")
     l0 = load()
     for r in range(rounds + 1):  # round 0 warms the caches
         drop = os.path.join(parent, f"drop-{r}")
+        ndrop = os.path.join(parent, f"nodirsync-{r}")
         sc = os.path.join(parent, f"maildir-{r}")
-        for d in (drop, os.path.join(sc, "tmp"), os.path.join(sc, "new")):
+        scn = os.path.join(parent, f"maildir-preload-{r}")
+        for d in (drop, ndrop, os.path.join(sc, "tmp"), os.path.join(sc, "new"), os.path.join(scn, "tmp"),
+                  os.path.join(scn, "new")):
             os.makedirs(d)
-        t = {"dw": 0.0, "sc": 0.0, "true": 0.0, "ver": 0.0}
+        t = {"dw": 0.0, "sc": 0.0, "nd": 0.0, "scn": 0.0, "true": 0.0, "ver": 0.0}
         for k in range(0, count, 5):
-            for side in (("dw", "sc") if (k // 5 + r) % 2 == 0 else ("sc", "dw")):
+            shift = (k // 5 + r) % len(sides)  # the order rotates chunk by chunk
+            for side in sides[shift:] + sides[:shift]:
                 for _ in range(5):
                     if side == "dw":
                         t["dw"] += run_timed([cli, "deliver", "--root", parent, "--drop-dir", f"drop-{r}"], msg, env)[0]
+                    elif side == "nd":
+                        t["nd"] += run_timed([cli, "deliver", "--root", parent, "--drop-dir", f"nodirsync-{r}"], msg,
+                                             nd_env)[0]
+                    elif side == "scn":
+                        t["scn"] += run_timed(["safecat", os.path.join(scn, "tmp"), os.path.join(scn, "new")], msg,
+                                              nd_env)[0]
                     else:
                         t["sc"] += run_timed(["safecat", os.path.join(sc, "tmp"), os.path.join(sc, "new")], msg)[0]
             t["true"] += run_timed(["/bin/true"])[0]
             t["ver"] += run_timed([cli, "--version"], None, env)[0]
         if r > 0:
-            for k in ("dw", "sc"):
+            for k in sides:
                 res[k].append(count / t[k])
             res["true"].append(t["true"] / (count / 5) * 1e6)
             res["ver"].append(t["ver"] / (count / 5) * 1e6)
@@ -117,9 +136,16 @@ def bench_cli(cli, env, parent, rounds, count, rows):
             f"safecat does not (its new name can be lost on power failure); load {l0} → {load()}")
     rows.pair(fs, "dropwatch deliver, one process per message, durable 4 KiB", "messages/s", False, res["dw"],
               res["sc"], "safecat TMP DEST, one process per message", note)
+    if nodirsync:
+        rows.pair(fs, "dropwatch deliver without its directory fsync (safecat's promise), 4 KiB", "messages/s",
+                  False, res["nd"], res["scn"], "safecat TMP DEST under the same LD_PRELOAD",
+                  f"{count} processes per side and round, interleaved with the row above; the directory fsync "
+                  f"made a no-op by an LD_PRELOAD shim (bench/nodirsync.c), loaded into safecat too so both "
+                  f"pay its load: the file is still fsynced before the rename, the new name is not, as with "
+                  f"safecat")
     rows.text(fs, "process start-up: dropwatch --version / /bin/true", "µs",
               f"{statistics.median(res['ver']):.0f}", "/bin/true", f"{statistics.median(res['true']):.0f}",
-              note="exec + dynamic linking (libdropwatch, libc) + argument parsing, no delivery")
+              note="exec + dynamic linking (libc; libdropwatch is linked in unless configure --disable-static-cli) + argument parsing, no delivery")
 
 
 def bench_python(dw, parent, rounds, count, rows):
@@ -247,6 +273,8 @@ def main():
     ap.add_argument("--cli", required=True, help="the dropwatch executable (not the libtool wrapper)")
     ap.add_argument("--dir", action="append", default=[], help="benchmark in the first DIR")
     ap.add_argument("--share", help="a mounted SMB share to deliver into")
+    ap.add_argument("--nodirsync", help="bench/.libs/libnodirsync.so: adds dropwatch deliver without its "
+                    "directory fsync (safecat's promise) beside the real figure")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--count", type=int, default=40, help="processes or messages per side and round")
     ap.add_argument("--share-only", action="store_true", help="only the share rows (bench/share.sh)")
@@ -271,7 +299,8 @@ def main():
             bench_share(dw, args.share, args.rounds, args.count, rows)
         elif shutil.which("safecat"):
             print(f"peers: safecat vs dropwatch deliver in {parent}", file=sys.stderr)
-            bench_cli(args.cli, env, parent, args.rounds, args.count, rows)
+            nodirsync = args.nodirsync if args.nodirsync and os.path.exists(args.nodirsync) else None
+            bench_cli(args.cli, env, parent, args.rounds, args.count, rows, nodirsync)
         else:
             rows.text("—", "safecat", "", "not installed", result="FAIL")
         if dw and not args.share_only:

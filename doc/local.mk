@@ -56,6 +56,7 @@ dist_man_MANS += \
 	doc/dw_drop_write_file.3 \
 	doc/dw_drop_write_cb.3 \
 	doc/dw_flush_group_new.3 \
+	doc/dw_flush_group_new_ex.3 \
 	doc/dw_flush_group_free.3 \
 	doc/dw_drop_set_flush_group.3 \
 	doc/dw_envelope_add_recipient.3 \

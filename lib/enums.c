@@ -57,6 +57,7 @@ static const enum_row rows_format[] = {
     V(DW_FORMAT_TEXT, NULL) V(DW_FORMAT_XML, NULL) V(DW_FORMAT_JSON, NULL) V(DW_FORMAT_SYSLOG, NULL)};
 static const enum_row rows_event_mode[] = {V(DW_EVENT_8004, "8004") V(DW_EVENT_AUTO, "auto")};
 static const enum_row rows_durability[] = {V(DW_DURABLE_FULL, "full") V(DW_DURABLE_NONE, "none")};
+static const enum_row rows_flush_mode[] = {V(DW_FLUSH_DIRECTORY, "directory") V(DW_FLUSH_SYNCFS, "syncfs")};
 static const enum_row rows_naming[] = {V(DW_NAMING_UNIQUE, "unique") V(DW_NAMING_EXCHANGE, "exchange")};
 static const enum_row rows_priority[] = {
     V(DW_PRIORITY_NORMAL, "normal") V(DW_PRIORITY_HIGH, "high") V(DW_PRIORITY_LOW, "low")};
@@ -113,6 +114,7 @@ static const enum_kind kinds[DW_ENUM_COUNT] = {
     K(dw_pickup_ack_mode, rows_pickup_ack_mode, NULL),
     K(dw_pickup_reason, rows_pickup_reason, name_pickup_reason),
     K(dw_escape_style, rows_escape_style, NULL),
+    K(dw_flush_mode, rows_flush_mode, NULL),
 };
 #undef K
 

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* Group commit (issue 20). A durable write flushes twice: its temp file before the rename and the
- * directory after it. The file flushes stay each writer's own: concurrent fsyncs of different files run in
- * parallel and the kernel already merges their disk cache flushes, while one syncfs for a group measured
- * 0.36x and one leader fsyncing every file 0.04x of the raw writers (doc/performance.md, section 7).
- * Directory fsyncs of one directory serialise on the directory instead, so they are shared: writers that
- * renamed while an fsync of their directory ran wait for it to end and are covered together by the next
- * one, led by one of them. One writer alone flushes exactly as before. Each waiter carries its own result,
- * so a failed shared fsync fails exactly the messages it was to cover, and guard.c gives each its own
+ * directory after it. Two modes (dw_flush_mode):
+ * - DW_FLUSH_DIRECTORY (the default): the file flushes stay each writer's own (concurrent fsyncs of
+ *   different files run in parallel and the kernel merges their disk cache flushes); the directory fsyncs,
+ *   which serialise on the directory, are shared: writers that renamed while an fsync of their directory
+ *   ran wait for it to end and are covered together by the next one, led by one of them.
+ * - DW_FLUSH_SYNCFS: the file flushes are shared too, in one phase. Writers whose temp file is written
+ *   and closed wait for a round that started after that; its leader (one of them) makes one syncfs() of
+ *   the file system, renames every message and fsyncs each directory once. Data durable -> rename -> name
+ *   durable holds for every message, so a crash never shows a partial final file. (Two phases, a shared
+ *   syncfs and then each writer renaming and sharing the directory fsync, measured slower: each writer
+ *   waited twice.) Where syncfs is refused (Windows, ENOSYS) the group learns it once and each writer
+ *   fsyncs its own file again.
+ * One writer alone flushes exactly as before in the default mode. Each waiter carries its own result, so
+ * a failed shared flush fails exactly the messages it was to cover, and guard.c gives each its own
  * outcome (not published, or published with durability unknown). Within one process only: a group shared
  * between processes would need a lock in shared memory that survives a leader killed in the middle of a
  * flush, and the waiters' results would have to cross processes (see doc/guarded-writes.md). */
@@ -19,33 +26,53 @@
 typedef struct waiter {
     struct waiter *next;
     dw_drop *drop;
+    dwi_group_job *job; /* DW_FLUSH_SYNCFS: the message the leader flushes, publishes and covers */
     int rc;
     int synced;        /* rc is the result of a real fsync of this waiter's directory (not an injected fault) */
+    int skip;          /* no directory fsync for this waiter (its publish failed) */
     int done;
 } waiter;
 
-struct dw_flush_group {
-    dwi_mutex mu;
-    dwi_cond cv;
-    waiter *pending;   /* writers waiting for the next flush (newest first) */
+/* One kind of shared flush: the writers waiting for the next one, and whether one runs. */
+typedef struct phase {
+    waiter *pending;   /* newest first */
     unsigned npending;
     int leading;       /* a flush is running */
+    dwi_cond cv;       /* its end (a condition per phase: a flush's end wakes only its own waiters) */
+    uint64_t rounds, covered, flushes;
+} phase;
+
+struct dw_flush_group {
+    dwi_mutex mu;
+    dw_flush_mode mode;
+    int no_syncfs;     /* syncfs was refused once: file flushes are each writer's own again */
+    phase data, dir;   /* the temp files' syncfs (DW_FLUSH_SYNCFS only), the directory fsyncs */
     int held;          /* tests: no flush starts while set */
-    uint64_t rounds, covered, fsyncs;
     uint64_t dev;      /* the file system served (when dev_set) */
     int dev_set;
 };
 
-dw_flush_group *dwi_group_new(void)
+
+dw_flush_group *dwi_group_new(dw_flush_mode mode)
 {
     dw_flush_group *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
+    g->mode = mode;
+#ifdef _WIN32
+    g->no_syncfs = 1; /* no per-volume flush for unprivileged programs: each writer flushes its own file */
+#endif
     if (dwi_mutex_init(&g->mu) != 0) {
         free(g);
         return NULL;
     }
-    if (dwi_cond_init(&g->cv) != 0) {
+    if (dwi_cond_init(&g->data.cv) != 0) {
+        dwi_mutex_destroy(&g->mu);
+        free(g);
+        return NULL;
+    }
+    if (dwi_cond_init(&g->dir.cv) != 0) {
+        dwi_cond_destroy(&g->data.cv);
         dwi_mutex_destroy(&g->mu);
         free(g);
         return NULL;
@@ -57,16 +84,31 @@ void dwi_group_free(dw_flush_group *g)
 {
     if (!g)
         return;
-    dwi_cond_destroy(&g->cv);
+    dwi_cond_destroy(&g->dir.cv);
+    dwi_cond_destroy(&g->data.cv);
     dwi_mutex_destroy(&g->mu);
     free(g);
 }
 
 dw_status dw_flush_group_new(dw_flush_group **out)
 {
+    return dw_flush_group_new_ex(out, NULL);
+}
+
+dw_status dw_flush_group_new_ex(dw_flush_group **out, const dw_flush_group_options *opts)
+{
     if (!out)
         return DW_E_INVAL;
-    *out = dwi_group_new();
+    *out = NULL;
+    dw_flush_mode mode = DW_FLUSH_DIRECTORY;
+    if (opts) {
+        if (opts->version != DW_FLUSH_GROUP_OPTIONS_VERSION)
+            return DW_E_INVAL;
+        if (opts->mode != DW_FLUSH_DIRECTORY && opts->mode != DW_FLUSH_SYNCFS)
+            return DW_E_INVAL;
+        mode = opts->mode;
+    }
+    *out = dwi_group_new(mode);
     return *out ? DW_OK : DW_E_NOMEM;
 }
 
@@ -111,14 +153,15 @@ dw_status dw_drop_set_flush_group(dw_drop *drop, dw_flush_group *group, dw_io_er
  * a group may write into different directories, and one failed directory must not fail the others).
  * Handles on the same directory share one fsync: it is the directory inode that is flushed, whichever
  * descriptor names it. A fault armed on a handle still fails that handle's writers. */
-static uint64_t flush_dirs(waiter *list)
+static uint64_t flush_dirs(dw_flush_group *g, waiter *list)
 {
     enum { PENDING = 1 };
+    (void)g;
     uint64_t fsyncs = 0;
     for (waiter *w = list; w; w = w->next)
-        w->rc = PENDING;
+        w->rc = w->skip ? 0 : PENDING;
     for (waiter *w = list; w; w = w->next) {
-        if (w->rc != PENDING)
+        if (w->skip || w->rc != PENDING)
             continue;
         dw_drop *d = w->drop;
         int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
@@ -155,6 +198,95 @@ static uint64_t flush_dirs(waiter *list)
     return fsyncs;
 }
 
+/* DW_FLUSH_SYNCFS, led for every waiting writer (all on the group's file system, temp files written and
+ * closed): one syncfs, then each message renamed (dwi_publish, with the writer's own error record), then
+ * one directory fsync per directory for those published. One phase, so a writer waits once. A fault
+ * armed on any waiter's handle (DW_OP_FSYNC, consumed once per handle) fails the syncfs, i.e. every
+ * waiter: a failed syncfs cannot say whose data it lost, and nothing is renamed. syncfs refused (ENOSYS,
+ * EINVAL, ENOTSUP: file systems or sandboxes without it): the group stops trying and every waiter flushes
+ * its own file (DWI_GROUP_OWN_FLUSH). */
+static uint64_t flush_data(dw_flush_group *g, waiter *list)
+{
+    int rc = 0;
+    for (waiter *w = list; w && !rc; w = w->next) {
+        int seen = 0;
+        for (waiter *v = list; v != w && !seen; v = v->next)
+            seen = v->drop == w->drop;
+        if (!seen)
+            rc = dwi_inject(w->drop, DW_OP_FSYNC);
+    }
+    uint64_t calls = 0;
+    if (!rc) {
+        rc = list->drop->ops->syncfs(list->drop->ctx, list->drop->dirfd);
+        calls++;
+        if (rc < 0 && (dwi_err_errno(rc) == ENOSYS || dwi_err_errno(rc) == EINVAL || dwi_err_errno(rc) == ENOTSUP)) {
+            dwi_mutex_lock(&g->mu);
+            g->no_syncfs = 1;
+            dwi_mutex_unlock(&g->mu);
+            rc = DWI_GROUP_OWN_FLUSH;
+        }
+    }
+    unsigned published = 0;
+    for (waiter *w = list; w; w = w->next) {
+        dwi_group_job *j = w->job;
+        j->flush_rc = rc;
+        w->skip = 1;
+        if (rc)
+            continue;
+        j->st = dwi_publish(j->msg, j->fixed_name, j->final, j->err);
+        w->skip = j->st != DW_OK;
+        published += !w->skip;
+    }
+    if (!published)
+        return calls;
+    uint64_t fsyncs = flush_dirs(g, list);
+    for (waiter *w = list; w; w = w->next)
+        if (!w->skip)
+            w->job->dir_rc = w->rc;
+    dwi_mutex_lock(&g->mu);
+    g->dir.rounds++;
+    g->dir.covered += published;
+    g->dir.flushes += fsyncs;
+    dwi_mutex_unlock(&g->mu);
+    return calls;
+}
+
+/* Join the next flush of phase p (leading it when no one else does) and return this writer's result. */
+static int group_wait(dw_flush_group *g, phase *p, dw_drop *d, dwi_group_job *job,
+                      uint64_t (*flush)(dw_flush_group *, waiter *))
+{
+    waiter me = {.drop = d, .job = job};
+    dwi_mutex_lock(&g->mu);
+    me.next = p->pending;
+    p->pending = &me;
+    p->npending++;
+    while (!me.done) {
+        if (p->leading || g->held) {
+            dwi_cond_wait(&p->cv, &g->mu);
+            continue;
+        }
+        /* Lead: take everyone waiting now (me included; all finished their step before this point) and
+         * flush for all. */
+        waiter *list = p->pending;
+        unsigned n = p->npending;
+        p->pending = NULL;
+        p->npending = 0;
+        p->leading = 1;
+        dwi_mutex_unlock(&g->mu);
+        uint64_t flushes = flush(g, list);
+        dwi_mutex_lock(&g->mu);
+        for (waiter *w = list; w; w = w->next)
+            w->done = 1;
+        p->leading = 0;
+        p->rounds++;
+        p->covered += n;
+        p->flushes += flushes;
+        dwi_cond_broadcast(&p->cv);
+    }
+    dwi_mutex_unlock(&g->mu);
+    return me.rc;
+}
+
 int dwi_group_sync_dir(dw_drop *d)
 {
     dw_flush_group *g = atomic_load(&d->group);
@@ -163,49 +295,43 @@ int dwi_group_sync_dir(dw_drop *d)
         int rc = dwi_inject(d, DW_OP_DIR_FSYNC);
         return rc ? rc : d->ops->fsync(d->ctx, d->dirfd, 0);
     }
-    waiter me = {.drop = d};
+    return group_wait(g, &g->dir, d, NULL, flush_dirs);
+}
+
+int dwi_group_shares_data(dw_drop *d)
+{
+    dw_flush_group *g = atomic_load(&d->group);
+    if (!g)
+        return 0;
     dwi_mutex_lock(&g->mu);
-    me.next = g->pending;
-    g->pending = &me;
-    g->npending++;
-    while (!me.done) {
-        if (g->leading || g->held) {
-            dwi_cond_wait(&g->cv, &g->mu);
-            continue;
-        }
-        /* Lead: take everyone waiting now (me included; all renamed before this point) and flush for all. */
-        waiter *list = g->pending;
-        unsigned n = g->npending;
-        g->pending = NULL;
-        g->npending = 0;
-        g->leading = 1;
-        dwi_mutex_unlock(&g->mu);
-        uint64_t fsyncs = flush_dirs(list);
-        dwi_mutex_lock(&g->mu);
-        for (waiter *w = list; w; w = w->next)
-            w->done = 1;
-        g->leading = 0;
-        g->rounds++;
-        g->covered += n;
-        g->fsyncs += fsyncs;
-        dwi_cond_broadcast(&g->cv);
-    }
+    int shared = g->mode == DW_FLUSH_SYNCFS && !g->no_syncfs;
     dwi_mutex_unlock(&g->mu);
-    return me.rc;
+    return shared;
+}
+
+void dwi_group_commit(dw_drop *d, dwi_group_job *job)
+{
+    dw_flush_group *g = atomic_load(&d->group);
+    job->flush_rc = DWI_GROUP_OWN_FLUSH;
+    job->st = DW_OK;
+    job->dir_rc = 0;
+    if (g)
+        (void)group_wait(g, &g->data, d, job, flush_data);
 }
 
 void dwi_group_hold(dw_flush_group *g, int hold)
 {
     dwi_mutex_lock(&g->mu);
     g->held = hold;
-    dwi_cond_broadcast(&g->cv);
+    dwi_cond_broadcast(&g->data.cv);
+    dwi_cond_broadcast(&g->dir.cv);
     dwi_mutex_unlock(&g->mu);
 }
 
 unsigned dwi_group_pending(dw_flush_group *g)
 {
     dwi_mutex_lock(&g->mu);
-    unsigned n = g->npending;
+    unsigned n = g->data.npending + g->dir.npending;
     dwi_mutex_unlock(&g->mu);
     return n;
 }
@@ -214,10 +340,22 @@ void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uin
 {
     dwi_mutex_lock(&g->mu);
     if (rounds)
-        *rounds = g->rounds;
+        *rounds = g->dir.rounds;
     if (covered)
-        *covered = g->covered;
+        *covered = g->dir.covered;
     if (fsyncs)
-        *fsyncs = g->fsyncs;
+        *fsyncs = g->dir.flushes;
+    dwi_mutex_unlock(&g->mu);
+}
+
+void dwi_group_data_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *syncfs_calls)
+{
+    dwi_mutex_lock(&g->mu);
+    if (rounds)
+        *rounds = g->data.rounds;
+    if (covered)
+        *covered = g->data.covered;
+    if (syncfs_calls)
+        *syncfs_calls = g->data.flushes;
     dwi_mutex_unlock(&g->mu);
 }

@@ -526,16 +526,50 @@ size_t dwi_unpublish(dw_drop *d, const char *finals, size_t stride, const uint64
  * btrfs, NTFS) commit both sides of a rename together, elsewhere a crash may bring the temporary name
  * back as a second link to the published file, which is a stale temporary file for dw_drop_sweep()
  * (removing that name leaves the message alone). */
+static dw_status dir_sync_failed(dw_drop *d, const char *final, uint64_t size, int rc, dw_io_error *err)
+{
+    dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);
+    dwi_unpublish(d, final, DWI_NAME_BUF, &size, 1, err);
+    return st;
+}
+
 static dw_status sync_dir(dw_drop *d, const char *final, uint64_t size, dw_io_error *err)
 {
     if (d->opts.durability != DW_DURABLE_FULL)
         return DW_OK;
     int rc = dwi_group_sync_dir(d); /* group commit: one directory fsync may cover several writers */
-    if (rc >= 0)
-        return DW_OK;
-    dw_status st = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, final, 1);
-    dwi_unpublish(d, final, DWI_NAME_BUF, &size, 1, err);
-    return st;
+    return rc >= 0 ? DW_OK : dir_sync_failed(d, final, size, rc, err);
+}
+
+/* Publish a written, closed, unflushed temp file through a DW_FLUSH_SYNCFS group: one syncfs covers it
+ * and the other waiting writers' files, the round's leader renames each and fsyncs the directory (see
+ * lib/group_commit.c). On failure the temp file is still there (m->tmp) unless the publish consumed it,
+ * as after the ungrouped steps. */
+static dw_status commit_grouped(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err)
+{
+    dw_drop *d = m->drop;
+    dwi_group_job job = {.msg = m, .fixed_name = fixed_name, .final = final, .err = err};
+    dwi_group_commit(d, &job);
+    if (job.flush_rc == DWI_GROUP_OWN_FLUSH) {
+        /* syncfs refused: flush this file alone (through a new descriptor: fsync flushes the inode), then
+         * publish as without the group. A temp replaced meanwhile is refused by dwi_publish's check. */
+        int rc = dwi_inject(d, DW_OP_FSYNC);
+        if (!rc) {
+            dwi_fd fd = d->ops->open_rw(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
+            rc = fd < 0 ? (int)fd : d->ops->fsync(d->ctx, fd, 0);
+            if (fd >= 0)
+                d->ops->close(d->ctx, fd);
+        }
+        if (rc < 0)
+            return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
+        dw_status st = dwi_publish(m, fixed_name, final, err);
+        return st == DW_OK ? sync_dir(d, final, m->size, err) : st;
+    }
+    if (job.flush_rc < 0)
+        return dwi_fail(d, err, DW_OP_FSYNC, job.flush_rc, m->tmp, 1);
+    if (job.st != DW_OK)
+        return job.st;
+    return job.dir_rc < 0 ? dir_sync_failed(d, final, m->size, job.dir_rc, err) : DW_OK;
 }
 
 dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out, size_t size, size_t *needed,
@@ -569,11 +603,16 @@ dw_status dwi_msg_commit_as(dw_msg *msg, const char *final_name, char *name_out,
         return dwi_write_outcome(st, 1, err);
     }
     char final[DWI_NAME_BUF];
-    st = dwi_flush_and_close(msg, d->opts.durability == DW_DURABLE_FULL, err);
-    if (st == DW_OK)
+    int durable = d->opts.durability == DW_DURABLE_FULL;
+    int grouped = durable && dwi_group_shares_data(d); /* DW_FLUSH_SYNCFS: the group flushes the file */
+    st = dwi_flush_and_close(msg, durable && !grouped, err);
+    if (st == DW_OK && grouped) {
+        st = commit_grouped(msg, final_name, final, err);
+    } else if (st == DW_OK) {
         st = dwi_publish(msg, final_name, final, err);
-    if (st == DW_OK)
-        st = sync_dir(d, final, msg->size, err);
+        if (st == DW_OK)
+            st = sync_dir(d, final, msg->size, err);
+    }
     if (st != DW_OK) {
         dwi_discard_temp(msg, err); /* no-op when publish already consumed the temp */
         free(msg);

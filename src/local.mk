@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# The dropwatch command-line tool, linked against the installed (shared) libdropwatch. It uses the public
-# API only (no -I lib): escaping and UTF-8 come from dropwatch/text.h.
+# The dropwatch command-line tool. It uses the public API only (no -I lib): escaping and UTF-8 come from
+# dropwatch/text.h. Linked with the library's objects by default, with the shared libdropwatch on Windows
+# or with configure --disable-static-cli.
 bin_PROGRAMS += src/dropwatch
 src_dropwatch_SOURCES = \
 	src/dropwatch.c src/cli.h \
@@ -14,7 +15,14 @@ if DW_WINDOWS
 src_dropwatch_SOURCES += src/cli_win32.c
 endif
 src_dropwatch_CPPFLAGS = $(AM_CPPFLAGS)
+if DW_STATIC_CLI
+# The library's objects linked in (configure --disable-static-cli: the shared library): one process per
+# message pays no loading and symbol binding of libdropwatch.so (doc/performance.md, section 8). Still the
+# public API only.
+src_dropwatch_LDADD = lib/libdropwatch_core.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
+else
 src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
+endif
 
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
 # ship in the tarball too.

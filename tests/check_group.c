@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests for group commit (lib/group_commit.c): writers that share a directory fsync each get their own
- * message durable under its own name, and a failing shared fsync gives each writer its exact outcome.
+/* Tests for group commit (lib/group_commit.c): writers that share a directory fsync (and, in
+ * DW_FLUSH_SYNCFS mode, a syncfs of their temp files) each get their own message durable under its own
+ * name, and a failing shared flush gives each writer its exact outcome.
  * Rounds are formed deterministically by holding a group's flushes until the expected writers wait. */
 #define _GNU_SOURCE
 #include <check.h>
@@ -161,6 +162,17 @@ static dw_flush_group *attach(dw_drop *d)
     return g;
 }
 
+/* A new DW_FLUSH_SYNCFS group for `d` alone. */
+static dw_flush_group *attach_syncfs(dw_drop *d)
+{
+    dw_flush_group_options o = DW_FLUSH_GROUP_OPTIONS_INIT;
+    o.mode = DW_FLUSH_SYNCFS;
+    dw_flush_group *g;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &o), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(d, g, NULL), DW_OK);
+    return g;
+}
+
 /* ---- threads sharing a handle ---------------------------------------------------------------------- */
 
 START_TEST(t_threads_share_handle)
@@ -248,24 +260,6 @@ START_TEST(t_file_flush_is_own)
 }
 END_TEST
 
-START_TEST(t_shared_name_flush_fails)
-{
-    dw_drop *d = open_faulty(dir_a, DW_OP_DIR_FSYNC);
-    dw_flush_group *g = attach(d);
-    job jobs[6];
-    jobs_on(jobs, 6, d);
-    run_held(g, jobs, 6);
-    for (int i = 0; i < 6; i++) {
-        ck_assert_int_eq(jobs[i].st, DW_E_IO);
-        ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
-        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED); /* each withdrew its own name */
-    }
-    expect_files(dir_a, 0, 0);
-    dw_drop_close(d);
-    dw_flush_group_free(g);
-}
-END_TEST
-
 /* The withdrawal fails too (a file system gone read-only): every writer is told its own published name. */
 static int unlink_erofs(void *ctx, dwi_fd dirfd, const char *name)
 {
@@ -275,33 +269,52 @@ static int unlink_erofs(void *ctx, dwi_fd dirfd, const char *name)
     return dwi_posix_ops.unlink(ctx, dirfd, name);
 }
 
-START_TEST(t_shared_name_flush_fails_uncertain)
+/* The shared directory fsync after the renames fails: each writer withdraws its own name (not published),
+ * or, where the withdrawal fails too (a file system gone read-only), is told its own published name
+ * (durability unknown), never a neighbour's. */
+static void name_flush_fails(int syncfs, int unlink_fails)
 {
     static dwi_ops ops;
     ops = dwi_posix_ops;
-    ops.unlink = unlink_erofs;
+    if (unlink_fails)
+        ops.unlink = unlink_erofs;
     dw_fault f = DW_FAULT_INIT;
     f.op = DW_OP_DIR_FSYNC;
-    f.count = 1;
+    f.count = 6; /* at most one per directory round: every writer's round fails, however they form */
     dw_drop *d;
     ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, &f, &ops, NULL, NULL), DW_OK);
-    dw_flush_group *g = attach(d);
+    dw_flush_group *g = syncfs ? attach_syncfs(d) : attach(d);
     job jobs[6];
     jobs_on(jobs, 6, d);
     run_held(g, jobs, 6);
     for (int i = 0; i < 6; i++) {
         ck_assert_int_eq(jobs[i].st, DW_E_IO);
-        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
         ck_assert_int_eq(jobs[i].err.op, DW_OP_DIR_FSYNC);
+        if (!unlink_fails) {
+            ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+            continue;
+        }
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_UNCERTAIN);
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir_a, jobs[i].err.published);
         ck_assert_int_eq(access(p, F_OK), 0);
-        for (int k = 0; k < i; k++) /* its own name, not a neighbour's */
+        for (int k = 0; k < i; k++)
             ck_assert_str_ne(jobs[i].err.published, jobs[k].err.published);
     }
-    expect_files(dir_a, 6, 0);
+    expect_files(dir_a, unlink_fails ? 6 : 0, 0);
     dw_drop_close(d);
     dw_flush_group_free(g);
+}
+
+START_TEST(t_shared_name_flush_fails)
+{
+    name_flush_fails(0, 0);
+}
+END_TEST
+
+START_TEST(t_shared_name_flush_fails_uncertain)
+{
+    name_flush_fails(0, 1);
 }
 END_TEST
 
@@ -419,6 +432,212 @@ START_TEST(t_bad_arguments)
 }
 END_TEST
 
+/* ---- DW_FLUSH_SYNCFS: the file flushes shared too ----------------------------------------------------- */
+
+
+/* A message of the syncfs concurrency test: writer, sequence and a body long enough to span pages. */
+#define SYNCFS_BODY 6000
+static size_t syncfs_msg(char *buf, size_t size, int writer, int seq)
+{
+    int n = snprintf(buf, size, "Subject: w%d s%d\r\n\r\n", writer, seq);
+    memset(buf + n, 'a' + (writer + seq) % 26, SYNCFS_BODY);
+    memcpy(buf + n + SYNCFS_BODY - 6, "\r\nEND\n", 6);
+    return (size_t)n + SYNCFS_BODY;
+}
+
+typedef struct sjob {
+    dw_drop *drop;
+    int id, writes, ok;
+} sjob;
+
+static void *syncfs_writer(void *arg)
+{
+    sjob *j = arg;
+    char msg[SYNCFS_BODY + 64];
+    for (int i = 0; i < j->writes; i++) {
+        size_t n = syncfs_msg(msg, sizeof msg, j->id, i);
+        dw_io_error e;
+        if (dw_drop_write(j->drop, msg, n, NULL, NULL, 0, NULL, &e) == DW_OK && e.outcome == DW_OUTCOME_DURABLE)
+            j->ok++;
+    }
+    return NULL;
+}
+
+/* N threads x M messages through one handle in a syncfs group: every message present once, byte-identical
+ * under a final name, no temporary file left, and every one covered by exactly one shared file flush. */
+START_TEST(t_syncfs_threads)
+{
+    enum { N = 8, M = 30 };
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    sjob jobs[N];
+    pthread_t th[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (sjob){d, i, M, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, syncfs_writer, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].ok, M);
+    }
+    expect_files(dir_a, N * M, 0);
+    static unsigned char seen[N][M];
+    memset(seen, 0, sizeof seen);
+    DIR *dir = opendir(dir_a);
+    ck_assert_ptr_nonnull(dir);
+    struct dirent *de;
+    char path[600], got[SYNCFS_BODY + 128], want[SYNCFS_BODY + 64];
+    while ((de = readdir(dir))) {
+        size_t len = strlen(de->d_name);
+        if (len < 5 || strcmp(de->d_name + len - 4, ".eml"))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir_a, de->d_name);
+        FILE *f = fopen(path, "rb");
+        ck_assert_ptr_nonnull(f);
+        size_t n = fread(got, 1, sizeof got - 1, f);
+        fclose(f);
+        got[n] = '\0'; /* for sscanf */
+        int w, q;
+        ck_assert_int_eq(sscanf(got, "Subject: w%d s%d", &w, &q), 2);
+        ck_assert(w >= 0 && w < N && q >= 0 && q < M);
+        ck_assert_int_eq(seen[w][q]++, 0);
+        size_t wn = syncfs_msg(want, sizeof want, w, q);
+        ck_assert_uint_eq(n, wn);
+        ck_assert(memcmp(got, want, wn) == 0);
+    }
+    closedir(dir);
+    for (int w = 0; w < N; w++)
+        for (int q = 0; q < M; q++)
+            ck_assert_int_eq(seen[w][q], 1);
+    uint64_t rounds, covered, calls;
+    dwi_group_data_stats(g, &rounds, &covered, &calls);
+    ck_assert_uint_eq(covered, N * M);
+    ck_assert_uint_eq(calls, rounds);
+    ck_assert_uint_le(rounds, covered);
+    dwi_group_stats(g, NULL, &covered, NULL);
+    ck_assert_uint_eq(covered, N * M);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* Writers held until all wait for the file flush: one syncfs covers them all. */
+START_TEST(t_syncfs_one_round)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    job jobs[6];
+    jobs_on(jobs, 6, d);
+    run_held(g, jobs, 6);
+    uint64_t rounds, covered, calls;
+    dwi_group_data_stats(g, &rounds, &covered, &calls);
+    ck_assert_uint_eq(rounds, 1);
+    ck_assert_uint_eq(covered, 6);
+    ck_assert_uint_eq(calls, 1);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_OK);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+    }
+    expect_files(dir_a, 6, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* The shared syncfs fails: every writer it was to cover fails with DW_OP_FSYNC, nothing published, no
+ * temporary file left (a failed flush is never retried). */
+START_TEST(t_syncfs_shared_file_flush_fails)
+{
+    dw_drop *d = open_faulty(dir_a, DW_OP_FSYNC);
+    dw_flush_group *g = attach_syncfs(d);
+    job jobs[6];
+    jobs_on(jobs, 6, d);
+    run_held(g, jobs, 6);
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(jobs[i].st, DW_E_IO);
+        ck_assert_int_eq(jobs[i].err.op, DW_OP_FSYNC);
+        ck_assert_int_eq(jobs[i].err.sys_errno, EIO);
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    }
+    uint64_t rounds, covered, calls;
+    dwi_group_data_stats(g, &rounds, &covered, &calls);
+    ck_assert_uint_eq(rounds, 1);
+    ck_assert_uint_eq(covered, 6);
+    ck_assert_uint_eq(calls, 0); /* the injected failure stands for the syncfs */
+    expect_files(dir_a, 0, 0);
+    /* the group goes on: the next write is flushed and published */
+    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, NULL), DW_OK);
+    expect_files(dir_a, 1, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+START_TEST(t_syncfs_shared_name_flush_fails)
+{
+    name_flush_fails(1, 0);
+}
+END_TEST
+
+START_TEST(t_syncfs_shared_name_flush_fails_uncertain)
+{
+    name_flush_fails(1, 1);
+}
+END_TEST
+
+/* syncfs refused (Windows, file systems without it): the group learns it once and each writer fsyncs its
+ * own file again; nothing fails because of it. */
+static int syncfs_refused(void *ctx, dwi_fd fd)
+{
+    (void)ctx;
+    (void)fd;
+    return -ENOSYS;
+}
+
+START_TEST(t_syncfs_refused)
+{
+    static dwi_ops ops;
+    ops = dwi_posix_ops;
+    ops.syncfs = syncfs_refused;
+    dw_drop *d;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, NULL, &ops, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    job jobs[6];
+    jobs_on(jobs, 6, d);
+    run_held(g, jobs, 6);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(jobs[i].st, DW_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, NULL), DW_OK);
+    uint64_t rounds, covered, calls;
+    dwi_group_data_stats(g, &rounds, &covered, &calls);
+    ck_assert_uint_eq(calls, 1); /* asked once */
+    ck_assert_uint_eq(covered, 6); /* the later writes did not wait for a shared flush */
+    expect_files(dir_a, 9, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+START_TEST(t_syncfs_bad_options)
+{
+    dw_flush_group *g = (dw_flush_group *)&g;
+    dw_flush_group_options o = DW_FLUSH_GROUP_OPTIONS_INIT;
+    ck_assert_int_eq(dw_flush_group_new_ex(NULL, &o), DW_E_INVAL);
+    o.version = 99;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &o), DW_E_INVAL);
+    ck_assert_ptr_null(g);
+    o.version = DW_FLUSH_GROUP_OPTIONS_VERSION;
+    o.mode = (dw_flush_mode)7;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &o), DW_E_INVAL);
+    ck_assert_ptr_null(g);
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, NULL), DW_OK); /* the defaults */
+    dw_flush_group_free(g);
+}
+END_TEST
+
 /* ---- processes --------------------------------------------------------------------------------------- */
 
 /* Processes do not share a group (doc/guarded-writes.md): each flushes for its own threads, and writers of
@@ -478,6 +697,13 @@ static Suite *group_suite(void)
     tcase_add_test(tc, t_group_other_file_system);
     tcase_add_test(tc, t_bad_arguments);
     tcase_add_test(tc, t_processes);
+    tcase_add_test(tc, t_syncfs_threads);
+    tcase_add_test(tc, t_syncfs_one_round);
+    tcase_add_test(tc, t_syncfs_shared_file_flush_fails);
+    tcase_add_test(tc, t_syncfs_shared_name_flush_fails);
+    tcase_add_test(tc, t_syncfs_shared_name_flush_fails_uncertain);
+    tcase_add_test(tc, t_syncfs_refused);
+    tcase_add_test(tc, t_syncfs_bad_options);
     suite_add_tcase(s, tc);
     return s;
 }

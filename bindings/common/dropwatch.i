@@ -70,6 +70,8 @@ static dw_resolve_options dwb_resolve_options(const char *install_dir, int versi
 %ignore dw_drop_health;
 /* Group commit across handles (dw_flush_group): threads sharing one handle get it without a call. */
 %ignore dw_flush_group_new;
+%ignore dw_flush_group_new_ex;
+%ignore dw_flush_group_options;
 %ignore dw_flush_group_free;
 %ignore dw_drop_set_flush_group;
 %ignore dw_testing_drop_open;

@@ -34,11 +34,12 @@ typedef enum dw_enum {
     DW_ENUM_EOH_MODE = 15,        /**< dw_eoh_mode: mime-length, header-length */
     DW_ENUM_PICKUP_ACK_MODE = 16, /**< dw_pickup_ack_mode: delete, archive */
     DW_ENUM_PICKUP_REASON = 17,   /**< dw_pickup_reason (dw_pickup_reason_name()) */
-    DW_ENUM_ESCAPE_STYLE = 18     /**< dw_escape_style: text, json, xml, syslog, label */
+    DW_ENUM_ESCAPE_STYLE = 18,    /**< dw_escape_style: text, json, xml, syslog, label */
+    DW_ENUM_FLUSH_MODE = 19       /**< dw_flush_mode: directory, syncfs */
 } dw_enum;
 
 /** Number of dw_enum kinds (one more than the highest). */
-#define DW_ENUM_COUNT 19
+#define DW_ENUM_COUNT 20
 
 /** The C type name of a kind ("dw_naming"), or NULL for an unknown kind. Static. */
 DW_API const char *dw_enum_type(dw_enum kind);

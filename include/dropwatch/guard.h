@@ -364,8 +364,34 @@ DW_API dw_status dw_drop_health(const char *path, const dw_drop_options *opts, u
  */
 typedef struct dw_flush_group dw_flush_group;
 
-/** Create a flush group. @return DW_OK, DW_E_INVAL (out NULL), DW_E_NOMEM. */
+/** Create a flush group (DW_FLUSH_DIRECTORY). @return DW_OK, DW_E_INVAL (out NULL), DW_E_NOMEM. */
 DW_API dw_status dw_flush_group_new(dw_flush_group **out);
+
+/** What a flush group shares. */
+typedef enum dw_flush_mode {
+    DW_FLUSH_DIRECTORY = 0, /**< the directory fsyncs; each writer fsyncs its own file (dw_flush_group_new) */
+    DW_FLUSH_SYNCFS = 1     /**< also the file flushes: one syncfs() of the file system for every writer
+                                 ready to publish (flushes other programs' dirty data too; Linux only,
+                                 elsewhere each writer fsyncs its own file) */
+} dw_flush_mode;
+
+/** Version of dw_flush_group_options this header describes. */
+#define DW_FLUSH_GROUP_OPTIONS_VERSION 1
+
+/** Options of dw_flush_group_new_ex(). Initialise with DW_FLUSH_GROUP_OPTIONS_INIT. */
+typedef struct dw_flush_group_options {
+    unsigned version;   /**< DW_FLUSH_GROUP_OPTIONS_VERSION */
+    dw_flush_mode mode; /**< what the group shares (default DW_FLUSH_DIRECTORY) */
+} dw_flush_group_options;
+
+/** The defaults: `dw_flush_group_options o = DW_FLUSH_GROUP_OPTIONS_INIT;` */
+#define DW_FLUSH_GROUP_OPTIONS_INIT { .version = DW_FLUSH_GROUP_OPTIONS_VERSION, .mode = DW_FLUSH_DIRECTORY }
+
+/**
+ * Create a flush group with options (NULL: the defaults, same as dw_flush_group_new()).
+ * @return DW_OK, DW_E_INVAL (out NULL, unknown version or mode), DW_E_NOMEM.
+ */
+DW_API dw_status dw_flush_group_new_ex(dw_flush_group **out, const dw_flush_group_options *opts);
 
 /** Free a flush group no handle uses any more. NULL is ignored. */
 DW_API void dw_flush_group_free(dw_flush_group *group);
