@@ -269,15 +269,23 @@ START_TEST(test_every_path_goes_through_temp_dir)
     ck_assert_int_eq(dw_drop_write(d, "grouped", 7, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_set_flush_group(d, NULL, &e), DW_OK);
     dw_flush_group_free(g);
+    /* The syncfs group renames for its writers: from the temp_dir too. */
+    dw_flush_group_options go = DW_FLUSH_GROUP_OPTIONS_INIT;
+    go.mode = DW_FLUSH_SYNCFS;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &go), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(d, g, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "synced", 6, NULL, name, sizeof name, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(d, NULL, &e), DW_OK);
+    dw_flush_group_free(g);
 
-    ck_assert_int_eq(w.create_in_temp, 8);
+    ck_assert_int_eq(w.create_in_temp, 9);
     ck_assert_int_eq(w.create_in_drop, 0);
-    ck_assert_int_eq(w.rename_temp_to_drop, 8);
+    ck_assert_int_eq(w.rename_temp_to_drop, 9);
     ck_assert_int_eq(w.rename_other, 0);
-    assert_clean(tdir, 8);
+    assert_clean(tdir, 9);
     uint64_t bytes = 0, files = 0;
     ck_assert_int_eq(dw_drop_usage(d, &bytes, &files, &e), DW_OK);
-    ck_assert_uint_eq(files, 8);
+    ck_assert_uint_eq(files, 9);
     dw_drop_close(d);
 
     /* A share without no-replace rename or links: the unique-name rename crosses the directories too. */
@@ -286,7 +294,7 @@ START_TEST(test_every_path_goes_through_temp_dir)
     ck_assert_int_eq(dw_drop_write(d, "share", 5, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNIQUE_RENAME);
     ck_assert(exists(drop, name));
-    assert_clean(tdir, 9);
+    assert_clean(tdir, 10);
     dw_drop_close(d);
 
     /* The health canary takes the same way and is removed. */
@@ -294,8 +302,8 @@ START_TEST(test_every_path_goes_through_temp_dir)
     ck_assert_int_eq(dwi_drop_health_ops(drop, &o, 3600, &h, &ops, &w, &e), DW_OK);
     ck_assert_int_eq(h.writable, 1);
     ck_assert_int_eq(w.create_in_drop, 0);
-    ck_assert_int_eq(w.create_in_temp, 10);
-    assert_clean(tdir, 9);
+    ck_assert_int_eq(w.create_in_temp, 11);
+    assert_clean(tdir, 10);
 }
 END_TEST
 
