@@ -555,18 +555,18 @@ static dw_status commit_grouped(dw_msg *m, const char *fixed_name, char *final, 
          * publish as without the group. A temp replaced meanwhile is refused by dwi_publish's check. */
         int rc = dwi_inject(d, DW_OP_FSYNC);
         if (!rc) {
-            dwi_fd fd = d->ops->open_rw(d->ctx, d->dirfd, m->tmp, d->opts.file_mode);
+            dwi_fd fd = d->ops->open_rw(d->ctx, d->tmpfd, m->tmp, d->opts.file_mode);
             rc = fd < 0 ? (int)fd : d->ops->fsync(d->ctx, fd, 0);
             if (fd >= 0)
                 d->ops->close(d->ctx, fd);
         }
         if (rc < 0)
-            return dwi_fail(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
+            return dwi_fail_tmp(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
         dw_status st = dwi_publish(m, fixed_name, final, err);
         return st == DW_OK ? sync_dir(d, final, m->size, err) : st;
     }
     if (job.flush_rc < 0)
-        return dwi_fail(d, err, DW_OP_FSYNC, job.flush_rc, m->tmp, 1);
+        return dwi_fail_tmp(d, err, DW_OP_FSYNC, job.flush_rc, m->tmp, 1);
     if (job.st != DW_OK)
         return job.st;
     return job.dir_rc < 0 ? dir_sync_failed(d, final, m->size, job.dir_rc, err) : DW_OK;

@@ -307,6 +307,52 @@ START_TEST(test_every_path_goes_through_temp_dir)
 }
 END_TEST
 
+/* syncfs refused (Windows, file systems without it): each writer of a DW_FLUSH_SYNCFS group fsyncs its own
+ * temporary file, the one in temp_dir. Opening that name in the drop directory instead created an empty
+ * ".dwtmp-*.tmp" there (left behind) and flushed it rather than the message. */
+static int syncfs_refused(void *ctx, dwi_fd fd)
+{
+    (void)ctx;
+    (void)fd;
+    return -ENOSYS;
+}
+
+static dwi_fd w_open_rw(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
+{
+    where *w = ctx;
+    w->create_in_drop += ino_of_fd(dirfd) == w->drop_ino; /* an open that may create counts as a create */
+    return dwi_posix_ops.open_rw(NULL, dirfd, name, mode);
+}
+
+START_TEST(test_syncfs_refused_flushes_in_temp_dir)
+{
+    where w = {.drop_ino = ino_of(drop), .temp_ino = ino_of(tdir)};
+    dwi_ops ops = where_ops();
+    ops.syncfs = syncfs_refused;
+    ops.open_rw = w_open_rw;
+    dw_drop_options o = opts_with(tdir);
+    dw_drop *d = NULL;
+    dw_io_error e;
+    ck_assert_int_eq(dwi_drop_open_ops(&d, drop, &o, &ops, &w, &e), DW_OK);
+    dw_flush_group_options go = DW_FLUSH_GROUP_OPTIONS_INIT;
+    go.mode = DW_FLUSH_SYNCFS;
+    dw_flush_group *g = NULL;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &go), DW_OK);
+    ck_assert_int_eq(dw_drop_set_flush_group(d, g, &e), DW_OK);
+    char name[DW_FILE_NAME_MAX];
+    for (int i = 0; i < 2; i++) { /* the first learns syncfs is refused, the second knows */
+        ck_assert_int_eq(dw_drop_write(d, "synced", 6, NULL, name, sizeof name, NULL, &e), DW_OK);
+        ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
+    }
+    ck_assert_int_eq(dw_drop_set_flush_group(d, NULL, &e), DW_OK);
+    dw_flush_group_free(g);
+    ck_assert_int_eq(w.create_in_drop, 0);
+    ck_assert_int_eq(w.rename_temp_to_drop, 2);
+    assert_clean(tdir, 2);
+    dw_drop_close(d);
+}
+END_TEST
+
 /* A failure at any step leaves nothing in either directory (fault injection of dropwatch/testing.h). */
 START_TEST(test_failures_leave_nothing)
 {
@@ -626,6 +672,7 @@ static Suite *tempdir_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_stream_shows_only_eml);
     tcase_add_test(tc, test_every_path_goes_through_temp_dir);
+    tcase_add_test(tc, test_syncfs_refused_flushes_in_temp_dir);
     tcase_add_test(tc, test_failures_leave_nothing);
     tcase_add_test(tc, test_bad_temp_dirs_refused);
     tcase_add_test(tc, test_other_file_system_refused);
