@@ -500,7 +500,10 @@ static unsigned auto_event(const dw_io_error *e)
 {
     int en = e->sys_errno;
     uint32_t w = effective_win32(e);
-    int dir_check = e->op == DW_OP_OPEN_DIR || e->op == DW_OP_STAT || e->op == DW_OP_VALIDATE;
+    /* A refused temp_dir is not the drop directory: Exchange would fail creating its file (8004, 8009). */
+    int temp_dir = e->op == DW_OP_OPEN_DIR &&
+                   strncmp(e->detail, DWI_TEMP_DIR_DETAIL, sizeof DWI_TEMP_DIR_DETAIL - 1) == 0;
+    int dir_check = (e->op == DW_OP_OPEN_DIR && !temp_dir) || e->op == DW_OP_STAT || e->op == DW_OP_VALIDATE;
     /* .NET's DirectoryInfo.Exists is false for a missing path, for a file, and for a directory the
      * service account cannot see; an empty DropDirectory is checked before that (both 8008). */
     if (dir_check && (en == ENOENT || en == ENOTDIR ||

@@ -182,23 +182,23 @@ static dw_status open_temp_dir(dw_drop *d, dw_io_error *err)
     dwi_stat ds, ts;
     if (rc < 0) {
         int e = dwi_err_errno(rc);
-        why = e == ELOOP     ? "temp_dir is a symlink (refused)"
-              : e == ENOENT  ? "temp_dir does not exist (it is never created automatically)"
-              : e == ENOTDIR ? "temp_dir is not a directory"
-                             : "temp_dir cannot be opened";
+        why = e == ELOOP     ? DWI_TEMP_DIR_DETAIL "is a symlink (refused)"
+              : e == ENOENT  ? DWI_TEMP_DIR_DETAIL "does not exist (it is never created automatically)"
+              : e == ENOTDIR ? DWI_TEMP_DIR_DETAIL "is not a directory"
+                             : DWI_TEMP_DIR_DETAIL "cannot be opened";
     } else {
         d->tmpfd = fd;
         if ((rc = d->ops->stat(d->ctx, d->dirfd, NULL, &ds)) >= 0 && (rc = d->ops->stat(d->ctx, fd, NULL, &ts)) >= 0) {
             if (ds.dev != ts.dev) {
                 rc = -EXDEV;
-                why = "temp_dir is on another file system than the drop directory (a rename cannot cross "
+                why = DWI_TEMP_DIR_DETAIL "is on another file system than the drop directory (a rename cannot cross "
                       "file systems)";
             } else if (ds.ino == ts.ino) {
                 rc = -EINVAL;
-                why = "temp_dir is the drop directory itself (leave temp_dir empty for that)";
+                why = DWI_TEMP_DIR_DETAIL "is the drop directory itself (leave temp_dir empty for that)";
             }
         } else {
-            why = "temp_dir cannot be examined";
+            why = DWI_TEMP_DIR_DETAIL "cannot be examined";
         }
     }
     if (rc >= 0)

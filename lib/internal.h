@@ -99,5 +99,8 @@ dw_status dwi_alert_event_strings(const struct dw_alert *alert, dwi_event_string
 /* 1 when s holds a character .NET Framework's path checks refuse ('"', '<', '>', '|', controls): its
  * Path.Combine and GetFullPath throw ArgumentException. (lib/path_full.c) */
 int dwi_net_invalid_path_char(const char *s);
+/* How every refusal of dw_drop_options.temp_dir by dw_drop_open() starts its detail (lib/drop.c): the
+ * drop directory itself opened, so lib/alert.c does not report it missing (event 8008). */
+#define DWI_TEMP_DIR_DETAIL "temp_dir "
 
 #endif /* DW_LIB_INTERNAL_H */

@@ -412,6 +412,13 @@ static void expect_refused(const char *value, int errnum, const char *detail_sta
     ck_assert_int_eq(e.sys_errno, errnum);
     ck_assert_int_eq(h.exists, 1); /* the drop directory itself is fine */
     ck_assert_int_eq(h.is_directory, 1);
+    /* Nor does its alert say the drop directory is missing (8008): Exchange, failing to create its file in
+     * a directory that is not there, catches an IOException (8004); a denied one is 8009. */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.drop_path = drop;
+    a.error = e;
+    ck_assert_uint_eq(dw_alert_event_id(&a), errnum == EACCES ? 8009 : 8004);
 }
 
 START_TEST(test_bad_temp_dirs_refused)
@@ -442,6 +449,14 @@ START_TEST(test_bad_temp_dirs_refused)
     unlink(q);
     /* the drop directory itself */
     expect_refused(drop, EINVAL, "temp_dir is the drop directory itself");
+    /* a missing drop directory with a temp_dir is still the missing drop directory: 8008 */
+    dw_drop_options o = opts_with(".dwtmp");
+    dw_drop *d = NULL;
+    dw_alert a;
+    dw_alert_init(&a);
+    snprintf(p, sizeof p, "%s/gone", root);
+    ck_assert_int_eq(dw_drop_open(&d, p, &o, &a.error), DW_E_IO);
+    ck_assert_uint_eq(dw_alert_event_id(&a), 8008);
 }
 END_TEST
 
