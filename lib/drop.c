@@ -147,6 +147,14 @@ static void drop_free(dw_drop *d)
     free(d);
 }
 
+/* 1 when temp_dir's descriptor is on another mount than the drop directory's; 0 when the same or unknown. */
+static int other_mount(const dw_drop *d, dwi_fd tmpfd)
+{
+    uint64_t a, b;
+    return d->ops->mount_id && d->ops->mount_id(d->ctx, d->dirfd, &a) == 0 &&
+           d->ops->mount_id(d->ctx, tmpfd, &b) == 0 && a != b;
+}
+
 /* Open dw_drop_options.temp_dir beside the open drop directory: symlink-safe like the drop directory
  * itself, and on the same file system (the publishing rename cannot cross file systems, and the batch's
  * syncfs of the drop directory's file system then flushes the temporary files too). */
@@ -196,6 +204,10 @@ static dw_status open_temp_dir(dw_drop *d, dw_io_error *err)
             } else if (ds.ino == ts.ino) {
                 rc = -EINVAL;
                 why = DWI_TEMP_DIR_DETAIL "is the drop directory itself (leave temp_dir empty for that)";
+            } else if (other_mount(d, fd)) {
+                rc = -EXDEV;
+                why = DWI_TEMP_DIR_DETAIL "is on another mount of the drop directory's file system (a bind "
+                                          "mount: a rename cannot cross mount points)";
             }
         } else {
             why = DWI_TEMP_DIR_DETAIL "cannot be examined";

@@ -156,6 +156,10 @@ typedef struct dwi_ops {
     /* Wait up to timeout_ms for a change: 1 when one was seen (pending events are drained), 0 on timeout. */
     int (*watch_wait)(void *ctx, int watch, unsigned timeout_ms);
     void (*watch_close)(void *ctx, int watch);
+
+    /* The id of the mount holding fd in *id (Linux statx STATX_MNT_ID), or -ENOSYS. A bind mount of the
+     * same file system has the same st_dev but rename() cannot cross it (EXDEV). May be NULL. */
+    int (*mount_id)(void *ctx, dwi_fd fd, uint64_t *id);
 } dwi_ops;
 
 /* The real operating-system implementations (const: no mutable state); one is built, chosen at configure

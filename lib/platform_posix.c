@@ -253,6 +253,24 @@ static int px_stat(void *ctx, dwi_fd dirfd_h, const char *name, dwi_stat *st)
     return 0;
 }
 
+static int px_mount_id(void *ctx, dwi_fd fd_h, uint64_t *id)
+{
+    (void)ctx;
+#if defined(__linux__) && defined(STATX_MNT_ID)
+    struct statx sx;
+    if (statx((int)fd_h, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &sx) < 0)
+        return NEG_ERRNO();
+    if (!(sx.stx_mask & STATX_MNT_ID)) /* kernels before 5.8 */
+        return -ENOSYS;
+    *id = sx.stx_mnt_id;
+    return 0;
+#else
+    (void)fd_h;
+    (void)id;
+    return -ENOSYS;
+#endif
+}
+
 static int px_statfs(void *ctx, dwi_fd fd_h, uint64_t *free_bytes, uint64_t *total_bytes)
 {
     int fd = (int)fd_h;
@@ -624,6 +642,7 @@ const dwi_ops dwi_posix_ops = {
     .fsync = px_fsync,
     .syncfs = px_syncfs,
     .close = px_close,
+    .mount_id = px_mount_id,
     .rename_noreplace = px_rename_at,
     .rename_unique = px_rename_unique,
     .unlink = px_unlink,

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/mount.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +42,11 @@ static void setup(void)
 
 static void teardown(void)
 {
+#ifdef __linux__
+    char bind[600];
+    snprintf(bind, sizeof bind, "%s/bind", drop);
+    (void)umount2(bind, MNT_DETACH); /* test_bind_mount_refused's, should it have failed */
+#endif
     free(v1_buf);
     v1_buf = NULL;
     rel_rm_rf(root);
@@ -491,6 +499,45 @@ START_TEST(test_other_file_system_refused)
 END_TEST
 
 /* dw_drop_options_check validates the value without touching the file system, naming the field. */
+/* A bind mount inside the drop directory: the same file system (st_dev equal) but rename() cannot cross
+ * mount points (EXDEV), so every write failed at its rename; dw_drop_open refuses it like another file
+ * system. Needs CAP_SYS_ADMIN (root in CI); skipped without it. */
+START_TEST(test_bind_mount_refused)
+{
+#ifdef __linux__
+    char target[600];
+    snprintf(target, sizeof target, "%s/bind", drop);
+    ck_assert_int_eq(mkdir(target, 0750), 0);
+    if (mount(tdir, target, NULL, MS_BIND, NULL) != 0) {
+        printf("check_tempdir: SKIP test_bind_mount_refused: bind mount not permitted (%s)\n", strerror(errno));
+        return;
+    }
+    uint64_t id;
+    int dfd = open(drop, O_RDONLY | O_DIRECTORY);
+    ck_assert_int_ge(dfd, 0);
+    int known = dwi_posix_ops.mount_id(NULL, (dwi_fd)dfd, &id) == 0;
+    close(dfd);
+    if (!known) {
+        umount(target);
+        printf("check_tempdir: SKIP test_bind_mount_refused: no mount ids (statx STATX_MNT_ID, Linux 5.8)\n");
+        return;
+    }
+    struct stat a, b;
+    ck_assert_int_eq(stat(drop, &a), 0);
+    ck_assert_int_eq(stat(target, &b), 0);
+    ck_assert_uint_eq(a.st_dev, b.st_dev); /* what the file-system check compares */
+    expect_refused("bind", EXDEV, "temp_dir is on another mount");
+    expect_refused(target, EXDEV, "temp_dir is on another mount");
+    ck_assert_int_eq(umount(target), 0);
+    /* the same directory without the mount is accepted */
+    dw_drop *d = open_with("bind");
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, NULL, 0, NULL, NULL), DW_OK);
+    dw_drop_close(d);
+    assert_clean(target, 1);
+#endif
+}
+END_TEST
+
 START_TEST(test_options_check)
 {
     const char *bad[] = {".", "..", "a/b", "a\\b", "c:x", "sub/"};
@@ -691,6 +738,7 @@ static Suite *tempdir_suite(void)
     tcase_add_test(tc, test_failures_leave_nothing);
     tcase_add_test(tc, test_bad_temp_dirs_refused);
     tcase_add_test(tc, test_other_file_system_refused);
+    tcase_add_test(tc, test_bind_mount_refused);
     tcase_add_test(tc, test_options_check);
     tcase_add_test(tc, test_version_1_struct);
     tcase_add_test(tc, test_sweep_and_health_in_temp_dir);
