@@ -207,17 +207,21 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
         {NULL, 0, NULL, 0},
     };
     static const char *const helps[] = {check_help, watch_help, sweep_help};
+    static const char *const names[] = {"check", "watch", "sweep"};
     probe_args_init(a);
-    int opt, rc = 0;
-    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
+    int opt, rc = 0, idx = -1;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, &idx)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
             if (rc)
                 return rc;
             continue;
         }
+        /* Named from the table: argv[optind - 1] is the option's value when it takes one. */
         if (!option_applies(which, opt))
-            return opt == '?' || opt == ':' ? cli_getopt_error(ctx, argv, opt)
-                                            : cli_usage_error(ctx, "option '%s' does not apply here", argv[optind - 1]);
+            return opt == '?' || opt == ':'
+                       ? cli_getopt_error(ctx, argv, opt)
+                       : cli_usage_error(ctx, "option '--%s' does not apply to %s", longopts[idx].name, names[which]);
+        idx = -1;
         if (opt == 'h') {
             fputs(helps[which], stdout);
             return 0;

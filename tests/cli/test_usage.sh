@@ -49,6 +49,14 @@ run alert --errno; expect_usage "alert --errno without argument"
 # Options that do not belong to a command.
 run check --interval 5 --drop-dir x --root /tmp; expect_usage "check does not take --interval"
 run sweep --stale-age 5 --drop-dir x --root /tmp; expect_usage "sweep does not take --stale-age"
+# The refusal names the option, not its value (it said "option '1' does not apply here").
+for args in "sweep --interval 1" "sweep --count=2" "sweep --textfile /tmp/x.prom" "sweep --plugin" \
+    "check --max-age 5" "sweep --warning quota=5"; do
+    set -- $args
+    opt=${2%%=*}
+    run "$@" --drop-dir x --root /tmp; expect_usage "$args: not for $1"
+    expect_err "option '$opt' does not apply to $1\$" "$args: the refusal names $opt and the command"
+done
 # Global options are also accepted after the command.
 run validate --format json Fax; expect_rc 0 "global option after the command"
 expect_json "global --format after the command"
