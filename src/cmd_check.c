@@ -192,36 +192,61 @@ static void probe_args_init(probe_args *a)
     a->fault = (dw_fault)DW_FAULT_INIT;
 }
 
-/* Parses the options of check (which = 0), watch (1) or sweep (2). Returns -1 to go on, else an exit code. */
+/* The options of check, watch and sweep beyond the global and connector ones; option_applies() says which
+ * command takes each. */
+static const struct option probe_longopts[] = {
+    {"stale-age", required_argument, NULL, OPT_STALE_AGE}, {"inject", required_argument, NULL, OPT_INJECT},
+    {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
+    {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"textfile", required_argument, NULL, OPT_TEXTFILE},
+    {"plugin", no_argument, NULL, OPT_PLUGIN}, {"warning", required_argument, NULL, OPT_WARNING},
+    {"critical", required_argument, NULL, OPT_CRITICAL},
+    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {"eventlog", no_argument, NULL, OPT_EVENTLOG},
+    {"source", required_argument, NULL, OPT_SOURCE}, {"temp-dir", required_argument, NULL, OPT_TEMP_DIR},
+    {NULL, 0, NULL, 0},
+};
+
+/* The option of another of the three commands that the refused argument `bad` ("--name" or "--name=v")
+ * names, or NULL. */
+static const char *other_command_option(const char *bad)
+{
+    if (strncmp(bad, "--", 2) != 0)
+        return NULL;
+    size_t n = strcspn(bad + 2, "=");
+    for (const struct option *o = probe_longopts; o->name; o++)
+        if (strlen(o->name) == n && strncmp(o->name, bad + 2, n) == 0)
+            return o->name;
+    return NULL;
+}
+
+/* Parses the options of check (which = 0), watch (1) or sweep (2). Returns -1 to go on, else an exit code.
+ * The table holds only the command's own options, so that getopt and the completion generator (which
+ * collects the table) agree with the command; another command's option is refused by name. */
 static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
 {
-    static const struct option longopts[] = {
-        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
-        {"stale-age", required_argument, NULL, OPT_STALE_AGE}, {"inject", required_argument, NULL, OPT_INJECT},
-        {"interval", required_argument, NULL, OPT_INTERVAL}, {"count", required_argument, NULL, OPT_COUNT},
-        {"max-age", required_argument, NULL, OPT_MAX_AGE}, {"textfile", required_argument, NULL, OPT_TEXTFILE},
-        {"plugin", no_argument, NULL, OPT_PLUGIN}, {"warning", required_argument, NULL, OPT_WARNING},
-        {"critical", required_argument, NULL, OPT_CRITICAL},
-        {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT}, {"eventlog", no_argument, NULL, OPT_EVENTLOG},
-        {"source", required_argument, NULL, OPT_SOURCE}, {"temp-dir", required_argument, NULL, OPT_TEMP_DIR},
-        {NULL, 0, NULL, 0},
-    };
+    static const struct option common[] = {CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS};
+    struct option longopts[sizeof common / sizeof common[0] + sizeof probe_longopts / sizeof probe_longopts[0]];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        longopts[n++] = common[i];
+    for (const struct option *o = probe_longopts; o->name; o++)
+        if (option_applies(which, o->val))
+            longopts[n++] = *o;
+    longopts[n] = (struct option){NULL, 0, NULL, 0};
     static const char *const helps[] = {check_help, watch_help, sweep_help};
     static const char *const names[] = {"check", "watch", "sweep"};
     probe_args_init(a);
-    int opt, rc = 0, idx = -1;
-    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, &idx)) != -1) {
+    int opt, rc = 0;
+    while ((opt = getopt_long(argc, argv, ":f:c:vqh", longopts, NULL)) != -1) {
         if (cli_global_option(ctx, opt, optarg, &rc) || cli_sel_option(ctx, &a->sel, opt, optarg, &rc)) {
             if (rc)
                 return rc;
             continue;
         }
-        /* Named from the table: argv[optind - 1] is the option's value when it takes one. */
-        if (!option_applies(which, opt))
-            return opt == '?' || opt == ':'
-                       ? cli_getopt_error(ctx, argv, opt)
-                       : cli_usage_error(ctx, "option '--%s' does not apply to %s", longopts[idx].name, names[which]);
-        idx = -1;
+        if (opt == '?' || opt == ':') {
+            const char *other = opt == '?' ? other_command_option(argv[optind - 1]) : NULL;
+            return other ? cli_usage_error(ctx, "option '--%s' does not apply to %s", other, names[which])
+                         : cli_getopt_error(ctx, argv, opt);
+        }
         if (opt == 'h') {
             fputs(helps[which], stdout);
             return 0;
