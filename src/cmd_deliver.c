@@ -48,6 +48,7 @@ static const char help[] =
     "                           exist (overrides the connector's TempDirectory)\n"
     "  --durability full|none   full (default): fsync file and directory; none: atomic but not durable\n"
     "  --retry-max N            transient retries per operation (default 4)\n"
+    "  --lock-timeout MS        longest wait for the quota ledger lock (default 5000)\n"
     "  --keep-going             after a failure, go on with the next file (exit code of the first failure)\n"
     "Test aids (fault injection, documented in dropwatch(1)):\n"
     "  --inject OP:ERRNO[:N]    the next N (default 1) OP calls fail with ERRNO, e.g. fsync:EIO, write:ENOSPC\n"

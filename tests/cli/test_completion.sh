@@ -72,6 +72,16 @@ for c in $commands; do
         checks=$((checks + 1))
         grep -qx -- "$o" "$T/reply" || fail "$c: --help names $o, completion does not offer it"
     done
+    # The command's own options (not the global ones, nor those its help refers to another command for)
+    # are named in its --help (deliver took --lock-timeout without naming it).
+    case $c in deliver | check | pickup)
+        for o in $(sed -n "s/^    $c) opts='\(.*\)' ;;/\1/p" "$T/dropwatch.bash"); do
+            checks=$((checks + 1))
+            case $o in --connector | --root | --drop-dir | --install-dir | --exchange-version | --style | --computer | \
+                --quota | --format | --config | --event | --verbose | --quiet | --throttle | --help) continue ;; esac
+            grep -q -- "$o\b" "$T/help" || fail "$c: accepts $o, its --help does not name it"
+        done ;;
+    esac
     # ... and every option offered is one the command's parser accepts: a value option given last without
     # its value is "needs an argument", and with one it is not refused (it may be an invalid value); a flag
     # followed by an unknown option fails on the unknown one. (sweep offered --interval, --plugin, ...,
