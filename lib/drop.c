@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dropwatch/name.h"
 #include "guard_internal.h"
 #include "group_commit.h"
 #include "internal.h"
@@ -71,18 +72,19 @@ static int path_absolute(const char *p)
 }
 
 /* What is wrong with a dw_drop_options.temp_dir value, or NULL. A relative value is a single name inside
- * the drop directory: no separator (a further component could be a symlink the handle would follow) and
- * no "." or ".." (the drop directory itself, or a way out of it). */
+ * the drop directory, judged as a DropDirectory value is (dw_name_validate: no separator, since a further
+ * component could be a symlink the handle would follow; no "." or ".."; nothing Windows refuses or
+ * rewrites, such as CON or a trailing dot) and at most NAME_MAX (255) bytes. */
 static const char *invalid_temp_dir(const char *t)
 {
     if (!t || !*t)
         return NULL;
     if (path_absolute(t))
         return dwi_str_len_max(t, DW_IO_PATH_MAX) >= DW_IO_PATH_MAX ? "temp_dir too long (4096 bytes or more)" : NULL;
-    if (strcmp(t, ".") == 0 || strcmp(t, "..") == 0 || strchr(t, '/') || strchr(t, '\\') || strchr(t, ':') ||
-        dwi_str_len_max(t, 255) > 255)
-        return "temp_dir invalid (an absolute directory on the drop directory's file system, or the name of "
-               "one subdirectory of the drop directory: no '/', '\\', ':', \".\" or \"..\", at most 255 bytes)";
+    if (dw_name_validate(t, NULL) != DW_OK || dwi_str_len_max(t, 255) > 255)
+        return "temp_dir invalid (an absolute directory on the drop directory's file system, or the name of one "
+               "subdirectory, valid as a DropDirectory value is (dw_name_validate): no '/', '\\', ':', \".\", "
+               "\"..\", device name such as CON or trailing dot; at most 255 bytes)";
     return NULL;
 }
 

@@ -540,14 +540,19 @@ END_TEST
 
 START_TEST(test_options_check)
 {
-    const char *bad[] = {".", "..", "a/b", "a\\b", "c:x", "sub/"};
+    /* A relative value is a subdirectory name as Windows (and a DropDirectory value) has it: no device name
+     * (CON opens the console), no trailing dot or space (Win32 strips them: "tmp." is "tmp"), no character
+     * Win32 forbids, valid UTF-8; these were accepted on POSIX and failed, or named another object, on Windows. */
+    const char *bad[] = {".", "..", "a/b", "a\\b", "c:x", "sub/", "CON", "nul.txt", "tmp.", "tmp ", "a<b", "a*b",
+                         "a|b", "a\"b", "a?b", "a\tb", "\xff"};
     dw_io_error e;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         dw_drop_options o = opts_with(bad[i]);
         ck_assert_msg(dw_drop_options_check(&o, &e) == DW_E_INVAL, "%s accepted", bad[i]);
         ck_assert_str_eq(e.detail, "temp_dir invalid (an absolute directory on the drop directory's file system, "
-                                   "or the name of one subdirectory of the drop directory: no '/', '\\', ':', "
-                                   "\".\" or \"..\", at most 255 bytes)");
+                                   "or the name of one subdirectory, valid as a DropDirectory value is "
+                                   "(dw_name_validate): no '/', '\\', ':', \".\", \"..\", device name such as CON "
+                                   "or trailing dot; at most 255 bytes)");
         dw_drop *d = NULL;
         ck_assert_int_eq(dw_drop_open(&d, drop, &o, &e), DW_E_INVAL);
         ck_assert_int_eq(e.op, DW_OP_VALIDATE);
