@@ -475,12 +475,16 @@ dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_erro
         note_left(err, m->tmp, u);
         /* A failed rename on a network share may still have happened on the server (the reply was lost).
          * If the temporary name is gone, or its state cannot be learned, the message may be published
-         * under the final name: say so rather than "not published", which would invite a duplicate. */
+         * under the final name: say so rather than "not published", which would invite a duplicate. Both
+         * names gone means the consumer took it only on a share: a local rename's failure is final, and
+         * a temporary file that vanished was removed by someone else (a sweep with a small max_age, a tmp
+         * cleaner in a shared temp_dir), so nothing was published and a retry is what saves the message. */
         if (!dwi_is_err(rc, EEXIST) && u < 0) {
             dwi_stat sb;
             int f = d->ops->stat(d->ctx, d->dirfd, final, &sb);
             int ours = f == 0 && ((sb.dev == m->dev && sb.ino == m->ino) || dwi_is_err(u, ENOENT));
-            if (ours || (f < 0 && !dwi_is_err(f, ENOENT)) || (dwi_is_err(f, ENOENT) && dwi_is_err(u, ENOENT)))
+            int both_gone = dwi_is_err(f, ENOENT) && dwi_is_err(u, ENOENT);
+            if (ours || (f < 0 && !dwi_is_err(f, ENOENT)) || (both_gone && d->remote))
                 note_uncertain(err, final);
         }
     }

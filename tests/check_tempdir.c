@@ -361,6 +361,61 @@ START_TEST(test_syncfs_refused_flushes_in_temp_dir)
 }
 END_TEST
 
+/* The temporary file removed under a writer (another handle's sweep of a shared temp_dir with a small
+ * max_age, a tmp cleaner): the rename fails with ENOENT and nothing is published. On a local file system
+ * that answer is final, so the outcome is "not published" (retry); it was "uncertain: PUBLISHED as ...,
+ * do not deliver it again", which loses the message. On a network share a lost reply may hide a rename
+ * that happened, so there it stays uncertain. */
+static int always_remote(void *ctx, dwi_fd fd)
+{
+    (void)ctx;
+    (void)fd;
+    return 1;
+}
+
+static void remove_temps(const char *path)
+{
+    DIR *dir = opendir(path);
+    ck_assert_ptr_nonnull(dir);
+    struct dirent *de;
+    char p[1024];
+    while ((de = readdir(dir)))
+        if (!strncmp(de->d_name, ".dwtmp-", 7)) {
+            snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+            ck_assert_int_eq(unlink(p), 0);
+        }
+    closedir(dir);
+}
+
+START_TEST(test_temp_removed_under_writer)
+{
+    for (int remote = 0; remote < 2; remote++) {
+        dwi_ops ops = dwi_posix_ops;
+        if (remote)
+            ops.is_remote = always_remote;
+        dw_drop_options o = opts_with(".dwtmp");
+        o.retry_max = 0;
+        dw_drop *d = NULL;
+        dw_io_error e;
+        ck_assert_int_eq(dwi_drop_open_ops(&d, drop, &o, &ops, NULL, &e), DW_OK);
+        dw_msg *m = NULL;
+        ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
+        ck_assert_int_eq(dw_msg_write(m, "body\r\n", 6, &e), DW_OK);
+        remove_temps(sub);
+        char name[DW_FILE_NAME_MAX];
+        ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_E_IO);
+        ck_assert_int_eq(e.op, DW_OP_RENAME);
+        ck_assert_int_eq(e.sys_errno, ENOENT);
+        ck_assert_int_eq(list(drop).eml, 0);
+        ck_assert_msg(e.outcome == (remote ? DW_OUTCOME_UNCERTAIN : DW_OUTCOME_NOT_PUBLISHED), "remote %d: %s",
+                      remote, dw_outcome_name(e.outcome));
+        if (!remote)
+            ck_assert_str_eq(e.published, "");
+        dw_drop_close(d);
+    }
+}
+END_TEST
+
 /* A failure at any step leaves nothing in either directory (fault injection of dropwatch/testing.h). */
 START_TEST(test_failures_leave_nothing)
 {
@@ -740,6 +795,7 @@ static Suite *tempdir_suite(void)
     tcase_add_test(tc, test_stream_shows_only_eml);
     tcase_add_test(tc, test_every_path_goes_through_temp_dir);
     tcase_add_test(tc, test_syncfs_refused_flushes_in_temp_dir);
+    tcase_add_test(tc, test_temp_removed_under_writer);
     tcase_add_test(tc, test_failures_leave_nothing);
     tcase_add_test(tc, test_bad_temp_dirs_refused);
     tcase_add_test(tc, test_other_file_system_refused);
