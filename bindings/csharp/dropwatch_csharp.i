@@ -32,6 +32,8 @@
  * UnmanagedType.LPUTF8Str (48) is missing from netstandard2.0's reference assemblies, hence the number;
  * every runtime the package targets (.NET Core/5+, .NET Framework 4.7+) knows it. */
 %typemap(imtype, inattributes="[global::System.Runtime.InteropServices.MarshalAs((global::System.Runtime.InteropServices.UnmanagedType)48)]") const char * "string"
+/* The marshalled text ends at its first NUL, so "drop\0/x" would reach the library as "drop": refused. */
+%typemap(csin) const char * "global::DropWatch.Interop.NoNul($csinput, \"$csinput\")"
 
 /* Caller buffers and message bytes cross as byte arrays (UTF-8 decoded/encoded by the managed layer). */
 %apply unsigned char OUTPUT[] { unsigned char *out_buf };

@@ -316,6 +316,26 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void EmbeddedNulIsRefusedNotTruncated()
+        {
+            // P/Invoke hands the library the text up to the first NUL: "drop\0/elsewhere" opened "drop",
+            // TempDir ".dwtmp\0x" used ".dwtmp". Every string argument is refused instead, as .NET's own file
+            // APIs and Python (ValueError) do.
+            using (var dir = new TempDrop())
+            {
+                Directory.CreateDirectory(Path.Combine(dir.Path, ".dwtmp"));
+                var e = Assert.Throws<ArgumentException>(() => Drop.Open(dir.Path + "\0/elsewhere"));
+                Assert.Contains("NUL", e.Message);
+                Assert.Throws<ArgumentException>(() => Drop.Open(dir.Path, new DropOptions { TempDir = ".dwtmp\0x" }));
+                Assert.Throws<ArgumentException>(() => DropPath.Resolve("/srv/drop", "Fax\0/../../etc"));
+                Assert.Throws<ArgumentException>(() => DropPath.FullPath("C:\\x\0y"));
+                Assert.False(Drop.TryOpen(dir.Path + "\0x", null, out Drop d, out Exception err));
+                Assert.IsType<ArgumentException>(err);
+                using (var ok = Drop.Open(dir.Path, new DropOptions { TempDir = ".dwtmp" })) { }
+            }
+        }
+
+        [Fact]
         public void EnvelopeIsWrittenBeforeTheMessage()
         {
             using (var dir = new TempDrop())

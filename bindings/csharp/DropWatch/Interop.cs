@@ -76,6 +76,15 @@ namespace DropWatch
             return Encoding.UTF8.GetString(bytes);
         }
 
+        /// <summary>A string argument as it crosses to the library: refused (ArgumentException, as .NET's file
+        /// APIs do) when it holds a NUL, which would end the marshalled UTF-8 text there.</summary>
+        internal static string NoNul(string value, string paramName)
+        {
+            if (value != null && value.IndexOf('\0') >= 0)
+                throw new ArgumentException("'" + paramName + "' contains a NUL character", paramName);
+            return value;
+        }
+
         /// <summary>A text a dw_*_alloc() call allocated: decoded, then released with dw_free.</summary>
         internal static string TakeText(IntPtr p)
         {
