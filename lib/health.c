@@ -82,7 +82,8 @@ dw_status dwi_drop_health_fault(const char *path, const dw_drop_options *opts, c
     dw_drop *d;
     dw_status st = dwi_drop_open_fault(&d, path, opts, fault, ops, ctx, err);
     if (st != DW_OK) {
-        if (st == DW_E_IO && err && err->sys_errno != ENAMETOOLONG && strcmp(err->path, path) != 0) {
+        /* err->path holds at most sizeof err->path - 1 bytes of a longer path. */
+        if (st == DW_E_IO && err && strncmp(err->path, path, sizeof err->path - 1) != 0) {
             /* The drop directory opened; a later step failed on another path (its temp_dir, the ledger). */
             out->exists = 1;
             out->is_directory = 1;

@@ -512,6 +512,28 @@ START_TEST(test_bad_temp_dirs_refused)
     unlink(q);
     /* the drop directory itself */
     expect_refused(drop, EINVAL, "temp_dir is the drop directory itself");
+    /* a temp_dir whose name is too long (ENAMETOOLONG): the drop directory is still there for the health
+     * probe (it reported exists 0, as for a drop path too long) */
+    p[0] = '/';
+    memset(p + 1, 'a', 300);
+    p[301] = '\0';
+    dw_drop_options lo = opts_with(p);
+    dw_health lh = DW_HEALTH_INIT;
+    dw_io_error le;
+    ck_assert_int_eq(dw_drop_health(drop, &lo, 60, &lh, &le), DW_E_IO);
+    ck_assert_int_eq(le.sys_errno, ENAMETOOLONG);
+    ck_assert_int_eq(lh.exists, 1);
+    ck_assert_int_eq(lh.is_directory, 1);
+    /* while a drop path too long (its error path cut to fit) is not there */
+    char *huge = malloc(DW_IO_PATH_MAX + 10);
+    ck_assert_ptr_nonnull(huge);
+    memset(huge, 'a', DW_IO_PATH_MAX + 9);
+    huge[DW_IO_PATH_MAX + 9] = '\0';
+    lh = (dw_health)DW_HEALTH_INIT;
+    ck_assert_int_eq(dw_drop_health(huge, &lo, 60, &lh, &le), DW_E_IO);
+    ck_assert_int_eq(le.sys_errno, ENAMETOOLONG);
+    ck_assert_int_eq(lh.exists, 0);
+    free(huge);
     /* a missing drop directory with a temp_dir is still the missing drop directory: 8008 */
     dw_drop_options o = opts_with(".dwtmp");
     dw_drop *d = NULL;
