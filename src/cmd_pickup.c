@@ -470,7 +470,9 @@ static int pickup_option(cli_ctx *ctx, pickup_args *a, int opt, const char *arg)
     case OPT_TTL:
         /* the CLI's sanity bounds (the library takes any unsigned): a day to settle, a year otherwise */
         if (cli_parse_u64(arg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
-            return cli_usage_error(ctx, "invalid value '%s'", arg);
+            return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", opt == OPT_SETTLE ? "settle-ms"
+                                   : opt == OPT_INCOMPLETE ? "incomplete-after" : "claim-ttl", arg,
+                                   opt == OPT_SETTLE ? "0 to 86400000 milliseconds" : "0 to 31536000 seconds");
         if (opt == OPT_SETTLE)
             a->o.settle_ms = (unsigned)v;
         else if (opt == OPT_INCOMPLETE)

@@ -91,6 +91,10 @@ for c in $commands; do
         if printf '%s\n' "$value_opts" | grep -qx -- "$o"; then
             "$DW" "$c" "$o" >"$OUT" 2>"$ERR" </dev/null
             grep -q "needs an argument" "$ERR" || fail "$c: completion offers $o with a value, the command disagrees"
+            # A value it refuses is refused by the option's name (pickup said "invalid value '...'").
+            "$DW" "$c" "$o" 99999999999999999999 --no-such-option-x >"$OUT" 2>"$ERR" </dev/null
+            grep -q -- "no-such-option-x" "$ERR" || grep -q -- "${o#--}" "$ERR" ||
+                fail "$c: a value $o refuses is not refused by the option's name: $(head -n 1 "$ERR")"
             "$DW" "$c" "$o" 1 --no-such-option-x >"$OUT" 2>"$ERR" </dev/null
         else
             "$DW" "$c" "$o" --no-such-option-x >"$OUT" 2>"$ERR" </dev/null
