@@ -205,8 +205,10 @@ enum {
     {"install-dir", required_argument, NULL, OPT_INSTALL_DIR}, \
     {"exchange-version", required_argument, NULL, OPT_EXCHANGE_VERSION}, \
     {"style", required_argument, NULL, OPT_STYLE}, \
-    {"quota", required_argument, NULL, OPT_QUOTA}, \
     {"computer", required_argument, NULL, OPT_COMPUTER}
+/* DropDirectoryQuota, for the commands that write into or measure the drop directory (deliver, check,
+ * watch, sweep); not in CLI_SEL_LONGOPTS, so resolve and pickup refuse it and completion does not offer it. */
+#define CLI_QUOTA_LONGOPT {"quota", required_argument, NULL, OPT_QUOTA}
 /* Returns 1 when opt was a selection option (stored), 0 when not; sets *rc on a bad value. */
 int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, int *rc);
 

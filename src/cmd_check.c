@@ -223,7 +223,7 @@ static const char *other_command_option(const char *bad)
  * collects the table) agree with the command; another command's option is refused by name. */
 static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
 {
-    static const struct option common[] = {CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS};
+    static const struct option common[] = {CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS, CLI_QUOTA_LONGOPT};
     struct option longopts[sizeof common / sizeof common[0] + sizeof probe_longopts / sizeof probe_longopts[0]];
     size_t n = 0;
     for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)

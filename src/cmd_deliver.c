@@ -201,7 +201,7 @@ static int message_option(cli_ctx *ctx, int argc, deliver_opts *o, int opt, cons
 static int parse_options(cli_ctx *ctx, int argc, char **argv, cli_sel *sel, deliver_opts *o)
 {
     static const struct option longopts[] = {
-        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS,
+        CLI_GLOBAL_LONGOPTS, CLI_SEL_LONGOPTS, CLI_QUOTA_LONGOPT,
         {"sender", required_argument, NULL, OPT_SENDER}, {"sender-params", required_argument, NULL, OPT_SENDER_PARAMS},
         {"recipient", required_argument, NULL, OPT_RECIPIENT}, {"eoh", required_argument, NULL, OPT_EOH},
         {"naming", required_argument, NULL, OPT_NAMING}, {"machine", required_argument, NULL, OPT_MACHINE},

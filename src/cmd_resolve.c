@@ -172,8 +172,6 @@ int cmd_resolve(cli_ctx *ctx, int argc, char **argv)
             return cli_usage_error(ctx, "one DropDirectory only (got '%s' too)", argv[argc - 1]);
         sel.drop_dir = argv[optind];
     }
-    if (sel.quota_text)
-        return cli_usage_error(ctx, "--quota has no meaning for resolve");
     cli_config cfg;
     rc = cli_sel_build(ctx, &sel, &cfg);
     if (rc)

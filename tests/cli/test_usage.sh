@@ -49,6 +49,9 @@ run alert --errno; expect_usage "alert --errno without argument"
 # Options that do not belong to a command.
 run check --interval 5 --drop-dir x --root /tmp; expect_usage "check does not take --interval"
 run sweep --stale-age 5 --drop-dir x --root /tmp; expect_usage "sweep does not take --stale-age"
+# pickup took --quota (and ran without it); resolve refused it only after parsing, while completion offered it.
+run pickup --quota 5MB /nonexistent-drop true; expect_usage "pickup does not take --quota"
+expect_err "'--quota'" "pickup names --quota"
 # The refusal names the option, not its value (it said "option '1' does not apply here").
 for args in "sweep --interval 1" "sweep --count=2" "sweep --textfile /tmp/x.prom" "sweep --plugin" \
     "check --max-age 5" "sweep --warning quota=5"; do
