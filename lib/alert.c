@@ -20,6 +20,7 @@
 
 #include "dropwatch/alert.h"
 #include "dropwatch/guard.h"
+#include "guard_internal.h"
 #include "internal.h"
 #include "platform.h"
 #include "utf8.h"
@@ -649,10 +650,22 @@ static void derive_outcome(record *r)
     }
     size_t llen = arr_len(e->left_behind, sizeof e->left_behind);
     if (llen) {
+        char left[sizeof e->left_behind];
+        memcpy(left, e->left_behind, llen < sizeof left ? llen : sizeof left - 1);
+        left[llen < sizeof left ? llen : sizeof left - 1] = '\0';
+        /* A temporary file is in dw_drop_options.temp_dir when one is set, which the record does not know. */
+        int temp = dwi_is_temp_name(left);
         dwi_out_str(&o, "; removing ");
-        dwi_out_bytes(&o, dir, dlen);
-        dwi_out_char(&o, '/');
+        if (!temp) {
+            dwi_out_bytes(&o, dir, dlen);
+            dwi_out_char(&o, '/');
+        }
         dwi_out_bytes(&o, e->left_behind, llen);
+        if (temp) {
+            dwi_out_str(&o, " (in the temp_dir, else in ");
+            dwi_out_bytes(&o, dir, dlen);
+            dwi_out_char(&o, ')');
+        }
         dwi_out_str(&o, " failed (");
         const char *en = dw_errno_name(e->left_errno);
         if (en)

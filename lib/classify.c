@@ -750,9 +750,16 @@ static void describe(dwi_out *o, const dw_io_error *err)
         dwi_out_str(o, ", durability unknown: do not deliver it again");
     }
     if (err->left_behind[0]) {
+        char left[sizeof err->left_behind];
+        size_t n = strnlen(err->left_behind, sizeof err->left_behind - 1);
+        memcpy(left, err->left_behind, n);
+        left[n] = '\0';
         dwi_out_str(o, "; ");
-        dwi_out_bytes(o, err->left_behind, strnlen(err->left_behind, sizeof err->left_behind));
-        dwi_out_str(o, " left in the drop directory (removal failed, errno ");
+        dwi_out_bytes(o, left, n);
+        /* A temporary file is in dw_drop_options.temp_dir when one is set, which this record does not know. */
+        dwi_out_str(o, dwi_is_temp_name(left) ? " left in the temp_dir, or the drop directory without one (removal "
+                                                "failed, errno "
+                                              : " left in the drop directory (removal failed, errno ");
         out_int(o, err->left_errno);
         dwi_out_char(o, ')');
     }

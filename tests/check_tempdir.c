@@ -416,6 +416,52 @@ START_TEST(test_temp_removed_under_writer)
 }
 END_TEST
 
+/* A temporary file whose removal failed is described where it is: in the temp_dir, not "left in the drop
+ * directory" (where a reader would not find it). */
+static int unlink_rofs(void *ctx, dwi_fd dirfd, const char *name)
+{
+    (void)ctx;
+    (void)dirfd;
+    (void)name;
+    return -EROFS;
+}
+
+START_TEST(test_left_behind_named_in_temp_dir)
+{
+    dwi_ops ops = dwi_posix_ops;
+    ops.unlink = unlink_rofs;
+    dw_fault f = DW_FAULT_INIT;
+    f.op = DW_OP_RENAME;
+    f.sys_errno = EIO;
+    f.count = 1;
+    dw_drop_options o = opts_with(".dwtmp");
+    o.retry_max = 0;
+    dw_drop *d = NULL;
+    dw_io_error e;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, drop, &o, &f, &ops, NULL, &e), DW_OK);
+    ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, NULL, 0, NULL, &e), DW_E_IO);
+    ck_assert_int_eq(strncmp(e.left_behind, ".dwtmp-", 7), 0);
+    ck_assert_int_eq(list(sub).temps, 1);
+    char text[2048];
+    ck_assert_int_eq(dw_io_error_describe(&e, text, sizeof text, NULL), DW_OK);
+    ck_assert_msg(strstr(text, "left in the drop directory") == NULL, "%s", text);
+    ck_assert_msg(strstr(text, "temp_dir") != NULL, "%s", text);
+    /* nor does the alert put it under the drop path */
+    dw_alert a;
+    dw_alert_init(&a);
+    a.error = e;
+    a.connector = "Fax";
+    a.drop_path = drop;
+    char *txt = NULL;
+    ck_assert_int_eq(dw_alert_format_alloc(&a, DW_FORMAT_TEXT, &txt, NULL), DW_OK);
+    char wrong[1024];
+    snprintf(wrong, sizeof wrong, "%s/%s", drop, e.left_behind);
+    ck_assert_msg(strstr(txt, wrong) == NULL && strstr(txt, "temp_dir") != NULL, "%s", txt);
+    dw_free(txt);
+    dw_drop_close(d);
+}
+END_TEST
+
 /* A failure at any step leaves nothing in either directory (fault injection of dropwatch/testing.h). */
 START_TEST(test_failures_leave_nothing)
 {
@@ -818,6 +864,7 @@ static Suite *tempdir_suite(void)
     tcase_add_test(tc, test_every_path_goes_through_temp_dir);
     tcase_add_test(tc, test_syncfs_refused_flushes_in_temp_dir);
     tcase_add_test(tc, test_temp_removed_under_writer);
+    tcase_add_test(tc, test_left_behind_named_in_temp_dir);
     tcase_add_test(tc, test_failures_leave_nothing);
     tcase_add_test(tc, test_bad_temp_dirs_refused);
     tcase_add_test(tc, test_other_file_system_refused);

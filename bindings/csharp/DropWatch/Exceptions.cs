@@ -40,7 +40,8 @@ namespace DropWatch
         public WriteOutcome Outcome => Error.Outcome;
         /// <summary>With Uncertain: the final file name the message is published under.</summary>
         public string Published => Error.Published;
-        /// <summary>A file left in the drop directory because its removal failed, or "".</summary>
+        /// <summary>A file left behind because its removal failed, or "": in the drop directory, a temporary
+        /// file in TempDir when one is set.</summary>
         public string LeftBehind => Error.LeftBehind;
         /// <summary>True when the message is published after all: never deliver it again (duplicate).</summary>
         public bool PublishedUnsure => Error.PublishedUnsure;

@@ -30,7 +30,8 @@ namespace DropWatch
         public WriteOutcome Outcome { get; }
         /// <summary>With <see cref="WriteOutcome.Uncertain"/>: the final file name the message is published under, else "".</summary>
         public string Published { get; } = "";
-        /// <summary>A file left in the drop directory because its removal (an undo) failed, else "".</summary>
+        /// <summary>A file left behind because its removal (an undo) failed, else "": in the drop directory, a
+        /// temporary file in TempDir when one is set.</summary>
         public string LeftBehind { get; } = "";
         /// <summary>errno of that failed removal (0 when none).</summary>
         public int LeftErrno { get; }

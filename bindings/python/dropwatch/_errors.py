@@ -43,7 +43,8 @@ class DropIOError(DropWatchError, OSError):
                      delivering again is safe) or "uncertain" (the message IS published as ``published``
                      but its durability is unknown: do not deliver it again); "none" for other calls
     ``published``    with outcome "uncertain": the final file name, else None
-    ``left_behind``  a file in the drop directory whose removal (an undo) failed, else None
+    ``left_behind``  a file whose removal (an undo) failed, else None: in the drop directory, a
+                     temporary file in temp_dir when one is set
     ``left_errno``   why that removal failed (0 when none)
     """
 
