@@ -642,6 +642,90 @@ END_TEST
 
 /* Processes do not share a group (doc/guarded-writes.md): each flushes for its own threads, and writers of
  * several processes with several threads each (in a group per process) lose nothing. */
+/* ---- gathering a round ----------------------------------------------------------------------------- */
+
+/* A writer alone never waits to gather a round: it expects only itself. */
+static void lone_writer_never_gathers(int syncfs)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = syncfs ? attach_syncfs(d) : attach(d);
+    job j;
+    jobs_on(&j, 1, d);
+    j.writes = 20;
+    writer(&j);
+    ck_assert_int_eq(j.ok, 20);
+    uint64_t data_us, dir_us, rounds;
+    dwi_group_gather_stats(g, &data_us, &dir_us);
+    ck_assert_uint_eq(data_us, 0);
+    ck_assert_uint_eq(dir_us, 0);
+    dwi_group_stats(g, &rounds, NULL, NULL);
+    ck_assert_uint_eq(rounds, 20);
+    expect_files(dir_a, 20, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+
+START_TEST(t_gather_lone_writer)
+{
+    lone_writer_never_gathers(0);
+}
+END_TEST
+
+START_TEST(t_gather_lone_writer_syncfs)
+{
+    lone_writer_never_gathers(1);
+}
+END_TEST
+
+/* Eight writers, then one alone: the leader waits for the seven that do not come back at most once per
+ * kind of flush, for at most GATHER_MAX_US (2 ms) each, and then expects only itself. */
+static void departed_writers(int syncfs)
+{
+    enum { N = 8, M = 5, LONE = 20 };
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = syncfs ? attach_syncfs(d) : attach(d);
+    job jobs[N];
+    pthread_t th[N];
+    jobs_on(jobs, N, d);
+    for (int i = 0; i < N; i++) {
+        jobs[i].writes = M;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].ok, M);
+    }
+    uint64_t data0, dir0, data1, dir1;
+    dwi_group_gather_stats(g, &data0, &dir0);
+    job j;
+    jobs_on(&j, 1, d);
+    j.writes = LONE;
+    writer(&j);
+    ck_assert_int_eq(j.ok, LONE);
+    ck_assert_int_eq(j.err.outcome, DW_OUTCOME_DURABLE);
+    dwi_group_gather_stats(g, &data1, &dir1);
+    /* at most one wait of at most 2 ms per kind; generous for timer slack under valgrind */
+    ck_assert_uint_le(data1 - data0, 50000);
+    ck_assert_uint_le(dir1 - dir0, 50000);
+    expect_files(dir_a, N * M + LONE, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+
+START_TEST(t_gather_departed_writers)
+{
+    departed_writers(0);
+}
+END_TEST
+
+START_TEST(t_gather_departed_writers_syncfs)
+{
+    departed_writers(1);
+}
+END_TEST
+
 START_TEST(t_processes)
 {
     pid_t pids[4];
@@ -704,6 +788,10 @@ static Suite *group_suite(void)
     tcase_add_test(tc, t_syncfs_shared_name_flush_fails_uncertain);
     tcase_add_test(tc, t_syncfs_refused);
     tcase_add_test(tc, t_syncfs_bad_options);
+    tcase_add_test(tc, t_gather_lone_writer);
+    tcase_add_test(tc, t_gather_lone_writer_syncfs);
+    tcase_add_test(tc, t_gather_departed_writers);
+    tcase_add_test(tc, t_gather_departed_writers_syncfs);
     suite_add_tcase(s, tc);
     return s;
 }
