@@ -9,10 +9,11 @@
  * per writer the create+write, per round the flush, the renames and the directory fsync, and the size
  * of each round. "wait" makes the leader wait (at most one flush's time) until as many writers are
  * pending as took part in the previous round and queued during it; "sfr" has each writer start the
- * write-back of its file itself (sync_file_range(SYNC_FILE_RANGE_WRITE)) before it joins.
+ * write-back of its file itself (sync_file_range(SYNC_FILE_RANGE_WRITE)) before it joins; "lanes=L" splits
+ * the writers into L groups (writer i in group i % L), so up to L rounds run at once.
  *
  *   cc -O2 -pthread -o group_probe bench/group_probe.c [-DPROBE_URING -luring]
- *   ./group_probe DIR lone|syncfs|fdatasync|uring WRITERS MS [wait] [sfr]
+ *   ./group_probe DIR lone|syncfs|fdatasync|uring WRITERS MS [wait] [sfr] [lanes=L]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,14 +37,18 @@ typedef struct rw {
     int done;
 } rw;
 
-static struct {
+typedef struct lane {
     pthread_mutex_t mu;
     pthread_cond_t cv, arrive;
     rw *pending;
     unsigned npending, pop;
     int leading;
     double last_flush;
-} G = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0, 0};
+} lane;
+/* "lanes=L": writer i joins group i % L, so up to L rounds run at once (default 1) */
+static lane lanes_[8];
+static unsigned nlanes = 1;
+static pthread_mutex_t stats_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int mode, dirfd_, wait_pop, sfr;
 static double until;
@@ -103,8 +108,9 @@ static void flush_files(rw *list)
     }
 }
 
-static void commit(rw *me)
+static void commit(lane *lp, rw *me)
 {
+#define G (*lp)
     double t0 = now();
     pthread_mutex_lock(&G.mu);
     me->done = 0;
@@ -148,11 +154,13 @@ static void commit(rw *me)
             die("fsync(dir)");
         double d = now();
         pthread_mutex_lock(&G.mu);
+        pthread_mutex_lock(&stats_mu);
         t_flush += b - a;
         t_ren += c - b;
         t_dir += d - c;
         n_rounds++;
         n_covered += n;
+        pthread_mutex_unlock(&stats_mu);
         G.last_flush = d - a;
         G.pop = n + G.npending;
         for (rw *w = list; w; w = w->next)
@@ -160,8 +168,11 @@ static void commit(rw *me)
         G.leading = 0;
         pthread_cond_broadcast(&G.cv);
     }
-    t_wait += now() - t0;
     pthread_mutex_unlock(&G.mu);
+    pthread_mutex_lock(&stats_mu);
+    t_wait += now() - t0;
+    pthread_mutex_unlock(&stats_mu);
+#undef G
 }
 
 static void *writer(void *arg)
@@ -195,24 +206,24 @@ static void *writer(void *arg)
             f1 += c - b;
             d1 += now() - e;
         } else {
-            commit(&me);
+            commit(&lanes_[id % nlanes], &me);
             close(me.fd);
         }
         files++;
     }
-    pthread_mutex_lock(&G.mu);
+    pthread_mutex_lock(&stats_mu);
     t_cw += cw;
     t_fsync1 += f1;
     t_dir1 += d1;
     n_files += files;
-    pthread_mutex_unlock(&G.mu);
+    pthread_mutex_unlock(&stats_mu);
     return NULL;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 5) {
-        fprintf(stderr, "usage: %s DIR lone|syncfs|fdatasync|uring WRITERS MS [wait] [sfr]\n", argv[0]);
+        fprintf(stderr, "usage: %s DIR lone|syncfs|fdatasync|uring WRITERS MS [wait] [sfr] [lanes=L]\n", argv[0]);
         return 2;
     }
     mode = !strcmp(argv[2], "lone") ? LONE : !strcmp(argv[2], "syncfs") ? SYNCFS
@@ -221,6 +232,15 @@ int main(int argc, char **argv)
     for (int i = 5; i < argc; i++) {
         wait_pop |= !strcmp(argv[i], "wait");
         sfr |= !strcmp(argv[i], "sfr");
+        if (!strncmp(argv[i], "lanes=", 6))
+            nlanes = (unsigned)atoi(argv[i] + 6);
+    }
+    if (nlanes < 1 || nlanes > 8)
+        nlanes = 1;
+    for (unsigned i = 0; i < 8; i++) {
+        pthread_mutex_init(&lanes_[i].mu, NULL);
+        pthread_cond_init(&lanes_[i].cv, NULL);
+        pthread_cond_init(&lanes_[i].arrive, NULL);
     }
     memset(msg, 'x', sizeof msg);
     dirfd_ = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -235,8 +255,8 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < n && i < 64; i++)
         pthread_join(th[i], NULL);
     double el = now() - t0;
-    printf("%-9s W=%u%s%s files/s %7.0f | per file: create+write %5.0f us", argv[2], n, wait_pop ? " wait" : "",
-           sfr ? " sfr" : "", n_files / el, t_cw / n_files * 1e6);
+    printf("%-9s W=%u%s%s L=%u files/s %7.0f | per file: create+write %5.0f us", argv[2], n, wait_pop ? " wait" : "",
+           sfr ? " sfr" : "", nlanes, n_files / el, t_cw / n_files * 1e6);
     if (mode == LONE)
         printf(", fsync %5.0f us, dir fsync %5.0f us\n", t_fsync1 / n_files * 1e6, t_dir1 / n_files * 1e6);
     else
