@@ -106,37 +106,29 @@ dw_flush_group *dwi_group_new(dw_flush_mode mode)
 #ifdef _WIN32
     g->no_syncfs = 1; /* no per-volume flush for unprivileged programs: each writer flushes its own file */
 #endif
-    if (dwi_mutex_init(&g->mu) != 0) {
-        free(g);
-        return NULL;
-    }
-    if (dwi_cond_init(&g->data.cv) != 0) {
-        dwi_mutex_destroy(&g->mu);
-        free(g);
-        return NULL;
-    }
-    if (dwi_cond_init(&g->dir.cv) != 0) {
-        dwi_cond_destroy(&g->data.cv);
-        dwi_mutex_destroy(&g->mu);
-        free(g);
-        return NULL;
-    }
-    if (arrive_init(&g->data.arrive) != 0) {
-        dwi_cond_destroy(&g->dir.cv);
-        dwi_cond_destroy(&g->data.cv);
-        dwi_mutex_destroy(&g->mu);
-        free(g);
-        return NULL;
-    }
-    if (arrive_init(&g->dir.arrive) != 0) {
-        dwi_cond_destroy(&g->data.arrive);
-        dwi_cond_destroy(&g->dir.cv);
-        dwi_cond_destroy(&g->data.cv);
-        dwi_mutex_destroy(&g->mu);
-        free(g);
-        return NULL;
-    }
+    /* each step undone in reverse when a later one fails */
+    if (dwi_mutex_init(&g->mu) != 0)
+        goto no_mutex;
+    if (dwi_cond_init(&g->data.cv) != 0)
+        goto no_data_cv;
+    if (dwi_cond_init(&g->dir.cv) != 0)
+        goto no_dir_cv;
+    if (arrive_init(&g->data.arrive) != 0)
+        goto no_data_arrive;
+    if (arrive_init(&g->dir.arrive) != 0)
+        goto no_dir_arrive;
     return g;
+no_dir_arrive:
+    dwi_cond_destroy(&g->data.arrive);
+no_data_arrive:
+    dwi_cond_destroy(&g->dir.cv);
+no_dir_cv:
+    dwi_cond_destroy(&g->data.cv);
+no_data_cv:
+    dwi_mutex_destroy(&g->mu);
+no_mutex:
+    free(g);
+    return NULL;
 }
 
 void dwi_group_free(dw_flush_group *g)
