@@ -48,7 +48,7 @@ unsigned dwi_group_pending(dw_flush_group *g);
 void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *fsyncs);
 /* The same for the shared file flushes of DW_FLUSH_SYNCFS: rounds, writers covered, syncfs calls. */
 void dwi_group_data_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *syncfs_calls);
-/* Microseconds the leaders waited to gather their rounds: file flushes (DW_FLUSH_SYNCFS), directory fsyncs. */
-void dwi_group_gather_stats(dw_flush_group *g, uint64_t *data_us, uint64_t *dir_us);
+/* DW_FLUSH_SYNCFS leaders that waited to gather their round, and how long they waited in all (µs). */
+void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us);
 
 #endif /* DW_LIB_GROUP_COMMIT_H */

@@ -655,10 +655,10 @@ static void lone_writer_never_gathers(int syncfs)
     j.writes = 20;
     writer(&j);
     ck_assert_int_eq(j.ok, 20);
-    uint64_t data_us, dir_us, rounds;
-    dwi_group_gather_stats(g, &data_us, &dir_us);
-    ck_assert_uint_eq(data_us, 0);
-    ck_assert_uint_eq(dir_us, 0);
+    uint64_t waits, us, rounds;
+    dwi_group_gather_stats(g, &waits, &us);
+    ck_assert_uint_eq(waits, 0);
+    ck_assert_uint_eq(us, 0);
     dwi_group_stats(g, &rounds, NULL, NULL);
     ck_assert_uint_eq(rounds, 20);
     expect_files(dir_a, 20, 0);
@@ -678,8 +678,8 @@ START_TEST(t_gather_lone_writer_syncfs)
 }
 END_TEST
 
-/* Eight writers, then one alone: the leader waits for the seven that do not come back at most once per
- * kind of flush, for at most GATHER_MAX_US (2 ms) each, and then expects only itself. */
+/* Eight writers, then one alone: a DW_FLUSH_SYNCFS leader waits for the seven that do not come back at
+ * most once, for at most GATHER_MAX_US (2 ms), and then expects only itself. */
 static void departed_writers(int syncfs)
 {
     enum { N = 8, M = 5, LONE = 20 };
@@ -697,18 +697,18 @@ static void departed_writers(int syncfs)
         pthread_join(th[i], NULL);
         ck_assert_int_eq(jobs[i].ok, M);
     }
-    uint64_t data0, dir0, data1, dir1;
-    dwi_group_gather_stats(g, &data0, &dir0);
+    uint64_t waits0, us0, waits1, us1;
+    dwi_group_gather_stats(g, &waits0, &us0);
     job j;
     jobs_on(&j, 1, d);
     j.writes = LONE;
     writer(&j);
     ck_assert_int_eq(j.ok, LONE);
     ck_assert_int_eq(j.err.outcome, DW_OUTCOME_DURABLE);
-    dwi_group_gather_stats(g, &data1, &dir1);
-    /* at most one wait of at most 2 ms per kind; generous for timer slack under valgrind */
-    ck_assert_uint_le(data1 - data0, 50000);
-    ck_assert_uint_le(dir1 - dir0, 50000);
+    dwi_group_gather_stats(g, &waits1, &us1);
+    /* at most one wait of at most 2 ms (none in DW_FLUSH_DIRECTORY); generous for timer slack (valgrind) */
+    ck_assert_uint_le(waits1 - waits0, syncfs ? 1 : 0);
+    ck_assert_uint_le(us1 - us0, 50000);
     expect_files(dir_a, N * M + LONE, 0);
     dw_drop_close(d);
     dw_flush_group_free(g);
@@ -723,6 +723,40 @@ END_TEST
 START_TEST(t_gather_departed_writers_syncfs)
 {
     departed_writers(1);
+}
+END_TEST
+
+/* DW_FLUSH_SYNCFS: after a round of three, a writer that comes back alone waits for the other two, but
+ * only for a bounded time (one flush's duration, at most 2 ms), and its message is durable. */
+START_TEST(t_gather_waits_bounded)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    job jobs[3];
+    jobs_on(jobs, 3, d);
+    run_held(g, jobs, 3);
+    uint64_t rounds, covered, waits, us;
+    dwi_group_data_stats(g, &rounds, &covered, NULL);
+    ck_assert_uint_eq(rounds, 1);
+    ck_assert_uint_eq(covered, 3);
+    dwi_group_gather_stats(g, &waits, NULL);
+    ck_assert_uint_eq(waits, 0); /* the first round expected no one */
+    job j;
+    jobs_on(&j, 1, d);
+    writer(&j);
+    ck_assert_int_eq(j.ok, 1);
+    ck_assert_int_eq(j.err.outcome, DW_OUTCOME_DURABLE);
+    dwi_group_gather_stats(g, &waits, &us);
+    ck_assert_uint_eq(waits, 1);   /* it waited for the two others */
+    ck_assert_uint_le(us, 50000);  /* ... bounded (2 ms, generous for valgrind) */
+    writer(&j);                    /* now it expects itself only */
+    uint64_t waits2;
+    dwi_group_gather_stats(g, &waits2, NULL);
+    ck_assert_uint_eq(waits2, 1);
+    expect_files(dir_a, 5, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
 }
 END_TEST
 
@@ -792,6 +826,7 @@ static Suite *group_suite(void)
     tcase_add_test(tc, t_gather_lone_writer_syncfs);
     tcase_add_test(tc, t_gather_departed_writers);
     tcase_add_test(tc, t_gather_departed_writers_syncfs);
+    tcase_add_test(tc, t_gather_waits_bounded);
     suite_add_tcase(s, tc);
     return s;
 }
