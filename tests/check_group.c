@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -760,6 +761,62 @@ START_TEST(t_gather_waits_bounded)
 }
 END_TEST
 
+/* A writer alone in its DW_FLUSH_SYNCFS round fsyncs its own file instead of the whole file system; a
+ * real fsync failure (not an injected fault) fails it as the syncfs would: not published, no temp left. */
+static atomic_int lone_syncfs_calls, lone_fsync_fail;
+
+static int syncfs_counted(void *ctx, dwi_fd fd)
+{
+    atomic_fetch_add(&lone_syncfs_calls, 1);
+    return dwi_posix_ops.syncfs(ctx, fd);
+}
+
+static int fsync_maybe_failing(void *ctx, dwi_fd fd, int datasync)
+{
+    if (atomic_exchange(&lone_fsync_fail, 0))
+        return -EIO;
+    return dwi_posix_ops.fsync(ctx, fd, datasync);
+}
+
+START_TEST(t_syncfs_lone_writer_fsyncs)
+{
+    static dwi_ops ops;
+    ops = dwi_posix_ops;
+    ops.syncfs = syncfs_counted;
+    ops.fsync = fsync_maybe_failing;
+    atomic_store(&lone_syncfs_calls, 0);
+    atomic_store(&lone_fsync_fail, 0);
+    dw_drop *d;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, NULL, &ops, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, NULL), DW_OK);
+    uint64_t rounds, covered, calls;
+    dwi_group_data_stats(g, &rounds, &covered, &calls);
+    ck_assert_uint_eq(rounds, 5);
+    ck_assert_uint_eq(calls, 5);
+    ck_assert_int_eq(atomic_load(&lone_syncfs_calls), 0);
+    expect_files(dir_a, 5, 0);
+    atomic_store(&lone_fsync_fail, 1); /* the next fsync is the lone writer's file flush */
+    dw_io_error err;
+    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, &err), DW_E_IO);
+    ck_assert_int_eq(err.op, DW_OP_FSYNC);
+    ck_assert_int_eq(err.sys_errno, EIO);
+    ck_assert_int_eq(err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    expect_files(dir_a, 5, 0);
+    /* held, the same writers form one round again and share one syncfs */
+    job jobs[4];
+    jobs_on(jobs, 4, d);
+    run_held(g, jobs, 4);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+    ck_assert_int_eq(atomic_load(&lone_syncfs_calls), 1);
+    expect_files(dir_a, 9, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
 START_TEST(t_processes)
 {
     pid_t pids[4];
@@ -827,6 +884,7 @@ static Suite *group_suite(void)
     tcase_add_test(tc, t_gather_departed_writers);
     tcase_add_test(tc, t_gather_departed_writers_syncfs);
     tcase_add_test(tc, t_gather_waits_bounded);
+    tcase_add_test(tc, t_syncfs_lone_writer_fsyncs);
     suite_add_tcase(s, tc);
     return s;
 }
