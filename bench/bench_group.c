@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -26,8 +27,9 @@
 #define GROUP_MAX_CALLS 200000
 
 /* A raw group commit outside the library (the best a group could do with the same flushes): writers
- * leave their written temp files to a leader, which flushes them all (one syncfs, or an fdatasync of each
- * file), renames them all and fsyncs the directory once; one phase, so each writer waits once. */
+ * leave their written temp files to a leader, which gathers the last round's writers (as the library does),
+ * flushes them all (one syncfs, or an fdatasync of each file), renames them all and fsyncs the directory
+ * once; one phase, so each writer waits once. */
 typedef struct rwaiter {
     struct rwaiter *next;
     int fd;
@@ -37,8 +39,10 @@ typedef struct rwaiter {
 
 typedef struct rawgroup {
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv, arrive; /* a round's end; a writer joined (for a gathering leader) */
     rwaiter *pending;
+    unsigned npending, expect; /* expect: the last round's writers plus those that queued during it */
+    double last;               /* the last round's flush, seconds */
     int leading;
     int fdatasync_round; /* 0: one syncfs; 1: the leader fdatasyncs every waiter's file */
     int dirfd;
@@ -89,15 +93,32 @@ static void rawgroup_commit(rawgroup *g, rwaiter *me)
     me->done = 0;
     me->next = g->pending;
     g->pending = me;
+    g->npending++;
+    pthread_cond_signal(&g->arrive);
     while (!me->done) {
         if (g->leading) {
             pthread_cond_wait(&g->cv, &g->mu);
             continue;
         }
-        rwaiter *list = g->pending;
-        g->pending = NULL;
         g->leading = 1;
+        if (g->npending < g->expect) {
+            /* gather the last round's writers before flushing, at most one flush's time (2 ms), as the
+             * library does (lib/group_commit.c gather()): otherwise rounds alternate 1 and 7 writers */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += (long)((g->last < 0.002 ? g->last : 0.002) * 1e9);
+            ts.tv_sec += ts.tv_nsec / 1000000000L;
+            ts.tv_nsec %= 1000000000L;
+            while (g->npending < g->expect)
+                if (pthread_cond_timedwait(&g->arrive, &g->mu, &ts) == ETIMEDOUT)
+                    break;
+        }
+        rwaiter *list = g->pending;
+        unsigned n = g->npending;
+        g->pending = NULL;
+        g->npending = 0;
         pthread_mutex_unlock(&g->mu);
+        double t0 = bench_now();
         if (g->fdatasync_round) {
             for (rwaiter *w = list; w; w = w->next)
                 if (fdatasync(w->fd) != 0)
@@ -111,6 +132,8 @@ static void rawgroup_commit(rawgroup *g, rwaiter *me)
         if (fsync(g->dirfd) != 0)
             bench_die("raw group fsync(dir): %s", strerror(errno));
         pthread_mutex_lock(&g->mu);
+        g->last = bench_now() - t0;
+        g->expect = n + g->npending;
         for (rwaiter *w = list; w; w = w->next)
             w->done = 1;
         g->leading = 0;
@@ -214,6 +237,7 @@ static double group_side(const char *parent, int side, unsigned writers, double 
         rg = (rawgroup){.fdatasync_round = side == SIDE_RAW_FDATASYNC, .dirfd = dirfd};
         pthread_mutex_init(&rg.mu, NULL);
         pthread_cond_init(&rg.cv, NULL);
+        pthread_cond_init(&rg.arrive, NULL);
         rgp = &rg;
     }
     pthread_barrier_t barrier;
@@ -235,6 +259,7 @@ static double group_side(const char *parent, int side, unsigned writers, double 
     double t1 = bench_now();
     pthread_barrier_destroy(&barrier);
     if (rgp) {
+        pthread_cond_destroy(&rg.arrive);
         pthread_cond_destroy(&rg.cv);
         pthread_mutex_destroy(&rg.mu);
     }

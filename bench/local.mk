@@ -31,6 +31,7 @@ bench_dw_bench_LDADD += $(LIBURING_LIBS)
 endif
 
 EXTRA_DIST += bench/python_overhead.py bench/peers.py bench/share.sh tools/share-env.sh
+EXTRA_DIST += bench/group_probe.c bench/group_probe.sh
 
 # Options for `make bench`, e.g. make bench BENCH_FLAGS=--quick or BENCH_DIRS='--dir /srv/drop'.
 # Default: /tmp and the build tree (the repository's own disk).

@@ -46,7 +46,10 @@ void dwi_group_hold(dw_flush_group *g, int hold);
 unsigned dwi_group_pending(dw_flush_group *g);
 /* Flush rounds led so far, writers they covered, directory fsyncs they made. */
 void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *fsyncs);
-/* The same for the shared file flushes of DW_FLUSH_SYNCFS: rounds, writers covered, syncfs calls. */
+/* The same for the shared file flushes of DW_FLUSH_SYNCFS: rounds, writers covered, flush calls (a syncfs,
+ * or the fsync of a writer alone in its round). */
 void dwi_group_data_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *syncfs_calls);
+/* DW_FLUSH_SYNCFS leaders that waited to gather their round, and how long they waited in all (µs). */
+void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us);
 
 #endif /* DW_LIB_GROUP_COMMIT_H */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -642,6 +643,180 @@ END_TEST
 
 /* Processes do not share a group (doc/guarded-writes.md): each flushes for its own threads, and writers of
  * several processes with several threads each (in a group per process) lose nothing. */
+/* ---- gathering a round ----------------------------------------------------------------------------- */
+
+/* A writer alone never waits to gather a round: it expects only itself. */
+static void lone_writer_never_gathers(int syncfs)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = syncfs ? attach_syncfs(d) : attach(d);
+    job j;
+    jobs_on(&j, 1, d);
+    j.writes = 20;
+    writer(&j);
+    ck_assert_int_eq(j.ok, 20);
+    uint64_t waits, us, rounds;
+    dwi_group_gather_stats(g, &waits, &us);
+    ck_assert_uint_eq(waits, 0);
+    ck_assert_uint_eq(us, 0);
+    dwi_group_stats(g, &rounds, NULL, NULL);
+    ck_assert_uint_eq(rounds, 20);
+    expect_files(dir_a, 20, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+
+START_TEST(t_gather_lone_writer)
+{
+    lone_writer_never_gathers(0);
+}
+END_TEST
+
+START_TEST(t_gather_lone_writer_syncfs)
+{
+    lone_writer_never_gathers(1);
+}
+END_TEST
+
+/* Eight writers, then one alone: a DW_FLUSH_SYNCFS leader waits for the seven that do not come back at
+ * most once, for at most GATHER_MAX_US (2 ms), and then expects only itself. */
+static void departed_writers(int syncfs)
+{
+    enum { N = 8, M = 5, LONE = 20 };
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = syncfs ? attach_syncfs(d) : attach(d);
+    job jobs[N];
+    pthread_t th[N];
+    jobs_on(jobs, N, d);
+    for (int i = 0; i < N; i++) {
+        jobs[i].writes = M;
+        ck_assert_int_eq(pthread_create(&th[i], NULL, writer, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].ok, M);
+    }
+    uint64_t waits0, us0, waits1, us1;
+    dwi_group_gather_stats(g, &waits0, &us0);
+    job j;
+    jobs_on(&j, 1, d);
+    j.writes = LONE;
+    writer(&j);
+    ck_assert_int_eq(j.ok, LONE);
+    ck_assert_int_eq(j.err.outcome, DW_OUTCOME_DURABLE);
+    dwi_group_gather_stats(g, &waits1, &us1);
+    /* at most one wait of at most 2 ms (none in DW_FLUSH_DIRECTORY); generous for timer slack (valgrind) */
+    ck_assert_uint_le(waits1 - waits0, syncfs ? 1 : 0);
+    ck_assert_uint_le(us1 - us0, 50000);
+    expect_files(dir_a, N * M + LONE, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+
+START_TEST(t_gather_departed_writers)
+{
+    departed_writers(0);
+}
+END_TEST
+
+START_TEST(t_gather_departed_writers_syncfs)
+{
+    departed_writers(1);
+}
+END_TEST
+
+/* DW_FLUSH_SYNCFS: after a round of three, a writer that comes back alone waits for the other two, but
+ * only for a bounded time (one flush's duration, at most 2 ms), and its message is durable. */
+START_TEST(t_gather_waits_bounded)
+{
+    dw_drop *d;
+    ck_assert_int_eq(dw_drop_open(&d, dir_a, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    job jobs[3];
+    jobs_on(jobs, 3, d);
+    run_held(g, jobs, 3);
+    uint64_t rounds, covered, waits, us;
+    dwi_group_data_stats(g, &rounds, &covered, NULL);
+    ck_assert_uint_eq(rounds, 1);
+    ck_assert_uint_eq(covered, 3);
+    dwi_group_gather_stats(g, &waits, NULL);
+    ck_assert_uint_eq(waits, 0); /* the first round expected no one */
+    job j;
+    jobs_on(&j, 1, d);
+    writer(&j);
+    ck_assert_int_eq(j.ok, 1);
+    ck_assert_int_eq(j.err.outcome, DW_OUTCOME_DURABLE);
+    dwi_group_gather_stats(g, &waits, &us);
+    ck_assert_uint_eq(waits, 1);   /* it waited for the two others */
+    ck_assert_uint_le(us, 50000);  /* ... bounded (2 ms, generous for valgrind) */
+    writer(&j);                    /* now it expects itself only */
+    uint64_t waits2;
+    dwi_group_gather_stats(g, &waits2, NULL);
+    ck_assert_uint_eq(waits2, 1);
+    expect_files(dir_a, 5, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* A writer alone in its DW_FLUSH_SYNCFS round fsyncs its own file instead of the whole file system; a
+ * real fsync failure (not an injected fault) fails it as the syncfs would: not published, no temp left. */
+static atomic_int lone_syncfs_calls, lone_fsync_fail;
+
+static int syncfs_counted(void *ctx, dwi_fd fd)
+{
+    atomic_fetch_add(&lone_syncfs_calls, 1);
+    return dwi_posix_ops.syncfs(ctx, fd);
+}
+
+static int fsync_maybe_failing(void *ctx, dwi_fd fd, int datasync)
+{
+    if (atomic_exchange(&lone_fsync_fail, 0))
+        return -EIO;
+    return dwi_posix_ops.fsync(ctx, fd, datasync);
+}
+
+START_TEST(t_syncfs_lone_writer_fsyncs)
+{
+    static dwi_ops ops;
+    ops = dwi_posix_ops;
+    ops.syncfs = syncfs_counted;
+    ops.fsync = fsync_maybe_failing;
+    atomic_store(&lone_syncfs_calls, 0);
+    atomic_store(&lone_fsync_fail, 0);
+    dw_drop *d;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, NULL, &ops, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, NULL), DW_OK);
+    uint64_t rounds, covered, calls;
+    dwi_group_data_stats(g, &rounds, &covered, &calls);
+    ck_assert_uint_eq(rounds, 5);
+    ck_assert_uint_eq(calls, 5);
+    ck_assert_int_eq(atomic_load(&lone_syncfs_calls), 0);
+    expect_files(dir_a, 5, 0);
+    atomic_store(&lone_fsync_fail, 1); /* the next fsync is the lone writer's file flush */
+    dw_io_error err;
+    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, &err), DW_E_IO);
+    ck_assert_int_eq(err.op, DW_OP_FSYNC);
+    ck_assert_int_eq(err.sys_errno, EIO);
+    ck_assert_int_eq(err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    expect_files(dir_a, 5, 0);
+    /* held, the same writers form one round again and share one syncfs */
+    job jobs[4];
+    jobs_on(jobs, 4, d);
+    run_held(g, jobs, 4);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(jobs[i].err.outcome, DW_OUTCOME_DURABLE);
+    ck_assert_int_eq(atomic_load(&lone_syncfs_calls), 1);
+    expect_files(dir_a, 9, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
 START_TEST(t_processes)
 {
     pid_t pids[4];
@@ -704,6 +879,12 @@ static Suite *group_suite(void)
     tcase_add_test(tc, t_syncfs_shared_name_flush_fails_uncertain);
     tcase_add_test(tc, t_syncfs_refused);
     tcase_add_test(tc, t_syncfs_bad_options);
+    tcase_add_test(tc, t_gather_lone_writer);
+    tcase_add_test(tc, t_gather_lone_writer_syncfs);
+    tcase_add_test(tc, t_gather_departed_writers);
+    tcase_add_test(tc, t_gather_departed_writers_syncfs);
+    tcase_add_test(tc, t_gather_waits_bounded);
+    tcase_add_test(tc, t_syncfs_lone_writer_fsyncs);
     suite_add_tcase(s, tc);
     return s;
 }
