@@ -271,14 +271,10 @@ static uint64_t flush_data(dw_flush_group *g, waiter *list)
     }
     uint64_t calls = 0;
     if (!rc && !list->next) {
-        /* A writer alone in its round: the fsync of its own file (through a new descriptor in the temp
-         * directory, d->tmpfd: fsync flushes the inode) costs less than a syncfs of the whole file system (1 writer: 0.74-0.85x of the raw
-         * sequence with syncfs, doc/performance.md). Its failure is the round's, as a syncfs's would be. */
-        dw_drop *d = list->drop;
-        dwi_fd fd = d->ops->open_rw(d->ctx, d->tmpfd, list->job->msg->tmp, d->opts.file_mode);
-        rc = fd < 0 ? (int)fd : d->ops->fsync(d->ctx, fd, 0);
-        if (fd >= 0)
-            d->ops->close(d->ctx, fd);
+        /* A writer alone in its round: the fsync of its own file (dwi_fsync_closed_tmp) costs less than a
+         * syncfs of the whole file system (1 writer: 0.74-0.85x of the raw sequence with syncfs,
+         * doc/performance.md). Its failure is the round's, as a syncfs's would be. */
+        rc = dwi_fsync_closed_tmp(list->job->msg);
         calls++;
     } else if (!rc) {
         rc = list->drop->ops->syncfs(list->drop->ctx, list->drop->dirfd);

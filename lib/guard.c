@@ -415,6 +415,26 @@ const char *dw_publish_method_name(dw_publish_method method)
     return (unsigned)method < sizeof names / sizeof names[0] ? names[method] : "unknown";
 }
 
+int dwi_fsync_closed_tmp(dw_msg *m)
+{
+    dw_drop *d = m->drop;
+    dwi_fd fd = d->ops->open_rw(d->ctx, d->tmpfd, m->tmp, d->opts.file_mode);
+    if (fd < 0)
+        return (int)fd;
+    dwi_stat sb;
+    int rc = d->ops->stat(d->ctx, fd, NULL, &sb);
+    /* The size too: a file system may hand the freed inode number straight to the file the open made. */
+    if (rc == 0 && (sb.dev != m->dev || sb.ino != m->ino || sb.size != m->size)) {
+        d->ops->close(d->ctx, fd);
+        (void)d->ops->unlink(d->ctx, d->tmpfd, m->tmp);
+        return -ENOENT;
+    }
+    if (rc == 0)
+        rc = d->ops->fsync(d->ctx, fd, 0);
+    d->ops->close(d->ctx, fd);
+    return rc;
+}
+
 /* Rename the (closed) temp file to a new final name, never replacing anything. Under the quota lock. */
 dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err)
 {
@@ -556,14 +576,10 @@ static dw_status commit_grouped(dw_msg *m, const char *fixed_name, char *final, 
     dwi_group_commit(d, &job);
     if (job.flush_rc == DWI_GROUP_OWN_FLUSH) {
         /* syncfs refused: flush this file alone (through a new descriptor: fsync flushes the inode), then
-         * publish as without the group. A temp replaced meanwhile is refused by dwi_publish's check. */
+         * publish as without the group. A temp removed meanwhile fails the flush (dwi_fsync_closed_tmp). */
         int rc = dwi_inject(d, DW_OP_FSYNC);
-        if (!rc) {
-            dwi_fd fd = d->ops->open_rw(d->ctx, d->tmpfd, m->tmp, d->opts.file_mode);
-            rc = fd < 0 ? (int)fd : d->ops->fsync(d->ctx, fd, 0);
-            if (fd >= 0)
-                d->ops->close(d->ctx, fd);
-        }
+        if (!rc)
+            rc = dwi_fsync_closed_tmp(m);
         if (rc < 0)
             return dwi_fail_tmp(d, err, DW_OP_FSYNC, rc, m->tmp, 1);
         dw_status st = dwi_publish(m, fixed_name, final, err);

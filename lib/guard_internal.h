@@ -170,6 +170,12 @@ dw_status dwi_start_msg(dw_msg *m, dw_drop *d, const dw_msg_options *opts, uint6
 dw_status dwi_flush_and_close(dw_msg *m, int do_fsync, dw_io_error *err);
 /* Rename the closed temporary file to a new final name (or fixed_name), never replacing anything. */
 dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_error *err);
+
+/* fsync the closed temp file of `m` through a new descriptor (fsync flushes the inode, whichever
+ * descriptor) for the group paths that flush after closing. The name may have gone meanwhile (a sweep):
+ * the file the open creates then is not ours; it is removed and -ENOENT returned, so an empty stand-in
+ * is never flushed and published. 0 or a negative error. */
+int dwi_fsync_closed_tmp(dw_msg *m);
 /* Withdraw published messages again (after a failed directory fsync); returns how many stay published. */
 size_t dwi_unpublish(dw_drop *d, const char *finals, size_t stride, const uint64_t *sizes, size_t n,
                      dw_io_error *err);

@@ -817,6 +817,40 @@ START_TEST(t_syncfs_lone_writer_fsyncs)
 }
 END_TEST
 
+/* A sweep removed the closed temp file before the lone writer's flush: the reopen must not flush (and
+ * then publish) an empty file made in its place. */
+static atomic_int remove_before_reopen;
+
+static dwi_fd open_rw_after_sweep(void *ctx, dwi_fd dirfd, const char *name, unsigned mode)
+{
+    if (strncmp(name, ".dwtmp-", 7) == 0 && atomic_exchange(&remove_before_reopen, 0))
+        (void)dwi_posix_ops.unlink(ctx, dirfd, name);
+    return dwi_posix_ops.open_rw(ctx, dirfd, name, mode);
+}
+
+START_TEST(t_syncfs_lone_writer_temp_swept)
+{
+    static dwi_ops ops;
+    ops = dwi_posix_ops;
+    ops.open_rw = open_rw_after_sweep;
+    dw_drop *d;
+    ck_assert_int_eq(dwi_drop_open_fault(&d, dir_a, NULL, NULL, &ops, NULL, NULL), DW_OK);
+    dw_flush_group *g = attach_syncfs(d);
+    atomic_store(&remove_before_reopen, 1);
+    dw_io_error err;
+    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, &err), DW_E_IO);
+    ck_assert_int_eq(atomic_load(&remove_before_reopen), 0); /* the reopen happened */
+    ck_assert_int_eq(err.op, DW_OP_FSYNC);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    ck_assert_int_eq(err.outcome, DW_OUTCOME_NOT_PUBLISHED);
+    expect_files(dir_a, 0, 0); /* no empty message published, no stand-in temp left */
+    ck_assert_int_eq(dw_drop_write(d, "x\r\n", 3, NULL, NULL, 0, NULL, NULL), DW_OK);
+    expect_files(dir_a, 1, 0);
+    dw_drop_close(d);
+    dw_flush_group_free(g);
+}
+END_TEST
+
 START_TEST(t_processes)
 {
     pid_t pids[4];
@@ -885,6 +919,7 @@ static Suite *group_suite(void)
     tcase_add_test(tc, t_gather_departed_writers_syncfs);
     tcase_add_test(tc, t_gather_waits_bounded);
     tcase_add_test(tc, t_syncfs_lone_writer_fsyncs);
+    tcase_add_test(tc, t_syncfs_lone_writer_temp_swept);
     suite_add_tcase(s, tc);
     return s;
 }
