@@ -121,6 +121,11 @@ void bench_scratch_remove(const char *dir);
 /* Make a scratch directory flagged FS_TOPDIR_FL, so that ext2/3/4 place each subdirectory in a block group
  * of its own ("fresh block groups"). Returns 0 when the flag could not be set (the directory exists). */
 int bench_spread_parent(const char *parent, const char *tag, char *buf, size_t size);
+/* The raw baseline every section measures the library against: openat(O_EXCL) ".raw-<tag>-<seq>.tmp",
+ * write, fsync, close, renameat to "raw-<tag>-<seq>.eml", fsync the directory (durable == 0: no fsyncs).
+ * No naming, no retries, no classification. The final name goes to final_out (may be NULL). Dies on failure. */
+void bench_raw_write(int dirfd, const char *tag, unsigned seq, const void *data, size_t len, int durable,
+                     char *final_out, size_t final_size);
 /* Create `n` finished *.eml files of `bytes` bytes quickly (no fsync). */
 void bench_fill_dir(const char *dir, unsigned n, size_t bytes);
 

@@ -67,26 +67,6 @@ static char group_dirs[256][4096]; /* removed when the section ends, not before 
 static unsigned group_ndirs;
 static size_t group_len;
 
-static void group_raw(int dirfd, unsigned writer, unsigned seq, int durable)
-{
-    char tmp[96], fin[96];
-    snprintf(tmp, sizeof tmp, ".raw-%u-%u.tmp", writer, seq);
-    snprintf(fin, sizeof fin, "raw-%u-%u.eml", writer, seq);
-    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0)
-        bench_die("raw openat %s: %s", tmp, strerror(errno));
-    if (write(fd, group_msg, group_len) != (ssize_t)group_len)
-        bench_die("raw write: %s", strerror(errno));
-    if (durable && fsync(fd) != 0)
-        bench_die("raw fsync: %s", strerror(errno));
-    if (close(fd) != 0)
-        bench_die("raw close: %s", strerror(errno));
-    if (renameat(dirfd, tmp, dirfd, fin) != 0)
-        bench_die("raw renameat: %s", strerror(errno));
-    if (durable && fsync(dirfd) != 0)
-        bench_die("raw fsync(dir): %s", strerror(errno));
-}
-
 static void rawgroup_commit(rawgroup *g, rwaiter *me)
 {
     pthread_mutex_lock(&g->mu);
@@ -160,6 +140,8 @@ static void group_raw_grouped(rawgroup *g, unsigned writer, unsigned seq)
 static void *group_thread(void *p)
 {
     gside *s = p;
+    char tag[16];
+    snprintf(tag, sizeof tag, "%u", s->writer);
     pthread_barrier_wait(s->barrier);
     for (unsigned seq = 0; bench_now() < s->until; seq++) {
         double t0 = bench_now();
@@ -173,7 +155,7 @@ static void *group_thread(void *p)
         } else if (s->rg) {
             group_raw_grouped(s->rg, s->writer, seq);
         } else {
-            group_raw(s->dirfd, s->writer, seq, s->durable);
+            bench_raw_write(s->dirfd, tag, seq, group_msg, group_len, s->durable, NULL, 0);
         }
         double dt = bench_now() - t0;
         if (s->nlat < s->cap)

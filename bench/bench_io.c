@@ -213,12 +213,9 @@ void bench_fill_dir(const char *dir, unsigned n, size_t bytes)
 
 /* ---- the raw baseline -------------------------------------------------------------------------------- */
 
-/*
- * The sequence the library is measured against: openat(O_EXCL) a temporary name, write, fsync, close,
- * renameat to the final name, fsync the directory. No naming, no retries, no classification.
- */
-static void raw_write(int dirfd, const char *tag, unsigned seq, const void *data, size_t len, int durable,
-                      char *final_out, size_t final_size)
+/* The sequence the library is measured against (declared in bench.h). */
+void bench_raw_write(int dirfd, const char *tag, unsigned seq, const void *data, size_t len, int durable,
+                     char *final_out, size_t final_size)
 {
     char tmp[96], fin[96];
     snprintf(tmp, sizeof tmp, ".raw-%s-%u.tmp", tag, seq);
@@ -336,7 +333,7 @@ static void delivery_round(const char *parent, const delivery_case *c, const voi
                 if (lib)
                     lib_write(d, msg, c->size, NULL, 0);
                 else
-                    raw_write(dfd, "d", *i, msg, c->size, c->durable, NULL, 0);
+                    bench_raw_write(dfd, "d", *i, msg, c->size, c->durable, NULL, 0);
             }
             double dt = bench_now() - t0;
             if (lib)
@@ -758,7 +755,7 @@ static void fill_round(const char *dir, const char *qdir, int durable, unsigned 
                 if (sides[s].lib)
                     lib_write(d[s], msg, 4096, name, DW_FILE_NAME_MAX);
                 else
-                    raw_write(dfd, "fill", raw_seq++, msg, 4096, durable, name, DW_FILE_NAME_MAX);
+                    bench_raw_write(dfd, "fill", raw_seq++, msg, 4096, durable, name, DW_FILE_NAME_MAX);
                 lat[s][done[s]] = bench_now() - t0;
             }
             if (!sides[s].own_dir)
@@ -940,7 +937,7 @@ static unsigned conc_writer(const char *dir, int lib, unsigned writer, unsigned 
         if (lib)
             lib_write(d, msg, sizeof msg, NULL, 0);
         else
-            raw_write(dfd, tag, i, msg, sizeof msg, 1, NULL, 0);
+            bench_raw_write(dfd, tag, i, msg, sizeof msg, 1, NULL, 0);
     }
     if (lib)
         dw_drop_close(d);
