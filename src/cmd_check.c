@@ -113,11 +113,11 @@ static int monitor_options_check(const cli_ctx *ctx, const probe_args *a)
     return -1;
 }
 
-/* Whether check (which = 0), watch (1) or sweep (2) takes an option: only those its help names. */
+/* Whether check (which = 0), watch (1) or sweep (2) takes an option of probe_longopts: only those its help
+ * names. */
 static int option_applies(int which, int opt)
 {
     switch (opt) {
-    case 'h':
     case OPT_TEMP_DIR:
     case OPT_LOCK_TIMEOUT: return 1;
     case OPT_STALE_AGE:
