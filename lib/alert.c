@@ -794,16 +794,6 @@ static const char *bool_str(int v)
     return v ? "true" : "false";
 }
 
-static void put_int(dwi_out *o, long long v)
-{
-    if (v < 0) {
-        dwi_out_char(o, '-');
-        dwi_out_u64(o, 0ULL - (unsigned long long)v);
-    } else {
-        dwi_out_u64(o, (unsigned long long)v);
-    }
-}
-
 /* ---- text ---- */
 
 /* Word-wrap one of this file's constant paragraphs (ASCII, no newlines) with an indent. */
@@ -911,10 +901,10 @@ static void format_text(dwi_out *o, const record *r)
     if (r->errno_name) {
         put_esc(o, esc_text, r->errno_name);
         dwi_out_str(o, " (");
-        put_int(o, r->errnum);
+        dwi_out_i64(o, r->errnum);
         dwi_out_char(o, ')');
     } else {
-        put_int(o, r->errnum);
+        dwi_out_i64(o, r->errnum);
     }
     if (r->errnum) {
         dwi_out_str(o, ": ");
@@ -989,7 +979,7 @@ static void xml_data_field(dwi_out *o, const char *name, const field *f)
 static void xml_data_int(dwi_out *o, const char *name, long long v)
 {
     xml_data_open(o, name);
-    put_int(o, v);
+    dwi_out_i64(o, v);
     dwi_out_str(o, "</Data>\n");
 }
 
@@ -1147,19 +1137,19 @@ static void format_json(dwi_out *o, const record *r)
     LIT(o, ",\"operation\":");
     json_str(o, r->op_name);
     LIT(o, ",\"errno\":");
-    put_int(o, r->errnum);
+    dwi_out_i64(o, r->errnum);
     LIT(o, ",\"errno_name\":");
     json_str(o, r->errno_name);
     LIT(o, ",\"errno_text\":");
     json_str(o, r->errnum ? r->errtext : NULL);
     LIT(o, ",\"win32\":");
-    put_int(o, r->win32);
+    dwi_out_i64(o, r->win32);
     LIT(o, ",\"win32_name\":");
     json_str(o, r->win32_name);
     LIT(o, ",\"retryable\":");
     dwi_out_str(o, bool_str(e->retryable));
     LIT(o, ",\"attempts\":");
-    put_int(o, e->attempts);
+    dwi_out_i64(o, e->attempts);
     LIT(o, ",\"path\":");
     json_field(o, &r->path);
     LIT(o, ",\"detail\":");
@@ -1227,7 +1217,7 @@ static void sd_int(dwi_out *o, const char *name, long long v)
     dwi_out_char(o, ' ');
     dwi_out_str(o, name);
     dwi_out_str(o, "=\"");
-    put_int(o, v);
+    dwi_out_i64(o, v);
     dwi_out_char(o, '"');
 }
 

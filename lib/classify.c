@@ -438,14 +438,6 @@ const char *dw_op_name(dw_op op)
     return (unsigned)op < DW_OP_COUNT ? op_names[op] : "unknown";
 }
 
-/* Append a signed decimal. */
-static void out_int(dwi_out *o, int v)
-{
-    if (v < 0)
-        dwi_out_char(o, '-');
-    dwi_out_u64(o, v < 0 ? (unsigned long long)(-(long long)v) : (unsigned long long)v);
-}
-
 #if defined(_WIN32) || !(defined(_GNU_SOURCE) && defined(__GLIBC__))
 /* "Unknown error N", glibc's text for a value it does not know. */
 static void unknown_text(char *buf, size_t size, int errnum)
@@ -453,7 +445,7 @@ static void unknown_text(char *buf, size_t size, int errnum)
     dwi_out o;
     dwi_out_init(&o, buf, size);
     dwi_out_str(&o, "Unknown error ");
-    out_int(&o, errnum);
+    dwi_out_i64(&o, errnum);
     (void)dwi_out_finish(&o, NULL);
 }
 #endif
@@ -625,7 +617,7 @@ dw_status dw_io_error_set(dw_io_error *err, dw_op op, int errnum, uint32_t win32
     if (errnum && !dw_errno_is_known(errnum)) {
         dwi_out_init(&o, err->detail, sizeof err->detail);
         dwi_out_str(&o, "unclassified errno ");
-        out_int(&o, errnum);
+        dwi_out_i64(&o, errnum);
         (void)dwi_out_finish(&o, NULL);
     } else if (!errnum && win32 && !dw_win32_is_known(win32)) {
         dwi_out_init(&o, err->detail, sizeof err->detail);
@@ -717,7 +709,7 @@ static void describe(dwi_out *o, const dw_io_error *err)
             dwi_out_str(o, name);
         } else {
             dwi_out_str(o, "errno ");
-            out_int(o, err->sys_errno);
+            dwi_out_i64(o, err->sys_errno);
         }
         codes++;
     }
@@ -760,7 +752,7 @@ static void describe(dwi_out *o, const dw_io_error *err)
         dwi_out_str(o, dwi_is_temp_name(left) ? " left in the temp_dir, or the drop directory without one (removal "
                                                 "failed, errno "
                                               : " left in the drop directory (removal failed, errno ");
-        out_int(o, err->left_errno);
+        dwi_out_i64(o, err->left_errno);
         dwi_out_char(o, ')');
     }
 }

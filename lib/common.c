@@ -75,6 +75,16 @@ void dwi_out_u64(dwi_out *o, unsigned long long v)
     dwi_out_bytes(o, tmp + i, sizeof tmp - i);
 }
 
+void dwi_out_i64(dwi_out *o, long long v)
+{
+    if (v < 0) {
+        dwi_out_char(o, '-');
+        dwi_out_u64(o, 0ULL - (unsigned long long)v);
+    } else {
+        dwi_out_u64(o, (unsigned long long)v);
+    }
+}
+
 size_t dwi_decimal_digits(uint64_t v)
 {
     size_t d = 1;

@@ -46,16 +46,18 @@ void dw_msg_options_init(dw_msg_options *opts)
     opts->priority = DW_PRIORITY_NORMAL;
 }
 
-int dwi_drop_options_copy(dw_drop_options *dst, const dw_drop_options *src)
+/* The caller's options in this library's layout: only the fields of the caller's version are read (a
+ * version-1 struct ends before temp_dir), the others keep their defaults. When the version is unknown only
+ * `version` is read (invalid_option then refuses it). */
+static void drop_options_copy(dw_drop_options *dst, const dw_drop_options *src)
 {
     dw_drop_options_init(dst);
     if (!dwi_version_ok(src->version, DW_DROP_OPTIONS_VERSION)) {
         dst->version = src->version;
-        return 0;
+        return;
     }
     /* A version-1 struct ends before temp_dir (its size is at least this offset on every ABI). */
     memcpy(dst, src, src->version == 1 ? offsetof(dw_drop_options, temp_dir) : sizeof *dst);
-    return 1;
 }
 
 /* ---- open / close ----------------------------------------------------------------------------------- */
@@ -122,7 +124,7 @@ dw_status dw_drop_options_check(const dw_drop_options *opts, dw_io_error *err)
     dw_io_error_clear(err);
     dw_drop_options copy;
     if (opts)
-        (void)dwi_drop_options_copy(&copy, opts);
+        drop_options_copy(&copy, opts);
     const char *why = opts ? invalid_option(&copy) : "no options";
     if (!why)
         return DW_OK;
@@ -248,7 +250,7 @@ dw_status dwi_drop_open_fault(dw_drop **out, const char *path, const dw_drop_opt
     /* Read only the fields the caller's version has (doc/abi.md). */
     dw_drop_options copy;
     if (opts)
-        (void)dwi_drop_options_copy(&copy, opts);
+        drop_options_copy(&copy, opts);
     else
         dw_drop_options_init(&copy);
     opts = &copy;

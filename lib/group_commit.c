@@ -437,28 +437,27 @@ unsigned dwi_group_pending(dw_flush_group *g)
     return n;
 }
 
-void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *fsyncs)
+/* One phase's counters (p is g->dir or g->data), read under g->mu. */
+static void phase_stats(dw_flush_group *g, const phase *p, uint64_t *rounds, uint64_t *covered, uint64_t *flushes)
 {
     dwi_mutex_lock(&g->mu);
     if (rounds)
-        *rounds = g->dir.rounds;
+        *rounds = p->rounds;
     if (covered)
-        *covered = g->dir.covered;
-    if (fsyncs)
-        *fsyncs = g->dir.flushes;
+        *covered = p->covered;
+    if (flushes)
+        *flushes = p->flushes;
     dwi_mutex_unlock(&g->mu);
+}
+
+void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *fsyncs)
+{
+    phase_stats(g, &g->dir, rounds, covered, fsyncs);
 }
 
 void dwi_group_data_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *syncfs_calls)
 {
-    dwi_mutex_lock(&g->mu);
-    if (rounds)
-        *rounds = g->data.rounds;
-    if (covered)
-        *covered = g->data.covered;
-    if (syncfs_calls)
-        *syncfs_calls = g->data.flushes;
-    dwi_mutex_unlock(&g->mu);
+    phase_stats(g, &g->data, rounds, covered, syncfs_calls);
 }
 
 void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us)

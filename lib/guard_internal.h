@@ -99,11 +99,6 @@ dw_status dwi_fail(const dw_drop *drop, dw_io_error *err, dw_op op, int neg_errn
 dw_status dwi_fail_tmp(const dw_drop *drop, dw_io_error *err, dw_op op, int neg_errno, const char *name,
                        unsigned attempts);
 
-/* The caller's options in this library's layout: only the fields of the caller's version are read (a
- * version-1 struct ends before temp_dir), the others keep their defaults. 0 when the version is unknown
- * (then only `version` was read). */
-int dwi_drop_options_copy(dw_drop_options *dst, const dw_drop_options *src);
-
 /* Per-handle fault injection: returns the negated errno to fail `op` with, or 0. */
 int dwi_inject(dw_drop *drop, dw_op op);
 

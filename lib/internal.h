@@ -47,6 +47,8 @@ static inline void dwi_out_char(dwi_out *o, char c)
 }
 /* Append an unsigned decimal number. */
 void dwi_out_u64(dwi_out *o, unsigned long long v);
+/* Append a signed decimal number ('-' first when negative). */
+void dwi_out_i64(dwi_out *o, long long v);
 /* Number of decimal digits of v (1 for 0). */
 size_t dwi_decimal_digits(uint64_t v);
 /*

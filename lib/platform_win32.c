@@ -140,6 +140,16 @@ static int name_wide(const char *name, wchar_t **out)
     return to_wide(name, out);
 }
 
+/* The object attributes naming the wide single-component name w relative to the directory handle dir
+ * (case-insensitive, as Win32 names are); us must outlive oa, which points at it. */
+static void rel_attrs(HANDLE dir, wchar_t *w, UNICODE_STRING *us, OBJECT_ATTRIBUTES *oa)
+{
+    us->Buffer = w;
+    us->Length = (USHORT)(wcslen(w) * sizeof(wchar_t));
+    us->MaximumLength = us->Length;
+    InitializeObjectAttributes(oa, us, OBJ_CASE_INSENSITIVE, dir, NULL);
+}
+
 /* NtCreateFile of `name` relative to the directory handle `dir`, never following a reparse point. */
 static int open_rel(HANDLE dir, const char *name, ACCESS_MASK access, ULONG share, ULONG disposition, ULONG options,
                     HANDLE *out)
@@ -149,11 +159,8 @@ static int open_rel(HANDLE dir, const char *name, ACCESS_MASK access, ULONG shar
     if (rc < 0)
         return rc;
     UNICODE_STRING us;
-    us.Buffer = w;
-    us.Length = (USHORT)(wcslen(w) * sizeof(wchar_t));
-    us.MaximumLength = us.Length;
     OBJECT_ATTRIBUTES oa;
-    InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, dir, NULL);
+    rel_attrs(dir, w, &us, &oa);
     IO_STATUS_BLOCK io;
     HANDLE h = NULL;
     NTSTATUS st = NtCreateFile(&h, access | SYNCHRONIZE, &oa, &io, NULL, FILE_ATTRIBUTE_NORMAL, share, disposition,
@@ -721,11 +728,8 @@ static int name_is_reparse(HANDLE dir, const char *name)
     if (name_wide(name, &w) < 0)
         return 0;
     UNICODE_STRING us;
-    us.Buffer = w;
-    us.Length = (USHORT)(wcslen(w) * sizeof(wchar_t));
-    us.MaximumLength = us.Length;
     OBJECT_ATTRIBUTES oa;
-    InitializeObjectAttributes(&oa, &us, OBJ_CASE_INSENSITIVE, dir, NULL);
+    rel_attrs(dir, w, &us, &oa);
     FILE_BASIC_INFO bi;
     NTSTATUS st = NtQueryAttributesFile(&oa, &bi);
     free(w);
