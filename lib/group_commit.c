@@ -231,8 +231,7 @@ static uint64_t flush_dirs(dw_flush_group *g, waiter *list)
             known = 1;
             if (v->drop->ops->stat(v->drop->ctx, v->drop->dirfd, NULL, &other) == 0 && other.dev == me.dev &&
                 other.ino == me.ino) {
-                rc = v->rc;
-                synced = 1;
+                rc = v->rc; /* synced stays 1: v's fsync was real */
                 goto share;
             }
         }
