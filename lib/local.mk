@@ -88,7 +88,7 @@ endif
 
 # The zip a Windows user unpacks (tools/win-zip.sh): DLL, import and static libraries, headers,
 # dropwatch.exe, the message DLL and the manual pages as text.
-EXTRA_DIST += tools/win-zip.sh tools/win-check.sh tools/win-build.sh
+EXTRA_DIST += tools/win-zip.sh tools/win-check.sh tools/win-build.sh tools/wine-server.sh
 if DW_WINDOWS
 windows-zip: all
 	$(SHELL) $(top_srcdir)/tools/win-zip.sh $(abs_top_builddir)

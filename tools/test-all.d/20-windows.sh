@@ -56,9 +56,8 @@ fi
 ln -sfn "$b/linktarget" symlink-drop
 export DW_WIN_SMALLFS="$(winpath "$b/smallfs")" DW_WIN_SYMLINK="$(winpath "$b/symlink-drop")"
 export DW_MESSAGES_DLL="$(winpath "$b/lib/dropwatch-messages.dll")"
-wineserver -p 2>/dev/null || true   # one server for the whole stage (a persistent one starts in a second)
 trap 'wineserver -k 2>/dev/null; umount "$b/smallfs" 2>/dev/null' EXIT
-wine cmd /c exit >/dev/null 2>&1    # creates the prefix on the first run (about 15 s)
+sh "$top/tools/wine-server.sh" || die "no persistent wineserver (tools/wine-server.sh)"
 
 mkdir -p logs
 rm -rf tests/w32scratch-* tests/pkscratch-*   # check_win32 and check_pickup remove their own; this clears what an interrupted run left

@@ -93,9 +93,8 @@ echo "package: $pkg checked"
 # Wine: one prefix and one server for the stage.
 export WINEPREFIX="$b/wineprefix" WINEDEBUG=-all
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
-wineserver -p 2>/dev/null || true
 trap 'wineserver -k 2>/dev/null' EXIT
-wine cmd /c exit >/dev/null 2>&1
+sh "$top/tools/wine-server.sh" || die "no persistent wineserver (tools/wine-server.sh)"
 
 # ---- consumer: a fresh project, the package from a local folder feed ----------------------------------
 c="$b/consumer"
