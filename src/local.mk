@@ -20,9 +20,22 @@ if DW_STATIC_CLI
 # message pays no loading and symbol binding of libdropwatch.so (doc/performance.md, section 8). Still the
 # public API only.
 src_dropwatch_LDADD = lib/libdropwatch_core.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
+# And, unless configure --disable-static-libc (or the toolchain cannot), the C library too, as a static PIE:
+# the dynamic loader's work is most of a start-up (configure.ac says why and when).
+src_dropwatch_LDFLAGS = $(AM_LDFLAGS) $(DW_CLI_LDFLAGS)
 else
 src_dropwatch_LDADD = lib/libdropwatch.la $(DW_PLATFORM_LIBS) $(DW_CLI_PLATFORM_LIBS)
 endif
+
+if DW_STATIC_LIBC
+# The same objects linked against the shared C library, as --disable-static-libc (and the Debian package)
+# builds the program; not installed. tests/cli/test_valgrind.sh runs it (valgrind cannot follow a static
+# program's allocator), tests/cli/test_linkage.sh compares the two, and make bench's section 8 measures both
+# (and loads its LD_PRELOAD shim into this one).
+noinst_PROGRAMS += src/dropwatch-shared-libc
+endif
+src_dropwatch_shared_libc_SOURCES =
+src_dropwatch_shared_libc_LDADD = $(src_dropwatch_OBJECTS) $(src_dropwatch_LDADD)
 
 # The README's first command (tools/demo.sh) and the package installer it shares with CI (tools/deps.sh)
 # ship in the tarball too.

@@ -16,6 +16,13 @@ CLI_TESTS = \
 	tests/cli/test_man.sh \
 	tests/cli/test_completion.sh \
 	tests/cli/test_public_api.sh \
+	tests/cli/test_linkage.sh \
 	tests/cli/test_valgrind.sh
 TESTS += $(CLI_TESTS)
+# What configure chose for the program's C library (tests/cli/test_linkage.sh checks the binary against it).
+if DW_STATIC_LIBC
+AM_TESTS_ENVIRONMENT += export DW_EXPECT_STATIC_PIE=1;
+else
+AM_TESTS_ENVIRONMENT += export DW_EXPECT_STATIC_PIE=0;
+endif
 EXTRA_DIST += $(CLI_TESTS) tests/cli/lib.sh

@@ -105,6 +105,20 @@ posix_only() {
     return 1
 }
 
+# memcheck_program: prints the dropwatch program valgrind should run. The real binary, not libtool's wrapper
+# script (--disable-static-cli); and for a static PIE (the default build), whose own allocator valgrind cannot
+# replace (leaks would go unseen), the same objects linked against the shared C library, which src/local.mk
+# builds beside it. Fails when that copy is missing.
+memcheck_program() {
+    _p="$top_builddir/src/dropwatch"
+    [ "$(od -An -c -N4 "$_p" 2>/dev/null | tr -d ' ')" = '177ELF' ] || _p="$top_builddir/src/.libs/dropwatch"
+    if ! readelf -lW "$_p" 2>/dev/null | grep -q '^ *INTERP'; then
+        _p="$top_builddir/src/dropwatch-shared-libc"
+        [ -x "$_p" ] || { echo "src/dropwatch is static and src/dropwatch-shared-libc was not built" >&2; return 1; }
+    fi
+    printf '%s\n' "$_p"
+}
+
 finish() {
     echo "$(basename "$0"): $checks runs, $failures failure(s)${DW_WINDOWS:+, $na not applicable on Windows}"
     [ "$failures" -eq 0 ] && exit 0

@@ -113,8 +113,7 @@ run pickup "$T/missing" true; expect_rc 78 "missing drop directory"
 run pickup --help; expect_rc 0 "help"; expect_out "DW_RECIPIENT_COUNT" "help text"
 
 # Under valgrind (leaks, invalid accesses): an acknowledged message, a released one, a quarantined file.
-bin="$top_builddir/src/.libs/dropwatch"
-[ -x "$bin" ] || bin="$top_builddir/src/dropwatch"
+bin=$(memcheck_program) || { fail "no program for valgrind"; finish; }
 if command -v valgrind >/dev/null 2>&1 && ! grep -q __asan_init "$bin" 2>/dev/null; then
     vg() { # vg EXPECTED-STATUS DESCRIPTION ARGS...
         want=$1; what=$2; shift 2

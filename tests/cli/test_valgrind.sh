@@ -6,8 +6,9 @@
 
 command -v valgrind >/dev/null 2>&1 || { echo "valgrind not installed: skipped"; exit 77; }
 # Run the real binary, not libtool's wrapper script, so valgrind watches dropwatch itself.
-bin="$top_builddir/src/.libs/dropwatch"
-[ -x "$bin" ] || bin="$top_builddir/src/dropwatch"
+# A static PIE (the default build) brings its own allocator, which valgrind cannot replace: memcheck_program
+# (lib.sh) names the same objects linked against the shared C library then.
+bin=$(memcheck_program) || { echo "FAIL: no program for valgrind"; exit 1; }
 # AddressSanitizer builds (--enable-sanitizers) check memory themselves and cannot run under valgrind.
 if grep -q __asan_init "$bin" 2>/dev/null; then
     echo "sanitizer build: skipped"

@@ -114,6 +114,9 @@ else
 fi
 v=$(dropwatch --version 2>&1) && grep -q '0.1.0' <<<"$v" && ok "dropwatch --version: $(head -n 1 <<<"$v")" ||
     bad "dropwatch --version: $v"
+# debian/rules builds it with --disable-static-libc (glibc security updates must reach it)
+ldd "$(command -v dropwatch)" 2>/dev/null | grep -qE "libc.so.6 => /(usr/)?lib/" &&
+    ok "the packaged dropwatch loads the shared C library" || bad "the packaged dropwatch is not linked to libc.so.6"
 man -w dropwatch >/dev/null 2>&1 && man -w dw_drop_open >/dev/null 2>&1 && man -w dw_envelope_new >/dev/null 2>&1 &&
     ok "man pages installed (dropwatch(1), dw_drop_open(3), dw_envelope_new(3))" || bad "man pages missing"
 [ -f /usr/share/bash-completion/completions/dropwatch ] && [ -f /usr/share/zsh/vendor-completions/_dropwatch ] &&
