@@ -10,6 +10,7 @@ noinst_PROGRAMS += bench/dw_bench
 # section 8's like-for-like row: dropwatch deliver without its directory fsync (LD_PRELOAD, bench only)
 noinst_LTLIBRARIES += bench/libnodirsync.la
 endif
+
 bench_libnodirsync_la_SOURCES = bench/nodirsync.c
 # -rpath makes libtool build a shared object although it is not installed
 bench_libnodirsync_la_LDFLAGS = -module -avoid-version -shared -rpath $(abs_builddir)/bench
@@ -60,7 +61,8 @@ bench: bench/dw_bench$(EXEEXT) $(bench_python_deps)
 	fi; \
 	if test -n "$(PYTHON)"; then \
 	  cli=$(abs_top_builddir)/src/.libs/dropwatch$(EXEEXT); test -x "$$cli" || cli=$(abs_top_builddir)/src/dropwatch$(EXEEXT); \
-	  $(bench_python_env) $(PYTHON) $(abs_top_srcdir)/bench/peers.py --cli "$$cli" $(BENCH_DIRS) \
+	  shared=$(abs_top_builddir)/src/dropwatch-shared-libc$(EXEEXT); \
+	  $(bench_python_env) $(PYTHON) $(abs_top_srcdir)/bench/peers.py --cli "$$cli" --cli-shared "$$shared" $(BENCH_DIRS) \
 	    --nodirsync $(abs_top_builddir)/bench/.libs/libnodirsync.so \
 	    --md bench/results/latest.md --csv bench/results/latest.csv $(BENCH_PEERS_FLAGS) $(BENCH_FLAGS) || exit $$?; \
 	fi; \

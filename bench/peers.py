@@ -88,13 +88,34 @@ def run_timed(argv, stdin_path=None, env=None, rss=False):
     return dt, kib
 
 
-def bench_cli(cli, env, parent, rounds, count, rows, nodirsync=None):
+def dynamically_linked(path):
+    """True when the ELF file at path asks for a dynamic loader (a PT_INTERP program header): only such a
+    program can take an LD_PRELOAD shim. A static PIE has none."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:  # ELF64 only (the benchmark is Linux x86-64/arm64)
+            return True
+        phoff, = struct.unpack_from("<Q", head, 32)
+        phentsize, phnum = struct.unpack_from("<HH", head, 54)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    return any(struct.unpack_from("<I", table, i * phentsize)[0] == 3 for i in range(phnum))  # PT_INTERP
+
+
+def bench_cli(cli, env, parent, rounds, count, rows, nodirsync=None, cli_shared=None):
     fs = po.fs_label(parent)
     msg = os.path.join(parent, "msg-4k")
     with open(msg, "wb") as f:
         f.write(b"Subject: peers\r\n\r\n" + b"x" * (4096 - 18))
-    res = {"dw": [], "sc": [], "nd": [], "scn": [], "true": [], "ver": []}
-    sides = ["dw", "sc"]
+    res = {"dw": [], "dws": [], "sc": [], "nd": [], "scn": [], "true": [], "ver": [], "vers": []}
+    static = not dynamically_linked(cli)
+    sides = ["dw", "sc"] + (["dws"] if cli_shared else [])
+    # the shim needs a program that loads shared objects: the shared-libc copy when the CLI is a static PIE
+    nd_cli = cli_shared if static else cli
+    if nodirsync and not nd_cli:
+        print("peers: the CLI is a static PIE and no --cli-shared copy was given: the row without the "
+              "directory fsync (an LD_PRELOAD shim) is left out", file=sys.stderr)
+        nodirsync = None
     if nodirsync:
         # dropwatch deliver with its directory fsync turned into a no-op (bench/nodirsync.c): safecat's
         # promise; its baseline is safecat under the same preload, which costs both the same library load
@@ -110,15 +131,20 @@ def bench_cli(cli, env, parent, rounds, count, rows, nodirsync=None):
         for d in (drop, ndrop, os.path.join(sc, "tmp"), os.path.join(sc, "new"), os.path.join(scn, "tmp"),
                   os.path.join(scn, "new")):
             os.makedirs(d)
-        t = {"dw": 0.0, "sc": 0.0, "nd": 0.0, "scn": 0.0, "true": 0.0, "ver": 0.0}
+        sdrop = os.path.join(parent, f"drop-shared-{r}")
+        os.makedirs(sdrop)
+        t = {"dw": 0.0, "dws": 0.0, "sc": 0.0, "nd": 0.0, "scn": 0.0, "true": 0.0, "ver": 0.0, "vers": 0.0}
         for k in range(0, count, 5):
             shift = (k // 5 + r) % len(sides)  # the order rotates chunk by chunk
             for side in sides[shift:] + sides[:shift]:
                 for _ in range(5):
                     if side == "dw":
                         t["dw"] += run_timed([cli, "deliver", "--root", parent, "--drop-dir", f"drop-{r}"], msg, env)[0]
+                    elif side == "dws":
+                        t["dws"] += run_timed([cli_shared, "deliver", "--root", parent, "--drop-dir",
+                                               f"drop-shared-{r}"], msg, env)[0]
                     elif side == "nd":
-                        t["nd"] += run_timed([cli, "deliver", "--root", parent, "--drop-dir", f"nodirsync-{r}"], msg,
+                        t["nd"] += run_timed([nd_cli, "deliver", "--root", parent, "--drop-dir", f"nodirsync-{r}"], msg,
                                              nd_env)[0]
                     elif side == "scn":
                         t["scn"] += run_timed(["safecat", os.path.join(scn, "tmp"), os.path.join(scn, "new")], msg,
@@ -127,25 +153,41 @@ def bench_cli(cli, env, parent, rounds, count, rows, nodirsync=None):
                         t["sc"] += run_timed(["safecat", os.path.join(sc, "tmp"), os.path.join(sc, "new")], msg)[0]
             t["true"] += run_timed(["/bin/true"])[0]
             t["ver"] += run_timed([cli, "--version"], None, env)[0]
+            if cli_shared:
+                t["vers"] += run_timed([cli_shared, "--version"], None, env)[0]
         if r > 0:
             for k in sides:
                 res[k].append(count / t[k])
-            res["true"].append(t["true"] / (count / 5) * 1e6)
-            res["ver"].append(t["ver"] / (count / 5) * 1e6)
+            for k in ("true", "ver", "vers"):
+                res[k].append(t[k] / (count / 5) * 1e6)
     note = (f"{count} processes per side and round, 4 KiB on stdin; dropwatch also fsyncs the directory, "
             f"safecat does not (its new name can be lost on power failure); load {l0} → {load()}")
-    rows.pair(fs, "dropwatch deliver, one process per message, durable 4 KiB", "messages/s", False, res["dw"],
-              res["sc"], "safecat TMP DEST, one process per message", note)
+    linked = "a static PIE (the default build)" if static else "linked against the shared C library"
+    rows.pair(fs, f"dropwatch deliver, one process per message, durable 4 KiB; the program {linked}", "messages/s",
+              False, res["dw"], res["sc"], "safecat TMP DEST, one process per message", note, target=1.0)
+    if cli_shared:
+        rows.pair(fs, "dropwatch deliver, shared C library (configure --disable-static-libc, as the Debian "
+                  "package builds it), durable 4 KiB", "messages/s", False, res["dws"], res["sc"],
+                  "safecat TMP DEST, one process per message", note + "; the same objects as the row above, "
+                  "linked against the shared C library (bench/dropwatch-shared-libc)")
     if nodirsync:
         rows.pair(fs, "dropwatch deliver without its directory fsync (safecat's promise), 4 KiB", "messages/s",
                   False, res["nd"], res["scn"], "safecat TMP DEST under the same LD_PRELOAD",
                   f"{count} processes per side and round, interleaved with the row above; the directory fsync "
                   f"made a no-op by an LD_PRELOAD shim (bench/nodirsync.c), loaded into safecat too so both "
                   f"pay its load: the file is still fsynced before the rename, the new name is not, as with "
-                  f"safecat")
-    rows.text(fs, "process start-up: dropwatch --version / /bin/true", "µs",
-              f"{statistics.median(res['ver']):.0f}", "/bin/true", f"{statistics.median(res['true']):.0f}",
-              note="exec + dynamic linking (libc; libdropwatch is linked in unless configure --disable-static-cli) + argument parsing, no delivery")
+                  f"safecat" + ("; measured with the shared-libc copy (a static PIE cannot load the shim)"
+                                if nd_cli != cli else ""))
+    rows.text(fs, f"process start-up: dropwatch --version ({'static PIE' if static else 'shared C library'}) "
+              "/ /bin/true", "µs", f"{statistics.median(res['ver']):.0f}", "/bin/true",
+              f"{statistics.median(res['true']):.0f}",
+              note="exec + loading (libdropwatch is linked in unless configure --disable-static-cli; the C "
+              "library too unless --disable-static-libc) + argument parsing, no delivery")
+    if cli_shared:
+        rows.text(fs, "process start-up: dropwatch --version, shared C library / /bin/true", "µs",
+                  f"{statistics.median(res['vers']):.0f}", "/bin/true", f"{statistics.median(res['true']):.0f}",
+                  note="the same objects linked against the shared C library: the dynamic loader's share of a "
+                  "start-up is the difference to the row above")
 
 
 def bench_python(dw, parent, rounds, count, rows):
@@ -230,7 +272,7 @@ def bench_large(cli, env, parent, rounds, rows):
         label = f"{size >> 20} MiB"
         rows.pair(fs, f"dropwatch deliver FILE, {label}, durable", "MB/s", False, res["dw"], res["dd"],
                   "dd if=FILE of=… bs=64K conv=fsync (same bytes, same file system)",
-                  f"{per} per side and round, one process each; load {l0} → {load()}")
+                  f"{per} per side and round, one process each; load {l0} → {load()}", target=0.9)
         rows.text(fs, f"peak RSS, {label}", "KiB", str(rss["dw"]), "dd bs=64K", str(rss["dd"]),
                   note="peak RSS of the process (GNU time %M; its own fork+exec is included in the time of both sides); dropwatch copies through a 64 KiB buffer")
 
@@ -275,6 +317,8 @@ def main():
     ap.add_argument("--share", help="a mounted SMB share to deliver into")
     ap.add_argument("--nodirsync", help="bench/.libs/libnodirsync.so: adds dropwatch deliver without its "
                     "directory fsync (safecat's promise) beside the real figure")
+    ap.add_argument("--cli-shared", help="bench/dropwatch-shared-libc: the same CLI linked against the shared C "
+                    "library, for the rows that compare the two and for the LD_PRELOAD row when --cli is static")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--count", type=int, default=40, help="processes or messages per side and round")
     ap.add_argument("--share-only", action="store_true", help="only the share rows (bench/share.sh)")
@@ -300,7 +344,8 @@ def main():
         elif shutil.which("safecat"):
             print(f"peers: safecat vs dropwatch deliver in {parent}", file=sys.stderr)
             nodirsync = args.nodirsync if args.nodirsync and os.path.exists(args.nodirsync) else None
-            bench_cli(args.cli, env, parent, args.rounds, args.count, rows, nodirsync)
+            cli_shared = args.cli_shared if args.cli_shared and os.path.exists(args.cli_shared) else None
+            bench_cli(args.cli, env, parent, args.rounds, args.count, rows, nodirsync, cli_shared)
         else:
             rows.text("—", "safecat", "", "not installed", result="FAIL")
         if dw and not args.share_only:

@@ -179,11 +179,14 @@ class Rows:
     def __init__(self):
         self.rows = []
 
-    def pair(self, fs, what, unit, lower_better, lib, base, base_name, note=""):
+    def pair(self, fs, what, unit, lower_better, lib, base, base_name, note="", target=None):
+        """target: the speed ratio the median must reach (PASS/MISS), or None for an information row."""
         ratios = [(b / l if lower_better else l / b) for l, b in zip(lib, base)]
+        med = statistics.median(ratios)
         self.rows.append([fs, what, unit, spread(lib), base_name, spread(base),
-                          f"{fmt(statistics.median(ratios))}× ({fmt(min(ratios))}–{fmt(max(ratios))})",
-                          "—", "—", note])
+                          f"{fmt(med)}× ({fmt(min(ratios))}–{fmt(max(ratios))})",
+                          "—" if target is None else f"≥ {fmt(target)}×",
+                          "—" if target is None else ("PASS" if med >= target else "MISS"), note])
 
     def text(self, fs, what, unit, lib, base_name="", base="", ratio="", target="—", result="—", note=""):
         self.rows.append([fs, what, unit, lib, base_name, base, ratio, target, result, note])
