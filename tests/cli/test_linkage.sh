@@ -24,6 +24,16 @@ elf_type() { "$READELF" -hW "$1" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'; }
 needed() { "$READELF" -dW "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' '; }
 
 if [ "$DW_EXPECT_STATIC_PIE" = 1 ]; then
+    # A static glibc cannot load its NSS, iconv or locale modules safely (they must match the installed
+    # glibc): neither the program's objects nor the library's may call the functions that need them.
+    NM=${NM:-nm}
+    command -v "$NM" >/dev/null 2>&1 || { echo "FAIL: $NM missing (binutils)"; exit 1; }
+    checks=$((checks + 1))
+    "$NM" -u "$top_builddir"/src/dropwatch-*.o "$top_builddir"/lib/.libs/libdropwatch_core.a 2>/dev/null |
+        awk '{print $NF}' | sort -u >"$T/undef"
+    grep -q '^dw_' "$T/undef" || grep -q '^fsync$' "$T/undef" || fail "nm found no undefined symbol at all"
+    bad=$(grep -E '^(getpw|getgr|getspnam|getlogin|gethostby|getaddrinfo|getnameinfo|getservby|getprotoby|dlopen|dlsym|iconv_open|setlocale|newlocale|nl_langinfo|bindtextdomain|initgroups|getgrouplist)' "$T/undef" | tr '\n' ' ')
+    [ -z "$bad" ] || fail "a static PIE calls what needs glibc's shared modules at run time: $bad (configure --disable-static-libc, or avoid them)"
     checks=$((checks + 1))
     has_interp "$bin" && fail "src/dropwatch asks for a dynamic loader; configure chose a static PIE"
     checks=$((checks + 1))
