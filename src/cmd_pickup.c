@@ -339,7 +339,7 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
     free(line);
     free(block);
     if (!ok) {
-        fprintf(stderr, "dropwatch pickup: %s: %s (error %lu)\n", argv[0],
+        fprintf(stderr, "dropwatch pickup: %s: %s (error %lu)\n", cli_q(argv[0]),
                 e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? "command not found" : "cannot start",
                 (unsigned long)e);
         CloseHandle(wr);
@@ -400,7 +400,7 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
         for (size_t i = 0; i < l.n; i++)
             putenv(l.v[i]);
         execvp(argv[0], argv);
-        fprintf(stderr, "dropwatch pickup: %s: %s\n", argv[0], strerror(errno));
+        fprintf(stderr, "dropwatch pickup: %s: %s\n", cli_q(argv[0]), strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
     }
     env_free(&l);
