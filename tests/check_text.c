@@ -125,6 +125,19 @@ static char *expect_of(size_t n, char c, const char *tail)
         free(want_);                                                                \
     } while (0)
 
+/* 100000 bytes of 'a' with `at` placed at byte `pos`: the quote is n_fill a's, then tail. */
+static void expect_cut(const char *at, size_t pos, size_t n_fill, const char *tail)
+{
+    char head[DW_QUOTE_MAX + 8];
+    memset(head, 'a', sizeof head);
+    memcpy(head + pos, at, strlen(at));
+    char *got = quote_of(head, sizeof head, 'a', 100000);
+    char *want = expect_of(n_fill, 'a', tail);
+    ck_assert_str_eq(got, want);
+    dw_free(got);
+    free(want);
+}
+
 START_TEST(test_quote_short)
 {
     char buf[DW_QUOTE_SIZE];
@@ -158,30 +171,11 @@ END_TEST
 START_TEST(test_quote_utf8_cut)
 {
     /* a 2-byte character at byte 199 ends at 201: it is left out whole, never split */
-    char head[DW_QUOTE_MAX + 2];
-    memset(head, 'a', sizeof head);
-    memcpy(head + DW_QUOTE_MAX - 1, "\xC3\xA9", 2);
-    char *got = quote_of(head, sizeof head, 'a', 100000);
-    char *want = expect_of(DW_QUOTE_MAX - 1, 'a', "...' (100000 bytes)");
-    ck_assert_str_eq(got, want);
-    dw_free(got);
-    free(want);
+    expect_cut("\xC3\xA9", DW_QUOTE_MAX - 1, DW_QUOTE_MAX - 1, "...' (100000 bytes)");
     /* at byte 198 it ends at exactly 200: kept */
-    memset(head, 'a', sizeof head);
-    memcpy(head + DW_QUOTE_MAX - 2, "\xC3\xA9", 2);
-    got = quote_of(head, sizeof head, 'a', 100000);
-    want = expect_of(DW_QUOTE_MAX - 2, 'a', "\xC3\xA9...' (100000 bytes)");
-    ck_assert_str_eq(got, want);
-    dw_free(got);
-    free(want);
+    expect_cut("\xC3\xA9", DW_QUOTE_MAX - 2, DW_QUOTE_MAX - 2, "\xC3\xA9...' (100000 bytes)");
     /* a 4-byte character straddling the bound */
-    memset(head, 'a', sizeof head);
-    memcpy(head + DW_QUOTE_MAX - 2, "\xF0\x9F\x98\x80", 4);
-    got = quote_of(head, sizeof head, 'a', 100000);
-    want = expect_of(DW_QUOTE_MAX - 2, 'a', "...' (100000 bytes)");
-    ck_assert_str_eq(got, want);
-    dw_free(got);
-    free(want);
+    expect_cut("\xF0\x9F\x98\x80", DW_QUOTE_MAX - 2, DW_QUOTE_MAX - 2, "...' (100000 bytes)");
     /* all multi-byte: 66 three-byte characters (198 bytes), the 67th would pass 200 */
     char *in = malloc(99999);
     for (size_t i = 0; i < 99999; i += 3)
@@ -199,23 +193,9 @@ END_TEST
 START_TEST(test_quote_escape_cut)
 {
     /* "\x01" (4 bytes escaped) at byte 197 would end at 201: cut before it, never inside "\x01" */
-    char head[DW_QUOTE_MAX];
-    memset(head, 'a', sizeof head);
-    head[DW_QUOTE_MAX - 3] = '\x01';
-    char *got = quote_of(head, sizeof head, 'a', 100000);
-    char *want = expect_of(DW_QUOTE_MAX - 3, 'a', "...' (100000 bytes)");
-    ck_assert_str_eq(got, want);
-    dw_free(got);
-    free(want);
+    expect_cut("\x01", DW_QUOTE_MAX - 3, DW_QUOTE_MAX - 3, "...' (100000 bytes)");
     /* "\n" at byte 194 and "\x01" at 195 end at exactly 200: kept */
-    memset(head, 'a', sizeof head);
-    head[DW_QUOTE_MAX - 6] = '\n';
-    head[DW_QUOTE_MAX - 5] = '\x01';
-    got = quote_of(head, sizeof head, 'a', 100000);
-    want = expect_of(DW_QUOTE_MAX - 6, 'a', "\\n\\x01...' (100000 bytes)");
-    ck_assert_str_eq(got, want);
-    dw_free(got);
-    free(want);
+    expect_cut("\n\x01", DW_QUOTE_MAX - 6, DW_QUOTE_MAX - 6, "\\n\\x01...' (100000 bytes)");
     /* the worst case (every byte escaped to 4) still fits DW_QUOTE_SIZE: 50 escapes */
     char *in = malloc(100000);
     memset(in, '\xFF', 100000);
