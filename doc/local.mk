@@ -24,6 +24,8 @@ dist_man_MANS += \
 	doc/dw_quota_format_alloc.3 \
 	doc/dw_path_full_alloc.3 \
 	doc/dw_escape_alloc.3 \
+	doc/dw_quote.3 \
+	doc/dw_quote_alloc.3 \
 	doc/dw_utf8_next.3 \
 	doc/dw_utf8_valid.3 \
 	doc/dw_io_error_describe.3 \

@@ -692,9 +692,8 @@ static void describe(dwi_out *o, const dw_io_error *err)
     dwi_out_str(o, dw_op_name(err->op));
     dwi_out_str(o, " failed");
     if (err->path[0]) {
-        dwi_out_str(o, " on '");
-        dwi_out_bytes(o, err->path, strnlen(err->path, sizeof err->path));
-        dwi_out_char(o, '\'');
+        dwi_out_str(o, " on ");
+        dwi_quote(o, err->path, strnlen(err->path, sizeof err->path)); /* bounded; err->path stays whole */
     }
     if (err->sys_errno) {
         (void)dw_errno_str(err->sys_errno, text, sizeof text, NULL); /* a truncated text is fine */

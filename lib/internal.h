@@ -76,6 +76,10 @@ void dwi_utc_fields(int64_t t, unsigned f[6]);
 typedef dw_status (*dwi_fill_fn)(const void *args, char *buf, size_t size, size_t *needed);
 dw_status dwi_alloc_text(dwi_fill_fn fill, const void *args, dw_status keep, char **out, size_t *len);
 
+/* Caller input quoted for an error description, at most DW_QUOTE_MAX bytes of it (dw_quote(), lib/text.c):
+ * every description that shows a caller's value goes through this one function. */
+void dwi_quote(dwi_out *o, const char *s, size_t len);
+
 /* Copy a whole string into a caller buffer under the same convention. */
 dw_status dwi_copy_out(const char *src, size_t len, char *buf, size_t size, size_t *needed);
 

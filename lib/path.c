@@ -714,9 +714,9 @@ dw_status dw_resolve_describe(dw_status status, const char *root, const char *dr
     dwi_out_init(&o, buf, size);
     if (status == DW_E_ROOT || status == DW_E_NAME) {
         const char *value = status == DW_E_ROOT ? root : drop_dir;
-        dwi_out_str(&o, status == DW_E_ROOT ? "Invalid RootDropDirectoryPath '" : "Invalid DropDirectory '");
-        dwi_out_str(&o, value ? value : "");
-        dwi_out_str(&o, "': ");
+        dwi_out_str(&o, status == DW_E_ROOT ? "Invalid RootDropDirectoryPath " : "Invalid DropDirectory ");
+        dwi_quote(&o, value ? value : "", value ? strlen(value) : 0); /* bounded: the value is the caller's */
+        dwi_out_str(&o, ": ");
         dwi_out_str(&o, dw_reason_str(info->reason));
         dwi_out_str(&o, " (byte ");
         dwi_out_u64(&o, info->offset);

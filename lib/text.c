@@ -148,3 +148,62 @@ dw_status dw_escape_alloc(dw_escape_style style, const char *s, size_t len, char
     *out = b;
     return DW_OK;
 }
+
+void dwi_quote(dwi_out *o, const char *s, size_t len)
+{
+    size_t shown = 0, i = 0;
+    dwi_out_char(o, '\'');
+    while (i < len) {
+        /* escape one character apart first, so that the cut never falls inside it */
+        char one[8];
+        dwi_out t;
+        dwi_out_init(&t, one, sizeof one);
+        size_t start = i;
+        uint32_t cp;
+        int ok = dwi_utf8_next(s, len, &i, &cp);
+        put(&t, DW_ESCAPE_TEXT, s + start, i - start, cp, !ok);
+        if (shown + t.len > DW_QUOTE_MAX) {
+            i = start;
+            break;
+        }
+        dwi_out_bytes(o, one, t.len);
+        shown += t.len;
+    }
+    if (i < len) {
+        dwi_out_str(o, "...' (");
+        dwi_out_u64(o, len);
+        dwi_out_str(o, " bytes)");
+    } else {
+        dwi_out_char(o, '\'');
+    }
+}
+
+dw_status dw_quote(const char *s, size_t len, char *buf, size_t size, size_t *needed)
+{
+    if ((!s && len) || (!buf && size))
+        return DW_E_INVAL;
+    dwi_out o;
+    dwi_out_init(&o, buf, size);
+    dwi_quote(&o, s, len);
+    return dwi_out_finish(&o, needed);
+}
+
+dw_status dw_quote_alloc(const char *s, size_t len, char **out, size_t *out_len)
+{
+    if (!out)
+        return DW_E_INVAL;
+    *out = NULL;
+    char *b = malloc(DW_QUOTE_SIZE);
+    if (!b)
+        return DW_E_NOMEM;
+    size_t needed = 0;
+    dw_status st = dw_quote(s, len, b, DW_QUOTE_SIZE, &needed);
+    if (st != DW_OK) {
+        free(b);
+        return st;
+    }
+    if (out_len)
+        *out_len = needed - 1;
+    *out = b;
+    return DW_OK;
+}

@@ -47,6 +47,12 @@ typedef struct cli_ctx {
 void cli_err(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a usage error with the "Try ... --help" hint and returns EX_USAGE. */
 int cli_usage_error(const cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A caller's value (argument, option value, configuration value, path) quoted for a diagnostic with the
+ * library's dw_quote(): at most DW_QUOTE_MAX bytes shown, a cut marked "...' (N bytes)". Never quote such a
+ * value with '%s'. The text lives in one of CLI_QUOTE_SLOTS per-thread buffers, reused in turn: one
+ * message may quote up to that many values. */
+#define CLI_QUOTE_SLOTS 4
+const char *cli_q(const char *s);
 /* Whether summary/progress lines go to stderr (stdout is a terminal, or -v). */
 int cli_summary_wanted(const cli_ctx *ctx);
 

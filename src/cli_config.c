@@ -137,7 +137,7 @@ static void connector_header(parser *p, cli_config *cfg, char *name, parse_state
     for (size_t i = 0; i < cfg->n_connectors; i++) {
         /* Exchange connector names are unique regardless of case. */
         if (strcasecmp(cfg->connectors[i].name, name) == 0) {
-            perr(p, "duplicate connector '%s'", name);
+            perr(p, "duplicate connector %s", cli_q(name));
             return;
         }
     }
@@ -174,7 +174,7 @@ static void section_header(parser *p, cli_config *cfg, char *s, parse_state *st)
         connector_header(p, cfg, body + 9, st);
     } else {
         st->sec = SEC_NONE;
-        perr(p, "unknown section '[%s]' (expected [server] or [connector NAME])", body);
+        perr(p, "unknown section %s (expected [server] or [connector NAME])", cli_q(body));
     }
 }
 
@@ -197,7 +197,7 @@ static int split_key_value(parser *p, char *s, char **key, char **val)
         return -1;
     }
     if (unquote(val) != 0) {
-        perr(p, "unterminated or misplaced quote in the value of %s", s);
+        perr(p, "unterminated or misplaced quote in the value of %s", cli_q(s));
         return -1;
     }
     return 0;
@@ -219,14 +219,14 @@ static unsigned key_bit(parser *p, const char *key, parse_state *st)
             bit = keys[i].bit;
     }
     if (!bit) {
-        perr(p, st->sec == SEC_SERVER ? "unknown key '%s' in [server] (expected RootDropDirectoryPath, "
+        perr(p, st->sec == SEC_SERVER ? "unknown key %s in [server] (expected RootDropDirectoryPath, "
                                         "InstallPath, ExchangeVersion, ComputerName or PathStyle)"
-                                      : "unknown key '%s' in [connector] (expected DropDirectory, "
-                                        "DropDirectoryQuota or TempDirectory)", key);
+                                      : "unknown key %s in [connector] (expected DropDirectory, "
+                                        "DropDirectoryQuota or TempDirectory)", cli_q(key));
         return 0;
     }
     if (st->seen & bit) {
-        perr(p, "duplicate key '%s'", key);
+        perr(p, "duplicate key %s", cli_q(key));
         return 0;
     }
     st->seen |= bit;
@@ -240,7 +240,7 @@ static void enum_value(parser *p, dw_enum kind, const char *key, const char *val
         return;
     char expected[256], msg[1024];
     cli_enum_names(kind, expected, sizeof expected);
-    snprintf(msg, sizeof msg, "%s '%s' is not %s", key, val, expected);
+    snprintf(msg, sizeof msg, "%s %s is not %s", key, cli_q(val), expected);
     perr(p, "%s", msg);
 }
 
@@ -282,8 +282,8 @@ static void set_value(parser *p, cli_config *cfg, parse_state *st, unsigned bit,
     case K_QUOTA: {
         uint64_t q;
         if (dw_quota_parse(val, &q) != DW_OK)
-            perr(p, "DropDirectoryQuota '%s' is not 'unlimited', bytes, a B/KB/MB/GB/TB value or "
-                    "'10 MB (10,485,760 bytes)'", val);
+            perr(p, "DropDirectoryQuota %s is not 'unlimited', bytes, a B/KB/MB/GB/TB value or "
+                    "'10 MB (10,485,760 bytes)'", cli_q(val));
         else
             st->conn->quota = q;
         break;
@@ -318,7 +318,7 @@ static void parse_line(parser *p, cli_config *cfg, char *s, parse_state *st)
     if (split_key_value(p, s, &key, &val) != 0)
         return;
     if (st->sec == SEC_NONE) {
-        perr(p, "key '%s' outside a [server] or [connector NAME] section", key);
+        perr(p, "key %s outside a [server] or [connector NAME] section", cli_q(key));
         return;
     }
     unsigned bit = key_bit(p, key, st);
@@ -360,7 +360,7 @@ int cli_config_load(cli_config *cfg, const char *path)
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         int e = errno;
-        cli_err(NULL, "cannot open configuration file '%s': %s", path, strerror(e));
+        cli_err(NULL, "cannot open configuration file %s: %s", cli_q(path), strerror(e));
         return e == ENOENT || e == ENOTDIR ? EX_NOINPUT : EX_CONFIG;
     }
     char *buf = cli_xmalloc(CFG_MAX_BYTES + 1);
@@ -370,10 +370,10 @@ int cli_config_load(cli_config *cfg, const char *path)
         fclose(f);
     int rc = 0;
     if (bad) {
-        cli_err(NULL, "cannot read configuration file '%s'", path);
+        cli_err(NULL, "cannot read configuration file %s", cli_q(path));
         rc = EX_IOERR;
     } else if (n > CFG_MAX_BYTES) {
-        cli_err(NULL, "%s: configuration file larger than %d bytes", path, CFG_MAX_BYTES);
+        cli_err(NULL, "%s: configuration file larger than %d bytes", cli_q(path), CFG_MAX_BYTES);
         rc = EX_CONFIG;
     } else {
         rc = cli_config_parse(cfg, path, buf, n);

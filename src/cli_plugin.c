@@ -139,7 +139,7 @@ static void perf(FILE *f, const char *connector, const char *what, const char *v
                  const cli_range *crit, const char *max)
 {
     fputc(' ', f);
-    put_label(f, connector, what);
+    put_label(f, strlen(connector) > DW_QUOTE_MAX ? cli_q(connector) : connector, what);
     fprintf(f, "%s;", value);
     if (warn)
         put_range(f, warn);
@@ -190,7 +190,8 @@ static void put_summary(FILE *f, const cli_probe_result *rs, const int *cs, size
                 continue;
             fputs(sep, f);
             sep = "; ";
-            put_text(f, r->connector);
+            /* a name as it is; one too long for a status line quoted and cut as every diagnostic is */
+            put_text(f, strlen(r->connector) > DW_QUOTE_MAX ? cli_q(r->connector) : r->connector);
             if (!r->ok) {
                 fprintf(f, ": %s failure during %s (event %u)", dw_class_name(r->err.io_class), dw_op_name(r->err.op),
                         r->event_id);

@@ -22,8 +22,8 @@ int cli_sel_option(const cli_ctx *ctx, cli_sel *sel, int opt, const char *arg, i
     case OPT_QUOTA: {
         uint64_t q;
         if (dw_quota_parse(arg, &q) != DW_OK)
-            *rc = cli_usage_error(ctx, "invalid --quota '%s' (expected 'unlimited', bytes, a B/KB/MB/GB/TB "
-                                       "value or '10 MB (10,485,760 bytes)')", arg);
+            *rc = cli_usage_error(ctx, "invalid --quota %s (expected 'unlimited', bytes, a B/KB/MB/GB/TB "
+                                       "value or '10 MB (10,485,760 bytes)')", cli_q(arg));
         sel->quota_text = arg;
         return 1;
     }
@@ -92,7 +92,7 @@ static int keep_connector(const cli_ctx *ctx, const cli_sel *sel, cli_config *cf
             keep = i;
     }
     if (keep == cfg->n_connectors) {
-        cli_err(ctx, "no connector '%s' in %s", sel->connector, ctx->config_path);
+        cli_err(ctx, "no connector %s in %s", cli_q(sel->connector), cli_q(ctx->config_path));
         return EX_CONFIG;
     }
     for (size_t i = 0; i < cfg->n_connectors; i++) {
@@ -118,7 +118,7 @@ static int select_connectors(const cli_ctx *ctx, const cli_sel *sel, cli_config 
     if (sel->connector)
         return keep_connector(ctx, sel, cfg);
     if (cfg->n_connectors == 0) {
-        cli_err(ctx, "%s describes no connector (add a [connector NAME] section)", ctx->config_path);
+        cli_err(ctx, "%s describes no connector (add a [connector NAME] section)", cli_q(ctx->config_path));
         return EX_CONFIG;
     }
     return 0;
@@ -229,7 +229,7 @@ void cli_target_error(const cli_target *t, dw_io_error *err)
 void cli_target_explain_failure(const cli_ctx *ctx, const cli_target *t)
 {
     char *why = target_describe(t);
-    cli_err(ctx, "connector '%s': %s", t->conn->name, why);
+    cli_err(ctx, "connector %s: %s", cli_q(t->conn->name), why);
     free(why);
 }
 

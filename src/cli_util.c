@@ -24,6 +24,17 @@ void *cli_xmalloc(size_t n)
     return p;
 }
 
+const char *cli_q(const char *s)
+{
+    /* a ring of slots, so one message can quote several values; per thread, as the messages are */
+    static _Thread_local char slots[CLI_QUOTE_SLOTS][DW_QUOTE_SIZE];
+    static _Thread_local unsigned next;
+    char *b = slots[next++ % CLI_QUOTE_SLOTS];
+    if (dw_quote(s ? s : "", s ? strlen(s) : 0, b, DW_QUOTE_SIZE, NULL) != DW_OK)
+        b[0] = '\0'; /* not reached: DW_QUOTE_SIZE holds any quote */
+    return b;
+}
+
 char *cli_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -263,7 +274,7 @@ int cli_enum_option(const cli_ctx *ctx, const char *option, const char *arg, int
         return 0;
     char expected[256];
     cli_enum_names(cli_enum_opts[i].kind, expected, sizeof expected);
-    return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", option, arg, expected);
+    return cli_usage_error(ctx, "invalid --%s %s (expected %s)", option, cli_q(arg), expected);
 }
 
 int cli_unsigned_option(const cli_ctx *ctx, const char *option, const char *arg, unsigned *out)
@@ -272,7 +283,7 @@ int cli_unsigned_option(const cli_ctx *ctx, const char *option, const char *arg,
     /* digits of any length: only the library's range decides what is too much */
     int all_digits = *arg != '\0' && strspn(arg, "0123456789") == strlen(arg);
     if (!all_digits)
-        return cli_usage_error(ctx, "invalid --%s '%s' (expected a number)", option, arg);
+        return cli_usage_error(ctx, "invalid --%s %s (expected a number)", option, cli_q(arg));
     *out = cli_parse_u64(arg, 0, UINT_MAX, &v) == 0 ? (unsigned)v : UINT_MAX;
     return 0;
 }
@@ -283,7 +294,7 @@ int cli_drop_option_check(const cli_ctx *ctx, const dw_drop_options *opts, const
     dw_status st = dw_drop_options_check(opts, &err);
     if (st == DW_OK)
         return 0;
-    return cli_usage_error(ctx, "invalid --%s '%s': %s", option, arg, err.detail[0] ? err.detail : dw_status_str(st));
+    return cli_usage_error(ctx, "invalid --%s %s: %s", option, cli_q(arg), err.detail[0] ? err.detail : dw_status_str(st));
 }
 
 void cli_io_failure(const cli_ctx *ctx, const dw_io_error *err, const char *fmt, ...)

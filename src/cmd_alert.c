@@ -71,33 +71,33 @@ static int alert_option(cli_ctx *ctx, alert_args *x, int opt, const char *arg)
     case O_ERRNO:
         x->have_errno = 1;
         if (cli_parse_errno(arg, &x->errnum) != 0)
-            return cli_usage_error(ctx, "invalid --errno '%s' (expected a number or a name such as EIO)", arg);
+            return cli_usage_error(ctx, "invalid --errno %s (expected a number or a name such as EIO)", cli_q(arg));
         return 0;
     case O_WIN32:
         x->have_win32 = 1;
         if (cli_parse_win32(arg, &x->win32) != 0)
-            return cli_usage_error(ctx, "invalid --win32 '%s' (expected a code such as 112, 0x70 or "
-                                        "ERROR_DISK_FULL)", arg);
+            return cli_usage_error(ctx, "invalid --win32 %s (expected a code such as 112, 0x70 or "
+                                        "ERROR_DISK_FULL)", cli_q(arg));
         return 0;
     case O_OP:
         if (cli_parse_enum(DW_ENUM_OP, arg, &op) != 0 || op == DW_OP_NONE)
-            return cli_usage_error(ctx, "invalid --op '%s' (expected open-dir, create, write, fsync, rename, ...)", arg);
+            return cli_usage_error(ctx, "invalid --op %s (expected open-dir, create, write, fsync, rename, ...)", cli_q(arg));
         x->op = (dw_op)op;
         return 0;
     case O_TIME:
         if (cli_parse_time(arg, &x->a.time_ms) != 0)
-            return cli_usage_error(ctx, "invalid --time '%s' (expected YYYY-MM-DDTHH:MM:SS[.mmm]Z, @MILLISECONDS "
-                                        "or now)", arg);
+            return cli_usage_error(ctx, "invalid --time %s (expected YYYY-MM-DDTHH:MM:SS[.mmm]Z, @MILLISECONDS "
+                                        "or now)", cli_q(arg));
         return 0;
     case O_RECORD_ID:
         if (cli_parse_u64(arg, 0, UINT64_MAX, &v) != 0)
-            return cli_usage_error(ctx, "invalid --record-id '%s'", arg);
+            return cli_usage_error(ctx, "invalid --record-id %s", cli_q(arg));
         x->a.record_id = v;
         x->a.has_record_id = 1;
         return 0;
     case O_FACILITY:
         if (cli_parse_u64(arg, 0, 23, &v) != 0)
-            return cli_usage_error(ctx, "invalid --facility '%s' (expected 0 to 23)", arg);
+            return cli_usage_error(ctx, "invalid --facility %s (expected 0 to 23)", cli_q(arg));
         x->a.syslog_facility = (int)v;
         return 0;
     }
@@ -132,7 +132,7 @@ static int parse_options(cli_ctx *ctx, int argc, char **argv, alert_args *x)
         }
     }
     if (optind < argc)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, "unexpected argument %s", cli_q(argv[optind]));
     if (!x->have_errno && !x->have_win32)
         return cli_usage_error(ctx, "give the failure with --errno or --win32");
     if (ctx->config_path)

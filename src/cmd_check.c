@@ -106,9 +106,9 @@ static int monitor_options_check(const cli_ctx *ctx, const probe_args *a)
     if (a->textfile) {
         size_t n = strlen(a->textfile);
         if (n == 0 || a->textfile[n - 1] == '/')
-            return cli_usage_error(ctx, "invalid --textfile '%s' (expected a file name)", a->textfile);
+            return cli_usage_error(ctx, "invalid --textfile %s (expected a file name)", cli_q(a->textfile));
         if (n < 5 || strcmp(a->textfile + n - 5, ".prom") != 0)
-            cli_err(ctx, "warning: node_exporter's textfile collector reads only *.prom files, not '%s'", a->textfile);
+            cli_err(ctx, "warning: node_exporter's textfile collector reads only *.prom files, not %s", cli_q(a->textfile));
     }
     return -1;
 }
@@ -142,19 +142,19 @@ static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
     switch (opt) {
     case OPT_STALE_AGE:
         if (cli_parse_u64(arg, 0, UINT32_MAX, &a->stale_age) != 0)
-            return cli_usage_error(ctx, "invalid --stale-age '%s' (expected seconds)", arg);
+            return cli_usage_error(ctx, "invalid --stale-age %s (expected seconds)", cli_q(arg));
         return 0;
     case OPT_MAX_AGE:
         if (cli_parse_u64(arg, 0, UINT32_MAX, &a->max_age) != 0)
-            return cli_usage_error(ctx, "invalid --max-age '%s' (expected seconds)", arg);
+            return cli_usage_error(ctx, "invalid --max-age %s (expected seconds)", cli_q(arg));
         return 0;
     case OPT_INTERVAL:
         if (cli_parse_u64(arg, 0, 86400, &a->interval) != 0)
-            return cli_usage_error(ctx, "invalid --interval '%s' (expected 0 to 86400 seconds)", arg);
+            return cli_usage_error(ctx, "invalid --interval %s (expected 0 to 86400 seconds)", cli_q(arg));
         return 0;
     case OPT_COUNT:
         if (cli_parse_u64(arg, 0, UINT32_MAX, &a->count) != 0)
-            return cli_usage_error(ctx, "invalid --count '%s' (expected a number of rounds)", arg);
+            return cli_usage_error(ctx, "invalid --count %s (expected a number of rounds)", cli_q(arg));
         return 0;
     case OPT_EVENTLOG: ctx->eventlog = 1; return 0;
     case OPT_SOURCE: ctx->event_source = arg; return 0;
@@ -169,14 +169,14 @@ static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
         return cli_drop_option_check(ctx, &a->dopts, "temp-dir", arg);
     case OPT_INJECT:
         if (cli_parse_inject(arg, &a->fault) != 0)
-            return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", arg);
+            return cli_usage_error(ctx, "invalid --inject %s (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", cli_q(arg));
         return 0;
     case OPT_WARNING:
     case OPT_CRITICAL:
         if (cli_plugin_threshold(&a->popts, arg, opt == OPT_CRITICAL) != 0)
-            return cli_usage_error(ctx, "invalid --%s '%s' (expected quota=RANGE and/or age=RANGE, RANGE as "
+            return cli_usage_error(ctx, "invalid --%s %s (expected quota=RANGE and/or age=RANGE, RANGE as "
                                         "10, 10:, ~:10, 10:20 or @10:20)",
-                                   opt == OPT_CRITICAL ? "critical" : "warning", arg);
+                                   opt == OPT_CRITICAL ? "critical" : "warning", cli_q(arg));
         return 0;
     }
     return 0;
@@ -255,7 +255,7 @@ static int parse(cli_ctx *ctx, int argc, char **argv, int which, probe_args *a)
             return rc;
     }
     if (optind < argc)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, "unexpected argument %s", cli_q(argv[optind]));
     return monitor_options_check(ctx, a);
 }
 
@@ -323,7 +323,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         st = dw_testing_drop_health(t->path, &o, &a->fault, (unsigned)a->stale_age, hp, err);
         if (st != DW_OK && st != DW_E_IO) {
             if (show & PROBE_EXPLAIN)
-                cli_err(ctx, "connector '%s': health probe refused: %s", t->conn->name, dw_status_str(st));
+                cli_err(ctx, "connector %s: health probe refused: %s", cli_q(t->conn->name), dw_status_str(st));
             if (err->io_class == DW_CLASS_NONE)
                 err->io_class = DW_CLASS_CONFIGURATION;
             cli_probe_complete(res, NULL, ctx->event_mode);
@@ -341,7 +341,7 @@ static int probe(const cli_ctx *ctx, const cli_config *cfg, const cli_target *t,
         if (t->status != DW_OK)
             cli_target_explain_failure(ctx, t);
         else
-            cli_io_failure(ctx, err, "connector '%s'", t->conn->name);
+            cli_io_failure(ctx, err, "connector %s", cli_q(t->conn->name));
     }
     int prc = (show & PROBE_ALERT) ? cli_print_alert(ctx, cfg, t, err) : 0;
     return prc ? prc : cli_exit_for_class(err->io_class);
@@ -419,7 +419,7 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
         if (ctx->metrics)
             cli_metrics_write(stdout, &m, rs, ctx->metrics);
         if (a.textfile && cli_metrics_textfile(a.textfile, &m, rs) != 0) {
-            cli_err(ctx, "cannot write --textfile '%s': %s", a.textfile, strerror(errno));
+            cli_err(ctx, "cannot write --textfile %s: %s", cli_q(a.textfile), strerror(errno));
             if (!rc)
                 rc = EX_CANTCREAT;
         }
@@ -449,10 +449,10 @@ static void watch_textfile(const cli_ctx *ctx, const probe_args *a, cli_metrics 
     m->round_time_s = (int64_t)time(NULL);
     if (cli_metrics_textfile(a->textfile, m, rs) != 0) {
         if (!m->textfile_failing)
-            cli_err(ctx, "cannot write --textfile '%s': %s", a->textfile, strerror(errno));
+            cli_err(ctx, "cannot write --textfile %s: %s", cli_q(a->textfile), strerror(errno));
         m->textfile_failing = 1;
     } else if (m->textfile_failing) {
-        cli_err(ctx, "--textfile '%s' written again", a->textfile);
+        cli_err(ctx, "--textfile %s written again", cli_q(a->textfile));
         m->textfile_failing = 0;
     }
 }
@@ -633,12 +633,12 @@ int cmd_sweep(cli_ctx *ctx, int argc, char **argv)
             continue;
         }
         if (st != DW_E_IO) {
-            cli_err(ctx, "connector '%s': sweep refused: %s", ts[i].conn->name, dw_status_str(st));
+            cli_err(ctx, "connector %s: sweep refused: %s", cli_q(ts[i].conn->name), dw_status_str(st));
             if (!rc)
                 rc = cli_exit_for_status(st, NULL);
             continue;
         }
-        cli_io_failure(ctx, &err, "connector '%s'", ts[i].conn->name);
+        cli_io_failure(ctx, &err, "connector %s", cli_q(ts[i].conn->name));
         int prc = cli_print_alert(ctx, &cfg, &ts[i], &err);
         if (!rc)
             rc = prc ? prc : cli_exit_for_class(err.io_class);

@@ -182,15 +182,15 @@ static int message_option(cli_ctx *ctx, int argc, deliver_opts *o, int opt, cons
         return rc;
     case OPT_RECORD_ID:
         if (cli_parse_u64(arg, 1, UINT64_MAX / 2, &o->record_id) != 0)
-            return cli_usage_error(ctx, "invalid --record-id '%s' (expected a positive number)", arg);
+            return cli_usage_error(ctx, "invalid --record-id %s (expected a positive number)", cli_q(arg));
         return 0;
     case OPT_INJECT:
         if (cli_parse_inject(arg, &o->fault) != 0)
-            return cli_usage_error(ctx, "invalid --inject '%s' (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", arg);
+            return cli_usage_error(ctx, "invalid --inject %s (expected OP:ERRNO[:COUNT], e.g. fsync:EIO)", cli_q(arg));
         return 0;
     case OPT_SHORT_WRITE:
         if (cli_parse_u64(arg, 1, 1u << 30, &v) != 0)
-            return cli_usage_error(ctx, "invalid --short-write '%s' (expected a byte count)", arg);
+            return cli_usage_error(ctx, "invalid --short-write %s (expected a byte count)", cli_q(arg));
         o->fault.short_write = (unsigned)v;
         return 0;
     }
@@ -245,8 +245,8 @@ static int build_envelope(cli_ctx *ctx, const deliver_opts *o, dw_envelope **env
                              dw_status_str(st));
     for (size_t i = 0; st == DW_OK && i < o->n_rcpts; i++) {
         if ((st = dw_envelope_add_recipient(*env, o->rcpts[i], NULL)) != DW_OK)
-            rc = cli_usage_error(ctx, "invalid --recipient '%s': %s (printable ASCII only, no CR/LF)",
-                                 o->rcpts[i], dw_status_str(st));
+            rc = cli_usage_error(ctx, "invalid --recipient %s: %s (printable ASCII only, no CR/LF)",
+                                 cli_q(o->rcpts[i]), dw_status_str(st));
     }
     if (st == DW_OK)
         st = dw_envelope_set_eoh_mode(*env, o->eoh);
@@ -277,14 +277,14 @@ static int open_drop(cli_ctx *ctx, cli_config *cfg, cli_target *t, deliver_opts 
         dw_status st = dw_testing_drop_open(drop, t->path, &o->dopts, &o->fault, &err);
         if (st != DW_OK && st != DW_E_IO) {
             /* Not an I/O failure of the drop directory (an option the library refused, no memory): no alert. */
-            cli_err(ctx, "cannot open drop directory of '%s': %s", t->conn->name,
+            cli_err(ctx, "cannot open drop directory of %s: %s", cli_q(t->conn->name),
                     err.detail[0] ? err.detail : dw_status_str(st));
             return st == DW_E_INVAL ? EX_USAGE : cli_exit_for_status(st, NULL);
         }
         if (st == DW_OK)
             return 0;
         *drop = NULL;
-        cli_io_failure(ctx, &err, "cannot open drop directory of '%s'", t->conn->name);
+        cli_io_failure(ctx, &err, "cannot open drop directory of %s", cli_q(t->conn->name));
     }
     int prc = cli_print_alert(ctx, cfg, t, &err);
     return prc ? prc : cli_exit_for_class(err.io_class);
@@ -301,7 +301,7 @@ static int write_one(cli_ctx *ctx, dw_drop *drop, const char *src, dw_msg_option
     size_t need = 0;
     dw_status st;
     if (fd < 0 || fstat(fd, &sb) != 0) {
-        cli_err(ctx, "%s: %s", src, strerror(errno));
+        cli_err(ctx, "%s: %s", cli_q(src), strerror(errno));
         if (fd >= 0 && !is_stdin)
             close(fd);
         *src_rc = EX_NOINPUT;
@@ -323,7 +323,7 @@ static int write_one(cli_ctx *ctx, dw_drop *drop, const char *src, dw_msg_option
         char *data;
         size_t len;
         if (slurp(fd, &data, &len) != 0) {
-            cli_err(ctx, "%s: %s", is_stdin ? "standard input" : src, strerror(errno));
+            cli_err(ctx, "%s: %s", is_stdin ? "standard input" : cli_q(src), strerror(errno));
             if (!is_stdin)
                 close(fd);
             *src_rc = EX_IOERR;
@@ -369,15 +369,15 @@ static int report_failure(cli_ctx *ctx, cli_config *cfg, cli_target *t, const ch
 {
     if (st == DW_E_IO && err->op == DW_OP_READ) {
         /* The source failed, not the drop directory: no alert for the connector. */
-        cli_err(ctx, "%s: read error: %s", src, strerror(err->sys_errno));
+        cli_err(ctx, "%s: read error: %s", cli_q(src), strerror(err->sys_errno));
         return EX_IOERR;
     }
     if (st != DW_E_IO) {
         /* The library refused the request itself (envelope, options): an error, not a drop failure. */
-        cli_err(ctx, "%s: cannot deliver: %s", src, dw_status_str(st));
+        cli_err(ctx, "%s: cannot deliver: %s", cli_q(src), dw_status_str(st));
         return cli_exit_for_status(st, NULL);
     }
-    cli_io_failure(ctx, err, "%s", src);
+    cli_io_failure(ctx, err, "%s", cli_q(src));
     int prc = cli_print_alert(ctx, cfg, t, err);
     /* Published but not known durable: not the class's code, which a caller would retry (a duplicate). */
     return prc ? prc : unsure ? CLI_EX_PUBLISHED_UNSURE : cli_exit_for_class(err->io_class);

@@ -481,7 +481,7 @@ int cmd_demo(cli_ctx *ctx, int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (optind < argc)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        return cli_usage_error(ctx, "unexpected argument %s", cli_q(argv[optind]));
     if (ctx->config_path)
         return cli_usage_error(ctx, "the demo brings its own configuration; --config does not apply");
     demo d;

@@ -105,7 +105,7 @@ int cmd_eventlog(cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "say install or uninstall");
     const char *action = argv[optind];
     if (optind + 1 < argc)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
+        return cli_usage_error(ctx, "unexpected argument %s", cli_q(argv[optind + 1]));
     const char *source = ctx->event_source ? ctx->event_source : DW_EVENTLOG_DEFAULT_SOURCE;
     dw_io_error err;
     dw_status st;
@@ -126,7 +126,7 @@ int cmd_eventlog(cli_ctx *ctx, int argc, char **argv)
         if (st == DW_OK)
             printf("uninstalled\t%s\n", source);
     } else {
-        return cli_usage_error(ctx, "unknown action '%s' (expected install or uninstall)", action);
+        return cli_usage_error(ctx, "unknown action %s (expected install or uninstall)", cli_q(action));
     }
     return st == DW_OK ? 0 : eventlog_exit(ctx, st, &err, action);
 }

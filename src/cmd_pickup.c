@@ -339,7 +339,7 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
     free(line);
     free(block);
     if (!ok) {
-        fprintf(stderr, "dropwatch pickup: %s: %s (error %lu)\n", argv[0],
+        fprintf(stderr, "dropwatch pickup: %s: %s (error %lu)\n", cli_q(argv[0]),
                 e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? "command not found" : "cannot start",
                 (unsigned long)e);
         CloseHandle(wr);
@@ -400,7 +400,7 @@ static void run_command(const cli_ctx *ctx, dw_pickup_msg *m, const char *dropdi
         for (size_t i = 0; i < l.n; i++)
             putenv(l.v[i]);
         execvp(argv[0], argv);
-        fprintf(stderr, "dropwatch pickup: %s: %s\n", argv[0], strerror(errno));
+        fprintf(stderr, "dropwatch pickup: %s: %s\n", cli_q(argv[0]), strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
     }
     env_free(&l);
@@ -463,15 +463,15 @@ static int pickup_option(cli_ctx *ctx, pickup_args *a, int opt, const char *arg)
         return 0;
     case OPT_MAX:
         if (cli_parse_u64(arg, 0, UINT64_MAX, &a->max) < 0)
-            return cli_usage_error(ctx, "invalid --max '%s'", arg);
+            return cli_usage_error(ctx, "invalid --max %s", cli_q(arg));
         return 0;
     case OPT_SETTLE:
     case OPT_INCOMPLETE:
     case OPT_TTL:
         /* the CLI's sanity bounds (the library takes any unsigned): a day to settle, a year otherwise */
         if (cli_parse_u64(arg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
-            return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", opt == OPT_SETTLE ? "settle-ms"
-                                   : opt == OPT_INCOMPLETE ? "incomplete-after" : "claim-ttl", arg,
+            return cli_usage_error(ctx, "invalid --%s %s (expected %s)", opt == OPT_SETTLE ? "settle-ms"
+                                   : opt == OPT_INCOMPLETE ? "incomplete-after" : "claim-ttl", cli_q(arg),
                                    opt == OPT_SETTLE ? "0 to 86400000 milliseconds" : "0 to 31536000 seconds");
         if (opt == OPT_SETTLE)
             a->o.settle_ms = (unsigned)v;
@@ -686,9 +686,9 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, 
     dw_status st = dw_pickup_open(&p, dropdir, &a->o, &err);
     if (st != DW_OK) {
         if (st == DW_E_INVAL)
-            return cli_usage_error(ctx, "invalid --archive '%s' (a subdirectory name, at most one '/')",
-                                   a->o.archive_dir ? a->o.archive_dir : "");
-        cli_io_failure(ctx, &err, "%s", dropdir);
+            return cli_usage_error(ctx, "invalid --archive %s (a subdirectory name, at most one '/')",
+                                   cli_q(a->o.archive_dir ? a->o.archive_dir : ""));
+        cli_io_failure(ctx, &err, "%s", cli_q(dropdir));
         return cli_exit_for_status(st, &err);
     }
     catch_stop_signals();
@@ -699,7 +699,7 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, 
         if (report_quarantine(ctx, p))
             run.quarantined = 1;
         if (st != DW_OK) {
-            cli_io_failure(ctx, &err, "%s", dropdir);
+            cli_io_failure(ctx, &err, "%s", cli_q(dropdir));
             run.worst = cli_exit_for_status(st, &err);
             break;
         }

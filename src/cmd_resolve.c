@@ -169,7 +169,7 @@ int cmd_resolve(cli_ctx *ctx, int argc, char **argv)
     rc = 0;
     if (optind < argc) {
         if (sel.drop_dir || argc - optind > 1)
-            return cli_usage_error(ctx, "one DropDirectory only (got '%s' too)", argv[argc - 1]);
+            return cli_usage_error(ctx, "one DropDirectory only (got %s too)", cli_q(argv[argc - 1]));
         sel.drop_dir = argv[optind];
     }
     cli_config cfg;

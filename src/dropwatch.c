@@ -100,7 +100,7 @@ static int format_error(const cli_ctx *ctx, const char *arg)
 {
     char names[128];
     cli_enum_names(DW_ENUM_FORMAT, names, sizeof names);
-    return cli_usage_error(ctx, "unknown format '%s' (expected %s, or for check: prometheus, openmetrics)", arg,
+    return cli_usage_error(ctx, "unknown format %s (expected %s, or for check: prometheus, openmetrics)", cli_q(arg),
                            names);
 }
 
@@ -113,7 +113,7 @@ static int throttle_option(cli_ctx *ctx, const char *arg)
         return EX_USAGE;
     dw_status st = dw_throttle_new(&t, v);
     if (st == DW_E_INVAL)
-        return cli_usage_error(ctx, "invalid --throttle '%s': window too long (expected seconds, 0 to turn it off)", arg);
+        return cli_usage_error(ctx, "invalid --throttle %s: window too long (expected seconds, 0 to turn it off)", cli_q(arg));
     if (st != DW_OK) {
         cli_err(ctx, "out of memory");
         return EX_OSERR;
@@ -137,7 +137,7 @@ int cli_global_option(cli_ctx *ctx, int opt, const char *arg, int *rc)
                        : strcmp(arg, "openmetrics") == 0 ? CLI_METRICS_OPENMETRICS
                                                          : CLI_METRICS_NONE;
         if (ctx->metrics && ctx->cmd && strcmp(ctx->cmd, "check") != 0)
-            *rc = cli_usage_error(ctx, "format '%s' applies to check only (watch writes metrics with --textfile)", arg);
+            *rc = cli_usage_error(ctx, "format %s applies to check only (watch writes metrics with --textfile)", cli_q(arg));
         else if (!ctx->metrics && dw_format_from_name(arg, &ctx->format) != DW_OK)
             *rc = format_error(ctx, arg);
         return 1;
@@ -204,15 +204,15 @@ int cli_getopt_error(const cli_ctx *ctx, char **argv, int opt)
      * argument too many, not one missing. */
     int has_value = strncmp(bad, "--", 2) == 0 && strchr(bad, '=') != NULL;
     if (opt == ':' && has_value)
-        return cli_usage_error(ctx, "option '%s' takes no argument", bad);
+        return cli_usage_error(ctx, "option %s takes no argument", cli_q(bad));
     if (opt == ':') {
         if (optopt && optopt < 256)
             return cli_usage_error(ctx, "option '-%c' needs an argument", optopt);
-        return cli_usage_error(ctx, "option '%s' needs an argument", bad);
+        return cli_usage_error(ctx, "option %s needs an argument", cli_q(bad));
     }
     if (strncmp(bad, "--", 2) == 0)
-        return optopt ? cli_usage_error(ctx, "option '%s' takes no argument", bad)
-                      : cli_usage_error(ctx, "unknown option '%s'", bad);
+        return optopt ? cli_usage_error(ctx, "option %s takes no argument", cli_q(bad))
+                      : cli_usage_error(ctx, "unknown option %s", cli_q(bad));
     return cli_usage_error(ctx, "unknown option '-%c'", optopt);
 }
 
@@ -249,7 +249,7 @@ static int help_command(cli_ctx *ctx, int argc, char **argv)
             return finish_stdout(commands[i].fn(ctx, 2, hv));
         }
     }
-    return cli_usage_error(ctx, "unknown command '%s'", argv[optind + 1]);
+    return cli_usage_error(ctx, "unknown command %s", cli_q(argv[optind + 1]));
 }
 
 /* A sub-command with the arguments after its name, inside the alert suppression it shares. */
@@ -324,5 +324,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(commands[i].name, name) == 0)
             return run_subcommand(&ctx, &commands[i], argc, argv);
-    return cli_usage_error(&ctx, "unknown command '%s'", name);
+    return cli_usage_error(&ctx, "unknown command %s", cli_q(name));
 }

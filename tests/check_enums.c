@@ -219,6 +219,106 @@ START_TEST(test_resolve_describe)
 }
 END_TEST
 
+
+/* A description quotes at most DW_QUOTE_MAX bytes of a caller's value (dw_quote()), whatever its length:
+ * a 100 KB DropDirectory must not become a 100 KB log line. */
+static char *filled(size_t len, const char *at, size_t pos)
+{
+    char *v = malloc(len + 1);
+    ck_assert_ptr_nonnull(v);
+    memset(v, 'a', len);
+    v[len] = '\0';
+    if (at)
+        memcpy(v + pos, at, strlen(at));
+    return v;
+}
+
+/* "'" + n a's + tail, as dw_quote() writes a cut value */
+static void assert_quoted(const char *got, size_t n, const char *tail)
+{
+    ck_assert_int_eq(got[0], '\'');
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(got[1 + i] == 'a', "byte %zu of %s", i, got);
+    ck_assert_msg(strncmp(got + 1 + n, tail, strlen(tail)) == 0, "%s", got);
+}
+
+START_TEST(test_describe_bounded)
+{
+    dw_resolve_info info;
+    char *s = NULL;
+    const size_t big = 100000;
+    const char *pre = "Invalid DropDirectory ";
+
+    /* ASCII DropDirectory with a separator at its end: the reason's offset is past the shown part */
+    char *v = filled(big, "/", big - 1);
+    dw_status st = dw_path_resolve_alloc("C:\\x", v, NULL, &s, &info);
+    ck_assert_int_eq(st, DW_E_NAME);
+    ck_assert_int_eq(dw_resolve_describe_alloc(st, "C:\\x", v, &info, &s), DW_OK);
+    ck_assert_msg(strncmp(s, pre, strlen(pre)) == 0, "%s", s);
+    assert_quoted(s + strlen(pre), DW_QUOTE_MAX, "...' (100000 bytes): ");
+    ck_assert_uint_lt(strlen(s), DW_QUOTE_SIZE + 300);
+    ck_assert_msg(strstr(s, " (byte 99999)") != NULL, "%s", s);
+    char buf[DW_QUOTE_SIZE + 300];
+    ck_assert_int_eq(dw_resolve_describe(st, "C:\\x", v, &info, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_str_eq(buf, s);
+    dw_free(s);
+    free(v);
+
+    /* a two-byte character across the bound is left out whole */
+    v = filled(big, "\xC3\xA9/", DW_QUOTE_MAX - 1);
+    ck_assert_int_eq(dw_path_resolve_alloc("C:\\x", v, NULL, &s, &info), DW_E_NAME);
+    ck_assert_int_eq(dw_resolve_describe_alloc(DW_E_NAME, "C:\\x", v, &info, &s), DW_OK);
+    assert_quoted(s + strlen(pre), DW_QUOTE_MAX - 1, "...' (100000 bytes): ");
+    dw_free(s);
+    free(v);
+
+    /* a root with a control character near the bound: its escape "\x01" is never split */
+    v = filled(big, "C:\\", 0);
+    v[DW_QUOTE_MAX - 4] = '\x01';
+    st = dw_path_resolve_alloc(v, "Fax", NULL, &s, &info);
+    ck_assert_int_eq(st, DW_E_ROOT);
+    ck_assert_int_eq(dw_resolve_describe_alloc(st, v, "Fax", &info, &s), DW_OK);
+    const char *rpre = "Invalid RootDropDirectoryPath 'C:\\";
+    ck_assert_msg(strncmp(s, rpre, strlen(rpre)) == 0, "%s", s);
+    /* 'C:\ + 193 a's (196 bytes) + "\x01" would end at 200: kept; the next 'a' is not */
+    const char *q = s + strlen(rpre);
+    for (size_t i = 0; i < DW_QUOTE_MAX - 7; i++)
+        ck_assert_int_eq(q[i], 'a');
+    ck_assert_msg(strncmp(q + DW_QUOTE_MAX - 7, "\\x01...' (100000 bytes): ", 25) == 0, "%s", s);
+    dw_free(s);
+    v[DW_QUOTE_MAX - 4] = 'a';
+    v[DW_QUOTE_MAX - 3] = '\x01';
+    st = dw_path_resolve_alloc(v, "Fax", NULL, &s, &info);
+    ck_assert_int_eq(dw_resolve_describe_alloc(st, v, "Fax", &info, &s), DW_OK);
+    q = s + strlen(rpre);
+    ck_assert_msg(strncmp(q + DW_QUOTE_MAX - 6, "...' (100000 bytes): ", 21) == 0, "%s", s);
+    dw_free(s);
+    free(v);
+
+    /* dw_io_error_describe: the path field keeps what fits it (DW_IO_PATH_MAX - 1 bytes), the text quotes
+     * DW_QUOTE_MAX of them */
+    dw_io_error err;
+    v = filled(big, "/", 0);
+    ck_assert_int_eq(dw_io_error_set(&err, DW_OP_OPEN_DIR, ENAMETOOLONG, 0, v), DW_OK);
+    ck_assert_uint_eq(strlen(err.path), DW_IO_PATH_MAX - 1);
+    ck_assert_int_eq(memcmp(err.path, v, DW_IO_PATH_MAX - 1), 0);
+    ck_assert_int_eq(dw_io_error_describe_alloc(&err, &s), DW_OK);
+    const char *ipre = "open-dir failed on '/";
+    ck_assert_msg(strncmp(s, ipre, strlen(ipre)) == 0, "%s", s);
+    q = s + strlen(ipre);
+    for (size_t i = 0; i < DW_QUOTE_MAX - 1; i++)
+        ck_assert_int_eq(q[i], 'a');
+    ck_assert_msg(strncmp(q + DW_QUOTE_MAX - 1, "...' (4095 bytes): ", 19) == 0, "%s", s);
+    ck_assert_uint_lt(strlen(s), DW_QUOTE_SIZE + 300);
+    dw_free(s);
+    /* a three-byte character across the bound, and the caller-buffer form */
+    memcpy(err.path + DW_QUOTE_MAX - 1, "\xE2\x82\xAC", 3);
+    ck_assert_int_eq(dw_io_error_describe(&err, buf, sizeof buf, NULL), DW_OK);
+    ck_assert_msg(strncmp(buf + strlen(ipre) + DW_QUOTE_MAX - 2, "...' (4095 bytes): ", 19) == 0, "%s", buf);
+    free(v);
+}
+END_TEST
+
 /* The allocating variants: same text as the caller-buffer calls, whatever its length. */
 START_TEST(test_alloc_variants)
 {
@@ -295,6 +395,7 @@ int main(void)
     tcase_add_test(tc, test_not_found);
     tcase_add_test(tc, test_options_check);
     tcase_add_test(tc, test_resolve_describe);
+    tcase_add_test(tc, test_describe_bounded);
     tcase_add_test(tc, test_alloc_variants);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

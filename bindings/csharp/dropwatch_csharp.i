@@ -146,6 +146,11 @@ static dw_status dwcs_io_error_text(const dw_io_error *err, int which, const cha
     return DW_OK;
 }
 
+/* dw_quote(): a caller's value (UTF-8 bytes) quoted for an exception message, bounded (DW_QUOTE_MAX). */
+static dw_status dwcs_quote(const unsigned char *in_bytes, unsigned long long len, char **DWB_TEXT) {
+    return dw_quote_alloc((const char *)in_bytes, (size_t)len, DWB_TEXT, NULL);
+}
+
 static dw_status dwcs_name_validate(const unsigned char *in_bytes, unsigned long long len, dw_name_check *out) {
     return dw_name_validate_n((const char *)in_bytes, (size_t)len, out);
 }

@@ -219,7 +219,16 @@ DWPY_HANDLE_OUT(dw_pickup_msg)
 
 /* ---- helpers ---------------------------------------------------------------------------------------- */
 
+/* The bound of dw_quote() (dropwatch/text.h is not wrapped: only the quote is needed here). */
+%constant int DW_QUOTE_MAX = DW_QUOTE_MAX;
+
 %inline %{
+/* dw_quote(): a caller's value (bytes-like, any content) quoted for an exception message, bounded. */
+static dw_status dwpy_quote(const char *name, size_t len, char **DWB_TEXT)
+{
+    return dw_quote_alloc(name, len, DWB_TEXT, NULL);
+}
+
 /* dw_path_resolve(): the resolved path (also written on DW_E_TOOLONG) and the details. */
 static dw_status dwpy_path_resolve(const char *root, const char *drop_dir, const char *install_dir,
                                    int exchange_version, int style, const char *machine_name, char **DWB_TEXT,

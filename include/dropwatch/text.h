@@ -50,6 +50,24 @@ DW_API dw_status dw_escape(dw_escape_style style, const char *s, size_t len, cha
 /** dw_escape() into a newly allocated string (free it with dw_free()); *out_len (may be NULL) gets its length. */
 DW_API dw_status dw_escape_alloc(dw_escape_style style, const char *s, size_t len, char **out, size_t *out_len);
 
+/** At most this many bytes of escaped text stand between the quotes of dw_quote() (so at most this many
+ *  bytes of the input are shown). */
+#define DW_QUOTE_MAX 200
+/** A buffer of this size always holds dw_quote()'s text and its NUL, whatever the input. */
+#define DW_QUOTE_SIZE (DW_QUOTE_MAX + 40)
+
+/**
+ * Quote caller input for an error description, bounded (doc/dw_quote.3): s[0..len) escaped as
+ * DW_ESCAPE_TEXT between single quotes, "'text'"; when the escaped text would exceed DW_QUOTE_MAX bytes it
+ * is cut before the first character (or escape sequence) that does not fit and marked with the input's
+ * length: "'text...' (100000 bytes)". Caller-buffer rules as dw_escape(); DW_QUOTE_SIZE always fits.
+ * DW_E_INVAL for NULL s with len > 0, or NULL buf with size > 0.
+ */
+DW_API dw_status dw_quote(const char *s, size_t len, char *buf, size_t size, size_t *needed);
+
+/** dw_quote() into a newly allocated string (free it with dw_free()); *out_len (may be NULL) gets its length. */
+DW_API dw_status dw_quote_alloc(const char *s, size_t len, char **out, size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,6 +64,51 @@ done
 run validate --format json Fax; expect_rc 0 "global option after the command"
 expect_json "global --format after the command"
 
+# A value of any length is quoted in a diagnostic with at most DW_QUOTE_MAX (200) bytes of it, marked
+# "...' (N bytes)" (dw_quote(3)): a 100 KB argument or configuration value must not become a 100 KB line
+# in a log. Every stderr line stays under 1024 bytes. (Wine: a Windows command line holds 32767 characters.)
+if [ -n "${DW_WINDOWS:-}" ]; then big_len=20000; else big_len=100000; fi
+BIG=$(head -c "$big_len" /dev/zero | tr '\0' a)
+expect_bounded_err() { # expect_bounded_err DESCRIPTION [LENGTH]: the marker, and no line of 1024 bytes or more
+    expect_err "a\.\.\.' \\(${2:-$big_len} bytes\\)" "$1: the value is cut with its length"
+    _long=$(awk 'length($0) >= 1024 { n++ } END { print n + 0 }' "$ERR")
+    [ "$_long" -eq 0 ] || fail "$1: $_long stderr line(s) of 1024 bytes or more"
+    grep -Eq "a{201}" "$ERR" && fail "$1: more than 200 bytes of the value quoted"
+    return 0
+}
+mkdir -p "$T/srv/d"
+run resolve --root /srv --drop-dir "$BIG"; expect_rc 65 "resolve of a long DropDirectory"
+expect_err "Invalid DropDirectory 'a{200}\.\.\.' \\($big_len bytes\\): " "resolve names the value, cut"
+expect_bounded_err "resolve --drop-dir"
+run resolve --root "$BIG" --drop-dir x; expect_bounded_err "resolve --root"
+run resolve x "$BIG"; expect_usage "resolve with two DropDirectory values"
+expect_bounded_err "resolve, one DropDirectory too many"
+run validate "$BIG"; expect_rc 65 "validate of a long value"
+expect_empty_err "validate writes its verdict on stdout"
+run deliver --drop-dir "$BIG" /dev/null; expect_bounded_err "deliver --drop-dir"
+run deliver --root "$T/srv" --drop-dir d --temp-dir "$BIG" /dev/null; expect_usage "deliver --temp-dir"
+expect_bounded_err "deliver --temp-dir"
+run deliver --root "$T/srv" --drop-dir d --prefix "$BIG" /dev/null; expect_usage "deliver --prefix"
+expect_bounded_err "deliver --prefix"
+run deliver --root "$T/srv" --drop-dir d "$BIG"; expect_bounded_err "deliver of a file with a long name"
+run deliver --root "$T/srv" --drop-dir d --quota "$BIG" /dev/null; expect_bounded_err "deliver --quota"
+run deliver --root "$T/srv" --drop-dir d --priority "$BIG" /dev/null; expect_bounded_err "deliver --priority"
+run "$BIG"; expect_bounded_err "an unknown command"
+run resolve "--$BIG"; expect_bounded_err "an unknown option" $((big_len + 2))
+run check --config "$BIG"; expect_bounded_err "check --config"
+run --format "$BIG" validate Fax; expect_bounded_err "--format"
+printf '[server]\nRootDropDirectoryPath = %s\n[connector c]\nDropDirectory = %s\n' "$T/srv" "$BIG" >"$T/big1.conf"
+printf '[server]\nRootDropDirectoryPath = %s\n[connector c]\nDropDirectory = d\nDropDirectoryQuota = %s\n' \
+    "$T/srv" "$BIG" >"$T/big2.conf"
+printf '[server]\nRootDropDirectoryPath = %s\nExchangeVersion = %s\n%s = 1\n' "$T/srv" "$BIG" "$BIG" >"$T/big3.conf"
+for cmd in check watch; do
+    set -- "$cmd"
+    [ "$cmd" = watch ] && set -- watch --count 1
+    run "$@" --config "$T/big1.conf"; expect_bounded_err "$cmd: a long DropDirectory in the configuration"
+    run "$@" --config "$T/big2.conf"; expect_bounded_err "$cmd: a long DropDirectoryQuota in the configuration"
+    run "$@" --config "$T/big3.conf"; expect_bounded_err "$cmd: a long value and key in the configuration"
+done
+
 # A full disk on standard output is an error (74), never a silent success.
 if [ -w /dev/full ]; then
     checks=$((checks + 1))

@@ -84,6 +84,21 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void LongValuesAreQuotedBounded()
+        {
+            // dw_quote: at most 200 bytes of a value in a message, the cut marked with its length
+            string big = new string('a', 100000);
+            var e = Assert.Throws<InvalidDropDirectoryNameException>(() => DropDirectoryName.EnsureValid("a/" + big));
+            Assert.StartsWith("Invalid DropDirectory 'a/" + new string('a', 198) + "...' (100002 bytes): ", e.Message);
+            Assert.True(e.Message.Length < 1024);
+            var r = Assert.Throws<InvalidDropDirectoryNameException>(
+                () => DropPath.Resolve("C:\\x", new string('\u00e9', 50000)));
+            Assert.StartsWith("Invalid DropDirectory '" + new string('\u00e9', 100) + "...' (100000 bytes): ", r.Message);
+            var q = Assert.Throws<FormatException>(() => Quota.Parse(big));
+            Assert.StartsWith("'" + new string('a', 200) + "...' (100000 bytes) is not", q.Message);
+        }
+
+        [Fact]
         public void ReservedNames()
         {
             Assert.True(DropDirectoryName.IsReserved("COM1"));

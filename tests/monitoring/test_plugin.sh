@@ -90,6 +90,14 @@ expect_out "'Gone healthy'=0;;;0;1$" "only the health of an unreachable director
 run check --plugin --root "$root" --drop-dir "Bad|Name:"
 expect_plugin 2 "an invalid DropDirectory"
 expect_out "^DROPWATCH CRITICAL - Bad_Name:: configuration failure" "'|' cannot start the performance data"
+# A name of any length: the status line and the labels quote a long one as every diagnostic does
+# (dw_quote(3): 200 bytes and the length), so a 100 KB DropDirectory cannot flood the monitoring system.
+BIG=$(head -c 100000 /dev/zero | tr '\0' a)
+run check --plugin --root "$root" --drop-dir "$BIG"
+expect_plugin 2 "a 100 KB DropDirectory"
+expect_out "^DROPWATCH CRITICAL - 'a{200}\.\.\.' \(100000 bytes\): configuration failure" "the long name cut in the text"
+expect_out "'''a{200}\.\.\.'' \(100000 bytes\) healthy'=0;;;0;1$" "the long name cut in the label"
+[ "$(wc -c <"$OUT")" -lt 1024 ] || fail "the plugin line of a 100 KB DropDirectory is not under 1024 bytes"
 run check --plugin --root "$root" --drop-dir Half --connector "it's=odd"
 expect_plugin 0 "odd connector name"
 expect_out "'it''s_odd healthy'=1" "quote doubled and '=' replaced in labels"

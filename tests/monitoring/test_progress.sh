@@ -65,7 +65,7 @@ grep -q "files (" "$T/tty" && fail "one file: no progress"
 # A failure in the middle: the message is a whole line on the terminal too.
 on_tty "$T/out" deliver --root "$root" --drop-dir Fax --keep-going "$T/m1.eml" "$T/nonexistent" "$T/m2.eml"
 expect_rc 66 "deliver with a missing input"
-tr '\r' '\n' <"$T/tty" | grep -q "^dropwatch deliver: $T/nonexistent: No such file" || fail "error message on its own line: $(cat -v "$T/tty")"
+tr '\r' '\n' <"$T/tty" | grep -q "^dropwatch deliver: '$T/nonexistent': No such file" || fail "error message on its own line: $(cat -v "$T/tty")"
 
 # sweep over a configuration: one step per connector.
 cat >"$T/c.conf" <<CONF

@@ -216,3 +216,94 @@ def test_quota_exchange_rule_writes_the_crossing_message(drop_dir):
     assert dropwatch.alert_event(ei.value)[0] == 8005
     with pytest.raises(ValueError):
         dropwatch.Drop.open(drop_dir, quota=100, quota_mode="never")
+
+
+# ---- a value of any length is quoted in a message with at most DW_QUOTE_MAX bytes (dw_quote) ------------
+
+BIG = 100_000
+MESSAGE_BOUND = 1024  # the quote (< 240 bytes) plus the library's fixed text
+
+
+def _bounded(message, length):
+    assert len(message.encode("utf-8", "surrogateescape")) < MESSAGE_BOUND, message[:300]
+    assert f"...' ({length} bytes)" in message, message[:600]
+
+
+def test_quote_bound_is_exported():
+    assert dropwatch._native.DW_QUOTE_MAX == 200
+
+
+def test_long_drop_path_message_bounded_filename_whole(tmp_path):
+    big = os.fspath(tmp_path / ("a" * BIG))
+    with pytest.raises(dropwatch.DropConfigurationError) as ei:
+        dropwatch.Drop.open(big)
+    e = ei.value
+    # the data stays complete: the path as given, the errno and its text
+    assert e.filename == big
+    assert e.errno == errno.ENAMETOOLONG
+    assert e.strerror == os.strerror(errno.ENAMETOOLONG)
+    # the message quotes 200 bytes of what dw_io_error.path holds (DW_IO_PATH_MAX - 1 bytes)
+    _bounded(str(e), dropwatch._native.DW_IO_PATH_MAX - 1)
+    assert "open-dir failed on '" + big[:200] + "...'" in str(e)
+
+
+def test_long_bytes_path_filename_stays_bytes_and_whole(tmp_path):
+    big = os.fsencode(tmp_path) + b"/" + b"\xc3\xa9" * (BIG // 2)
+    with pytest.raises(dropwatch.DropConfigurationError) as ei:
+        dropwatch.Drop.open(big)
+    assert ei.value.filename == big
+    assert ei.value.errno == errno.ENAMETOOLONG
+    _bounded(str(ei.value), dropwatch._native.DW_IO_PATH_MAX - 1)
+
+
+def test_long_drop_directory_message_bounded_value_whole():
+    name = "a/" + "b" * (BIG - 2)
+    with pytest.raises(dropwatch.InvalidDropDirectoryError) as ei:
+        dropwatch.check_drop_directory(name)
+    _bounded(str(ei.value), BIG)
+    assert ei.value.value == name
+    assert ei.value.offset == 1
+    with pytest.raises(dropwatch.InvalidDropDirectoryError) as ei:
+        dropwatch.resolve_drop_path("C:\\x", name)
+    _bounded(str(ei.value), BIG)
+    assert str(ei.value).startswith("Invalid DropDirectory 'a/" + "b" * 198 + "...' (100000 bytes): ")
+    assert ei.value.value == name
+
+
+def test_multibyte_value_cut_at_a_character():
+    name = "\u00e9" * (BIG // 2)  # two bytes each: 100 fit in 200 bytes
+    with pytest.raises(dropwatch.InvalidDropDirectoryError) as ei:
+        dropwatch.resolve_drop_path("C:\\x", name)
+    assert str(ei.value).startswith("Invalid DropDirectory '" + "\u00e9" * 100 + "...' (100000 bytes): ")
+    name = "a" + "\u20ac" * (BIG // 3)  # 1 + 3 * 66 = 199 bytes fit, the 67th euro sign would pass 200
+    with pytest.raises(dropwatch.InvalidDropDirectoryError) as ei:
+        dropwatch.resolve_drop_path("C:\\x", name)
+    assert str(ei.value).startswith("Invalid DropDirectory 'a" + "\u20ac" * 66 + "...' (100000 bytes): ")
+
+
+def test_escape_at_the_cut_is_never_split():
+    root = "rel" + "r" * 194 + "\x01" + "r" * (BIG - 198)  # "\x01" escaped would end at byte 201
+    with pytest.raises(dropwatch.InvalidRootError) as ei:
+        dropwatch.resolve_drop_path(root, "Fax")
+    assert str(ei.value).startswith("Invalid RootDropDirectoryPath 'rel" + "r" * 194 + "...' (100000 bytes): ")
+    assert ei.value.value == root
+    root = "rel" + "r" * 193 + "\x01" + "r" * (BIG - 197)  # ends at exactly 200: kept
+    with pytest.raises(dropwatch.InvalidRootError) as ei:
+        dropwatch.resolve_drop_path(root, "Fax")
+    assert str(ei.value).startswith("Invalid RootDropDirectoryPath 'rel" + "r" * 193 + "\\x01...' (100000 bytes)")
+
+
+def test_python_side_messages_bounded():
+    with pytest.raises(dropwatch.QuotaParseError) as ei:
+        dropwatch.parse_quota("x" * BIG)
+    _bounded(str(ei.value), BIG)
+    env = dropwatch.Envelope()
+    with pytest.raises(dropwatch.EnvelopeError) as ei:
+        env.set_sender("a@b\r" + "c" * BIG)
+    _bounded(str(ei.value), BIG + 4)
+    with pytest.raises(ValueError) as ei:
+        dropwatch.resolve_drop_path("C:\\x", "Fax", exchange_version="v" * BIG)
+    _bounded(str(ei.value), BIG)
+    with pytest.raises(ValueError) as ei:
+        dropwatch.resolve_drop_path("C:\\x", "Fax", style="s" * BIG)
+    _bounded(str(ei.value), BIG)

@@ -66,7 +66,7 @@ namespace DropWatch
         {
             var c = Validate(name);
             if (!c.IsValid)
-                throw new InvalidDropDirectoryNameException("Invalid DropDirectory '" + name + "': " + c.Message,
+                throw new InvalidDropDirectoryNameException("Invalid DropDirectory " + Interop.Quote(name) + ": " + c.Message,
                                                             nameof(name), c.Reason, c.Offset, c.CodePoint);
         }
 

@@ -134,6 +134,17 @@ namespace DropWatch
 
         internal static string StatusText(dw_status st) => DropWatchNative.dw_status_str(st);
 
+        /// <summary>A caller's value quoted for an exception message by the library (dw_quote): at most 200 bytes
+        /// of it, a cut marked "...' (N bytes)", so a huge argument never makes a huge message.</summary>
+        internal static string Quote(string value)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(value ?? "");
+            EnsureLoaded();
+            dw_status st = CallAlloc((out IntPtr t) => DropWatchNative.dwcs_quote(bytes, (ulong)bytes.Length, out t),
+                                     out string text);
+            return st == dw_status.DW_OK && text != null ? text : "''";
+        }
+
         /// <summary>The exception for a non-OK status that is not an I/O failure or a path problem.</summary>
         internal static Exception StatusException(dw_status st, string what, string paramName = null)
         {

@@ -17,7 +17,7 @@ namespace DropWatch
             if (text == null) throw new ArgumentNullException(nameof(text));
             Interop.EnsureLoaded();
             dw_status st = DropWatchNative.dwcs_quota_parse(text, out ulong bytes);
-            if (st == dw_status.DW_E_PARSE) throw new FormatException("'" + text + "' is not a DropDirectoryQuota value");
+            if (st == dw_status.DW_E_PARSE) throw new FormatException(Interop.Quote(text) + " is not a DropDirectoryQuota value");
             if (st != dw_status.DW_OK) throw Interop.StatusException(st, "parsing a DropDirectoryQuota", nameof(text));
             return bytes;
         }

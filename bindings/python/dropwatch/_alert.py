@@ -12,7 +12,7 @@ from typing import Any, List, Literal, Optional, Union
 from . import _native
 from ._errors import _OP_CODES, DropIOError, _path_text, check, io_error_to_struct
 from ._paths import exchange_version_value
-from ._util import UINT64_MAX, enum_choices, enum_value, integer, text
+from ._util import UINT64_MAX, enum_choices, enum_value, integer, quote, text
 
 #: The formats format_alert() accepts.
 ALERT_FORMATS = enum_choices(_native.DW_ENUM_FORMAT)
@@ -52,7 +52,7 @@ def _fill_error(alert: Any, error: Any, operation: Optional[str]) -> None:
         raise TypeError(f"error must be a DropIOError, an OSError or None, not {type(error).__name__}")
     if operation is not None:
         if operation not in _OP_CODES:
-            raise ValueError(f"operation must be one of {sorted(_OP_CODES)}, not {operation!r}")
+            raise ValueError(f"operation must be one of {sorted(_OP_CODES)}, not {quote(operation)}")
         e.op = _OP_CODES[operation]
 
 

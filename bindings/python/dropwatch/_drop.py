@@ -18,7 +18,7 @@ from ._errors import (
     check,
     io_error_from_struct,
 )
-from ._util import UINT32_MAX, UINT64_MAX, PathArg, enum_value, fspath, integer, seconds, text
+from ._util import UINT32_MAX, UINT64_MAX, PathArg, enum_value, fspath, integer, quote, seconds, text
 
 _OPS = {name: code for code, name in ((c, _native.dw_op_name(c)) for c in range(_native.DW_OP_COUNT))}
 _CHUNK = 1 << 16
@@ -47,7 +47,7 @@ def parse_quota(text_value: Union[str, bytes]) -> Optional[int]:
     t = text(text_value, "quota", allow_none=False)
     st, n = _native.dw_quota_parse(t)
     if st == _native.DW_E_PARSE or st == _native.DW_E_INVAL:
-        raise QuotaParseError(f"invalid DropDirectoryQuota {text_value!r}")
+        raise QuotaParseError(f"invalid DropDirectoryQuota {quote(text_value)}")
     check(st)
     return None if n == 0 else int(n)
 
@@ -118,7 +118,7 @@ class Envelope:
 
     def _check(self, st: int, what: str, value: Any) -> None:
         if st == _native.DW_E_ENVELOPE:
-            raise EnvelopeError(f"{what} {value!r} refused: only printable ASCII without CR, LF or NUL is allowed")
+            raise EnvelopeError(f"{what} {quote(value)} refused: only printable ASCII without CR, LF or NUL is allowed")
         check(st)
 
     def set_sender(self, address: str, params: Optional[str] = None) -> None:
@@ -256,7 +256,7 @@ def _fault(inject: Union[None, FaultInjection, Mapping[str, Any]]) -> Any:
         raise TypeError("inject must be a FaultInjection or a mapping of its fields")
     op = inject.op.replace("_", "-") if isinstance(inject.op, str) else inject.op
     if op not in _OPS:
-        raise ValueError(f"inject op must be one of {sorted(_OPS)}, not {inject.op!r}")
+        raise ValueError(f"inject op must be one of {sorted(_OPS)}, not {quote(inject.op)}")
     f = _native.dw_fault()
     f.version = _native.DW_FAULT_VERSION
     f.op = _OPS[op]

@@ -294,10 +294,21 @@ def io_error_from_struct(err: Any, filename: Any = None) -> DropIOError:
     else:
         strerror = _native.dw_class_str(err.io_class)
     path = err.path
-    if filename is not None and isinstance(filename, bytes) and path:
+    if filename is not None and path:
         import os
 
-        path = os.fsencode(path)
+        # err.path holds at most DW_IO_PATH_MAX - 1 bytes: the caller's own longer path is the data, whole
+        # (only the message, dw_io_error_describe, is bounded).
+        raw = os.fsencode(path)
+        try:
+            whole = os.fsencode(filename)
+        except TypeError:
+            whole = None
+        if whole is not None and len(raw) >= _native.DW_IO_PATH_MAX - 1 and len(whole) > len(raw) \
+                and whole.startswith(raw):
+            path = os.fspath(filename)
+        elif isinstance(filename, bytes):
+            path = raw
     return exc_type(
         errnum,
         strerror,

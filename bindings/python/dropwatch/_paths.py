@@ -17,7 +17,7 @@ from ._errors import (
     _path_text,
     check,
 )
-from ._util import enum_choices, enum_names, enum_value, text
+from ._util import enum_choices, enum_names, enum_value, quote, text
 
 _REASONS = enum_names("DW_REASON_")
 _WARNINGS = {flag: name for flag, name in enum_names("DW_WARN_").items() if flag}
@@ -102,7 +102,7 @@ def check_drop_directory(name: Union[str, bytes]) -> Union[str, bytes]:
     res = validate_drop_directory(name)
     if not res.valid:
         raise InvalidDropDirectoryError(
-            f"invalid DropDirectory {res.value!r}: {res.message} (at offset {res.offset})",
+            f"invalid DropDirectory {quote(res.value)}: {res.message} (at offset {res.offset})",
             reason=res.reason,
             reason_code=res.reason_code,
             input="drop_directory",
@@ -125,7 +125,7 @@ def exchange_version_value(version: Any) -> int:
     if isinstance(version, str) and (v := _native.dwb_enum_from_name(_native.DW_ENUM_EXCHANGE_VERSION, version)) >= 0:
         return v
     names = ", ".join(enum_choices(_native.DW_ENUM_EXCHANGE_VERSION))
-    raise ValueError(f"exchange_version must be one of {names} (or 2016, 2019, 'SE'), not {version!r}")
+    raise ValueError(f"exchange_version must be one of {names} (or 2016, 2019, 'SE'), not {quote(version)}")
 
 
 def _root_arg(root: Any) -> Any:

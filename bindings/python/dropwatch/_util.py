@@ -18,6 +18,24 @@ INT_MAX = 2**31 - 1
 INT_MIN = -(2**31)
 
 
+def quote(value: Any) -> str:
+    """A caller's value quoted for an exception message by the library (dw_quote): at most DW_QUOTE_MAX
+    (200) bytes of it, escaped, a cut marked ``...' (N bytes)``, so that a huge argument never makes a huge
+    message. Keep the value itself in an attribute when it is data."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        raw = bytes(value)
+    else:
+        s = value if isinstance(value, str) else repr(value)
+        try:
+            raw = s.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate that os.fsdecode() did not make: shown as its bytes
+            raw = s.encode("utf-8", "surrogatepass")
+    st, q = _native.dwpy_quote(raw)
+    return q if st == _native.DW_OK and q is not None else "''"
+
+
 def fspath(value: Any, what: str) -> str | bytes:
     """A str/bytes path from str, bytes or os.PathLike; TypeError for anything else."""
     if isinstance(value, (str, bytes)):
@@ -83,7 +101,7 @@ def enum_value(kind: int, value: Any, what: str) -> int:
     if isinstance(value, str) and (v := _native.dwb_enum_from_name(kind, value)) >= 0:
         return v
     names = ", ".join(repr(n) for n in enum_choices(kind))
-    raise ValueError(f"{what} must be one of {names}, not {value!r}")
+    raise ValueError(f"{what} must be one of {names}, not {quote(value)}")
 
 
 def enum_names(prefix: str) -> dict[int, str]:
