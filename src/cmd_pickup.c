@@ -46,9 +46,9 @@ static const char help[] =
     "                           released message is retried after 1, 2, 4 ... 32 s\n"
     "  --max N                  stop after N messages (0 = no limit)\n"
     "  --archive DIR            acknowledge by moving into DROPDIR/DIR instead of deleting\n"
-    "  --settle-ms N            age before a file without a verifiable length is ready (default 2000)\n"
-    "  --incomplete-after SEC   age after which a short file is quarantined (default 300)\n"
-    "  --claim-ttl SEC          age after which another picker's claim is taken over (default 600)\n"
+    "  --settle-ms N            age before a file without a verifiable length is ready (default " CLI_STR(DW_PICKUP_SETTLE_DEFAULT_MS) ")\n"
+    "  --incomplete-after SEC   age after which a short file is quarantined (default " CLI_STR(DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS) ")\n"
+    "  --claim-ttl SEC          age after which another picker's claim is taken over (default " CLI_STR(DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS) ")\n"
     "  --require-envelope       quarantine files without an X-Sender envelope\n"
     "  --no-fsync               do not fsync the directories after ack/release\n"
     "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
@@ -706,7 +706,7 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, 
         if (!m) {
             if (!a->follow)
                 break;
-            dw_pickup_wait(p, 1000, &err);
+            dw_pickup_wait(p, DW_PICKUP_WAIT_DEFAULT_MS, &err);
             continue;
         }
         if (handle_message(ctx, m, dropdir, a, cmd, &run) != 0)

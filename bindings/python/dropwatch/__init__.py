@@ -39,6 +39,7 @@ from . import _native
 from ._alert import ALERT_FORMATS, THROTTLE_DEFAULT_SECONDS, SuppressedWindow, Throttle, alert_event, format_alert
 from ._classify import ClassInfo, classify_errno, classify_win32
 from ._drop import (
+    STALE_AGE_DEFAULT_SECONDS,
     Drop,
     Envelope,
     FaultInjection,
@@ -90,6 +91,7 @@ __version__: str = _native.dw_version_string()
 __all__ = [
     "ALERT_FORMATS",
     "THROTTLE_DEFAULT_SECONDS",
+    "STALE_AGE_DEFAULT_SECONDS",
     "SuppressedWindow",
     "Throttle",
     "CapacityError",

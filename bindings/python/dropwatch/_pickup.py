@@ -171,7 +171,7 @@ class Pickup:
         path: PathArg,
         *,
         follow: bool = False,
-        poll_ms: int = 1000,
+        poll_ms: int = _native.DW_PICKUP_WAIT_DEFAULT_MS,
         settle_ms: Optional[int] = None,
         incomplete_after: Optional[int] = None,
         claim_ttl: Optional[int] = None,
