@@ -18,7 +18,8 @@ Reads the sources only (no build needed):
     C# layer's questions to C;
   - no binding and no CLI source (src/) copies a default or limit a public DW_ macro owns (the stale age,
     the throttle window and its limit, the syslog facility, retry and lock defaults, the pickup defaults
-    and follow-loop wait): neither the number, nor "default N" in a help text.
+    and follow-loop wait): neither the number, nor "default N" in a help text;
+  - no binding and no CLI source scans dw_errno_name / dw_win32_name over a range to find a name's value.
 Prints one line per problem and exits 1 when there is any.
 """
 import os
@@ -206,6 +207,7 @@ def code_lines(f):
         if c_like:
             if in_block:
                 if "*/" not in code:
+                    yield n, ""  # keeps the numbering for the whole-file rules
                     continue
                 code, in_block = code.split("*/", 1)[1], False
             code = re.sub(r"/\*.*?\*/", "", code)
@@ -234,6 +236,15 @@ for f in DEFAULT_SOURCES:
         for rule, why in CONTEXT_RULES:
             if re.search(rule, code, re.I):
                 problem(f"{rel}:{n}: {why}")
+
+# ---- name -> value of errno and Win32 codes is the library's (dw_errno_from_name / dw_win32_from_name) ----
+SCAN = re.compile(r"for\s*\([^)]*\)\s*\{[^}]*\b(dw_errno_name|dw_win32_name|ErrnoName|Win32Name)\s*\("
+                  r"[^}]*(strcmp|strcasecmp|Equals|==\s*name)", re.S)
+for f in DEFAULT_SOURCES:
+    for m in SCAN.finditer("\n".join(code for _, code in code_lines(f))):
+        n = m.string.count("\n", 0, m.start()) + 1
+        problem(f"{f.relative_to(TOP).as_posix()}:{n}: scans {m.group(1)} for a name "
+                "(dw_errno_from_name / dw_win32_from_name)")
 
 print(f"check_tables: {len(headers)} C enums, {len(problems)} problem(s)")
 sys.exit(1 if problems else 0)

@@ -37,7 +37,7 @@ The blocking file-system calls release the GIL.
 
 from . import _native
 from ._alert import ALERT_FORMATS, THROTTLE_DEFAULT_SECONDS, SuppressedWindow, Throttle, alert_event, format_alert
-from ._classify import ClassInfo, classify_errno, classify_win32
+from ._classify import ClassInfo, classify_errno, classify_win32, errno_from_name, win32_from_name
 from ._drop import (
     STALE_AGE_DEFAULT_SECONDS,
     Drop,
@@ -131,6 +131,8 @@ __all__ = [
     "check_drop_directory",
     "classify_errno",
     "classify_win32",
+    "errno_from_name",
+    "win32_from_name",
     "create_drop_directory",
     "drop_health",
     "exchange_install_dir",
