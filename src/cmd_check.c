@@ -148,7 +148,7 @@ static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
         if (cli_parse_u64(arg, 0, UINT32_MAX, &a->max_age) != 0)
             return cli_usage_error(ctx, "invalid --max-age '%s' (expected seconds)", arg);
         return 0;
-    case OPT_INTERVAL:
+    case OPT_INTERVAL: /* the watch loop is the CLI's own (no library call takes an interval) */
         if (cli_parse_u64(arg, 0, 86400, &a->interval) != 0)
             return cli_usage_error(ctx, "invalid --interval '%s' (expected 0 to 86400 seconds)", arg);
         return 0;

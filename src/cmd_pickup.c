@@ -468,7 +468,9 @@ static int pickup_option(cli_ctx *ctx, pickup_args *a, int opt, const char *arg)
     case OPT_SETTLE:
     case OPT_INCOMPLETE:
     case OPT_TTL:
-        /* the CLI's sanity bounds (the library takes any unsigned): a day to settle, a year otherwise */
+        /* The CLI's own typo guards, not library ranges: the library handles any unsigned (its age
+         * arithmetic is in int64 nanoseconds, no overflow) and has no pickup options check to own a
+         * range, so a bound here would be a limit C does not have. A day to settle, a year otherwise. */
         if (cli_parse_u64(arg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
             return cli_usage_error(ctx, "invalid --%s '%s' (expected %s)", opt == OPT_SETTLE ? "settle-ms"
                                    : opt == OPT_INCOMPLETE ? "incomplete-after" : "claim-ttl", arg,
