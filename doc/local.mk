@@ -69,6 +69,7 @@ dist_man_MANS += \
 	doc/dw_envelope_set_sender.3 \
 	doc/dw_errno_is_known.3 \
 	doc/dw_errno_name.3 \
+	doc/dw_errno_from_name.3 \
 	doc/dw_errno_str.3 \
 	doc/dw_event_name.3 \
 	doc/dw_exchange_install_dir.3 \
@@ -116,6 +117,7 @@ dist_man_MANS += \
 	doc/dw_win32_from_errno.3 \
 	doc/dw_win32_is_known.3 \
 	doc/dw_win32_name.3 \
+	doc/dw_win32_from_name.3 \
 	doc/dw_pickup_ack.3 \
 	doc/dw_pickup_claim.3 \
 	doc/dw_pickup_close.3 \

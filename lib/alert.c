@@ -1310,7 +1310,7 @@ void dw_alert_init(dw_alert *alert)
     alert->time_ms = -1;
     alert->event_mode = DW_EVENT_AUTO;
     alert->exchange_version = DW_EXCHANGE_2007;
-    alert->syslog_facility = 16;
+    alert->syslog_facility = DW_SYSLOG_FACILITY_DEFAULT;
 }
 
 unsigned dw_alert_event_id(const dw_alert *alert)

@@ -322,6 +322,40 @@ const char *dw_win32_name(uint32_t code)
     return i < 0 ? NULL : win32_table[i].name;
 }
 
+/* The reverse lookups scan the same static tables (a few dozen rows, read-only: thread-safe, no
+ * allocation), so every name the forward functions print maps back and nothing else does. */
+dw_status dw_errno_from_name(const char *name, int *out)
+{
+    if (!name || !out)
+        return DW_E_INVAL;
+#if defined(EWOULDBLOCK) && EWOULDBLOCK != EAGAIN
+    if (strcmp(name, "EWOULDBLOCK") == 0) { /* dw_errno_name()'s one name outside the table */
+        *out = EWOULDBLOCK;
+        return DW_OK;
+    }
+#endif
+    for (size_t i = 0; i < ERRNO_COUNT; i++) {
+        if (strcmp(errno_table[i].name, name) == 0) {
+            *out = errno_table[i].errnum;
+            return DW_OK;
+        }
+    }
+    return DW_E_PARSE;
+}
+
+dw_status dw_win32_from_name(const char *name, uint32_t *out)
+{
+    if (!name || !out)
+        return DW_E_INVAL;
+    for (size_t i = 0; i < WIN32_COUNT; i++) {
+        if (strcmp(win32_table[i].name, name) == 0) {
+            *out = win32_table[i].code;
+            return DW_OK;
+        }
+    }
+    return DW_E_PARSE;
+}
+
 uint32_t dw_win32_from_errno(int errnum)
 {
     int i = errno_index(errnum);

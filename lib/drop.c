@@ -27,7 +27,7 @@ void dw_drop_options_init(dw_drop_options *opts)
         return;
     memset(opts, 0, sizeof *opts);
     opts->version = DW_DROP_OPTIONS_VERSION; /* quota_bytes 0 (unlimited) and the rest zero: the memset */
-    opts->retry_max = 4;
+    opts->retry_max = DW_RETRY_MAX_DEFAULT;
     opts->retry_base_ms = 10;
     opts->retry_cap_ms = 1000;
     opts->durability = DW_DURABLE_FULL;

@@ -87,9 +87,9 @@ void dw_pickup_options_init(dw_pickup_options *opts)
         return;
     memset(opts, 0, sizeof *opts);
     opts->version = DW_PICKUP_OPTIONS_VERSION;
-    opts->settle_ms = 2000;
-    opts->incomplete_after_seconds = 300;
-    opts->claim_ttl_seconds = 600;
+    opts->settle_ms = DW_PICKUP_SETTLE_DEFAULT_MS;
+    opts->incomplete_after_seconds = DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS;
+    opts->claim_ttl_seconds = DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS;
     opts->ack_mode = DW_PICKUP_DELETE;
     opts->durable = 1;
 }

@@ -11,8 +11,6 @@
 #include "dropwatch/throttle.h"
 #include "internal.h"
 
-#define MAX_WINDOW_SECONDS (31u * 24u * 3600u)
-
 typedef struct key_state {
     char *connector;
     unsigned event_id;
@@ -32,7 +30,7 @@ dw_status dw_throttle_new(dw_throttle **out, unsigned window_seconds)
     if (!out)
         return DW_E_INVAL;
     *out = NULL;
-    if (window_seconds > MAX_WINDOW_SECONDS)
+    if (window_seconds > DW_THROTTLE_MAX_SECONDS)
         return DW_E_INVAL;
     dw_throttle *t = calloc(1, sizeof *t);
     if (!t)

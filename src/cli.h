@@ -29,6 +29,10 @@
 
 #include "cli_compat.h"
 
+/* A numeric library macro as a string literal, so help texts print the library's defaults and ranges. */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
 /* Settings every sub-command sees (global options and the config file). */
 typedef struct cli_ctx {
     const char *cmd;          /* sub-command name, for messages */

@@ -60,8 +60,9 @@ void rec_begin(cli_rec *r, const cli_ctx *ctx, const char *kind, int ok)
         for (char *h = host; *h; h++)
             if (*h <= ' ' || *h > '~')
                 *h = '_';
-        fprintf(r->f, "<%d>1 %s.%03ldZ %s dropwatch %ld %s [dropwatch@32473", 16 * 8 + (ok ? 6 : 3), ts,
-                now.tv_nsec / 1000000L, host, (long)getpid(), kind);
+        /* the facility of the library's alert records (local0), so both land in one place */
+        fprintf(r->f, "<%d>1 %s.%03ldZ %s dropwatch %ld %s [dropwatch@32473",
+                DW_SYSLOG_FACILITY_DEFAULT * 8 + (ok ? 6 : 3), ts, now.tv_nsec / 1000000L, host, (long)getpid(), kind);
         break;
     }
     }

@@ -70,33 +70,38 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* Errno values are small on every platform the tool targets; names are looked up through the library so
- * the tool and the classifier agree on spelling. */
+/* Numbers: errno values are small on every platform the tool targets. Names: the library's tables
+ * (dw_errno_from_name / dw_win32_from_name, exact); the tool itself accepts them in any case. */
 #define CLI_ERRNO_MAX 4095
-#define CLI_WIN32_MAX 16000
+
+/* `s` in upper case into buf (names in the tables are upper case); -1 when it does not fit. */
+static int upper_copy(const char *s, char *buf, size_t size)
+{
+    size_t n = strlen(s);
+    if (n >= size)
+        return -1;
+    for (size_t i = 0; i <= n; i++)
+        buf[i] = (char)toupper((unsigned char)s[i]);
+    return 0;
+}
 
 int cli_parse_errno(const char *s, int *out)
 {
     uint64_t v;
+    char name[64];
     if (cli_parse_u64(s, 1, CLI_ERRNO_MAX, &v) == 0) {
         *out = (int)v;
         return 0;
     }
-    if (!s || toupper((unsigned char)s[0]) != 'E')
+    if (!s || upper_copy(s, name, sizeof name) != 0)
         return -1;
-    for (int e = 1; e <= CLI_ERRNO_MAX; e++) {
-        const char *name = dw_errno_name(e);
-        if (name && strcasecmp(name, s) == 0) {
-            *out = e;
-            return 0;
-        }
-    }
-    return -1;
+    return dw_errno_from_name(name, out) == DW_OK ? 0 : -1;
 }
 
 int cli_parse_win32(const char *s, uint32_t *out)
 {
     uint64_t v;
+    char name[64];
     if (!s || !*s)
         return -1;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
@@ -113,14 +118,9 @@ int cli_parse_win32(const char *s, uint32_t *out)
         *out = (uint32_t)v;
         return 0;
     }
-    for (uint32_t c = 0; c <= CLI_WIN32_MAX; c++) {
-        const char *name = dw_win32_name(c);
-        if (name && strcasecmp(name, s) == 0) {
-            *out = c;
-            return 0;
-        }
-    }
-    return -1;
+    if (upper_copy(s, name, sizeof name) != 0)
+        return -1;
+    return dw_win32_from_name(name, out) == DW_OK ? 0 : -1;
 }
 
 static int digits(const char **p, int n, int *out)

@@ -31,7 +31,7 @@ static const char help[] =
     "  --event 8004|auto        8004 (default) or the ID Exchange would log (8005/8007/8008/8009/8004)\n"
     "  --eventlog               also write the record to the Windows Event Log (Windows only)\n"
     "  --source NAME            event source for --eventlog (default DropWatch)\n"
-    "  --facility N             syslog facility 0-23 (default 16, local0)\n"
+    "  --facility N             syslog facility 0-" CLI_STR(DW_SYSLOG_FACILITY_MAX) " (default " CLI_STR(DW_SYSLOG_FACILITY_DEFAULT) ", local0)\n"
     "  --app-name NAME          syslog APP-NAME (default dropwatch)\n"
     "  -f, --format FMT         text (default), xml, json, syslog\n"
     "\n"
@@ -96,8 +96,8 @@ static int alert_option(cli_ctx *ctx, alert_args *x, int opt, const char *arg)
         x->a.has_record_id = 1;
         return 0;
     case O_FACILITY:
-        if (cli_parse_u64(arg, 0, 23, &v) != 0)
-            return cli_usage_error(ctx, "invalid --facility %s (expected 0 to 23)", cli_q(arg));
+        if (cli_parse_u64(arg, 0, DW_SYSLOG_FACILITY_MAX, &v) != 0)
+            return cli_usage_error(ctx, "invalid --facility %s (expected 0 to %d)", cli_q(arg), DW_SYSLOG_FACILITY_MAX);
         x->a.syslog_facility = (int)v;
         return 0;
     }

@@ -26,8 +26,8 @@ static const char check_help[] =
     "  --root, --drop-dir, --connector, --install-dir, --exchange-version, --style, --computer\n"
     "                           as for 'dropwatch resolve'\n"
     "  --quota QUOTA            DropDirectoryQuota (overrides the configuration)\n"
-    "  --stale-age SECONDS      temporary files older than this count as stale (default 3600)\n"
-    "  --lock-timeout MS        longest wait for the quota ledger lock (default 5000); a longer hold is\n"
+    "  --stale-age SECONDS      temporary files older than this count as stale (default " CLI_STR(DW_STALE_AGE_DEFAULT_SECONDS) ")\n"
+    "  --lock-timeout MS        longest wait for the quota ledger lock (default " CLI_STR(DW_LOCK_TIMEOUT_DEFAULT_MS) "); a longer hold is\n"
     "                           reported as a stuck lock holder (transient, with its process id)\n"
     "  --temp-dir DIR           where the writers keep temporary files (as for 'deliver'; overrides the\n"
     "                           connector's TempDirectory): counted, and used by the canary\n"
@@ -69,11 +69,11 @@ static const char watch_help[] =
 static const char sweep_help[] =
     "Usage: dropwatch sweep [OPTIONS] [--max-age SECONDS] (--drop-dir NAME | --config FILE)\n"
     "\n"
-    "Remove temporary files (.dwtmp-*.tmp) older than --max-age seconds (default 3600) that crashed\n"
+    "Remove temporary files (.dwtmp-*.tmp) older than --max-age seconds (default " CLI_STR(DW_STALE_AGE_DEFAULT_SECONDS) ") that crashed\n"
     "writers left in each connector's drop directory (and its temporary directory, when one is set).\n"
     "No other file is ever touched.\n"
     "\n"
-    "  --max-age SECONDS        minimum age of a removed temporary file (default 3600)\n"
+    "  --max-age SECONDS        minimum age of a removed temporary file (default " CLI_STR(DW_STALE_AGE_DEFAULT_SECONDS) ")\n"
     "  --temp-dir DIR           the writers' temporary directory (as for 'deliver'), swept too\n"
     "  connector options as for 'dropwatch check'\n"
     "\n"
@@ -148,7 +148,7 @@ static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
         if (cli_parse_u64(arg, 0, UINT32_MAX, &a->max_age) != 0)
             return cli_usage_error(ctx, "invalid --max-age %s (expected seconds)", cli_q(arg));
         return 0;
-    case OPT_INTERVAL:
+    case OPT_INTERVAL: /* the watch loop is the CLI's own (no library call takes an interval) */
         if (cli_parse_u64(arg, 0, 86400, &a->interval) != 0)
             return cli_usage_error(ctx, "invalid --interval %s (expected 0 to 86400 seconds)", cli_q(arg));
         return 0;
@@ -185,9 +185,9 @@ static int probe_option(cli_ctx *ctx, probe_args *a, int opt, const char *arg)
 static void probe_args_init(probe_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->stale_age = 3600;
+    a->stale_age = DW_STALE_AGE_DEFAULT_SECONDS;
     a->interval = 60;
-    a->max_age = 3600;
+    a->max_age = DW_STALE_AGE_DEFAULT_SECONDS;
     dw_drop_options_init(&a->dopts);
     a->fault = (dw_fault)DW_FAULT_INIT;
 }

@@ -350,7 +350,7 @@ static void step_health(demo *d)
 {
     heading("5. Health probe (dropwatch check)");
     dw_health h = DW_HEALTH_INIT;
-    dw_status st = dw_drop_health(d->t.path, &d->dopts, 3600, &h, &d->err);
+    dw_status st = dw_drop_health(d->t.path, &d->dopts, DW_STALE_AGE_DEFAULT_SECONDS, &h, &d->err);
     char q[64] = "";
     dw_quota_format(d->dopts.quota_bytes, q, sizeof q, NULL);
     cli_rec r;

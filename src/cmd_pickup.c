@@ -46,9 +46,9 @@ static const char help[] =
     "                           released message is retried after 1, 2, 4 ... 32 s\n"
     "  --max N                  stop after N messages (0 = no limit)\n"
     "  --archive DIR            acknowledge by moving into DROPDIR/DIR instead of deleting\n"
-    "  --settle-ms N            age before a file without a verifiable length is ready (default 2000)\n"
-    "  --incomplete-after SEC   age after which a short file is quarantined (default 300)\n"
-    "  --claim-ttl SEC          age after which another picker's claim is taken over (default 600)\n"
+    "  --settle-ms N            age before a file without a verifiable length is ready (default " CLI_STR(DW_PICKUP_SETTLE_DEFAULT_MS) ")\n"
+    "  --incomplete-after SEC   age after which a short file is quarantined (default " CLI_STR(DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS) ")\n"
+    "  --claim-ttl SEC          age after which another picker's claim is taken over (default " CLI_STR(DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS) ")\n"
     "  --require-envelope       quarantine files without an X-Sender envelope\n"
     "  --no-fsync               do not fsync the directories after ack/release\n"
     "  --root ROOT, --drop-dir NAME, --connector NAME, --install-dir DIR, --exchange-version VER,\n"
@@ -468,7 +468,9 @@ static int pickup_option(cli_ctx *ctx, pickup_args *a, int opt, const char *arg)
     case OPT_SETTLE:
     case OPT_INCOMPLETE:
     case OPT_TTL:
-        /* the CLI's sanity bounds (the library takes any unsigned): a day to settle, a year otherwise */
+        /* The CLI's own typo guards, not library ranges: the library handles any unsigned (its age
+         * arithmetic is in int64 nanoseconds, no overflow) and has no pickup options check to own a
+         * range, so a bound here would be a limit C does not have. A day to settle, a year otherwise. */
         if (cli_parse_u64(arg, 0, opt == OPT_SETTLE ? 86400000u : 86400u * 365, &v) < 0)
             return cli_usage_error(ctx, "invalid --%s %s (expected %s)", opt == OPT_SETTLE ? "settle-ms"
                                    : opt == OPT_INCOMPLETE ? "incomplete-after" : "claim-ttl", cli_q(arg),
@@ -706,7 +708,7 @@ static int pickup_loop(cli_ctx *ctx, const char *dropdir, const pickup_args *a, 
         if (!m) {
             if (!a->follow)
                 break;
-            dw_pickup_wait(p, 1000, &err);
+            dw_pickup_wait(p, DW_PICKUP_WAIT_DEFAULT_MS, &err);
             continue;
         }
         if (handle_message(ctx, m, dropdir, a, cmd, &run) != 0)

@@ -38,7 +38,7 @@ static const char usage_text[] =
     "      --event MODE   event ID of alerts: auto (default: the event Exchange logs, 8004/8005/8007/8008/8009)\n"
     "                     or 8004 (always 8004)\n"
     "      --throttle S   log a repeated alert (same connector and event) at most once per S seconds,\n"
-    "                     reporting the suppressed count when the window closes (default 900; 0 = off)\n"
+    "                     reporting the suppressed count when the window closes (default " CLI_STR(DW_THROTTLE_DEFAULT_SECONDS) "; 0 = off)\n"
     "  -v, --verbose      summary lines on stderr even when stdout is not a terminal\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this help; COMMAND --help for a command's options\n"

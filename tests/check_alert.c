@@ -90,6 +90,7 @@ START_TEST(test_init_defaults)
     ck_assert_int_eq(a.event_mode, DW_EVENT_AUTO); /* the event Exchange would log, by default */
     ck_assert_int_eq(a.exchange_version, DW_EXCHANGE_2007);
     ck_assert_int_eq(a.syslog_facility, 16);
+    ck_assert_int_eq(a.syslog_facility, DW_SYSLOG_FACILITY_DEFAULT);
     ck_assert_int_eq(a.has_record_id, 0);
     ck_assert_int_eq(a.error.io_class, DW_CLASS_NONE);
     ck_assert_uint_eq(a.version, DW_ALERT_VERSION);

@@ -194,6 +194,80 @@ START_TEST(test_tables_match_documentation)
 }
 END_TEST
 
+/* Name -> value: every name the forward functions print maps back to its value, in both tables. */
+START_TEST(test_from_name_round_trip)
+{
+    for (size_t i = 0; i < dwi_errno_table_size(); i++) {
+        int e = dwi_errno_table_at(i), back = -1;
+        const char *name = dw_errno_name(e);
+        ck_assert_ptr_nonnull(name);
+        ck_assert_msg(dw_errno_from_name(name, &back) == DW_OK && back == e, "%s -> %d, not %d", name, back, e);
+    }
+    for (size_t i = 0; i < dwi_win32_table_size(); i++) {
+        uint32_t w = dwi_win32_table_at(i), back = 0;
+        const char *name = dw_win32_name(w);
+        ck_assert_ptr_nonnull(name);
+        ck_assert_msg(dw_win32_from_name(name, &back) == DW_OK && back == w, "%s -> %u, not %u", name,
+                      (unsigned)back, (unsigned)w);
+    }
+    /* and every value the forward functions name (a scan wider than any table) comes back */
+    for (int e = 1; e < 4096; e++) {
+        const char *name = dw_errno_name(e);
+        int back = -1;
+        if (name)
+            ck_assert_msg(dw_errno_from_name(name, &back) == DW_OK && back == e, "%s -> %d", name, back);
+    }
+    for (uint32_t w = 1; w < 20000; w++) {
+        const char *name = dw_win32_name(w);
+        uint32_t back = 0;
+        if (name)
+            ck_assert_msg(dw_win32_from_name(name, &back) == DW_OK && back == w, "%s -> %u", name, (unsigned)back);
+    }
+    int e = 0;
+    uint32_t w = 0;
+    ck_assert_int_eq(dw_errno_from_name("ENOSPC", &e), DW_OK);
+    ck_assert_int_eq(e, ENOSPC);
+    ck_assert_int_eq(dw_win32_from_name("ERROR_DISK_FULL", &w), DW_OK);
+    ck_assert_uint_eq(w, 112);
+#if defined(EWOULDBLOCK) && EWOULDBLOCK != EAGAIN
+    ck_assert_int_eq(dw_errno_from_name("EWOULDBLOCK", &e), DW_OK);
+    ck_assert_int_eq(e, EWOULDBLOCK);
+#else
+    /* where it equals EAGAIN, dw_errno_name() never prints it: not a name here */
+    ck_assert_int_eq(dw_errno_from_name("EWOULDBLOCK", &e), DW_E_PARSE);
+#endif
+}
+END_TEST
+
+/* Anything else is refused, and *out is left alone. */
+START_TEST(test_from_name_refuses)
+{
+    static const char *const bad_errno[] = {"", "eio", "Eio", "EIO ", " EIO", "EIO\n", "E", "EIOX", "5", "0",
+                                            "ERROR_DISK_FULL", "ENOTANERRNO"};
+    static const char *const bad_win32[] = {"", "error_disk_full", "Error_Disk_Full", "ERROR_DISK_FULL ",
+                                            " ERROR_DISK_FULL", "ERROR_", "ERROR_DISK_FUL", "112", "0x70",
+                                            "ENOSPC", "ERROR_SUCCESS"};
+    for (size_t i = 0; i < N(bad_errno); i++) {
+        int e = 12345;
+        ck_assert_msg(dw_errno_from_name(bad_errno[i], &e) == DW_E_PARSE, "'%s' accepted", bad_errno[i]);
+        ck_assert_int_eq(e, 12345);
+    }
+    for (size_t i = 0; i < N(bad_win32); i++) {
+        uint32_t w = 12345;
+        ck_assert_msg(dw_win32_from_name(bad_win32[i], &w) == DW_E_PARSE, "'%s' accepted", bad_win32[i]);
+        ck_assert_uint_eq(w, 12345);
+    }
+    int e = 12345;
+    uint32_t w = 12345;
+    ck_assert_int_eq(dw_errno_from_name(NULL, &e), DW_E_INVAL);
+    ck_assert_int_eq(dw_errno_from_name("EIO", NULL), DW_E_INVAL);
+    ck_assert_int_eq(dw_win32_from_name(NULL, &w), DW_E_INVAL);
+    ck_assert_int_eq(dw_win32_from_name("ERROR_DISK_FULL", NULL), DW_E_INVAL);
+    ck_assert_int_eq(e, 12345);
+    ck_assert_uint_eq(w, 12345);
+}
+END_TEST
+
 /* The Win32 equivalent of an errno lands in the same class: tools on either side agree. */
 START_TEST(test_win32_from_errno_is_consistent)
 {
@@ -441,6 +515,8 @@ static Suite *classify_suite(void)
     tcase_add_loop_test(tc, test_documented_errno_classes, 0, (int)N(documented_errno));
     tcase_add_loop_test(tc, test_documented_win32_classes, 0, (int)N(documented_win32));
     tcase_add_test(tc, test_tables_match_documentation);
+    tcase_add_test(tc, test_from_name_round_trip);
+    tcase_add_test(tc, test_from_name_refuses);
     tcase_add_test(tc, test_win32_from_errno_is_consistent);
     tcase_add_test(tc, test_unknown_and_zero);
     tcase_add_test(tc, test_native_failure_codes);

@@ -327,6 +327,10 @@ START_TEST(open_rejects_bad_input)
     dw_pickup_options_init(&o);
     ck_assert_uint_eq(o.version, DW_PICKUP_OPTIONS_VERSION);
     ck_assert_uint_eq(o.settle_ms, 2000);
+    /* the header's default macros are what init sets (bindings and the CLI read the macros) */
+    ck_assert_uint_eq(o.settle_ms, DW_PICKUP_SETTLE_DEFAULT_MS);
+    ck_assert_uint_eq(o.incomplete_after_seconds, DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS);
+    ck_assert_uint_eq(o.claim_ttl_seconds, DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS);
     ck_assert_int_eq(o.durable, 1);
     ck_assert_int_eq(dw_pickup_open(&p, NULL, &o, &e), DW_E_INVAL);
     ck_assert_ptr_null(p);

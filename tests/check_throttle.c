@@ -120,8 +120,12 @@ START_TEST(test_no_window_and_bad_input)
     dw_throttle_free(t);
     dw_throttle_free(NULL);
     dw_throttle *x = (dw_throttle *)1;
-    ck_assert_int_eq(dw_throttle_new(&x, 31u * 24u * 3600u + 1), DW_E_INVAL);
+    ck_assert_uint_eq(DW_THROTTLE_MAX_SECONDS, 31u * 24u * 3600u); /* the header says 31 days */
+    ck_assert_int_eq(dw_throttle_new(&x, DW_THROTTLE_MAX_SECONDS + 1), DW_E_INVAL);
     ck_assert_ptr_null(x);
+    ck_assert_int_eq(dw_throttle_new(&x, DW_THROTTLE_MAX_SECONDS), DW_OK); /* the limit itself is accepted */
+    ck_assert_uint_eq(dw_throttle_window_seconds(x), DW_THROTTLE_MAX_SECONDS);
+    dw_throttle_free(x);
     ck_assert_int_eq(dw_throttle_new(NULL, 1), DW_E_INVAL);
     ck_assert_uint_eq(dw_throttle_window_seconds(NULL), 0);
     /* the far end of time does not overflow */

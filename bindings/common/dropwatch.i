@@ -90,6 +90,8 @@ static dw_resolve_options dwb_resolve_options(const char *install_dir, int versi
 %ignore dw_pickup_quarantine_alert;
 %ignore dw_enum_value;
 %ignore dw_enum_from_name;
+%ignore dw_errno_from_name;
+%ignore dw_win32_from_name;
 %ignore dw_io_error_describe;
 
 /* ---- texts the library allocates: every `char **out` of a dw_*_alloc() call, mapped once ------------- */
@@ -133,6 +135,22 @@ static int dwb_enum_from_name(int kind, const char *name)
 {
     int v = -1;
     return dw_enum_from_name((dw_enum)kind, name, &v) == DW_OK ? v : -1;
+}
+
+/* The errno value named `name` (dw_errno_from_name(): exact, case-sensitive), or 0 when it is no name
+ * (no errno value is 0). */
+static int dwb_errno_from_name(const char *name)
+{
+    int v = 0;
+    return dw_errno_from_name(name, &v) == DW_OK ? v : 0;
+}
+
+/* The Win32 code named `name` (dw_win32_from_name()), or 0 when it is no name (0 is ERROR_SUCCESS, which
+ * the table does not name). */
+static unsigned int dwb_win32_from_name(const char *name)
+{
+    uint32_t v = 0;
+    return dw_win32_from_name(name, &v) == DW_OK ? v : 0;
 }
 
 /* Copy a text into a char-array member, truncated to fit (SWIG leaves those members read-only). */

@@ -132,6 +132,12 @@ static void dwcs_alert_setup(dw_alert *a, const char *connector, const char *dro
 %ignore dw_pickup_quarantined;
 %ignore dw_pickup_reason_name;
 
+/* The library's defaults as C# compile-time constants (the header's values, for default parameter values;
+ * other macros stay static readonly fields read from the library). */
+%csconst(1) DW_STALE_AGE_DEFAULT_SECONDS;
+%csconst(1) DW_THROTTLE_DEFAULT_SECONDS;
+%csconst(1) DW_PICKUP_WAIT_DEFAULT_MS;
+
 /* The shared part: the common %ignore list, the headers and the dwb_* helpers. */
 %include "common/dropwatch.i"
 

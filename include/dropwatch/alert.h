@@ -55,6 +55,9 @@ typedef enum dw_event_mode {
 /** The highest RFC 5424 facility number (local7); dw_alert.syslog_facility is 0 to this. */
 #define DW_SYSLOG_FACILITY_MAX 23
 
+/** The default dw_alert.syslog_facility: 16, local0 (dw_alert_init()). */
+#define DW_SYSLOG_FACILITY_DEFAULT 16
+
 typedef struct dw_alert {
     unsigned version;           /**< DW_ALERT_VERSION (set by dw_alert_init()) */
     const char *connector;      /**< Foreign connector name (%1) */
@@ -69,7 +72,7 @@ typedef struct dw_alert {
     uint64_t record_id;         /**< EventRecordID; emitted only when has_record_id is 1 */
     int has_record_id;
     dw_event_mode event_mode;   /**< DW_EVENT_AUTO by default; DW_EVENT_8004 forces 8004 */
-    int syslog_facility;        /**< RFC 5424 facility number, 0-23 (default 16, local0) */
+    int syslog_facility;        /**< RFC 5424 facility number, 0 to DW_SYSLOG_FACILITY_MAX (default DW_SYSLOG_FACILITY_DEFAULT, local0) */
     const char *app_name;       /**< syslog APP-NAME; NULL = "dropwatch" */
     dw_exchange_version exchange_version; /**< whose management pack supplies Product Version, rule path,
                                                rule names and alert types (2007 pack for 2007; 2010 pack for
@@ -80,7 +83,7 @@ typedef struct dw_alert {
 
 /** The defaults of dw_alert as a static initialiser. */
 #define DW_ALERT_INIT \
-    { .version = DW_ALERT_VERSION, .time_ms = -1, .event_mode = DW_EVENT_AUTO, .syslog_facility = 16 }
+    { .version = DW_ALERT_VERSION, .time_ms = -1, .event_mode = DW_EVENT_AUTO, .syslog_facility = DW_SYSLOG_FACILITY_DEFAULT }
 
 /** Fill `alert` with the defaults (all strings NULL, time now, DW_EVENT_AUTO, facility local0, Exchange 2007).
  * NULL is ignored. */

@@ -146,6 +146,23 @@ DW_API const char *dw_errno_name(int errnum);
 DW_API const char *dw_win32_name(uint32_t code);
 
 /**
+ * The errno value named `name`: the inverse of dw_errno_name() ("ENOSPC" -> ENOSPC). Exact and
+ * case-sensitive, names only: what dw_errno_name() returns for some value on this platform, nothing else
+ * (no number such as "28", no lower case, no surrounding space; callers that accept those parse them
+ * first). *out is written only on success. No allocation; thread-safe.
+ * @return DW_OK; DW_E_PARSE for a name not in the table (the empty string included); DW_E_INVAL when name
+ *         or out is NULL.
+ */
+DW_API dw_status dw_errno_from_name(const char *name, int *out);
+
+/**
+ * The Win32 code named `name`: the inverse of dw_win32_name() ("ERROR_DISK_FULL" -> 112), with the same
+ * rules as dw_errno_from_name() (exact, case-sensitive, names only, *out written only on success).
+ * @return DW_OK; DW_E_PARSE for a name not in the table; DW_E_INVAL when name or out is NULL.
+ */
+DW_API dw_status dw_win32_from_name(const char *name, uint32_t *out);
+
+/**
  * Description of an errno value, written into buf (thread-safe strerror_r wrapper; unknown values give
  * "Unknown error N"). Same buffer rules as the rest of the API.
  */

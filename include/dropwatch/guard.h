@@ -72,6 +72,9 @@ typedef enum dw_priority {
 /** Highest dw_drop_options.retry_max accepted (dw_drop_open() refuses more with DW_E_INVAL). */
 #define DW_RETRY_MAX_LIMIT 32
 
+/** Default dw_drop_options.retry_max: transient retries per operation. */
+#define DW_RETRY_MAX_DEFAULT 4
+
 /** Default dw_drop_options.lock_timeout_ms: how long a writer waits for the quota ledger lock. */
 #define DW_LOCK_TIMEOUT_DEFAULT_MS 5000
 
@@ -156,7 +159,7 @@ typedef struct dw_drop_options {
 
 /** The defaults of dw_drop_options as a static initialiser: `dw_drop_options o = DW_DROP_OPTIONS_INIT;` */
 #define DW_DROP_OPTIONS_INIT                                                                                  \
-    { .version = DW_DROP_OPTIONS_VERSION, .retry_max = 4, .retry_base_ms = 10, .retry_cap_ms = 1000,          \
+    { .version = DW_DROP_OPTIONS_VERSION, .retry_max = DW_RETRY_MAX_DEFAULT, .retry_base_ms = 10, .retry_cap_ms = 1000,          \
       .durability = DW_DURABLE_FULL, .naming = DW_NAMING_UNIQUE, .file_mode = 0640,                        \
       .lock_timeout_ms = DW_LOCK_TIMEOUT_DEFAULT_MS }
 
@@ -314,6 +317,13 @@ DW_API dw_status dw_drop_write_batch(dw_drop *drop, const void *const *bufs, con
  * be NULL) receives how many were removed.
  */
 DW_API dw_status dw_drop_sweep(dw_drop *drop, unsigned max_age_seconds, uint64_t *removed, dw_io_error *err);
+
+/**
+ * The age, in seconds, after which a temporary file counts as left behind by a crashed writer when the
+ * caller chose none: the default max_age_seconds of dw_drop_sweep() and stale_age_seconds of
+ * dw_drop_health() in the dropwatch program and every binding (one hour: far longer than any write).
+ */
+#define DW_STALE_AGE_DEFAULT_SECONDS 3600
 
 /** Usage of the drop directory as the quota counts it: bytes and number of top-level regular files. */
 DW_API dw_status dw_drop_usage(dw_drop *drop, uint64_t *bytes, uint64_t *files, dw_io_error *err);

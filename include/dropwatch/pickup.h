@@ -44,15 +44,25 @@ typedef enum dw_pickup_ack_mode {
 /** Current version of dw_pickup_options (the struct only ever grows at its end). */
 #define DW_PICKUP_OPTIONS_VERSION 1u
 
+/** Default dw_pickup_options.settle_ms (dw_pickup_options_init()). */
+#define DW_PICKUP_SETTLE_DEFAULT_MS 2000
+/** Default dw_pickup_options.incomplete_after_seconds (dw_pickup_options_init()). */
+#define DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS 300
+/** Default dw_pickup_options.claim_ttl_seconds (dw_pickup_options_init()). */
+#define DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS 600
+/** The timeout a follow loop passes to dw_pickup_wait() between scans when nothing is ready (the dropwatch
+ * program and every binding): a change ends the wait earlier where change notification works. */
+#define DW_PICKUP_WAIT_DEFAULT_MS 1000
+
 /** Options for dw_pickup_open(). Initialise with dw_pickup_options_init(). */
 typedef struct dw_pickup_options {
     unsigned version;                  /**< DW_PICKUP_OPTIONS_VERSION (set by init; ABI stability) */
     unsigned settle_ms;                /**< a file whose completeness cannot be checked (no envelope, or the
                                             envelope announces the header length) must be unchanged this
-                                            long before it is ready (default 2000) */
+                                            long before it is ready (default DW_PICKUP_SETTLE_DEFAULT_MS) */
     unsigned incomplete_after_seconds; /**< a short or malformed file unchanged this long is quarantined
-                                            (default 300; Exchange writes in 64 KiB blocks without pauses) */
-    unsigned claim_ttl_seconds;        /**< a claim older than this is taken over (default 600) */
+                                            (default DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS; Exchange writes in 64 KiB blocks without pauses) */
+    unsigned claim_ttl_seconds;        /**< a claim older than this is taken over (default DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS) */
     dw_pickup_ack_mode ack_mode;       /**< DW_PICKUP_DELETE by default */
     const char *archive_dir;           /**< DW_PICKUP_ARCHIVE: a subdirectory of the drop directory
                                             (relative, one level, created when missing); NULL =

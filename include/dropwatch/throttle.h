@@ -22,6 +22,9 @@ extern "C" {
 /** Default suppression window, in seconds (15 minutes; see doc/alerts.md for why). */
 #define DW_THROTTLE_DEFAULT_SECONDS 900
 
+/** Longest suppression window dw_throttle_new() accepts, in seconds (31 days). */
+#define DW_THROTTLE_MAX_SECONDS 2678400
+
 /** Capacity of dw_throttle_window.connector in bytes, including the NUL (longer names are cut safely). */
 #define DW_THROTTLE_NAME_MAX 256
 
@@ -46,7 +49,7 @@ typedef struct dw_throttle_result {
 
 /**
  * Create a throttle with a window of window_seconds (0 = no suppression: every occurrence is logged).
- * @return DW_OK, DW_E_INVAL (out NULL or window above 31 days), DW_E_NOMEM.
+ * @return DW_OK, DW_E_INVAL (out NULL or window above DW_THROTTLE_MAX_SECONDS, 31 days), DW_E_NOMEM.
  */
 DW_API dw_status dw_throttle_new(dw_throttle **out, unsigned window_seconds);
 

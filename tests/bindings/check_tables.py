@@ -15,7 +15,11 @@ Reads the sources only (no build needed):
   - no binding does HRESULT arithmetic (dw_win32_from_hresult, dw_hresult_from_win32) or guesses the path
     style from the root (dw_resolve_style);
   - PowerShell compares no number other than 0 and 1 (counts, signs): codes, versions and ranges are the
-    C# layer's questions to C.
+    C# layer's questions to C;
+  - no binding and no CLI source (src/) copies a default or limit a public DW_ macro owns (the stale age,
+    the throttle window and its limit, the syslog facility, retry and lock defaults, the pickup defaults
+    and follow-loop wait): neither the number, nor "default N" in a help text;
+  - no binding and no CLI source scans dw_errno_name / dw_win32_name over a range to find a name's value.
 Prints one line per problem and exits 1 when there is any.
 """
 import os
@@ -156,6 +160,91 @@ for f in SOURCES:
         for rule, why in CODE_RULES:
             if re.search(rule, code):
                 problem(f"{f.relative_to(TOP)}:{n}: {why}")
+
+# ---- defaults and limits the public headers own (copied literals in bindings/ or src/) ---------------------
+# Each DW_ macro below is the library's value; a binding or the CLI reads it (SWIG constant, CLI_STR in a
+# help text) and never writes the number itself. Values are read from the headers, so a changed default
+# needs no change here.
+OWNED = ["DW_STALE_AGE_DEFAULT_SECONDS", "DW_THROTTLE_DEFAULT_SECONDS", "DW_THROTTLE_MAX_SECONDS",
+         "DW_SYSLOG_FACILITY_DEFAULT", "DW_SYSLOG_FACILITY_MAX", "DW_RETRY_MAX_DEFAULT", "DW_RETRY_MAX_LIMIT",
+         "DW_LOCK_TIMEOUT_DEFAULT_MS", "DW_PICKUP_SETTLE_DEFAULT_MS", "DW_PICKUP_INCOMPLETE_DEFAULT_SECONDS",
+         "DW_PICKUP_CLAIM_TTL_DEFAULT_SECONDS", "DW_PICKUP_WAIT_DEFAULT_MS"]
+header_text = "\n".join(h.read_text(encoding="utf-8") for h in sorted((TOP / "include" / "dropwatch").glob("*.h")))
+owned = {}
+for name in OWNED:
+    m = re.search(r"^#define\s+" + name + r"\s+(\d+)[uU]?\s*$", header_text, re.M)
+    if not m:
+        problem(f"include/dropwatch: {name} is not defined as a plain number")
+    else:
+        owned[name] = int(m.group(1))
+# Values distinctive enough that the bare number is a copy wherever it appears (1000 ms-per-second, 16,
+# 23, 4 and 32 are too common: they are caught in context below).
+DISTINCTIVE = {v for v in owned.values() if v >= 100 and v != 1000}
+# Where a bare distinctive number means something else, with the reason.
+NOT_A_COPY = {("src/cli_progress.c", 3600): "hours in an h:mm:ss clock"}
+ASSIGN = r"(?<![!<>=])=(?!=)\s*"  # an assignment or default value, not a comparison
+CONTEXT_RULES = [
+    (r"(stale_?age|max_?age|StaleAge|OlderThan|maxAge)\w*[^=\n]*" + ASSIGN + r"\d",
+     "a stale-age default (DW_STALE_AGE_DEFAULT_SECONDS)"),
+    (r"FromHours\(\s*1\s*\)", "a stale-age default of one hour (DW_STALE_AGE_DEFAULT_SECONDS)"),
+    (r"dw_drop_(health|sweep)\([^;]*,\s*\d+u?\s*,", "a literal stale age (DW_STALE_AGE_DEFAULT_SECONDS)"),
+    (r"31\s*\*\s*24", "the throttle window limit (DW_THROTTLE_MAX_SECONDS)"),
+    (r"(Window\w*|window)\s*(\{[^}]*\})?\s*" + ASSIGN + r"\d", "the throttle window default (DW_THROTTLE_DEFAULT_SECONDS)"),
+    (r"\b0\s*,\s*23\b|\b23\s*\)|\b16\s*\*\s*8\b|facility\w*\s*" + ASSIGN + r"\d",
+     "the syslog facility range or default (DW_SYSLOG_FACILITY_MAX / DW_SYSLOG_FACILITY_DEFAULT)"),
+    (r"(retry_max|RetryMax|retries)\w*\s*(:\s*\w+\s*)?" + ASSIGN + r"[1-9]", "a retry default (DW_RETRY_MAX_DEFAULT)"),
+    (r"pickup_wait\([^,]+,\s*\d|\.Wait\(\s*\[?TimeSpan\]?(::|\.)From\w+\(\s*\d|poll_ms[^=\n]*" + ASSIGN + r"\d",
+     "a pickup wait default (DW_PICKUP_WAIT_DEFAULT_MS)"),
+]
+
+
+def code_lines(f):
+    """(number, code) of a source file without its comments; string literals stay (help texts count)."""
+    c_like = f.suffix in (".c", ".h", ".i", ".cs")
+    in_block = False
+    for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+        code = line
+        if c_like:
+            if in_block:
+                if "*/" not in code:
+                    yield n, ""  # keeps the numbering for the whole-file rules
+                    continue
+                code, in_block = code.split("*/", 1)[1], False
+            code = re.sub(r"/\*.*?\*/", "", code)
+            if "/*" in code:
+                code, in_block = code.split("/*", 1)[0], True
+            code = code.split("//", 1)[0] if not re.search(r"\"[^\"]*//", code) else code
+        else:
+            code = code.split("#", 1)[0]
+        yield n, code
+
+
+DEFAULT_SOURCES = sorted(
+    [p for p in (TOP / "bindings").rglob("*") if p.suffix in (".i", ".py", ".cs", ".psm1") and p.name != "gen-enums.py"
+     and "generated" not in p.parts] +
+    [p for p in (TOP / "src").rglob("*") if p.suffix in (".c", ".h")])
+for f in DEFAULT_SOURCES:
+    rel = f.relative_to(TOP).as_posix()
+    for n, code in code_lines(f):
+        for name, value in owned.items():
+            if re.search(r"\bdefault\W{0,3}" + str(value) + r"\b", code, re.I):
+                problem(f"{rel}:{n}: says 'default {value}' ({name}: print the macro)")
+        for value in DISTINCTIVE:
+            if re.search(r"(?<![\w.])" + str(value) + r"[uUlL]*\b", code) and (rel, value) not in NOT_A_COPY:
+                names = [k for k, v in owned.items() if v == value]
+                problem(f"{rel}:{n}: the number {value} ({', '.join(names)}: read the library's value)")
+        for rule, why in CONTEXT_RULES:
+            if re.search(rule, code, re.I):
+                problem(f"{rel}:{n}: {why}")
+
+# ---- name -> value of errno and Win32 codes is the library's (dw_errno_from_name / dw_win32_from_name) ----
+SCAN = re.compile(r"for\s*\([^)]*\)\s*\{[^}]*\b(dw_errno_name|dw_win32_name|ErrnoName|Win32Name)\s*\("
+                  r"[^}]*(strcmp|strcasecmp|Equals|==\s*name)", re.S)
+for f in DEFAULT_SOURCES:
+    for m in SCAN.finditer("\n".join(code for _, code in code_lines(f))):
+        n = m.string.count("\n", 0, m.start()) + 1
+        problem(f"{f.relative_to(TOP).as_posix()}:{n}: scans {m.group(1)} for a name "
+                "(dw_errno_from_name / dw_win32_from_name)")
 
 print(f"check_tables: {len(headers)} C enums, {len(problems)} problem(s)")
 sys.exit(1 if problems else 0)

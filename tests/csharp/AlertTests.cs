@@ -181,6 +181,17 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void DefaultsAreTheLibrarys()
+        {
+            // Compile-time constants from the C header (SWIG %csconst), not copies.
+            Assert.Equal(900u, Throttle.DefaultWindowSeconds);
+            Assert.Equal(3600u, Drop.DefaultStaleAgeSeconds);
+            Assert.Equal(TimeSpan.FromSeconds(1), Pickup.DefaultWait);
+            var p = typeof(Drop).GetMethod("Health").GetParameters()[2];
+            Assert.Equal(Drop.DefaultStaleAgeSeconds, (uint)p.DefaultValue);
+        }
+
+        [Fact]
         public void AlertWithoutErrorOrStrings()
         {
             string text = new Alert { Time = DateTimeOffset.FromUnixTimeSeconds(0) }.Format();

@@ -85,6 +85,36 @@ namespace DropWatch.Tests
         }
 
         [Fact]
+        public void NamesBackToValues()
+        {
+            // Every name the forward lookups give maps back (the library's tables, both ways).
+            int names = 0;
+            for (int e = 1; e < 4096; e++)
+            {
+                string n = IOClassifier.ErrnoName(e);
+                if (n == null) continue;
+                Assert.Equal(e, IOClassifier.ErrnoFromName(n));
+                names++;
+            }
+            for (uint w = 1; w < 20000; w++)
+            {
+                string n = IOClassifier.Win32Name(w);
+                if (n == null) continue;
+                Assert.Equal(w, IOClassifier.Win32FromName(n));
+                names++;
+            }
+            Assert.True(names > 50);
+            Assert.Equal(Errno.ENOSPC, IOClassifier.ErrnoFromName("ENOSPC"));
+            Assert.Equal(112u, IOClassifier.Win32FromName("ERROR_DISK_FULL"));
+            foreach (var bad in new[] { "", "eio", "EIO ", " EIO", "5", "ERROR_DISK_FULL", "EIO\0" })
+                Assert.Throws<ArgumentException>(() => IOClassifier.ErrnoFromName(bad));
+            foreach (var bad in new[] { "", "error_disk_full", "ERROR_DISK_FULL ", "112", "0x70", "ENOSPC", "ERROR_SUCCESS" })
+                Assert.Throws<ArgumentException>(() => IOClassifier.Win32FromName(bad));
+            Assert.Throws<ArgumentNullException>(() => IOClassifier.ErrnoFromName(null));
+            Assert.Throws<ArgumentNullException>(() => IOClassifier.Win32FromName(null));
+        }
+
+        [Fact]
         public void Classifications()
         {
             var e = IOClassifier.ClassifyErrno(Errno.ENOSPC);

@@ -173,6 +173,22 @@ def test_throttle_suppresses_repeats_and_reports_the_count(quota_failure):
         t.check("Fax", 8004)
     with pytest.raises(ValueError):
         dropwatch.Throttle(window=-1)
+    # the window's limit is the library's (DW_THROTTLE_MAX_SECONDS, 31 days)
+    with dropwatch.Throttle(window=31 * 24 * 3600) as t:
+        assert t.window == 31 * 24 * 3600
+    with pytest.raises(ValueError):
+        dropwatch.Throttle(window=31 * 24 * 3600 + 1)
+
+
+def test_defaults_are_the_librarys():
+    import inspect
+
+    from dropwatch import _native
+
+    assert dropwatch.STALE_AGE_DEFAULT_SECONDS == _native.DW_STALE_AGE_DEFAULT_SECONDS == 3600
+    assert inspect.signature(dropwatch.drop_health).parameters["stale_age"].default == 3600
+    assert inspect.signature(dropwatch.Drop.health).parameters["stale_age"].default == 3600
+    assert inspect.signature(dropwatch.Pickup).parameters["poll_ms"].default == _native.DW_PICKUP_WAIT_DEFAULT_MS
     with dropwatch.Throttle(window=0) as t0:
         assert all(t0.check("Fax", 8004, now=5)[0] for _ in range(3))
 

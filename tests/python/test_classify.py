@@ -101,3 +101,41 @@ def test_builtin_mixins():
     assert issubclass(dropwatch.QuotaParseError, ValueError)
     assert issubclass(dropwatch.EnvelopeError, ValueError)
     assert issubclass(dropwatch.DropStateError, RuntimeError)
+
+
+def test_names_back_to_values():
+    """errno_from_name / win32_from_name invert the names classify_* report, for every name."""
+    names = 0
+    for n in range(1, 4096):
+        name = dropwatch.classify_errno(n).code_name
+        if name:
+            assert dropwatch.errno_from_name(name) == n
+            names += 1
+    for n in range(1, 20000):
+        name = dropwatch.classify_win32(n).code_name
+        if name:
+            assert dropwatch.win32_from_name(name) == n
+            names += 1
+    assert names > 50
+    assert dropwatch.errno_from_name("ENOSPC") == errno.ENOSPC
+    assert dropwatch.win32_from_name("ERROR_DISK_FULL") == 112
+
+
+@pytest.mark.parametrize("bad", ["", "eio", "Eio", "EIO ", " EIO", "5", "ERROR_DISK_FULL", "EIO\0", "\udcff"])
+def test_errno_from_name_refuses(bad):
+    with pytest.raises(ValueError):
+        dropwatch.errno_from_name(bad)
+
+
+@pytest.mark.parametrize("bad", ["", "error_disk_full", "ERROR_DISK_FULL ", "112", "0x70", "ENOSPC", "ERROR_SUCCESS"])
+def test_win32_from_name_refuses(bad):
+    with pytest.raises(ValueError):
+        dropwatch.win32_from_name(bad)
+
+
+@pytest.mark.parametrize("bad", [None, 5, b"EIO"])
+def test_from_name_type_errors(bad):
+    with pytest.raises(TypeError):
+        dropwatch.errno_from_name(bad)
+    with pytest.raises(TypeError):
+        dropwatch.win32_from_name(bad)

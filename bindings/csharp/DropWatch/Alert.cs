@@ -34,7 +34,7 @@ namespace DropWatch
         public AlertEventMode EventMode { get; set; }
         /// <summary>Whose management pack supplies the rule metadata and which cmdlet explanations name.</summary>
         public ExchangeVersion ExchangeVersion { get; set; }
-        /// <summary>RFC 5424 facility, 0-23 (default 16, local0).</summary>
+        /// <summary>RFC 5424 facility, 0 to DW_SYSLOG_FACILITY_MAX (default: dw_alert_init's, local0).</summary>
         public int SyslogFacility { get; set; }
         /// <summary>Syslog APP-NAME; null = "dropwatch".</summary>
         public string AppName { get; set; }

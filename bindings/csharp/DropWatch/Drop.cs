@@ -490,11 +490,14 @@ namespace DropWatch
             }
         }
 
+        /// <summary>The library's default age after which a temporary file counts as stale (health, sweep).</summary>
+        public const uint DefaultStaleAgeSeconds = DropWatchNative.DW_STALE_AGE_DEFAULT_SECONDS;
+
         /// <summary>
         /// Health probe of a drop directory: existence, type, free space, quota use, stale temporary files and
         /// a canary guarded write (removed afterwards). Failures are reported in the result, not thrown.
         /// </summary>
-        public static DropHealth Health(string path, DropOptions options = null, uint staleAgeSeconds = 3600)
+        public static DropHealth Health(string path, DropOptions options = null, uint staleAgeSeconds = DefaultStaleAgeSeconds)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             Interop.EnsureLoaded();

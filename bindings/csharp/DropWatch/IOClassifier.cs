@@ -204,6 +204,32 @@ namespace DropWatch
         public static string ErrnoName(int errno) { Interop.EnsureLoaded(); return DropWatchNative.dw_errno_name(errno); }
         /// <summary>Symbolic Win32 name ("ERROR_DISK_FULL"), or null.</summary>
         public static string Win32Name(uint code) { Interop.EnsureLoaded(); return DropWatchNative.dw_win32_name(code); }
+        /// <summary>The errno value of a symbolic name, the inverse of <see cref="ErrnoName"/> ("ENOSPC" gives
+        /// ENOSPC): exact and case-sensitive, names only (the library's dw_errno_from_name).</summary>
+        /// <exception cref="ArgumentNullException">name is null.</exception>
+        /// <exception cref="ArgumentException">name is not an errno name on this platform.</exception>
+        public static int ErrnoFromName(string name)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            Interop.EnsureLoaded();
+            int v = DropWatchNative.dwb_errno_from_name(Interop.NoNul(name, nameof(name)));
+            if (v == 0) throw new ArgumentException("Not an errno name: '" + name + "'.", nameof(name));
+            return v;
+        }
+
+        /// <summary>The Win32 code of a symbolic name, the inverse of <see cref="Win32Name"/> ("ERROR_DISK_FULL"
+        /// gives 112): exact and case-sensitive, names only (dw_win32_from_name).</summary>
+        /// <exception cref="ArgumentNullException">name is null.</exception>
+        /// <exception cref="ArgumentException">name is not a Win32 error name.</exception>
+        public static uint Win32FromName(string name)
+        {
+            if (name == null) throw new ArgumentNullException(nameof(name));
+            Interop.EnsureLoaded();
+            uint v = DropWatchNative.dwb_win32_from_name(Interop.NoNul(name, nameof(name)));
+            if (v == 0) throw new ArgumentException("Not a Win32 error name: '" + name + "'.", nameof(name));
+            return v;
+        }
+
         /// <summary>The Windows system text of a Win32 code ("There is not enough space on the disk."), or null.</summary>
         public static string Win32Message(uint code) { Interop.EnsureLoaded(); return DropWatchNative.dw_win32_message(code); }
         /// <summary>The closest Win32 code for an errno value, or 0.</summary>

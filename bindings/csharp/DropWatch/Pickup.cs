@@ -12,11 +12,11 @@ namespace DropWatch
     /// <summary>Options of a <see cref="Pickup"/>.</summary>
     public sealed class PickupOptions
     {
-        /// <summary>Age (ms) before a file whose length cannot be verified is ready (default 2000).</summary>
+        /// <summary>Age (ms) before a file whose length cannot be verified is ready (default: dw_pickup_options_init's).</summary>
         public uint SettleMilliseconds { get; set; }
-        /// <summary>Age (s) after which a short or malformed file is quarantined (default 300).</summary>
+        /// <summary>Age (s) after which a short or malformed file is quarantined (default: dw_pickup_options_init's).</summary>
         public uint IncompleteAfterSeconds { get; set; }
-        /// <summary>Age (s) after which another picker's claim is taken over (default 600).</summary>
+        /// <summary>Age (s) after which another picker's claim is taken over (default: dw_pickup_options_init's).</summary>
         public uint ClaimTtlSeconds { get; set; }
         /// <summary>When set, acknowledged messages move into this subdirectory instead of being deleted.</summary>
         public string ArchiveDirectory { get; set; }
@@ -157,6 +157,10 @@ namespace DropWatch
             }
         }
 
+        /// <summary>How long a follow loop waits between scans when nothing is ready (the library's
+        /// DW_PICKUP_WAIT_DEFAULT_MS; a change ends the wait earlier).</summary>
+        public static readonly TimeSpan DefaultWait = TimeSpan.FromMilliseconds(DropWatchNative.DW_PICKUP_WAIT_DEFAULT_MS);
+
         /// <summary>Block until the directory changes or the timeout passes.</summary>
         public void Wait(TimeSpan timeout)
         {
@@ -178,7 +182,7 @@ namespace DropWatch
                 if (m == null)
                 {
                     if (!follow) yield break;
-                    Wait(TimeSpan.FromSeconds(1));
+                    Wait(DefaultWait);
                     continue;
                 }
                 try

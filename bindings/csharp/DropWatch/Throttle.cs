@@ -28,8 +28,8 @@ namespace DropWatch
     /// </summary>
     public sealed class Throttle : IDisposable
     {
-        /// <summary>The default window, 900 seconds (15 minutes).</summary>
-        public const uint DefaultWindowSeconds = 900;
+        /// <summary>The library's default window (DW_THROTTLE_DEFAULT_SECONDS: 15 minutes).</summary>
+        public const uint DefaultWindowSeconds = DropWatchNative.DW_THROTTLE_DEFAULT_SECONDS;
 
         private SWIGTYPE_p_dw_throttle handle;
         private readonly object gate = new object();

@@ -553,7 +553,7 @@ function Format-DropAlert {
     (2007 pack for 2007, 2010 pack for later versions) and the cmdlet its explanation names.
 
     .PARAMETER SyslogFacility
-    RFC 5424 facility number, 0-23 (default 16, local0).
+    RFC 5424 facility number, 0 to the library's DW_SYSLOG_FACILITY_MAX (default: the library's, local0).
 
     .PARAMETER AppName
     Syslog APP-NAME (default dropwatch).
@@ -736,7 +736,7 @@ function Test-DropHealth {
     DropDirectoryQuota to check usage against (bytes or text such as '10MB').
 
     .PARAMETER StaleAgeSeconds
-    Age after which a temporary file counts as stale (default 3600).
+    Age after which a temporary file counts as stale (default: the library's, one hour).
 
     .PARAMETER TempDirectory
     The writers' temporary directory (see Write-DropMessage): its temporary files are counted, and the
@@ -763,7 +763,7 @@ function Test-DropHealth {
 
         [object] $Quota,
 
-        [uint32] $StaleAgeSeconds = 3600,
+        [uint32] $StaleAgeSeconds = [DropWatch.Drop]::DefaultStaleAgeSeconds,
 
         [string] $TempDirectory,
 
@@ -799,7 +799,7 @@ function Remove-DropStaleFile {
     Drop directories to sweep. Accepts pipeline input (by value, or FullName / DropPath by property name).
 
     .PARAMETER OlderThan
-    Minimum age of a temporary file to remove (default one hour). Zero removes every temporary file.
+    Minimum age of a temporary file to remove (default: the library's, one hour). Zero removes every temporary file.
 
     .PARAMETER TempDirectory
     The writers' temporary directory (see Write-DropMessage): swept as well.
@@ -820,7 +820,7 @@ function Remove-DropStaleFile {
         [Alias('FullName', 'DropPath')]
         [string[]] $Path,
 
-        [TimeSpan] $OlderThan = [TimeSpan]::FromHours(1),
+        [TimeSpan] $OlderThan = [TimeSpan]::FromSeconds([DropWatch.Drop]::DefaultStaleAgeSeconds),
 
         [string] $TempDirectory
     )
@@ -877,10 +877,10 @@ function Receive-DropMessage {
     Put every message back after emitting it (a dry run that leaves the directory as it was).
 
     .PARAMETER SettleMilliseconds
-    Age before a file whose length cannot be verified (no envelope) counts as ready (default 2000).
+    Age before a file whose length cannot be verified (no envelope) counts as ready (default: the library's).
 
     .PARAMETER IncompleteAfterSeconds
-    Age after which a short or malformed file is quarantined (default 300).
+    Age after which a short or malformed file is quarantined (default: the library's).
 
     .OUTPUTS
     DropWatch.DropMessage objects: Name, Sender, SenderParameters, Recipients, Mime (bytes), Body (the MIME
@@ -943,7 +943,7 @@ function Receive-DropMessage {
                 }
                 if ($null -eq $msg) {
                     if (-not $Follow) { break }
-                    $pickup.Wait([TimeSpan]::FromSeconds(1))
+                    $pickup.Wait([DropWatch.Pickup]::DefaultWait)
                     continue
                 }
                 if ($NoAcknowledge -and -not $seen.Add($msg.Name)) {

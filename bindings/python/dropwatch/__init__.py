@@ -37,8 +37,9 @@ The blocking file-system calls release the GIL.
 
 from . import _native
 from ._alert import ALERT_FORMATS, THROTTLE_DEFAULT_SECONDS, SuppressedWindow, Throttle, alert_event, format_alert
-from ._classify import ClassInfo, classify_errno, classify_win32
+from ._classify import ClassInfo, classify_errno, classify_win32, errno_from_name, win32_from_name
 from ._drop import (
+    STALE_AGE_DEFAULT_SECONDS,
     Drop,
     Envelope,
     FaultInjection,
@@ -90,6 +91,7 @@ __version__: str = _native.dw_version_string()
 __all__ = [
     "ALERT_FORMATS",
     "THROTTLE_DEFAULT_SECONDS",
+    "STALE_AGE_DEFAULT_SECONDS",
     "SuppressedWindow",
     "Throttle",
     "CapacityError",
@@ -129,6 +131,8 @@ __all__ = [
     "check_drop_directory",
     "classify_errno",
     "classify_win32",
+    "errno_from_name",
+    "win32_from_name",
     "create_drop_directory",
     "drop_health",
     "exchange_install_dir",

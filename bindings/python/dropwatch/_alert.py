@@ -182,7 +182,7 @@ class Throttle:
     """
 
     def __init__(self, window: int = THROTTLE_DEFAULT_SECONDS) -> None:
-        seconds = integer(window, "window", 0, 31 * 24 * 3600)
+        seconds = integer(window, "window", 0, _native.DW_THROTTLE_MAX_SECONDS)
         st, handle = _native.dw_throttle_new(seconds)
         check(st)
         self._handle: Any = handle

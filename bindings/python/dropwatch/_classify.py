@@ -62,6 +62,30 @@ def classify_errno(errnum: int) -> ClassInfo:
     )
 
 
+def errno_from_name(name: str) -> int:
+    """The errno value of a symbolic name, the inverse of ``classify_errno(n).code_name`` (``"ENOSPC"`` ->
+    ``errno.ENOSPC``): exact and case-sensitive, names only (the library's dw_errno_from_name). Raises
+    ValueError for anything else (``"eio"``, ``" EIO"``, ``"5"``, ``""``) and TypeError for a non-str."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    n = _native.dwb_errno_from_name(name)  # an embedded NUL is a ValueError (the typemap)
+    if not n:
+        raise ValueError(f"not an errno name: {name!r}")
+    return int(n)
+
+
+def win32_from_name(name: str) -> int:
+    """The Win32 code of a symbolic name, the inverse of ``classify_win32(n).code_name``
+    (``"ERROR_DISK_FULL"`` -> 112): exact and case-sensitive, names only (dw_win32_from_name). Raises
+    ValueError for anything else and TypeError for a non-str."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    n = _native.dwb_win32_from_name(name)
+    if not n:
+        raise ValueError(f"not a Win32 error name: {name!r}")
+    return int(n)
+
+
 def classify_win32(code: int) -> ClassInfo:
     """Classify a Win32 error code (winerror.h, e.g. 112 ERROR_DISK_FULL -> capacity), as Exchange logs them.
     ``code`` must be between 0 and 2**32-1 (else ValueError)."""

@@ -23,6 +23,9 @@ from ._util import UINT32_MAX, UINT64_MAX, PathArg, enum_value, fspath, integer,
 _OPS = {name: code for code, name in ((c, _native.dw_op_name(c)) for c in range(_native.DW_OP_COUNT))}
 _CHUNK = 1 << 16
 
+#: Default age in seconds after which a temporary file counts as stale (health, sweep), the library's.
+STALE_AGE_DEFAULT_SECONDS: int = int(_native.DW_STALE_AGE_DEFAULT_SECONDS)
+
 QuotaArg = Union[None, int, str]
 #: Message content: bytes-like only. A str is refused (is it text or a file name?): encode text, and pass
 #: a file as an os.PathLike or to Drop.write_file().
@@ -377,7 +380,7 @@ def _health(path: Any, opts: Any, stale_age: Any, fault: Any = None, temp_dir: A
 def drop_health(
     path: PathArg,
     *,
-    stale_age: Any = 3600,
+    stale_age: Any = STALE_AGE_DEFAULT_SECONDS,
     quota: QuotaArg = None,
     durable: bool = True,
     canary: bool = True,
@@ -423,7 +426,7 @@ class Drop:
     skips fsync: still atomic, not crash-durable), ``naming`` (``"unique"`` or ``"exchange"``),
     ``retries`` / ``retry_base_ms`` / ``retry_cap_ms`` (bounded backoff for transient failures),
     ``name_prefix``, ``machine_name`` (for exchange naming), ``file_mode``, ``lock_timeout_ms`` (longest
-    wait for the quota ledger lock, default 5000; then a :class:`TransientIOError` naming the holder),
+    wait for the quota ledger lock, the library's default when unset; then a :class:`TransientIOError` naming the holder),
     ``temp_dir`` (where temporary files are written before their rename into the directory: None, the
     default, for the drop directory itself; the name of one subdirectory such as ``".dwtmp"``, invisible
     to a gateway that picks up ``*.*`` without recursing; or an absolute directory on the same file
@@ -642,7 +645,7 @@ class Drop:
         check(st, err, self._path)
         return Usage(bytes=int(nbytes), files=int(nfiles))
 
-    def health(self, stale_age: Any = 3600) -> Health:
+    def health(self, stale_age: Any = STALE_AGE_DEFAULT_SECONDS) -> Health:
         """Health probe of this drop directory with this Drop's options (see :func:`drop_health`)."""
         self._live()
         return _health(self._path, self._opts, stale_age, self._fault, self._temp_dir)

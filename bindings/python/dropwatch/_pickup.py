@@ -161,7 +161,9 @@ class Pickup:
 
     Leaving the loop by ``break`` or an exception releases the current message unless it was acknowledged
     (``msg.ack()``) or released already. ``follow=True`` keeps waiting for new messages (inotify on Linux).
-    Options: ``settle_ms``, ``incomplete_after`` (seconds), ``claim_ttl`` (seconds), ``archive`` (a
+    ``poll_ms``: the longest wait between scans when following (the library's DW_PICKUP_WAIT_DEFAULT_MS;
+    a change ends it earlier). Options (None: the library's defaults, dw_pickup_options_init):
+    ``settle_ms``, ``incomplete_after`` (seconds), ``claim_ttl`` (seconds), ``archive`` (a
     subdirectory to move acknowledged messages into instead of deleting them), ``durable`` and
     ``require_envelope``. One Pickup per thread.
     """
@@ -171,7 +173,7 @@ class Pickup:
         path: PathArg,
         *,
         follow: bool = False,
-        poll_ms: int = 1000,
+        poll_ms: int = _native.DW_PICKUP_WAIT_DEFAULT_MS,
         settle_ms: Optional[int] = None,
         incomplete_after: Optional[int] = None,
         claim_ttl: Optional[int] = None,
