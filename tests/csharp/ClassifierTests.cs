@@ -112,6 +112,15 @@ namespace DropWatch.Tests
                 Assert.Throws<ArgumentException>(() => IOClassifier.Win32FromName(bad));
             Assert.Throws<ArgumentNullException>(() => IOClassifier.ErrnoFromName(null));
             Assert.Throws<ArgumentNullException>(() => IOClassifier.Win32FromName(null));
+            // a refused name is quoted by the library (dw_quote): a huge one makes no huge message
+            string big = new string('E', 100000);
+            foreach (var m in new[] { Assert.Throws<ArgumentException>(() => IOClassifier.ErrnoFromName(big)).Message,
+                                      Assert.Throws<ArgumentException>(() => IOClassifier.Win32FromName(big)).Message })
+            {
+                Assert.Contains("...' (100000 bytes)", m);
+                Assert.True(m.Length < 400, "message of " + m.Length + " characters");
+            }
+            Assert.StartsWith("Not an errno name: 'eio'.", Assert.Throws<ArgumentException>(() => IOClassifier.ErrnoFromName("eio")).Message);
         }
 
         [Fact]

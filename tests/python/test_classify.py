@@ -127,6 +127,17 @@ def test_errno_from_name_refuses(bad):
         dropwatch.errno_from_name(bad)
 
 
+def test_from_name_refusal_quotes_a_bounded_name():
+    big = "E" * 100_000
+    for fn in (dropwatch.errno_from_name, dropwatch.win32_from_name):
+        with pytest.raises(ValueError) as e:
+            fn(big)
+        assert len(str(e.value)) < 300, str(e.value)[:300]
+        assert "...' (100000 bytes)" in str(e.value)
+    with pytest.raises(ValueError, match="not an errno name: 'eio'"):
+        dropwatch.errno_from_name("eio")
+
+
 @pytest.mark.parametrize("bad", ["", "error_disk_full", "ERROR_DISK_FULL ", "112", "0x70", "ENOSPC", "ERROR_SUCCESS"])
 def test_win32_from_name_refuses(bad):
     with pytest.raises(ValueError):

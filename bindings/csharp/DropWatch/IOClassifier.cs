@@ -213,7 +213,7 @@ namespace DropWatch
             if (name == null) throw new ArgumentNullException(nameof(name));
             Interop.EnsureLoaded();
             int v = DropWatchNative.dwb_errno_from_name(Interop.NoNul(name, nameof(name)));
-            if (v == 0) throw new ArgumentException("Not an errno name: '" + name + "'.", nameof(name));
+            if (v == 0) throw new ArgumentException("Not an errno name: " + Interop.Quote(name) + ".", nameof(name));
             return v;
         }
 
@@ -226,7 +226,7 @@ namespace DropWatch
             if (name == null) throw new ArgumentNullException(nameof(name));
             Interop.EnsureLoaded();
             uint v = DropWatchNative.dwb_win32_from_name(Interop.NoNul(name, nameof(name)));
-            if (v == 0) throw new ArgumentException("Not a Win32 error name: '" + name + "'.", nameof(name));
+            if (v == 0) throw new ArgumentException("Not a Win32 error name: " + Interop.Quote(name) + ".", nameof(name));
             return v;
         }
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 from . import _native
 from ._errors import IO_ERRORS, DropIOError
-from ._util import INT_MAX, INT_MIN, UINT32_MAX, integer
+from ._util import INT_MAX, INT_MIN, UINT32_MAX, integer, quote
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def errno_from_name(name: str) -> int:
         raise TypeError(f"name must be a str, not {type(name).__name__}")
     n = _native.dwb_errno_from_name(name)  # an embedded NUL is a ValueError (the typemap)
     if not n:
-        raise ValueError(f"not an errno name: {name!r}")
+        raise ValueError(f"not an errno name: {quote(name)}")
     return int(n)
 
 
@@ -82,7 +82,7 @@ def win32_from_name(name: str) -> int:
         raise TypeError(f"name must be a str, not {type(name).__name__}")
     n = _native.dwb_win32_from_name(name)
     if not n:
-        raise ValueError(f"not a Win32 error name: {name!r}")
+        raise ValueError(f"not a Win32 error name: {quote(name)}")
     return int(n)
 
 
