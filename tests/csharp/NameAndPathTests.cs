@@ -96,6 +96,12 @@ namespace DropWatch.Tests
             Assert.StartsWith("Invalid DropDirectory '" + new string('\u00e9', 100) + "...' (100000 bytes): ", r.Message);
             var q = Assert.Throws<FormatException>(() => Quota.Parse(big));
             Assert.StartsWith("'" + new string('a', 200) + "...' (100000 bytes) is not", q.Message);
+            var f = Assert.Throws<FormatException>(() => Alert.ParseFormat(big));
+            Assert.StartsWith("'" + new string('a', 200) + "...' (100000 bytes) is not", f.Message);
+            var p = Assert.Throws<ArgumentException>(() => DropPath.FullPath("C:\\" + big + ":"));
+            Assert.Contains("...' (100004 bytes) (an invalid path character", p.Message);
+            Assert.True(p.Message.Length < 1024);
+            Assert.StartsWith("'yaml' is not", Assert.Throws<FormatException>(() => Alert.ParseFormat("yaml")).Message);
         }
 
         [Fact]

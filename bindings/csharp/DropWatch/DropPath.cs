@@ -178,8 +178,8 @@ namespace DropWatch
                                              out string full);
             if (st == dw_status.DW_OK) return full;
             if (st == dw_status.DW_E_NAME)
-                throw new ArgumentException(".NET Framework's GetFullPath refuses '" + path +
-                    "' (an invalid path character, or a ':' after the drive position)", nameof(path));
+                throw new ArgumentException(".NET Framework's GetFullPath refuses " + Interop.Quote(path) +
+                    " (an invalid path character, or a ':' after the drive position)", nameof(path));
             throw Interop.StatusException(st, "normalising the path", nameof(currentDirectory));
         }
 

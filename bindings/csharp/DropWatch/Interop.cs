@@ -23,7 +23,7 @@ namespace DropWatch
             var names = new System.Collections.Generic.List<string>();
             for (uint i = 0; (v = DropWatchNative.dwb_enum_value_at((int)kind, i)) >= 0; i++)
                 names.Add(DropWatchNative.dw_enum_name(kind, v));
-            throw new FormatException("'" + name + "' is not " + what + " (" + string.Join(", ", names) + ")");
+            throw new FormatException(Quote(name) + " is not " + what + " (" + string.Join(", ", names) + ")");
         }
 
         private static volatile bool loaded;
