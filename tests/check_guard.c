@@ -93,14 +93,6 @@ static void write_plain(const char *d, const char *name, size_t size, time_t age
     ck_assert_int_eq(rel_write_aged(d, name, size, age), 0);
 }
 
-static int exists(const char *d, const char *name)
-{
-    char p[2048];
-    struct stat sb;
-    snprintf(p, sizeof p, "%s/%s", d, name);
-    return lstat(p, &sb) == 0;
-}
-
 /* The used and in-flight counters of the quota ledger in directory d (which must be well formed). */
 static void read_ledger_counts(const char *d, unsigned long long *used, unsigned long long *inflight)
 {
@@ -869,7 +861,7 @@ START_TEST(test_rename_never_replaces)
     ck_assert_int_eq(stat(p, &sb), 0);
     ck_assert_int_eq(sb.st_size, 5);
     ck_assert_int_eq(dwi_posix_ops.rename_noreplace(NULL, dfd, "a.tmp", dfd, "c.eml"), 0);
-    ck_assert(!exists(dir, "a.tmp"));
+    ck_assert(!rel_exists(dir, "a.tmp"));
     /* create refuses an existing name and a symlink */
     ck_assert_int_eq(dwi_posix_ops.create(NULL, dfd, "c.eml", 0600), -EEXIST);
     snprintf(p, sizeof p, "%s/s.eml", dir);
@@ -947,7 +939,7 @@ START_TEST(test_missing_dir_is_configuration)
     ck_assert_int_eq(e.sys_errno, ENOENT);
     ck_assert_str_eq(e.path, p);
     ck_assert_ptr_nonnull(strstr(e.detail, "never created"));
-    ck_assert(!exists(tmp_root, "absent")); /* never created implicitly */
+    ck_assert(!rel_exists(tmp_root, "absent")); /* never created implicitly */
 
     /* A file where the directory should be. */
     write_plain(tmp_root, "file", 1, 0);
@@ -991,7 +983,7 @@ START_TEST(test_dir_swapped_for_symlink_after_open)
     char name[DW_FILE_NAME_MAX];
     ck_assert_int_eq(dw_drop_write(d, "x", 1, NULL, name, sizeof name, NULL, NULL), DW_OK);
     /* The write went to the directory that was opened, not to the symlink's target. */
-    ck_assert(exists(moved, name));
+    ck_assert(rel_exists(moved, name));
     ck_assert_int_eq(list_dir(other)->total, 0);
     ck_assert_str_eq(dw_drop_path(d), dir);
     dw_drop_close(d);
@@ -1865,13 +1857,13 @@ START_TEST(test_sweep_removes_only_old_temps)
     dw_io_error e;
     ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_OK);
     ck_assert_uint_eq(removed, 3);
-    ck_assert(!exists(dir, ".dwtmp-1-2-abc.tmp"));
-    ck_assert(!exists(dir, ".dwtmp-3-4-def.tmp"));
-    ck_assert(!exists(dir, ".dwcanary-9-1.tmp"));
-    ck_assert(exists(dir, ".dwtmp-5-6-young.tmp"));
-    ck_assert(exists(dir, "old.eml"));
-    ck_assert(exists(dir, ".dwtmp-7-8.eml"));
-    ck_assert(exists(dir, "other.tmp"));
+    ck_assert(!rel_exists(dir, ".dwtmp-1-2-abc.tmp"));
+    ck_assert(!rel_exists(dir, ".dwtmp-3-4-def.tmp"));
+    ck_assert(!rel_exists(dir, ".dwcanary-9-1.tmp"));
+    ck_assert(rel_exists(dir, ".dwtmp-5-6-young.tmp"));
+    ck_assert(rel_exists(dir, "old.eml"));
+    ck_assert(rel_exists(dir, ".dwtmp-7-8.eml"));
+    ck_assert(rel_exists(dir, "other.tmp"));
     ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_OK);
     ck_assert_uint_eq(removed, 0);
     ck_assert_int_eq(dw_drop_sweep(d, 0, NULL, &e), DW_OK); /* age 0: every temp older than now */

@@ -97,14 +97,6 @@ static void write_aged(const char *d, const char *name, size_t size, time_t age)
     ck_assert_int_eq(rel_write_aged(d, name, size, age), 0);
 }
 
-static int exists(const char *d, const char *name)
-{
-    char p[1024];
-    struct stat sb;
-    snprintf(p, sizeof p, "%s/%s", d, name);
-    return lstat(p, &sb) == 0;
-}
-
 static dw_drop_options opts_with(const char *temp_dir)
 {
     dw_drop_options o;
@@ -223,7 +215,7 @@ START_TEST(test_stream_shows_only_eml)
         char name[DW_FILE_NAME_MAX];
         ck_assert_int_eq(dw_msg_commit(m, name, sizeof name, NULL, &e), DW_OK);
         ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
-        ck_assert(exists(drop, name));
+        ck_assert(rel_exists(drop, name));
         assert_clean(paths[i], i + 1);
         /* an aborted message leaves nothing anywhere */
         ck_assert_int_eq(dw_msg_begin(d, &m, NULL, &e), DW_OK);
@@ -301,7 +293,7 @@ START_TEST(test_every_path_goes_through_temp_dir)
     ck_assert_int_eq(dwi_drop_open_ops(&d, drop, &o, &ops, &w, &e), DW_OK);
     ck_assert_int_eq(dw_drop_write(d, "share", 5, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNIQUE_RENAME);
-    ck_assert(exists(drop, name));
+    ck_assert(rel_exists(drop, name));
     assert_clean(tdir, 10);
     dw_drop_close(d);
 
@@ -536,9 +528,9 @@ START_TEST(test_bad_temp_dirs_refused)
     /* missing: never created */
     snprintf(p, sizeof p, "%s/missing", root);
     expect_refused(p, ENOENT, "temp_dir does not exist");
-    ck_assert(!exists(root, "missing"));
+    ck_assert(!rel_exists(root, "missing"));
     expect_refused("missing", ENOENT, "temp_dir does not exist");
-    ck_assert(!exists(drop, "missing"));
+    ck_assert(!rel_exists(drop, "missing"));
     /* a file */
     write_aged(root, "file", 1, 0);
     snprintf(p, sizeof p, "%s/file", root);
@@ -781,12 +773,12 @@ START_TEST(test_sweep_and_health_in_temp_dir)
     uint64_t removed = 0;
     ck_assert_int_eq(dw_drop_sweep(d, 3600, &removed, &e), DW_OK);
     ck_assert_uint_eq(removed, 3);
-    ck_assert(!exists(tdir, ".dwtmp-1-2-old.tmp"));
-    ck_assert(!exists(tdir, ".dwcanary-3-4.tmp"));
-    ck_assert(!exists(drop, ".dwtmp-9-9-before.tmp"));
-    ck_assert(exists(tdir, ".dwtmp-5-6-young.tmp"));
-    ck_assert(exists(tdir, "keep.txt"));
-    ck_assert(exists(tdir, ".dwtmp-7-8.eml"));
+    ck_assert(!rel_exists(tdir, ".dwtmp-1-2-old.tmp"));
+    ck_assert(!rel_exists(tdir, ".dwcanary-3-4.tmp"));
+    ck_assert(!rel_exists(drop, ".dwtmp-9-9-before.tmp"));
+    ck_assert(rel_exists(tdir, ".dwtmp-5-6-young.tmp"));
+    ck_assert(rel_exists(tdir, "keep.txt"));
+    ck_assert(rel_exists(tdir, ".dwtmp-7-8.eml"));
     dw_drop_close(d);
 
     /* A failing unlink in temp_dir is reported with the temp_dir's path. */
@@ -846,7 +838,7 @@ START_TEST(test_quota_counts_temp_dir)
     mo.expected_size = 10; /* 51 bytes are published */
     ck_assert_int_eq(dw_drop_open(&a, drop, &o, &e), DW_OK);
     ck_assert_int_eq(dw_msg_begin(a, &m, &mo, &e), DW_OK);
-    ck_assert(exists(drop, ".dwquota"));
+    ck_assert(rel_exists(drop, ".dwquota"));
     ck_assert_int_eq(list(drop).temps, 0);
     ck_assert_int_eq(list(sub).temps, 1);
     dw_msg_abort(m);

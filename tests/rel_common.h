@@ -205,6 +205,15 @@ static inline int rel_write_aged(const char *dir, const char *name, size_t size,
     return utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW);
 }
 
+/* Whether dir/name exists (as itself: a symlink counts, its target is not followed). */
+static inline int rel_exists(const char *dir, const char *name)
+{
+    char p[2048];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return lstat(p, &sb) == 0;
+}
+
 /* Recursively remove a directory tree (test scratch only). */
 static inline void rel_rm_rf(const char *path)
 {
