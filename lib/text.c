@@ -188,22 +188,19 @@ dw_status dw_quote(const char *s, size_t len, char *buf, size_t size, size_t *ne
     return dwi_out_finish(&o, needed);
 }
 
+typedef struct quote_args {
+    const char *s;
+    size_t len;
+} quote_args;
+
+static dw_status fill_quote(const void *args, char *buf, size_t size, size_t *needed)
+{
+    const quote_args *a = args;
+    return dw_quote(a->s, a->len, buf, size, needed);
+}
+
 dw_status dw_quote_alloc(const char *s, size_t len, char **out, size_t *out_len)
 {
-    if (!out)
-        return DW_E_INVAL;
-    *out = NULL;
-    char *b = malloc(DW_QUOTE_SIZE);
-    if (!b)
-        return DW_E_NOMEM;
-    size_t needed = 0;
-    dw_status st = dw_quote(s, len, b, DW_QUOTE_SIZE, &needed);
-    if (st != DW_OK) {
-        free(b);
-        return st;
-    }
-    if (out_len)
-        *out_len = needed - 1;
-    *out = b;
-    return DW_OK;
+    quote_args a = {s, len};
+    return dwi_alloc_text(fill_quote, &a, DW_OK, out, out_len);
 }
