@@ -105,14 +105,23 @@ posix_only() {
     return 1
 }
 
-# memcheck_program: prints the dropwatch program valgrind should run. The real binary, not libtool's wrapper
-# script (--disable-static-cli); and for a static PIE (the default build), whose own allocator valgrind cannot
-# replace (leaks would go unseen), the same objects linked against the shared C library, which src/local.mk
-# builds beside it. Fails when that copy is missing.
-memcheck_program() {
+# cli_program: prints the dropwatch program itself, not libtool's wrapper script (--disable-static-cli links
+# the shared libdropwatch, and src/dropwatch is then a script in front of src/.libs/dropwatch).
+cli_program() {
     _p="$top_builddir/src/dropwatch"
     [ "$(od -An -c -N4 "$_p" 2>/dev/null | tr -d ' ')" = '177ELF' ] || _p="$top_builddir/src/.libs/dropwatch"
-    if ! readelf -lW "$_p" 2>/dev/null | grep -q '^ *INTERP'; then
+    printf '%s\n' "$_p"
+}
+
+# has_interp FILE: the ELF program asks for a dynamic loader (a static PIE does not).
+has_interp() { "${READELF:-readelf}" -lW "$1" 2>/dev/null | grep -q '^ *INTERP'; }
+
+# memcheck_program: prints the dropwatch program valgrind should run: cli_program, or for a static PIE (the
+# default build), whose own allocator valgrind cannot replace (leaks would go unseen), the same objects
+# linked against the shared C library, which src/local.mk builds beside it. Fails when that copy is missing.
+memcheck_program() {
+    _p=$(cli_program)
+    if ! has_interp "$_p"; then
         _p="$top_builddir/src/dropwatch-shared-libc"
         [ -x "$_p" ] || { echo "src/dropwatch is static and src/dropwatch-shared-libc was not built" >&2; return 1; }
     fi

@@ -10,16 +10,11 @@
 READELF=${READELF:-readelf}
 command -v "$READELF" >/dev/null 2>&1 || { echo "FAIL: $READELF missing (binutils)"; exit 1; }
 [ -n "${DW_EXPECT_STATIC_PIE:-}" ] || { echo "FAIL: DW_EXPECT_STATIC_PIE not set (run through make check)"; exit 1; }
-# The program itself, not libtool's wrapper script (--disable-static-cli links the shared libdropwatch and
-# src/dropwatch is then a script in front of src/.libs/dropwatch).
-is_elf() { [ "$(od -An -c -N4 "$1" 2>/dev/null | tr -d ' ')" = '177ELF' ]; }
-bin="$top_builddir/src/dropwatch"
-is_elf "$bin" || bin="$top_builddir/src/.libs/dropwatch"
+bin=$(cli_program)
 shared="$top_builddir/src/dropwatch-shared-libc"
-is_elf "$bin" || { echo "FAIL: no dropwatch program built in $top_builddir/src"; exit 1; }
+[ "$(od -An -c -N4 "$bin" 2>/dev/null | tr -d ' ')" = '177ELF' ] ||
+    { echo "FAIL: no dropwatch program built in $top_builddir/src"; exit 1; }
 
-# has_interp FILE: the program asks for a dynamic loader
-has_interp() { "$READELF" -lW "$1" | grep -q '^ *INTERP'; }
 elf_type() { "$READELF" -hW "$1" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p'; }
 needed() { "$READELF" -dW "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' '; }
 
