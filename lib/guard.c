@@ -481,13 +481,25 @@ dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_erro
         dwi_stat sb;
         int src = d->ops->stat(d->ctx, d->dirfd, final, &sb);
         /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
-        if ((src < 0 && dwi_err_errno(src) != ENOENT) ||
-            (src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino))) {
+        int swapped = src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino);
+        if (swapped) {
             int u = d->ops->unlink(d->ctx, d->dirfd, final);
             st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
             dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");
             note_left(err, final, u);
             rc = -ELOOP;
+        } else if (src < 0 && !dwi_is_err(src, ENOENT)) {
+            /* The check itself failed (a file server that died just after the rename answers EIO): that
+             * is the check's own error, not tampering. The name is withdrawn, since what it holds cannot
+             * be confirmed; if that fails too, or the name is already gone (taken), the message may be
+             * published: the third outcome, never "not published". */
+            int u = d->ops->unlink(d->ctx, d->dirfd, final);
+            st = dwi_fail(d, err, DW_OP_RENAME, src, final, attempt);
+            dwi_io_error_detail(err, "the rename was done but the published file could not be checked");
+            if (u < 0)
+                note_uncertain(err, final);
+            note_left(err, final, u);
+            rc = src;
         }
     } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);

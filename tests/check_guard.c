@@ -924,6 +924,72 @@ START_TEST(test_swapped_temp_is_not_published)
 }
 END_TEST
 
+/* The file server dies between the rename and the check of what was published (tools/test-all.d/30-share.sh
+ * saw it: the stat after the rename answered EIO). That is the check's own failure, class remote, never
+ * "replaced" (configuration); the name is withdrawn when it can be, else the message may be published. */
+static int stat_fail_errno; /* stat of a final (.eml) name fails with this */
+
+static int failing_final_stat(void *ctx, dwi_fd dirfd, const char *name, dwi_stat *st)
+{
+    (void)ctx;
+    size_t len = name ? strlen(name) : 0;
+    if (stat_fail_errno && len > 4 && !strcmp(name + len - 4, ".eml"))
+        return -stat_fail_errno;
+    return dwi_posix_ops.stat(NULL, dirfd, name, st);
+}
+
+static int share_remote(void *ctx, dwi_fd fd);
+
+START_TEST(test_check_after_rename_fails)
+{
+    /* The seam's failing unlink removes nothing, so the file stays on disk whenever the unlink "fails". */
+    static const struct { int unlink_errno; dw_outcome outcome; int on_disk, left_noted; } cases[] = {
+        {0, DW_OUTCOME_NOT_PUBLISHED, 0, 0}, /* withdrawn: nothing published, a retry saves the message */
+        {EIO, DW_OUTCOME_UNCERTAIN, 1, 1},   /* the withdrawal failed too: it stays, reported as maybe published */
+        {ENOENT, DW_OUTCOME_UNCERTAIN, 1, 0},/* already gone (a consumer took it): maybe published */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ops = test_ops();
+        ops.stat = failing_final_stat;
+        ops.is_remote = share_remote;
+        memset(&T, 0, sizeof T);
+        T.dirfd = -1;
+        T.fail_at[T_UNLINK] = cases[i].unlink_errno ? 1 : 0;
+        T.fail_errno[T_UNLINK] = cases[i].unlink_errno;
+        dw_drop *d = NULL;
+        dw_io_error e;
+        ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &ops, &T, &e), DW_OK);
+        char name[DW_FILE_NAME_MAX];
+        stat_fail_errno = EIO;
+        ck_assert_int_eq(dw_drop_write(d, "body", 4, NULL, name, sizeof name, NULL, &e), DW_E_IO);
+        stat_fail_errno = 0;
+        ck_assert_int_eq(e.op, DW_OP_RENAME);
+        ck_assert_int_eq(e.sys_errno, EIO);
+        ck_assert_int_eq(e.io_class, DW_CLASS_REMOTE);
+        ck_assert_int_eq(e.retryable, 1);
+        ck_assert_ptr_null(strstr(e.detail, "replaced"));
+        ck_assert_ptr_nonnull(strstr(e.detail, "could not be checked"));
+        ck_assert_int_eq(e.outcome, cases[i].outcome);
+        listing *l = list_dir(dir);
+        ck_assert_int_eq(l->temps, 0);
+        ck_assert_int_eq(l->eml, cases[i].on_disk);
+        if (cases[i].left_noted) {
+            ck_assert_str_eq(e.left_behind, l->names[0]);
+            ck_assert_int_eq(e.left_errno, EIO);
+        } else {
+            ck_assert_str_eq(e.left_behind, "");
+        }
+        if (cases[i].on_disk) {
+            ck_assert_str_eq(e.published, l->names[0]);
+            char p[2048];
+            snprintf(p, sizeof p, "%s/%s", dir, l->names[0]);
+            ck_assert_int_eq(unlink(p), 0);
+        }
+        dw_drop_close(d);
+    }
+}
+END_TEST
+
 /* ---- the directory ----------------------------------------------------------------------------------- */
 
 START_TEST(test_missing_dir_is_configuration)
@@ -2323,6 +2389,416 @@ START_TEST(test_batch_failures_leave_only_whole_published_prefix)
 }
 END_TEST
 
+/* ---- the file server dies at every step ------------------------------------------------------------ */
+
+/* tools/test-all.d/30-share.sh kills smbd at one random moment; this kills the "server" at every call of a
+ * write in turn, on a handle that reports a network file system. From call `die_at` on, every file system
+ * call fails with EIO; with `effect`, the call at `die_at` is done first (the reply was lost). Whatever the
+ * moment: class remote (never configuration), EIO, nothing partial under a final name, and every final
+ * name on disk reported (published, or named as maybe published). */
+typedef struct dead_ctx {
+    int armed, calls, die_at, effect, no_noreplace;
+} dead_ctx;
+
+static dead_ctx D;
+
+/* 0: do the call; 1: do it, then fail; 2: fail without doing it. */
+static int dead_gate(void)
+{
+    if (!D.armed)
+        return 0;
+    int n = ++D.calls;
+    if (!D.die_at || n < D.die_at)
+        return 0;
+    return n == D.die_at && D.effect ? 1 : 2;
+}
+
+#define DEAD_CALL(type, call)                                                                                  \
+    do {                                                                                                       \
+        int g_ = dead_gate();                                                                                  \
+        if (g_ == 2)                                                                                           \
+            return (type)-EIO;                                                                                 \
+        type r_ = call;                                                                                        \
+        return g_ == 1 && r_ >= 0 ? (type)-EIO : r_;                                                           \
+    } while (0)
+
+static dwi_fd dead_create(void *c, dwi_fd dfd, const char *n, unsigned m)
+{
+    (void)c;
+    int g = dead_gate();
+    if (g == 2)
+        return -EIO;
+    dwi_fd fd = dwi_posix_ops.create(NULL, dfd, n, m);
+    if (g == 1 && fd >= 0) { /* created on the server, the handle never came back */
+        dwi_posix_ops.close(NULL, fd);
+        return -EIO;
+    }
+    return fd;
+}
+static dwi_fd dead_open_rw(void *c, dwi_fd dfd, const char *n, unsigned m)
+{
+    (void)c;
+    int g = dead_gate();
+    if (g == 2)
+        return -EIO;
+    dwi_fd fd = dwi_posix_ops.open_rw(NULL, dfd, n, m);
+    if (g == 1 && fd >= 0) {
+        dwi_posix_ops.close(NULL, fd);
+        return -EIO;
+    }
+    return fd;
+}
+static dwi_ssize dead_write(void *c, dwi_fd fd, const void *b, size_t l)
+{
+    (void)c;
+    DEAD_CALL(dwi_ssize, dwi_posix_ops.write(NULL, fd, b, l));
+}
+static dwi_ssize dead_pread(void *c, dwi_fd fd, void *b, size_t l, uint64_t o)
+{
+    (void)c;
+    DEAD_CALL(dwi_ssize, dwi_posix_ops.pread(NULL, fd, b, l, o));
+}
+static dwi_ssize dead_pwrite(void *c, dwi_fd fd, const void *b, size_t l, uint64_t o)
+{
+    (void)c;
+    DEAD_CALL(dwi_ssize, dwi_posix_ops.pwrite(NULL, fd, b, l, o));
+}
+static int dead_ftruncate(void *c, dwi_fd fd, uint64_t l)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.ftruncate(NULL, fd, l));
+}
+static int dead_fsync(void *c, dwi_fd fd, int data_only)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.fsync(NULL, fd, data_only));
+}
+static int dead_syncfs(void *c, dwi_fd fd)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.syncfs(NULL, fd));
+}
+static int dead_close(void *c, dwi_fd fd)
+{
+    (void)c;
+    int g = dead_gate();
+    int r = dwi_posix_ops.close(NULL, fd); /* the local descriptor goes away whatever the server did */
+    return g ? -EIO : r;
+}
+static int dead_rename_noreplace(void *c, dwi_fd f, const char *from, dwi_fd t, const char *to)
+{
+    (void)c;
+    if (D.no_noreplace) /* what smbnetfs answers: the handle switches to the unique-name rename */
+        return -EOPNOTSUPP;
+    DEAD_CALL(int, dwi_posix_ops.rename_noreplace(NULL, f, from, t, to));
+}
+static int dead_rename_unique(void *c, dwi_fd f, const char *from, dwi_fd t, const char *to)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.rename_unique(NULL, f, from, t, to));
+}
+static int dead_unlink(void *c, dwi_fd dfd, const char *n)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.unlink(NULL, dfd, n));
+}
+static int dead_stat(void *c, dwi_fd dfd, const char *n, dwi_stat *st)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.stat(NULL, dfd, n, st));
+}
+static int dead_statfs(void *c, dwi_fd fd, uint64_t *f, uint64_t *t)
+{
+    (void)c;
+    DEAD_CALL(int, dwi_posix_ops.statfs(NULL, fd, f, t));
+}
+static int dead_lock(void *c, dwi_fd fd, int lock)
+{
+    (void)c;
+    if (!lock) /* unlocking: a dead server drops the lock anyway */
+        return dwi_posix_ops.lock(NULL, fd, 0);
+    DEAD_CALL(int, dwi_posix_ops.lock(NULL, fd, lock));
+}
+static int dead_dir_open(void *c, dwi_fd dfd, dwi_dir **out)
+{
+    (void)c;
+    int g = dead_gate();
+    if (g == 2)
+        return -EIO;
+    int r = dwi_posix_ops.dir_open(NULL, dfd, out);
+    if (g == 1 && r >= 0) { /* the listing started, its reply was lost */
+        dwi_posix_ops.dir_close(NULL, *out);
+        return -EIO;
+    }
+    return r;
+}
+static int dead_remote(void *c, dwi_fd fd)
+{
+    (void)c; (void)fd;
+    return 1;
+}
+
+static dwi_ops dead_ops(void)
+{
+    dwi_ops o = dwi_posix_ops;
+    o.create = dead_create;
+    o.open_rw = dead_open_rw;
+    o.write = dead_write;
+    o.pread = dead_pread;
+    o.pwrite = dead_pwrite;
+    o.ftruncate = dead_ftruncate;
+    o.fsync = dead_fsync;
+    o.syncfs = dead_syncfs;
+    o.close = dead_close;
+    o.rename_noreplace = dead_rename_noreplace;
+    o.rename_unique = dead_rename_unique;
+    o.unlink = dead_unlink;
+    o.stat = dead_stat;
+    o.statfs = dead_statfs;
+    o.lock = dead_lock;
+    o.dir_open = dead_dir_open;
+    o.is_remote = dead_remote;
+    o.sleep_ms = t_sleep; /* transient retries are recorded, not slept */
+    return o;
+}
+
+/* Each final name on disk holds one whole body (never a part); returns how many there are and whether
+ * each is one of `known` (names the caller was told of). */
+static int dead_check_finals(const char *const *bodies, size_t nbodies, const char *known, size_t stride,
+                             size_t nknown, int *unknown)
+{
+    listing *l = list_dir(dir);
+    *unknown = 0;
+    for (int i = 0; i < l->eml && i < 512; i++) {
+        size_t len;
+        unsigned char *b = read_file(dir, l->names[i], &len);
+        int whole = 0;
+        for (size_t k = 0; k < nbodies && !whole; k++)
+            whole = len == strlen(bodies[k]) && !memcmp(b, bodies[k], len);
+        free(b);
+        ck_assert_msg(whole, "die_at %d effect %d: %s is not a whole message", D.die_at, D.effect, l->names[i]);
+        int told = 0;
+        for (size_t k = 0; k < nknown && !told; k++)
+            told = !strcmp(known + k * stride, l->names[i]);
+        *unknown += !told;
+    }
+    return l->eml;
+}
+
+enum { DEAD_WRITE, DEAD_STREAM, DEAD_TEMP_DIR, DEAD_GROUP, DEAD_APIS };
+
+static dw_drop *dead_open(const dwi_ops *o, int quota, int unique_rename, int api, dw_flush_group *g)
+{
+    dw_drop_options opt;
+    dw_drop_options_init(&opt);
+    if (api == DEAD_TEMP_DIR) {
+        char p[2048];
+        snprintf(p, sizeof p, "%s/.dwtmp", dir);
+        ck_assert(mkdir(p, 0700) == 0 || errno == EEXIST);
+        opt.temp_dir = ".dwtmp";
+    }
+    if (quota) {
+        opt.quota_bytes = 1 << 20;
+        opt.quota_mode = DW_QUOTA_STRICT;
+    }
+    memset(&D, 0, sizeof D);
+    D.no_noreplace = unique_rename;
+    T.nsleeps = 0;
+    dw_drop *d = NULL;
+    dw_io_error e;
+    dw_status st = dwi_drop_open_ops(&d, dir, &opt, o, &T, &e);
+    ck_assert_msg(st == DW_OK, "open: %s %s", dw_status_name(st), e.detail);
+    if (api == DEAD_GROUP)
+        ck_assert_int_eq(dw_drop_set_flush_group(d, g, &e), DW_OK);
+    return d;
+}
+
+/* One message through the API under test. */
+static dw_status dead_write_one(dw_drop *d, int api, const char *body, char *name, size_t size, dw_io_error *e)
+{
+    if (api != DEAD_STREAM)
+        return dw_drop_write(d, body, strlen(body), NULL, name, size, NULL, e);
+    dw_msg *m;
+    dw_status st = dw_msg_begin(d, &m, NULL, e);
+    if (st != DW_OK)
+        return st;
+    st = dw_msg_write(m, body, strlen(body), e);
+    if (st != DW_OK) {
+        dw_msg_abort(m);
+        return st;
+    }
+    return dw_msg_commit(m, name, size, NULL, e);
+}
+
+/* The failure itself, whatever the moment (`write`: a guarded write, which also says what it published). */
+static void dead_check_error(dw_status st, const dw_io_error *e, int write)
+{
+    ck_assert_msg(st == DW_E_IO, "die_at %d effect %d: %s", D.die_at, D.effect, dw_status_name(st));
+    ck_assert_msg(e->io_class == DW_CLASS_REMOTE && e->sys_errno == EIO && e->retryable,
+                  "die_at %d effect %d: op %s class %s errno %d (%s)", D.die_at, D.effect, dw_op_name(e->op),
+                  dw_class_name(e->io_class), e->sys_errno, e->detail);
+    ck_assert_ptr_null(strstr(e->detail, "replaced"));
+    if (write)
+        ck_assert(e->outcome == DW_OUTCOME_NOT_PUBLISHED || e->outcome == DW_OUTCOME_UNCERTAIN);
+}
+
+START_TEST(test_server_dies_at_every_step)
+{
+    static const char *const body[] = {"Subject: dies\r\n\r\nbody\r\n"};
+    const int quota = _i & 1, unique_rename = (_i >> 1) & 1, api = _i >> 2;
+    dwi_ops o = dead_ops();
+    dw_flush_group *g = NULL;
+    dw_flush_group_options go = DW_FLUSH_GROUP_OPTIONS_INIT;
+    go.mode = DW_FLUSH_SYNCFS;
+    ck_assert_int_eq(dw_flush_group_new_ex(&g, &go), DW_OK);
+    int fds = rel_count_fds();
+    /* A write on a live server first: how many calls it makes. */
+    dw_drop *d = dead_open(&o, quota, unique_rename, api, g);
+    char name[DW_FILE_NAME_MAX];
+    dw_io_error e;
+    D.armed = 1;
+    ck_assert_int_eq(dead_write_one(d, api, body[0], name, sizeof name, &e), DW_OK);
+    const int total = D.calls;
+    ck_assert_int_ge(total, 6);
+    ck_assert_int_eq(dw_drop_publish_method(d),
+                     unique_rename ? DW_PUBLISH_UNIQUE_RENAME : DW_PUBLISH_RENAME_NOREPLACE);
+    dw_drop_close(d);
+    int runs = 0, unsure = 0;
+    for (int effect = 0; effect <= 1; effect++) {
+        for (int k = 1; k <= total; k++) {
+            rm_rf_contents(dir);
+            d = dead_open(&o, quota, unique_rename, api, g);
+            D.armed = 1;
+            D.die_at = k;
+            D.effect = effect;
+            name[0] = '\0';
+            dw_status st = dead_write_one(d, api, body[0], name, sizeof name, &e);
+            D.armed = 0; /* the server is back: what does it hold? */
+            int unknown;
+            const char *told = st == DW_OK ? name : e.outcome == DW_OUTCOME_UNCERTAIN ? e.published : "";
+            int n = dead_check_finals(body, 1, told, 0, 1, &unknown);
+            if (st == DW_OK) {
+                /* only the last calls' replies can be lost after the message was made durable */
+                ck_assert_int_eq(e.outcome, DW_OUTCOME_DURABLE);
+                ck_assert_int_eq(n, 1);
+            } else {
+                dead_check_error(st, &e, 1);
+                if (e.outcome == DW_OUTCOME_NOT_PUBLISHED)
+                    ck_assert_msg(n == 0, "die_at %d effect %d: not published, but %d final names", k, effect, n);
+                else
+                    unsure++;
+            }
+            ck_assert_msg(unknown == 0, "die_at %d effect %d: a final name nobody was told of", k, effect);
+            ck_assert_int_le(n, 1);
+            dw_drop_close(d);
+            ck_assert_msg(rel_count_fds() == fds, "die_at %d effect %d: a descriptor leaked", k, effect);
+            runs++;
+        }
+    }
+    ck_assert_int_eq(runs, 2 * total);
+    ck_assert_int_gt(unsure, 0); /* the rename's lost reply, at least, is the third outcome */
+    dw_flush_group_free(g);
+}
+END_TEST
+
+/* The directory's own probes on a dying server: health (with its canary write), usage and sweep fail as
+ * remote at whatever call the server dies, and the canary never stays under a final name. */
+START_TEST(test_server_dies_during_probes)
+{
+    dwi_ops o = dead_ops();
+    int fds = rel_count_fds();
+    for (int probe = 0; probe < 3; probe++) {
+        int total = 0;
+        for (int k = 0; k == 0 || k <= total; k++) {
+            rm_rf_contents(dir);
+            write_plain(dir, "old.eml", 10, 0);
+            write_plain(dir, ".dwtmp-1-1-0123456789abcdef.tmp", 10, 7200); /* stale: two hours old */
+            dw_drop *d = dead_open(&o, 1, 0, DEAD_WRITE, NULL);
+            D.armed = 1;
+            D.die_at = k;
+            dw_io_error e;
+            dw_status st;
+            uint64_t a = 0, b = 0;
+            dw_health h = DW_HEALTH_INIT;
+            if (probe == 0)
+                st = dwi_drop_health_ops(dir, NULL, 60, &h, &o, &T, &e);
+            else if (probe == 1)
+                st = dw_drop_usage(d, &a, &b, &e);
+            else
+                st = dw_drop_sweep(d, 60, &a, &e);
+            D.armed = 0;
+            if (k == 0) {
+                ck_assert_msg(st == DW_OK, "probe %d on a live server: %s", probe, e.detail);
+                total = D.calls;
+                ck_assert_int_gt(total, 0);
+            } else if (st != DW_OK) {
+                dead_check_error(st, &e, 0);
+            }
+            listing *l = list_dir(dir);
+            ck_assert_msg(l->eml == 1 && !strcmp(l->names[0], "old.eml"), "probe %d die_at %d: %d final names",
+                          probe, k, l->eml);
+            dw_drop_close(d);
+            ck_assert_msg(rel_count_fds() == fds, "probe %d die_at %d: a descriptor leaked", probe, k);
+        }
+    }
+}
+END_TEST
+
+/* The same for a batch of three: the published prefix is named in `names`, the rest is not published or
+ * named as maybe published (err->published and the count in err->detail). */
+START_TEST(test_server_dies_at_every_step_batch)
+{
+    static const char *const bodies[] = {"Subject: one\r\n\r\n1\r\n", "Subject: two\r\n\r\n22\r\n",
+                                         "Subject: three\r\n\r\n333\r\n"};
+    const void *bufs[3] = {bodies[0], bodies[1], bodies[2]};
+    size_t lens[3] = {strlen(bodies[0]), strlen(bodies[1]), strlen(bodies[2])};
+    const int unique_rename = _i & 1;
+    dwi_ops o = dead_ops();
+    int fds = rel_count_fds();
+    char names[4][DW_FILE_NAME_MAX];
+    size_t done;
+    dw_io_error e;
+    dw_drop *d = dead_open(&o, 0, unique_rename, DEAD_WRITE, NULL);
+    D.armed = 1;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_OK);
+    const int total = D.calls;
+    dw_drop_close(d);
+    for (int effect = 0; effect <= 1; effect++) {
+        for (int k = 1; k <= total; k++) {
+            rm_rf_contents(dir);
+            d = dead_open(&o, 0, unique_rename, DEAD_WRITE, NULL);
+            D.armed = 1;
+            D.die_at = k;
+            D.effect = effect;
+            memset(names, 0, sizeof names);
+            dw_status st = dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e);
+            D.armed = 0;
+            int unknown;
+            if (st == DW_OK) {
+                ck_assert_int_eq(dead_check_finals(bodies, 3, names[0], DW_FILE_NAME_MAX, 3, &unknown), 3);
+                ck_assert_int_eq(unknown, 0);
+            } else {
+                dead_check_error(st, &e, 1);
+                if (e.outcome == DW_OUTCOME_UNCERTAIN)
+                    snprintf(names[3], DW_FILE_NAME_MAX, "%s", e.published);
+                int n = dead_check_finals(bodies, 3, names[0], DW_FILE_NAME_MAX, 4, &unknown);
+                if (e.outcome == DW_OUTCOME_NOT_PUBLISHED) {
+                    ck_assert_msg(n == (int)done && unknown == 0, "die_at %d effect %d: not published, but %d "
+                                  "final names for %zu published (%d unknown)", k, effect, n, done, unknown);
+                } else {
+                    /* more than one may stay: the first is named, and the detail says how many */
+                    ck_assert_msg(unknown == 0 || strstr(e.detail, "stay published"),
+                                  "die_at %d effect %d: %d final names nobody was told of (%s)", k, effect,
+                                  unknown, e.detail);
+                }
+            }
+            dw_drop_close(d);
+        }
+    }
+    ck_assert_int_eq(rel_count_fds(), fds);
+}
+END_TEST
+
 
 /* ---- envelope ---------------------------------------------------------------------------------------- */
 
@@ -2629,6 +3105,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_write_without_progress_fails);
     tcase_add_test(tc, test_name_collisions_are_retried);
     tcase_add_test(tc, test_swapped_temp_is_not_published);
+    tcase_add_test(tc, test_check_after_rename_fails);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("directory");
@@ -2672,6 +3149,9 @@ static Suite *guard_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_three_outcomes);
     tcase_add_test(tc, test_publish_methods);
+    tcase_add_loop_test(tc, test_server_dies_at_every_step, 0, 4 * DEAD_APIS);
+    tcase_add_test(tc, test_server_dies_during_probes);
+    tcase_add_loop_test(tc, test_server_dies_at_every_step_batch, 0, 2);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);
     suite_add_tcase(s, tc);
