@@ -98,14 +98,28 @@ static dw_status batch_group(dw_drop *d, const void *const *bufs, const size_t *
         if (!rc)
             rc = d->ops->fsync(d->ctx, d->dirfd, 0);
         if (rc < 0) {
+            /* A publish that failed just before may have published its message after all (a rename whose
+             * reply was lost): the directory's failure replaces that record, so its name is carried over,
+             * or a retry would deliver that message twice. */
+            char unsure[sizeof err->published];
+            int had_unsure = err && err->outcome == DW_OUTCOME_UNCERTAIN;
+            if (had_unsure)
+                memcpy(unsure, err->published, sizeof unsure);
             dw_status s2 = dwi_fail(d, err, DW_OP_DIR_FSYNC, rc, NULL, 1);
             size_t kept = dwi_unpublish(d, finals, DWI_NAME_BUF, sizes, published, err);
+            if (had_unsure) {
+                kept++;
+                if (err->outcome != DW_OUTCOME_UNCERTAIN) {
+                    err->outcome = DW_OUTCOME_UNCERTAIN;
+                    memcpy(err->published, unsure, sizeof unsure);
+                }
+            }
             if (kept && err) {
                 dwi_out o;
                 dwi_out_init(&o, err->detail, sizeof err->detail);
                 dwi_out_u64(&o, kept);
                 dwi_out_str(&o, " of the ");
-                dwi_out_u64(&o, published);
+                dwi_out_u64(&o, published + (size_t)had_unsure);
                 dwi_out_str(&o, " messages of this group stay published (durability unknown; first in `published`)");
                 (void)dwi_out_finish(&o, NULL);
             }

@@ -2701,6 +2701,48 @@ START_TEST(test_server_dies_at_every_step)
 }
 END_TEST
 
+/* A batch whose third rename happened but answered EIO (maybe published), then whose directory fsync fails:
+ * withdrawing the first two works, but the third must still be reported as maybe published. */
+static int lost_reply_rename_at, lost_reply_renames;
+
+static int lost_reply_rename(void *ctx, dwi_fd dirfd, const char *from, dwi_fd to_dirfd, const char *to)
+{
+    int rc = t_rename(ctx, dirfd, from, to_dirfd, to);
+    return rc == 0 && ++lost_reply_renames == lost_reply_rename_at ? -EIO : rc;
+}
+
+START_TEST(test_batch_lost_rename_reply_then_dir_fsync_fails)
+{
+    static char bodies[3][64];
+    const void *bufs[3];
+    size_t lens[3];
+    char names[3][DW_FILE_NAME_MAX];
+    make_batch(3, bodies, bufs, lens);
+    dw_drop *d = open_seam(NULL);
+    ops.rename_noreplace = lost_reply_rename;
+    lost_reply_rename_at = 3;
+    lost_reply_renames = 0;
+    T.fail_at[T_DIR_FSYNC] = 1;
+    T.fail_errno[T_DIR_FSYNC] = EIO;
+    size_t done = 99;
+    dw_io_error e;
+    ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_E_IO);
+    ck_assert_uint_eq(done, 0);
+    listing *l = list_dir(dir);
+    ck_assert_int_eq(l->eml, 1); /* the third, which the withdrawal never knew of */
+    ck_assert_int_eq(l->temps, 0);
+    ck_assert_int_eq(e.outcome, DW_OUTCOME_UNCERTAIN);
+    ck_assert_str_eq(e.published, l->names[0]);
+    ck_assert_ptr_nonnull(strstr(e.detail, "1 of the 3 messages of this group stay published"));
+    size_t len;
+    unsigned char *b = read_file(dir, l->names[0], &len);
+    ck_assert_uint_eq(len, lens[2]);
+    ck_assert_int_eq(memcmp(b, bufs[2], len), 0);
+    free(b);
+    dw_drop_close(d);
+}
+END_TEST
+
 /* The directory's own probes on a dying server: health (with its canary write), usage and sweep fail as
  * remote at whatever call the server dies, and the canary never stays under a final name. */
 START_TEST(test_server_dies_during_probes)
@@ -3151,6 +3193,7 @@ static Suite *guard_suite(void)
     tcase_add_test(tc, test_publish_methods);
     tcase_add_loop_test(tc, test_server_dies_at_every_step, 0, 4 * DEAD_APIS);
     tcase_add_test(tc, test_server_dies_during_probes);
+    tcase_add_test(tc, test_batch_lost_rename_reply_then_dir_fsync_fails);
     tcase_add_loop_test(tc, test_server_dies_at_every_step_batch, 0, 2);
     tcase_add_test(tc, test_batch_one_flush_per_group);
     tcase_add_test(tc, test_batch_failures_leave_only_whole_published_prefix);

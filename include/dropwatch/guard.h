@@ -294,10 +294,11 @@ DW_API dw_status dw_drop_write_cb(dw_drop *drop, dw_read_fn read, void *user, co
  * the directory is fsynced once. The guarantee per message is the same as dw_drop_write(): a message is
  * never visible partially under a final name. On success all `count` messages are published and durable
  * (with DW_DURABLE_FULL). On failure the first *done messages are published and durable, and none of the
- * others exists under any name (err->outcome DW_OUTCOME_NOT_PUBLISHED) -- unless the directory fsync of a
- * group failed and withdrawing its messages failed too: then err->outcome is DW_OUTCOME_UNCERTAIN, some
- * messages of that group stay published with their durability unknown, the first is named in
- * err->published and err->detail says how many. Messages are processed in groups of at most 256 open files.
+ * others exists under any name (err->outcome DW_OUTCOME_NOT_PUBLISHED) -- unless a rename's reply was lost
+ * (it may have happened), or the directory fsync of a group failed and withdrawing its messages failed
+ * too: then err->outcome is DW_OUTCOME_UNCERTAIN, some messages of that group stay published with their
+ * durability unknown, the first is named in err->published and err->detail says how many. Messages are
+ * processed in groups of at most 256 open files.
  * @param bufs         `count` message buffers (a NULL buffer is allowed only with length 0).
  * @param lens         their lengths.
  * @param opts         per-message options applied to every message (expected_size is ignored), or NULL.
