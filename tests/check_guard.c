@@ -22,6 +22,7 @@
 #include "../lib/guard_internal.h"
 #include "../lib/quota.h"
 #include "rel_common.h"
+#include "dead_server.h"
 
 /* ---- file-system helpers ---------------------------------------------------------------------------- */
 
@@ -2391,176 +2392,10 @@ END_TEST
 
 /* ---- the file server dies at every step ------------------------------------------------------------ */
 
-/* tools/test-all.d/30-share.sh kills smbd at one random moment; this kills the "server" at every call of a
- * write in turn, on a handle that reports a network file system. From call `die_at` on, every file system
- * call fails with EIO; with `effect`, the call at `die_at` is done first (the reply was lost). Whatever the
- * moment: class remote (never configuration), EIO, nothing partial under a final name, and every final
- * name on disk reported (published, or named as maybe published). */
-typedef struct dead_ctx {
-    int armed, calls, die_at, effect, no_noreplace;
-} dead_ctx;
-
-static dead_ctx D;
-
-/* 0: do the call; 1: do it, then fail; 2: fail without doing it. */
-static int dead_gate(void)
-{
-    if (!D.armed)
-        return 0;
-    int n = ++D.calls;
-    if (!D.die_at || n < D.die_at)
-        return 0;
-    return n == D.die_at && D.effect ? 1 : 2;
-}
-
-#define DEAD_CALL(type, call)                                                                                  \
-    do {                                                                                                       \
-        int g_ = dead_gate();                                                                                  \
-        if (g_ == 2)                                                                                           \
-            return (type)-EIO;                                                                                 \
-        type r_ = call;                                                                                        \
-        return g_ == 1 && r_ >= 0 ? (type)-EIO : r_;                                                           \
-    } while (0)
-
-static dwi_fd dead_create(void *c, dwi_fd dfd, const char *n, unsigned m)
-{
-    (void)c;
-    int g = dead_gate();
-    if (g == 2)
-        return -EIO;
-    dwi_fd fd = dwi_posix_ops.create(NULL, dfd, n, m);
-    if (g == 1 && fd >= 0) { /* created on the server, the handle never came back */
-        dwi_posix_ops.close(NULL, fd);
-        return -EIO;
-    }
-    return fd;
-}
-static dwi_fd dead_open_rw(void *c, dwi_fd dfd, const char *n, unsigned m)
-{
-    (void)c;
-    int g = dead_gate();
-    if (g == 2)
-        return -EIO;
-    dwi_fd fd = dwi_posix_ops.open_rw(NULL, dfd, n, m);
-    if (g == 1 && fd >= 0) {
-        dwi_posix_ops.close(NULL, fd);
-        return -EIO;
-    }
-    return fd;
-}
-static dwi_ssize dead_write(void *c, dwi_fd fd, const void *b, size_t l)
-{
-    (void)c;
-    DEAD_CALL(dwi_ssize, dwi_posix_ops.write(NULL, fd, b, l));
-}
-static dwi_ssize dead_pread(void *c, dwi_fd fd, void *b, size_t l, uint64_t o)
-{
-    (void)c;
-    DEAD_CALL(dwi_ssize, dwi_posix_ops.pread(NULL, fd, b, l, o));
-}
-static dwi_ssize dead_pwrite(void *c, dwi_fd fd, const void *b, size_t l, uint64_t o)
-{
-    (void)c;
-    DEAD_CALL(dwi_ssize, dwi_posix_ops.pwrite(NULL, fd, b, l, o));
-}
-static int dead_ftruncate(void *c, dwi_fd fd, uint64_t l)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.ftruncate(NULL, fd, l));
-}
-static int dead_fsync(void *c, dwi_fd fd, int data_only)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.fsync(NULL, fd, data_only));
-}
-static int dead_syncfs(void *c, dwi_fd fd)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.syncfs(NULL, fd));
-}
-static int dead_close(void *c, dwi_fd fd)
-{
-    (void)c;
-    int g = dead_gate();
-    int r = dwi_posix_ops.close(NULL, fd); /* the local descriptor goes away whatever the server did */
-    return g ? -EIO : r;
-}
-static int dead_rename_noreplace(void *c, dwi_fd f, const char *from, dwi_fd t, const char *to)
-{
-    (void)c;
-    if (D.no_noreplace) /* what smbnetfs answers: the handle switches to the unique-name rename */
-        return -EOPNOTSUPP;
-    DEAD_CALL(int, dwi_posix_ops.rename_noreplace(NULL, f, from, t, to));
-}
-static int dead_rename_unique(void *c, dwi_fd f, const char *from, dwi_fd t, const char *to)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.rename_unique(NULL, f, from, t, to));
-}
-static int dead_unlink(void *c, dwi_fd dfd, const char *n)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.unlink(NULL, dfd, n));
-}
-static int dead_stat(void *c, dwi_fd dfd, const char *n, dwi_stat *st)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.stat(NULL, dfd, n, st));
-}
-static int dead_statfs(void *c, dwi_fd fd, uint64_t *f, uint64_t *t)
-{
-    (void)c;
-    DEAD_CALL(int, dwi_posix_ops.statfs(NULL, fd, f, t));
-}
-static int dead_lock(void *c, dwi_fd fd, int lock)
-{
-    (void)c;
-    if (!lock) /* unlocking: a dead server drops the lock anyway */
-        return dwi_posix_ops.lock(NULL, fd, 0);
-    DEAD_CALL(int, dwi_posix_ops.lock(NULL, fd, lock));
-}
-static int dead_dir_open(void *c, dwi_fd dfd, dwi_dir **out)
-{
-    (void)c;
-    int g = dead_gate();
-    if (g == 2)
-        return -EIO;
-    int r = dwi_posix_ops.dir_open(NULL, dfd, out);
-    if (g == 1 && r >= 0) { /* the listing started, its reply was lost */
-        dwi_posix_ops.dir_close(NULL, *out);
-        return -EIO;
-    }
-    return r;
-}
-static int dead_remote(void *c, dwi_fd fd)
-{
-    (void)c; (void)fd;
-    return 1;
-}
-
-static dwi_ops dead_ops(void)
-{
-    dwi_ops o = dwi_posix_ops;
-    o.create = dead_create;
-    o.open_rw = dead_open_rw;
-    o.write = dead_write;
-    o.pread = dead_pread;
-    o.pwrite = dead_pwrite;
-    o.ftruncate = dead_ftruncate;
-    o.fsync = dead_fsync;
-    o.syncfs = dead_syncfs;
-    o.close = dead_close;
-    o.rename_noreplace = dead_rename_noreplace;
-    o.rename_unique = dead_rename_unique;
-    o.unlink = dead_unlink;
-    o.stat = dead_stat;
-    o.statfs = dead_statfs;
-    o.lock = dead_lock;
-    o.dir_open = dead_dir_open;
-    o.is_remote = dead_remote;
-    o.sleep_ms = t_sleep; /* transient retries are recorded, not slept */
-    return o;
-}
+/* tests/dead_server.h kills a simulated file server at every call of a write in turn (before the call, or
+ * after it with the reply lost). Whatever the moment: class remote (never configuration), EIO, nothing
+ * partial under a final name, and every final name on disk reported (published, or named as maybe
+ * published). */
 
 /* Each final name on disk holds one whole body (never a part); returns how many there are and whether
  * each is one of `known` (names the caller was told of). */
@@ -2576,7 +2411,7 @@ static int dead_check_finals(const char *const *bodies, size_t nbodies, const ch
         for (size_t k = 0; k < nbodies && !whole; k++)
             whole = len == strlen(bodies[k]) && !memcmp(b, bodies[k], len);
         free(b);
-        ck_assert_msg(whole, "die_at %d effect %d: %s is not a whole message", D.die_at, D.effect, l->names[i]);
+        ck_assert_msg(whole, "die_at %d effect %d: %s is not a whole message", DEAD.die_at, DEAD.effect, l->names[i]);
         int told = 0;
         for (size_t k = 0; k < nknown && !told; k++)
             told = !strcmp(known + k * stride, l->names[i]);
@@ -2601,12 +2436,11 @@ static dw_drop *dead_open(const dwi_ops *o, int quota, int unique_rename, int ap
         opt.quota_bytes = 1 << 20;
         opt.quota_mode = DW_QUOTA_STRICT;
     }
-    memset(&D, 0, sizeof D);
-    D.no_noreplace = unique_rename;
-    T.nsleeps = 0;
+    dead_reset();
+    DEAD.no_noreplace = unique_rename;
     dw_drop *d = NULL;
     dw_io_error e;
-    dw_status st = dwi_drop_open_ops(&d, dir, &opt, o, &T, &e);
+    dw_status st = dwi_drop_open_ops(&d, dir, &opt, o, NULL, &e);
     ck_assert_msg(st == DW_OK, "open: %s %s", dw_status_name(st), e.detail);
     if (api == DEAD_GROUP)
         ck_assert_int_eq(dw_drop_set_flush_group(d, g, &e), DW_OK);
@@ -2633,9 +2467,9 @@ static dw_status dead_write_one(dw_drop *d, int api, const char *body, char *nam
 /* The failure itself, whatever the moment (`write`: a guarded write, which also says what it published). */
 static void dead_check_error(dw_status st, const dw_io_error *e, int write)
 {
-    ck_assert_msg(st == DW_E_IO, "die_at %d effect %d: %s", D.die_at, D.effect, dw_status_name(st));
+    ck_assert_msg(st == DW_E_IO, "die_at %d effect %d: %s", DEAD.die_at, DEAD.effect, dw_status_name(st));
     ck_assert_msg(e->io_class == DW_CLASS_REMOTE && e->sys_errno == EIO && e->retryable,
-                  "die_at %d effect %d: op %s class %s errno %d (%s)", D.die_at, D.effect, dw_op_name(e->op),
+                  "die_at %d effect %d: op %s class %s errno %d (%s)", DEAD.die_at, DEAD.effect, dw_op_name(e->op),
                   dw_class_name(e->io_class), e->sys_errno, e->detail);
     ck_assert_ptr_null(strstr(e->detail, "replaced"));
     if (write)
@@ -2656,9 +2490,9 @@ START_TEST(test_server_dies_at_every_step)
     dw_drop *d = dead_open(&o, quota, unique_rename, api, g);
     char name[DW_FILE_NAME_MAX];
     dw_io_error e;
-    D.armed = 1;
+    DEAD.armed = 1;
     ck_assert_int_eq(dead_write_one(d, api, body[0], name, sizeof name, &e), DW_OK);
-    const int total = D.calls;
+    const int total = DEAD.calls;
     ck_assert_int_ge(total, 6);
     ck_assert_int_eq(dw_drop_publish_method(d),
                      unique_rename ? DW_PUBLISH_UNIQUE_RENAME : DW_PUBLISH_RENAME_NOREPLACE);
@@ -2668,12 +2502,12 @@ START_TEST(test_server_dies_at_every_step)
         for (int k = 1; k <= total; k++) {
             rm_rf_contents(dir);
             d = dead_open(&o, quota, unique_rename, api, g);
-            D.armed = 1;
-            D.die_at = k;
-            D.effect = effect;
+            DEAD.armed = 1;
+            DEAD.die_at = k;
+            DEAD.effect = effect;
             name[0] = '\0';
             dw_status st = dead_write_one(d, api, body[0], name, sizeof name, &e);
-            D.armed = 0; /* the server is back: what does it hold? */
+            DEAD.armed = 0; /* the server is back: what does it hold? */
             int unknown;
             const char *told = st == DW_OK ? name : e.outcome == DW_OUTCOME_UNCERTAIN ? e.published : "";
             int n = dead_check_finals(body, 1, told, 0, 1, &unknown);
@@ -2756,22 +2590,22 @@ START_TEST(test_server_dies_during_probes)
             write_plain(dir, "old.eml", 10, 0);
             write_plain(dir, ".dwtmp-1-1-0123456789abcdef.tmp", 10, 7200); /* stale: two hours old */
             dw_drop *d = dead_open(&o, 1, 0, DEAD_WRITE, NULL);
-            D.armed = 1;
-            D.die_at = k;
+            DEAD.armed = 1;
+            DEAD.die_at = k;
             dw_io_error e;
             dw_status st;
             uint64_t a = 0, b = 0;
             dw_health h = DW_HEALTH_INIT;
             if (probe == 0)
-                st = dwi_drop_health_ops(dir, NULL, 60, &h, &o, &T, &e);
+                st = dwi_drop_health_ops(dir, NULL, 60, &h, &o, NULL, &e);
             else if (probe == 1)
                 st = dw_drop_usage(d, &a, &b, &e);
             else
                 st = dw_drop_sweep(d, 60, &a, &e);
-            D.armed = 0;
+            DEAD.armed = 0;
             if (k == 0) {
                 ck_assert_msg(st == DW_OK, "probe %d on a live server: %s", probe, e.detail);
-                total = D.calls;
+                total = DEAD.calls;
                 ck_assert_int_gt(total, 0);
             } else if (st != DW_OK) {
                 dead_check_error(st, &e, 0);
@@ -2801,20 +2635,20 @@ START_TEST(test_server_dies_at_every_step_batch)
     size_t done;
     dw_io_error e;
     dw_drop *d = dead_open(&o, 0, unique_rename, DEAD_WRITE, NULL);
-    D.armed = 1;
+    DEAD.armed = 1;
     ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_OK);
-    const int total = D.calls;
+    const int total = DEAD.calls;
     dw_drop_close(d);
     for (int effect = 0; effect <= 1; effect++) {
         for (int k = 1; k <= total; k++) {
             rm_rf_contents(dir);
             d = dead_open(&o, 0, unique_rename, DEAD_WRITE, NULL);
-            D.armed = 1;
-            D.die_at = k;
-            D.effect = effect;
+            DEAD.armed = 1;
+            DEAD.die_at = k;
+            DEAD.effect = effect;
             memset(names, 0, sizeof names);
             dw_status st = dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e);
-            D.armed = 0;
+            DEAD.armed = 0;
             int unknown;
             if (st == DW_OK) {
                 ck_assert_int_eq(dead_check_finals(bodies, 3, names[0], DW_FILE_NAME_MAX, 3, &unknown), 3);

@@ -18,6 +18,7 @@
 #include "dropwatch.h"
 #include "dropwatch/testing.h"
 #include "../lib/guard_internal.h"
+#include "dead_server.h"
 
 #define W_PATH_NOT_FOUND 3u
 #define W_ACCESS_DENIED 5u
@@ -666,6 +667,56 @@ START_TEST(test_injection_at_every_step)
 }
 END_TEST
 
+/* The file server dies at every call of a write in turn (tests/dead_server.h, on the Windows ops table; the
+ * POSIX twin is check_guard's test_server_dies_at_every_step): class remote with EIO whatever the moment,
+ * and a final name exists only when the caller was told of it (published, or maybe published). */
+START_TEST(test_server_dies_at_every_step)
+{
+    dwi_ops o = dead_ops();
+    int total = 0, unsure = 0;
+    for (int effect = 0; effect <= 1; effect++) {
+        for (int k = 0; k == 0 || k <= total; k++) {
+            rm_tree(dir);
+            ck_assert(CreateDirectoryA(dir, NULL));
+            dead_reset();
+            dw_drop *d = NULL;
+            dw_io_error e;
+            ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &o, NULL, &e), DW_OK);
+            DEAD.armed = 1;
+            DEAD.die_at = k;
+            DEAD.effect = effect;
+            char name[DW_FILE_NAME_MAX] = "";
+            dw_status st = dw_drop_write(d, "message", 7, NULL, name, sizeof name, NULL, &e);
+            DEAD.armed = 0;
+            int finals = list_dir(dir).eml;
+            if (k == 0) {
+                ck_assert_int_eq(st, DW_OK);
+                total = DEAD.calls;
+                ck_assert_int_gt(total, 5);
+            }
+            if (st == DW_OK) {
+                ck_assert_int_eq(finals, 1);
+            } else {
+                ck_assert_int_eq(st, DW_E_IO);
+                ck_assert_msg(e.io_class == DW_CLASS_REMOTE && e.sys_errno == EIO,
+                              "die_at %d effect %d: op %s class %s errno %d (%s)", k, effect, dw_op_name(e.op),
+                              dw_class_name(e.io_class), e.sys_errno, e.detail);
+                if (e.outcome == DW_OUTCOME_UNCERTAIN) {
+                    unsure++;
+                    ck_assert_int_le(finals, 1);
+                    ck_assert_int_gt((int)strlen(e.published), 4);
+                } else {
+                    ck_assert_int_eq(e.outcome, DW_OUTCOME_NOT_PUBLISHED);
+                    ck_assert_msg(finals == 0, "die_at %d effect %d: not published, but a final name", k, effect);
+                }
+            }
+            dw_drop_close(d);
+        }
+    }
+    ck_assert_int_gt(unsure, 0);
+}
+END_TEST
+
 static Suite *win32_suite(void)
 {
     Suite *s = suite_create("win32");
@@ -691,6 +742,7 @@ static Suite *win32_suite(void)
     tc = tcase_create("inject");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_injection_at_every_step, 0, (int)(sizeof inject_cases / sizeof inject_cases[0]));
+    tcase_add_test(tc, test_server_dies_at_every_step);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,7 +8,7 @@ tests_check_classify_SOURCES = tests/check_classify.c
 tests_check_classify_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_classify_LDADD = $(TESTS_CHECK_LDADD)
 
-tests_check_guard_SOURCES = tests/check_guard.c tests/rel_common.h
+tests_check_guard_SOURCES = tests/check_guard.c tests/rel_common.h tests/dead_server.h
 tests_check_guard_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_guard_LDADD = $(TESTS_CHECK_LDADD)
 
