@@ -1113,7 +1113,8 @@ dw_status dw_pickup_ack(dw_pickup_msg *m, dw_io_error *err)
     dw_pickup *p = m->p;
     int rc;
     int dirty = p->claimfd;
-    if (p->opts.ack_mode == DW_PICKUP_ARCHIVE) {
+    const int archive = p->opts.ack_mode == DW_PICKUP_ARCHIVE;
+    if (archive) {
         char to[DW_PICKUP_NAME_MAX];
         (void)dwi_copy_out(m->name, strlen(m->name), to, sizeof to, NULL);
         rc = p->ops->rename_at(p->ctx, p->claimfd, m->claim, p->archfd, to);
@@ -1121,19 +1122,29 @@ dw_status dw_pickup_ack(dw_pickup_msg *m, dw_io_error *err)
             make_tagged(p, m->name, NULL, to);
             rc = p->ops->rename_at(p->ctx, p->claimfd, m->claim, p->archfd, to);
         }
-        if (rc == 0 && p->opts.durable)
-            rc = p->ops->fsync(p->ctx, p->archfd, 0);
     } else {
         rc = p->ops->unlink(p->ctx, p->claimfd, m->claim);
     }
-    if (rc == 0 && p->opts.durable)
-        rc = p->ops->fsync(p->ctx, dirty, 0);
     dw_status st = DW_OK;
     if (is_err(rc, ENOENT)) {
-        st = fail(p, err, DW_OP_UNLINK, rc, m->claim);
+        st = fail(p, err, archive ? DW_OP_RENAME : DW_OP_UNLINK, rc, m->claim);
         dwi_io_error_detail(err, "the claim expired and another picker took the message over");
     } else if (rc < 0) {
-        st = fail(p, err, p->opts.ack_mode == DW_PICKUP_ARCHIVE ? DW_OP_RENAME : DW_OP_UNLINK, rc, m->claim);
+        st = fail(p, err, archive ? DW_OP_RENAME : DW_OP_UNLINK, rc, m->claim);
+    } else if (p->opts.durable) {
+        /* The claim is gone: a failure now only means the acknowledgement may not survive a crash (the
+         * claim would come back and be taken over, a duplicate), so the caller must not act as if the
+         * message were still claimed. */
+        rc = archive ? p->ops->fsync(p->ctx, p->archfd, 0) : 0;
+        if (rc == 0)
+            rc = p->ops->fsync(p->ctx, dirty, 0);
+        if (rc < 0) {
+            st = fail(p, err, DW_OP_DIR_FSYNC, rc, NULL);
+            dwi_io_error_detail(err, archive ? "the message was archived, but the directory fsync failed: after a "
+                                               "crash it may be handed on again"
+                                             : "the message was removed, but the directory fsync failed: after a "
+                                               "crash it may be handed on again");
+        }
     }
     msg_free(m);
     return st;

@@ -36,6 +36,7 @@
 #include "../lib/envelope.h"
 #include "../lib/guard_internal.h"
 #include "../lib/pickup_internal.h"
+#include "dead_server.h"
 
 #ifdef _WIN32
 #define mkdir(path, mode) _mkdir(path)
@@ -932,7 +933,9 @@ START_TEST(faults_reported)
     ck_assert_ptr_nonnull(m);
     faults.fail_fsync = EIO;
     ck_assert_int_eq(dw_pickup_ack(m, &e), DW_E_IO);
-    ck_assert_int_eq(e.op, DW_OP_UNLINK);
+    ck_assert_int_eq(e.op, DW_OP_DIR_FSYNC); /* the claim is removed; only its durability is unknown */
+    ck_assert_ptr_nonnull(strstr(e.detail, "removed"));
+    ck_assert_int_eq(count_entries(".dwpickup/claimed"), 0);
     faults.fail_fsync = 0;
     put_file("g.eml", "body", 4, 10);
     ck_assert_int_eq(dw_pickup_next(p, &m, &e), DW_OK);
@@ -953,6 +956,112 @@ START_TEST(faults_reported)
     ops.open_read = NULL;
     ck_assert_int_eq(dwi_pickup_open_ops(&p, dir, &o, &ops, NULL, &e), DW_E_UNSUPPORTED);
     ck_assert_int_eq(rel_count_fds(), fds);
+}
+END_TEST
+
+/* ---- the file server dies at every step (tests/dead_server.h) ----------------------------------------- */
+
+/* Files in the folder `rel` (relative to the drop directory) whose content is exactly `body`. */
+static int copies_in(const char *rel, const char *body)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    int n = 0;
+    size_t want = strlen(body);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char f[1400];
+        snprintf(f, sizeof f, "%s/%s", path, de->d_name);
+        FILE *fp = fopen(f, "rb");
+        if (!fp)
+            continue;
+        char buf[256];
+        size_t got = fread(buf, 1, sizeof buf, fp);
+        fclose(fp);
+        n += got == want && !memcmp(buf, body, want);
+    }
+    closedir(d);
+    return n;
+}
+
+/* One picker's cycle on a server that dies at call `die_at`: take the next message, read it all, then
+ * acknowledge it (release it with `release`). Every failure is class remote with EIO, never a quarantine,
+ * and the message is never lost: after an acknowledgement that returned DW_OK it is gone, otherwise exactly
+ * one copy is left, in the drop directory or as a claim (taken over when the claim expires). */
+START_TEST(server_dies_at_every_step)
+{
+    static const char body[] = "X-Sender: <a@b.example>\r\nX-Receiver: <c@d.example>\r\n"
+                               "X-EndOfInjectedXHeaders: 8\r\nSubject:";
+    const int release = _i;
+    dwi_ops o = dead_ops();
+    dw_pickup_options po;
+    dw_pickup_options_init(&po);
+    po.settle_ms = 0;
+    int fds = rel_count_fds();
+    int total = 0, failures = 0;
+    for (int effect = 0; effect <= 1; effect++) {
+        for (int k = 0; k == 0 || k <= total; k++) {
+            rel_rm_rf(dir);
+            ck_assert_int_eq(mkdir(dir, 0750), 0);
+            put_file("m.eml", body, strlen(body), 10);
+            dead_reset();
+            dw_pickup *p = NULL;
+            dw_io_error e;
+            ck_assert_int_eq(dwi_pickup_open_ops(&p, dir, &po, &o, NULL, &e), DW_OK);
+            DEAD.armed = 1;
+            DEAD.die_at = k;
+            DEAD.effect = effect;
+            dw_pickup_msg *m = NULL;
+            int acked = 0;
+            dw_status st = dw_pickup_next(p, &m, &e);
+            if (st == DW_OK) {
+                ck_assert_msg(m != NULL, "die_at %d effect %d: a dead server looks like an empty directory", k, effect);
+                char buf[64];
+                size_t got = 1, n = 0;
+                while (st == DW_OK && got) {
+                    st = dw_pickup_msg_read(m, buf, sizeof buf, &got, &e);
+                    n += got;
+                }
+                if (st == DW_OK)
+                    ck_assert_uint_eq(n, 8);
+                dw_status st2 = release ? dw_pickup_release(m, &e) : dw_pickup_ack(m, &e);
+                acked = st == DW_OK && st2 == DW_OK && !release;
+                if (st == DW_OK)
+                    st = st2;
+            }
+            DEAD.armed = 0;
+            if (k == 0) {
+                ck_assert_msg(st == DW_OK, "on a live server: %s", e.detail);
+                total = DEAD.calls;
+                ck_assert_int_gt(total, 5);
+            } else if (st != DW_OK) {
+                failures++;
+                ck_assert_int_eq(st, DW_E_IO);
+                ck_assert_msg(e.io_class == DW_CLASS_REMOTE && e.sys_errno == EIO,
+                              "die_at %d effect %d: op %s class %s errno %d (%s)", k, effect, dw_op_name(e.op),
+                              dw_class_name(e.io_class), e.sys_errno, e.detail);
+            }
+            int left = copies_in(".", body) + copies_in(DWI_PICKUP_DIR "/" DWI_PICKUP_CLAIMED, body);
+            ck_assert_msg(copies_in(DWI_PICKUP_DIR "/" DWI_PICKUP_QUARANTINE, body) == 0,
+                          "die_at %d effect %d: a good message was quarantined", k, effect);
+            if (acked)
+                ck_assert_msg(left == 0, "die_at %d effect %d: acknowledged but %d copies left", k, effect, left);
+            else if (!release && st != DW_OK && (e.op == DW_OP_UNLINK || e.op == DW_OP_DIR_FSYNC))
+                /* a failed acknowledgement: the message was handed on; what is left comes back as a duplicate */
+                ck_assert_msg(left <= 1, "die_at %d effect %d: %d copies left", k, effect, left);
+            else
+                ck_assert_msg(left == 1, "die_at %d effect %d: %d copies left (%s, op %s)", k, effect, left,
+                              dw_status_name(st), dw_op_name(e.op));
+            dw_pickup_close(p);
+            ck_assert_msg(rel_count_fds() == fds, "die_at %d effect %d: a handle leaked", k, effect);
+        }
+    }
+    ck_assert_int_gt(failures, total); /* most moments fail (both passes), and each was checked */
 }
 END_TEST
 
@@ -1371,6 +1480,7 @@ static Suite *pickup_suite(void)
     tcase_add_test(tc, archive_mode);
     tcase_add_test(tc, ledger_follows_pickup);
     tcase_add_test(tc, faults_reported);
+    tcase_add_loop_test(tc, server_dies_at_every_step, 0, 2);
     tcase_add_test(tc, wait_wakes_on_write);
     tcase_add_test(tc, threads_writers_and_pickers);
     tcase_add_test(tc, processes_killed_pickers);

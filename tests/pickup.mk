@@ -4,7 +4,7 @@
 # and pickers (threads, and processes killed with SIGKILL).
 check_PROGRAMS += tests/check_pickup
 TESTS += tests/check_pickup
-tests_check_pickup_SOURCES = tests/check_pickup.c tests/rel_common.h
+tests_check_pickup_SOURCES = tests/check_pickup.c tests/rel_common.h tests/dead_server.h
 tests_check_pickup_CFLAGS = $(TESTS_CHECK_CFLAGS)
 tests_check_pickup_LDADD = $(TESTS_CHECK_LDADD)
 EXTRA_DIST += doc/pickup.md
