@@ -482,24 +482,20 @@ dw_status dwi_publish(dw_msg *m, const char *fixed_name, char *final, dw_io_erro
         int src = d->ops->stat(d->ctx, d->dirfd, final, &sb);
         /* ENOENT: the gateway already took the file (it was published); only a different file refuses. */
         int swapped = src == 0 && (sb.is_link || sb.dev != m->dev || sb.ino != m->ino);
-        if (swapped) {
+        /* The check itself failing (a file server that died just after the rename answers EIO) is the
+         * check's own error, not tampering. Either way the name is withdrawn; after a failed check, a
+         * withdrawal that fails too or finds the name gone (taken) leaves the message maybe published:
+         * the third outcome, never "not published". */
+        int unchecked = src < 0 && !dwi_is_err(src, ENOENT);
+        if (swapped || unchecked) {
             int u = d->ops->unlink(d->ctx, d->dirfd, final);
-            st = dwi_fail(d, err, DW_OP_RENAME, -ELOOP, final, attempt);
-            dwi_io_error_detail(err, "the temporary file was replaced before it was published (refused)");
-            note_left(err, final, u);
-            rc = -ELOOP;
-        } else if (src < 0 && !dwi_is_err(src, ENOENT)) {
-            /* The check itself failed (a file server that died just after the rename answers EIO): that
-             * is the check's own error, not tampering. The name is withdrawn, since what it holds cannot
-             * be confirmed; if that fails too, or the name is already gone (taken), the message may be
-             * published: the third outcome, never "not published". */
-            int u = d->ops->unlink(d->ctx, d->dirfd, final);
-            st = dwi_fail(d, err, DW_OP_RENAME, src, final, attempt);
-            dwi_io_error_detail(err, "the rename was done but the published file could not be checked");
-            if (u < 0)
+            rc = swapped ? -ELOOP : src;
+            st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);
+            dwi_io_error_detail(err, swapped ? "the temporary file was replaced before it was published (refused)"
+                                             : "the rename was done but the published file could not be checked");
+            if (unchecked && u < 0)
                 note_uncertain(err, final);
             note_left(err, final, u);
-            rc = src;
         }
     } else {
         st = dwi_fail(d, err, DW_OP_RENAME, rc, final, attempt);

@@ -1126,11 +1126,10 @@ dw_status dw_pickup_ack(dw_pickup_msg *m, dw_io_error *err)
         rc = p->ops->unlink(p->ctx, p->claimfd, m->claim);
     }
     dw_status st = DW_OK;
-    if (is_err(rc, ENOENT)) {
+    if (rc < 0) {
         st = fail(p, err, archive ? DW_OP_RENAME : DW_OP_UNLINK, rc, m->claim);
-        dwi_io_error_detail(err, "the claim expired and another picker took the message over");
-    } else if (rc < 0) {
-        st = fail(p, err, archive ? DW_OP_RENAME : DW_OP_UNLINK, rc, m->claim);
+        if (is_err(rc, ENOENT))
+            dwi_io_error_detail(err, "the claim expired and another picker took the message over");
     } else if (p->opts.durable) {
         /* The claim is gone: a failure now only means the acknowledgement may not survive a crash (the
          * claim would come back and be taken over, a duplicate), so the caller must not act as if the
