@@ -939,8 +939,6 @@ static int failing_final_stat(void *ctx, dwi_fd dirfd, const char *name, dwi_sta
     return dwi_posix_ops.stat(NULL, dirfd, name, st);
 }
 
-static int share_remote(void *ctx, dwi_fd fd);
-
 START_TEST(test_check_after_rename_fails)
 {
     /* The seam's failing unlink removes nothing, so the file stays on disk whenever the unlink "fails". */
@@ -952,7 +950,7 @@ START_TEST(test_check_after_rename_fails)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ops = test_ops();
         ops.stat = failing_final_stat;
-        ops.is_remote = share_remote;
+        ops.is_remote = dead_remote;
         memset(&T, 0, sizeof T);
         T.dirfd = -1;
         T.fail_at[T_UNLINK] = cases[i].unlink_errno ? 1 : 0;
@@ -2189,11 +2187,6 @@ static int share_rename(void *ctx, dwi_fd dirfd, const char *from, dwi_fd to_dir
     (void)ctx; (void)dirfd; (void)from; (void)to_dirfd; (void)to;
     return -EOPNOTSUPP;
 }
-static int share_remote(void *ctx, dwi_fd fd)
-{
-    (void)ctx; (void)fd;
-    return 1;
-}
 static dwi_ssize share_dead_write(void *ctx, dwi_fd fd, const void *buf, size_t len)
 {
     (void)ctx; (void)fd; (void)buf; (void)len;
@@ -2217,7 +2210,7 @@ START_TEST(test_publish_methods)
 
     dwi_ops share = dwi_posix_ops;
     share.rename_noreplace = share_rename;
-    share.is_remote = share_remote;
+    share.is_remote = dead_remote;
     ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &share, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_write(d, "hello", 5, NULL, name, sizeof name, NULL, &e), DW_OK);
     ck_assert_int_eq(dw_drop_publish_method(d), DW_PUBLISH_UNIQUE_RENAME);
@@ -2397,8 +2390,8 @@ END_TEST
  * partial under a final name, and every final name on disk reported (published, or named as maybe
  * published). */
 
-/* Each final name on disk holds one whole body (never a part); returns how many there are and whether
- * each is one of `known` (names the caller was told of). */
+/* Asserts that each final name on disk holds one whole body (never a part); returns how many there are,
+ * and counts in *unknown those not among `known` (names the caller was told of). */
 static int dead_check_finals(const char *const *bodies, size_t nbodies, const char *known, size_t stride,
                              size_t nknown, int *unknown)
 {
@@ -2490,7 +2483,7 @@ START_TEST(test_server_dies_at_every_step)
     dw_drop *d = dead_open(&o, quota, unique_rename, api, g);
     char name[DW_FILE_NAME_MAX];
     dw_io_error e;
-    DEAD.armed = 1;
+    dead_arm(0, 0);
     ck_assert_int_eq(dead_write_one(d, api, body[0], name, sizeof name, &e), DW_OK);
     const int total = DEAD.calls;
     ck_assert_int_ge(total, 6);
@@ -2502,9 +2495,7 @@ START_TEST(test_server_dies_at_every_step)
         for (int k = 1; k <= total; k++) {
             rm_rf_contents(dir);
             d = dead_open(&o, quota, unique_rename, api, g);
-            DEAD.armed = 1;
-            DEAD.die_at = k;
-            DEAD.effect = effect;
+            dead_arm(k, effect);
             name[0] = '\0';
             dw_status st = dead_write_one(d, api, body[0], name, sizeof name, &e);
             DEAD.armed = 0; /* the server is back: what does it hold? */
@@ -2590,8 +2581,7 @@ START_TEST(test_server_dies_during_probes)
             write_plain(dir, "old.eml", 10, 0);
             write_plain(dir, ".dwtmp-1-1-0123456789abcdef.tmp", 10, 7200); /* stale: two hours old */
             dw_drop *d = dead_open(&o, 1, 0, DEAD_WRITE, NULL);
-            DEAD.armed = 1;
-            DEAD.die_at = k;
+            dead_arm(k, 0);
             dw_io_error e;
             dw_status st;
             uint64_t a = 0, b = 0;
@@ -2635,7 +2625,7 @@ START_TEST(test_server_dies_at_every_step_batch)
     size_t done;
     dw_io_error e;
     dw_drop *d = dead_open(&o, 0, unique_rename, DEAD_WRITE, NULL);
-    DEAD.armed = 1;
+    dead_arm(0, 0);
     ck_assert_int_eq(dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e), DW_OK);
     const int total = DEAD.calls;
     dw_drop_close(d);
@@ -2643,9 +2633,7 @@ START_TEST(test_server_dies_at_every_step_batch)
         for (int k = 1; k <= total; k++) {
             rm_rf_contents(dir);
             d = dead_open(&o, 0, unique_rename, DEAD_WRITE, NULL);
-            DEAD.armed = 1;
-            DEAD.die_at = k;
-            DEAD.effect = effect;
+            dead_arm(k, effect);
             memset(names, 0, sizeof names);
             dw_status st = dw_drop_write_batch(d, bufs, lens, 3, NULL, names[0], DW_FILE_NAME_MAX, &done, &e);
             DEAD.armed = 0;

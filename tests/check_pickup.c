@@ -1013,9 +1013,7 @@ START_TEST(server_dies_at_every_step)
             dw_pickup *p = NULL;
             dw_io_error e;
             ck_assert_int_eq(dwi_pickup_open_ops(&p, dir, &po, &o, NULL, &e), DW_OK);
-            DEAD.armed = 1;
-            DEAD.die_at = k;
-            DEAD.effect = effect;
+            dead_arm(k, effect);
             dw_pickup_msg *m = NULL;
             int acked = 0;
             dw_status st = dw_pickup_next(p, &m, &e);

@@ -682,9 +682,7 @@ START_TEST(test_server_dies_at_every_step)
             dw_drop *d = NULL;
             dw_io_error e;
             ck_assert_int_eq(dwi_drop_open_ops(&d, dir, NULL, &o, NULL, &e), DW_OK);
-            DEAD.armed = 1;
-            DEAD.die_at = k;
-            DEAD.effect = effect;
+            dead_arm(k, effect);
             char name[DW_FILE_NAME_MAX] = "";
             dw_status st = dw_drop_write(d, "message", 7, NULL, name, sizeof name, NULL, &e);
             DEAD.armed = 0;

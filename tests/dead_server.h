@@ -29,6 +29,15 @@ static void dead_reset(void)
     memset(&DEAD, 0, sizeof DEAD);
 }
 
+/* Count calls from now on; the server dies at call `die_at` (0: never), with `effect` as above. */
+static void dead_arm(int die_at, int effect)
+{
+    DEAD.calls = 0;
+    DEAD.die_at = die_at;
+    DEAD.effect = effect;
+    DEAD.armed = 1;
+}
+
 /* 0: do the call; 1: do it, then fail; 2: fail without doing it. */
 static int dead_gate(void)
 {

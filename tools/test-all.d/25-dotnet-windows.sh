@@ -98,7 +98,7 @@ export WINEPREFIX="$b/wineprefix" WINEDEBUG=-all
 # System.Reflection.Emit.DynamicResolver+DestroyScout.Finalize()", before any test ran; the commit that had
 # passed this stage on an earlier machine failed the same way. Wine's emulation of that mapping is what
 # fails, not the library: the programs that never emit code (consumer, oracle) pass either way. Only the
-# Wine runs get it; the Linux runs keep the default. doc/windows.md.
+# Wine runs get it; the Linux runs keep the default. doc/csharp-powershell.md.
 wine_net=DOTNET_EnableWriteXorExecute=0
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 trap 'wineserver -k 2>/dev/null' EXIT
