@@ -29,3 +29,4 @@ include tests/enums.mk
 include tests/bindings.mk
 include tests/group.mk
 include tests/tempdir.mk
+include tests/scripts.mk

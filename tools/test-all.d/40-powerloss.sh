@@ -88,7 +88,7 @@ mount -t tmpfs -o size=512m tmpfs "$work/tmpfs" || die "mount tmpfs failed"
 fslist+=(tmpfs)
 mkdir -p "$work/build-fs"
 fslist+=(build-fs)
-describe() { findmnt -n -o FSTYPE,OPTIONS --target "$1" | head -1; }
+describe() { findmnt -n --first-only -o FSTYPE,OPTIONS --target "$1"; }
 
 # ---- runner --------------------------------------------------------------------------------------------
 run() { # label dir command... (runs in dir with TMPDIR=dir; output in logs/label.log)

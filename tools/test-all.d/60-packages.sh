@@ -46,15 +46,15 @@ else
     tail -40 "$work/build.log"; bad "dpkg-buildpackage -us -uc"; finish
 fi
 for p in $pkgs; do
-    deb=$(ls "$work"/${p}_*.deb 2>/dev/null | head -n 1)
-    if [ -n "$deb" ]; then
+    debs=("$work"/"${p}"_*.deb) && deb=${debs[0]}
+    if [ -f "$deb" ]; then
         ok "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB, $(dpkg-deb -c "$deb" | grep -vc '/$') files"
     else
         bad "package $p was not built"
     fi
 done
-changes=$(ls "$work"/*.changes | head -n 1)
-if lintian --fail-on error "$changes" >"$work/lintian.log" 2>&1; then
+changes=("$work"/*.changes)
+if lintian --fail-on error "${changes[0]}" >"$work/lintian.log" 2>&1; then
     ok "lintian: no error ($(grep -c '^W:' "$work/lintian.log") warnings)"
 else
     grep '^E:' "$work/lintian.log"; bad "lintian reports errors"
@@ -63,7 +63,7 @@ fi
 
 # ---- 2. install, use, remove ------------------------------------------------------------------------------
 for p in $pkgs; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' &&
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] &&
         { bad "$p is already installed: refusing to replace it"; finish; }
 done
 installed=1
@@ -98,8 +98,11 @@ if gcc -std=c11 -Wall -Werror "$work/use.c" -o "$work/use" $(pkg-config --cflags
 else
     cat "$work/cc.log"; bad "compiling/running a program with pkg-config dropwatch"
 fi
-ldd "$work/use" 2>/dev/null | grep -qE "libdropwatch.so.0 => /(usr/)?lib/" && ok "it links the packaged libdropwatch.so.0" ||
-    bad "the program does not use /usr/lib/.../libdropwatch.so.0"
+# ldd's output is captured before grep reads it: `ldd | grep -q` under pipefail fails whenever grep stops
+# before ldd's last line (tests/scripts/check-pipefail.sh).
+libs=$(ldd "$work/use" 2>&1)
+grep -qE "libdropwatch.so.0 => /(usr/)?lib/" <<<"$libs" && ok "it links the packaged libdropwatch.so.0" ||
+    bad "the program does not use /usr/lib/.../libdropwatch.so.0; ldd says: $(grep libdropwatch <<<"$libs" || echo "$libs")"
 if py=$(cd / && /usr/bin/python3 -c 'import dropwatch, importlib.metadata, tempfile, os
 d = tempfile.mkdtemp(); p = dropwatch.create_drop_directory(os.path.join(d, "Drop"))
 with dropwatch.Drop.open(p) as drop: drop.write(b"Subject: x\r\n\r\nbody\r\n")
@@ -115,8 +118,9 @@ fi
 v=$(dropwatch --version 2>&1) && grep -q '0.1.0' <<<"$v" && ok "dropwatch --version: $(head -n 1 <<<"$v")" ||
     bad "dropwatch --version: $v"
 # debian/rules builds it with --disable-static-libc (glibc security updates must reach it)
-ldd "$(command -v dropwatch)" 2>/dev/null | grep -qE "libc.so.6 => /(usr/)?lib/" &&
-    ok "the packaged dropwatch loads the shared C library" || bad "the packaged dropwatch is not linked to libc.so.6"
+libs=$(ldd "$(command -v dropwatch)" 2>&1)
+grep -qE "libc.so.6 => /(usr/)?lib/" <<<"$libs" &&
+    ok "the packaged dropwatch loads the shared C library" || bad "the packaged dropwatch is not linked to libc.so.6; ldd says: $libs"
 man -w dropwatch >/dev/null 2>&1 && man -w dw_drop_open >/dev/null 2>&1 && man -w dw_envelope_new >/dev/null 2>&1 &&
     ok "man pages installed (dropwatch(1), dw_drop_open(3), dw_envelope_new(3))" || bad "man pages missing"
 [ -f /usr/share/bash-completion/completions/dropwatch ] && [ -f /usr/share/zsh/vendor-completions/_dropwatch ] &&
@@ -124,7 +128,7 @@ man -w dropwatch >/dev/null 2>&1 && man -w dw_drop_open >/dev/null 2>&1 && man -
 purge
 left=""
 for p in $pkgs; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed' && left="$left $p"
+    case $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) in *installed*) left="$left $p" ;; esac
 done
 for f in /usr/include/dropwatch /usr/include/dropwatch.h /usr/lib/python3/dist-packages/dropwatch /usr/bin/dropwatch \
          /usr/lib/python3/dist-packages/dropwatch-0.1.0.dist-info \
