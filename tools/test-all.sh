@@ -14,7 +14,11 @@ jobs=${DW_JOBS:-2}
 werror=()
 [ "${DW_WERROR:-0}" = 1 ] && werror=(--enable-werror)
 
-log() { printf '\n==> %s\n' "$*"; }
+# Each step's wall time goes into the summary: CI allows 90 minutes and we keep under 40, so the slow
+# step on a slow machine must be visible in the log.
+steps=() step_name="" step_start=$SECONDS
+end_step() { [ -z "$step_name" ] || steps+=("$(printf '%6d s  %s' $((SECONDS - step_start)) "$step_name")"); }
+log() { end_step; step_name=$*; step_start=$SECONDS; printf '\n==> %s\n' "$*"; }
 
 log "installing missing Debian packages"
 bash tools/deps.sh
@@ -130,6 +134,9 @@ for stage in tools/test-all.d/*.sh; do
 done
 
 log "summary"
+step_name=""
+echo "time per step (total $SECONDS s):"
+printf '  %s\n' "${steps[@]}"
 echo "make-check: $total_pass passed, $total_fail failed, $total_skip skipped"
 if [ $status -ne 0 ] || [ $total_fail -ne 0 ]; then
     echo "FAILED"
