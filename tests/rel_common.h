@@ -18,6 +18,10 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <signal.h>
+#include <sys/prctl.h>
+#endif
 
 #define REL_REPORT(what, ...)                                                                      \
     do {                                                                                           \
@@ -34,6 +38,23 @@
         if (!(cond))                                                                               \
             REL_REPORT("(" #cond ") ", __VA_ARGS__);                                               \
     } while (0)
+
+#ifndef _WIN32
+/* fork() for a helper process that must not outlive its test. A failed REL_CHECK exits the test without
+ * killing its children, and a writer retrying against a full quota or an attacker in its loop would then
+ * run for ever, holding the test's output open so that make check waits for it too. On Linux the child
+ * gets SIGKILL when the parent dies (and leaves at once if the parent died before it could ask). */
+static inline pid_t rel_fork(void)
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+#ifdef __linux__
+    if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent))
+        _exit(70);
+#endif
+    return pid;
+}
+#endif
 
 static inline uint64_t rel_splitmix(uint64_t *s)
 {

@@ -146,7 +146,7 @@ int main(void)
         REL_CHECK(pipe(pfd) == 0, "pipe");
         uint64_t first = (uint64_t)rounds * 1000000;
         fflush(NULL);
-        pid_t pid = fork();
+        pid_t pid = rel_fork();
         REL_CHECK(pid >= 0, "fork");
         if (pid == 0) {
             close(pfd[0]);

@@ -16,7 +16,7 @@ int main(void)
 {
     char dir[] = "sweep0-XXXXXX";
     REL_CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
-    pid_t pid = fork();
+    pid_t pid = rel_fork();
     REL_CHECK(pid >= 0, "fork");
     if (pid == 0) {
         dw_drop *drop = NULL;

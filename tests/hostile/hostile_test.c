@@ -412,7 +412,7 @@ static void race(int temps, unsigned rounds)
     struct stat real;
     REL_CHECK(stat(drop_path, &real) == 0, "stat");
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = rel_fork();
     REL_CHECK(pid >= 0, "fork");
     if (pid == 0) {
         if (temps)
@@ -619,7 +619,7 @@ static void case_planted_special_files(void)
 static int as_nobody(void (*fn)(void))
 {
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = rel_fork();
     if (pid == 0) {
         if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
             _exit(77);

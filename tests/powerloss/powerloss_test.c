@@ -354,7 +354,7 @@ int main(void)
         pid_t pids[MAX_WRITERS];
         fflush(NULL);
         for (unsigned long w = 0; w < nwriters; w++) {
-            pids[w] = fork();
+            pids[w] = rel_fork();
             REL_CHECK(pids[w] >= 0, "fork");
             if (pids[w] == 0) {
                 close(pfd[0]);
