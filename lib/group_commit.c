@@ -46,7 +46,7 @@ typedef struct phase {
     dwi_cond arrive;   /* a writer joined pending (wakes a gathering leader) */
     unsigned expect;   /* writers of the last round plus those that queued during it: who will be back */
     uint64_t last_us;  /* how long the last round's flush took */
-    uint64_t rounds, covered, flushes, gathers, gather_us;
+    uint64_t rounds, covered, flushes, gathers, gather_us, gather_limit_max_us;
 } phase;
 
 struct dw_flush_group {
@@ -327,6 +327,8 @@ static void gather(dw_flush_group *g, phase *p, dw_drop *d)
     uint64_t limit = p->last_us < GATHER_MAX_US ? p->last_us : GATHER_MAX_US;
     uint64_t t0 = d->ops->monotonic_us(d->ctx), now = t0;
     p->gathers++;
+    if (limit > p->gather_limit_max_us)
+        p->gather_limit_max_us = limit;
     while (p->npending < p->expect && !g->held && now - t0 < limit) {
         int out = arrive_wait(&p->arrive, &g->mu, limit - (now - t0));
         now = d->ops->monotonic_us(d->ctx);
@@ -459,12 +461,14 @@ void dwi_group_data_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered
     phase_stats(g, &g->data, rounds, covered, syncfs_calls);
 }
 
-void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us)
+void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us, uint64_t *limit_max_us)
 {
     dwi_mutex_lock(&g->mu);
     if (waits)
         *waits = g->data.gathers;
     if (us)
         *us = g->data.gather_us;
+    if (limit_max_us)
+        *limit_max_us = g->data.gather_limit_max_us;
     dwi_mutex_unlock(&g->mu);
 }

@@ -49,7 +49,8 @@ void dwi_group_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uin
 /* The same for the shared file flushes of DW_FLUSH_SYNCFS: rounds, writers covered, flush calls (a syncfs,
  * or the fsync of a writer alone in its round). */
 void dwi_group_data_stats(dw_flush_group *g, uint64_t *rounds, uint64_t *covered, uint64_t *syncfs_calls);
-/* DW_FLUSH_SYNCFS leaders that waited to gather their round, and how long they waited in all (µs). */
-void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us);
+/* DW_FLUSH_SYNCFS leaders that waited to gather their round, how long they waited in all (µs), and the
+ * longest wait any of them allowed itself (µs; the bound, which timer and scheduling slack can overrun). */
+void dwi_group_gather_stats(dw_flush_group *g, uint64_t *waits, uint64_t *us, uint64_t *limit_max_us);
 
 #endif /* DW_LIB_GROUP_COMMIT_H */
