@@ -247,6 +247,11 @@ static void sanitize_host(dw_pickup *p)
         memcpy(p->host, "localhost", sizeof "localhost");
 }
 
+const char *dwi_pickup_host(const dw_pickup *p)
+{
+    return p->host;
+}
+
 static int valid_archive_dir(const char *a)
 {
     size_t n = strlen(a);

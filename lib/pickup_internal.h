@@ -21,6 +21,9 @@
 dw_status dwi_pickup_open_ops(dw_pickup **out, const char *path, const dw_pickup_options *opts, const dwi_ops *ops,
                               void *ctx, dw_io_error *err);
 
+/* The host name this picker writes into its claims (the platform's, sanitized; see sanitize_host()). */
+const char *dwi_pickup_host(const dw_pickup *p);
+
 /* Parse a claim name: original name into orig (size DW_PICKUP_NAME_MAX), host, pid and time. 1 when valid. */
 int dwi_claim_parse(const char *claim, char *orig, char *host, size_t host_size, long *pid, int64_t *sec);
 
