@@ -108,9 +108,12 @@ run deliver --root "$root" --drop-dir Fax --retry-max 32 "$T/m1.eml"; expect_rc 
 if command -v flock >/dev/null 2>&1; then
     mkdir -p "$root/K"
     run deliver --root "$root" --drop-dir K --quota 1MB "$T/m1.eml"; expect_rc 0 "ledger for the lock test"
-    flock -o "$root/K/.dwquota" sleep 30 &
+    # The holder says when it holds the lock (the marker file), rather than a guess at how long it takes.
+    flock -o "$root/K/.dwquota" sh -c ': >"$1"; exec sleep 30' _ "$T/locked" &
     holder=$!
-    sleep 0.3
+    n=0
+    while [ ! -e "$T/locked" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+    [ -e "$T/locked" ] || fail "flock did not take the ledger lock within 30 s"
     t0=$(date +%s)
     run deliver --root "$root" --drop-dir K --quota 1MB --lock-timeout 300 "$T/m1.eml"
     expect_rc 75 "held lock: transient after the timeout"
@@ -135,9 +138,11 @@ mkfifo "$T/never"   # opening it blocks: the run stops there with 12 messages pu
 checks=$((checks + 1))
 ( "$DW" deliver --root "$root" --drop-dir P "$@" "$T/never" & echo $! >"$T/pid"; wait ) | cat >"$OUT" &
 pipe=$!
+# Kill once the 12th record is through the pipe (bounded): an unflushed record never gets there, so this
+# waits for what the test asserts instead of guessing how long the writes take.
 n=0
-while [ "$(count_eml "$root/P")" -lt 12 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-sleep 0.3
+while [ "$(grep -c "^delivered${tab}" "$OUT")" -lt 12 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+[ "$(count_eml "$root/P")" -eq 12 ] || fail "SIGKILL: $(count_eml "$root/P") of 12 messages published before the kill"
 kill -9 "$(cat "$T/pid")"
 wait "$pipe" 2>/dev/null
 [ "$(grep -c "^delivered${tab}" "$OUT")" -eq 12 ] || fail "SIGKILL: $(grep -c "^delivered" "$OUT") of 12 records reached the pipe"

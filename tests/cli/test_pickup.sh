@@ -84,14 +84,19 @@ expect_rc 0 "--follow stops cleanly on SIGTERM"
 # --follow with a failing command backs off instead of retrying in a tight loop.
 "$DW" deliver --root "$root" --drop-dir Fax "$T/m1" >/dev/null || fail "deliver for the back-off"
 checks=$((checks + 1))
-"$DW" pickup --follow --settle-ms 0 "$drop" -- sh -c 'echo x >>"$OUTDIR/tries"; exit 1' >"$OUT" 2>"$ERR" &
+# Each try logs its time; the test waits for the second try (bounded) and measures the gap, so a slow
+# start-up cannot make it fail and a missing back-off (a gap of milliseconds) cannot pass.
+"$DW" pickup --follow --settle-ms 0 "$drop" -- sh -c 'date +%s.%N >>"$OUTDIR/tries"; exit 1' >"$OUT" 2>"$ERR" &
 pid=$!
-sleep 2.5
+i=0
+while [ "$(cat "$T/out/tries" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 kill -TERM $pid
 wait $pid; rc=$?
 expect_rc 75 "--follow, failing command: released, status 75"
-tries=$(wc -l <"$T/out/tries")
-[ "$tries" -ge 1 ] && [ "$tries" -le 4 ] || fail "back-off between retries ($tries tries in 2.5 s)"
+gap=$(awk 'NR == 1 { a = $1 } NR == 2 { printf "%.2f", $1 - a }' "$T/out/tries")
+[ -n "$gap" ] || fail "back-off: fewer than 2 tries in 30 s"
+[ -z "$gap" ] || awk -v g="$gap" 'BEGIN { exit !(g >= 0.9) }' ||
+    fail "back-off between retries: the second try came $gap s after the first (1 s expected)"
 [ "$(count_eml "$drop")" -eq 1 ] || fail "the failing message is back in the drop directory"
 run pickup --settle-ms 0 "$drop" -- true; expect_rc 0 "clean up"
 

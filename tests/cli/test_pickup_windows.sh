@@ -52,16 +52,28 @@ run pickup "$drop" -- cmd /c "exit 0"; expect_rc 0 "exit 0 acknowledges"
 # however old and complete it looks; once the writer closes it, it is. The holder: cmd with the file as
 # the target of an append, while `more` waits for the end of its input (a pipe from sleep). (check_pickup
 # holds a file with FileShare.None itself: sharing_violation_not_ready.)
+# The holder's input is a FIFO this script keeps open, so the file stays held until the script closes it,
+# and pickup runs only once the file is seen open (its link in /proc): no guess at Wine's start-up time.
+heldfile="$drop/EX01-7-20240501120000Z.Normal.eml"
 printf 'X-sender: <fax@contoso.com>\r\nX-Receiver: <+1555@fax>\r\nX-EndOfInjectedXHeaders: 10\r\nSubject: x' \
-    >"$drop/EX01-7-20240501120000Z.Normal.eml"
-touch -d '-1 hour' "$drop/EX01-7-20240501120000Z.Normal.eml"
-held="$(winpath "$drop/EX01-7-20240501120000Z.Normal.eml")"
-sleep 8 | wine cmd /c "more >> $held" >/dev/null 2>&1 &
+    >"$heldfile"
+touch -d '-1 hour' "$heldfile"
+held="$(winpath "$heldfile")"
+mkfifo "$T/holder-input"
+wine cmd /c "more >> $held" <"$T/holder-input" >/dev/null 2>&1 &
 holder=$!
-sleep 4
-run pickup --settle-ms 0 "$drop" -- cmd /c "more > $(winpath "$T/out/held")"; expect_rc 0 "nothing ready while held"
+exec 3>"$T/holder-input"
+is_open() { find /proc/[0-9]*/fd -lname "$1" 2>/dev/null | grep -q .; }
+i=0
+until is_open "$heldfile"; do
+    i=$((i + 1)); [ $i -le 1200 ] || { fail "the holder did not open the file within 120 s"; break; }
+    sleep 0.1
+done
+run pickup --settle-ms 0 "$drop" -- cmd /c "more > $(winpath "$T/out/held")" 3>&-; expect_rc 0 "nothing ready while held"
 [ -e "$T/out/held" ] && fail "a file still open for writing was handed on"
 [ "$(count_eml "$drop")" -eq 1 ] || fail "the held file stays"
+is_open "$heldfile" || fail "the holder still held the file when pickup had finished"
+exec 3>&-
 wait "$holder"
 run pickup --settle-ms 0 "$drop" -- cmd /c "more > $(winpath "$T/out/held")"; expect_rc 0 "handed on once closed"
 [ "$(count_eml "$drop")" -eq 0 ] || fail "acknowledged after the writer closed it"

@@ -37,7 +37,8 @@ DropDirectoryQuota = 1000
 [connector Gone]
 CONF
 
-# Free space as statvfs sees it now, for a loose comparison (other processes write to the disk too).
+# Free space as statvfs sees it now, for a loose comparison: other processes write to the disk too (the
+# parallel make check among them), so within 5 % or 256 MiB, whichever is more (a nearly full CI disk).
 free_now=$("$PYTHON" -c 'import os, sys; s = os.statvfs(sys.argv[1]); print(s.f_bavail * s.f_frsize)' "$root")
 
 # Healthy: every gauge measured, the counters at their start.
@@ -52,7 +53,7 @@ assert v('dropwatch_drop_used_bytes', **c) == 105, v('dropwatch_drop_used_bytes'
 assert v('dropwatch_drop_quota_bytes', **c) == 10 * 1048576
 assert 7200 <= v('dropwatch_drop_oldest_message_age_seconds', **c) < 7200 + 300
 assert v('dropwatch_drop_stale_temp_files', **c) == 1
-assert abs(v('dropwatch_drop_free_bytes', **c) - $free_now) < 0.05 * $free_now
+assert abs(v('dropwatch_drop_free_bytes', **c) - $free_now) < max(0.05 * $free_now, 256 * 1048576)
 assert v('dropwatch_drop_filesystem_size_bytes', **c) >= v('dropwatch_drop_free_bytes', **c) > 0
 assert 0 < v('dropwatch_drop_canary_write_seconds', **c) < 60
 assert all(v('dropwatch_drop_last_failure_class', connector='Fax', **{'class': k}) == 0 for k in
