@@ -10,7 +10,7 @@ set -eu
 PACKAGES="make gcc autoconf automake libtool pkg-config check swig python3 python3-dev python3-pytest
 libfiu-dev fiu-utils libxml2-utils libxml2-dev valgrind clang libclang-rt-14-dev gcovr man-db groff-base
 gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64 wine unzip
-samba smbnetfs fuse3 libfuse3-dev xfsprogs btrfs-progs e2fsprogs util-linux
+samba smbnetfs fuse3 libfuse3-dev xfsprogs btrfs-progs e2fsprogs util-linux procps iproute2
 safecat liburing-dev
 dpkg-dev debhelper lintian python3-venv python3-setuptools python3-pip python3-wheel zsh bash-completion dh-python
 prometheus systemd python3-prometheus-client strace"

@@ -51,20 +51,28 @@ start_smbd() {
         return 1
     fi
     smbd -D -s "$W/smb.conf" || return 1
-    local n=0
+    local n=0   # up to 60 s: a slow machine's first start (the tdb files) is no failure
     while ! ss -ltn 2>/dev/null | grep -q '127.0.0.1:445 '; do
-        n=$((n + 1)); [ $n -gt 100 ] && return 1; sleep 0.1
+        n=$((n + 1)); [ $n -gt 600 ] && { echo "share: smbd did not listen on 127.0.0.1:445 within 60 s"; return 1; }
+        sleep 0.1
     done
 }
-# Every smbd process we started: the main one (pid file) and its children. Killed by pid, never by name.
+# Every smbd process we started, killed by pid, never by name. smbd -D leads its own session, and every
+# process it forks stays in it: the session finds a child forked after any snapshot of the children,
+# which could otherwise keep serving the share after a "kill". SIGNAL is repeated until the session is
+# empty; after 10 s it becomes KILL.
 stop_smbd() { # stop_smbd [SIGNAL]
-    local main kids
+    local main pids sig=${1:-TERM} n=0
     main=$(smbd_pid)
     [ -n "$main" ] || return 0
-    kids=$(ps --ppid "$main" -o pid= 2>/dev/null)
-    kill -"${1:-TERM}" $main $kids 2>/dev/null
-    local n=0
-    while kill -0 "$main" 2>/dev/null && [ $n -lt 50 ]; do n=$((n + 1)); sleep 0.1; done
+    # (zombies are dead already, and a container's init may never reap them)
+    while pids=$(ps -o pid=,stat= -s "$main" 2>/dev/null | awk '$2 !~ /^Z/ { print $1 }') && [ -n "$pids" ]; do
+        [ $n -lt 100 ] || sig=KILL
+        [ $n -lt 200 ] || { echo "share: smbd processes $pids outlived SIGKILL"; break; }
+        # shellcheck disable=SC2086 # a list of pids
+        kill -"$sig" $pids 2>/dev/null
+        n=$((n + 1)); sleep 0.1
+    done
     rm -f "$W/pid/smbd.pid"
 }
 cleanup() {
@@ -79,5 +87,6 @@ mount_share() {
     smbnetfs_pid=$!
     share="$mnt/127.0.0.1/drop"
     local n=0
-    while [ ! -d "$share" ] && [ $n -lt 100 ]; do n=$((n + 1)); sleep 0.1; done
+    while [ ! -d "$share" ] && [ $n -lt 600 ]; do n=$((n + 1)); sleep 0.1; done
+    [ -d "$share" ] || { echo "share: smbnetfs did not show $share within 60 s"; return 1; }
 }

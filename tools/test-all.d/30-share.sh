@@ -27,8 +27,8 @@ summary() {
     [ "$failed" -eq 0 ]
 }
 
-for tool in smbd smbnetfs fusermount3 "$PY"; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "share: missing tool $tool (tools/deps.sh: samba smbnetfs fuse3)"; bad "tool $tool"; summary; exit 1; }
+for tool in smbd smbnetfs fusermount3 ps ss "$PY"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "share: missing tool $tool (tools/deps.sh: samba smbnetfs fuse3 procps iproute2)"; bad "tool $tool"; summary; exit 1; }
 done
 [ -x "$DW" ] || { echo "share: $DW not built"; bad "dropwatch built"; summary; exit 1; }
 [ -e /dev/fuse ] || { bad "/dev/fuse present"; summary; exit 1; }

@@ -21,6 +21,9 @@ if [ "$long" = 1 ]; then
 else
     cuts=${DW_POWERLOSS_CUTS:-25} neg_cuts=8 norename_cuts=20 crash_seconds=8
 fi
+# The Check programs run here outside make check, which sets CK_DEFAULT_TIMEOUT; without it Check kills
+# each test after 4 s, and durable writes on loop-mounted btrfs or xfs of a slow machine can take longer.
+export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-300}
 pass=0 fail=0
 summary() { echo "powerloss: $pass passed, $fail failed"; }
 die() {
