@@ -86,6 +86,18 @@ expect_syslog() {
     [ -s "$OUT" ] || fail "$1: no syslog line"
 }
 
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds; returns 1 when SECONDS pass
+# without success. Tests wait for the evidence they need this way, never for a guessed time.
+wait_until() {
+    _wait_polls=$(($1 * 10))
+    shift
+    until "$@"; do
+        _wait_polls=$((_wait_polls - 1))
+        [ "$_wait_polls" -ge 0 ] || return 1
+        sleep 0.1
+    done
+}
+
 count_eml() { # count_eml DIR: number of final *.eml files
     find "$1" -maxdepth 1 -type f -name '*.eml' ! -name '.*' | wc -l | tr -d ' '
 }

@@ -111,9 +111,7 @@ if command -v flock >/dev/null 2>&1; then
     # The holder says when it holds the lock (the marker file), rather than a guess at how long it takes.
     flock -o "$root/K/.dwquota" sh -c ': >"$1"; exec sleep 30' _ "$T/locked" &
     holder=$!
-    n=0
-    while [ ! -e "$T/locked" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
-    [ -e "$T/locked" ] || fail "flock did not take the ledger lock within 30 s"
+    wait_until 30 test -e "$T/locked" || fail "flock did not take the ledger lock within 30 s"
     t0=$(date +%s)
     run deliver --root "$root" --drop-dir K --quota 1MB --lock-timeout 300 "$T/m1.eml"
     expect_rc 75 "held lock: transient after the timeout"
@@ -140,8 +138,7 @@ checks=$((checks + 1))
 pipe=$!
 # Kill once the 12th record is through the pipe (bounded): an unflushed record never gets there, so this
 # waits for what the test asserts instead of guessing how long the writes take.
-n=0
-while [ "$(grep -c "^delivered${tab}" "$OUT")" -lt 12 ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+wait_until 30 awk -v rec="delivered$tab" 'index($0, rec) == 1 { n++ } END { exit n < 12 }' "$OUT"
 [ "$(count_eml "$root/P")" -eq 12 ] || fail "SIGKILL: $(count_eml "$root/P") of 12 messages published before the kill"
 kill -9 "$(cat "$T/pid")"
 wait "$pipe" 2>/dev/null

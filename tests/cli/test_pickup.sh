@@ -74,8 +74,7 @@ checks=$((checks + 1))
 pid=$!
 sleep 0.3
 "$DW" deliver --root "$root" --drop-dir Fax "$T/m2" >/dev/null || fail "deliver during follow"
-i=0
-while [ ! -s "$T/out/followed" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 10 test -s "$T/out/followed"
 cmp -s "$T/out/followed" "$T/m2" || fail "--follow handed the new message on"
 kill -TERM $pid
 wait $pid; rc=$?
@@ -88,8 +87,7 @@ checks=$((checks + 1))
 # start-up cannot make it fail and a missing back-off (a gap of milliseconds) cannot pass.
 "$DW" pickup --follow --settle-ms 0 "$drop" -- sh -c 'date +%s.%N >>"$OUTDIR/tries"; exit 1' >"$OUT" 2>"$ERR" &
 pid=$!
-i=0
-while [ "$(cat "$T/out/tries" 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 30 awk 'END { exit NR < 2 }' "$T/out/tries" 2>/dev/null   # two tries logged
 kill -TERM $pid
 wait $pid; rc=$?
 expect_rc 75 "--follow, failing command: released, status 75"

@@ -7,7 +7,6 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
 [ "${DW_WINDOWS:-0}" = 1 ] || { echo "test_pickup_windows.sh: needs DW_WINDOWS=1 and DW=dropwatch.exe under Wine" >&2; exit 99; }
-count_eml() { ls "$1" | grep -c '\.eml$'; }
 # A Windows path for a file the test made (cmd.exe and its redirections see Windows paths).
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 
@@ -64,11 +63,7 @@ wine cmd /c "more >> $held" <"$T/holder-input" >/dev/null 2>&1 &
 holder=$!
 exec 3>"$T/holder-input"
 is_open() { find /proc/[0-9]*/fd -lname "$1" 2>/dev/null | grep -q .; }
-i=0
-until is_open "$heldfile"; do
-    i=$((i + 1)); [ $i -le 1200 ] || { fail "the holder did not open the file within 120 s"; break; }
-    sleep 0.1
-done
+wait_until 120 is_open "$heldfile" || fail "the holder did not open the file within 120 s"
 run pickup --settle-ms 0 "$drop" -- cmd /c "more > $(winpath "$T/out/held")" 3>&-; expect_rc 0 "nothing ready while held"
 [ -e "$T/out/held" ] && fail "a file still open for writing was handed on"
 [ "$(count_eml "$drop")" -eq 1 ] || fail "the held file stays"

@@ -35,15 +35,7 @@ run watch --root "$root" --drop-dir Fax --interval 90000; expect_usage "--interv
 run watch --root "$root" --drop-dir Fax --count -2; expect_usage "bad --count"
 
 # wait_for FILE PATTERN: polls (up to about 30 s) until the pattern appears; no timing is asserted.
-wait_for() {
-    i=0
-    while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
-        i=$((i + 1))
-        [ "$i" -gt 300 ] && return 1
-        sleep 0.1
-    done
-    return 0
-}
+wait_for() { wait_until 30 grep -Eq -- "$2" "$1" 2>/dev/null; }
 
 # Recovery: the directory appears while watch runs.
 checks=$((checks + 1))
