@@ -91,13 +91,9 @@ run_suite "full build (C, CLI, Python, C#, PowerShell)" _build/full \
 if [ "${DW_SKIP_SANITIZERS:-0}" != 1 ]; then
     # The bindings load the library into interpreters that were not built with ASan; the C and CLI
     # suites carry the sanitizer run.
-    # gcc 12's libasan can fail at random when the kernel randomises mmap with more than 28 bits
-    # (vm.mmap_rnd_bits=32 on some kernels); there make check runs without address randomisation, which
-    # its children inherit (tests/threads/tsan.sh does the same for clang's TSan).
-    if [ "$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)" -gt 28 ]; then
-        check_prefix=(setarch "$(uname -m)" -R)
-        echo "vm.mmap_rnd_bits > 28: the sanitizer suite's make check runs under ${check_prefix[*]}"
-    fi
+    # gcc 12's libasan can fail at random on kernels with vm.mmap_rnd_bits > 28; there make check and its
+    # children run without address randomisation (tests/no-aslr.sh).
+    check_prefix=(sh tests/no-aslr.sh)
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_suite "ASan+UBSan build (C and CLI suites)" _build/asan \
         --enable-sanitizers --disable-python --disable-csharp || status=1

@@ -23,15 +23,9 @@ done
 "$CLANG" -std=c11 -g -O1 -fsanitize=thread -fno-omit-frame-pointer -DHAVE_CONFIG_H \
     -I"$top_builddir" -I"$top_srcdir/include" -I"$top_builddir/include" -I"$top_srcdir/lib" \
     $srcs "$top_srcdir/tests/threads/shared_drop.c" -o "$out" -lpthread || { echo "tsan: build failed"; exit 1; }
-# clang 14's TSan runtime cannot map its shadow memory when the kernel randomises mmap with more than 28
-# bits (vm.mmap_rnd_bits=32 on some kernels: "unexpected memory mapping"); there it runs without address
-# randomisation (setarch -R, this process only) rather than fail for the machine instead of the code.
-norand=
-if [ "$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)" -gt 28 ] && command -v setarch >/dev/null 2>&1; then
-    norand="setarch $(uname -m) -R"
-fi
-# shellcheck disable=SC2086 # $norand is a command prefix or nothing
-TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}" $norand "$out"
+# no-aslr.sh: clang 14's TSan cannot map its shadow memory on kernels with vm.mmap_rnd_bits > 28.
+TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1${TSAN_OPTIONS:+ $TSAN_OPTIONS}" \
+    sh "$top_srcdir/tests/no-aslr.sh" "$out"
 rc=$?
 rm -f "$out"
 [ $rc -eq 0 ] && echo "tsan: no data race, no lock-order problem reported"
