@@ -139,7 +139,6 @@ for stage in tools/test-all.d/*.sh; do
 done
 
 log "summary"
-step_name=""
 echo "time per step (total $SECONDS s):"
 printf '  %s\n' "${steps[@]}"
 echo "make-check: $total_pass passed, $total_fail failed, $total_skip skipped"

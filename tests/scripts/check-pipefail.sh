@@ -13,13 +13,10 @@ set -u
 : "${top_srcdir:=.}"
 
 # Prints file:line: text for each early-stopping reader fed by a pipe in a script that sets pipefail.
+# One awk run per file: mawk (Debian's default awk) has no ENDFILE.
 scan() {
     local f
-    for f in "$@"; do scan_one "$f"; done
-}
-# One awk run per file: mawk (Debian's default awk) has no ENDFILE.
-scan_one() {
-    awk '
+    for f in "$@"; do awk '
     { line = $0; sub(/(^|[ \t])#.*$/, "", line) }
     line ~ /set[ \t]+-[a-zA-Z]*o[ \t]*pipefail|set[ \t]+-o[ \t]+pipefail/ { pf = 1 }
     {
@@ -33,7 +30,7 @@ scan_one() {
             for (i = 1; i <= n; i++)
                 if (text[i] ~ /(^|[^|])\|[ \t\\]*(grep[ \t]([^|]*[ \t])?(-[a-zA-Z]*[qmlL][a-zA-Z0-9]*([ \t]|$)|--quiet|--silent|--max-count|--files-with)|head([ \t]|$))/)
                     printf "%s:%d: %s\n", FILENAME, at[i], text[i]
-    }' "$1"
+    }' "$f"; done
 }
 
 fail=0 checks=0
@@ -83,5 +80,5 @@ if [ -n "$found" ]; then
     printf '%s\n' "$found" | sed 's/^/  /'
     fail=1
 fi
-echo "pipefail: $checks checks ($((${#scripts[@]})) scripts), $([ $fail = 0 ] && echo ok || echo FAILED)"
+echo "pipefail: $checks checks (${#scripts[@]} scripts), $([ $fail = 0 ] && echo ok || echo FAILED)"
 exit $fail

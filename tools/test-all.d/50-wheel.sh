@@ -34,7 +34,8 @@ if "$work/build-venv/bin/pip" wheel --no-build-isolation --no-deps -w "$work/dis
 else
     tail -30 "$work/wheel.log"; bad "pip wheel ."; finish
 fi
-whls=("$work"/dist/dropwatch-*.whl) && whl=${whls[0]}
+whls=("$work"/dist/dropwatch-*.whl)
+whl=${whls[0]}
 case $(basename "$whl") in
     *-"$tag".whl) ok "wheel tagged $tag: $(basename "$whl") ($(du -k "$whl" | cut -f1) KiB)" ;;
     *) bad "wheel $(basename "$whl") is not tagged $tag" ;;

@@ -46,7 +46,8 @@ else
     tail -40 "$work/build.log"; bad "dpkg-buildpackage -us -uc"; finish
 fi
 for p in $pkgs; do
-    debs=("$work"/"${p}"_*.deb) && deb=${debs[0]}
+    debs=("$work"/"${p}"_*.deb)
+    deb=${debs[0]}
     if [ -f "$deb" ]; then
         ok "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB, $(dpkg-deb -c "$deb" | grep -vc '/$') files"
     else
