@@ -757,8 +757,7 @@ START_TEST(expired_claims_taken_over)
     CloseHandle(pi.hProcess);
     long child = (long)pi.dwProcessId;
     dw_pickup *p = open_p(0, 300);
-    /* this host as the picker names itself (the name cut at the first dot, characters outside [A-Za-z0-9_-]
-     * as '_'): a host name of the CI machine outside those rules must not break the test */
+    /* this host as the picker names itself (rules: host_name_sanitized), whatever the machine is called */
     const char *host = dwi_pickup_host(p);
     /* our own pid is alive: its claim is not taken over */
     put_claim("mine.eml", host, (long)GetCurrentProcessId(), (int64_t)time(NULL), "mine");

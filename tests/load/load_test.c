@@ -154,7 +154,7 @@ int main(void)
         if (nb == 0)
             usleep(500);
         else
-            progress_at = rel_now();
+            progress_at = now;
     }
     double secs = rel_now() - t0;
     unsigned long refusals = 0, r;
